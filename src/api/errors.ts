@@ -1,0 +1,24 @@
+import { GraphQLError } from 'graphql';
+
+/**
+ * Error codes a client can switch on. Expected business outcomes use these; anything else is a fault and
+ * reaches clients only as INTERNAL_SERVER_ERROR.
+ */
+export const ErrorCode = {
+  BadUserInput: 'BAD_USER_INPUT',
+  NotFound: 'NOT_FOUND',
+  Conflict: 'CONFLICT',
+} as const;
+
+/** Invalid input: names the field (as a path from the argument) and the rule it broke. */
+export function badUserInput(field: string, rule: string, message: string): GraphQLError {
+  return new GraphQLError(`${field}: ${message}`, { extensions: { code: ErrorCode.BadUserInput, field, rule } });
+}
+
+export function notFound(what: string, key: string): GraphQLError {
+  return new GraphQLError(`${what} ${key} not found`, { extensions: { code: ErrorCode.NotFound, what, key } });
+}
+
+export function conflict(message: string, details: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.Conflict, ...details } });
+}

@@ -1,0 +1,92 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { expressMiddleware } from '@as-integrations/express5';
+import express from 'express';
+import type { GraphQLFormattedError } from 'graphql';
+import type { Orm } from '../db/database';
+import type { Logger } from '../logger';
+import type { RequestContext } from './context';
+import { buildAppSchema } from './schema';
+import type { Services } from './services';
+
+export interface ApiServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
+
+/** Logs one line per operation with its request id and duration; faults with their stack. */
+function requestLogging(): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const started = process.hrtime.bigint();
+      return {
+        async didEncounterErrors({ errors, contextValue: ctx }) {
+          for (const err of errors) {
+            const code = err.extensions?.code;
+            if (!code || code === 'INTERNAL_SERVER_ERROR') ctx.log.error({ err: err.originalError ?? err }, 'unexpected error');
+          }
+        },
+        async willSendResponse({ operationName, errors }) {
+          const ms = Number(process.hrtime.bigint() - started) / 1e6;
+          contextValue.log.info({ operation: operationName ?? undefined, ms: Math.round(ms * 10) / 10, errors: errors?.length ?? 0 }, 'graphql');
+        },
+      };
+    },
+  };
+}
+
+export async function startApiServer(opts: {
+  host: string;
+  port: number;
+  orm: Orm;
+  services: Services;
+  log: Logger;
+  exposeErrorDetails?: boolean;
+}): Promise<ApiServer> {
+  const app = express();
+  const httpServer = http.createServer(app);
+  const apollo = new ApolloServer<RequestContext>({
+    schema: await buildAppSchema(),
+    introspection: true,
+    includeStacktraceInErrorResponses: opts.exposeErrorDetails ?? false,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), requestLogging()],
+    formatError: (formatted: GraphQLFormattedError): GraphQLFormattedError => {
+      // A fault's message may carry SQL or internals: clients get a code and the request id in logs.
+      if (!formatted.extensions?.code || formatted.extensions.code === 'INTERNAL_SERVER_ERROR') {
+        return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' }, path: formatted.path };
+      }
+      return formatted;
+    },
+  });
+  await apollo.start();
+
+  app.use(
+    '/graphql',
+    express.json({ limit: '1mb' }),
+    expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const given = req.header('x-request-id');
+        const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+        res.setHeader('x-request-id', requestId);
+        return { requestId, log: opts.log.child({ requestId }), em: opts.orm.em.fork(), services: opts.services };
+      },
+    }),
+  );
+
+  await new Promise<void>((resolve, reject) => {
+    httpServer.once('error', reject);
+    httpServer.listen(opts.port, opts.host, resolve);
+  });
+  const { port } = httpServer.address() as AddressInfo;
+  const host = opts.host === '0.0.0.0' || opts.host === '::' ? 'localhost' : opts.host;
+  return {
+    url: `http://${host}:${port}/graphql`,
+    stop: () => apollo.stop(),
+  };
+}

@@ -1,0 +1,24 @@
+import { MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from '../logger';
+import { ormConfig } from './orm-config';
+
+export type Orm = MikroORM;
+
+/** Connects and brings the schema up to date: migrations are the only way the schema changes. */
+export async function openDatabase(opts: { url: string; log: Logger; migrate?: boolean }): Promise<Orm> {
+  const orm = await MikroORM.init(ormConfig({ clientUrl: opts.url, log: opts.log }));
+  if (opts.migrate !== false) {
+    const applied = await orm.getMigrator().up();
+    if (applied.length > 0) opts.log.info({ migrations: applied.map((m) => m.name) }, 'applied database migrations');
+  }
+  return orm;
+}
+
+export async function databaseIsUp(orm: Orm): Promise<boolean> {
+  try {
+    await orm.em.getConnection().execute('select 1');
+    return true;
+  } catch {
+    return false;
+  }
+}

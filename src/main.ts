@@ -1,0 +1,113 @@
+import 'reflect-metadata';
+import path from 'node:path';
+import { Connection } from '@temporalio/client';
+import { createServices } from './api/services';
+import { startApiServer } from './api/server';
+import { ConfigError, loadConfig } from './config';
+import { openDatabase } from './db/database';
+import { startEmbeddedPostgres } from './infra/embedded-postgres';
+import { startTemporalDevServer } from './infra/temporal-dev-server';
+import { Lifecycle, runMain } from './lifecycle';
+import { createLogger } from './logger';
+import { bundleWorkflows, installTemporalRuntime, startWorker } from './worker/worker';
+
+/**
+ * `npm start`: the whole system in one process tree — PostgreSQL and a Temporal dev server (embedded unless
+ * DATABASE_URL / TEMPORAL_ADDRESS point elsewhere), the workflow worker and the GraphQL API.
+ */
+function boot(): void {
+  let config;
+  try {
+    config = loadConfig(process.env, 'all-in-one');
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const log = createLogger(config);
+  const lifecycle = new Lifecycle(log);
+  const toolsDir = path.resolve(__dirname, '..', '..', '.tools');
+
+  runMain(log, lifecycle, async () => {
+    installTemporalRuntime(log);
+    log.info({ dataDir: config.dataDir }, 'starting Anxin');
+    const bundling = bundleWorkflows(log);
+
+    const database = (async () => {
+      if (config.database.url) {
+        log.info('using external PostgreSQL from DATABASE_URL');
+        return config.database.url;
+      }
+      log.info({ port: config.database.embeddedPort }, 'starting embedded PostgreSQL');
+      const pg = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.database.embeddedPort, database: 'anxin', log });
+      lifecycle.onStop('PostgreSQL', pg.stop);
+      log.info({ version: pg.version, port: config.database.embeddedPort }, 'PostgreSQL ready');
+      return pg.url;
+    })();
+
+    const temporal = (async () => {
+      if (config.temporal.address) {
+        log.info({ address: config.temporal.address }, 'using external Temporal from TEMPORAL_ADDRESS');
+        return { address: config.temporal.address, uiUrl: undefined };
+      }
+      log.info({ port: config.temporal.devServerPort, uiPort: config.temporal.uiPort }, 'starting Temporal dev server');
+      const server = await startTemporalDevServer({
+        dataDir: config.dataDir,
+        toolsDir,
+        port: config.temporal.devServerPort,
+        uiPort: config.temporal.uiPort,
+        namespace: config.temporal.namespace,
+        cliPath: config.temporal.cliPath,
+        log,
+      });
+      lifecycle.onStop('Temporal dev server', server.stop);
+      log.info({ address: server.address, cli: server.cli?.version.split('\n')[0], source: server.cli?.source }, 'Temporal ready');
+      return { address: server.address, uiUrl: server.uiUrl };
+    })();
+
+    // Wait for all three even if one fails, so whatever did start is registered and gets stopped.
+    const [databaseUrl, temporalServer, bundle] = await settleAll([database, temporal, bundling] as const);
+
+    const orm = await openDatabase({ url: databaseUrl, log });
+    lifecycle.onStop('database pool', () => orm.close());
+
+    const worker = await startWorker({
+      address: temporalServer.address,
+      namespace: config.temporal.namespace,
+      taskQueue: config.temporal.taskQueue,
+      bundle,
+      log,
+    });
+    lifecycle.onStop('workflow worker', worker.shutdown);
+    worker.running.catch((err: unknown) => {
+      log.fatal({ err }, 'workflow worker failed');
+      void lifecycle.stopAll().then(() => process.exit(1));
+    });
+    log.info({ taskQueue: config.temporal.taskQueue }, 'workflow worker running');
+
+    const temporalClient = Connection.lazy({ address: temporalServer.address });
+    lifecycle.onStop('Temporal client', () => temporalClient.close());
+    const api = await startApiServer({
+      host: config.api.host,
+      port: config.api.port,
+      orm,
+      services: createServices({ orm, temporal: temporalClient }),
+      log,
+      exposeErrorDetails: config.env === 'development',
+    });
+    lifecycle.onStop('GraphQL API', api.stop);
+
+    log.info({ graphql: api.url, temporalUi: temporalServer.uiUrl }, `Anxin ready — GraphQL: ${api.url}${temporalServer.uiUrl ? ` · Temporal UI: ${temporalServer.uiUrl}` : ''}`);
+  });
+}
+
+async function settleAll<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {
+  const results = await Promise.allSettled(promises);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as unknown as T;
+}
+
+boot();
