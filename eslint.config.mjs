@@ -12,6 +12,10 @@ export default tseslint.config(
     },
   },
   {
+    files: ['**/*.js'],
+    languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly', __dirname: 'readonly' } },
+  },
+  {
     // Workflow code runs in Temporal's deterministic sandbox: it may import activities only as types.
     files: ['workflows/**/*.ts'],
     rules: {

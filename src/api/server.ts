@@ -6,10 +6,10 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import type { GraphQLFormattedError } from 'graphql';
 import type { Orm } from '../db/database';
 import type { Logger } from '../logger';
 import type { RequestContext } from './context';
+import { formatError } from './format-error';
 import { buildAppSchema } from './schema';
 import type { Services } from './services';
 
@@ -56,13 +56,7 @@ export async function startApiServer(opts: {
     introspection: true,
     includeStacktraceInErrorResponses: opts.exposeErrorDetails ?? false,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), requestLogging()],
-    formatError: (formatted: GraphQLFormattedError): GraphQLFormattedError => {
-      // A fault's message may carry SQL or internals: clients get a code and the request id in logs.
-      if (!formatted.extensions?.code || formatted.extensions.code === 'INTERNAL_SERVER_ERROR') {
-        return { message: 'Internal server error', extensions: { code: 'INTERNAL_SERVER_ERROR' }, path: formatted.path };
-      }
-      return formatted;
-    },
+    formatError,
   });
   await apollo.start();
 

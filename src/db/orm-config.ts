@@ -8,8 +8,9 @@ import type { Logger } from '../logger';
 export const entities = [Employer];
 
 // Running from TypeScript (jest) we load migrations from `migrations/*.ts`; compiled, from `dist/migrations/*.js`.
+// Both sit two levels above this file's folder (src/db → migrations, dist/src/db → dist/migrations).
 const runningTs = __filename.endsWith('.ts');
-const root = path.resolve(__dirname, '..', '..');
+const migrationsDir = path.resolve(__dirname, '..', '..', 'migrations');
 
 export function ormConfig(opts: { clientUrl: string; log?: Logger; debug?: boolean }): Options {
   return defineConfig({
@@ -25,8 +26,8 @@ export function ormConfig(opts: { clientUrl: string; log?: Logger; debug?: boole
     logger: opts.log ? (message) => opts.log!.debug({ component: 'orm' }, message) : undefined,
     allowGlobalContext: false,
     migrations: {
-      path: path.join(root, 'dist', 'migrations'),
-      pathTs: path.join(root, 'migrations'),
+      path: migrationsDir,
+      pathTs: migrationsDir,
       glob: runningTs ? '!(*.d).ts' : '!(*.d).js',
       transactional: true,
       allOrNothing: true,

@@ -1,10 +1,12 @@
+import type { Duration } from '@temporalio/common';
+
 /**
  * Deadlines that come from law or local policy, as data with their source named. A city changes them here
  * (or, later, through configuration), never inside the workflows: workflows receive them in their input.
  */
 export interface DeadlineRule {
-  /** A Temporal duration string for calendar-time clocks ("3 days"), or working days for office clocks. */
-  duration: string;
+  /** A calendar-time clock, as a Temporal duration ("3 days"). */
+  duration: Duration;
   source: string;
 }
 

@@ -1,0 +1,43 @@
+import path from 'node:path';
+import { ConfigError, loadConfig } from '../src/config';
+
+describe('configuration', () => {
+  it('starts on documented defaults with an empty environment', () => {
+    const c = loadConfig({});
+    expect(c.api).toEqual({ host: '127.0.0.1', port: 4000 });
+    expect(c.dataDir).toBe(path.resolve('.data'));
+    expect(c.database).toEqual({ url: undefined, embeddedPort: 5433 });
+    expect(c.temporal).toMatchObject({ address: undefined, namespace: 'default', devServerPort: 7233, uiPort: 8233, taskQueue: 'anxin' });
+    expect(c.log.format).toBe('pretty');
+    expect(loadConfig({ NODE_ENV: 'production' }).log.format).toBe('json');
+  });
+
+  it('reads external services', () => {
+    const c = loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/anxin', TEMPORAL_ADDRESS: 'temporal.internal:7233', TEMPORAL_NAMESPACE: 'anxin-prod' });
+    expect(c.database.url).toBe('postgres://u:p@db:5432/anxin');
+    expect(c.temporal.address).toBe('temporal.internal:7233');
+    expect(c.temporal.namespace).toBe('anxin-prod');
+  });
+
+  it('lists every bad value in one error', () => {
+    let error: unknown;
+    try {
+      loadConfig({ PORT: 'eighty', EMBEDDED_PG_PORT: '70000', DATABASE_URL: 'mysql://x', TEMPORAL_ADDRESS: 'no-port', LOG_LEVEL: 'loud' });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const problems = (error as ConfigError).problems;
+    expect(problems).toHaveLength(5);
+    for (const key of ['PORT', 'EMBEDDED_PG_PORT', 'DATABASE_URL', 'TEMPORAL_ADDRESS', 'LOG_LEVEL']) {
+      expect(problems.some((p) => p.startsWith(`${key}=`))).toBe(true);
+    }
+    expect((error as Error).message).toContain('TEMPORAL_ADDRESS="no-port": must be host:port');
+  });
+
+  it('requires external services for the separate api and worker processes', () => {
+    expect(() => loadConfig({}, 'api')).toThrow(/DATABASE_URL: required by `npm run api`[\s\S]*TEMPORAL_ADDRESS: required by `npm run api`/);
+    expect(() => loadConfig({ DATABASE_URL: 'postgres://db/x' }, 'worker')).toThrow(/TEMPORAL_ADDRESS: required by `npm run worker`/);
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/x', TEMPORAL_ADDRESS: 't:7233' }, 'worker').temporal.address).toBe('t:7233');
+  });
+});

@@ -1,0 +1,32 @@
+import path from 'node:path';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflows } from '../../src/worker/worker';
+import { locateTemporalCli } from '../../src/setup/temporal-cli';
+import { locateTestServer } from '../../src/setup/temporal-test-server';
+import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { testLog } from './logger';
+
+const toolsDir = path.resolve(__dirname, '..', '..', '.tools');
+
+/** A real Temporal dev server (the CLI's `server start-dev`), in memory, on a free port. */
+export async function startDevServer(): Promise<TestWorkflowEnvironment> {
+  const cli = await locateTemporalCli({ toolsDir, envPath: process.env.TEMPORAL_CLI_PATH });
+  return TestWorkflowEnvironment.createLocal({
+    server: { executable: cli ? { type: 'existing-path', path: cli.path } : { type: 'cached-download', downloadDir: toolsDir }, ip: '127.0.0.1' },
+  });
+}
+
+/** Temporal's time-skipping test server: timers of days fire in milliseconds once the workflow waits. */
+export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment> {
+  const server = await locateTestServer({ toolsDir, envPath: process.env.TEMPORAL_TEST_SERVER_PATH });
+  return TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: server ? { type: 'existing-path', path: server.path } : { type: 'cached-download', downloadDir: toolsDir } },
+  });
+}
+
+let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
+/** The workflow bundle, built once per test file and shared by its workers. */
+export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
+  bundle ??= bundleWorkflows(testLog);
+  return bundle;
+}
