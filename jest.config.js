@@ -13,4 +13,5 @@ module.exports = {
   testTimeout: 120_000,
   // Two cores: each test file may run a JVM test server and a worker; more parallelism only thrashes.
   maxWorkers: 2,
+  reporters: ['default', '<rootDir>/test/support/summary-reporter.js'],
 };
