@@ -24,7 +24,7 @@ function boot(): void {
     lifecycle.onStop('database pool', () => orm.close());
     const temporal = Connection.lazy({ address: config.temporal.address! });
     lifecycle.onStop('Temporal client', () => temporal.close());
-    const api = await startApiServer({ host: config.api.host, port: config.api.port, orm, services: createServices({ orm, temporal }), log });
+    const api = await startApiServer({ host: config.api.host, port: config.api.port, orm, services: createServices({ orm, temporal }), config, log });
     lifecycle.onStop('GraphQL API', api.stop);
     log.info({ graphql: api.url }, `Anxin API ready — GraphQL: ${api.url}`);
   });

@@ -37,6 +37,8 @@ const schema = z.object({
   TEMPORAL_DEV_PORT: port(7233),
   TEMPORAL_UI_PORT: port(8233),
   TEMPORAL_CLI_PATH: optionalText,
+  REPEAT_COMPLAINT_WINDOW_DAYS: z.coerce.number().int().min(0).max(365).default(30),
+  DEMO_DATA: z.enum(['true', 'false']).default('true'),
   TEMPORAL_TEST_SERVER_PATH: optionalText,
 });
 
@@ -57,6 +59,12 @@ export interface Config {
     cliPath?: string;
     testServerPath?: string;
   };
+  cases: {
+    /** A complaint from the same phone about the same employer or project within this many days joins the open case. */
+    repeatComplaintWindowDays: number;
+  };
+  /** Load the demo city into an empty database at `npm start`. */
+  demoData: boolean;
 }
 
 /** Which process is starting: the all-in-one `npm start`, or one of the production processes. */
@@ -101,5 +109,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, role: Role =
       cliPath: e.TEMPORAL_CLI_PATH,
       testServerPath: e.TEMPORAL_TEST_SERVER_PATH,
     },
+    cases: { repeatComplaintWindowDays: e.REPEAT_COMPLAINT_WINDOW_DAYS },
+    demoData: e.DEMO_DATA === 'true',
   };
 }

@@ -94,6 +94,7 @@ function boot(): void {
       port: config.api.port,
       orm,
       services: createServices({ orm, temporal: temporalClient }),
+      config,
       log,
       exposeErrorDetails: config.env === 'development',
     });

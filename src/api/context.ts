@@ -1,14 +1,25 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Config } from '../config';
 import type { Logger } from '../logger';
+import type { Loaders } from './loaders';
 import type { Services } from './services';
 
+/** Who is acting. Filled from the signed token once authentication lands (issue 5); absent until then. */
+export interface Actor {
+  userId: string;
+  agencyId: string;
+}
+
 /**
- * What every resolver and service call receives, explicitly: who is asking (from issue 5 on), the request's
- * own entity manager (a fork: no identity map is shared between requests), its logger and its id.
+ * What every resolver and service call receives, explicitly: who is asking, the request's own entity manager
+ * (a fork: no identity map is shared between requests), its batch loaders, logger and id.
  */
 export interface RequestContext {
   requestId: string;
   log: Logger;
   em: EntityManager;
   services: Services;
+  loaders: Loaders;
+  actor?: Actor;
+  config: Pick<Config, 'cases'>;
 }

@@ -1,10 +1,15 @@
 import 'reflect-metadata';
 import { printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { AgencyResolver } from '../agencies/agency.resolver';
+import { CaseResolver } from '../cases/case.resolver';
+import { ComplainantResolver } from '../cases/complainant.resolver';
 import { EmployerResolver } from '../employers/employer.resolver';
+import { ProjectResolver } from '../projects/project.resolver';
+import { RegionResolver } from '../regions/region.resolver';
 import { HealthResolver } from '../health/health.resolver';
 
-export const resolvers = [HealthResolver, EmployerResolver] as const;
+export const resolvers = [HealthResolver, CaseResolver, ComplainantResolver, EmployerResolver, ProjectResolver, RegionResolver, AgencyResolver] as const;
 
 export function buildAppSchema(): Promise<GraphQLSchema> {
   return buildSchema({

@@ -10,6 +10,7 @@ import type { Orm } from '../db/database';
 import type { Logger } from '../logger';
 import type { RequestContext } from './context';
 import { formatError } from './format-error';
+import { createLoaders } from './loaders';
 import { buildAppSchema } from './schema';
 import type { Services } from './services';
 
@@ -46,6 +47,7 @@ export async function startApiServer(opts: {
   port: number;
   orm: Orm;
   services: Services;
+  config: RequestContext['config'];
   log: Logger;
   exposeErrorDetails?: boolean;
 }): Promise<ApiServer> {
@@ -68,7 +70,8 @@ export async function startApiServer(opts: {
         const given = req.header('x-request-id');
         const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
         res.setHeader('x-request-id', requestId);
-        return { requestId, log: opts.log.child({ requestId }), em: opts.orm.em.fork(), services: opts.services };
+        const em = opts.orm.em.fork();
+        return { requestId, log: opts.log.child({ requestId }), em, services: opts.services, loaders: createLoaders(em), config: opts.config };
       },
     }),
   );

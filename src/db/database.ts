@@ -5,8 +5,8 @@ import { ormConfig } from './orm-config';
 export type Orm = MikroORM;
 
 /** Connects and brings the schema up to date: migrations are the only way the schema changes. */
-export async function openDatabase(opts: { url: string; log: Logger; migrate?: boolean }): Promise<Orm> {
-  const orm = await MikroORM.init(ormConfig({ clientUrl: opts.url, log: opts.log }));
+export async function openDatabase(opts: { url: string; log: Logger; migrate?: boolean; onQuery?: (sql: string) => void }): Promise<Orm> {
+  const orm = await MikroORM.init(ormConfig({ clientUrl: opts.url, log: opts.log, onQuery: opts.onQuery }));
   if (opts.migrate !== false) {
     const applied = await orm.getMigrator().up();
     if (applied.length > 0) opts.log.info({ migrations: applied.map((m) => m.name) }, 'applied database migrations');

@@ -1,18 +1,29 @@
 import path from 'node:path';
 import { defineConfig, type Options } from '@mikro-orm/postgresql';
 import { Migrator } from '@mikro-orm/migrations';
+import { Agency, User } from '../agencies/agency.entity';
+import { Case, CaseComplainant, CaseEvent, Contact, Payment } from '../cases/case.entity';
 import { Employer } from '../employers/employer.entity';
+import { Person } from '../people/person.entity';
+import { Project } from '../projects/project.entity';
+import { Grid, Region } from '../regions/region.entity';
 import type { Logger } from '../logger';
 
 /** Every entity of the model; the migrations in `migrations/` create their tables. */
-export const entities = [Employer];
+export const entities = [Region, Grid, Agency, User, Employer, Project, Person, Case, CaseComplainant, CaseEvent, Payment, Contact];
 
 // Running from TypeScript (jest) we load migrations from `migrations/*.ts`; compiled, from `dist/migrations/*.js`.
 // Both sit two levels above this file's folder (src/db → migrations, dist/src/db → dist/migrations).
 const runningTs = __filename.endsWith('.ts');
 const migrationsDir = path.resolve(__dirname, '..', '..', 'migrations');
 
-export function ormConfig(opts: { clientUrl: string; log?: Logger; debug?: boolean }): Options {
+export function ormConfig(opts: { clientUrl: string; log?: Logger; onQuery?: (sql: string) => void }): Options {
+  // Every SQL statement, when a caller wants to count them (the N+1 test does).
+  const logger = opts.onQuery
+    ? (message: string) => opts.onQuery!(message)
+    : opts.log
+      ? (message: string) => opts.log!.debug({ component: 'orm' }, message)
+      : undefined;
   return defineConfig({
     clientUrl: opts.clientUrl,
     entities,
@@ -22,8 +33,8 @@ export function ormConfig(opts: { clientUrl: string; log?: Logger; debug?: boole
     timezone: '+00:00',
     forceUtcTimezone: true,
     pool: { min: 0, max: 20 },
-    debug: opts.debug ?? false,
-    logger: opts.log ? (message) => opts.log!.debug({ component: 'orm' }, message) : undefined,
+    debug: opts.onQuery ? ['query'] : false,
+    logger,
     allowGlobalContext: false,
     migrations: {
       path: migrationsDir,

@@ -1,12 +1,17 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { RequestContext } from '../api/context';
 import { conflict, notFound } from '../api/errors';
-import { Employer } from './employer.entity';
+import { decodeCursor, encodeCursor } from '../api/pagination';
+import type { Sector } from '../agencies/agency.entity';
+import { Employer, type CreditGrade } from './employer.entity';
 
 export interface RegisterEmployerInput {
   uscc: string;
   name: string;
   legalRepresentative?: string | null;
+  industry?: Sector | null;
+  regionCode?: string | null;
+  creditGrade?: CreditGrade | null;
 }
 
 /** Employers: registration and lookup. Knows nothing of GraphQL beyond the error codes it raises. */
@@ -16,6 +21,9 @@ export class EmployerService {
       uscc: input.uscc,
       name: input.name.trim(),
       legalRepresentative: input.legalRepresentative?.trim() || undefined,
+      industry: input.industry ?? undefined,
+      region: input.regionCode ?? undefined,
+      creditGrade: input.creditGrade ?? undefined,
     });
     try {
       await ctx.em.persistAndFlush(employer);
@@ -33,5 +41,26 @@ export class EmployerService {
     const employer = await ctx.em.findOne(Employer, { uscc });
     if (!employer) throw notFound('employer', uscc);
     return employer;
+  }
+
+  async byId(ctx: RequestContext, id: string): Promise<Employer> {
+    const employer = await ctx.em.findOne(Employer, { id });
+    if (!employer) throw notFound('employer', id);
+    return employer;
+  }
+
+  /** A page of employers by name, optionally in a region (and below) or matching a name fragment. */
+  async list(ctx: RequestContext, opts: { regionCode?: string | null; nameContains?: string | null; first: number; after?: string | null }) {
+    const where: Record<string, unknown> = {};
+    if (opts.regionCode) where.region = { $like: `${opts.regionCode.replace(/0+$/, '')}%` };
+    if (opts.nameContains) where.name = { $ilike: `%${opts.nameContains.replace(/[%_\\]/g, '\\$&')}%` };
+    if (opts.after) {
+      const [name, id] = decodeCursor(opts.after, 2);
+      where.$or = [{ name: { $gt: name } }, { name, id: { $gt: id } }];
+    }
+    const rows = await ctx.em.find(Employer, where, { orderBy: { name: 'asc', id: 'asc' }, limit: opts.first + 1 });
+    const page = rows.slice(0, opts.first);
+    const last = page.at(-1);
+    return { nodes: page, hasNextPage: rows.length > opts.first, endCursor: last ? encodeCursor([last.name, last.id]) : null };
   }
 }

@@ -16,9 +16,9 @@ export interface TestApi {
   stop(): Promise<void>;
 }
 
-export async function startTestApi(opts: { orm: Orm; temporalAddress: string }): Promise<TestApi> {
+export async function startTestApi(opts: { orm: Orm; temporalAddress: string; repeatComplaintWindowDays?: number }): Promise<TestApi> {
   const temporal = Connection.lazy({ address: opts.temporalAddress });
-  const server: ApiServer = await startApiServer({ host: '127.0.0.1', port: 0, orm: opts.orm, services: createServices({ orm: opts.orm, temporal }), log: testLog });
+  const server: ApiServer = await startApiServer({ host: '127.0.0.1', port: 0, orm: opts.orm, services: createServices({ orm: opts.orm, temporal }), config: { cases: { repeatComplaintWindowDays: opts.repeatComplaintWindowDays ?? 30 } }, log: testLog });
   return {
     url: server.url,
     async gql(query, variables, headers) {

@@ -10,7 +10,7 @@ export interface TestDatabase {
 }
 
 /** A fresh database on the run's PostgreSQL, with every migration applied. */
-export async function createTestDatabase(): Promise<TestDatabase> {
+export async function createTestDatabase(opts: { onQuery?: (sql: string) => void } = {}): Promise<TestDatabase> {
   const base = process.env.TEST_DATABASE_URL;
   if (!base) throw new Error('TEST_DATABASE_URL is not set: run the tests through jest (its global setup starts PostgreSQL)');
   const name = `t_${randomBytes(6).toString('hex')}`;
@@ -20,7 +20,7 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   await admin.end();
   const url = new URL(base);
   url.pathname = `/${name}`;
-  const orm = await openDatabase({ url: url.toString(), log: createLogger({ log: { level: 'warn', format: 'json' } }) });
+  const orm = await openDatabase({ url: url.toString(), log: createLogger({ log: { level: 'warn', format: 'json' } }), onQuery: opts.onQuery });
   return {
     orm,
     url: url.toString(),

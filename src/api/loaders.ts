@@ -1,0 +1,45 @@
+import type { EntityName } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import DataLoader from 'dataloader';
+import { Agency, User } from '../agencies/agency.entity';
+import { CaseComplainant, CaseEvent, Contact, Payment } from '../cases/case.entity';
+import { Employer } from '../employers/employer.entity';
+import { Person } from '../people/person.entity';
+import { Project } from '../projects/project.entity';
+import { Region } from '../regions/region.entity';
+
+/**
+ * Per-request batch loaders: a page of N cases asks for its employers, projects, regions and leads in one
+ * query each, not N (no N+1). Created with the request's entity manager; never shared between requests.
+ */
+export function createLoaders(em: EntityManager) {
+  function byKey<T extends object>(entity: EntityName<T>, key: keyof T & string) {
+    return new DataLoader<string, T | null>(async (keys) => {
+      const rows = await em.find(entity, { [key]: { $in: [...keys] } } as never);
+      const index = new Map(rows.map((r) => [String(r[key]), r]));
+      return keys.map((k) => index.get(k) ?? null);
+    });
+  }
+  function byCase<T extends { case: string }>(entity: EntityName<T>, orderBy: Record<string, 'asc' | 'desc'>) {
+    return new DataLoader<string, T[]>(async (caseIds) => {
+      const rows = await em.find(entity, { case: { $in: [...caseIds] } } as never, { orderBy: orderBy as never });
+      const groups = new Map<string, T[]>(caseIds.map((id) => [id, []]));
+      for (const r of rows) groups.get(r.case)?.push(r);
+      return caseIds.map((id) => groups.get(id)!);
+    });
+  }
+  return {
+    employer: byKey(Employer, 'id'),
+    project: byKey(Project, 'id'),
+    region: byKey(Region, 'code'),
+    user: byKey(User, 'id'),
+    agency: byKey(Agency, 'id'),
+    person: byKey(Person, 'id'),
+    complainants: byCase(CaseComplainant, { joinedAt: 'asc', id: 'asc' }),
+    events: byCase(CaseEvent, { seq: 'asc' }),
+    payments: byCase(Payment, { recordedAt: 'asc' }),
+    contacts: byCase(Contact, { at: 'asc' }),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;

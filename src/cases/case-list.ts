@@ -1,0 +1,99 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { decodeCursor, encodeCursor } from '../api/pagination';
+import type { Channel } from '../rules/case-deadlines';
+import { Case, type CaseStatus } from './case.entity';
+
+export interface CaseFilterInput {
+  statuses?: CaseStatus[] | null;
+  channels?: Channel[] | null;
+  /** This region and every region below it. */
+  regionCode?: string | null;
+  agencyId?: string | null;
+  employerId?: string | null;
+  projectId?: string | null;
+  receivedFrom?: Date | null;
+  receivedTo?: Date | null;
+  /** Cases with a deadline that has passed while the step it guards is still open. */
+  overdue?: boolean | null;
+  /** Words in the description, the employer's name or a complainant's name. */
+  text?: string | null;
+}
+
+export type CaseOrder = 'RECEIVED_AT_DESC' | 'RECEIVED_AT_ASC';
+
+const OVERDUE_SQL = `(
+  (c.status = 'RECEIVED' and c.first_contact_at is null and c.same_day_contact_due < now())
+  or (c.status = 'RECEIVED' and c.acceptance_due < now())
+  or (c.status in ('ACCEPTED','IN_PROGRESS') and coalesce(c.resolution_extended_due, c.resolution_due) < now())
+)`;
+
+/**
+ * The dashboard's case list: filters become one WHERE clause; pages are keyset pages over (received_at, id),
+ * so page N costs what page 1 costs and rows inserted meanwhile do not shift the pages.
+ */
+export class CaseList {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly filter: CaseFilterInput,
+  ) {}
+
+  private where(): { sql: string[]; params: unknown[] } {
+    const f = this.filter;
+    const sql: string[] = [];
+    const params: unknown[] = [];
+    const add = (clause: string, ...values: unknown[]) => {
+      sql.push(clause);
+      params.push(...values);
+    };
+    if (f.statuses?.length) add('c.status in (?)', f.statuses);
+    if (f.channels?.length) add('c.channel in (?)', f.channels);
+    if (f.regionCode) {
+      add(`c.region_code in (select r.code from region r join region p on p.code = ? where r.path = p.path or r.path like p.path || '/%')`, f.regionCode);
+    }
+    if (f.agencyId) add('c.owning_agency_id = ?', f.agencyId);
+    if (f.employerId) add('c.employer_id = ?', f.employerId);
+    if (f.projectId) add('c.project_id = ?', f.projectId);
+    if (f.receivedFrom) add('c.received_at >= ?', f.receivedFrom);
+    if (f.receivedTo) add('c.received_at < ?', f.receivedTo);
+    if (f.overdue === true) add(OVERDUE_SQL);
+    if (f.overdue === false) add(`not ${OVERDUE_SQL}`);
+    if (f.text?.trim()) {
+      const like = `%${f.text.trim().replace(/[%_\\]/g, '\\$&')}%`;
+      add(
+        `(c.description ilike ? or c.employer_name_given ilike ?
+          or exists (select 1 from employer e where e.id = c.employer_id and e.name ilike ?)
+          or exists (select 1 from case_complainant cc join person pe on pe.id = cc.person_id where cc.case_id = c.id and pe.name ilike ?))`,
+        like,
+        like,
+        like,
+        like,
+      );
+    }
+    return { sql, params };
+  }
+
+  async page(opts: { first: number; after?: string | null; order: CaseOrder }): Promise<{ nodes: Case[]; hasNextPage: boolean; endCursor: string | null }> {
+    const { sql, params } = this.where();
+    const desc = opts.order === 'RECEIVED_AT_DESC';
+    if (opts.after) {
+      const [receivedAt, id] = decodeCursor(opts.after, 2);
+      sql.push(`(c.received_at, c.id) ${desc ? '<' : '>'} (?, ?)`);
+      params.push(new Date(receivedAt as string), id);
+    }
+    const dir = desc ? 'desc' : 'asc';
+    const rows = await this.em.getConnection().execute<Array<Record<string, unknown>>>(
+      `select c.* from wage_case c ${sql.length ? `where ${sql.join(' and ')}` : ''}
+        order by c.received_at ${dir}, c.id ${dir} limit ?`,
+      [...params, opts.first + 1],
+    );
+    const nodes = rows.slice(0, opts.first).map((r) => this.em.map(Case, r));
+    const last = nodes.at(-1);
+    return { nodes, hasNextPage: rows.length > opts.first, endCursor: last ? encodeCursor([last.receivedAt.toISOString(), last.id]) : null };
+  }
+
+  async count(): Promise<number> {
+    const { sql, params } = this.where();
+    const rows = await this.em.getConnection().execute<Array<{ n: string }>>(`select count(*) as n from wage_case c ${sql.length ? `where ${sql.join(' and ')}` : ''}`, params);
+    return Number(rows[0]!.n);
+  }
+}

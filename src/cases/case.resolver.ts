@@ -1,0 +1,176 @@
+import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../api/context';
+import { CaseOrderEnum } from '../api/enums';
+import { badUserInput, notFound } from '../api/errors';
+import { encodeCursor, pageSize } from '../api/pagination';
+import { MobileScalar } from '../api/scalars';
+import { AgencyType, UserType, toAgencyType, toUserType } from '../agencies/agency.resolver';
+import { EmployerType, toEmployerType } from '../employers/employer.resolver';
+import { ProjectType, toProjectType } from '../projects/project.resolver';
+import { RegionType, toRegionType } from '../regions/region.resolver';
+import { CaseList, type CaseOrder } from './case-list';
+import { Case, CaseComplainant, type CaseStatus } from './case.entity';
+import {
+  AcceptCaseInput,
+  AssignLeadInput,
+  CaseConnection,
+  CaseEventType,
+  CaseFilter,
+  CaseStatusLookupType,
+  CaseType,
+  ComplainantType,
+  ContactType,
+  IntakeComplaintInput,
+  IntakeResultType,
+  PaymentType,
+  RecordContactInput,
+  RecordPaymentInput,
+  RejectCaseInput,
+  TransferCaseInput,
+  toCaseEventType,
+  toCaseType,
+  toContactType,
+  toPaymentType,
+} from './case.types';
+
+/** What the complainant is told comes next, by status (public status lookup). */
+const NEXT_STEP: Record<CaseStatus, string> = {
+  RECEIVED: '已收到您的投诉，工作人员将尽快与您联系并决定是否受理。',
+  ACCEPTED: '已受理，监察员将开展调查。',
+  REJECTED: '不予受理，书面理由已告知，可咨询其他救济途径。',
+  TRANSFERRED: '已移交有管辖权的部门办理。',
+  IN_PROGRESS: '正在办理中，监察员将督促用人单位支付工资。',
+  RESOLVED: '工资已支付，将进行回访。',
+  CLOSED: '已办结。',
+};
+
+@Resolver(() => CaseType)
+export class CaseResolver {
+  @Query(() => CaseType, { description: 'A case by id or number; NOT_FOUND if unknown' })
+  async case(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID, { nullable: true }) id?: string,
+    @Arg('number', () => String, { nullable: true }) number?: string,
+  ): Promise<CaseType> {
+    if (!id === !number) throw badUserInput('id', 'exactly-one-key', 'give exactly one of id or number');
+    return toCaseType(id ? await ctx.services.cases.byId(ctx, id) : await ctx.services.cases.byNumber(ctx, number!));
+  }
+
+  @Query(() => CaseConnection, { description: 'Cases matching a filter, a page at a time (cursor connection)' })
+  async cases(
+    @Ctx() ctx: RequestContext,
+    @Arg('filter', () => CaseFilter, { nullable: true }) filter?: CaseFilter,
+    @Arg('orderBy', () => CaseOrderEnum, { nullable: true }) orderBy?: CaseOrder,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('after', () => String, { nullable: true }) after?: string,
+  ): Promise<CaseConnection> {
+    const list = new CaseList(ctx.em, filter ?? {});
+    const page = await list.page({ first: pageSize(first), after, order: orderBy ?? 'RECEIVED_AT_DESC' });
+    const connection = new CaseConnection();
+    connection.edges = page.nodes.map((c) => ({ cursor: encodeCursor([c.receivedAt.toISOString(), c.id]), node: toCaseType(c) }));
+    connection.pageInfo = { hasNextPage: page.hasNextPage, endCursor: page.endCursor };
+    connection.count = () => list.count();
+    return connection;
+  }
+
+  @Query(() => CaseStatusLookupType, {
+    description: 'Public: a complainant looks up their case by number and the phone they gave. NOT_FOUND unless both match.',
+  })
+  async caseStatus(@Ctx() ctx: RequestContext, @Arg('number') number: string, @Arg('phone', () => MobileScalar) phone: string): Promise<CaseStatusLookupType> {
+    const rows = await ctx.em.getConnection().execute<Array<{ id: string }>>(
+      `select c.id from wage_case c
+        where c.number = ? and exists (select 1 from case_complainant cc join person p on p.id = cc.person_id where cc.case_id = c.id and p.mobile = ?)`,
+      [number, phone],
+    );
+    // The same answer for an unknown number and a wrong phone: the lookup must not confirm that a case exists.
+    if (!rows[0]) throw notFound('case', number);
+    const c = await ctx.em.findOneOrFail(Case, rows[0].id);
+    return { number: c.number, status: c.status, nextStep: NEXT_STEP[c.status], receivedAt: c.receivedAt };
+  }
+
+  @Mutation(() => IntakeResultType, {
+    description: '零门槛受理: take in a complaint with only a phone and a description. Idempotent; a repeat complaint joins the open case.',
+  })
+  async intakeComplaint(@Ctx() ctx: RequestContext, @Arg('input') input: IntakeComplaintInput): Promise<IntakeResultType> {
+    const result = await ctx.services.intake.intake(ctx, { ...input, amountClaimedFen: input.amountClaimed });
+    return { outcome: result.outcome, case: toCaseType(result.case) };
+  }
+
+  @Mutation(() => CaseType, { description: 'Record a call or visit with the complainant (首日对接 counts the first one reached)' })
+  async recordContact(@Ctx() ctx: RequestContext, @Arg('input') input: RecordContactInput): Promise<CaseType> {
+    return toCaseType(await ctx.services.cases.recordContact(ctx, input));
+  }
+
+  @Mutation(() => CaseType, { description: '受理: accept a received case; the employer must be identified' })
+  async acceptCase(@Ctx() ctx: RequestContext, @Arg('input') input: AcceptCaseInput): Promise<CaseType> {
+    return toCaseType(await ctx.services.cases.acceptCase(ctx, input));
+  }
+
+  @Mutation(() => CaseType, { description: '不予受理: reject a received case with a written reason' })
+  async rejectCase(@Ctx() ctx: RequestContext, @Arg('input') input: RejectCaseInput): Promise<CaseType> {
+    return toCaseType(await ctx.services.cases.rejectCase(ctx, input));
+  }
+
+  @Mutation(() => CaseType, { description: '移交: transfer a case to the competent body' })
+  async transferCase(@Ctx() ctx: RequestContext, @Arg('input') input: TransferCaseInput): Promise<CaseType> {
+    return toCaseType(await ctx.services.cases.transferCase(ctx, input));
+  }
+
+  @Mutation(() => CaseType, { description: '确定主办人: assign the lead inspector' })
+  async assignLead(@Ctx() ctx: RequestContext, @Arg('input') input: AssignLeadInput): Promise<CaseType> {
+    return toCaseType(await ctx.services.cases.assignLead(ctx, input));
+  }
+
+  @Mutation(() => CaseType, { description: 'Record wages paid; resolves the case when all claimed is paid or settlesCase is set' })
+  async recordPayment(@Ctx() ctx: RequestContext, @Arg('input') input: RecordPaymentInput): Promise<CaseType> {
+    return toCaseType(await ctx.services.cases.recordPayment(ctx, { ...input, amountFen: input.amount }));
+  }
+
+  @FieldResolver(() => RegionType)
+  async region(@Root() c: CaseType, @Ctx() ctx: RequestContext): Promise<RegionType> {
+    return toRegionType((await ctx.loaders.region.load(c.regionCode))!);
+  }
+
+  @FieldResolver(() => AgencyType, { description: 'The inspection agency that owns the case (首问负责)' })
+  async owningAgency(@Root() c: CaseType, @Ctx() ctx: RequestContext): Promise<AgencyType> {
+    return toAgencyType((await ctx.loaders.agency.load(c.owningAgencyId))!);
+  }
+
+  @FieldResolver(() => EmployerType, { nullable: true })
+  async employer(@Root() c: CaseType, @Ctx() ctx: RequestContext): Promise<EmployerType | null> {
+    const e = c.employerId ? await ctx.loaders.employer.load(c.employerId) : null;
+    return e ? toEmployerType(e) : null;
+  }
+
+  @FieldResolver(() => ProjectType, { nullable: true })
+  async project(@Root() c: CaseType, @Ctx() ctx: RequestContext): Promise<ProjectType | null> {
+    const p = c.projectId ? await ctx.loaders.project.load(c.projectId) : null;
+    return p ? toProjectType(p) : null;
+  }
+
+  @FieldResolver(() => UserType, { nullable: true, description: '主办人: the lead inspector' })
+  async leadInspector(@Root() c: CaseType, @Ctx() ctx: RequestContext): Promise<UserType | null> {
+    const u = c.leadInspectorId ? await ctx.loaders.user.load(c.leadInspectorId) : null;
+    return u ? toUserType(u) : null;
+  }
+
+  @FieldResolver(() => [ComplainantType])
+  async complainants(@Root() c: CaseType, @Ctx() ctx: RequestContext): Promise<ComplainantType[]> {
+    return (await ctx.loaders.complainants.load(c.id)).map((cc: CaseComplainant) => ({ personId: cc.person, channel: cc.channel, channelRef: cc.channelRef ?? null, joinedAt: cc.joinedAt }));
+  }
+
+  @FieldResolver(() => [CaseEventType], { description: '案卷: the case file, oldest first' })
+  async events(@Root() c: CaseType, @Ctx() ctx: RequestContext): Promise<CaseEventType[]> {
+    return (await ctx.loaders.events.load(c.id)).map(toCaseEventType);
+  }
+
+  @FieldResolver(() => [PaymentType])
+  async payments(@Root() c: CaseType, @Ctx() ctx: RequestContext): Promise<PaymentType[]> {
+    return (await ctx.loaders.payments.load(c.id)).map(toPaymentType);
+  }
+
+  @FieldResolver(() => [ContactType])
+  async contacts(@Root() c: CaseType, @Ctx() ctx: RequestContext): Promise<ContactType[]> {
+    return (await ctx.loaders.contacts.load(c.id)).map(toContactType);
+  }
+}

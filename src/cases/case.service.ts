@@ -1,0 +1,145 @@
+import { OptimisticLockError } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { RequestContext } from '../api/context';
+import { badUserInput, conflict, notFound } from '../api/errors';
+import { User } from '../agencies/agency.entity';
+import { Employer } from '../employers/employer.entity';
+import { Project } from '../projects/project.entity';
+import { appendCaseEvent, snapshot } from './case-file';
+import { Case, Contact, Payment, type CaseEventType, type CaseStatus, type ContactKind, type ContactOutcome, type PaymentSource } from './case.entity';
+import { resolutionDeadline } from './deadlines';
+
+export interface CaseRef {
+  caseId: string;
+  /** Optimistic lock: the version the caller last saw; a different current version is a CONFLICT. */
+  expectedVersion?: number | null;
+}
+
+interface Change {
+  type: CaseEventType;
+  payload?: Record<string, unknown>;
+}
+
+/**
+ * Every change to a case: checked against the case's status and version, applied, and written to the case file
+ * in the same transaction. A refused change writes nothing.
+ */
+export class CaseService {
+  async byId(ctx: RequestContext, id: string): Promise<Case> {
+    const c = await ctx.em.findOne(Case, { id });
+    if (!c) throw notFound('case', id);
+    return c;
+  }
+
+  async byNumber(ctx: RequestContext, number: string): Promise<Case> {
+    const c = await ctx.em.findOne(Case, { number });
+    if (!c) throw notFound('case', number);
+    return c;
+  }
+
+  private async change(ctx: RequestContext, ref: CaseRef, allowed: readonly CaseStatus[], apply: (c: Case, em: EntityManager) => Promise<Change> | Change): Promise<Case> {
+    try {
+      return await ctx.em.transactional(async (em) => {
+        const c = await em.findOne(Case, { id: ref.caseId });
+        if (!c) throw notFound('case', ref.caseId);
+        if (ref.expectedVersion != null && ref.expectedVersion !== c.version) {
+          throw conflict(`case ${c.number} is at version ${c.version}, not ${ref.expectedVersion}: reload it`, { field: 'input.expectedVersion', rule: 'version.current', currentVersion: c.version });
+        }
+        if (!allowed.includes(c.status)) {
+          throw conflict(`case ${c.number} is ${c.status}; this step needs it to be ${allowed.join(' or ')}`, { field: 'input.caseId', rule: 'case.status', status: c.status });
+        }
+        const before = snapshot(c);
+        const change = await apply(c, em);
+        c.updatedAt = new Date();
+        await em.flush(); // UPDATE … WHERE version = n: a concurrent writer makes this fail
+        em.persist(appendCaseEvent(em, c, change.type, { actor: ctx.actor, before, payload: change.payload }));
+        await em.flush();
+        ctx.log.info({ caseNumber: c.number, event: change.type, version: c.version }, 'case changed');
+        return c;
+      });
+    } catch (err) {
+      if (err instanceof OptimisticLockError) throw conflict('the case was changed by someone else meanwhile: reload it', { rule: 'version.current' });
+      throw err;
+    }
+  }
+
+  recordContact(ctx: RequestContext, input: CaseRef & { kind: ContactKind; outcome: ContactOutcome; at?: Date | null; notes?: string | null }): Promise<Case> {
+    return this.change(ctx, input, ['RECEIVED', 'ACCEPTED', 'IN_PROGRESS', 'RESOLVED'], (c, em) => {
+      const at = input.at ?? new Date();
+      if (at.getTime() > Date.now() + 60_000) throw badUserInput('input.at', 'not-in-future', 'must not be in the future');
+      const contact = em.create(Contact, { case: c.id, person: c.primaryComplainant, kind: input.kind, outcome: input.outcome, notes: input.notes ?? undefined, at, recordedBy: ctx.actor?.userId });
+      if (input.outcome === 'REACHED' && !c.firstContactAt) c.firstContactAt = at;
+      return { type: 'CONTACT_RECORDED', payload: { contactId: contact.id, kind: input.kind, outcome: input.outcome, at: at.toISOString(), onTime: at <= c.sameDayContactDue } };
+    });
+  }
+
+  /** 受理: the employer must be identified (art. 18); the statutory resolution clock starts. */
+  acceptCase(ctx: RequestContext, input: CaseRef & { employerUscc?: string | null; projectCode?: string | null }): Promise<Case> {
+    return this.change(ctx, input, ['RECEIVED'], async (c, em) => {
+      if (input.employerUscc) {
+        const employer = await em.findOne(Employer, { uscc: input.employerUscc });
+        if (!employer) throw notFound('employer', input.employerUscc);
+        c.employer = employer.id;
+      }
+      if (input.projectCode) {
+        const project = await em.findOne(Project, { code: input.projectCode });
+        if (!project) throw notFound('project', input.projectCode);
+        c.project = project.id;
+      }
+      // On a construction project the general contractor answers for its subcontractors' wages.
+      if (!c.employer && c.project) c.employer = (await em.findOneOrFail(Project, { id: c.project })).generalContractor;
+      if (!c.employer) throw badUserInput('input.employerUscc', 'employer-identified', 'the employer must be identified before a case is accepted (若干规定 第十八条)');
+      const now = new Date();
+      c.status = 'ACCEPTED';
+      c.acceptedAt = now;
+      c.resolutionDue = resolutionDeadline(now, c.channel);
+      return { type: 'ACCEPTED', payload: { resolutionDue: c.resolutionDue.toISOString() } };
+    });
+  }
+
+  rejectCase(ctx: RequestContext, input: CaseRef & { reason: string }): Promise<Case> {
+    return this.change(ctx, input, ['RECEIVED'], (c) => {
+      c.status = 'REJECTED';
+      c.outcomeNote = input.reason;
+      return { type: 'REJECTED', payload: { reason: input.reason } };
+    });
+  }
+
+  transferCase(ctx: RequestContext, input: CaseRef & { to: string; reason: string }): Promise<Case> {
+    return this.change(ctx, input, ['RECEIVED', 'ACCEPTED'], (c) => {
+      c.status = 'TRANSFERRED';
+      c.transferredTo = input.to;
+      c.outcomeNote = input.reason;
+      return { type: 'TRANSFERRED', payload: { to: input.to, reason: input.reason } };
+    });
+  }
+
+  /** 主办人: the lead must be an inspector of an inspection agency; an accepted case goes in progress. */
+  assignLead(ctx: RequestContext, input: CaseRef & { inspectorId: string }): Promise<Case> {
+    return this.change(ctx, input, ['RECEIVED', 'ACCEPTED', 'IN_PROGRESS'], async (c, em) => {
+      const inspector = await em.findOne(User, { id: input.inspectorId });
+      if (!inspector) throw notFound('user', input.inspectorId);
+      if (!inspector.roles.includes('INSPECTOR')) throw badUserInput('input.inspectorId', 'role.inspector', 'the lead must hold the INSPECTOR role');
+      c.leadInspector = inspector.id;
+      if (c.status === 'ACCEPTED') c.status = 'IN_PROGRESS';
+      return { type: 'LEAD_ASSIGNED', payload: { inspectorId: inspector.id } };
+    });
+  }
+
+  /** Wages paid: the recovered amount grows; the case is resolved when all claimed is paid, or when told so. */
+  recordPayment(
+    ctx: RequestContext,
+    input: CaseRef & { amountFen: number; workersPaid: number; paidOn: string; payer: string; source: PaymentSource; settlesCase?: boolean | null },
+  ): Promise<Case> {
+    return this.change(ctx, input, ['ACCEPTED', 'IN_PROGRESS', 'RESOLVED'], (c, em) => {
+      const payment = em.create(Payment, { case: c.id, amountFen: input.amountFen, workersPaid: input.workersPaid, paidOn: input.paidOn, payer: input.payer, source: input.source, recordedBy: ctx.actor?.userId });
+      c.amountRecoveredFen += input.amountFen;
+      const paidInFull = c.amountClaimedFen != null && c.amountRecoveredFen >= c.amountClaimedFen;
+      if (c.status !== 'RESOLVED' && (input.settlesCase || paidInFull)) {
+        c.status = 'RESOLVED';
+        c.resolvedAt = new Date();
+      }
+      return { type: 'PAYMENT_RECORDED', payload: { paymentId: payment.id, amountFen: input.amountFen, workersPaid: input.workersPaid, paidOn: input.paidOn, payer: input.payer, source: input.source } };
+    });
+  }
+}

@@ -1,0 +1,468 @@
+import { DateTimeResolver, GraphQLJSONObject } from 'graphql-scalars';
+import { IsOptional, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import {
+  CaseSectorEnum,
+  CaseStatusEnum,
+  ChannelEnum,
+  ContactKindEnum,
+  ContactOutcomeEnum,
+  IntakeOutcomeEnum,
+  PaymentSourceEnum,
+} from '../api/enums';
+import { PageInfo } from '../api/pagination';
+import { DivisionCodeScalar, LocalDateScalar, MobileScalar, MoneyScalar, ResidentIdScalar } from '../api/scalars';
+import { UsccScalar } from '../api/scalars/uscc.scalar';
+import type { Channel } from '../rules/case-deadlines';
+import type { Case, CaseEvent, CaseSector, CaseStatus, Contact, ContactKind, ContactOutcome, Payment, PaymentSource } from './case.entity';
+
+@ObjectType('CaseDeadlines', { description: 'The clocks of a case (UTC instants; days counted in Beijing, working days per the State Council calendar)' })
+export class CaseDeadlinesType {
+  @Field(() => DateTimeResolver, { description: '首日对接: contact the complainant by' })
+  sameDayContact!: Date;
+
+  @Field(() => DateTimeResolver, { description: 'accept or reject by (5 working days, or the channel’s stricter clock)' })
+  acceptance!: Date;
+
+  @Field(() => DateTimeResolver, { nullable: true, description: 'resolve by (60 working days from acceptance, or the channel’s stricter clock)' })
+  resolution!: Date | null;
+
+  @Field(() => DateTimeResolver, { nullable: true, description: 'resolve by, after the one 30-working-day extension' })
+  resolutionExtended!: Date | null;
+
+  @Field(() => [String], { description: 'Names of the deadlines that have passed with their step still open' })
+  overdue!: string[];
+}
+
+@ObjectType('Complainant', { description: 'A complainant on a case, with the channel they came through' })
+export class ComplainantType {
+  personId!: string;
+
+  @Field(() => ChannelEnum)
+  channel!: string;
+
+  @Field(() => String, { nullable: true })
+  channelRef!: string | null;
+
+  @Field(() => DateTimeResolver)
+  joinedAt!: Date;
+}
+
+@ObjectType('CaseEvent', { description: '案卷记录: one entry of the append-only case file' })
+export class CaseEventType {
+  @Field(() => Int, { description: '1, 2, 3 … = the case version this entry produced' })
+  seq!: number;
+
+  @Field()
+  type!: string;
+
+  @Field(() => DateTimeResolver)
+  at!: Date;
+
+  @Field(() => ID, { nullable: true })
+  actorUserId!: string | null;
+
+  @Field(() => ID, { nullable: true })
+  actorAgencyId!: string | null;
+
+  @Field(() => GraphQLJSONObject)
+  payload!: Record<string, unknown>;
+
+  @Field(() => GraphQLJSONObject, { nullable: true })
+  before!: Record<string, unknown> | null;
+
+  @Field(() => GraphQLJSONObject, { nullable: true })
+  after!: Record<string, unknown> | null;
+}
+
+@ObjectType('Payment', { description: 'Wages paid to the workers of a case' })
+export class PaymentType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => MoneyScalar)
+  amount!: number;
+
+  @Field(() => Int)
+  workersPaid!: number;
+
+  @Field(() => LocalDateScalar)
+  paidOn!: string;
+
+  @Field()
+  payer!: string;
+
+  @Field(() => PaymentSourceEnum)
+  source!: string;
+}
+
+@ObjectType('Contact', { description: 'A call, visit or message with the complainant' })
+export class ContactType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => ContactKindEnum)
+  kind!: string;
+
+  @Field(() => ContactOutcomeEnum)
+  outcome!: string;
+
+  @Field(() => String, { nullable: true })
+  notes!: string | null;
+
+  @Field(() => DateTimeResolver)
+  at!: Date;
+}
+
+@ObjectType('Case', { description: '案件: a wage-arrears case' })
+export class CaseType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field({ description: 'Division code, year and sequence, e.g. 110102-2026-000123' })
+  number!: string;
+
+  @Field(() => ChannelEnum)
+  channel!: string;
+
+  @Field(() => String, { nullable: true })
+  channelRef!: string | null;
+
+  @Field(() => DateTimeResolver)
+  receivedAt!: Date;
+
+  @Field(() => CaseStatusEnum)
+  status!: string;
+
+  @Field(() => CaseSectorEnum)
+  sector!: string;
+
+  @Field(() => Int, { nullable: true })
+  workersAffected!: number | null;
+
+  @Field(() => MoneyScalar, { nullable: true })
+  amountClaimed!: number | null;
+
+  @Field(() => MoneyScalar)
+  amountRecovered!: number;
+
+  @Field(() => String, { nullable: true, description: 'The employer as the complainant named it, while not identified' })
+  employerNameGiven!: string | null;
+
+  @Field()
+  description!: string;
+
+  @Field(() => DateTimeResolver, { nullable: true })
+  firstContactAt!: Date | null;
+
+  @Field(() => DateTimeResolver, { nullable: true })
+  acceptedAt!: Date | null;
+
+  @Field(() => DateTimeResolver, { nullable: true })
+  resolvedAt!: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'Reason for rejection or transfer' })
+  outcomeNote!: string | null;
+
+  @Field(() => String, { nullable: true })
+  transferredTo!: string | null;
+
+  @Field(() => CaseDeadlinesType)
+  deadlines!: CaseDeadlinesType;
+
+  @Field(() => Int, { description: 'Optimistic-lock version: send it back as expectedVersion' })
+  version!: number;
+
+  regionCode!: string;
+  owningAgencyId!: string;
+  employerId!: string | null;
+  projectId!: string | null;
+  leadInspectorId!: string | null;
+}
+
+export function overdueDeadlines(c: Case, now = new Date()): string[] {
+  const out: string[] = [];
+  if (c.status === 'RECEIVED' && !c.firstContactAt && c.sameDayContactDue < now) out.push('sameDayContact');
+  if (c.status === 'RECEIVED' && c.acceptanceDue < now) out.push('acceptance');
+  const resolveBy = c.resolutionExtendedDue ?? c.resolutionDue;
+  if ((c.status === 'ACCEPTED' || c.status === 'IN_PROGRESS') && resolveBy && resolveBy < now) out.push('resolution');
+  return out;
+}
+
+export function toCaseType(c: Case): CaseType {
+  return {
+    id: c.id,
+    number: c.number,
+    channel: c.channel,
+    channelRef: c.channelRef ?? null,
+    receivedAt: c.receivedAt,
+    status: c.status,
+    sector: c.sector,
+    workersAffected: c.workersAffected ?? null,
+    amountClaimed: c.amountClaimedFen ?? null,
+    amountRecovered: c.amountRecoveredFen,
+    employerNameGiven: c.employerNameGiven ?? null,
+    description: c.description,
+    firstContactAt: c.firstContactAt ?? null,
+    acceptedAt: c.acceptedAt ?? null,
+    resolvedAt: c.resolvedAt ?? null,
+    outcomeNote: c.outcomeNote ?? null,
+    transferredTo: c.transferredTo ?? null,
+    deadlines: {
+      sameDayContact: c.sameDayContactDue,
+      acceptance: c.acceptanceDue,
+      resolution: c.resolutionDue ?? null,
+      resolutionExtended: c.resolutionExtendedDue ?? null,
+      overdue: overdueDeadlines(c),
+    },
+    version: c.version,
+    regionCode: c.region,
+    owningAgencyId: c.owningAgency,
+    employerId: c.employer ?? null,
+    projectId: c.project ?? null,
+    leadInspectorId: c.leadInspector ?? null,
+  };
+}
+
+export function toCaseEventType(e: CaseEvent): CaseEventType {
+  return { seq: e.seq, type: e.type, at: e.at, actorUserId: e.actorUserId ?? null, actorAgencyId: e.actorAgencyId ?? null, payload: e.payload, before: e.before ?? null, after: e.after ?? null };
+}
+
+export function toPaymentType(p: Payment): PaymentType {
+  return { id: p.id, amount: p.amountFen, workersPaid: p.workersPaid, paidOn: p.paidOn, payer: p.payer, source: p.source };
+}
+
+export function toContactType(c: Contact): ContactType {
+  return { id: c.id, kind: c.kind, outcome: c.outcome, notes: c.notes ?? null, at: c.at };
+}
+
+@ObjectType('CaseEdge')
+export class CaseEdge {
+  @Field()
+  cursor!: string;
+
+  @Field(() => CaseType)
+  node!: CaseType;
+}
+
+@ObjectType('CaseConnection')
+export class CaseConnection {
+  @Field(() => [CaseEdge])
+  edges!: CaseEdge[];
+
+  @Field(() => PageInfo)
+  pageInfo!: PageInfo;
+
+  /** Counted only when asked for: the count is the expensive part of a large list. */
+  count!: () => Promise<number>;
+
+  @Field(() => Int, { description: 'All cases matching the filter' })
+  totalCount(): Promise<number> {
+    return this.count();
+  }
+}
+
+@ObjectType('IntakeResult')
+export class IntakeResultType {
+  @Field(() => IntakeOutcomeEnum)
+  outcome!: string;
+
+  @Field(() => CaseType)
+  case!: CaseType;
+}
+
+@ObjectType('CaseStatusLookup', { description: 'What a complainant may learn of their case: its status and next step, nothing personal' })
+export class CaseStatusLookupType {
+  @Field()
+  number!: string;
+
+  @Field(() => CaseStatusEnum)
+  status!: string;
+
+  @Field({ description: 'The next step, in words for the complainant' })
+  nextStep!: string;
+
+  @Field(() => DateTimeResolver)
+  receivedAt!: Date;
+}
+
+@InputType()
+export class CaseFilter {
+  @Field(() => [CaseStatusEnum], { nullable: true })
+  statuses?: CaseStatus[];
+
+  @Field(() => [ChannelEnum], { nullable: true })
+  channels?: Channel[];
+
+  @Field(() => DivisionCodeScalar, { nullable: true, description: 'This region and every region below it' })
+  regionCode?: string;
+
+  @Field(() => ID, { nullable: true, description: 'The owning inspection agency' })
+  agencyId?: string;
+
+  @Field(() => ID, { nullable: true })
+  employerId?: string;
+
+  @Field(() => ID, { nullable: true })
+  projectId?: string;
+
+  @Field(() => DateTimeResolver, { nullable: true })
+  receivedFrom?: Date;
+
+  @Field(() => DateTimeResolver, { nullable: true })
+  receivedTo?: Date;
+
+  @Field({ nullable: true, description: 'Only cases with (true) or without (false) a passed deadline on an open step' })
+  overdue?: boolean;
+
+  @Field({ nullable: true, description: 'Words in the description, the employer’s name or a complainant’s name' })
+  @MaxLength(100, { message: 'must be at most 100 characters' })
+  text?: string;
+}
+
+@InputType()
+export class IntakeComplaintInput {
+  @Field(() => ChannelEnum)
+  channel!: Channel;
+
+  @Field(() => String, { nullable: true, description: 'The channel’s own reference: the same reference twice returns the same case' })
+  @MaxLength(100, { message: 'must be at most 100 characters' })
+  channelRef?: string;
+
+  @Field(() => String, { nullable: true, description: 'A client-chosen key: retrying with it never opens a second case' })
+  @MaxLength(100, { message: 'must be at most 100 characters' })
+  idempotencyKey?: string;
+
+  @Field(() => DateTimeResolver, { nullable: true, description: 'When the channel received it; now if omitted' })
+  receivedAt?: Date;
+
+  @Field(() => MobileScalar, { description: 'A way to reach the complainant (required: zero threshold)' })
+  contactPhone!: string;
+
+  @Field(() => String, { nullable: true })
+  @MaxLength(100, { message: 'must be at most 100 characters' })
+  complainantName?: string;
+
+  @Field(() => ResidentIdScalar, { nullable: true })
+  complainantResidentId?: string;
+
+  @Field({ description: 'What happened, in the complainant’s words (required: zero threshold)' })
+  @MinLength(2, { message: 'must be at least 2 characters' })
+  @MaxLength(5000, { message: 'must be at most 5000 characters' })
+  description!: string;
+
+  @Field(() => UsccScalar, { nullable: true })
+  employerUscc?: string;
+
+  @Field(() => String, { nullable: true, description: 'The employer as named by the complainant' })
+  @MaxLength(200, { message: 'must be at most 200 characters' })
+  employerName?: string;
+
+  @Field(() => String, { nullable: true })
+  @MaxLength(64, { message: 'must be at most 64 characters' })
+  projectCode?: string;
+
+  @Field(() => DivisionCodeScalar, { nullable: true, description: 'Where; needed when no known project or employer locates the case' })
+  regionCode?: string;
+
+  @Field(() => CaseSectorEnum, { nullable: true })
+  sector?: CaseSector;
+
+  @Field(() => Int, { nullable: true })
+  @IsOptional()
+  @Min(1, { message: 'must be at least 1' })
+  @Max(100_000, { message: 'must be at most 100,000' })
+  workersAffected?: number;
+
+  @Field(() => MoneyScalar, { nullable: true })
+  amountClaimed?: number;
+}
+
+@InputType()
+export class CaseRefInput {
+  @Field(() => ID)
+  caseId!: string;
+
+  @Field(() => Int, { nullable: true, description: 'The version last seen; CONFLICT if the case has changed since' })
+  expectedVersion?: number;
+}
+
+@InputType()
+export class RecordContactInput extends CaseRefInput {
+  @Field(() => ContactKindEnum)
+  kind!: ContactKind;
+
+  @Field(() => ContactOutcomeEnum)
+  outcome!: ContactOutcome;
+
+  @Field(() => DateTimeResolver, { nullable: true })
+  at?: Date;
+
+  @Field(() => String, { nullable: true })
+  @MaxLength(2000, { message: 'must be at most 2000 characters' })
+  notes?: string;
+}
+
+@InputType()
+export class AcceptCaseInput extends CaseRefInput {
+  @Field(() => UsccScalar, { nullable: true, description: 'Identify the employer now, if not yet' })
+  employerUscc?: string;
+
+  @Field(() => String, { nullable: true })
+  projectCode?: string;
+}
+
+@InputType()
+export class RejectCaseInput extends CaseRefInput {
+  @Field({ description: 'The written reason given to the complainant' })
+  @MinLength(4, { message: 'must be at least 4 characters' })
+  @MaxLength(2000, { message: 'must be at most 2000 characters' })
+  reason!: string;
+}
+
+@InputType()
+export class TransferCaseInput extends CaseRefInput {
+  @Field({ description: 'The competent body: arbitration commission, court, another city …' })
+  @MinLength(2, { message: 'must be at least 2 characters' })
+  @MaxLength(200, { message: 'must be at most 200 characters' })
+  to!: string;
+
+  @Field()
+  @MinLength(4, { message: 'must be at least 4 characters' })
+  @MaxLength(2000, { message: 'must be at most 2000 characters' })
+  reason!: string;
+}
+
+@InputType()
+export class AssignLeadInput extends CaseRefInput {
+  @Field(() => ID)
+  inspectorId!: string;
+}
+
+@InputType()
+export class RecordPaymentInput extends CaseRefInput {
+  @Field(() => MoneyScalar)
+  @Min(1, { message: 'must be at least 1 fen' })
+  amount!: number;
+
+  @Field(() => Int)
+  @Min(1, { message: 'must be at least 1' })
+  @Max(100_000, { message: 'must be at most 100,000' })
+  workersPaid!: number;
+
+  @Field(() => LocalDateScalar)
+  paidOn!: string;
+
+  @Field()
+  @MinLength(2, { message: 'must be at least 2 characters' })
+  @MaxLength(200, { message: 'must be at most 200 characters' })
+  payer!: string;
+
+  @Field(() => PaymentSourceEnum)
+  source!: PaymentSource;
+
+  @Field({ nullable: true, description: 'Resolve the case with this payment even if less than claimed was paid' })
+  settlesCase?: boolean;
+}
+
+

@@ -1,0 +1,70 @@
+import { isWorkday } from 'chinese-days';
+import { DateTime } from 'luxon';
+
+/**
+ * Days and deadlines are Beijing's: a "day" is a calendar day in Asia/Shanghai, and working days follow the
+ * State Council holiday schedule with its adjusted working weekends (调休), from the maintained
+ * `chinese-days` calendar. Instants stay UTC `Date`s; only the day arithmetic happens in the zone.
+ */
+export const ZONE = 'Asia/Shanghai';
+
+function local(at: Date): DateTime {
+  return DateTime.fromJSDate(at, { zone: ZONE });
+}
+
+/** The calendar date in Beijing, YYYY-MM-DD. */
+export function beijingDate(at: Date): string {
+  return local(at).toISODate()!;
+}
+
+export function isWorkingDay(isoDate: string): boolean {
+  return isWorkday(isoDate);
+}
+
+/** The last instant of the Beijing day that `at` falls on. */
+export function endOfBeijingDay(at: Date): Date {
+  return local(at).endOf('day').toJSDate();
+}
+
+/** The first working day strictly after the Beijing day of `at`, as a local DateTime at 00:00. */
+function nextWorkingDay(day: DateTime): DateTime {
+  let d = day.startOf('day').plus({ days: 1 });
+  while (!isWorkingDay(d.toISODate()!)) d = d.plus({ days: 1 });
+  return d;
+}
+
+/**
+ * The end of the n-th working day after the day of `from` ("within n working days": the day of the event
+ * itself does not count). n = 0 gives the end of that same day.
+ */
+export function addWorkingDays(from: Date, n: number): Date {
+  let day = local(from).startOf('day');
+  for (let i = 0; i < n; i++) day = nextWorkingDay(day);
+  return day.endOf('day').toJSDate();
+}
+
+/** The number of working days after the day of `from` up to and including the day of `to`. */
+export function workingDaysBetween(from: Date, to: Date): number {
+  let day = local(from).startOf('day');
+  const last = local(to).startOf('day');
+  let n = 0;
+  while (day < last) {
+    day = day.plus({ days: 1 });
+    if (isWorkingDay(day.toISODate()!)) n++;
+  }
+  return n;
+}
+
+/**
+ * A time of day on the next working day after `at`, e.g. "next working morning" = 12:00 of that day.
+ */
+export function nextWorkingDayAt(at: Date, hhmm: string): Date {
+  const [h, m] = hhmm.split(':').map(Number) as [number, number];
+  return nextWorkingDay(local(at)).set({ hour: h, minute: m, second: 0, millisecond: 0 }).toJSDate();
+}
+
+/** Minutes since local midnight of `at` in Beijing. */
+export function beijingMinuteOfDay(at: Date): number {
+  const t = local(at);
+  return t.hour * 60 + t.minute;
+}

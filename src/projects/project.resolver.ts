@@ -1,0 +1,230 @@
+import { Max, MaxLength, Min, MinLength } from 'class-validator';
+import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
+import type { RequestContext } from '../api/context';
+import { ProjectStatusEnum, TeamRoleEnum } from '../api/enums';
+import { badUserInput } from '../api/errors';
+import { pageSize } from '../api/pagination';
+import { DivisionCodeScalar, MobileScalar, MoneyScalar } from '../api/scalars';
+import { UsccScalar } from '../api/scalars/uscc.scalar';
+import { AgencyType, toAgencyType } from '../agencies/agency.resolver';
+import { EmployerType, toEmployerType } from '../employers/employer.resolver';
+import { RegionType, toRegionType } from '../regions/region.resolver';
+import type { Project, ProjectStatus, TeamRole } from './project.entity';
+
+@ObjectType('TeamMember', { description: '五员: one of the five-member project team' })
+export class TeamMemberType {
+  @Field(() => TeamRoleEnum)
+  role!: string;
+
+  @Field()
+  name!: string;
+
+  @Field(() => MobileScalar, { nullable: true })
+  mobile!: string | null;
+
+  @Field(() => ID, { nullable: true })
+  userId!: string | null;
+}
+
+@ObjectType('Project', { description: '工程建设项目: a construction project' })
+export class ProjectType {
+  @Field(() => ID)
+  id!: string;
+
+  @Field()
+  code!: string;
+
+  @Field()
+  name!: string;
+
+  regionCode!: string;
+  constructionUnitId!: string | null;
+  generalContractorId!: string | null;
+  labourSubcontractorIds!: string[];
+  regulatorId!: string | null;
+
+  @Field(() => [TeamMemberType])
+  team!: TeamMemberType[];
+
+  @Field(() => MoneyScalar, { nullable: true, description: '工资专用账户余额 (fen)' })
+  wageAccountBalance!: number | null;
+
+  @Field(() => MoneyScalar, { nullable: true, description: '工资保证金 (fen)' })
+  wageDeposit!: number | null;
+
+  @Field(() => Int, { nullable: true })
+  workerCount!: number | null;
+
+  @Field(() => ProjectStatusEnum)
+  status!: string;
+
+  @Field(() => Int, { description: 'Optimistic-lock version: send it back with updateProject' })
+  version!: number;
+}
+
+export function toProjectType(p: Project): ProjectType {
+  return {
+    id: p.id,
+    code: p.code,
+    name: p.name,
+    regionCode: p.region,
+    constructionUnitId: p.constructionUnit ?? null,
+    generalContractorId: p.generalContractor ?? null,
+    labourSubcontractorIds: p.labourSubcontractors,
+    regulatorId: p.regulator ?? null,
+    team: p.team.map((m) => ({ role: m.role, name: m.name, mobile: m.mobile ?? null, userId: m.userId ?? null })),
+    wageAccountBalance: p.wageAccountBalanceFen ?? null,
+    wageDeposit: p.wageDepositFen ?? null,
+    workerCount: p.workerCount ?? null,
+    status: p.status,
+    version: p.version,
+  };
+}
+
+@InputType()
+export class TeamMemberInput {
+  @Field(() => TeamRoleEnum)
+  role!: TeamRole;
+
+  @Field()
+  @MinLength(1, { message: 'must not be empty' })
+  @MaxLength(100, { message: 'must be at most 100 characters' })
+  name!: string;
+
+  @Field(() => MobileScalar, { nullable: true })
+  mobile?: string;
+
+  @Field(() => ID, { nullable: true })
+  userId?: string;
+}
+
+@InputType()
+class ProjectFieldsInput {
+  @Field(() => UsccScalar, { nullable: true })
+  constructionUnitUscc?: string;
+
+  @Field(() => UsccScalar, { nullable: true })
+  generalContractorUscc?: string;
+
+  @Field(() => [UsccScalar], { nullable: true })
+  labourSubcontractorUsccs?: string[];
+
+  @Field(() => ID, { nullable: true })
+  regulatorAgencyId?: string;
+
+  @Field(() => [TeamMemberInput], { nullable: true })
+  team?: TeamMemberInput[];
+
+  @Field(() => MoneyScalar, { nullable: true })
+  wageAccountBalance?: number;
+
+  @Field(() => MoneyScalar, { nullable: true })
+  wageDeposit?: number;
+
+  @Field(() => Int, { nullable: true })
+  @Min(0, { message: 'must not be negative' })
+  @Max(1_000_000, { message: 'must be at most 1,000,000' })
+  workerCount?: number;
+
+  @Field(() => ProjectStatusEnum, { nullable: true })
+  status?: ProjectStatus;
+}
+
+@InputType()
+export class RegisterProjectInput extends ProjectFieldsInput {
+  @Field()
+  @MinLength(2, { message: 'must be at least 2 characters' })
+  @MaxLength(64, { message: 'must be at most 64 characters' })
+  code!: string;
+
+  @Field()
+  @MinLength(2, { message: 'must be at least 2 characters' })
+  @MaxLength(200, { message: 'must be at most 200 characters' })
+  name!: string;
+
+  @Field(() => DivisionCodeScalar)
+  regionCode!: string;
+}
+
+@InputType()
+export class UpdateProjectInput extends ProjectFieldsInput {
+  @Field(() => ID)
+  id!: string;
+
+  @Field(() => Int)
+  expectedVersion!: number;
+
+  @Field({ nullable: true })
+  @MinLength(2, { message: 'must be at least 2 characters' })
+  @MaxLength(200, { message: 'must be at most 200 characters' })
+  name?: string;
+
+  @Field(() => DivisionCodeScalar, { nullable: true })
+  regionCode?: string;
+}
+
+function fields(input: ProjectFieldsInput & { name?: string; regionCode?: string }) {
+  return { ...input, wageAccountBalanceFen: input.wageAccountBalance, wageDepositFen: input.wageDeposit };
+}
+
+@Resolver(() => ProjectType)
+export class ProjectResolver {
+  @Query(() => ProjectType, { description: 'A project by id or code; NOT_FOUND if unknown' })
+  async project(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID, { nullable: true }) id?: string,
+    @Arg('code', () => String, { nullable: true }) code?: string,
+  ): Promise<ProjectType> {
+    if (!id === !code) throw badUserInput('id', 'exactly-one-key', 'give exactly one of id or code');
+    return toProjectType(id ? await ctx.services.projects.byId(ctx, id) : await ctx.services.projects.byCode(ctx, code!));
+  }
+
+  @Query(() => [ProjectType], { description: 'Projects in a region (and below) or of a general contractor, by code' })
+  async projects(
+    @Ctx() ctx: RequestContext,
+    @Arg('regionCode', () => DivisionCodeScalar, { nullable: true }) regionCode?: string,
+    @Arg('generalContractorId', () => ID, { nullable: true }) generalContractorId?: string,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+  ): Promise<ProjectType[]> {
+    return (await ctx.services.projects.list(ctx, { regionCode, generalContractorId, first: pageSize(first) })).map(toProjectType);
+  }
+
+  @Mutation(() => ProjectType, { description: 'Register a construction project; CONFLICT if its code is taken' })
+  async registerProject(@Ctx() ctx: RequestContext, @Arg('input') input: RegisterProjectInput): Promise<ProjectType> {
+    return toProjectType(await ctx.services.projects.register(ctx, fields(input) as never));
+  }
+
+  @Mutation(() => ProjectType, { description: 'Change a project; CONFLICT if expectedVersion is not the current one' })
+  async updateProject(@Ctx() ctx: RequestContext, @Arg('input') input: UpdateProjectInput): Promise<ProjectType> {
+    return toProjectType(await ctx.services.projects.update(ctx, fields(input) as never));
+  }
+
+  @FieldResolver(() => RegionType)
+  async region(@Root() p: ProjectType, @Ctx() ctx: RequestContext): Promise<RegionType> {
+    return toRegionType((await ctx.loaders.region.load(p.regionCode))!);
+  }
+
+  @FieldResolver(() => EmployerType, { nullable: true, description: '建设单位' })
+  async constructionUnit(@Root() p: ProjectType, @Ctx() ctx: RequestContext): Promise<EmployerType | null> {
+    const e = p.constructionUnitId ? await ctx.loaders.employer.load(p.constructionUnitId) : null;
+    return e ? toEmployerType(e) : null;
+  }
+
+  @FieldResolver(() => EmployerType, { nullable: true, description: '施工总承包单位' })
+  async generalContractor(@Root() p: ProjectType, @Ctx() ctx: RequestContext): Promise<EmployerType | null> {
+    const e = p.generalContractorId ? await ctx.loaders.employer.load(p.generalContractorId) : null;
+    return e ? toEmployerType(e) : null;
+  }
+
+  @FieldResolver(() => [EmployerType], { description: '劳务分包单位' })
+  async labourSubcontractors(@Root() p: ProjectType, @Ctx() ctx: RequestContext): Promise<EmployerType[]> {
+    const rows = await ctx.loaders.employer.loadMany(p.labourSubcontractorIds);
+    return rows.filter((e): e is NonNullable<typeof e> & { id: string } => !!e && !(e instanceof Error)).map((e) => toEmployerType(e as never));
+  }
+
+  @FieldResolver(() => AgencyType, { nullable: true, description: '行业主管部门' })
+  async regulator(@Root() p: ProjectType, @Ctx() ctx: RequestContext): Promise<AgencyType | null> {
+    const a = p.regulatorId ? await ctx.loaders.agency.load(p.regulatorId) : null;
+    return a ? toAgencyType(a) : null;
+  }
+}

@@ -1,0 +1,316 @@
+import { startTestApi, type TestApi } from './support/api';
+import { createTestDatabase, type TestDatabase } from './support/database';
+import { loadTestCity } from './support/fixtures';
+
+type Fixtures = Awaited<ReturnType<typeof loadTestCity>>;
+
+const INTAKE = `mutation($i: IntakeComplaintInput!) { intakeComplaint(input: $i) { outcome case { id number status version channel region { code } owningAgency { name } employer { name } deadlines { sameDayContact acceptance } } } }`;
+const CASE_FIELDS = 'id number status version amountRecovered acceptedAt resolvedAt outcomeNote transferredTo firstContactAt employer { uscc } leadInspector { name } deadlines { resolution } events { seq type before after payload }';
+
+let seq = 0;
+function phone(): string {
+  seq++;
+  return `139${String(10_000_000 + seq * 7919).slice(-8)}`;
+}
+
+describe('cases: zero-threshold intake and the case mutations', () => {
+  let db: TestDatabase;
+  let api: TestApi;
+  let city: Fixtures;
+  const statements: string[] = [];
+
+  beforeAll(async () => {
+    db = await createTestDatabase({ onQuery: (sql) => statements.push(sql) });
+    city = await loadTestCity(db.orm.em.fork());
+    api = await startTestApi({ orm: db.orm, temporalAddress: '127.0.0.1:1' });
+  });
+  afterAll(async () => {
+    await api?.stop();
+    await db?.drop();
+  });
+
+  async function ok<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<T> {
+    const res = await api.gql<T>(query, variables);
+    if (res.errors) throw new Error(JSON.stringify(res.errors));
+    return res.data as T;
+  }
+  async function error(query: string, variables?: Record<string, unknown>) {
+    const res = await api.gql(query, variables);
+    expect(res.errors).toHaveLength(1);
+    return res.errors![0]!.extensions as Record<string, unknown>;
+  }
+  async function intake(input: Record<string, unknown>) {
+    return (await ok(INTAKE, { i: { channel: 'HOTLINE_12345', description: '工地拖欠三个月工资', ...input } })).intakeComplaint;
+  }
+  const count = async (sql: string, params: unknown[] = []) => Number((await db.orm.em.fork().getConnection().execute(sql, params))[0]!.n);
+
+  describe('intakeComplaint', () => {
+    it('takes in a complaint with only a phone and a description (zero threshold)', async () => {
+      const r = await intake({ contactPhone: phone() });
+      expect(r.outcome).toBe('CREATED');
+      expect(r.case.status).toBe('RECEIVED');
+      // Nothing locates it: the city's inspection agency owns it, numbered under the city's code.
+      expect(r.case.owningAgency.name).toBe('北京市劳动保障监察总队');
+      expect(r.case.number).toMatch(/^110100-\d{4}-\d{6}$/);
+      expect(await count('select count(*) as n from case_event where case_id = ?', [r.case.id])).toBe(1);
+    });
+
+    it('locates a case by its project and gives it to the district, numbered by district, year and sequence', async () => {
+      const a = await intake({ contactPhone: phone(), projectCode: 'XC-2026-001', receivedAt: '2026-03-02T02:00:00Z' });
+      const b = await intake({ contactPhone: phone(), regionCode: '110102003', receivedAt: '2026-03-02T03:00:00Z' });
+      expect(a.case.region.code).toBe('110102003');
+      expect(a.case.owningAgency.name).toBe('西城区劳动保障监察大队');
+      expect(a.case.number).toMatch(/^110102-2026-\d{6}$/);
+      expect(Number(b.case.number.slice(-6))).toBe(Number(a.case.number.slice(-6)) + 1);
+      // Received on a working Monday morning: contact by the end of that Beijing day, accept within 1 working day (12345).
+      expect(a.case.deadlines.sameDayContact).toBe('2026-03-02T15:59:59.999Z');
+      expect(a.case.deadlines.acceptance).toBe('2026-03-03T15:59:59.999Z');
+    });
+
+    it('is idempotent on the idempotency key and on channel + channel reference', async () => {
+      const p = phone();
+      const first = await intake({ contactPhone: p, idempotencyKey: 'retry-1' });
+      const again = await intake({ contactPhone: p, idempotencyKey: 'retry-1' });
+      expect(again).toMatchObject({ outcome: 'DUPLICATE', case: { id: first.case.id } });
+      const byRef = await intake({ contactPhone: phone(), channel: 'NATIONAL_PLATFORM', channelRef: 'GJ-2026-0001' });
+      const byRefAgain = await intake({ contactPhone: phone(), channel: 'NATIONAL_PLATFORM', channelRef: 'GJ-2026-0001' });
+      expect(byRefAgain).toMatchObject({ outcome: 'DUPLICATE', case: { id: byRef.case.id } });
+    });
+
+    it('makes one case and one event of 20 identical requests sent at once', async () => {
+      const input = { contactPhone: phone(), channel: 'PROVINCIAL_SYSTEM', channelRef: 'SJ-RACE-1', idempotencyKey: 'race-1', regionCode: '110105001' };
+      const results = await Promise.all(Array.from({ length: 20 }, () => intake(input)));
+      const ids = new Set(results.map((r) => r.case.id));
+      expect(ids.size).toBe(1);
+      expect(results.filter((r) => r.outcome === 'CREATED')).toHaveLength(1);
+      expect(await count(`select count(*) as n from wage_case where channel_ref = 'SJ-RACE-1'`)).toBe(1);
+      expect(await count('select count(*) as n from case_event where case_id = ?', [[...ids][0]])).toBe(1);
+    });
+
+    it('joins a repeat complaint (same phone, same employer, within the window) to the open case', async () => {
+      const p = phone();
+      const first = await intake({ contactPhone: p, employerUscc: '91350100M000100Y43', receivedAt: '2026-05-01T02:00:00Z' });
+      const repeat = await intake({ contactPhone: p, channel: 'HOTLINE_12333', employerUscc: '91350100M000100Y43', receivedAt: '2026-05-20T02:00:00Z' });
+      expect(repeat.outcome).toBe('JOINED');
+      expect(repeat.case.number).toBe(first.case.number);
+      expect(repeat.case.version).toBe(2);
+      const file = await ok(`query($id: ID) { case(id: $id) { complainants { channel person { mobile } } events { seq type } } }`, { id: first.case.id });
+      expect(file.case.complainants.map((c: { channel: string }) => c.channel)).toEqual(['HOTLINE_12345', 'HOTLINE_12333']);
+      expect(file.case.events).toEqual([{ seq: 1, type: 'RECEIVED' }, { seq: 2, type: 'COMPLAINANT_JOINED' }]);
+      // Outside the 30-day window it is a new case; a different phone is a new case too.
+      expect((await intake({ contactPhone: p, employerUscc: '91350100M000100Y43', receivedAt: '2026-07-01T02:00:00Z' })).outcome).toBe('CREATED');
+      expect((await intake({ contactPhone: phone(), employerUscc: '91350100M000100Y43', receivedAt: '2026-05-21T02:00:00Z' })).outcome).toBe('CREATED');
+    });
+
+    it('refuses bad input naming the field and the rule, and writes nothing', async () => {
+      const before = await count('select count(*) as n from wage_case');
+      const q = INTAKE;
+      expect(await error(q, { i: { channel: 'QR_FORM', contactPhone: '12345', description: '欠薪' } })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'i.contactPhone', rule: 'mobile.format' });
+      expect(await error(q, { i: { channel: 'QR_FORM', contactPhone: phone(), description: 'x' } })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.description', rule: 'minLength' });
+      expect(await error(q, { i: { channel: 'QR_FORM', contactPhone: phone(), description: '欠薪', amountClaimed: 12.5 } })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'i.amountClaimed', rule: 'money.integer-fen' });
+      expect(await error(q, { i: { channel: 'QR_FORM', contactPhone: phone(), description: '欠薪', complainantResidentId: '110101199003071235' } })).toMatchObject({ rule: 'resident-id.check-character' });
+      expect(await error(q, { i: { channel: 'QR_FORM', contactPhone: phone(), description: '欠薪', regionCode: '999999' } })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.regionCode' });
+      expect(await error(q, { i: { channel: 'QR_FORM', contactPhone: phone(), description: '欠薪', receivedAt: '2099-01-01T00:00:00Z' } })).toMatchObject({ field: 'input.receivedAt', rule: 'not-in-future' });
+      expect(await count('select count(*) as n from wage_case')).toBe(before);
+    });
+
+    it('carries amounts beyond 32 bits exactly, in fen', async () => {
+      const r = await ok(`mutation($i: IntakeComplaintInput!) { intakeComplaint(input: $i) { case { amountClaimed } } }`, {
+        i: { channel: 'WALK_IN', contactPhone: phone(), description: '多个项目合计欠薪', amountClaimed: 12_345_678_901_23 },
+      });
+      expect(r.intakeComplaint.case.amountClaimed).toBe(12_345_678_901_23);
+    });
+  });
+
+  describe('the case mutations', () => {
+    async function freshCase(extra: Record<string, unknown> = {}) {
+      return (await intake({ contactPhone: phone(), regionCode: '110102003', ...extra })).case as { id: string; number: string; version: number };
+    }
+    const mutate = (name: string, type: string, input: Record<string, unknown>) => ok(`mutation($i: ${type}!) { ${name}(input: $i) { ${CASE_FIELDS} } }`, { i: input }).then((d) => d[name]);
+    const mutateError = (name: string, type: string, input: Record<string, unknown>) => error(`mutation($i: ${type}!) { ${name}(input: $i) { id } }`, { i: input });
+
+    it('recordContact records the call and the first contact reached', async () => {
+      const c = await freshCase();
+      const r = await mutate('recordContact', 'RecordContactInput', { caseId: c.id, kind: 'CALL', outcome: 'REACHED', notes: '已电话联系，核实欠薪情况' });
+      expect(r.firstContactAt).not.toBeNull();
+      expect(r.events.at(-1)).toMatchObject({ seq: 2, type: 'CONTACT_RECORDED', payload: { kind: 'CALL', outcome: 'REACHED', onTime: true } });
+      expect(await mutateError('recordContact', 'RecordContactInput', { caseId: '00000000-0000-4000-8000-000000000000', kind: 'CALL', outcome: 'REACHED' })).toMatchObject({ code: 'NOT_FOUND' });
+    });
+
+    it('acceptCase needs an identified employer, starts the 60-working-day clock, and refuses a second acceptance', async () => {
+      const c = await freshCase({ channel: 'WALK_IN' });
+      expect(await mutateError('acceptCase', 'AcceptCaseInput', { caseId: c.id })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.employerUscc', rule: 'employer-identified' });
+      expect(await count('select count(*) as n from case_event where case_id = ?', [c.id])).toBe(1); // the refusal wrote nothing
+      expect(await mutateError('acceptCase', 'AcceptCaseInput', { caseId: c.id, employerUscc: '91440300708461136T' })).toMatchObject({ code: 'NOT_FOUND' });
+      const r = await mutate('acceptCase', 'AcceptCaseInput', { caseId: c.id, expectedVersion: 1, employerUscc: '91110000600037341L' });
+      expect(r).toMatchObject({ status: 'ACCEPTED', version: 2, employer: { uscc: '91110000600037341L' } });
+      expect(new Date(r.deadlines.resolution).getTime() - new Date(r.acceptedAt).getTime()).toBeGreaterThan(80 * 86_400_000); // 60 working days ≈ 12+ weeks
+      expect(r.events.at(-1)).toMatchObject({ seq: 2, type: 'ACCEPTED', before: { status: 'RECEIVED' }, after: { status: 'ACCEPTED' } });
+      expect(await mutateError('acceptCase', 'AcceptCaseInput', { caseId: c.id })).toMatchObject({ code: 'CONFLICT', rule: 'case.status' });
+    });
+
+    it('refuses a stale version with CONFLICT and writes nothing', async () => {
+      const c = await freshCase({ projectCode: 'XC-2026-001' });
+      await mutate('recordContact', 'RecordContactInput', { caseId: c.id, kind: 'CALL', outcome: 'NO_ANSWER' });
+      expect(await mutateError('acceptCase', 'AcceptCaseInput', { caseId: c.id, expectedVersion: 1 })).toMatchObject({ code: 'CONFLICT', rule: 'version.current', currentVersion: 2 });
+      expect(await count(`select count(*) as n from wage_case where id = ? and status = 'RECEIVED' and version = 2`, [c.id])).toBe(1);
+    });
+
+    it('rejectCase needs a written reason', async () => {
+      const c = await freshCase();
+      expect(await mutateError('rejectCase', 'RejectCaseInput', { caseId: c.id, reason: '否' })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.reason', rule: 'minLength' });
+      const r = await mutate('rejectCase', 'RejectCaseInput', { caseId: c.id, reason: '违法行为已超过两年，不予受理' });
+      expect(r).toMatchObject({ status: 'REJECTED', outcomeNote: '违法行为已超过两年，不予受理' });
+      expect(await mutateError('transferCase', 'TransferCaseInput', { caseId: c.id, to: '劳动人事争议仲裁委员会', reason: '属劳动争议' })).toMatchObject({ code: 'CONFLICT', rule: 'case.status' });
+    });
+
+    it('transferCase hands the case to the competent body', async () => {
+      const c = await freshCase();
+      const r = await mutate('transferCase', 'TransferCaseInput', { caseId: c.id, to: '西城区劳动人事争议仲裁委员会', reason: '属劳动争议，应申请仲裁' });
+      expect(r).toMatchObject({ status: 'TRANSFERRED', transferredTo: '西城区劳动人事争议仲裁委员会' });
+      expect(await mutateError('transferCase', 'TransferCaseInput', { caseId: c.id, to: 'x', reason: '属劳动争议' })).toMatchObject({ field: 'input.to', rule: 'minLength' });
+    });
+
+    it('assignLead takes only an inspector, and puts an accepted case in progress', async () => {
+      const c = await freshCase({ projectCode: 'XC-2026-001' });
+      await mutate('acceptCase', 'AcceptCaseInput', { caseId: c.id });
+      expect(await mutateError('assignLead', 'AssignLeadInput', { caseId: c.id, inspectorId: city.clerk.id })).toMatchObject({ code: 'BAD_USER_INPUT', rule: 'role.inspector' });
+      expect(await mutateError('assignLead', 'AssignLeadInput', { caseId: c.id, inspectorId: '00000000-0000-4000-8000-000000000000' })).toMatchObject({ code: 'NOT_FOUND' });
+      const r = await mutate('assignLead', 'AssignLeadInput', { caseId: c.id, inspectorId: city.inspector.id });
+      expect(r).toMatchObject({ status: 'IN_PROGRESS', leadInspector: { name: '李监察' } });
+    });
+
+    it('recordPayment adds up payments in fen and resolves the case when the claim is paid in full', async () => {
+      const c = await freshCase({ projectCode: 'XC-2026-001', amountClaimed: 63_713_000, workersAffected: 49 });
+      expect(await mutateError('recordPayment', 'RecordPaymentInput', { caseId: c.id, amount: 100, workersPaid: 1, paidOn: '2026-11-20', payer: '总包', source: 'GENERAL_CONTRACTOR' })).toMatchObject({ code: 'CONFLICT', rule: 'case.status' });
+      await mutate('acceptCase', 'AcceptCaseInput', { caseId: c.id });
+      const pay = { caseId: c.id, workersPaid: 20, paidOn: '2026-11-20', payer: '北京城建某工程有限公司', source: 'GENERAL_CONTRACTOR' };
+      expect(await mutateError('recordPayment', 'RecordPaymentInput', { ...pay, amount: 100, paidOn: '2026-02-30' })).toMatchObject({ field: 'i.paidOn', rule: 'date.format' });
+      const partial = await mutate('recordPayment', 'RecordPaymentInput', { ...pay, amount: 30_000_000 });
+      expect(partial).toMatchObject({ status: 'ACCEPTED', amountRecovered: 30_000_000 });
+      const full = await mutate('recordPayment', 'RecordPaymentInput', { ...pay, amount: 33_713_000, workersPaid: 29 });
+      expect(full).toMatchObject({ status: 'RESOLVED', amountRecovered: 63_713_000 });
+      expect(full.resolvedAt).not.toBeNull();
+      expect(full.events.map((e: { type: string }) => e.type)).toEqual(['RECEIVED', 'ACCEPTED', 'PAYMENT_RECORDED', 'PAYMENT_RECORDED']);
+    });
+
+    it('keeps the case file append-only in the database itself', async () => {
+      const c = await freshCase();
+      const conn = db.orm.em.fork().getConnection();
+      await expect(conn.execute(`update case_event set type = 'FORGED' where case_id = ?`, [c.id])).rejects.toThrow(/append-only/);
+      await expect(conn.execute(`delete from case_event where case_id = ?`, [c.id])).rejects.toThrow(/append-only/);
+    });
+  });
+
+  describe('queries', () => {
+    it('finds a case by number, and lists cases by region (with descendants), status and text with a cursor', async () => {
+      const mine = await intake({ contactPhone: phone(), regionCode: '110105001', description: '朝阳区某餐厅拖欠22名员工工资' });
+      const byNumber = await ok(`query($n: String) { case(number: $n) { id } }`, { n: mine.case.number });
+      expect(byNumber.case.id).toBe(mine.case.id);
+
+      const q = `query($f: CaseFilter, $first: Int, $after: String) { cases(filter: $f, first: $first, after: $after) { totalCount edges { node { id number region { code } } } pageInfo { hasNextPage endCursor } } }`;
+      const chaoyang = await ok(q, { f: { regionCode: '110105' }, first: 200 });
+      expect(chaoyang.cases.edges.length).toBeGreaterThan(0);
+      expect(chaoyang.cases.edges.every((e: { node: { region: { code: string } } }) => e.node.region.code.startsWith('110105'))).toBe(true);
+      expect(chaoyang.cases.totalCount).toBe(chaoyang.cases.edges.length);
+
+      const text = await ok(q, { f: { text: '22名员工' } });
+      expect(text.cases.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([mine.case.id]);
+
+      // Paging through everything one page of 3 at a time meets every case exactly once.
+      const all = await ok(q, { first: 200 });
+      const seen: string[] = [];
+      let after: string | null = null;
+      do {
+        const page: any = await ok(q, { first: 3, after });
+        seen.push(...page.cases.edges.map((e: { node: { id: string } }) => e.node.id));
+        after = page.cases.pageInfo.hasNextPage ? page.cases.pageInfo.endCursor : null;
+      } while (after);
+      expect(seen).toEqual(all.cases.edges.map((e: { node: { id: string } }) => e.node.id));
+      expect(await error(q, { after: 'garbage' })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+      expect(await error(q, { first: 1000 })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first', rule: 'page.range' });
+    });
+
+    it('lists overdue cases: a complaint received long ago and never contacted', async () => {
+      const old = await intake({ contactPhone: phone(), regionCode: '110102003', receivedAt: '2025-12-01T02:00:00Z' });
+      const overdue = await ok(`{ cases(filter: { overdue: true }, first: 200) { edges { node { id deadlines { overdue } } } } }`);
+      const found = overdue.cases.edges.find((e: { node: { id: string } }) => e.node.id === old.case.id);
+      expect(found.node.deadlines.overdue).toEqual(['sameDayContact', 'acceptance']);
+    });
+
+    it('issues the same number of SQL statements for a page of 10 and of 100 cases with their relations (no N+1)', async () => {
+      const em = db.orm.em.fork();
+      for (let i = 0; i < 110; i++) {
+        await intake({ contactPhone: phone(), channel: 'GRID_PATROL', projectCode: i % 2 ? 'XC-2026-001' : undefined, employerUscc: '91110000600037341L', regionCode: '110102003', description: `批量 ${i}` });
+      }
+      await em.getConnection().execute(`update wage_case set lead_inspector_id = ? where channel = 'GRID_PATROL'`, [city.inspector.id]);
+      const q = `query($first: Int) { cases(filter: { channels: [GRID_PATROL] }, first: $first) { totalCount edges { node { number employer { name } project { name generalContractor { name } } region { name } leadInspector { name } owningAgency { name } } } } }`;
+      const measure = async (first: number) => {
+        statements.length = 0;
+        const r = await ok(q, { first });
+        expect(r.cases.edges).toHaveLength(first);
+        expect(r.cases.edges[first - 1].node.leadInspector.name).toBe('李监察');
+        return statements.length;
+      };
+      const ten = await measure(10);
+      const hundred = await measure(100);
+      expect(ten).toBe(hundred);
+      expect(ten).toBeLessThanOrEqual(8);
+    });
+
+    it('answers a complainant’s public status lookup with status and next step only, and nothing for a wrong phone', async () => {
+      const p = phone();
+      const c = await intake({ contactPhone: p, complainantName: '张三', complainantResidentId: '110101199003071233', regionCode: '110102003' });
+      const q = `query($n: String!, $p: Mobile!) { caseStatus(number: $n, phone: $p) { number status nextStep receivedAt } }`;
+      const res = await api.gql(q, { n: c.case.number, p });
+      expect(res.data).toEqual({ caseStatus: { number: c.case.number, status: 'RECEIVED', nextStep: expect.stringContaining('联系'), receivedAt: expect.any(String) } });
+      const body = JSON.stringify(res);
+      for (const secret of [p, '张三', '110101199003071233', '工地拖欠']) expect(body).not.toContain(secret);
+      const wrong = await api.gql(q, { n: c.case.number, p: phone() });
+      expect(wrong.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+      const unknown = await api.gql(q, { n: '110102-2026-999999', p });
+      expect(unknown.errors?.[0]?.message).toBe(wrong.errors?.[0]?.message.replace(c.case.number, '110102-2026-999999'));
+    });
+  });
+
+  describe('projects', () => {
+    const REGISTER = `mutation($i: RegisterProjectInput!) { registerProject(input: $i) { id code version wageDeposit team { role name } generalContractor { uscc } labourSubcontractors { uscc } regulator { name } region { name } } }`;
+    it('registers a project with its five-member team and wage money, and updates it under a version check', async () => {
+      const team = [
+        { role: 'STREET_OFFICER', name: '赵街道' },
+        { role: 'REGULATOR_SUPERVISOR', name: '钱监管' },
+        { role: 'LABOUR_INSPECTOR', name: '孙监察', userId: city.inspector.id },
+        { role: 'PROJECT_MANAGER', name: '周经理', mobile: '13800138000' },
+        { role: 'LABOUR_WAGE_SPECIALIST', name: '吴劳资' },
+      ];
+      const r = await ok(REGISTER, {
+        i: { code: 'CY-2026-007', name: '朝阳区某商业综合体', regionCode: '110105001', generalContractorUscc: '91110000600037341L', labourSubcontractorUsccs: ['91350100M000100Y43'], regulatorAgencyId: city.housing.id, team, wageDeposit: 500_000_000, workerCount: 300 },
+      });
+      expect(r.registerProject).toMatchObject({ code: 'CY-2026-007', version: 1, wageDeposit: 500_000_000, generalContractor: { uscc: '91110000600037341L' }, labourSubcontractors: [{ uscc: '91350100M000100Y43' }], regulator: { name: '北京市住房和城乡建设委员会' }, region: { name: '建外街道' } });
+      expect(r.registerProject.team.map((m: { role: string }) => m.role)).toEqual(team.map((m) => m.role));
+
+      const UPDATE = `mutation($i: UpdateProjectInput!) { updateProject(input: $i) { version status workerCount } }`;
+      const u = await ok(UPDATE, { i: { id: r.registerProject.id, expectedVersion: 1, status: 'SUSPENDED', workerCount: 280 } });
+      expect(u.updateProject).toEqual({ version: 2, status: 'SUSPENDED', workerCount: 280 });
+      expect(await error(UPDATE, { i: { id: r.registerProject.id, expectedVersion: 1, workerCount: 1 } })).toMatchObject({ code: 'CONFLICT', rule: 'version.current' });
+      expect(await error(UPDATE, { i: { id: '00000000-0000-4000-8000-000000000000', expectedVersion: 1 } })).toMatchObject({ code: 'NOT_FOUND' });
+    });
+
+    it('refuses duplicates and unknown references, naming the field', async () => {
+      const base = { name: '某项目', regionCode: '110102003' };
+      expect(await error(REGISTER, { i: { ...base, code: 'XC-2026-001' } })).toMatchObject({ code: 'CONFLICT', field: 'input.code' });
+      expect(await error(REGISTER, { i: { ...base, code: 'N-1', generalContractorUscc: '91440300708461136T' } })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.generalContractorUscc', rule: 'employer.registered' });
+      expect(await error(REGISTER, { i: { ...base, code: 'N-2', regulatorAgencyId: city.police.id } })).toMatchObject({ field: 'input.regulatorAgencyId', rule: 'agency.industry-regulator' });
+      expect(await error(REGISTER, { i: { ...base, code: 'N-3', team: [{ role: 'PROJECT_MANAGER', name: 'a' }, { role: 'PROJECT_MANAGER', name: 'b' }] } })).toMatchObject({ field: 'input.team', rule: 'team.one-per-role' });
+      expect(await error(REGISTER, { i: { ...base, code: 'N-4', wageDeposit: -1 } })).toMatchObject({ rule: 'money.non-negative' });
+      expect(await count(`select count(*) as n from project where code like 'N-%'`)).toBe(0);
+    });
+
+    it('lists projects, agencies and regions', async () => {
+      const r = await ok(`{ projects(regionCode: "110102") { code } agencies(kind: HRSS_INSPECTION) { name } regions(parentCode: "110100") { code name } }`);
+      expect(r.projects.map((p: { code: string }) => p.code)).toContain('XC-2026-001');
+      expect(r.agencies.map((a: { name: string }) => a.name).sort()).toEqual(['北京市劳动保障监察总队', '西城区劳动保障监察大队'].sort());
+      expect(r.regions).toEqual([{ code: '110102', name: '西城区' }, { code: '110105', name: '朝阳区' }]);
+    });
+  });
+});
