@@ -1,11 +1,12 @@
 import 'reflect-metadata';
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { createServices } from './api/services';
 import { startApiServer } from './api/server';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './db/database';
 import { Lifecycle, runMain } from './lifecycle';
 import { createLogger } from './logger';
+import { OutboxRelay } from './outbox/outbox-relay';
 
 /** `npm run api`: the GraphQL API alone, against an external PostgreSQL and Temporal (production layout). */
 function boot(): void {
@@ -24,7 +25,11 @@ function boot(): void {
     lifecycle.onStop('database pool', () => orm.close());
     const temporal = Connection.lazy({ address: config.temporal.address! });
     lifecycle.onStop('Temporal client', () => temporal.close());
-    const api = await startApiServer({ host: config.api.host, port: config.api.port, orm, services: createServices({ orm, temporal }), config, log });
+    // The API delivers what it just committed at once; the worker's relay polls for anything left behind.
+    const relay = new OutboxRelay(orm, new Client({ connection: temporal, namespace: config.temporal.namespace }), config.temporal.taskQueue, log);
+    lifecycle.onStop('workflow outbox relay', () => relay.stop());
+    const services = createServices({ orm, temporal, outboxNudge: () => void relay.drain().catch(() => undefined) });
+    const api = await startApiServer({ host: config.api.host, port: config.api.port, orm, services, config, log });
     lifecycle.onStop('GraphQL API', api.stop);
     log.info({ graphql: api.url }, `Anxin API ready — GraphQL: ${api.url}`);
   });

@@ -1,7 +1,10 @@
+import { Client, Connection } from '@temporalio/client';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './db/database';
 import { Lifecycle, runMain } from './lifecycle';
 import { createLogger } from './logger';
+import { OutboxRelay } from './outbox/outbox-relay';
+import { createCaseActivities } from './worker/case-activities';
 import { bundleWorkflows, installTemporalRuntime, startWorker } from './worker/worker';
 
 /** `npm run worker`: the workflow worker alone, against an external PostgreSQL and Temporal (production layout). */
@@ -26,9 +29,15 @@ function boot(): void {
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       bundle: await bundleWorkflows(log),
+      activities: createCaseActivities({ orm, log }),
       log,
     });
     lifecycle.onStop('workflow worker', worker.shutdown);
+    const connection = Connection.lazy({ address: config.temporal.address! });
+    lifecycle.onStop('Temporal client', () => connection.close());
+    const relay = new OutboxRelay(orm, new Client({ connection, namespace: config.temporal.namespace }), config.temporal.taskQueue, log);
+    relay.start();
+    lifecycle.onStop('workflow outbox relay', () => relay.stop());
     log.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'Anxin workflow worker running');
     await worker.running;
   });

@@ -13,14 +13,17 @@ export interface Services {
   projects: ProjectService;
   intake: IntakeService;
   cases: CaseService;
+  /** Asks the outbox relay to deliver now (after a commit); a no-op where no relay runs in this process. */
+  outboxNudge: () => void;
 }
 
-export function createServices(deps: { orm: Orm; temporal: Connection }): Services {
+export function createServices(deps: { orm: Orm; temporal: Connection; outboxNudge?: () => void }): Services {
   return {
     health: new HealthService(deps.orm, deps.temporal),
     employers: new EmployerService(),
     projects: new ProjectService(),
     intake: new IntakeService(),
     cases: new CaseService(),
+    outboxNudge: deps.outboxNudge ?? (() => undefined),
   };
 }

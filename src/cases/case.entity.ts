@@ -152,7 +152,8 @@ export type CaseEventType =
   | 'TRANSFERRED'
   | 'LEAD_ASSIGNED'
   | 'PAYMENT_RECORDED'
-  | 'RESOLVED';
+  | 'RESOLVED'
+  | 'ESCALATED';
 
 /** The case file (档案): append-only; the database refuses UPDATE and DELETE on this table. */
 @Entity({ tableName: 'case_event' })

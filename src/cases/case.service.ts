@@ -8,6 +8,8 @@ import { Project } from '../projects/project.entity';
 import { appendCaseEvent, snapshot } from './case-file';
 import { Case, Contact, Payment, type CaseEventType, type CaseStatus, type ContactKind, type ContactOutcome, type PaymentSource } from './case.entity';
 import { resolutionDeadline } from './deadlines';
+import { enqueueWorkflowSignal } from '../outbox/outbox';
+import { caseWorkflowId, type CaseStep } from './case-workflow';
 
 export interface CaseRef {
   caseId: string;
@@ -18,6 +20,8 @@ export interface CaseRef {
 interface Change {
   type: CaseEventType;
   payload?: Record<string, unknown>;
+  /** The step the case's lifecycle workflow must hear of, sent through the outbox in this transaction. */
+  step?: { step: CaseStep; resolutionDue?: string };
 }
 
 /**
@@ -39,7 +43,7 @@ export class CaseService {
 
   private async change(ctx: RequestContext, ref: CaseRef, allowed: readonly CaseStatus[], apply: (c: Case, em: EntityManager) => Promise<Change> | Change): Promise<Case> {
     try {
-      return await ctx.em.transactional(async (em) => {
+      const result = await ctx.em.transactional(async (em) => {
         const c = await em.findOne(Case, { id: ref.caseId });
         if (!c) throw notFound('case', ref.caseId);
         if (ref.expectedVersion != null && ref.expectedVersion !== c.version) {
@@ -54,9 +58,12 @@ export class CaseService {
         await em.flush(); // UPDATE … WHERE version = n: a concurrent writer makes this fail
         em.persist(appendCaseEvent(em, c, change.type, { actor: ctx.actor, before, payload: change.payload }));
         await em.flush();
+        if (change.step) await enqueueWorkflowSignal(em, { workflowId: caseWorkflowId(c.id), signal: 'caseStep', payload: change.step });
         ctx.log.info({ caseNumber: c.number, event: change.type, version: c.version }, 'case changed');
-        return c;
+        return { c, signalled: !!change.step };
       });
+      if (result.signalled) ctx.services.outboxNudge();
+      return result.c;
     } catch (err) {
       if (err instanceof OptimisticLockError) throw conflict('the case was changed by someone else meanwhile: reload it', { rule: 'version.current' });
       throw err;
@@ -68,8 +75,13 @@ export class CaseService {
       const at = input.at ?? new Date();
       if (at.getTime() > Date.now() + 60_000) throw badUserInput('input.at', 'not-in-future', 'must not be in the future');
       const contact = em.create(Contact, { case: c.id, person: c.primaryComplainant, kind: input.kind, outcome: input.outcome, notes: input.notes ?? undefined, at, recordedBy: ctx.actor?.userId });
-      if (input.outcome === 'REACHED' && !c.firstContactAt) c.firstContactAt = at;
-      return { type: 'CONTACT_RECORDED', payload: { contactId: contact.id, kind: input.kind, outcome: input.outcome, at: at.toISOString(), onTime: at <= c.sameDayContactDue } };
+      const firstReached = input.outcome === 'REACHED' && !c.firstContactAt;
+      if (firstReached) c.firstContactAt = at;
+      return {
+        type: 'CONTACT_RECORDED',
+        payload: { contactId: contact.id, kind: input.kind, outcome: input.outcome, at: at.toISOString(), onTime: at <= c.sameDayContactDue },
+        step: firstReached ? { step: 'CONTACT_REACHED' } : undefined,
+      };
     });
   }
 
@@ -93,7 +105,7 @@ export class CaseService {
       c.status = 'ACCEPTED';
       c.acceptedAt = now;
       c.resolutionDue = resolutionDeadline(now, c.channel);
-      return { type: 'ACCEPTED', payload: { resolutionDue: c.resolutionDue.toISOString() } };
+      return { type: 'ACCEPTED', payload: { resolutionDue: c.resolutionDue.toISOString() }, step: { step: 'ACCEPTED', resolutionDue: c.resolutionDue.toISOString() } };
     });
   }
 
@@ -101,7 +113,7 @@ export class CaseService {
     return this.change(ctx, input, ['RECEIVED'], (c) => {
       c.status = 'REJECTED';
       c.outcomeNote = input.reason;
-      return { type: 'REJECTED', payload: { reason: input.reason } };
+      return { type: 'REJECTED', payload: { reason: input.reason }, step: { step: 'REJECTED' } };
     });
   }
 
@@ -110,7 +122,7 @@ export class CaseService {
       c.status = 'TRANSFERRED';
       c.transferredTo = input.to;
       c.outcomeNote = input.reason;
-      return { type: 'TRANSFERRED', payload: { to: input.to, reason: input.reason } };
+      return { type: 'TRANSFERRED', payload: { to: input.to, reason: input.reason }, step: { step: 'TRANSFERRED' } };
     });
   }
 
@@ -135,11 +147,16 @@ export class CaseService {
       const payment = em.create(Payment, { case: c.id, amountFen: input.amountFen, workersPaid: input.workersPaid, paidOn: input.paidOn, payer: input.payer, source: input.source, recordedBy: ctx.actor?.userId });
       c.amountRecoveredFen += input.amountFen;
       const paidInFull = c.amountClaimedFen != null && c.amountRecoveredFen >= c.amountClaimedFen;
-      if (c.status !== 'RESOLVED' && (input.settlesCase || paidInFull)) {
+      const resolves = c.status !== 'RESOLVED' && (!!input.settlesCase || paidInFull);
+      if (resolves) {
         c.status = 'RESOLVED';
         c.resolvedAt = new Date();
       }
-      return { type: 'PAYMENT_RECORDED', payload: { paymentId: payment.id, amountFen: input.amountFen, workersPaid: input.workersPaid, paidOn: input.paidOn, payer: input.payer, source: input.source } };
+      return {
+        type: 'PAYMENT_RECORDED',
+        payload: { paymentId: payment.id, amountFen: input.amountFen, workersPaid: input.workersPaid, paidOn: input.paidOn, payer: input.payer, source: input.source },
+        step: resolves ? { step: 'RESOLVED' } : undefined,
+      };
     });
   }
 }

@@ -9,6 +9,8 @@ import type { Channel } from '../rules/case-deadlines';
 import { appendCaseEvent } from './case-file';
 import { Case, CaseComplainant, type CaseSector } from './case.entity';
 import { acceptanceDeadline, sameDayContactDeadline } from './deadlines';
+import { enqueueWorkflowStart } from '../outbox/outbox';
+import { caseLifecycleInput, caseWorkflowId } from './case-workflow';
 
 export interface IntakeInput {
   channel: Channel;
@@ -49,7 +51,7 @@ export class IntakeService {
     const receivedAt = input.receivedAt ?? new Date();
     if (receivedAt.getTime() > Date.now() + 60_000) throw badUserInput('input.receivedAt', 'not-in-future', 'must not be in the future');
 
-    return ctx.em.transactional(async (em) => {
+    const result = await ctx.em.transactional(async (em) => {
       const lockKeys = [
         input.idempotencyKey ? `idem:${input.idempotencyKey}` : undefined,
         input.channelRef ? `ref:${input.channel}:${input.channelRef}` : undefined,
@@ -109,9 +111,12 @@ export class IntakeService {
       em.create(CaseComplainant, { case: c.id, person: personId, channel: input.channel, channelRef: input.channelRef ?? undefined, joinedAt: receivedAt });
       em.persist(appendCaseEvent(em, c, 'RECEIVED', { actor: ctx.actor, at: receivedAt, payload: { channel: input.channel, channelRef: input.channelRef ?? null } }));
       await em.flush();
+      await enqueueWorkflowStart(em, { workflowType: 'caseLifecycle', workflowId: caseWorkflowId(c.id), args: [caseLifecycleInput(c)] });
       ctx.log.info({ caseNumber: c.number, channel: input.channel }, 'complaint taken in');
       return { outcome: 'CREATED' as const, case: c };
     });
+    if (result.outcome === 'CREATED') ctx.services.outboxNudge();
+    return result;
   }
 
   private async findReplay(em: EntityManager, input: IntakeInput): Promise<Case | null> {

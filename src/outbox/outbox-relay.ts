@@ -1,0 +1,106 @@
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Orm } from '../db/database';
+import type { Logger } from '../logger';
+
+interface OutboxRow {
+  id: string;
+  action: 'START' | 'SIGNAL';
+  workflow_type: string | null;
+  workflow_id: string;
+  signal_name: string | null;
+  args: unknown[];
+}
+
+/**
+ * Delivers the workflow outbox to Temporal in order. Several relays may run (API and worker processes): rows
+ * are claimed with FOR UPDATE SKIP LOCKED. Delivery is at-least-once and made idempotent at the receiver:
+ * a start uses the case's fixed workflow id (a second start is "already started"), a signal carries its
+ * delivery id.
+ */
+export class OutboxRelay {
+  private timer: NodeJS.Timeout | undefined;
+  private draining: Promise<number> | undefined;
+
+  constructor(
+    private readonly orm: Orm,
+    private readonly client: Client,
+    private readonly taskQueue: string,
+    private readonly log: Logger,
+  ) {}
+
+  /** Delivers what is pending now; returns how many rows were delivered. Concurrent calls share one pass. */
+  drain(): Promise<number> {
+    this.draining ??= this.drainPass().finally(() => (this.draining = undefined));
+    return this.draining;
+  }
+
+  private async drainPass(): Promise<number> {
+    let delivered = 0;
+    for (;;) {
+      const n = await this.deliverBatch(100);
+      delivered += n;
+      if (n < 100) return delivered;
+    }
+  }
+
+  private async deliverBatch(limit: number): Promise<number> {
+    const em = this.orm.em.fork();
+    return em.transactional(async (tem) => {
+      const conn = tem.getConnection();
+      const trx = tem.getTransactionContext();
+      const rows = await conn.execute<OutboxRow[]>(
+        `select id, action, workflow_type, workflow_id, signal_name, args from workflow_outbox
+          where delivered_at is null order by id limit ? for update skip locked`,
+        [limit],
+        'all',
+        trx,
+      );
+      let delivered = 0;
+      for (const row of rows) {
+        try {
+          await this.deliver(row);
+        } catch (err) {
+          // Keep the order: a failed row blocks the ones after it until the next pass.
+          await conn.execute(`update workflow_outbox set attempts = attempts + 1, last_error = ? where id = ?`, [String((err as Error).message).slice(0, 2000), row.id], 'run', trx);
+          this.log.warn({ err, outboxId: row.id, workflowId: row.workflow_id }, 'outbox delivery failed; will retry');
+          break;
+        }
+        await conn.execute(`update workflow_outbox set delivered_at = now(), attempts = attempts + 1 where id = ?`, [row.id], 'run', trx);
+        delivered++;
+      }
+      return delivered;
+    });
+  }
+
+  private async deliver(row: OutboxRow): Promise<void> {
+    if (row.action === 'START') {
+      try {
+        await this.client.workflow.start(row.workflow_type!, { workflowId: row.workflow_id, taskQueue: this.taskQueue, args: row.args });
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }
+      return;
+    }
+    const [payload] = row.args as [Record<string, unknown>];
+    await this.client.workflow.getHandle(row.workflow_id).signal(row.signal_name!, { ...payload, deliveryId: Number(row.id) });
+  }
+
+  /** Polls every `intervalMs` until stopped (the safety net behind the immediate nudges after a commit). */
+  start(intervalMs = 1000): void {
+    const tick = () => {
+      this.drain()
+        .catch((err: unknown) => this.log.warn({ err }, 'outbox relay pass failed'))
+        .finally(() => {
+          if (this.timer) this.timer = setTimeout(tick, intervalMs);
+        });
+    };
+    this.timer = setTimeout(tick, intervalMs);
+  }
+
+  async stop(): Promise<void> {
+    const t = this.timer;
+    this.timer = undefined;
+    if (t) clearTimeout(t);
+    await this.draining?.catch(() => undefined);
+  }
+}

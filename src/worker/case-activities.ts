@@ -1,0 +1,53 @@
+import type { Orm } from '../db/database';
+import type { Logger } from '../logger';
+
+export interface EscalationInput {
+  caseId: string;
+  /** SAME_DAY_CONTACT_MISSED, ACCEPTANCE_OVERDUE, RESOLUTION_OVERDUE … */
+  kind: string;
+  deadline: string;
+  escalateTo: string;
+}
+
+/**
+ * Activities of the case workflows, built from their dependencies (the worker wires the real database).
+ * Each is idempotent: Temporal retries an activity whose result it did not hear, so a second run must find
+ * the first one's work and do nothing.
+ */
+export function createCaseActivities(deps: { orm: Orm; log: Logger }) {
+  return {
+    /** Writes the escalation into the case file once (a retry finds it there and stops). */
+    async recordEscalation(input: EscalationInput): Promise<{ recorded: boolean }> {
+      const em = deps.orm.em.fork();
+      return em.transactional(async (tem) => {
+        const conn = tem.getConnection();
+        const trx = tem.getTransactionContext();
+        const locked = await conn.execute<Array<{ number: string }>>(`select number from wage_case where id = ? for update`, [input.caseId], 'all', trx);
+        if (!locked[0]) throw new Error(`case ${input.caseId} not found`);
+        const already = await conn.execute(
+          `select 1 from case_event where case_id = ? and type = 'ESCALATED' and payload->>'kind' = ?`,
+          [input.caseId, input.kind],
+          'all',
+          trx,
+        );
+        if (already.length > 0) return { recorded: false };
+        const [{ version }] = (await conn.execute<Array<{ version: number }>>(
+          `update wage_case set version = version + 1, updated_at = now() where id = ? returning version`,
+          [input.caseId],
+          'all',
+          trx,
+        )) as [{ version: number }];
+        await conn.execute(
+          `insert into case_event (case_id, seq, type, at, payload) values (?, ?, 'ESCALATED', now(), ?::jsonb)`,
+          [input.caseId, version, JSON.stringify({ kind: input.kind, deadline: input.deadline, escalateTo: input.escalateTo })],
+          'run',
+          trx,
+        );
+        deps.log.warn({ caseNumber: locked[0].number, kind: input.kind, escalateTo: input.escalateTo }, 'deadline missed: escalated');
+        return { recorded: true };
+      });
+    },
+  };
+}
+
+export type CaseActivities = ReturnType<typeof createCaseActivities>;
