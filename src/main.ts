@@ -1,14 +1,18 @@
 import 'reflect-metadata';
 import path from 'node:path';
-import { Connection } from '@temporalio/client';
+import { Client, Connection } from '@temporalio/client';
 import { createServices } from './api/services';
 import { startApiServer } from './api/server';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './db/database';
+import { enqueueLifecycleForOpenCases } from './cases/case-workflow';
+import { loadDemoCity } from './demo/demo-city';
 import { startEmbeddedPostgres } from './infra/embedded-postgres';
 import { startTemporalDevServer } from './infra/temporal-dev-server';
 import { Lifecycle, runMain } from './lifecycle';
 import { createLogger } from './logger';
+import { OutboxRelay } from './outbox/outbox-relay';
+import { createCaseActivities } from './worker/case-activities';
 import { bundleWorkflows, installTemporalRuntime, startWorker } from './worker/worker';
 
 /**
@@ -72,12 +76,20 @@ function boot(): void {
 
     const orm = await openDatabase({ url: databaseUrl, log });
     lifecycle.onStop('database pool', () => orm.close());
+    if (config.demoData) {
+      const demo = await loadDemoCity(orm.em.fork(), log);
+      if (demo.loaded) {
+        const workflows = await orm.em.fork().transactional((em) => enqueueLifecycleForOpenCases(em));
+        log.info({ workflows }, 'loaded the demo city (an empty database was found); DEMO_DATA=false skips this');
+      }
+    }
 
     const worker = await startWorker({
       address: temporalServer.address,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       bundle,
+      activities: createCaseActivities({ orm, log }),
       log,
     });
     lifecycle.onStop('workflow worker', worker.shutdown);
@@ -89,11 +101,14 @@ function boot(): void {
 
     const temporalClient = Connection.lazy({ address: temporalServer.address });
     lifecycle.onStop('Temporal client', () => temporalClient.close());
+    const relay = new OutboxRelay(orm, new Client({ connection: temporalClient, namespace: config.temporal.namespace }), config.temporal.taskQueue, log);
+    relay.start();
+    lifecycle.onStop('workflow outbox relay', () => relay.stop());
     const api = await startApiServer({
       host: config.api.host,
       port: config.api.port,
       orm,
-      services: createServices({ orm, temporal: temporalClient }),
+      services: createServices({ orm, temporal: temporalClient, outboxNudge: () => void relay.drain().catch(() => undefined) }),
       config,
       log,
       exposeErrorDetails: config.env === 'development',

@@ -22,6 +22,10 @@ export interface CaseLifecycleInput {
   caseNumber: string;
   sameDayContactDue: string;
   acceptanceDue: string;
+  /** Where the case already stands when its workflow starts (a case taken in before its workflow existed). */
+  contacted?: boolean;
+  /** Set when the case is already accepted: its resolution deadline. */
+  resolutionDue?: string;
 }
 
 export type Phase = 'AWAITING_ACCEPTANCE' | 'IN_HANDLING' | 'ENDED';
@@ -44,8 +48,10 @@ const { recordEscalation } = proxyActivities<CaseActivities>({
 export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase: Phase; escalations: string[] }> {
   const seen = new Set<number>();
   const steps = new Set<CaseStep>();
-  let resolutionDue: string | undefined;
+  let resolutionDue: string | undefined = input.resolutionDue;
   const escalations: string[] = [];
+  if (input.contacted) steps.add('CONTACT_REACHED');
+  if (input.resolutionDue) steps.add('ACCEPTED');
 
   // Registered before anything waits: a step that arrives early is kept, not dropped.
   setHandler(caseStepSignal, (s) => {

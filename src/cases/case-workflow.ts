@@ -1,5 +1,7 @@
 import type { CaseLifecycleInput, CaseStep } from '../../workflows/case-lifecycle';
-import type { Case } from './case.entity';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { enqueueWorkflowStart } from '../outbox/outbox';
+import { Case } from './case.entity';
 
 /** The case lifecycle workflow's id: derived from the case, so a retried start can never make a second one. */
 export function caseWorkflowId(caseId: string): string {
@@ -7,7 +9,34 @@ export function caseWorkflowId(caseId: string): string {
 }
 
 export function caseLifecycleInput(c: Case): CaseLifecycleInput {
-  return { caseId: c.id, caseNumber: c.number, sameDayContactDue: c.sameDayContactDue.toISOString(), acceptanceDue: c.acceptanceDue.toISOString() };
+  return {
+    caseId: c.id,
+    caseNumber: c.number,
+    sameDayContactDue: c.sameDayContactDue.toISOString(),
+    acceptanceDue: c.acceptanceDue.toISOString(),
+    ...(c.firstContactAt ? { contacted: true } : {}),
+    ...(c.resolutionDue && (c.status === 'ACCEPTED' || c.status === 'IN_PROGRESS') ? { resolutionDue: (c.resolutionExtendedDue ?? c.resolutionDue).toISOString() } : {}),
+  };
+}
+
+/**
+ * Queues a lifecycle workflow for every open case that has none yet (cases loaded in bulk, such as the demo
+ * city), in the caller's transaction; the outbox relay starts them.
+ */
+export async function enqueueLifecycleForOpenCases(em: EntityManager): Promise<number> {
+  const open = await em.find(Case, { status: { $in: ['RECEIVED', 'ACCEPTED', 'IN_PROGRESS'] } });
+  const queued = await em.getConnection().execute<Array<{ workflow_id: string }>>(
+    `select workflow_id from workflow_outbox where action = 'START' and workflow_id in (?)`,
+    [open.length ? open.map((c) => caseWorkflowId(c.id)) : ['']],
+  );
+  const have = new Set(queued.map((r) => r.workflow_id));
+  let n = 0;
+  for (const c of open) {
+    if (have.has(caseWorkflowId(c.id))) continue;
+    await enqueueWorkflowStart(em, { workflowType: 'caseLifecycle', workflowId: caseWorkflowId(c.id), args: [caseLifecycleInput(c)] });
+    n++;
+  }
+  return n;
 }
 
 export type { CaseStep };
