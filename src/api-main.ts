@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { Client, Connection } from '@temporalio/client';
 import { createServices } from './api/services';
 import { startApiServer } from './api/server';
-import { ConfigError, loadConfig } from './config';
+import { loadConfigOrExit } from './config';
 import { openDatabase } from './db/database';
 import { Lifecycle, runMain } from './lifecycle';
 import { createLogger } from './logger';
@@ -10,14 +10,7 @@ import { OutboxRelay } from './outbox/outbox-relay';
 
 /** `npm run api`: the GraphQL API alone, against an external PostgreSQL and Temporal (production layout). */
 function boot(): void {
-  let config;
-  try {
-    config = loadConfig(process.env, 'api');
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    console.error(err.message);
-    process.exit(2);
-  }
+  const config = loadConfigOrExit('api');
   const log = createLogger(config);
   const lifecycle = new Lifecycle(log);
   runMain(log, lifecycle, async () => {

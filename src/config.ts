@@ -113,3 +113,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, role: Role =
     demoData: e.DEMO_DATA === 'true',
   };
 }
+
+/** For a process's entry point: the configuration, or the list of bad values on stderr and exit code 2. */
+export function loadConfigOrExit(role: Role): Config {
+  try {
+    return loadConfig(process.env, role);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    console.error(err.message);
+    process.exit(2);
+  }
+}

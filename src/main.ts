@@ -3,7 +3,7 @@ import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { createServices } from './api/services';
 import { startApiServer } from './api/server';
-import { ConfigError, loadConfig } from './config';
+import { loadConfigOrExit } from './config';
 import { openDatabase } from './db/database';
 import { enqueueLifecycleForOpenCases } from './cases/case-workflow';
 import { loadDemoCity } from './demo/demo-city';
@@ -20,16 +20,7 @@ import { bundleWorkflows, installTemporalRuntime, startWorker } from './worker/w
  * DATABASE_URL / TEMPORAL_ADDRESS point elsewhere), the workflow worker and the GraphQL API.
  */
 function boot(): void {
-  let config;
-  try {
-    config = loadConfig(process.env, 'all-in-one');
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit('all-in-one');
   const log = createLogger(config);
   const lifecycle = new Lifecycle(log);
   const toolsDir = path.resolve(__dirname, '..', '..', '.tools');

@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { ConfigError, loadConfig } from './config';
+import { loadConfigOrExit } from './config';
 import { openDatabase } from './db/database';
 import { Lifecycle, runMain } from './lifecycle';
 import { createLogger } from './logger';
@@ -9,14 +9,7 @@ import { bundleWorkflows, installTemporalRuntime, startWorker } from './worker/w
 
 /** `npm run worker`: the workflow worker alone, against an external PostgreSQL and Temporal (production layout). */
 function boot(): void {
-  let config;
-  try {
-    config = loadConfig(process.env, 'worker');
-  } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    console.error(err.message);
-    process.exit(2);
-  }
+  const config = loadConfigOrExit('worker');
   const log = createLogger(config);
   const lifecycle = new Lifecycle(log);
   runMain(log, lifecycle, async () => {

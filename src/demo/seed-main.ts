@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { enqueueLifecycleForOpenCases } from '../cases/case-workflow';
-import { ConfigError, loadConfig } from '../config';
+import { loadConfigOrExit } from '../config';
 import { openDatabase } from '../db/database';
 import { startEmbeddedPostgres } from '../infra/embedded-postgres';
 import { Lifecycle, runMain } from '../lifecycle';
@@ -45,16 +45,7 @@ function parseArgs(argv: string[]): Args {
 
 function boot(): void {
   const args = parseArgs(process.argv.slice(2));
-  let config;
-  try {
-    config = loadConfig(process.env, 'tool');
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      console.error(err.message);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = loadConfigOrExit('tool');
   const log = createLogger(config);
   const lifecycle = new Lifecycle(log);
 
