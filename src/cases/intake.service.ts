@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../api/context';
 import { badUserInput } from '../api/errors';
@@ -89,8 +90,11 @@ export class IntakeService {
       // Zero threshold: with nothing to locate it, the case belongs to the city's inspection agency until routed.
       const located = input.regionCode ?? project?.region ?? employer?.region;
       const { agencyId: owningAgency, regionCode } = await this.inspectionAgencyFor(em, located);
+      // The number is taken last (see assignCaseNumber): meanwhile the row holds a unique placeholder.
+      const id = randomUUID();
       const c = em.create(Case, {
-        number: await this.nextCaseNumber(em, regionCode, receivedAt),
+        id,
+        number: `~${id.replace(/-/g, '').slice(0, 23)}`,
         channel: input.channel,
         channelRef: input.channelRef ?? undefined,
         idempotencyKey: input.idempotencyKey ?? undefined,
@@ -111,12 +115,16 @@ export class IntakeService {
       em.create(CaseComplainant, { case: c.id, person: personId, channel: input.channel, channelRef: input.channelRef ?? undefined, joinedAt: receivedAt });
       em.persist(appendCaseEvent(em, c, 'RECEIVED', { actor: ctx.actor, at: receivedAt, payload: { channel: input.channel, channelRef: input.channelRef ?? null } }));
       await em.flush();
-      await enqueueWorkflowStart(em, { workflowType: 'caseLifecycle', workflowId: caseWorkflowId(c.id), args: [caseLifecycleInput(c)] });
-      ctx.log.info({ caseNumber: c.number, channel: input.channel }, 'complaint taken in');
-      return { outcome: 'CREATED' as const, case: c };
+      const number = await this.assignCaseNumber(em, c.id, regionCode, receivedAt);
+      await enqueueWorkflowStart(em, { workflowType: 'caseLifecycle', workflowId: caseWorkflowId(c.id), args: [{ ...caseLifecycleInput(c), caseNumber: number }] });
+      ctx.log.info({ caseNumber: number, channel: input.channel }, 'complaint taken in');
+      return { outcome: 'CREATED' as const, case: c, number };
     });
-    if (result.outcome === 'CREATED') ctx.services.outboxNudge();
-    return result;
+    if (result.outcome !== 'CREATED') return result;
+    // Set after commit: the placeholder is what the unit of work saw, so it writes nothing more for this.
+    result.case.number = result.number;
+    ctx.services.outboxNudge();
+    return { outcome: 'CREATED', case: result.case };
   }
 
   private async findReplay(em: EntityManager, input: IntakeInput): Promise<Case | null> {
@@ -189,18 +197,24 @@ export class IntakeService {
     return { agencyId: rows[0].id, regionCode: regionCode ?? rows[0].region_code! };
   }
 
-  /** Division code + year + sequence, counted per district and year inside this transaction: no gaps, no repeats. */
-  private async nextCaseNumber(em: EntityManager, regionCode: string, receivedAt: Date): Promise<string> {
+  /**
+   * Division code + year + sequence, counted per district and year inside this transaction: no gaps, no
+   * repeats. The counter row stays locked until commit, so every intake in a district queues on it: it is
+   * taken as the last write of the transaction to keep that queue short.
+   */
+  private async assignCaseNumber(em: EntityManager, caseId: string, regionCode: string, receivedAt: Date): Promise<string> {
     const district = districtOf(regionCode);
     const year = Number(beijingDate(receivedAt).slice(0, 4));
-    const rows = await em.getConnection().execute<Array<{ last: number }>>(
-      `insert into case_number_counter (district_code, year, last) values (?, ?, 1)
-       on conflict (district_code, year) do update set last = case_number_counter.last + 1
-       returning last`,
-      [district, year],
+    const rows = await em.getConnection().execute<Array<{ number: string }>>(
+      `with n as (
+         insert into case_number_counter (district_code, year, last) values (?, ?, 1)
+         on conflict (district_code, year) do update set last = case_number_counter.last + 1
+         returning last)
+       update wage_case set number = ? || lpad(n.last::text, 6, '0') from n where id = ? returning number`,
+      [district, year, `${district}-${year}-`, caseId],
       'all',
       em.getTransactionContext(),
     );
-    return `${district}-${year}-${String(rows[0]!.last).padStart(6, '0')}`;
+    return rows[0]!.number;
   }
 }
