@@ -311,6 +311,10 @@ describe('cases: zero-threshold intake and the case mutations', () => {
       expect(r.projects.map((p: { code: string }) => p.code)).toContain('XC-2026-001');
       expect(r.agencies.map((a: { name: string }) => a.name).sort()).toEqual(['北京市劳动保障监察总队', '西城区劳动保障监察大队'].sort());
       expect(r.regions).toEqual([{ code: '110102', name: '西城区' }, { code: '110105', name: '朝阳区' }]);
+      // Region scope follows the region tree: the city holds both employers, a district only its own.
+      const scoped = await ok(`{ city: employers(regionCode: "110100") { nodes { uscc } } chaoyang: employers(regionCode: "110105") { nodes { uscc } } }`);
+      expect(scoped.city.nodes.map((e: { uscc: string }) => e.uscc).sort()).toEqual(['91110000600037341L', '91350100M000100Y43']);
+      expect(scoped.chaoyang.nodes).toEqual([{ uscc: '91350100M000100Y43' }]);
     });
   });
 });

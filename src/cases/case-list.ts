@@ -1,5 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { decodeCursor, encodeCursor } from '../api/pagination';
+import { REGION_AND_BELOW_SQL } from '../regions/region-scope';
 import type { Channel } from '../rules/case-deadlines';
 import { Case, type CaseStatus } from './case.entity';
 
@@ -48,7 +49,7 @@ export class CaseList {
     if (f.statuses?.length) add('c.status in (?)', f.statuses);
     if (f.channels?.length) add('c.channel in (?)', f.channels);
     if (f.regionCode) {
-      add(`c.region_code in (select r.code from region r join region p on p.code = ? where r.path = p.path or r.path like p.path || '/%')`, f.regionCode);
+      add(`c.region_code in (${REGION_AND_BELOW_SQL})`, f.regionCode);
     }
     if (f.agencyId) add('c.owning_agency_id = ?', f.agencyId);
     if (f.employerId) add('c.employer_id = ?', f.employerId);

@@ -1,5 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { RequestContext } from '../api/context';
+import { regionCodesUnder } from '../regions/region-scope';
 import { conflict, notFound } from '../api/errors';
 import { decodeCursor, encodeCursor } from '../api/pagination';
 import type { Sector } from '../agencies/agency.entity';
@@ -52,7 +53,7 @@ export class EmployerService {
   /** A page of employers by name, optionally in a region (and below) or matching a name fragment. */
   async list(ctx: RequestContext, opts: { regionCode?: string | null; nameContains?: string | null; first: number; after?: string | null }) {
     const where: Record<string, unknown> = {};
-    if (opts.regionCode) where.region = { $like: `${opts.regionCode.replace(/0+$/, '')}%` };
+    if (opts.regionCode) where.region = { $in: await regionCodesUnder(ctx.em, opts.regionCode) };
     if (opts.nameContains) where.name = { $ilike: `%${opts.nameContains.replace(/[%_\\]/g, '\\$&')}%` };
     if (opts.after) {
       const [name, id] = decodeCursor(opts.after, 2);

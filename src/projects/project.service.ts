@@ -1,6 +1,7 @@
 import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../api/context';
+import { regionCodesUnder } from '../regions/region-scope';
 import { badUserInput, conflict, notFound } from '../api/errors';
 import { Agency } from '../agencies/agency.entity';
 import { Employer } from '../employers/employer.entity';
@@ -58,7 +59,7 @@ export class ProjectService {
 
   async list(ctx: RequestContext, opts: { regionCode?: string | null; generalContractorId?: string | null; first: number }): Promise<Project[]> {
     const where: Record<string, unknown> = {};
-    if (opts.regionCode) where.region = { $like: `${opts.regionCode.replace(/0+$/, '')}%` };
+    if (opts.regionCode) where.region = { $in: await regionCodesUnder(ctx.em, opts.regionCode) };
     if (opts.generalContractorId) where.generalContractor = opts.generalContractorId;
     return ctx.em.find(Project, where, { orderBy: { code: 'asc' }, limit: opts.first });
   }
