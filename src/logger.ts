@@ -25,7 +25,3 @@ export function createLogger(config: Pick<Config, 'log'>, destination?: NodeJS.W
   return destination ? pino(options, destination) : pino(options, pino.destination({ sync: true }));
 }
 
-/** The logger for work on one case: every line carries its number. */
-export function forCase(log: Logger, caseNumber: string): Logger {
-  return log.child({ caseNumber });
-}
