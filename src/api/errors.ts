@@ -22,3 +22,11 @@ export function notFound(what: string, key: string): GraphQLError {
 export function conflict(message: string, details: Record<string, unknown> = {}): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.Conflict, ...details } });
 }
+
+/** A lookup by one of several keys: exactly one must be given; the error names the first key. */
+export function requireExactlyOne(keys: Record<string, unknown>): void {
+  const names = Object.keys(keys);
+  if (names.filter((k) => keys[k] != null).length !== 1) {
+    throw badUserInput(names[0]!, 'exactly-one-key', `give exactly one of ${names.join(' or ')}`);
+  }
+}

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../api/context';
 import { CaseOrderEnum } from '../api/enums';
-import { badUserInput, notFound } from '../api/errors';
+import { notFound, requireExactlyOne } from '../api/errors';
 import { encodeCursor, pageSize } from '../api/pagination';
 import { MobileScalar } from '../api/scalars';
 import { AgencyType, UserType, toAgencyType, toUserType } from '../agencies/agency.resolver';
@@ -9,7 +9,7 @@ import { EmployerType, toEmployerType } from '../employers/employer.resolver';
 import { ProjectType, toProjectType } from '../projects/project.resolver';
 import { RegionType, toRegionType } from '../regions/region.resolver';
 import { CaseList, type CaseOrder } from './case-list';
-import { Case, CaseComplainant, type CaseStatus } from './case.entity';
+import { CaseComplainant, type CaseStatus } from './case.entity';
 import {
   AcceptCaseInput,
   AssignLeadInput,
@@ -52,7 +52,7 @@ export class CaseResolver {
     @Arg('id', () => ID, { nullable: true }) id?: string,
     @Arg('number', () => String, { nullable: true }) number?: string,
   ): Promise<CaseType> {
-    if (!id === !number) throw badUserInput('id', 'exactly-one-key', 'give exactly one of id or number');
+    requireExactlyOne({ id, number });
     return toCaseType(id ? await ctx.services.cases.byId(ctx, id) : await ctx.services.cases.byNumber(ctx, number!));
   }
 
@@ -77,14 +77,15 @@ export class CaseResolver {
     description: 'Public: a complainant looks up their case by number and the phone they gave. NOT_FOUND unless both match.',
   })
   async caseStatus(@Ctx() ctx: RequestContext, @Arg('number') number: string, @Arg('phone', () => MobileScalar) phone: string): Promise<CaseStatusLookupType> {
-    const rows = await ctx.em.getConnection().execute<Array<{ id: string }>>(
-      `select c.id from wage_case c
+    const rows = await ctx.em.getConnection().execute<Array<{ number: string; status: CaseStatus; received_at: Date }>>(
+      `select c.number, c.status, c.received_at from wage_case c
         where c.number = ? and exists (select 1 from case_complainant cc join person p on p.id = cc.person_id where cc.case_id = c.id and p.mobile = ?)`,
       [number, phone],
     );
     // The same answer for an unknown number and a wrong phone: the lookup must not confirm that a case exists.
-    if (!rows[0]) throw notFound('case', number);
-    const c = await ctx.em.findOneOrFail(Case, rows[0].id);
+    const row = rows[0];
+    if (!row) throw notFound('case', number);
+    const c = { number: row.number, status: row.status, receivedAt: new Date(row.received_at) };
     return { number: c.number, status: c.status, nextStep: NEXT_STEP[c.status], receivedAt: c.receivedAt };
   }
 

@@ -3,7 +3,7 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { Arg, Ctx, Field, ID, InputType, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../api/context';
 import { BlacklistStatusEnum, CreditGradeEnum, SectorEnum } from '../api/enums';
-import { badUserInput } from '../api/errors';
+import { requireExactlyOne } from '../api/errors';
 import { PageInfo, pageSize } from '../api/pagination';
 import { DivisionCodeScalar } from '../api/scalars';
 import { UsccScalar } from '../api/scalars/uscc.scalar';
@@ -95,7 +95,7 @@ export class EmployerResolver {
     @Arg('uscc', () => UsccScalar, { nullable: true }) uscc?: string,
     @Arg('id', () => ID, { nullable: true }) id?: string,
   ): Promise<EmployerType> {
-    if (!uscc === !id) throw badUserInput('uscc', 'exactly-one-key', 'give exactly one of uscc or id');
+    requireExactlyOne({ uscc, id });
     return toEmployerType(uscc ? await ctx.services.employers.byUscc(ctx, uscc) : await ctx.services.employers.byId(ctx, id!));
   }
 

@@ -2,7 +2,7 @@ import { Max, MaxLength, Min, MinLength } from 'class-validator';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../api/context';
 import { ProjectStatusEnum, TeamRoleEnum } from '../api/enums';
-import { badUserInput } from '../api/errors';
+import { requireExactlyOne } from '../api/errors';
 import { pageSize } from '../api/pagination';
 import { DivisionCodeScalar, MobileScalar, MoneyScalar } from '../api/scalars';
 import { UsccScalar } from '../api/scalars/uscc.scalar';
@@ -175,7 +175,7 @@ export class ProjectResolver {
     @Arg('id', () => ID, { nullable: true }) id?: string,
     @Arg('code', () => String, { nullable: true }) code?: string,
   ): Promise<ProjectType> {
-    if (!id === !code) throw badUserInput('id', 'exactly-one-key', 'give exactly one of id or code');
+    requireExactlyOne({ id, code });
     return toProjectType(id ? await ctx.services.projects.byId(ctx, id) : await ctx.services.projects.byCode(ctx, code!));
   }
 
