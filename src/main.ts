@@ -75,12 +75,20 @@ function boot(): void {
       }
     }
 
+    const temporalClient = Connection.lazy({ address: temporalServer.address });
+    lifecycle.onStop('Temporal client', () => temporalClient.close());
+    const workflowClient = new Client({ connection: temporalClient, namespace: config.temporal.namespace });
+    const relay = new OutboxRelay(orm, workflowClient, config.temporal.taskQueue, log);
+    lifecycle.onStop('workflow outbox relay', () => relay.stop());
+    // One set of services for the API and the activities: a step written by a workflow goes through the same code.
+    const services = createServices({ orm, temporal: temporalClient, workflowClient, outboxNudge: () => void relay.drain().catch(() => undefined) });
+
     const worker = await startWorker({
       address: temporalServer.address,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       bundle,
-      activities: createCaseActivities({ orm, log }),
+      activities: createCaseActivities({ orm, log, services }),
       log,
     });
     lifecycle.onStop('workflow worker', worker.shutdown);
@@ -89,17 +97,12 @@ function boot(): void {
       void lifecycle.stopAll().then(() => process.exit(1));
     });
     log.info({ taskQueue: config.temporal.taskQueue }, 'workflow worker running');
-
-    const temporalClient = Connection.lazy({ address: temporalServer.address });
-    lifecycle.onStop('Temporal client', () => temporalClient.close());
-    const relay = new OutboxRelay(orm, new Client({ connection: temporalClient, namespace: config.temporal.namespace }), config.temporal.taskQueue, log);
     relay.start();
-    lifecycle.onStop('workflow outbox relay', () => relay.stop());
     const api = await startApiServer({
       host: config.api.host,
       port: config.api.port,
       orm,
-      services: createServices({ orm, temporal: temporalClient, outboxNudge: () => void relay.drain().catch(() => undefined) }),
+      services,
       config,
       log,
       exposeErrorDetails: config.env === 'development',

@@ -1,4 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
+import { createServices } from './api/services';
 import { loadConfigOrExit } from './config';
 import { openDatabase } from './db/database';
 import { Lifecycle, runMain } from './lifecycle';
@@ -17,18 +18,21 @@ function boot(): void {
     // Activities write through the same database as the API; the worker does not migrate it.
     const orm = await openDatabase({ url: config.database.url!, log, migrate: false });
     lifecycle.onStop('database pool', () => orm.close());
+    const connection = Connection.lazy({ address: config.temporal.address! });
+    lifecycle.onStop('Temporal client', () => connection.close());
+    const client = new Client({ connection, namespace: config.temporal.namespace });
+    const relay = new OutboxRelay(orm, client, config.temporal.taskQueue, log);
+    // Activities write through the same services as the API (a payment resolves the case, and the outbox carries on).
+    const services = createServices({ orm, temporal: connection, workflowClient: client, outboxNudge: () => void relay.drain().catch(() => undefined) });
     const worker = await startWorker({
       address: config.temporal.address!,
       namespace: config.temporal.namespace,
       taskQueue: config.temporal.taskQueue,
       bundle: await bundleWorkflows(log),
-      activities: createCaseActivities({ orm, log }),
+      activities: createCaseActivities({ orm, log, services }),
       log,
     });
     lifecycle.onStop('workflow worker', worker.shutdown);
-    const connection = Connection.lazy({ address: config.temporal.address! });
-    lifecycle.onStop('Temporal client', () => connection.close());
-    const relay = new OutboxRelay(orm, new Client({ connection, namespace: config.temporal.namespace }), config.temporal.taskQueue, log);
     relay.start();
     lifecycle.onStop('workflow outbox relay', () => relay.stop());
     log.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'Anxin workflow worker running');

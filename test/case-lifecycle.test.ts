@@ -40,7 +40,7 @@ describe('case lifecycle workflow and the workflow outbox', () => {
       connection: env.nativeConnection,
       taskQueue,
       workflowBundle: await workflowBundle(),
-      activities: createCaseActivities({ orm: db.orm, log: testLog }),
+      activities: createCaseActivities({ orm: db.orm, log: testLog, services: createServices({ orm: db.orm, temporal: Connection.lazy({ address: '127.0.0.1:1' }) }) }),
     });
     running = worker.run();
   });

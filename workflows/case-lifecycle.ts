@@ -1,11 +1,13 @@
-import { condition, defineQuery, defineSignal, proxyActivities, setHandler, sleep } from '@temporalio/workflow';
+import { allHandlersFinished, condition, defineQuery, defineSignal, defineUpdate, ParentClosePolicy, proxyActivities, setHandler, sleep, startChild, type ChildWorkflowHandle } from '@temporalio/workflow';
 import type { CaseActivities } from '../src/worker/case-activities';
+import { caseEndedSignal, refuse, requireActor, StepWriter, type StepActor } from './process-kit';
 
 /**
  * One per case (workflow id `case-<case id>`, so a retried start never makes a second). It holds the case's
- * clocks — same-day contact, acceptance, resolution — and escalates each one missed. The deadlines are computed
- * by the service from the rule table and the working-day calendar and arrive as instants; the workflow only
- * waits. The database stays the record: every escalation lands in the case file through an activity.
+ * clocks — same-day contact, acceptance, resolution with its one extension — and escalates each one missed. It
+ * starts the cross-agency processes (dispatch, referral, mediation) as child workflows and tells them when the
+ * case ends. The deadlines are computed by the API from the rule table and the working-day calendar and arrive
+ * as instants; the workflow only waits. The database stays the record: every step lands in the case file.
  */
 export type CaseStep = 'CONTACT_REACHED' | 'ACCEPTED' | 'REJECTED' | 'TRANSFERRED' | 'RESOLVED' | 'CLOSED';
 
@@ -15,6 +17,14 @@ export interface CaseStepSignal {
   step: CaseStep;
   /** With ACCEPTED: when the resolution clock runs out. */
   resolutionDue?: string;
+}
+
+/** A cross-agency process to run as a child of this case (sent through the outbox by the API). */
+export interface StartProcessSignal {
+  deliveryId: number;
+  workflowType: 'threeWayDispatch' | 'policeReferral' | 'jointMediation';
+  workflowId: string;
+  input: unknown;
 }
 
 export interface CaseLifecycleInput {
@@ -28,17 +38,24 @@ export interface CaseLifecycleInput {
   resolutionDue?: string;
 }
 
+type ProcessWorkflow = (input: unknown) => Promise<unknown>;
+
 export type Phase = 'AWAITING_ACCEPTANCE' | 'IN_HANDLING' | 'ENDED';
 
 export interface CaseLifecycleState {
   phase: Phase;
   contacted: boolean;
+  extended: boolean;
   openDeadlines: Array<{ name: 'sameDayContact' | 'acceptance' | 'resolution'; due: string; waitingOn: string }>;
   escalations: string[];
+  processes: Array<{ workflowType: string; workflowId: string }>;
 }
 
 export const caseStepSignal = defineSignal<[CaseStepSignal]>('caseStep');
+export const startProcessSignal = defineSignal<[StartProcessSignal]>('startProcess');
 export const caseLifecycleStateQuery = defineQuery<CaseLifecycleState>('caseLifecycleState');
+/** 延期: the one 30-working-day extension, approved by a supervisor or director; `extendedDue` is computed by the API. */
+export const approveExtensionUpdate = defineUpdate<{ resolutionDue: string }, [{ actor: StepActor; extendedDue: string; reason: string }]>('approveExtension');
 
 const { recordEscalation } = proxyActivities<CaseActivities>({
   startToCloseTimeout: '30 seconds',
@@ -49,9 +66,16 @@ export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase:
   const seen = new Set<number>();
   const steps = new Set<CaseStep>();
   let resolutionDue: string | undefined = input.resolutionDue;
+  let extended = false;
+  let extending = false;
   const escalations: string[] = [];
+  const children: Array<{ workflowType: string; workflowId: string; handle?: ChildWorkflowHandle<ProcessWorkflow> }> = [];
+  const writer = new StepWriter({ caseId: input.caseId });
   if (input.contacted) steps.add('CONTACT_REACHED');
   if (input.resolutionDue) steps.add('ACCEPTED');
+
+  const ended = () => steps.has('REJECTED') || steps.has('TRANSFERRED') || steps.has('RESOLVED') || steps.has('CLOSED');
+  const decided = () => steps.has('ACCEPTED') || ended();
 
   // Registered before anything waits: a step that arrives early is kept, not dropped.
   setHandler(caseStepSignal, (s) => {
@@ -60,41 +84,99 @@ export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase:
     steps.add(s.step);
     if (s.step === 'ACCEPTED' && s.resolutionDue) resolutionDue = s.resolutionDue;
   });
-  const ended = () => steps.has('REJECTED') || steps.has('TRANSFERRED') || steps.has('RESOLVED') || steps.has('CLOSED');
-  const decided = () => steps.has('ACCEPTED') || ended();
+  setHandler(startProcessSignal, async (s) => {
+    if (seen.has(s.deliveryId) || children.some((c) => c.workflowId === s.workflowId)) return;
+    seen.add(s.deliveryId);
+    const child: (typeof children)[number] = { workflowType: s.workflowType, workflowId: s.workflowId };
+    children.push(child);
+    // ABANDON: a referral the police hold outlives the case; the others end themselves when told the case ended.
+    child.handle = await startChild<ProcessWorkflow>(s.workflowType, { workflowId: s.workflowId, args: [s.input], parentClosePolicy: ParentClosePolicy.ABANDON });
+  });
+  setHandler(
+    approveExtensionUpdate,
+    async ({ actor, extendedDue, reason }) => {
+      extending = true;
+      try {
+        await writer.write({
+          stepKey: 'resolution-extension',
+          actor,
+          event: { type: 'RESOLUTION_EXTENDED', payload: { from: resolutionDue, to: extendedDue, reason } },
+          effects: [{ kind: 'extension', resolutionExtendedDue: extendedDue }],
+        });
+        resolutionDue = extendedDue;
+        extended = true;
+        return { resolutionDue: extendedDue };
+      } finally {
+        extending = false;
+      }
+    },
+    {
+      validator: ({ actor, extendedDue, reason }) => {
+        const a = requireActor(actor);
+        if (!a.roles.includes('SUPERVISOR') && !a.roles.includes('DIRECTOR')) refuse('FORBIDDEN', 'an extension needs a supervisor’s or director’s approval (劳动保障监察条例 第十七条)');
+        if (!steps.has('ACCEPTED') || ended() || !resolutionDue) refuse('CONFLICT', 'only an accepted case still in handling can be extended');
+        if (extended || extending) refuse('CONFLICT', 'the statute allows one extension, and this case has had it');
+        if (!(Date.parse(extendedDue) > Date.parse(resolutionDue))) refuse('BAD_USER_INPUT', 'the extended deadline must fall after the current one', 'input.extendedDue');
+        if (!reason.trim()) refuse('BAD_USER_INPUT', 'an extension needs its reason on record', 'input.reason');
+      },
+    },
+  );
 
   setHandler(caseLifecycleStateQuery, () => {
     const open: CaseLifecycleState['openDeadlines'] = [];
     if (!steps.has('CONTACT_REACHED') && !decided()) open.push({ name: 'sameDayContact', due: input.sameDayContactDue, waitingOn: 'intake clerk' });
     if (!decided()) open.push({ name: 'acceptance', due: input.acceptanceDue, waitingOn: 'inspection agency' });
     if (steps.has('ACCEPTED') && !ended() && resolutionDue) open.push({ name: 'resolution', due: resolutionDue, waitingOn: 'lead inspector' });
-    return { phase: ended() ? 'ENDED' : steps.has('ACCEPTED') ? 'IN_HANDLING' : 'AWAITING_ACCEPTANCE', contacted: steps.has('CONTACT_REACHED'), openDeadlines: open, escalations: [...escalations] };
+    return {
+      phase: ended() ? 'ENDED' : steps.has('ACCEPTED') ? 'IN_HANDLING' : 'AWAITING_ACCEPTANCE',
+      contacted: steps.has('CONTACT_REACHED'),
+      extended,
+      openDeadlines: open,
+      escalations: [...escalations],
+      processes: children.map((c) => ({ workflowType: c.workflowType, workflowId: c.workflowId })),
+    };
   });
 
   /**
-   * Waits for `done` until `due`; if the clock runs out first, escalates once and returns.
-   * The timer is left to run out rather than cancelled when `done` comes first: Temporal's time-skipping test
-   * server (1.38) rejects a workflow task that cancels one timer and starts the next, and a timer that fires
-   * with nothing waiting on it costs one history event.
+   * Waits for `done` until the deadline `due()` (which an extension may move); if the clock runs out first,
+   * escalates once and returns. The timer is left to run out rather than cancelled when `done` comes first:
+   * Temporal's time-skipping test server (1.38) rejects a workflow task that cancels one timer and starts the
+   * next, and a timer that fires with nothing waiting on it costs one history event.
    */
-  async function clock(name: string, due: string, escalateTo: string, done: () => boolean): Promise<void> {
-    let expired = false;
-    void sleep(Math.max(1, Date.parse(due) - Date.now())).then(() => (expired = true));
-    await condition(() => done() || expired);
-    if (done()) return;
-    await recordEscalation({ caseId: input.caseId, kind: name, deadline: due, escalateTo });
-    escalations.push(name);
+  async function clock(name: string, due: () => string, escalateTo: string, done: () => boolean): Promise<void> {
+    for (;;) {
+      const target = due();
+      let expired = false;
+      void sleep(Math.max(1, Date.parse(target) - Date.now())).then(() => (expired = true));
+      await condition(() => done() || expired);
+      if (done()) return;
+      if (due() !== target) continue; // extended meanwhile: wait for the new deadline
+      await recordEscalation({ caseId: input.caseId, kind: name, deadline: target, escalateTo });
+      escalations.push(name);
+      return;
+    }
   }
 
   // Same-day contact always falls due before acceptance, so the clocks run one after the other.
-  await clock('SAME_DAY_CONTACT_MISSED', input.sameDayContactDue, 'SUPERVISOR', () => steps.has('CONTACT_REACHED') || decided());
-  await clock('ACCEPTANCE_OVERDUE', input.acceptanceDue, 'SUPERVISOR', decided);
+  await clock('SAME_DAY_CONTACT_MISSED', () => input.sameDayContactDue, 'SUPERVISOR', () => steps.has('CONTACT_REACHED') || decided());
+  await clock('ACCEPTANCE_OVERDUE', () => input.acceptanceDue, 'SUPERVISOR', decided);
   await condition(decided);
 
   if (steps.has('ACCEPTED') && !ended()) {
     await condition(() => resolutionDue !== undefined || ended());
-    if (resolutionDue) await clock('RESOLUTION_OVERDUE', resolutionDue, 'DIRECTOR', ended);
+    if (resolutionDue) await clock('RESOLUTION_OVERDUE', () => resolutionDue!, 'DIRECTOR', ended);
     await condition(ended);
+  }
+
+  // The processes end with the case (wages paid end a dispatch; a referral with the police goes on).
+  await condition(allHandlersFinished);
+  const reason = steps.has('RESOLVED') ? 'WAGES_PAID' : steps.has('CLOSED') ? 'CASE_CLOSED' : steps.has('TRANSFERRED') ? 'CASE_TRANSFERRED' : 'CASE_REJECTED';
+  for (const child of children) {
+    try {
+      await child.handle?.signal(caseEndedSignal, { reason });
+    } catch {
+      // The child has already finished: nothing to tell it.
+    }
   }
   return { phase: 'ENDED', escalations };
 }

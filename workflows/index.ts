@@ -1,3 +1,6 @@
 // The workflow bundle's entry point: every workflow type the worker runs is exported here.
-export * from './police-decision-deadline';
 export * from './case-lifecycle';
+export * from './three-way-dispatch';
+export * from './police-referral';
+export * from './joint-mediation';
+export { caseEndedSignal } from './process-kit';

@@ -8,6 +8,7 @@ import type { Services } from './services';
 export interface Actor {
   userId: string;
   agencyId: string;
+  roles?: string[];
 }
 
 /**

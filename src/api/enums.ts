@@ -4,7 +4,7 @@ import { CASE_STATUSES, CHANNELS } from '../cases/case.entity';
 import { TEAM_ROLES } from '../projects/project.entity';
 
 /** GraphQL enums with their Chinese names as descriptions, built from the same lists the model uses. */
-function enumOf<T extends string>(name: string, values: readonly T[], labels: Record<T, string>): Record<T, T> {
+export function enumOf<T extends string>(name: string, values: readonly T[], labels: Record<T, string>): Record<T, T> {
   const e = Object.fromEntries(values.map((v) => [v, v])) as Record<T, T>;
   registerEnumType(e, { name, valuesConfig: Object.fromEntries(values.map((v) => [v, { description: labels[v] }])) as never });
   return e;

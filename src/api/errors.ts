@@ -8,6 +8,10 @@ export const ErrorCode = {
   BadUserInput: 'BAD_USER_INPUT',
   NotFound: 'NOT_FOUND',
   Conflict: 'CONFLICT',
+  Forbidden: 'FORBIDDEN',
+  Unauthenticated: 'UNAUTHENTICATED',
+  /** A process whose workflow is still being started (its start waits in the outbox): retry shortly. */
+  ProcessStarting: 'PROCESS_STARTING',
 } as const;
 
 /** Invalid input: names the field (as a path from the argument) and the rule it broke. */
@@ -29,4 +33,12 @@ export function requireExactlyOne(keys: Record<string, unknown>): void {
   if (names.filter((k) => keys[k] != null).length !== 1) {
     throw badUserInput(names[0]!, 'exactly-one-key', `give exactly one of ${names.join(' or ')}`);
   }
+}
+
+export function forbidden(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.Forbidden } });
+}
+
+export function unauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.Unauthenticated } });
 }

@@ -7,6 +7,7 @@ import { Employer } from '../employers/employer.entity';
 import { Person } from '../people/person.entity';
 import { Project } from '../projects/project.entity';
 import { Region } from '../regions/region.entity';
+import { CaseProcess, ProcessInstalment, ProcessParty } from '../processes/process.entity';
 
 /**
  * Per-request batch loaders: a page of N cases asks for its employers, projects, regions and leads in one
@@ -28,6 +29,14 @@ export function createLoaders(em: EntityManager) {
       return caseIds.map((id) => groups.get(id)!);
     });
   }
+  function byProcess<T extends { process: string }>(entity: EntityName<T>, orderBy: Record<string, 'asc' | 'desc'>) {
+    return new DataLoader<string, T[]>(async (ids) => {
+      const rows = await em.find(entity, { process: { $in: [...ids] } } as never, { orderBy: orderBy as never });
+      const groups = new Map<string, T[]>(ids.map((id) => [id, []]));
+      for (const r of rows) groups.get(r.process)?.push(r);
+      return ids.map((id) => groups.get(id)!);
+    });
+  }
   return {
     employer: byKey(Employer, 'id'),
     project: byKey(Project, 'id'),
@@ -39,6 +48,9 @@ export function createLoaders(em: EntityManager) {
     events: byCase(CaseEvent, { seq: 'asc' }),
     payments: byCase(Payment, { recordedAt: 'asc' }),
     contacts: byCase(Contact, { at: 'asc' }),
+    processes: byCase(CaseProcess, { startedAt: 'asc', id: 'asc' }),
+    processParties: byProcess(ProcessParty, { role: 'asc', id: 'asc' }),
+    processInstalments: byProcess(ProcessInstalment, { seq: 'asc' }),
   };
 }
 

@@ -1,3 +1,4 @@
+import { CaseProcessesResolver, ProcessPartyResolver, ProcessResolver } from '../processes/process.resolver';
 import 'reflect-metadata';
 import { printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
@@ -9,7 +10,7 @@ import { ProjectResolver } from '../projects/project.resolver';
 import { RegionResolver } from '../regions/region.resolver';
 import { HealthResolver } from '../health/health.resolver';
 
-export const resolvers = [HealthResolver, CaseResolver, ComplainantResolver, EmployerResolver, ProjectResolver, RegionResolver, AgencyResolver] as const;
+export const resolvers = [HealthResolver, CaseResolver, ComplainantResolver, EmployerResolver, ProjectResolver, RegionResolver, AgencyResolver, ProcessResolver, ProcessPartyResolver, CaseProcessesResolver] as const;
 
 export function buildAppSchema(): Promise<GraphQLSchema> {
   return buildSchema({

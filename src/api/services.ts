@@ -1,10 +1,11 @@
-import type { Connection } from '@temporalio/client';
+import { Client, type Connection } from '@temporalio/client';
 import type { Orm } from '../db/database';
 import { CaseService } from '../cases/case.service';
 import { IntakeService } from '../cases/intake.service';
 import { EmployerService } from '../employers/employer.service';
 import { HealthService } from '../health/health.service';
 import { ProjectService } from '../projects/project.service';
+import { ProcessService } from '../processes/process.service';
 
 /** The services behind the resolvers: created once per process, given the request context on every call. */
 export interface Services {
@@ -13,17 +14,19 @@ export interface Services {
   projects: ProjectService;
   intake: IntakeService;
   cases: CaseService;
+  processes: ProcessService;
   /** Asks the outbox relay to deliver now (after a commit); a no-op where no relay runs in this process. */
   outboxNudge: () => void;
 }
 
-export function createServices(deps: { orm: Orm; temporal: Connection; outboxNudge?: () => void }): Services {
+export function createServices(deps: { orm: Orm; temporal: Connection; namespace?: string; workflowClient?: Client; outboxNudge?: () => void }): Services {
   return {
     health: new HealthService(deps.orm, deps.temporal),
     employers: new EmployerService(),
     projects: new ProjectService(),
     intake: new IntakeService(),
     cases: new CaseService(),
+    processes: new ProcessService(deps.workflowClient ?? new Client({ connection: deps.temporal, namespace: deps.namespace ?? 'default' })),
     outboxNudge: deps.outboxNudge ?? (() => undefined),
   };
 }

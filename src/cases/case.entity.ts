@@ -154,7 +154,35 @@ export type CaseEventType =
   | 'PAYMENT_RECORDED'
   | 'RESOLVED'
   | 'CLOSED'
-  | 'ESCALATED';
+  | 'ESCALATED'
+  | 'RESOLUTION_EXTENDED'
+  | ProcessEventType;
+
+/** Entries the cross-agency processes write into the case file. */
+export type ProcessEventType =
+  | 'DISPATCH_REQUESTED'
+  | 'DISPATCH_SENT'
+  | 'DISPATCH_ACKNOWLEDGED'
+  | 'DISPATCH_REPORTED'
+  | 'DISPATCH_ENDED'
+  | 'REFERRAL_PROPOSED'
+  | 'REFERRAL_APPROVED'
+  | 'REFERRAL_REFUSED'
+  | 'REFERRAL_SENT'
+  | 'REFERRAL_DECIDED'
+  | 'RECONSIDERATION_REQUESTED'
+  | 'RECONSIDERATION_DECIDED'
+  | 'RECONSIDERATION_WINDOW_CLOSED'
+  | 'SUPERVISION_REQUESTED'
+  | 'CRIMINAL_OUTCOME_RECORDED'
+  | 'REFERRAL_CLOSED'
+  | 'BLACKLIST_PATH_OPENED'
+  | 'MEDIATION_CONVENED'
+  | 'MEDIATION_ATTENDANCE_CONFIRMED'
+  | 'MEDIATION_SESSION_RECORDED'
+  | 'MEDIATION_AGREEMENT_RECORDED'
+  | 'INSTALMENT_PAID'
+  | 'MEDIATION_ENDED';
 
 /** The case file (档案): append-only; the database refuses UPDATE and DELETE on this table. */
 @Entity({ tableName: 'case_event' })

@@ -17,11 +17,13 @@ export interface CaseRef {
   expectedVersion?: number | null;
 }
 
-interface Change {
+export interface Change {
   type: CaseEventType;
   payload?: Record<string, unknown>;
   /** The step the case's lifecycle workflow must hear of, sent through the outbox in this transaction. */
   step?: { step: CaseStep; resolutionDue?: string };
+  /** A cross-agency process the lifecycle starts as its child, sent through the outbox in this transaction. */
+  startProcess?: { workflowType: string; workflowId: string; input: unknown };
 }
 
 /**
@@ -39,6 +41,11 @@ export class CaseService {
     const c = await ctx.em.findOne(Case, { number });
     if (!c) throw notFound('case', number);
     return c;
+  }
+
+  /** A change made by another feature (a process starting): the same checks, file entry and outbox as ours. */
+  changeCase(ctx: RequestContext, ref: CaseRef, allowed: readonly CaseStatus[], apply: (c: Case, em: EntityManager) => Promise<Change> | Change): Promise<Case> {
+    return this.change(ctx, ref, allowed, apply);
   }
 
   private async change(ctx: RequestContext, ref: CaseRef, allowed: readonly CaseStatus[], apply: (c: Case, em: EntityManager) => Promise<Change> | Change): Promise<Case> {
@@ -59,8 +66,9 @@ export class CaseService {
         em.persist(appendCaseEvent(em, c, change.type, { actor: ctx.actor, before, payload: change.payload }));
         await em.flush();
         if (change.step) await enqueueWorkflowSignal(em, { workflowId: caseWorkflowId(c.id), signal: 'caseStep', payload: change.step });
+        if (change.startProcess) await enqueueWorkflowSignal(em, { workflowId: caseWorkflowId(c.id), signal: 'startProcess', payload: change.startProcess });
         ctx.log.info({ caseNumber: c.number, event: change.type, version: c.version }, 'case changed');
-        return { c, signalled: !!change.step };
+        return { c, signalled: !!change.step || !!change.startProcess };
       });
       if (result.signalled) ctx.services.outboxNudge();
       return result.c;

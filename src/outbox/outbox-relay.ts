@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Orm } from '../db/database';
 import type { Logger } from '../logger';
 
@@ -82,7 +82,14 @@ export class OutboxRelay {
       return;
     }
     const [payload] = row.args as [Record<string, unknown>];
-    await this.client.workflow.getHandle(row.workflow_id).signal(row.signal_name!, { ...payload, deliveryId: Number(row.id) });
+    try {
+      await this.client.workflow.getHandle(row.workflow_id).signal(row.signal_name!, { ...payload, deliveryId: Number(row.id) });
+    } catch (err) {
+      // A workflow that has already finished (the case ended) has nothing left to hear; holding the row would
+      // block every row behind it. A workflow that never started is different: its START row comes first.
+      if (!(err instanceof WorkflowNotFoundError)) throw err;
+      this.log.warn({ outboxId: row.id, workflowId: row.workflow_id, signal: row.signal_name }, 'signal for a finished workflow dropped');
+    }
   }
 
   /** Polls every `intervalMs` until stopped (the safety net behind the immediate nudges after a commit). */

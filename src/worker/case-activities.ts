@@ -1,5 +1,7 @@
+import type { Services } from '../api/services';
 import type { Orm } from '../db/database';
 import type { Logger } from '../logger';
+import { applyProcessStep, type ProcessStepInput } from '../processes/process-step';
 
 export interface EscalationInput {
   caseId: string;
@@ -14,8 +16,13 @@ export interface EscalationInput {
  * Each is idempotent: Temporal retries an activity whose result it did not hear, so a second run must find
  * the first one's work and do nothing.
  */
-export function createCaseActivities(deps: { orm: Orm; log: Logger }) {
+export function createCaseActivities(deps: { orm: Orm; log: Logger; services: Services }) {
   return {
+    /** One step of a cross-agency process (or one of its escalations), written once. */
+    recordProcessStep(input: ProcessStepInput): Promise<{ recorded: boolean }> {
+      return applyProcessStep({ em: deps.orm.em, services: deps.services, log: deps.log }, input);
+    },
+
     /** Writes the escalation into the case file once (a retry finds it there and stops). */
     async recordEscalation(input: EscalationInput): Promise<{ recorded: boolean }> {
       const em = deps.orm.em.fork();

@@ -17,11 +17,45 @@ export async function loadTestCity(em: EntityManager) {
   const xichengHrss = em.create(Agency, { kind: 'HRSS_INSPECTION', name: '西城区劳动保障监察大队', region: '110102', parent: cityHrss.id });
   const housing = em.create(Agency, { kind: 'INDUSTRY_REGULATOR', name: '北京市住房和城乡建设委员会', region: '110100', sector: 'CONSTRUCTION' });
   const police = em.create(Agency, { kind: 'POLICE', name: '西城分局', region: '110102' });
+  const xichengGov = em.create(Agency, { kind: 'DISTRICT_GOVERNMENT', name: '西城区人民政府', region: '110102' });
+  const procuratorate = em.create(Agency, { kind: 'PROCURATORATE', name: '西城区人民检察院', region: '110102' });
+  const union = em.create(Agency, { kind: 'UNION', name: '西城区总工会', region: '110102' });
   const inspector = em.create(User, { agency: xichengHrss.id, name: '李监察', roles: ['INSPECTOR'] });
+  const inspector2 = em.create(User, { agency: xichengHrss.id, name: '赵监察', roles: ['INSPECTOR'] });
+  const supervisor = em.create(User, { agency: xichengHrss.id, name: '钱科长', roles: ['SUPERVISOR'] });
+  const director = em.create(User, { agency: xichengHrss.id, name: '孙大队长', roles: ['DIRECTOR'] });
+  const districtOfficer = em.create(User, { agency: xichengGov.id, name: '周干部', roles: ['OFFICER'] });
+  const regulatorOfficer = em.create(User, { agency: housing.id, name: '吴监督', roles: ['SUPERVISOR'] });
+  const policeOfficer = em.create(User, { agency: police.id, name: '郑警官', roles: ['OFFICER'] });
+  const unionMediator = em.create(User, { agency: union.id, name: '冯调解', roles: ['MEDIATOR'] });
   const clerk = em.create(User, { agency: xichengHrss.id, name: '王受理', roles: ['INTAKE_CLERK'] });
   const contractor = em.create(Employer, { uscc: '91110000600037341L', name: '北京城建某工程有限公司', industry: 'CONSTRUCTION', region: '110102' });
   const restaurant = em.create(Employer, { uscc: '91350100M000100Y43', name: '某餐饮管理有限公司', industry: 'CATERING', region: '110105' });
+  const contractorHq = em.create(Agency, { kind: 'CONTRACTOR_HQ', name: '北京城建某工程有限公司总部', region: '110100', employerId: contractor.id });
+  const contractorLiaison = em.create(User, { agency: contractorHq.id, name: '陈联络', roles: ['LIAISON'] });
   const project = em.create(Project, { code: 'XC-2026-001', name: '西城区某住宅项目', region: '110102003', generalContractor: contractor.id, regulator: housing.id, workerCount: 120 });
   await em.flush();
-  return { cityHrss, xichengHrss, housing, police, inspector, clerk, contractor, restaurant, project };
+  return {
+    cityHrss,
+    xichengHrss,
+    xichengGov,
+    housing,
+    police,
+    procuratorate,
+    union,
+    contractorHq,
+    inspector,
+    inspector2,
+    supervisor,
+    director,
+    clerk,
+    districtOfficer,
+    regulatorOfficer,
+    policeOfficer,
+    unionMediator,
+    contractorLiaison,
+    contractor,
+    restaurant,
+    project,
+  };
 }

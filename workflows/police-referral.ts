@@ -1,0 +1,205 @@
+import type { Duration } from '@temporalio/common';
+import { msToNumber } from '@temporalio/common/lib/time';
+import { allHandlersFinished, condition, defineQuery, defineUpdate, setHandler } from '@temporalio/workflow';
+import type { ProcessEffect } from '../src/processes/process-step';
+import { caseEndedSignal, Deadlines, refuse, requireMember, StepWriter, stepKey, type StepActor } from './process-kit';
+
+/**
+ * 移送 (police referral, two-law linkage). Inside HRSS: a team of inspectors proposes it, the director approves
+ * within 3 days, it is sent to police within 24 hours of approval. Police decide within 3 days of receipt, in
+ * writing: filed (tracked to its outcome; the employer enters the blacklist path) or declined with reasons
+ * (HRSS may ask for reconsideration within 3 days, decided within 3 days, and may ask the procuratorate to
+ * supervise; the case goes on administratively). Every clock arrives in the input from the rule table.
+ */
+export type ReferralStatus =
+  | 'AWAITING_APPROVAL'
+  | 'APPROVED'
+  | 'SENT'
+  | 'FILED'
+  | 'DECLINED'
+  | 'RECONSIDERATION_REQUESTED'
+  | 'UPHELD'
+  | 'SUPERVISION_REQUESTED'
+  | 'REFUSED'
+  | 'CONCLUDED'
+  | 'CLOSED_WITH_CASE';
+
+export interface PoliceReferralInput {
+  caseId: string;
+  caseNumber: string;
+  processId: string;
+  hrssAgencyId: string;
+  policeAgencyId: string;
+  team: string[];
+  clocks: { approval: Duration; send: Duration; policeDecision: Duration; reconsiderationRequest: Duration; reconsiderationDecision: Duration };
+}
+
+export interface ReferralState {
+  status: ReferralStatus;
+  dueAt: string | null;
+  waitingOn: string | null;
+  overdue: string[];
+}
+
+export const approveReferralUpdate = defineUpdate<ReferralState, [{ actor: StepActor; approve: boolean; note?: string }]>('approveReferral');
+export const sendReferralUpdate = defineUpdate<ReferralState, [{ actor: StepActor }]>('sendReferral');
+export const decideReferralUpdate = defineUpdate<ReferralState, [{ actor: StepActor; decision: 'FILED' | 'DECLINED'; reasons?: string }]>('decideReferral');
+export const requestReconsiderationUpdate = defineUpdate<ReferralState, [{ actor: StepActor; grounds: string }]>('requestReconsideration');
+export const decideReconsiderationUpdate = defineUpdate<ReferralState, [{ actor: StepActor; decision: 'FILED' | 'UPHELD'; reasons?: string }]>('decideReconsideration');
+export const requestSupervisionUpdate = defineUpdate<ReferralState, [{ actor: StepActor; procuratorateAgencyId: string; grounds: string }]>('requestSupervision');
+export const recordCriminalOutcomeUpdate = defineUpdate<ReferralState, [{ actor: StepActor; outcome: string }]>('recordCriminalOutcome');
+export const referralStateQuery = defineQuery<ReferralState>('referralState');
+
+const HRSS_INSPECTORS = ['INSPECTOR', 'SUPERVISOR', 'DIRECTOR'];
+const POLICE_OFFICERS = ['OFFICER'];
+
+export async function policeReferral(input: PoliceReferralInput): Promise<ReferralState> {
+  const steps = new StepWriter({ caseId: input.caseId, processId: input.processId });
+  const deadlines = new Deadlines();
+  let status: ReferralStatus = 'AWAITING_APPROVAL';
+  let busy = false;
+  let due: { at: string; waitingOn: string } | undefined;
+  const overdue: string[] = [];
+  const state = (): ReferralState => ({ status, dueAt: due?.at ?? null, waitingOn: due?.waitingOn ?? null, overdue: [...overdue] });
+  const ended = () => status === 'REFUSED' || status === 'SUPERVISION_REQUESTED' || status === 'CONCLUDED' || status === 'CLOSED_WITH_CASE';
+  // A referral the police hold (or track as a criminal case) outlives the administrative case; others end with it.
+  const withPolice = () => status === 'SENT' || status === 'FILED' || status === 'RECONSIDERATION_REQUESTED';
+  let caseEnded: string | undefined;
+
+  /** Starts the clock of the step now awaited; missing it escalates once, to whom the rule names. */
+  function awaitStep(clock: Duration, waitingOn: string, awaited: ReferralStatus, kind: string, escalateTo: string): ProcessEffect {
+    const at = new Date(Date.now() + msToNumber(clock)).toISOString();
+    due = { at, waitingOn };
+    deadlines.at(at, async () => {
+      if (status !== awaited) return;
+      overdue.push(kind);
+      await steps.write({ stepKey: `${input.processId}:${kind}`, event: { type: 'ESCALATED', payload: { kind, deadline: at, escalateTo, waitingOn, dailyReport: true } }, effects: [] });
+    });
+    return { kind: 'process', dueAt: at, waitingOn };
+  }
+
+  /** Runs one step: the validator has checked it; `busy` keeps a second step from slipping in meanwhile. */
+  async function take(name: string, actor: StepActor, next: ReferralStatus, event: Parameters<StepWriter['write']>[0]['event'], extra: ProcessEffect[], also?: Parameters<StepWriter['write']>[0]['alsoEvents']): Promise<ReferralState> {
+    busy = true;
+    try {
+      const closing: ProcessEffect[] = ['REFUSED', 'SUPERVISION_REQUESTED', 'CONCLUDED'].includes(next) ? [{ kind: 'process', end: { outcome: next } }] : [];
+      await steps.write({ stepKey: stepKey(input.processId, name), actor, event, effects: [{ kind: 'process', status: next }, ...extra, ...closing], alsoEvents: also });
+      status = next;
+      if (closing.length) due = undefined;
+      return state();
+    } finally {
+      busy = false;
+    }
+  }
+
+  function expect(...allowed: ReferralStatus[]): void {
+    if (busy) refuse('CONFLICT', 'another step of this referral is being recorded; try again');
+    if (!allowed.includes(status)) refuse('CONFLICT', `the referral is ${status}; this step needs ${allowed.join(' or ')}`);
+  }
+
+  setHandler(referralStateQuery, state);
+  setHandler(caseEndedSignal, ({ reason }) => {
+    caseEnded ??= reason;
+  });
+  setHandler(
+    approveReferralUpdate,
+    ({ actor, approve, note }) =>
+      approve
+        ? take('approve', actor, 'APPROVED', { type: 'REFERRAL_APPROVED', payload: { note } }, [{ kind: 'process', facts: { approvedBy: actor.userId, approvedAt: new Date().toISOString() } }, awaitStep(input.clocks.send, 'HRSS_TEAM', 'APPROVED', 'REFERRAL_SEND_OVERDUE', 'DIRECTOR')])
+        : take('refuse', actor, 'REFUSED', { type: 'REFERRAL_REFUSED', payload: { note } }, []),
+    {
+      validator: ({ actor, approve, note }) => {
+        requireMember(actor, input.hrssAgencyId, ['DIRECTOR'], 'approve a referral');
+        expect('AWAITING_APPROVAL');
+        if (!approve && !note?.trim()) refuse('BAD_USER_INPUT', 'a refused referral needs the reason in writing', 'input.note');
+      },
+    },
+  );
+  setHandler(
+    sendReferralUpdate,
+    ({ actor }) => take('send', actor, 'SENT', { type: 'REFERRAL_SENT', payload: { policeAgencyId: input.policeAgencyId } }, [{ kind: 'process', facts: { sentAt: new Date().toISOString() } }, awaitStep(input.clocks.policeDecision, 'POLICE', 'SENT', 'POLICE_DECISION_OVERDUE', 'PROCURATORATE')]),
+    {
+      validator: ({ actor }) => {
+        requireMember(actor, input.hrssAgencyId, HRSS_INSPECTORS, 'send a referral');
+        if (!input.team.includes(actor.userId) && !actor.roles.includes('DIRECTOR')) refuse('FORBIDDEN', 'only a member of the referral team sends it');
+        expect('APPROVED');
+      },
+    },
+  );
+  setHandler(
+    decideReferralUpdate,
+    ({ actor, decision, reasons }) =>
+      decision === 'FILED'
+        ? take('decide', actor, 'FILED', { type: 'REFERRAL_DECIDED', payload: { decision, reasons } }, [{ kind: 'process', facts: { decision, decisionReasons: reasons, decidedAt: new Date().toISOString() }, dueAt: null, waitingOn: 'POLICE' }], [{ type: 'BLACKLIST_PATH_OPENED', payload: { reason: 'criminal case filed on a referral (MOHRSS order 45 art. 5)' } }])
+        : take('decide', actor, 'DECLINED', { type: 'REFERRAL_DECIDED', payload: { decision, reasons } }, [{ kind: 'process', facts: { decision, decisionReasons: reasons, decidedAt: new Date().toISOString() } }, awaitStep(input.clocks.reconsiderationRequest, 'HRSS', 'DECLINED', 'RECONSIDERATION_WINDOW_CLOSED', 'NONE')]),
+    {
+      validator: ({ actor, decision, reasons }) => {
+        requireMember(actor, input.policeAgencyId, POLICE_OFFICERS, 'decide on this referral');
+        expect('SENT');
+        if (decision === 'DECLINED' && !reasons?.trim()) refuse('BAD_USER_INPUT', 'a declined referral needs written reasons', 'input.reasons');
+      },
+    },
+  );
+  setHandler(
+    requestReconsiderationUpdate,
+    ({ actor, grounds }) => take('reconsider', actor, 'RECONSIDERATION_REQUESTED', { type: 'RECONSIDERATION_REQUESTED', payload: { grounds } }, [{ kind: 'process', facts: { reconsiderationRequestedAt: new Date().toISOString() } }, awaitStep(input.clocks.reconsiderationDecision, 'POLICE', 'RECONSIDERATION_REQUESTED', 'RECONSIDERATION_DECISION_OVERDUE', 'PROCURATORATE')]),
+    {
+      validator: ({ actor, grounds }) => {
+        requireMember(actor, input.hrssAgencyId, HRSS_INSPECTORS, 'ask for reconsideration');
+        expect('DECLINED');
+        if (overdue.includes('RECONSIDERATION_WINDOW_CLOSED')) refuse('CONFLICT', 'the 3 days to ask for reconsideration have passed; ask the procuratorate to supervise instead');
+        if (!grounds.trim()) refuse('BAD_USER_INPUT', 'give the grounds for reconsideration', 'input.grounds');
+      },
+    },
+  );
+  setHandler(
+    decideReconsiderationUpdate,
+    ({ actor, decision, reasons }) =>
+      decision === 'FILED'
+        ? take('reconsidered', actor, 'FILED', { type: 'RECONSIDERATION_DECIDED', payload: { decision, reasons } }, [{ kind: 'process', facts: { reconsiderationDecision: decision, reconsiderationReasons: reasons }, dueAt: null, waitingOn: 'POLICE' }], [{ type: 'BLACKLIST_PATH_OPENED', payload: { reason: 'criminal case filed on reconsideration' } }])
+        : take('reconsidered', actor, 'UPHELD', { type: 'RECONSIDERATION_DECIDED', payload: { decision, reasons } }, [{ kind: 'process', facts: { reconsiderationDecision: decision, reconsiderationReasons: reasons }, dueAt: null, waitingOn: 'HRSS' }]),
+    {
+      validator: ({ actor, decision, reasons }) => {
+        requireMember(actor, input.policeAgencyId, POLICE_OFFICERS, 'decide the reconsideration');
+        expect('RECONSIDERATION_REQUESTED');
+        if (decision === 'UPHELD' && !reasons?.trim()) refuse('BAD_USER_INPUT', 'upholding a refusal needs written reasons', 'input.reasons');
+      },
+    },
+  );
+  setHandler(
+    requestSupervisionUpdate,
+    ({ actor, procuratorateAgencyId, grounds }) => take('supervision', actor, 'SUPERVISION_REQUESTED', { type: 'SUPERVISION_REQUESTED', payload: { procuratorateAgencyId, grounds } }, [{ kind: 'process', facts: { supervisionRequestedAt: new Date().toISOString(), procuratorateAgencyId } }]),
+    {
+      validator: ({ actor, grounds }) => {
+        requireMember(actor, input.hrssAgencyId, HRSS_INSPECTORS, 'ask the procuratorate to supervise');
+        // 立案监督: after police declined or upheld a refusal, or let a decision go overdue.
+        const lateDecision = (status === 'SENT' && overdue.includes('POLICE_DECISION_OVERDUE')) || (status === 'RECONSIDERATION_REQUESTED' && overdue.includes('RECONSIDERATION_DECISION_OVERDUE'));
+        if (!lateDecision) expect('DECLINED', 'UPHELD');
+        if (!grounds.trim()) refuse('BAD_USER_INPUT', 'give the grounds for supervision', 'input.grounds');
+      },
+    },
+  );
+  setHandler(
+    recordCriminalOutcomeUpdate,
+    ({ actor, outcome }) => take('outcome', actor, 'CONCLUDED', { type: 'CRIMINAL_OUTCOME_RECORDED', payload: { outcome } }, [{ kind: 'process', facts: { criminalOutcome: outcome } }]),
+    {
+      validator: ({ actor, outcome }) => {
+        requireMember(actor, input.policeAgencyId, POLICE_OFFICERS, 'record the outcome of the criminal case');
+        expect('FILED');
+        if (!outcome.trim()) refuse('BAD_USER_INPUT', 'describe the outcome', 'input.outcome');
+      },
+    },
+  );
+
+  const first = awaitStep(input.clocks.approval, 'DIRECTOR', 'AWAITING_APPROVAL', 'REFERRAL_APPROVAL_OVERDUE', 'PARENT_AGENCY');
+  await steps.write({ stepKey: `${input.processId}:opened`, event: { type: 'REFERRAL_PROPOSED', payload: { team: input.team, policeAgencyId: input.policeAgencyId } }, effects: [{ kind: 'process', status: 'AWAITING_APPROVAL' }, first] });
+
+  // A declined or upheld referral stays open for HRSS's next step (reconsideration, supervision) until the case ends.
+  await condition(() => ended() || (caseEnded !== undefined && !withPolice() && !busy));
+  await condition(() => deadlines.idle && allHandlersFinished());
+  if (!ended()) {
+    await steps.write({ stepKey: `${input.processId}:closed-with-case`, event: { type: 'REFERRAL_CLOSED', payload: { reason: caseEnded, statusWhenClosed: status } }, effects: [{ kind: 'process', status: 'CLOSED_WITH_CASE', end: { outcome: 'CLOSED_WITH_CASE' } }] });
+    status = 'CLOSED_WITH_CASE';
+  }
+  return state();
+}
