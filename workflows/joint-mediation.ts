@@ -187,7 +187,7 @@ export async function jointMediation(input: JointMediationInput): Promise<Mediat
 
   await steps.write({
     stepKey: `${input.processId}:convened`,
-    event: { type: 'MEDIATION_CONVENED', payload: { invitees: input.invitees, agreementDue } },
+    event: { type: 'MEDIATION_INVITATIONS_SENT', payload: { invitees: input.invitees.map((i) => i.partyId), agreementDue } },
     effects: [{ kind: 'process', status: 'CONVENED', dueAt: agreementDue, waitingOn: 'PARTIES' }],
   });
   deadlines.at(agreementDue, async () => {

@@ -192,7 +192,7 @@ export async function policeReferral(input: PoliceReferralInput): Promise<Referr
   );
 
   const first = awaitStep(input.clocks.approval, 'DIRECTOR', 'AWAITING_APPROVAL', 'REFERRAL_APPROVAL_OVERDUE', 'PARENT_AGENCY');
-  await steps.write({ stepKey: `${input.processId}:opened`, event: { type: 'REFERRAL_PROPOSED', payload: { team: input.team, policeAgencyId: input.policeAgencyId } }, effects: [{ kind: 'process', status: 'AWAITING_APPROVAL' }, first] });
+  await steps.write({ stepKey: `${input.processId}:opened`, event: { type: 'REFERRAL_SUBMITTED_FOR_APPROVAL', payload: { approvalDue: first.kind === 'process' ? first.dueAt : null } }, effects: [{ kind: 'process', status: 'AWAITING_APPROVAL' }, first] });
 
   // A declined or upheld referral stays open for HRSS's next step (reconsideration, supervision) until the case ends.
   await condition(() => ended() || (caseEnded !== undefined && !withPolice() && !busy));

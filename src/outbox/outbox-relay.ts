@@ -20,6 +20,7 @@ interface OutboxRow {
 export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;
   private draining: Promise<number> | undefined;
+  private followUp: Promise<number> | undefined;
 
   constructor(
     private readonly orm: Orm,
@@ -28,9 +29,22 @@ export class OutboxRelay {
     private readonly log: Logger,
   ) {}
 
-  /** Delivers what is pending now; returns how many rows were delivered. Concurrent calls share one pass. */
+  /**
+   * Delivers what is pending now; returns how many rows were delivered. A call made while a pass runs gets one
+   * more pass after it (the running pass may have read the outbox before the caller's commit); calls made
+   * meanwhile share that follow-up pass.
+   */
   drain(): Promise<number> {
-    this.draining ??= this.drainPass().finally(() => (this.draining = undefined));
+    if (this.draining) {
+      this.followUp ??= this.draining
+        .catch(() => 0)
+        .then(() => {
+          this.followUp = undefined;
+          return this.drain();
+        });
+      return this.followUp;
+    }
+    this.draining = this.drainPass().finally(() => (this.draining = undefined));
     return this.draining;
   }
 
