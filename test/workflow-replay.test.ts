@@ -3,7 +3,32 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
-import { caseLifecycle, caseLifecycleStateQuery, caseStepSignal, policeDecisionDeadline, policeDecisionSignal } from '../workflows';
+import * as workflows from '../workflows';
+import {
+  acknowledgeDispatchUpdate,
+  approveExtensionUpdate,
+  approveReferralUpdate,
+  caseEndedSignal,
+  caseLifecycle,
+  caseLifecycleStateQuery,
+  caseStepSignal,
+  confirmAttendanceUpdate,
+  decideReconsiderationUpdate,
+  decideReferralUpdate,
+  jointMediation,
+  policeReferral,
+  recordAgreementUpdate,
+  recordCriminalOutcomeUpdate,
+  recordInstalmentPaidUpdate,
+  recordSessionUpdate,
+  reportDispatchUpdate,
+  requestReconsiderationUpdate,
+  requestSupervisionUpdate,
+  sendReferralUpdate,
+  startProcessSignal,
+  threeWayDispatch,
+  type StepActor,
+} from '../workflows';
 import { startTimeSkippingServer, workflowBundle } from './support/temporal';
 
 /**
@@ -23,7 +48,7 @@ async function record(): Promise<void> {
     taskQueue,
     workflowBundle: await workflowBundle(),
     // The activities' effects are not part of a history's shape: a stand-in records the same commands.
-    activities: { recordEscalation: async () => ({ recorded: true }) },
+    activities: { recordEscalation: async () => ({ recorded: true }), recordProcessStep: async () => ({ recorded: true }) },
   });
   const save = async (name: string, workflowId: string) =>
     writeFileSync(path.join(dir, `${name}.json`), `${JSON.stringify(await env.client.workflow.getHandle(workflowId).fetchHistory(), null, 1)}\n`);
@@ -31,14 +56,90 @@ async function record(): Promise<void> {
     const now = await env.currentTimeMs();
     const at = (ms: number) => new Date(now + ms).toISOString();
 
-    await env.client.workflow.execute(policeDecisionDeadline, { taskQueue, workflowId: 'police-overdue', args: [{ caseNumber: '110102-2026-000001', decisionDeadline: '3 days' }] });
-    await save('police-decision-overdue', 'police-overdue');
+    const actor = (userId: string, agencyId: string, roles: string[]): StepActor => ({ userId, agencyId, roles });
+    const hrss = 'a0000000-0000-4000-8000-000000000001';
+    const police = 'a0000000-0000-4000-8000-000000000002';
+    const inspector = actor('u1', hrss, ['INSPECTOR']);
+    const director = actor('u2', hrss, ['DIRECTOR']);
+    const officer = actor('u3', police, ['OFFICER']);
+    const caseId = (n: number) => `00000000-0000-4000-8000-00000000010${n}`;
+    const clocks = { approval: '3 days', send: '24 hours', policeDecision: '3 days', reconsiderationRequest: '3 days', reconsiderationDecision: '3 days' } as const;
 
-    const decided = await env.client.workflow.start(policeDecisionDeadline, { taskQueue, workflowId: 'police-decided', args: [{ caseNumber: '110102-2026-000002', decisionDeadline: '3 days' }] });
-    await env.sleep('1 day');
-    await decided.signal(policeDecisionSignal, { decision: 'DECLINED', reasons: '证据不足', decidedBy: '西城分局' });
-    await decided.result();
-    await save('police-decision-declined', 'police-decided');
+    // Three-way dispatch: two recipients acknowledge, the HQ reports, the regulator stays silent up the ladder.
+    const recipients = (['DISTRICT_GOVERNMENT', 'INDUSTRY_REGULATOR', 'CONTRACTOR_HQ'] as const).map((role, i) => ({
+      partyId: `p${i}`,
+      role,
+      agencyId: `a${i}`,
+      name: role,
+      acknowledgeDue: at(DAY),
+      reportDue: at(3 * DAY),
+      ladder: [
+        { level: 'REMINDER', acknowledgeAt: at(DAY), reportAt: at(3 * DAY) },
+        { level: 'SUPERVISOR', acknowledgeAt: at(2 * DAY), reportAt: at(4 * DAY) },
+      ],
+    }));
+    const dispatch = await env.client.workflow.start(threeWayDispatch, { taskQueue, workflowId: 'dispatch-qingdao', args: [{ caseId: caseId(1), caseNumber: '110102-2026-000101', processId: 'd1', recipients }] });
+    await dispatch.executeUpdate(acknowledgeDispatchUpdate, { args: [{ actor: actor('u4', 'a2', ['LIAISON']) }] });
+    await dispatch.executeUpdate(acknowledgeDispatchUpdate, { args: [{ actor: actor('u5', 'a0', ['OFFICER']) }] });
+    await dispatch.executeUpdate(reportDispatchUpdate, { args: [{ actor: actor('u4', 'a2', ['LIAISON']), report: '已足额支付', payment: { amountFen: 63_713_000, workersPaid: 49, paidOn: '2026-11-24', payer: '总包' } }] });
+    await env.sleep(5 * DAY);
+    await dispatch.signal(caseEndedSignal, { reason: 'WAGES_PAID' });
+    await dispatch.result();
+    await save('three-way-dispatch-qingdao', 'dispatch-qingdao');
+
+    // Police referral: declined, reconsideration upheld, the procuratorate asked to supervise.
+    const declined = await env.client.workflow.start(policeReferral, { taskQueue, workflowId: 'referral-declined', args: [{ caseId: caseId(2), caseNumber: '110102-2026-000102', processId: 'r1', hrssAgencyId: hrss, policeAgencyId: police, team: ['u1', 'u6'], clocks }] });
+    await declined.executeUpdate(approveReferralUpdate, { args: [{ actor: director, approve: true }] });
+    await declined.executeUpdate(sendReferralUpdate, { args: [{ actor: inspector }] });
+    await env.sleep(2 * DAY);
+    await declined.executeUpdate(decideReferralUpdate, { args: [{ actor: officer, decision: 'DECLINED', reasons: '证据不足' }] });
+    await declined.executeUpdate(requestReconsiderationUpdate, { args: [{ actor: inspector, grounds: '补充证据' }] });
+    await declined.executeUpdate(decideReconsiderationUpdate, { args: [{ actor: officer, decision: 'UPHELD', reasons: '维持' }] });
+    await declined.executeUpdate(requestSupervisionUpdate, { args: [{ actor: inspector, procuratorateAgencyId: 'a9', grounds: '立案监督' }] });
+    await declined.result();
+    await save('police-referral-declined', 'referral-declined');
+
+    // Police referral: approval and decision overdue, then filed and concluded.
+    const overdue = await env.client.workflow.start(policeReferral, { taskQueue, workflowId: 'referral-overdue', args: [{ caseId: caseId(3), caseNumber: '110102-2026-000103', processId: 'r2', hrssAgencyId: hrss, policeAgencyId: police, team: ['u1', 'u6'], clocks }] });
+    await env.sleep(4 * DAY);
+    await overdue.executeUpdate(approveReferralUpdate, { args: [{ actor: director, approve: true }] });
+    await overdue.executeUpdate(sendReferralUpdate, { args: [{ actor: inspector }] });
+    await env.sleep(4 * DAY);
+    await overdue.executeUpdate(decideReferralUpdate, { args: [{ actor: officer, decision: 'FILED' }] });
+    await overdue.executeUpdate(recordCriminalOutcomeUpdate, { args: [{ actor: officer, outcome: '判决' }] });
+    await overdue.result();
+    await save('police-referral-overdue', 'referral-overdue');
+
+    // Joint mediation: three instalments, the second missed, then paid late.
+    const mediationStart = await env.currentTimeMs();
+    const day = (n: number) => new Date(mediationStart + 8 * 3_600_000 + n * DAY).toISOString().slice(0, 10);
+    const mediation = await env.client.workflow.start(jointMediation, {
+      taskQueue,
+      workflowId: 'mediation-instalments',
+      args: [{ caseId: caseId(4), caseNumber: '110102-2026-000104', processId: 'm1', hrssAgencyId: hrss, agreementWindow: '15 days', invitees: [{ partyId: 'w', role: 'WORKER_REPRESENTATIVE', name: '工人代表' }, { partyId: 'u', role: 'UNION', agencyId: 'a8', name: '总工会' }] }],
+    });
+    await mediation.executeUpdate(confirmAttendanceUpdate, { args: [{ actor: actor('u8', 'a8', ['MEDIATOR']), partyId: 'u' }] });
+    await mediation.executeUpdate(recordSessionUpdate, { args: [{ actor: inspector, heldAt: at(0), summary: '分三期', attendeePartyIds: ['w', 'u'] }] });
+    await mediation.executeUpdate(recordAgreementUpdate, { args: [{ actor: inspector, instalments: [{ dueOn: day(2), amountFen: 100 }, { dueOn: day(5), amountFen: 100 }, { dueOn: day(8), amountFen: 100 }] }] });
+    await mediation.executeUpdate(recordInstalmentPaidUpdate, { args: [{ actor: inspector, seq: 1, paidOn: day(0), payer: '总包', workersPaid: 3 }] });
+    await env.sleep(7 * DAY);
+    await mediation.executeUpdate(recordInstalmentPaidUpdate, { args: [{ actor: inspector, seq: 2, paidOn: day(7), payer: '总包', workersPaid: 3 }] });
+    await mediation.executeUpdate(recordInstalmentPaidUpdate, { args: [{ actor: inspector, seq: 3, paidOn: day(7), payer: '总包', workersPaid: 3 }] });
+    await mediation.result();
+    await save('joint-mediation-instalments', 'mediation-instalments');
+
+    // The lifecycle as a parent: it starts a dispatch as its child, grants the extension, and ends it with the case.
+    const parent = await env.client.workflow.start(caseLifecycle, {
+      taskQueue,
+      workflowId: 'case-with-processes',
+      args: [{ caseId: caseId(5), caseNumber: '110102-2026-000105', sameDayContactDue: at(DAY / 2), acceptanceDue: at(5 * DAY), contacted: true, resolutionDue: at(90 * DAY) }],
+    });
+    await parent.signal(startProcessSignal, { deliveryId: 10, workflowType: 'threeWayDispatch', workflowId: 'dispatch-child', input: { caseId: caseId(5), caseNumber: '110102-2026-000105', processId: 'd2', recipients } });
+    await parent.executeUpdate(approveExtensionUpdate, { args: [{ actor: actor('u7', hrss, ['SUPERVISOR']), extendedDue: at(130 * DAY), reason: '调取证据' }] });
+    await parent.signal(caseStepSignal, { deliveryId: 11, step: 'RESOLVED' });
+    await parent.result();
+    await env.client.workflow.getHandle('dispatch-child').result();
+    await save('case-lifecycle-processes', 'case-with-processes');
 
     const late = await env.client.workflow.start(caseLifecycle, {
       taskQueue,
@@ -80,8 +181,12 @@ describe('workflow replay', () => {
   }
 
   const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
-  it('has recorded histories of every workflow type', () => {
-    expect(files.map((f) => f.replace(/-[^-]+\.json$/, '')).sort()).toEqual(expect.arrayContaining(['case-lifecycle', 'police-decision']));
+  it('has recorded histories of every workflow type the bundle exports', () => {
+    // Every exported function of the bundle's entry point is a workflow type: a new one without a history fails here.
+    const types = Object.entries(workflows).filter(([, v]) => typeof v === 'function').map(([name]) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
+    expect(types.sort()).toEqual(['case-lifecycle', 'joint-mediation', 'police-referral', 'three-way-dispatch']);
+    for (const type of types) expect(files.filter((f) => f.startsWith(`${type}-`))).not.toHaveLength(0);
+    for (const file of files) expect(types.some((type) => file.startsWith(`${type}-`))).toBe(true);
   });
 
   it.each(files)('replays %s on the current code without non-determinism', async (file) => {

@@ -4,3 +4,4 @@ export * from './three-way-dispatch';
 export * from './police-referral';
 export * from './joint-mediation';
 export { caseEndedSignal } from './process-kit';
+export type { StepActor } from './process-kit';

@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, currentUpdateInfo, defineSignal, proxyActivities, sleep, uuid4 } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, currentUpdateInfo, defineSignal, proxyActivities, sleep } from '@temporalio/workflow';
 import type { ProcessStepInput, StepActor } from '../src/processes/process-step';
 import type { CaseActivities } from '../src/worker/case-activities';
 
@@ -99,5 +99,3 @@ export function beijingToday(): string {
   return new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
 }
 
-/** A fresh id made deterministically inside the workflow. */
-export const newId = uuid4;
