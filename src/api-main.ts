@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Client, Connection } from '@temporalio/client';
 import { createServices } from './api/services';
+import { parseKeys, Tokens } from './auth/tokens';
 import { startApiServer } from './api/server';
 import { loadConfigOrExit } from './config';
 import { openDatabase } from './db/database';
@@ -22,7 +23,7 @@ function boot(): void {
     const relay = new OutboxRelay(orm, new Client({ connection: temporal, namespace: config.temporal.namespace }), config.temporal.taskQueue, log);
     lifecycle.onStop('workflow outbox relay', () => relay.stop());
     const services = createServices({ orm, temporal, namespace: config.temporal.namespace, outboxNudge: () => void relay.drain().catch(() => undefined) });
-    const api = await startApiServer({ host: config.api.host, port: config.api.port, orm, services, config, log });
+    const api = await startApiServer({ host: config.api.host, port: config.api.port, orm, services, config, log, tokens: new Tokens(parseKeys(config.auth.keys!), config.auth.tokenTtl) });
     lifecycle.onStop('GraphQL API', api.stop);
     log.info({ graphql: api.url }, `Anxin API ready — GraphQL: ${api.url}`);
   });

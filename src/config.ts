@@ -40,6 +40,13 @@ const schema = z.object({
   REPEAT_COMPLAINT_WINDOW_DAYS: z.coerce.number().int().min(0).max(365).default(30),
   DEMO_DATA: z.enum(['true', 'false']).default('true'),
   TEMPORAL_TEST_SERVER_PATH: optionalText,
+  AUTH_JWT_KEYS: optionalText.pipe(
+    z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+=[^,=\s]{32,}(,[A-Za-z0-9._-]+=[^,=\s]{32,})*$/, 'must be kid=secret pairs, comma-separated, each secret at least 32 characters')
+      .optional(),
+  ),
+  AUTH_TOKEN_TTL: z.string().regex(/^\d+[smhd]$/, 'must be a duration such as 12h or 30m').default('12h'),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -65,6 +72,8 @@ export interface Config {
   };
   /** Load the demo city into an empty database at `npm start`. */
   demoData: boolean;
+  /** Token signing keys (`AUTH_JWT_KEYS`, newest first); unset under `npm start`, which keeps its own in the data folder. */
+  auth: { keys?: string; tokenTtl: string };
 }
 
 /** Which process is starting: the all-in-one `npm start`, or one of the production processes. */
@@ -91,6 +100,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, role: Role =
     if (!source.DATABASE_URL?.trim()) problems.push(`DATABASE_URL: required by \`npm run ${role}\` (it starts no database of its own)`);
     if (!source.TEMPORAL_ADDRESS?.trim()) problems.push(`TEMPORAL_ADDRESS: required by \`npm run ${role}\` (it starts no Temporal server of its own)`);
   }
+  if (role === 'api' && !source.AUTH_JWT_KEYS?.trim()) problems.push('AUTH_JWT_KEYS: required by `npm run api` (the keys that sign and verify tokens)');
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
 
   const e = parsed.data;
@@ -111,6 +121,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, role: Role =
     },
     cases: { repeatComplaintWindowDays: e.REPEAT_COMPLAINT_WINDOW_DAYS },
     demoData: e.DEMO_DATA === 'true',
+    auth: { keys: e.AUTH_JWT_KEYS, tokenTtl: e.AUTH_TOKEN_TTL },
   };
 }
 

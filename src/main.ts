@@ -2,6 +2,9 @@ import 'reflect-metadata';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { createServices } from './api/services';
+import { writeDemoTokens } from './auth/demo-tokens';
+import { startDemoProcesses } from './demo/demo-processes';
+import { localDevelopmentKeys, parseKeys, Tokens } from './auth/tokens';
 import { startApiServer } from './api/server';
 import { loadConfigOrExit } from './config';
 import { openDatabase } from './db/database';
@@ -67,8 +70,10 @@ function boot(): void {
 
     const orm = await openDatabase({ url: databaseUrl, log });
     lifecycle.onStop('database pool', () => orm.close());
+    let demoLoaded = false;
     if (config.demoData) {
       const demo = await loadDemoCity(orm.em.fork(), log);
+      demoLoaded = demo.loaded;
       if (demo.loaded) {
         const workflows = await orm.em.fork().transactional((em) => enqueueLifecycleForOpenCases(em));
         log.info({ workflows }, 'loaded the demo city (an empty database was found); DEMO_DATA=false skips this');
@@ -98,6 +103,12 @@ function boot(): void {
     });
     log.info({ taskQueue: config.temporal.taskQueue }, 'workflow worker running');
     relay.start();
+    if (demoLoaded) {
+      // In the background: the lifecycle starts of the demo cases go out first, in outbox order.
+      void startDemoProcesses({ orm, services, log, caseConfig: { cases: config.cases }, drainOutbox: () => relay.drain() }).catch((err: unknown) => log.warn({ err }, 'demo processes could not all be started'));
+    }
+    // Without AUTH_JWT_KEYS, a key of this machine's own, kept in the data folder: printed tokens survive restarts.
+    const tokens = new Tokens(config.auth.keys ? parseKeys(config.auth.keys) : localDevelopmentKeys(config.dataDir), config.auth.tokenTtl);
     const api = await startApiServer({
       host: config.api.host,
       port: config.api.port,
@@ -105,10 +116,15 @@ function boot(): void {
       services,
       config,
       log,
+      tokens,
       exposeErrorDetails: config.env === 'development',
     });
     lifecycle.onStop('GraphQL API', api.stop);
 
+    if (config.demoData) {
+      const demo = await writeDemoTokens(orm.em.fork(), tokens, config.dataDir);
+      process.stdout.write(`\nDemo tokens (valid 30 days; every role of every demo agency is in ${demo.file}):\n\n${demo.showcase.join('\n')}\n\n`);
+    }
     log.info({ graphql: api.url, temporalUi: temporalServer.uiUrl }, `Anxin ready — GraphQL: ${api.url}${temporalServer.uiUrl ? ` · Temporal UI: ${temporalServer.uiUrl}` : ''}`);
   });
 }

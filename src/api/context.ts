@@ -1,13 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { AgencyKind } from '../agencies/agency.entity';
 import type { Config } from '../config';
 import type { Logger } from '../logger';
 import type { Loaders } from './loaders';
 import type { Services } from './services';
 
-/** Who is acting. Filled from the signed token once authentication lands (issue 5); absent until then. */
+/** Who is acting: from the request's verified token (absent for anonymous callers), or set by a worker step. */
 export interface Actor {
   userId: string;
   agencyId: string;
+  agencyKind?: AgencyKind;
   roles?: string[];
 }
 

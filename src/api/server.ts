@@ -8,7 +8,10 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { Orm } from '../db/database';
 import type { Logger } from '../logger';
-import type { RequestContext } from './context';
+import type { Actor, RequestContext } from './context';
+import { Tokens, TokenError } from '../auth/tokens';
+import { ErrorCode } from './errors';
+import { GraphQLError } from 'graphql';
 import { formatError } from './format-error';
 import { createLoaders } from './loaders';
 import { buildAppSchema } from './schema';
@@ -49,6 +52,8 @@ export async function startApiServer(opts: {
   services: Services;
   config: RequestContext['config'];
   log: Logger;
+  /** Verifies the bearer token of each request. */
+  tokens: Tokens;
   exposeErrorDetails?: boolean;
 }): Promise<ApiServer> {
   const app = express();
@@ -70,8 +75,10 @@ export async function startApiServer(opts: {
         const given = req.header('x-request-id');
         const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
         res.setHeader('x-request-id', requestId);
+        const actor = authenticate(opts.tokens, req.header('authorization'));
         const em = opts.orm.em.fork();
-        return { requestId, log: opts.log.child({ requestId }), em, services: opts.services, loaders: createLoaders(em), config: opts.config };
+        const log = opts.log.child({ requestId, ...(actor ? { userId: actor.userId } : {}) });
+        return { requestId, log, em, services: opts.services, loaders: createLoaders(em), config: opts.config, actor };
       },
     }),
   );
@@ -86,4 +93,25 @@ export async function startApiServer(opts: {
     url: `http://${host}:${port}/graphql`,
     stop: () => apollo.stop(),
   };
+}
+
+/**
+ * The caller named by the bearer token, or nobody when there is none (the public paths answer anonymous callers).
+ * A token that does not verify is refused outright with 401: it is never treated as anonymous.
+ */
+function authenticate(tokens: Tokens, header: string | undefined): Actor | undefined {
+  if (!header) return undefined;
+  const m = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!m) throw unauthenticatedHttp('the Authorization header must be "Bearer <token>"');
+  try {
+    const p = tokens.verify(m[1]!);
+    return { userId: p.userId, agencyId: p.agencyId, agencyKind: p.agencyKind, roles: p.roles };
+  } catch (err) {
+    if (err instanceof TokenError) throw unauthenticatedHttp(err.message);
+    throw err;
+  }
+}
+
+function unauthenticatedHttp(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.Unauthenticated, http: { status: 401 } } });
 }

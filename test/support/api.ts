@@ -1,4 +1,6 @@
-import { Connection } from '@temporalio/client';
+import { Connection, type Client } from '@temporalio/client';
+import type { User, Agency } from '../../src/agencies/agency.entity';
+import { Tokens } from '../../src/auth/tokens';
 import type { Orm } from '../../src/db/database';
 import { createServices } from '../../src/api/services';
 import { startApiServer, type ApiServer } from '../../src/api/server';
@@ -13,12 +15,24 @@ export interface TestApi {
   url: string;
   /** POSTs one GraphQL operation over real HTTP. */
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T> & { status: number; headers: Headers }>;
+  /** A signed token for a user of an agency, as `npm start` would print it. */
+  tokenFor(user: User, agency: Agency): string;
+  /** The Authorization header for that token. */
+  as(user: User, agency: Agency): Record<string, string>;
   stop(): Promise<void>;
 }
 
-export async function startTestApi(opts: { orm: Orm; temporalAddress: string; repeatComplaintWindowDays?: number }): Promise<TestApi> {
+/** The test suite's signing keys: two, so rotation is exercised (the second still verifies). */
+export const testTokens = new Tokens([
+  { kid: 'test-2', secret: 'test-secret-two-0123456789abcdefghijklmnop' },
+  { kid: 'test-1', secret: 'test-secret-one-0123456789abcdefghijklmnop' },
+]);
+
+export async function startTestApi(opts: { orm: Orm; temporalAddress: string; workflowClient?: Client; outboxNudge?: () => void; repeatComplaintWindowDays?: number }): Promise<TestApi> {
   const temporal = Connection.lazy({ address: opts.temporalAddress });
-  const server: ApiServer = await startApiServer({ host: '127.0.0.1', port: 0, orm: opts.orm, services: createServices({ orm: opts.orm, temporal }), config: { cases: { repeatComplaintWindowDays: opts.repeatComplaintWindowDays ?? 30 } }, log: testLog });
+  const services = createServices({ orm: opts.orm, temporal, workflowClient: opts.workflowClient, outboxNudge: opts.outboxNudge });
+  const server: ApiServer = await startApiServer({ host: '127.0.0.1', port: 0, orm: opts.orm, services, tokens: testTokens, config: { cases: { repeatComplaintWindowDays: opts.repeatComplaintWindowDays ?? 30 } }, log: testLog });
+  const tokenFor = (user: User, agency: Agency) => testTokens.issue({ userId: user.id, agencyId: agency.id, agencyKind: agency.kind, roles: user.roles });
   return {
     url: server.url,
     async gql(query, variables, headers) {
@@ -29,6 +43,8 @@ export async function startTestApi(opts: { orm: Orm; temporalAddress: string; re
       });
       return { ...((await res.json()) as GraphQLResponse<never>), status: res.status, headers: res.headers };
     },
+    tokenFor,
+    as: (user, agency) => ({ authorization: `Bearer ${tokenFor(user, agency)}` }),
     async stop() {
       await server.stop();
       await temporal.close();

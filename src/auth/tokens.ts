@@ -1,0 +1,88 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import jwt from 'jsonwebtoken';
+import type { AgencyKind, UserRole } from '../agencies/agency.entity';
+
+/**
+ * Signed tokens (JWT, HS256, via jsonwebtoken): who is asking, for which agency, with which roles. Keys are a
+ * list with ids: the first signs, every one verifies, so a key is rotated by putting the new one first and
+ * dropping the old one once its tokens have expired.
+ */
+export interface SigningKey {
+  kid: string;
+  secret: string;
+}
+
+export interface Principal {
+  userId: string;
+  agencyId: string;
+  agencyKind: AgencyKind;
+  roles: UserRole[];
+}
+
+const ISSUER = 'anxin';
+const AUDIENCE = 'anxin-api';
+
+export class TokenError extends Error {}
+
+export class Tokens {
+  constructor(
+    private readonly keys: SigningKey[],
+    private readonly ttl: string = '12h',
+  ) {
+    if (keys.length === 0) throw new Error('at least one signing key is needed');
+  }
+
+  issue(p: Principal, opts: { ttl?: string } = {}): string {
+    const key = this.keys[0]!;
+    return jwt.sign({ agency: p.agencyId, kind: p.agencyKind, roles: p.roles }, key.secret, {
+      algorithm: 'HS256',
+      keyid: key.kid,
+      subject: p.userId,
+      issuer: ISSUER,
+      audience: AUDIENCE,
+      expiresIn: (opts.ttl ?? this.ttl) as jwt.SignOptions['expiresIn'],
+    });
+  }
+
+  /** The token's principal; a TokenError saying why when it is not valid (expired, unknown key, tampered). */
+  verify(token: string): Principal {
+    const header = jwt.decode(token, { complete: true })?.header;
+    const key = this.keys.find((k) => k.kid === header?.kid);
+    if (!key) throw new TokenError('token signed with an unknown key');
+    try {
+      const claims = jwt.verify(token, key.secret, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE }) as jwt.JwtPayload;
+      if (typeof claims.sub !== 'string' || typeof claims.agency !== 'string' || typeof claims.kind !== 'string' || !Array.isArray(claims.roles)) throw new TokenError('token lacks its claims');
+      return { userId: claims.sub, agencyId: claims.agency, agencyKind: claims.kind as AgencyKind, roles: claims.roles as UserRole[] };
+    } catch (err) {
+      if (err instanceof TokenError) throw err;
+      throw new TokenError(err instanceof jwt.TokenExpiredError ? 'token expired' : 'token invalid');
+    }
+  }
+}
+
+/** `AUTH_JWT_KEYS`: `kid=secret,kid2=secret2`, newest first. */
+export function parseKeys(spec: string): SigningKey[] {
+  return spec
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)
+    .map((pair) => {
+      const at = pair.indexOf('=');
+      return { kid: pair.slice(0, at), secret: pair.slice(at + 1) };
+    });
+}
+
+/**
+ * For `npm start` without AUTH_JWT_KEYS: a key made once and kept in the data folder, so tokens printed at one
+ * start still work at the next. Production processes must be given their keys.
+ */
+export function localDevelopmentKeys(dataDir: string): SigningKey[] {
+  const file = path.join(dataDir, 'auth-keys');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, `local-1=${randomBytes(32).toString('base64url')}\n`, { mode: 0o600 });
+  }
+  return parseKeys(readFileSync(file, 'utf8'));
+}

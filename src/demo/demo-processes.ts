@@ -1,0 +1,92 @@
+import { randomUUID } from 'node:crypto';
+import type { RequestContext } from '../api/context';
+import { createLoaders } from '../api/loaders';
+import type { Services } from '../api/services';
+import type { Orm } from '../db/database';
+import type { Logger } from '../logger';
+import { policeReferralRules } from '../rules/process-rules';
+
+interface Person {
+  id: string;
+  agency_id: string;
+  roles: string[];
+}
+
+/**
+ * On a freshly loaded demo city, one of each cross-agency process under way, so the Temporal UI shows them
+ * beside the case lifecycles: a three-way dispatch the contractor HQ has acknowledged, a police referral the
+ * director has approved, a joint mediation with the union invited. Started through the same services as the API.
+ */
+export async function startDemoProcesses(deps: { orm: Orm; services: Services; log: Logger; caseConfig: RequestContext['config']; drainOutbox: () => Promise<number> }): Promise<void> {
+  const sql = <T>(q: string, params: unknown[] = []) => deps.orm.em.fork().getConnection().execute<T[]>(q, params);
+  const as = (p: Person): RequestContext => {
+    const em = deps.orm.em.fork();
+    return { requestId: randomUUID(), log: deps.log, em, services: deps.services, loaders: createLoaders(em), config: deps.caseConfig, actor: { userId: p.id, agencyId: p.agency_id, roles: p.roles } };
+  };
+  const staff = async (agencyId: string, role: string) => (await sql<Person>(`select id, agency_id, roles from app_user where agency_id = ? and ? = any(roles) order by name`, [agencyId, role]))[0];
+
+  // A construction case in handling whose project has a regulator and a contractor HQ on record.
+  const [dispatchCase] = await sql<{ id: string; owning_agency_id: string; hq_id: string }>(
+    `select c.id, c.owning_agency_id, hq.id as hq_id from wage_case c
+       join project p on p.id = c.project_id
+       join agency hq on hq.kind = 'CONTRACTOR_HQ' and hq.employer_id = p.general_contractor_id
+      where c.status in ('ACCEPTED','IN_PROGRESS') and p.regulator_id is not null order by c.number limit 1`,
+  );
+  if (dispatchCase) {
+    const inspector = await staff(dispatchCase.owning_agency_id, 'INSPECTOR');
+    const liaison = await staff(dispatchCase.hq_id, 'LIAISON');
+    if (inspector && liaison) {
+      const p = await deps.services.processes.dispatchCase(as(inspector), { caseId: dispatchCase.id });
+      while ((await deps.drainOutbox()) > 0);
+      await deps.services.processes.step(as(liaison), { processId: p.id, update: 'acknowledgeDispatch', args: {} });
+    }
+  }
+
+  // A case in handling whose arrears meet the crime threshold, with a police agency in its district.
+  const [referralCase] = await sql<{ id: string; owning_agency_id: string; police_id: string }>(
+    `select c.id, c.owning_agency_id, pol.id as police_id from wage_case c
+       join agency h on h.id = c.owning_agency_id
+       join agency pol on pol.kind = 'POLICE' and pol.region_code = h.region_code
+      where c.status in ('ACCEPTED','IN_PROGRESS') and (coalesce(c.amount_claimed_fen, 0) - c.amount_recovered_fen >= ? or coalesce(c.workers_affected, 0) >= ?)
+        and c.id <> ? order by c.number limit 1`,
+    [policeReferralRules.crimeThreshold.amountFen, policeReferralRules.crimeThreshold.workers, dispatchCase?.id ?? randomUUID()],
+  );
+  if (referralCase) {
+    const team = await sql<Person>(`select id, agency_id, roles from app_user where agency_id = ? and 'INSPECTOR' = any(roles) order by name limit 2`, [referralCase.owning_agency_id]);
+    const director = await staff(referralCase.owning_agency_id, 'DIRECTOR');
+    if (team.length === 2 && director) {
+      const p = await deps.services.processes.proposePoliceReferral(as(team[0]!), {
+        caseId: referralCase.id,
+        team: team.map((t) => t.id),
+        policeAgencyId: referralCase.police_id,
+        orderToPayIssuedOn: '2026-10-08',
+        orderToPayDueOn: '2026-10-22',
+        grounds: '责令支付逾期未履行，拖欠数额达到追诉标准，涉嫌拒不支付劳动报酬罪',
+      });
+      while ((await deps.drainOutbox()) > 0);
+      await deps.services.processes.step(as(director), { processId: p.id, update: 'approveReferral', args: { approve: true, note: '同意移送公安机关' } });
+    }
+  }
+
+  // Another case in handling: a joint mediation with the parties and the district union.
+  const [mediationCase] = await sql<{ id: string; owning_agency_id: string; union_id: string | null }>(
+    `select c.id, c.owning_agency_id, (select u.id from agency u where u.kind = 'UNION' order by length(u.region_code) desc limit 1) as union_id
+       from wage_case c where c.status in ('ACCEPTED','IN_PROGRESS') and c.id not in (?, ?) order by c.number limit 1`,
+    [dispatchCase?.id ?? randomUUID(), referralCase?.id ?? randomUUID()],
+  );
+  if (mediationCase) {
+    const inspector = await staff(mediationCase.owning_agency_id, 'INSPECTOR');
+    if (inspector) {
+      await deps.services.processes.conveneMediation(as(inspector), {
+        caseId: mediationCase.id,
+        parties: [
+          { role: 'GENERAL_CONTRACTOR', name: '施工总承包单位' },
+          { role: 'LABOUR_SUBCONTRACTOR', name: '劳务分包单位' },
+          { role: 'WORKER_REPRESENTATIVE', name: '农民工代表' },
+        ],
+        agencyIds: mediationCase.union_id ? [mediationCase.union_id] : [],
+      });
+    }
+  }
+  deps.log.info({ dispatch: !!dispatchCase, referral: !!referralCase, mediation: !!mediationCase }, 'demo processes started');
+}
