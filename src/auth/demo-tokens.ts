@@ -15,13 +15,13 @@ interface Row {
 }
 
 /** The personas a newcomer tries first: Xicheng's bodies and the city's, one line each. */
-const SHOWCASE: Array<{ kind: AgencyKind; role: UserRole; region?: string }> = [
+const SHOWCASE: Array<{ kind: AgencyKind; role: UserRole; region?: string; name?: string }> = [
   { kind: 'HRSS_INSPECTION', role: 'INTAKE_CLERK', region: '110102' },
   { kind: 'HRSS_INSPECTION', role: 'INSPECTOR', region: '110102' },
   { kind: 'HRSS_INSPECTION', role: 'SUPERVISOR', region: '110102' },
   { kind: 'HRSS_INSPECTION', role: 'DIRECTOR', region: '110102' },
   { kind: 'DISTRICT_GOVERNMENT', role: 'OFFICER', region: '110102' },
-  { kind: 'INDUSTRY_REGULATOR', role: 'SUPERVISOR' },
+  { kind: 'INDUSTRY_REGULATOR', role: 'SUPERVISOR', name: '住房和城乡建设' },
   { kind: 'CONTRACTOR_HQ', role: 'LIAISON' },
   { kind: 'POLICE', role: 'OFFICER', region: '110102' },
   { kind: 'PROCURATORATE', role: 'OFFICER', region: '110102' },
@@ -50,7 +50,7 @@ export async function writeDemoTokens(em: EntityManager, tokens: Tokens, dataDir
       lines.push([row.kind, row.agency_name, role, row.user_name, token].join('\t'));
       for (const s of SHOWCASE) {
         const persona = `${s.kind}:${s.role}`;
-        if (s.kind === row.kind && s.role === role && (!s.region || s.region === row.region_code) && !byPersona.has(persona)) byPersona.set(persona, { row, token });
+        if (s.kind === row.kind && s.role === role && (!s.region || s.region === row.region_code) && (!s.name || row.agency_name.includes(s.name)) && !byPersona.has(persona)) byPersona.set(persona, { row, token });
       }
     }
   }
