@@ -141,4 +141,21 @@ describe('police referral', () => {
     await step(city.inspector, referral.id, 'requestSupervision', { procuratorateAgencyId: city.procuratorate.id, grounds: '申请立案监督' });
     expect((await h.env.client.workflow.getHandle(referral.workflowId).result()).status).toBe('SUPERVISION_REQUESTED');
   });
+
+  it('a reconsideration not decided in 3 days escalates to the procuratorate, and supervision may then be asked at once', async () => {
+    const c = await caseForReferral();
+    const referral = await propose(c.id);
+    await h.relay.drain();
+    await step(city.director, referral.id, 'approveReferral', { approve: true });
+    await step(city.inspector, referral.id, 'sendReferral');
+    await step(city.policeOfficer, referral.id, 'decideReferral', { decision: 'DECLINED', reasons: '不构成犯罪' });
+    await step(city.inspector, referral.id, 'requestReconsideration', { grounds: '补充证据' });
+    await expect(step(city.inspector, referral.id, 'requestSupervision', { procuratorateAgencyId: city.procuratorate.id, grounds: '申请立案监督' })).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
+    await skip(3 * DAY - HOUR);
+    expect(await escalationsOf(c.id)).toEqual([]);
+    await skip(2 * HOUR);
+    expect(await escalationsOf(c.id)).toEqual(['RECONSIDERATION_DECISION_OVERDUE→PROCURATORATE']);
+    await step(city.inspector, referral.id, 'requestSupervision', { procuratorateAgencyId: city.procuratorate.id, grounds: '复议逾期未决定，申请立案监督' });
+    expect((await h.env.client.workflow.getHandle(referral.workflowId).result()).status).toBe('SUPERVISION_REQUESTED');
+  });
 });

@@ -10,9 +10,9 @@ import { Agency, User } from '../agencies/agency.entity';
 import { caseWorkflowId } from '../cases/case-workflow';
 import type { Case, CaseStatus } from '../cases/case.entity';
 import { extendedResolutionDeadline } from '../cases/deadlines';
-import { addWorkingDays } from '../domain/working-days';
 import { Project } from '../projects/project.entity';
 import { dispatchRules, mediationRules, policeReferralRules } from '../rules/process-rules';
+import { dispatchDeadlines } from './dispatch-deadlines';
 import type { DispatchRecipient, DispatchRole, JointMediationInput, PoliceReferralInput, ThreeWayDispatchInput } from '../../workflows';
 import { CaseProcess, ProcessParty, type ProcessKind } from './process.entity';
 import type { StepActor } from './process-step';
@@ -61,9 +61,7 @@ export class ProcessService {
       const missing = recipients.find((r) => !r.agency);
       if (missing) throw badUserInput('input.caseId', missing.rule, `no ${missing.role.toLowerCase().replace(/_/g, ' ')} account is on record for this case’s ${missing.role === 'DISTRICT_GOVERNMENT' ? 'district' : 'project'}`);
 
-      const now = new Date();
-      const acknowledgeDue = addWorkingDays(now, dispatchRules.acknowledge.workingDays);
-      const reportDue = addWorkingDays(now, dispatchRules.firstReport.workingDays);
+      const { acknowledgeDue, reportDue, ladder } = dispatchDeadlines(new Date());
       const workflowId = processWorkflowId('DISPATCH', processId);
       em.create(CaseProcess, { id: processId, case: c.id, kind: 'DISPATCH', workflowId, status: 'REQUESTED', startedBy: actor.userId, dueAt: acknowledgeDue, waitingOn: 'RECIPIENTS' });
       const parties: DispatchRecipient[] = recipients.map(({ role, agency }) => {
@@ -75,11 +73,7 @@ export class ProcessService {
           name: agency!.name,
           acknowledgeDue: acknowledgeDue.toISOString(),
           reportDue: reportDue.toISOString(),
-          ladder: dispatchRules.escalationLadder.map((rung) => ({
-            level: rung.level,
-            acknowledgeAt: addWorkingDays(acknowledgeDue, rung.afterWorkingDays).toISOString(),
-            reportAt: addWorkingDays(reportDue, rung.afterWorkingDays).toISOString(),
-          })),
+          ladder: ladder.map((r) => ({ level: r.level, acknowledgeAt: r.acknowledgeAt.toISOString(), reportAt: r.reportAt.toISOString() })),
         };
       });
       await em.flush();
