@@ -20,6 +20,7 @@ import { startTimeSkippingServer, workflowBundle } from './support/temporal';
  */
 describe('case lifecycle workflow and the workflow outbox', () => {
   let db: TestDatabase;
+  let city: Awaited<ReturnType<typeof loadTestCity>>;
   let env: TestWorkflowEnvironment;
   let worker: Worker;
   let running: Promise<void>;
@@ -27,7 +28,7 @@ describe('case lifecycle workflow and the workflow outbox', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    await loadTestCity(db.orm.em.fork());
+    city = await loadTestCity(db.orm.em.fork());
   });
   afterAll(async () => {
     await db?.drop();
@@ -54,7 +55,8 @@ describe('case lifecycle workflow and the workflow outbox', () => {
   function ctx(): RequestContext {
     const em = db.orm.em.fork();
     const services = createServices({ orm: db.orm, temporal: Connection.lazy({ address: '127.0.0.1:1' }) });
-    return { requestId: randomUUID(), log: testLog, em, services, loaders: createLoaders(em), config: { cases: { repeatComplaintWindowDays: 30 } } };
+    const actor = { userId: city.cityDirector.id, agencyId: city.cityHrss.id, agencyKind: 'HRSS_INSPECTION' as const, roles: city.cityDirector.roles };
+    return { requestId: randomUUID(), log: testLog, em, services, loaders: createLoaders(em), actor, config: { cases: { repeatComplaintWindowDays: 30 } } };
   }
   const relay = () => new OutboxRelay(db.orm, env.client, taskQueue, testLog);
 

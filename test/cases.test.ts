@@ -30,12 +30,14 @@ describe('cases: zero-threshold intake and the case mutations', () => {
   });
 
   async function ok<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<T> {
-    const res = await api.gql<T>(query, variables);
+    const res = await api.gql<T>(query, variables, director());
     if (res.errors) throw new Error(JSON.stringify(res.errors));
     return res.data as T;
   }
+  /** The city inspection corps' director: sees every case in the city, holds every HRSS role. */
+  const director = () => api.as(city.cityDirector, city.cityHrss);
   async function error(query: string, variables?: Record<string, unknown>) {
-    const res = await api.gql(query, variables);
+    const res = await api.gql(query, variables, director());
     expect(res.errors).toHaveLength(1);
     return res.errors![0]!.extensions as Record<string, unknown>;
   }

@@ -1,5 +1,5 @@
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { startTestApi, type TestApi } from './support/api';
+import { startTestApi, testTokens, type TestApi } from './support/api';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { startDevServer } from './support/temporal';
 
@@ -13,6 +13,9 @@ describe('GraphQL API over HTTP', () => {
     [db, temporal] = await Promise.all([createTestDatabase(), startDevServer()]);
     api = await startTestApi({ orm: db.orm, temporalAddress: temporal.address });
   });
+  /** As an inspector of an inspection agency (employers registered without a region are in its view). */
+  const inspector = testTokens.issue({ userId: '5a1b0c3e-0000-4000-8000-000000000001', agencyId: '5a1b0c3e-0000-4000-8000-000000000002', agencyKind: 'HRSS_INSPECTION', roles: ['INSPECTOR'] });
+  const gql = <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>) => api.gql<T>(query, variables, { authorization: `Bearer ${inspector}` });
   afterAll(async () => {
     await api?.stop();
     await temporal?.teardown();
@@ -28,7 +31,7 @@ describe('GraphQL API over HTTP', () => {
   });
 
   it('writes a row with a mutation and reads it back with a query', async () => {
-    const created = await api.gql<{ registerEmployer: { id: string; uscc: string; name: string; registeredAt: string } }>(
+    const created = await gql<{ registerEmployer: { id: string; uscc: string; name: string; registeredAt: string } }>(
       `mutation Register($input: RegisterEmployerInput!) {
          registerEmployer(input: $input) { id uscc name legalRepresentative registeredAt }
        }`,
@@ -42,12 +45,12 @@ describe('GraphQL API over HTTP', () => {
     const [row] = await db.orm.em.fork().getConnection().execute('select name from employer where id = ?', [employer.id]);
     expect(row).toEqual({ name: '北京城建某工程有限公司' });
 
-    const read = await api.gql('query($uscc: USCC!) { employer(uscc: $uscc) { id name legalRepresentative } }', { uscc: '91110000600037341L' });
+    const read = await gql('query($uscc: USCC!) { employer(uscc: $uscc) { id name legalRepresentative } }', { uscc: '91110000600037341L' });
     expect(read.data).toEqual({ employer: { id: employer.id, name: '北京城建某工程有限公司', legalRepresentative: '王某' } });
   });
 
   it('refuses a bad code naming the field and the rule, and writes nothing', async () => {
-    const res = await api.gql('mutation($input: RegisterEmployerInput!) { registerEmployer(input: $input) { id } }', {
+    const res = await gql('mutation($input: RegisterEmployerInput!) { registerEmployer(input: $input) { id } }', {
       input: { uscc: '91110000600037341M', name: '某劳务公司' },
     });
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.uscc', rule: 'uscc.check-character' });
@@ -56,7 +59,7 @@ describe('GraphQL API over HTTP', () => {
   });
 
   it('refuses an invalid field value with the field and rule', async () => {
-    const res = await api.gql('mutation($input: RegisterEmployerInput!) { registerEmployer(input: $input) { id } }', {
+    const res = await gql('mutation($input: RegisterEmployerInput!) { registerEmployer(input: $input) { id } }', {
       input: { uscc: '91350100M000100Y43', name: 'x' },
     });
     expect(res.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.name', rule: 'minLength' });
@@ -65,9 +68,10 @@ describe('GraphQL API over HTTP', () => {
   it('answers CONFLICT for a second registration of the same code, NOT_FOUND for an unknown one', async () => {
     const input = { uscc: '91440300708461136T', name: '深圳某公司' };
     const q = 'mutation($input: RegisterEmployerInput!) { registerEmployer(input: $input) { id } }';
-    expect((await api.gql(q, { input })).errors).toBeUndefined();
-    expect((await api.gql(q, { input })).errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.uscc' });
-    const missing = await api.gql('{ employer(uscc: "91350100M000100Y43") { id } }');
+    expect((await gql(q, { input })).errors).toBeUndefined();
+    expect((await api.gql(q, { input: { ...input, uscc: '91350100M000100Y43', name: '某餐饮管理有限公司' } })).errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED' }); // no token, no writes
+    expect((await gql(q, { input })).errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.uscc' });
+    const missing = await gql('{ employer(uscc: "91350100M000100Y43") { id } }');
     expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 

@@ -55,7 +55,8 @@ describe('joint mediation', () => {
     await step(city.unionMediator, mediation.id, 'confirmAttendance', { partyId: party('UNION').id });
     await step(city.policeOfficer, mediation.id, 'confirmAttendance', { partyId: party('POLICE').id });
     await step(city.inspector, mediation.id, 'confirmAttendance', { partyId: party('WORKER_REPRESENTATIVE').id });
-    await expect(step(city.districtOfficer, mediation.id, 'confirmAttendance', { partyId: party('GENERAL_CONTRACTOR').id })).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    await expect(step(city.districtOfficer, mediation.id, 'confirmAttendance', { partyId: party('GENERAL_CONTRACTOR').id })).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } }); // not invited: cannot see it
+    await expect(step(city.unionMediator, mediation.id, 'confirmAttendance', { partyId: party('GENERAL_CONTRACTOR').id })).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } }); // invited, but not for that party
     await expect(step(city.unionMediator, mediation.id, 'confirmAttendance', { partyId: party('UNION').id })).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
 
     await step(city.inspector, mediation.id, 'recordSession', { heldAt: new Date(Date.now() - 60_000).toISOString(), summary: '各方同意分三期支付', attendeePartyIds: [party('UNION').id, party('WORKER_REPRESENTATIVE').id] });
@@ -86,7 +87,7 @@ describe('joint mediation', () => {
     const instalments = await db.orm.em.fork().find(ProcessInstalment, { process: mediation.id }, { orderBy: { seq: 'asc' } });
     expect(instalments.map((i) => i.status)).toEqual(['PAID', 'PAID', 'PAID']);
     // Each instalment paid is a payment on the case: ¥166,580 recovered in all, and the case resolves.
-    const resolved = await h.services.cases.byId(h.anonymous(), c.id);
+    const resolved = await h.services.cases.byId(h.as(city.inspector), c.id);
     expect(resolved).toMatchObject({ amountRecoveredFen: 16_658_000, status: 'RESOLVED' });
     const file = await fileOf(c.id);
     expect(file.filter((e) => e.type === 'INSTALMENT_PAID').map((e) => e.payload.late)).toEqual([false, true, false]);

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { commandOf, descendants, isAlive } from './support/processes';
@@ -43,8 +43,8 @@ async function npmStart(env: Record<string, string>): Promise<Started> {
   return { child, lines, graphqlUrl: ready.graphql!, temporalUiUrl: ready.temporalUi! };
 }
 
-async function gql(url: string, query: string, variables?: object): Promise<{ data?: Record<string, unknown>; errors?: unknown[] }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+async function gql(url: string, query: string, variables?: object, token?: string): Promise<{ data?: Record<string, unknown>; errors?: unknown[] }> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query, variables }) });
   return (await res.json()) as { data?: Record<string, unknown> };
 }
 
@@ -92,9 +92,13 @@ describe('npm start', () => {
     expect(first.temporalUiUrl).toBe(`http://127.0.0.1:${env.TEMPORAL_UI_PORT}`);
     expect((await fetch(first.temporalUiUrl)).status).toBe(200);
     expect(await gql(first.graphqlUrl, '{ health { database temporal } }')).toEqual({ data: { health: { database: 'UP', temporal: 'UP' } } });
+    // The demo tokens it printed (and wrote down) work: an inspector registers an employer.
+    expect(first.lines.some((l) => l.startsWith('  Authorization: Bearer '))).toBe(true);
+    const tokens = (await readFile(path.join(dataDir, 'demo-tokens.tsv'), 'utf8')).split('\n').map((l) => l.split('\t'));
+    const inspector = tokens.find(([kind, , role]) => kind === 'HRSS_INSPECTION' && role === 'INSPECTOR')![4]!;
     const created = await gql(first.graphqlUrl, 'mutation($i: RegisterEmployerInput!) { registerEmployer(input: $i) { id } }', {
       i: { uscc: '91350100M000100Y43', name: '福建某建设集团有限公司' },
-    });
+    }, inspector);
     expect(created.errors).toBeUndefined();
     // Every log line is one JSON object carrying the request id of the request it belongs to.
     const graphqlLogLines = () => first.lines.filter((l) => l.includes('"msg":"graphql"')).map((l) => JSON.parse(l) as { requestId?: string });
@@ -106,7 +110,7 @@ describe('npm start', () => {
     await interruptAndCheckNothingIsLeft(first);
 
     const second = await npmStart(env);
-    const again = await gql(second.graphqlUrl, '{ employer(uscc: "91350100M000100Y43") { id name } }');
+    const again = await gql(second.graphqlUrl, '{ employer(uscc: "91350100M000100Y43") { id name } }', undefined, inspector); // the same token after a restart
     expect(again.data).toEqual({ employer: { id: (created.data!.registerEmployer as { id: string }).id, name: '福建某建设集团有限公司' } });
     await interruptAndCheckNothingIsLeft(second);
   });

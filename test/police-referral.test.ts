@@ -89,7 +89,7 @@ describe('police referral', () => {
     expect(row.facts).toMatchObject({ decision: 'DECLINED', reconsiderationDecision: 'UPHELD', procuratorateAgencyId: city.procuratorate.id, team: [city.inspector.id, city.inspector2.id] });
     expect((await fileOf(c.id)).map((e) => e.type).slice(2)).toEqual(['REFERRAL_PROPOSED', 'REFERRAL_SUBMITTED_FOR_APPROVAL', 'REFERRAL_APPROVED', 'REFERRAL_SENT', 'REFERRAL_DECIDED', 'RECONSIDERATION_REQUESTED', 'RECONSIDERATION_DECIDED', 'SUPERVISION_REQUESTED']);
     // The administrative case goes on meanwhile.
-    expect((await h.services.cases.byId(h.anonymous(), c.id)).status).toBe('ACCEPTED');
+    expect((await h.services.cases.byId(h.as(city.inspector), c.id)).status).toBe('ACCEPTED');
   });
 
   it('a police decision not made in 3 days escalates to the procuratorate and the daily report; the late decision is still taken', async () => {

@@ -55,6 +55,7 @@ describe('cross-agency processes over HTTP, with the worker killed and restarted
     const intake = await api.gql<{ intakeComplaint: { case: { id: string } } }>(
       `mutation($input: IntakeComplaintInput!) { intakeComplaint(input: $input) { case { id } } }`,
       { input: { channel: 'HOTLINE_12345', contactPhone: phone, description: '工地拖欠49名农民工工资', projectCode: 'XC-2026-001', amountClaimed: 63_713_000, workersAffected: 49 } },
+      api.as(city.hotline, city.integrator),
     );
     const caseId = intake.data!.intakeComplaint.case.id;
     const accepted = await api.gql(`mutation($input: AcceptCaseInput!) { acceptCase(input: $input) { id } }`, { input: { caseId } }, api.as(city.inspector, city.xichengHrss));
@@ -82,7 +83,9 @@ describe('cross-agency processes over HTTP, with the worker killed and restarted
     const hq = await api.gql<{ acknowledgeDispatch: { parties: Array<{ role: string; status: string; agency: { name: string } }> } }>(ACK, { input: { processId } }, api.as(city.contractorLiaison, city.contractorHq));
     expect(hq.errors).toBeUndefined();
     expect(hq.data!.acknowledgeDispatch.parties).toContainEqual({ role: 'CONTRACTOR_HQ', status: 'ACKNOWLEDGED', agency: { name: city.contractorHq.name } });
-    const stranger = await api.gql(ACK, { input: { processId } }, api.as(city.policeOfficer, city.police));
+    const outsider = await api.gql(ACK, { input: { processId } }, api.as(city.policeOfficer, city.police));
+    expect(outsider.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND' }); // the police cannot see this case at all
+    const stranger = await api.gql(ACK, { input: { processId } }, api.as(city.inspector, city.xichengHrss));
     expect(stranger.errors?.[0]?.extensions).toMatchObject({ code: 'FORBIDDEN' });
     expect(stranger.errors?.[0]?.message).toMatch(/not a recipient/);
 

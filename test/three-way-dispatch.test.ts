@@ -61,9 +61,11 @@ describe('three-way dispatch', () => {
     await ack;
     expect((await partiesOf(dispatch.id)).CONTRACTOR_HQ!.status).toBe('ACKNOWLEDGED');
 
-    // A stranger is refused at once; so is a second acknowledgement; neither writes anything.
+    // A stranger is refused at once (the police cannot even see the case; an inspector who can is no
+    // recipient); so is a second acknowledgement; nothing is written.
     const before = (await fileOf(c.id)).length;
-    await expect(h.services.processes.step(h.as(city.policeOfficer), { processId: dispatch.id, update: 'acknowledgeDispatch', args: {} })).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    await expect(h.services.processes.step(h.as(city.policeOfficer), { processId: dispatch.id, update: 'acknowledgeDispatch', args: {} })).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+    await expect(h.services.processes.step(h.as(city.inspector), { processId: dispatch.id, update: 'acknowledgeDispatch', args: {} })).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
     await expect(h.services.processes.step(h.as(city.contractorLiaison), { processId: dispatch.id, update: 'acknowledgeDispatch', args: {} })).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
     await expect(h.services.processes.step(h.as(city.districtOfficer), { processId: dispatch.id, update: 'reportDispatch', args: { report: '已约谈' } })).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
     expect((await fileOf(c.id)).length).toBe(before);

@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, currentUpdateInfo, defineSignal, proxyActivities, sleep } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, currentUpdateInfo, defineSignal, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
 import type { ProcessStepInput, StepActor } from '../src/processes/process-step';
 import type { CaseActivities } from '../src/worker/case-activities';
 
@@ -51,7 +51,8 @@ export class StepWriter {
   constructor(private readonly base: { caseId: string; processId?: string }) {}
 
   write(step: Omit<ProcessStepInput, 'caseId' | 'processId' | 'at'> & { at?: string }): Promise<void> {
-    const input: ProcessStepInput = { ...this.base, at: step.at ?? new Date().toISOString(), ...step };
+    const update = currentUpdateInfo();
+    const input: ProcessStepInput = { ...this.base, at: step.at ?? new Date().toISOString(), operation: `workflow:${update ? update.name : workflowInfo().workflowType}`, ...step };
     const run = this.chain.then(async () => {
       try {
         await recordProcessStep(input);

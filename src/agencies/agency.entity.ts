@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property } from '@mikro-orm/core';
 import { Grid, Region } from '../regions/region.entity';
+import type { Channel } from '../rules/case-deadlines';
 
 export const AGENCY_KINDS = [
   'HRSS_INSPECTION',
@@ -51,6 +52,10 @@ export class Agency {
   /** For a contractor HQ: the employer whose headquarters this account is. */
   @Property({ type: 'uuid', nullable: true })
   employerId?: string;
+
+  /** For an integrator: the one channel it sends cases on (and whose cases it may see). */
+  @Property({ type: 'string', nullable: true })
+  channel?: Channel;
 }
 
 /** A person who signs in for an agency, with the roles they hold there. */

@@ -1,3 +1,4 @@
+import { signedIn } from '../auth/policy';
 import { Arg, Ctx, Field, ID, ObjectType, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../api/context';
 import { AgencyKindEnum, SectorEnum, UserRoleEnum } from '../api/enums';
@@ -52,6 +53,7 @@ export function toUserType(u: User): UserType {
 export class AgencyResolver {
   @Query(() => [AgencyType], { description: 'Agencies, optionally of one kind, ordered by name' })
   async agencies(@Ctx() ctx: RequestContext, @Arg('kind', () => AgencyKindEnum, { nullable: true }) kind?: AgencyKind): Promise<AgencyType[]> {
+    signedIn(ctx);
     const rows = await ctx.em.find(Agency, kind ? { kind } : {}, { orderBy: { name: 'asc' } });
     return rows.map(toAgencyType);
   }

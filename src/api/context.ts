@@ -24,5 +24,12 @@ export interface RequestContext {
   services: Services;
   loaders: Loaders;
   actor?: Actor;
+  /** The root field of the GraphQL operation (e.g. `acceptCase`), or `workflow:<step>` in a worker step. */
+  operation?: string;
+  /**
+   * Set only by the worker for a step a workflow has already authorized (its update validator checked the
+   * actor against the process): the policy's own checks are not repeated there.
+   */
+  trusted?: boolean;
   config: Pick<Config, 'cases'>;
 }

@@ -30,6 +30,12 @@ function requestLogging(): ApolloServerPlugin<RequestContext> {
     async requestDidStart({ contextValue }) {
       const started = process.hrtime.bigint();
       return {
+        async didResolveOperation({ operation, contextValue: ctx }) {
+          // The case file records which operation wrote each entry: the root field(s) of the document.
+          if (!operation) return;
+          const fields = operation.selectionSet.selections.flatMap((s) => (s.kind === 'Field' ? [s.name.value] : []));
+          ctx.operation = `${operation.operation}:${fields.join(',')}`.slice(0, 80);
+        },
         async didEncounterErrors({ errors, contextValue: ctx }) {
           for (const err of errors) {
             const code = err.extensions?.code;

@@ -49,7 +49,7 @@ export function appendCaseEvent(
   em: EntityManager,
   c: Case,
   type: CaseEventType,
-  opts: { actor?: Actor; payload?: Record<string, unknown>; before?: CaseSnapshot; at?: Date },
+  opts: { actor?: Actor; operation?: string; payload?: Record<string, unknown>; before?: CaseSnapshot; at?: Date },
 ): CaseEvent {
   const changes = opts.before ? diff(opts.before, snapshot(c)) : { before: undefined, after: snapshot(c) };
   return em.create(CaseEvent, {
@@ -58,6 +58,7 @@ export function appendCaseEvent(
     type,
     actorUserId: opts.actor?.userId,
     actorAgencyId: opts.actor?.agencyId,
+    operation: opts.operation,
     at: opts.at ?? new Date(),
     payload: opts.payload ?? {},
     before: changes.before,

@@ -36,12 +36,14 @@ export class CaseList {
   constructor(
     private readonly em: EntityManager,
     private readonly filter: CaseFilterInput,
+    /** What the caller may see (from the policy), and whether free text may search complainants' names. */
+    private readonly access: { scope: { sql: string; params: unknown[] }; searchPersonNames: boolean },
   ) {}
 
   private where(): { sql: string[]; params: unknown[] } {
     const f = this.filter;
-    const sql: string[] = [];
-    const params: unknown[] = [];
+    const sql: string[] = [this.access.scope.sql];
+    const params: unknown[] = [...this.access.scope.params];
     const add = (clause: string, ...values: unknown[]) => {
       sql.push(clause);
       params.push(...values);
@@ -63,11 +65,8 @@ export class CaseList {
       add(
         `(c.description ilike ? or c.employer_name_given ilike ?
           or exists (select 1 from employer e where e.id = c.employer_id and e.name ilike ?)
-          or exists (select 1 from case_complainant cc join person pe on pe.id = cc.person_id where cc.case_id = c.id and pe.name ilike ?))`,
-        like,
-        like,
-        like,
-        like,
+          ${this.access.searchPersonNames ? 'or exists (select 1 from case_complainant cc join person pe on pe.id = cc.person_id where cc.case_id = c.id and pe.name ilike ?)' : ''})`,
+        ...(this.access.searchPersonNames ? [like, like, like, like] : [like, like, like]),
       );
     }
     return { sql, params };
@@ -83,7 +82,7 @@ export class CaseList {
     }
     const dir = desc ? 'desc' : 'asc';
     const rows = await this.em.getConnection().execute<Array<Record<string, unknown>>>(
-      `select c.* from wage_case c ${sql.length ? `where ${sql.join(' and ')}` : ''}
+      `select c.* from wage_case c where ${sql.join(' and ')}
         order by c.received_at ${dir}, c.id ${dir} limit ?`,
       [...params, opts.first + 1],
     );
@@ -94,7 +93,7 @@ export class CaseList {
 
   async count(): Promise<number> {
     const { sql, params } = this.where();
-    const rows = await this.em.getConnection().execute<Array<{ n: string }>>(`select count(*) as n from wage_case c ${sql.length ? `where ${sql.join(' and ')}` : ''}`, params);
+    const rows = await this.em.getConnection().execute<Array<{ n: string }>>(`select count(*) as n from wage_case c where ${sql.join(' and ')}`, params);
     return Number(rows[0]!.n);
   }
 }

@@ -210,6 +210,10 @@ export class CaseEvent {
   @Property({ type: 'uuid', nullable: true })
   actorAgencyId?: string;
 
+  /** What wrote it: the GraphQL mutation, or `workflow:<step>` for a step a workflow recorded. */
+  @Property({ type: 'string', length: 80, nullable: true })
+  operation?: string;
+
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   at: Date = new Date();
 

@@ -8,7 +8,8 @@ import { AgencyType, UserType, toAgencyType, toUserType } from '../agencies/agen
 import { EmployerType, toEmployerType } from '../employers/employer.resolver';
 import { ProjectType, toProjectType } from '../projects/project.resolver';
 import { RegionType, toRegionType } from '../regions/region.resolver';
-import { CaseList, type CaseOrder } from './case-list';
+import type { CaseOrder } from './case-list';
+import { visibleEntry } from '../processes/process-visibility';
 import { CaseComplainant, type CaseStatus } from './case.entity';
 import {
   AcceptCaseInput,
@@ -64,7 +65,7 @@ export class CaseResolver {
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ): Promise<CaseConnection> {
-    const list = new CaseList(ctx.em, filter ?? {});
+    const list = ctx.services.cases.list(ctx, filter ?? {});
     const page = await list.page({ first: pageSize(first), after, order: orderBy ?? 'RECEIVED_AT_DESC' });
     const connection = new CaseConnection();
     connection.edges = page.nodes.map((c) => ({ cursor: encodeCursor([c.receivedAt.toISOString(), c.id]), node: toCaseType(c) }));
@@ -162,7 +163,8 @@ export class CaseResolver {
 
   @FieldResolver(() => [CaseEventType], { description: '案卷: the case file, oldest first' })
   async events(@Root() c: CaseType, @Ctx() ctx: RequestContext): Promise<CaseEventType[]> {
-    return (await ctx.loaders.events.load(c.id)).map(toCaseEventType);
+    const shown = await visibleEntry(ctx, c.id);
+    return (await ctx.loaders.events.load(c.id)).filter((e) => shown(e.payload)).map(toCaseEventType);
   }
 
   @FieldResolver(() => [PaymentType])

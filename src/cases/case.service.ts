@@ -10,6 +10,8 @@ import { Case, Contact, Payment, type CaseEventType, type CaseStatus, type Conta
 import { resolutionDeadline } from './deadlines';
 import { enqueueWorkflowSignal } from '../outbox/outbox';
 import { caseWorkflowId, type CaseStep } from './case-workflow';
+import { CaseList, type CaseFilterInput } from './case-list';
+import { authorizeCaseChange, caseScope, requireVisibleCase, seesPersonalData, signedIn, type CaseAction } from '../auth/policy';
 
 export interface CaseRef {
   caseId: string;
@@ -32,27 +34,34 @@ export interface Change {
  */
 export class CaseService {
   async byId(ctx: RequestContext, id: string): Promise<Case> {
+    if (!ctx.trusted) signedIn(ctx);
     const c = await ctx.em.findOne(Case, { id });
-    if (!c) throw notFound('case', id);
-    return c;
+    return ctx.trusted && c ? c : requireVisibleCase(ctx, c, id);
   }
 
   async byNumber(ctx: RequestContext, number: string): Promise<Case> {
-    const c = await ctx.em.findOne(Case, { number });
-    if (!c) throw notFound('case', number);
-    return c;
+    signedIn(ctx);
+    return requireVisibleCase(ctx, await ctx.em.findOne(Case, { number }), number);
+  }
+
+  /** The dashboard list, scoped in SQL to what the caller may see. */
+  list(ctx: RequestContext, filter: CaseFilterInput): CaseList {
+    const actor = signedIn(ctx);
+    return new CaseList(ctx.em, filter, { scope: caseScope(actor), searchPersonNames: seesPersonalData(actor) });
   }
 
   /** A change made by another feature (a process starting): the same checks, file entry and outbox as ours. */
   changeCase(ctx: RequestContext, ref: CaseRef, allowed: readonly CaseStatus[], apply: (c: Case, em: EntityManager) => Promise<Change> | Change): Promise<Case> {
-    return this.change(ctx, ref, allowed, apply);
+    return this.change(ctx, 'DECIDE', ref, allowed, apply);
   }
 
-  private async change(ctx: RequestContext, ref: CaseRef, allowed: readonly CaseStatus[], apply: (c: Case, em: EntityManager) => Promise<Change> | Change): Promise<Case> {
+  private async change(ctx: RequestContext, action: CaseAction, ref: CaseRef, allowed: readonly CaseStatus[], apply: (c: Case, em: EntityManager) => Promise<Change> | Change): Promise<Case> {
+    if (!ctx.trusted) signedIn(ctx);
     try {
       const result = await ctx.em.transactional(async (em) => {
         const c = await em.findOne(Case, { id: ref.caseId });
         if (!c) throw notFound('case', ref.caseId);
+        if (!ctx.trusted) await authorizeCaseChange(ctx, em, c, action);
         if (ref.expectedVersion != null && ref.expectedVersion !== c.version) {
           throw conflict(`case ${c.number} is at version ${c.version}, not ${ref.expectedVersion}: reload it`, { field: 'input.expectedVersion', rule: 'version.current', currentVersion: c.version });
         }
@@ -63,7 +72,7 @@ export class CaseService {
         const change = await apply(c, em);
         c.updatedAt = new Date();
         await em.flush(); // UPDATE … WHERE version = n: a concurrent writer makes this fail
-        em.persist(appendCaseEvent(em, c, change.type, { actor: ctx.actor, before, payload: change.payload }));
+        em.persist(appendCaseEvent(em, c, change.type, { actor: ctx.actor, operation: ctx.operation, before, payload: change.payload }));
         await em.flush();
         if (change.step) await enqueueWorkflowSignal(em, { workflowId: caseWorkflowId(c.id), signal: 'caseStep', payload: change.step });
         if (change.startProcess) await enqueueWorkflowSignal(em, { workflowId: caseWorkflowId(c.id), signal: 'startProcess', payload: change.startProcess });
@@ -79,7 +88,7 @@ export class CaseService {
   }
 
   recordContact(ctx: RequestContext, input: CaseRef & { kind: ContactKind; outcome: ContactOutcome; at?: Date | null; notes?: string | null }): Promise<Case> {
-    return this.change(ctx, input, ['RECEIVED', 'ACCEPTED', 'IN_PROGRESS', 'RESOLVED'], (c, em) => {
+    return this.change(ctx, 'CONTACT', input, ['RECEIVED', 'ACCEPTED', 'IN_PROGRESS', 'RESOLVED'], (c, em) => {
       const at = input.at ?? new Date();
       if (at.getTime() > Date.now() + 60_000) throw badUserInput('input.at', 'not-in-future', 'must not be in the future');
       const contact = em.create(Contact, { case: c.id, person: c.primaryComplainant, kind: input.kind, outcome: input.outcome, notes: input.notes ?? undefined, at, recordedBy: ctx.actor?.userId });
@@ -95,7 +104,7 @@ export class CaseService {
 
   /** 受理: the employer must be identified (art. 18); the statutory resolution clock starts. */
   acceptCase(ctx: RequestContext, input: CaseRef & { employerUscc?: string | null; projectCode?: string | null }): Promise<Case> {
-    return this.change(ctx, input, ['RECEIVED'], async (c, em) => {
+    return this.change(ctx, 'DECIDE', input, ['RECEIVED'], async (c, em) => {
       if (input.employerUscc) {
         const employer = await em.findOne(Employer, { uscc: input.employerUscc });
         if (!employer) throw notFound('employer', input.employerUscc);
@@ -118,7 +127,7 @@ export class CaseService {
   }
 
   rejectCase(ctx: RequestContext, input: CaseRef & { reason: string }): Promise<Case> {
-    return this.change(ctx, input, ['RECEIVED'], (c) => {
+    return this.change(ctx, 'DECIDE', input, ['RECEIVED'], (c) => {
       c.status = 'REJECTED';
       c.outcomeNote = input.reason;
       return { type: 'REJECTED', payload: { reason: input.reason }, step: { step: 'REJECTED' } };
@@ -126,7 +135,7 @@ export class CaseService {
   }
 
   transferCase(ctx: RequestContext, input: CaseRef & { to: string; reason: string }): Promise<Case> {
-    return this.change(ctx, input, ['RECEIVED', 'ACCEPTED'], (c) => {
+    return this.change(ctx, 'DECIDE', input, ['RECEIVED', 'ACCEPTED'], (c) => {
       c.status = 'TRANSFERRED';
       c.transferredTo = input.to;
       c.outcomeNote = input.reason;
@@ -136,7 +145,7 @@ export class CaseService {
 
   /** 主办人: the lead must be an inspector of an inspection agency; an accepted case goes in progress. */
   assignLead(ctx: RequestContext, input: CaseRef & { inspectorId: string }): Promise<Case> {
-    return this.change(ctx, input, ['RECEIVED', 'ACCEPTED', 'IN_PROGRESS'], async (c, em) => {
+    return this.change(ctx, 'ASSIGN_LEAD', input, ['RECEIVED', 'ACCEPTED', 'IN_PROGRESS'], async (c, em) => {
       const inspector = await em.findOne(User, { id: input.inspectorId });
       if (!inspector) throw notFound('user', input.inspectorId);
       if (!inspector.roles.includes('INSPECTOR')) throw badUserInput('input.inspectorId', 'role.inspector', 'the lead must hold the INSPECTOR role');
@@ -151,7 +160,7 @@ export class CaseService {
     ctx: RequestContext,
     input: CaseRef & { amountFen: number; workersPaid: number; paidOn: string; payer: string; source: PaymentSource; settlesCase?: boolean | null },
   ): Promise<Case> {
-    return this.change(ctx, input, ['ACCEPTED', 'IN_PROGRESS', 'RESOLVED'], (c, em) => {
+    return this.change(ctx, 'PAYMENT', input, ['ACCEPTED', 'IN_PROGRESS', 'RESOLVED'], (c, em) => {
       const payment = em.create(Payment, { case: c.id, amountFen: input.amountFen, workersPaid: input.workersPaid, paidOn: input.paidOn, payer: input.payer, source: input.source, recordedBy: ctx.actor?.userId });
       c.amountRecoveredFen += input.amountFen;
       const paidInFull = c.amountClaimedFen != null && c.amountRecoveredFen >= c.amountClaimedFen;

@@ -1,17 +1,17 @@
 import { Ctx, Field, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../api/context';
-import { MobileScalar, ResidentIdScalar } from '../api/scalars';
+import { mask, seesPersonalData } from '../auth/policy';
 import { ComplainantType } from './case.types';
 
-@ObjectType('Person', { description: 'A complainant or worker. Shown whole to labour inspection; other agencies get masked forms (issue 5).' })
+@ObjectType('Person', { description: 'A complainant or worker. Shown whole to labour inspection; every other agency gets masked forms (张*, 138****1234, 110***********1234).' })
 export class PersonType {
   @Field(() => String, { nullable: true })
   name!: string | null;
 
-  @Field(() => MobileScalar, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Mobile number (11 digits), or its masked form' })
   mobile!: string | null;
 
-  @Field(() => ResidentIdScalar, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Resident ID number (18 characters), or its masked form' })
   residentId!: string | null;
 }
 
@@ -20,6 +20,7 @@ export class ComplainantResolver {
   @FieldResolver(() => PersonType)
   async person(@Root() c: ComplainantType, @Ctx() ctx: RequestContext): Promise<PersonType> {
     const p = (await ctx.loaders.person.load(c.personId))!;
-    return { name: p.name ?? null, mobile: p.mobile ?? null, residentId: p.residentId ?? null };
+    if (seesPersonalData(ctx.actor)) return { name: p.name ?? null, mobile: p.mobile ?? null, residentId: p.residentId ?? null };
+    return { name: p.name ? mask.name(p.name) : null, mobile: p.mobile ? mask.mobile(p.mobile) : null, residentId: p.residentId ? mask.residentId(p.residentId) : null };
   }
 }

@@ -1,3 +1,4 @@
+import { authorizeIntake } from '../auth/policy';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../api/context';
@@ -49,6 +50,7 @@ const OPEN_STATUSES = ['RECEIVED', 'ACCEPTED', 'IN_PROGRESS'];
  */
 export class IntakeService {
   async intake(ctx: RequestContext, input: IntakeInput): Promise<IntakeResult> {
+    await authorizeIntake(ctx, input.channel);
     const receivedAt = input.receivedAt ?? new Date();
     if (receivedAt.getTime() > Date.now() + 60_000) throw badUserInput('input.receivedAt', 'not-in-future', 'must not be in the future');
 
@@ -82,7 +84,7 @@ export class IntakeService {
         em.create(CaseComplainant, { case: open.id, person: personId, channel: input.channel, channelRef: input.channelRef ?? undefined, joinedAt: receivedAt });
         open.updatedAt = new Date();
         await em.flush(); // bumps the version: the event below takes it as its sequence number
-        em.persist(appendCaseEvent(em, open, 'COMPLAINANT_JOINED', { actor: ctx.actor, at: receivedAt, payload: { personId, channel: input.channel, channelRef: input.channelRef ?? null } }));
+        em.persist(appendCaseEvent(em, open, 'COMPLAINANT_JOINED', { actor: ctx.actor, operation: ctx.operation, at: receivedAt, payload: { personId, channel: input.channel, channelRef: input.channelRef ?? null } }));
         ctx.log.info({ caseNumber: open.number, channel: input.channel }, 'repeat complaint joined open case');
         return { outcome: 'JOINED' as const, case: open };
       }
@@ -113,7 +115,7 @@ export class IntakeService {
         acceptanceDue: acceptanceDeadline(receivedAt, input.channel),
       });
       em.create(CaseComplainant, { case: c.id, person: personId, channel: input.channel, channelRef: input.channelRef ?? undefined, joinedAt: receivedAt });
-      em.persist(appendCaseEvent(em, c, 'RECEIVED', { actor: ctx.actor, at: receivedAt, payload: { channel: input.channel, channelRef: input.channelRef ?? null } }));
+      em.persist(appendCaseEvent(em, c, 'RECEIVED', { actor: ctx.actor, operation: ctx.operation, at: receivedAt, payload: { channel: input.channel, channelRef: input.channelRef ?? null } }));
       await em.flush();
       const number = await this.assignCaseNumber(em, c.id, regionCode, receivedAt);
       await enqueueWorkflowStart(em, { workflowType: 'caseLifecycle', workflowId: caseWorkflowId(c.id), args: [{ ...caseLifecycleInput(c), caseNumber: number }] });

@@ -3,12 +3,14 @@ import type { RequestContext } from '../api/context';
 import { createLoaders } from '../api/loaders';
 import type { Services } from '../api/services';
 import type { Orm } from '../db/database';
+import type { AgencyKind } from '../agencies/agency.entity';
 import type { Logger } from '../logger';
 import { policeReferralRules } from '../rules/process-rules';
 
 interface Person {
   id: string;
   agency_id: string;
+  kind: AgencyKind;
   roles: string[];
 }
 
@@ -21,9 +23,9 @@ export async function startDemoProcesses(deps: { orm: Orm; services: Services; l
   const sql = <T>(q: string, params: unknown[] = []) => deps.orm.em.fork().getConnection().execute<T[]>(q, params);
   const as = (p: Person): RequestContext => {
     const em = deps.orm.em.fork();
-    return { requestId: randomUUID(), log: deps.log, em, services: deps.services, loaders: createLoaders(em), config: deps.caseConfig, actor: { userId: p.id, agencyId: p.agency_id, roles: p.roles } };
+    return { requestId: randomUUID(), log: deps.log, em, services: deps.services, loaders: createLoaders(em), config: deps.caseConfig, actor: { userId: p.id, agencyId: p.agency_id, agencyKind: p.kind, roles: p.roles } };
   };
-  const staff = async (agencyId: string, role: string) => (await sql<Person>(`select id, agency_id, roles from app_user where agency_id = ? and ? = any(roles) order by name`, [agencyId, role]))[0];
+  const staff = async (agencyId: string, role: string) => (await sql<Person>(`select u.id, u.agency_id, a.kind, u.roles from app_user u join agency a on a.id = u.agency_id where u.agency_id = ? and ? = any(u.roles) order by u.name`, [agencyId, role]))[0];
 
   // A construction case in handling whose project has a regulator and a contractor HQ on record.
   const [dispatchCase] = await sql<{ id: string; owning_agency_id: string; hq_id: string }>(
@@ -52,7 +54,7 @@ export async function startDemoProcesses(deps: { orm: Orm; services: Services; l
     [policeReferralRules.crimeThreshold.amountFen, policeReferralRules.crimeThreshold.workers, dispatchCase?.id ?? randomUUID()],
   );
   if (referralCase) {
-    const team = await sql<Person>(`select id, agency_id, roles from app_user where agency_id = ? and 'INSPECTOR' = any(roles) order by name limit 2`, [referralCase.owning_agency_id]);
+    const team = await sql<Person>(`select u.id, u.agency_id, a.kind, u.roles from app_user u join agency a on a.id = u.agency_id where u.agency_id = ? and 'INSPECTOR' = any(u.roles) order by u.name limit 2`, [referralCase.owning_agency_id]);
     const director = await staff(referralCase.owning_agency_id, 'DIRECTOR');
     if (team.length === 2 && director) {
       const p = await deps.services.processes.proposePoliceReferral(as(team[0]!), {

@@ -1,3 +1,4 @@
+import { authorizeRegistry, employerFilter, signedIn } from '../auth/policy';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { RequestContext } from '../api/context';
 import { regionCodesUnder } from '../regions/region-scope';
@@ -18,6 +19,7 @@ export interface RegisterEmployerInput {
 /** Employers: registration and lookup. Knows nothing of GraphQL beyond the error codes it raises. */
 export class EmployerService {
   async register(ctx: RequestContext, input: RegisterEmployerInput): Promise<Employer> {
+    authorizeRegistry(ctx);
     const employer = ctx.em.create(Employer, {
       uscc: input.uscc,
       name: input.name.trim(),
@@ -39,13 +41,13 @@ export class EmployerService {
   }
 
   async byUscc(ctx: RequestContext, uscc: string): Promise<Employer> {
-    const employer = await ctx.em.findOne(Employer, { uscc });
+    const employer = await ctx.em.findOne(Employer, { $and: [{ uscc }, await employerFilter(ctx.em, signedIn(ctx))] });
     if (!employer) throw notFound('employer', uscc);
     return employer;
   }
 
   async byId(ctx: RequestContext, id: string): Promise<Employer> {
-    const employer = await ctx.em.findOne(Employer, { id });
+    const employer = await ctx.em.findOne(Employer, { $and: [{ id }, await employerFilter(ctx.em, signedIn(ctx))] });
     if (!employer) throw notFound('employer', id);
     return employer;
   }
@@ -59,7 +61,7 @@ export class EmployerService {
       const [name, id] = decodeCursor(opts.after, 2);
       where.$or = [{ name: { $gt: name } }, { name, id: { $gt: id } }];
     }
-    const rows = await ctx.em.find(Employer, where, { orderBy: { name: 'asc', id: 'asc' }, limit: opts.first + 1 });
+    const rows = await ctx.em.find(Employer, { $and: [where, await employerFilter(ctx.em, signedIn(ctx))] }, { orderBy: { name: 'asc', id: 'asc' }, limit: opts.first + 1 });
     const page = rows.slice(0, opts.first);
     const last = page.at(-1);
     return { nodes: page, hasNextPage: rows.length > opts.first, endCursor: last ? encodeCursor([last.name, last.id]) : null };

@@ -33,6 +33,8 @@ export interface ProcessStepInput {
   stepKey: string;
   /** The workflow's time of the step (deterministic, and the time the step was accepted). */
   at: string;
+  /** What took the step: `workflow:<update>` for an agency's step, `workflow:<workflow type>` for a deadline. */
+  operation?: string;
   actor?: StepActor;
   event: { type: ProcessEventType | 'ESCALATED' | 'RESOLUTION_EXTENDED'; payload: Record<string, unknown> };
   /** Further entries that go with the step (a filed referral opens the blacklist path). */
@@ -66,12 +68,12 @@ export async function applyProcessStep(deps: { em: EntityManager; services: Serv
       c.updatedAt = new Date();
       await em.flush(); // bumps the case version: the entry below takes it as its sequence number
       const at = new Date(input.at);
-      em.persist(appendCaseEvent(em, c, input.event.type, { actor, before, at, payload: { ...input.event.payload, ...(input.processId ? { processId: input.processId } : {}), stepKey: input.stepKey } }));
+      em.persist(appendCaseEvent(em, c, input.event.type, { actor, operation: input.operation, before, at, payload: { ...input.event.payload, ...(input.processId ? { processId: input.processId } : {}), stepKey: input.stepKey } }));
       await em.flush();
       for (const extra of input.alsoEvents ?? []) {
         c.updatedAt = new Date();
         await em.flush();
-        em.persist(appendCaseEvent(em, c, extra.type, { actor, at, payload: { ...extra.payload, ...(input.processId ? { processId: input.processId } : {}) } }));
+        em.persist(appendCaseEvent(em, c, extra.type, { actor, operation: input.operation, at, payload: { ...extra.payload, ...(input.processId ? { processId: input.processId } : {}) } }));
         await em.flush();
       }
       // A payment goes last, through the case service: it writes its own entry, the case resolves when paid in
@@ -142,7 +144,9 @@ function workerContext(em: EntityManager, deps: { services: Services; log: Logge
     em,
     services: deps.services,
     loaders: createLoaders(em),
-    actor: actor ? { userId: actor.userId, agencyId: actor.agencyId } : undefined,
+    actor: actor ? { userId: actor.userId, agencyId: actor.agencyId, roles: actor.roles } : undefined,
+    operation: 'workflow:payment',
+    trusted: true,
     config: { cases: { repeatComplaintWindowDays: 30 } },
   };
 }

@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../api/context';
+import { visibleProcesses } from './process-visibility';
 import { AgencyType, toAgencyType } from '../agencies/agency.resolver';
 import { CaseType, toCaseType } from '../cases/case.types';
 import {
@@ -153,6 +154,6 @@ export class ProcessPartyResolver {
 export class CaseProcessesResolver {
   @FieldResolver(() => [CaseProcessType], { description: 'The cross-agency processes on this case, oldest first' })
   async processes(@Ctx() ctx: RequestContext, @Root() c: CaseType): Promise<CaseProcessType[]> {
-    return (await ctx.loaders.processes.load(c.id)).map(toProcessType);
+    return (await visibleProcesses(ctx, c.id)).map(toProcessType);
   }
 }

@@ -15,6 +15,7 @@ import { dispatchRules, mediationRules, policeReferralRules } from '../rules/pro
 import { dispatchDeadlines } from './dispatch-deadlines';
 import type { DispatchRecipient, DispatchRole, JointMediationInput, PoliceReferralInput, ThreeWayDispatchInput } from '../../workflows';
 import { CaseProcess, ProcessParty, type ProcessKind } from './process.entity';
+import { canSeeCase, seesProcess, signedIn } from '../auth/policy';
 import type { StepActor } from './process-step';
 
 const OPEN: readonly CaseStatus[] = ['RECEIVED', 'ACCEPTED', 'IN_PROGRESS'];
@@ -38,9 +39,13 @@ export function processWorkflowId(kind: ProcessKind, processId: string): string 
 export class ProcessService {
   constructor(private readonly workflows: Client) {}
 
+  /** A process the caller may see (its case visible, and the caller HRSS or a party to it), else NOT_FOUND. */
   async byId(ctx: RequestContext, id: string): Promise<CaseProcess> {
+    signedIn(ctx);
     const p = await ctx.em.findOne(CaseProcess, { id });
-    if (!p) throw notFound('process', id);
+    if (!p || !(await canSeeCase(ctx.em, ctx.actor, p.case))) throw notFound('process', id);
+    const parties = await ctx.em.find(ProcessParty, { process: p.id });
+    if (!seesProcess(ctx.actor, p, parties.map((x) => x.agency))) throw notFound('process', id);
     return p;
   }
 

@@ -1,3 +1,4 @@
+import { authorizeRegistry, projectFilter, signedIn } from '../auth/policy';
 import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../api/context';
@@ -25,6 +26,7 @@ export interface ProjectFields {
 /** Construction projects: registration, changes under optimistic locking, lookup. */
 export class ProjectService {
   async register(ctx: RequestContext, input: ProjectFields & { code: string; name: string; regionCode: string }): Promise<Project> {
+    authorizeRegistry(ctx);
     return this.write(ctx, async (em) => {
       const project = em.create(Project, { code: input.code, name: input.name, region: input.regionCode });
       await this.apply(em, project, input);
@@ -34,6 +36,9 @@ export class ProjectService {
   }
 
   async update(ctx: RequestContext, input: ProjectFields & { id: string; expectedVersion: number }): Promise<Project> {
+    const actor = authorizeRegistry(ctx);
+    // A regulator changes only the projects it regulates; labour inspection, those in its area.
+    if (!(await ctx.em.findOne(Project, { $and: [{ id: input.id }, await projectFilter(ctx.em, actor)] }))) throw notFound('project', input.id);
     return this.write(ctx, async (em) => {
       const project = await em.findOne(Project, { id: input.id });
       if (!project) throw notFound('project', input.id);
@@ -46,13 +51,13 @@ export class ProjectService {
   }
 
   async byId(ctx: RequestContext, id: string): Promise<Project> {
-    const p = await ctx.em.findOne(Project, { id });
+    const p = await ctx.em.findOne(Project, { $and: [{ id }, await projectFilter(ctx.em, signedIn(ctx))] });
     if (!p) throw notFound('project', id);
     return p;
   }
 
   async byCode(ctx: RequestContext, code: string): Promise<Project> {
-    const p = await ctx.em.findOne(Project, { code });
+    const p = await ctx.em.findOne(Project, { $and: [{ code }, await projectFilter(ctx.em, signedIn(ctx))] });
     if (!p) throw notFound('project', code);
     return p;
   }
@@ -61,7 +66,7 @@ export class ProjectService {
     const where: Record<string, unknown> = {};
     if (opts.regionCode) where.region = { $in: await regionCodesUnder(ctx.em, opts.regionCode) };
     if (opts.generalContractorId) where.generalContractor = opts.generalContractorId;
-    return ctx.em.find(Project, where, { orderBy: { code: 'asc' }, limit: opts.first });
+    return ctx.em.find(Project, { $and: [where, await projectFilter(ctx.em, signedIn(ctx))] }, { orderBy: { code: 'asc' }, limit: opts.first });
   }
 
   private async write(ctx: RequestContext, work: (em: EntityManager) => Promise<Project>): Promise<Project> {

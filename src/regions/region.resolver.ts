@@ -1,3 +1,4 @@
+import { signedIn } from '../auth/policy';
 import { Arg, Ctx, Field, ObjectType, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../api/context';
 import { DivisionCodeScalar } from '../api/scalars';
@@ -26,6 +27,7 @@ export function toRegionType(r: Region): RegionType {
 export class RegionResolver {
   @Query(() => [RegionType], { description: 'Regions below a parent (all top-level ones without it), ordered by code' })
   async regions(@Ctx() ctx: RequestContext, @Arg('parentCode', () => DivisionCodeScalar, { nullable: true }) parentCode?: string): Promise<RegionType[]> {
+    signedIn(ctx);
     const rows = await ctx.em.find(Region, parentCode ? { parent: parentCode } : { parent: null }, { orderBy: { code: 'asc' } });
     return rows.map(toRegionType);
   }

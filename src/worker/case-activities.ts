@@ -45,7 +45,7 @@ export function createCaseActivities(deps: { orm: Orm; log: Logger; services: Se
           trx,
         )) as [{ version: number }];
         await conn.execute(
-          `insert into case_event (case_id, seq, type, at, payload) values (?, ?, 'ESCALATED', now(), ?::jsonb)`,
+          `insert into case_event (case_id, seq, type, at, payload, operation) values (?, ?, 'ESCALATED', now(), ?::jsonb, 'workflow:caseLifecycle')`,
           [input.caseId, version, JSON.stringify({ kind: input.kind, deadline: input.deadline, escalateTo: input.escalateTo })],
           'run',
           trx,

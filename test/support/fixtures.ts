@@ -20,6 +20,9 @@ export async function loadTestCity(em: EntityManager) {
   const xichengGov = em.create(Agency, { kind: 'DISTRICT_GOVERNMENT', name: '西城区人民政府', region: '110102' });
   const procuratorate = em.create(Agency, { kind: 'PROCURATORATE', name: '西城区人民检察院', region: '110102' });
   const union = em.create(Agency, { kind: 'UNION', name: '西城区总工会', region: '110102' });
+  const integrator = em.create(Agency, { kind: 'INTEGRATOR', name: '北京市12345市民服务热线', region: '110100', channel: 'HOTLINE_12345' });
+  const cityDirector = em.create(User, { agency: cityHrss.id, name: '市总队长', roles: ['DIRECTOR', 'SUPERVISOR', 'INSPECTOR', 'INTAKE_CLERK'] });
+  const hotline = em.create(User, { agency: integrator.id, name: '12345热线接口', roles: ['INTEGRATOR'] });
   const inspector = em.create(User, { agency: xichengHrss.id, name: '李监察', roles: ['INSPECTOR'] });
   const inspector2 = em.create(User, { agency: xichengHrss.id, name: '赵监察', roles: ['INSPECTOR'] });
   const supervisor = em.create(User, { agency: xichengHrss.id, name: '钱科长', roles: ['SUPERVISOR'] });
@@ -36,6 +39,9 @@ export async function loadTestCity(em: EntityManager) {
   const project = em.create(Project, { code: 'XC-2026-001', name: '西城区某住宅项目', region: '110102003', generalContractor: contractor.id, regulator: housing.id, workerCount: 120 });
   await em.flush();
   return {
+    integrator,
+    cityDirector,
+    hotline,
     cityHrss,
     xichengHrss,
     xichengGov,

@@ -5,7 +5,7 @@ import { Worker } from '@temporalio/worker';
 import type { Actor, RequestContext } from '../../src/api/context';
 import { createLoaders } from '../../src/api/loaders';
 import { createServices, type Services } from '../../src/api/services';
-import type { User } from '../../src/agencies/agency.entity';
+import { Agency, type User } from '../../src/agencies/agency.entity';
 import { OutboxRelay } from '../../src/outbox/outbox-relay';
 import type { ProcessStepInput } from '../../src/processes/process-step';
 import { createCaseActivities } from '../../src/worker/case-activities';
@@ -48,6 +48,7 @@ export async function startProcessHarness(db: TestDatabase, taskQueue: string): 
     },
   });
   const running = worker.run();
+  const kinds = new Map((await db.orm.em.fork().find(Agency, {})).map((a) => [a.id, a.kind]));
   const context = (actor?: Actor): RequestContext => {
     const em = db.orm.em.fork();
     return { requestId: randomUUID(), log: testLog, em, services, loaders: createLoaders(em), actor, config: { cases: { repeatComplaintWindowDays: 30 } } };
@@ -56,7 +57,7 @@ export async function startProcessHarness(db: TestDatabase, taskQueue: string): 
     env,
     services,
     relay,
-    as: (user) => context({ userId: user.id, agencyId: user.agency, roles: user.roles }),
+    as: (user) => context({ userId: user.id, agencyId: user.agency, agencyKind: kinds.get(user.agency), roles: user.roles }),
     anonymous: () => context(),
     holdStep(eventType) {
       let release!: () => void;
