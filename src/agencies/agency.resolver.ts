@@ -1,9 +1,9 @@
-import { signedIn } from '../auth/policy';
 import { Arg, Ctx, Field, ID, ObjectType, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../api/context';
 import { AgencyKindEnum, SectorEnum, UserRoleEnum } from '../api/enums';
 import { DivisionCodeScalar } from '../api/scalars';
 import { Agency, type AgencyKind, type User } from './agency.entity';
+import { signedIn } from '../auth/policy';
 
 @ObjectType('Agency', { description: '参与单位: an agency taking part in the work' })
 export class AgencyType {

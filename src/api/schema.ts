@@ -1,4 +1,3 @@
-import { CaseProcessesResolver, ProcessPartyResolver, ProcessResolver } from '../processes/process.resolver';
 import 'reflect-metadata';
 import { printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
@@ -9,6 +8,7 @@ import { EmployerResolver } from '../employers/employer.resolver';
 import { ProjectResolver } from '../projects/project.resolver';
 import { RegionResolver } from '../regions/region.resolver';
 import { HealthResolver } from '../health/health.resolver';
+import { CaseProcessesResolver, ProcessPartyResolver, ProcessResolver } from '../processes/process.resolver';
 
 export const resolvers = [HealthResolver, CaseResolver, ComplainantResolver, EmployerResolver, ProjectResolver, RegionResolver, AgencyResolver, ProcessResolver, ProcessPartyResolver, CaseProcessesResolver] as const;
 

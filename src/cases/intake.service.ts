@@ -1,4 +1,3 @@
-import { authorizeIntake } from '../auth/policy';
 import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../api/context';
@@ -13,6 +12,7 @@ import { Case, CaseComplainant, type CaseSector } from './case.entity';
 import { acceptanceDeadline, sameDayContactDeadline } from './deadlines';
 import { enqueueWorkflowStart } from '../outbox/outbox';
 import { caseLifecycleInput, caseWorkflowId } from './case-workflow';
+import { authorizeIntake } from '../auth/policy';
 
 export interface IntakeInput {
   channel: Channel;

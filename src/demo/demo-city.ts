@@ -83,6 +83,7 @@ interface AgencyRow {
   parent?: string;
   sector?: Sector;
   employerId?: string;
+  channel?: string;
 }
 
 interface UserRow {
@@ -291,7 +292,7 @@ class DemoCity {
     this.user(petition, ['OFFICER']);
     const justice = this.agency('JUSTICE_BUREAU', '北京市司法局', city);
     this.user(justice, ['MEDIATOR']);
-    this.integrator = this.agency('INTEGRATOR', '北京市12345市民服务热线', city);
+    this.integrator = this.agency('INTEGRATOR', '北京市12345市民服务热线', city, { channel: 'HOTLINE_12345' });
     this.integratorUser = this.user(this.integrator, ['INTEGRATOR'], undefined, '12345热线接口');
 
     for (const hq of CONTRACTOR_HQS) {
@@ -870,8 +871,8 @@ class DemoCity {
     await insertRows(
       sql,
       'agency',
-      ['id', 'kind', 'name', 'region_code', 'parent_id', 'sector', 'employer_id'],
-      agencies.map((a) => [a.id, a.kind, a.name, a.region, a.parent ?? null, a.sector ?? null, a.employerId ?? null]),
+      ['id', 'kind', 'name', 'region_code', 'parent_id', 'sector', 'employer_id', 'channel'],
+      agencies.map((a) => [a.id, a.kind, a.name, a.region, a.parent ?? null, a.sector ?? null, a.employerId ?? null, a.channel ?? null]),
       { casts: { id: U, parent_id: U, employer_id: U } },
     );
     await insertRows(

@@ -1,4 +1,3 @@
-import { authorizeRegistry, employerFilter, signedIn } from '../auth/policy';
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { RequestContext } from '../api/context';
 import { regionCodesUnder } from '../regions/region-scope';
@@ -6,6 +5,7 @@ import { conflict, notFound } from '../api/errors';
 import { decodeCursor, encodeCursor } from '../api/pagination';
 import type { Sector } from '../agencies/agency.entity';
 import { Employer, type CreditGrade } from './employer.entity';
+import { authorizeRegistry, employerFilter, signedIn } from '../auth/policy';
 
 export interface RegisterEmployerInput {
   uscc: string;

@@ -1,4 +1,3 @@
-import { authorizeRegistry, projectFilter, signedIn } from '../auth/policy';
 import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../api/context';
@@ -8,6 +7,7 @@ import { Agency } from '../agencies/agency.entity';
 import { Employer } from '../employers/employer.entity';
 import { Region } from '../regions/region.entity';
 import { Project, type ProjectStatus, type TeamMember } from './project.entity';
+import { authorizeRegistry, projectFilter, signedIn } from '../auth/policy';
 
 export interface ProjectFields {
   name?: string | null;

@@ -1,8 +1,8 @@
-import { signedIn } from '../auth/policy';
 import { Arg, Ctx, Field, ObjectType, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../api/context';
 import { DivisionCodeScalar } from '../api/scalars';
 import { Region } from './region.entity';
+import { signedIn } from '../auth/policy';
 
 @ObjectType('Region', { description: '行政区划: an administrative division (GB/T 2260)' })
 export class RegionType {

@@ -23,6 +23,19 @@ export async function loadTestCity(em: EntityManager) {
   const integrator = em.create(Agency, { kind: 'INTEGRATOR', name: '北京市12345市民服务热线', region: '110100', channel: 'HOTLINE_12345' });
   const cityDirector = em.create(User, { agency: cityHrss.id, name: '市总队长', roles: ['DIRECTOR', 'SUPERVISOR', 'INSPECTOR', 'INTAKE_CLERK'] });
   const hotline = em.create(User, { agency: integrator.id, name: '12345热线接口', roles: ['INTEGRATOR'] });
+  const chaoyangHrss = em.create(Agency, { kind: 'HRSS_INSPECTION', name: '朝阳区劳动保障监察大队', region: '110105', parent: cityHrss.id });
+  const chaoyangInspector = em.create(User, { agency: chaoyangHrss.id, name: '朝阳监察', roles: ['INSPECTOR'] });
+  const xinjiekou = em.create(Agency, { kind: 'STREET_GOVERNMENT', name: '新街口街道办事处', region: '110102003', parent: xichengGov.id });
+  const gridWorker = em.create(User, { agency: xinjiekou.id, name: '网格员小刘', roles: ['GRID_WORKER'] });
+  const transport = em.create(Agency, { kind: 'INDUSTRY_REGULATOR', name: '北京市交通委员会', region: '110100', sector: 'TRANSPORT' });
+  const transportSupervisor = em.create(User, { agency: transport.id, name: '交通监督', roles: ['SUPERVISOR'] });
+  const prosecutor = em.create(User, { agency: procuratorate.id, name: '检察官', roles: ['OFFICER'] });
+  const petition = em.create(Agency, { kind: 'PETITION_OFFICE', name: '西城区信访办', region: '110102' });
+  const petitionOfficer = em.create(User, { agency: petition.id, name: '信访干部', roles: ['OFFICER'] });
+  const justice = em.create(Agency, { kind: 'JUSTICE_BUREAU', name: '西城区司法局', region: '110102' });
+  const justiceMediator = em.create(User, { agency: justice.id, name: '司法调解员', roles: ['MEDIATOR'] });
+  const court = em.create(Agency, { kind: 'COURT', name: '西城区人民法院', region: '110102' });
+  const courtOfficer = em.create(User, { agency: court.id, name: '法官', roles: ['OFFICER'] });
   const inspector = em.create(User, { agency: xichengHrss.id, name: '李监察', roles: ['INSPECTOR'] });
   const inspector2 = em.create(User, { agency: xichengHrss.id, name: '赵监察', roles: ['INSPECTOR'] });
   const supervisor = em.create(User, { agency: xichengHrss.id, name: '钱科长', roles: ['SUPERVISOR'] });
@@ -39,6 +52,19 @@ export async function loadTestCity(em: EntityManager) {
   const project = em.create(Project, { code: 'XC-2026-001', name: '西城区某住宅项目', region: '110102003', generalContractor: contractor.id, regulator: housing.id, workerCount: 120 });
   await em.flush();
   return {
+    chaoyangHrss,
+    chaoyangInspector,
+    xinjiekou,
+    gridWorker,
+    transport,
+    transportSupervisor,
+    prosecutor,
+    petition,
+    petitionOfficer,
+    justice,
+    justiceMediator,
+    court,
+    courtOfficer,
     integrator,
     cityDirector,
     hotline,

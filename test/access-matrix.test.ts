@@ -1,0 +1,335 @@
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { randomUUID } from 'node:crypto';
+import { Connection } from '@temporalio/client';
+import type { Agency, User } from '../src/agencies/agency.entity';
+import type { RequestContext } from '../src/api/context';
+import { createLoaders } from '../src/api/loaders';
+import { buildAppSchema } from '../src/api/schema';
+import { createServices } from '../src/api/services';
+import { OutboxRelay } from '../src/outbox/outbox-relay';
+import { ProcessParty } from '../src/processes/process.entity';
+import { createCaseActivities } from '../src/worker/case-activities';
+import { startTestApi, type TestApi } from './support/api';
+import { createTestDatabase, type TestDatabase } from './support/database';
+import { loadTestCity } from './support/fixtures';
+import { testLog } from './support/logger';
+import { startDevServer, workflowBundle } from './support/temporal';
+
+/**
+ * Every query and mutation, as every role of every agency kind (and anonymously), against data in and out of
+ * the caller's scope, over HTTP: allowed or denied, cell by cell. The matrix is data below; an operation the
+ * schema has and the matrix lacks fails the test. "Denied" means UNAUTHENTICATED, FORBIDDEN or NOT_FOUND (a
+ * record out of scope does not exist for the caller); anything else — data, or a business answer such as
+ * CONFLICT — means the caller got past access control. Callers expected to be denied go first in each row, so an
+ * allowed call's effects cannot make a denial look right.
+ */
+type Who =
+  | 'anonymous'
+  | 'xcClerk'
+  | 'xcInspector'
+  | 'xcSupervisor'
+  | 'xcDirector'
+  | 'cityDirector'
+  | 'cyInspector'
+  | 'districtOfficer'
+  | 'gridWorker'
+  | 'housing'
+  | 'transport'
+  | 'hqLiaison'
+  | 'police'
+  | 'prosecutor'
+  | 'unionMediator'
+  | 'petitionOfficer'
+  | 'justiceMediator'
+  | 'courtOfficer'
+  | 'integrator';
+
+const DENIED = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND']);
+
+describe('access matrix: every operation × every role of every agency kind, in and out of scope', () => {
+  let db: TestDatabase;
+  let temporal: TestWorkflowEnvironment;
+  let api: TestApi;
+  let relay: OutboxRelay;
+  let worker: Worker;
+  let running: Promise<void>;
+  let city: Awaited<ReturnType<typeof loadTestCity>>;
+  const taskQueue = 'access-matrix';
+  let seq = 0;
+  const phone = () => `1370000${String(1000 + seq++).padStart(4, '0')}`;
+
+  beforeAll(async () => {
+    [db, temporal] = await Promise.all([createTestDatabase(), startDevServer()]);
+    city = await loadTestCity(db.orm.em.fork());
+    relay = new OutboxRelay(db.orm, temporal.client, taskQueue, testLog);
+    relay.start(100);
+    const nudge = () => void relay.drain().catch(() => undefined);
+    api = await startTestApi({ orm: db.orm, temporalAddress: temporal.address, workflowClient: temporal.client, outboxNudge: nudge });
+    const services = createServices({ orm: db.orm, temporal: Connection.lazy({ address: temporal.address }), workflowClient: temporal.client, outboxNudge: nudge });
+    worker = await Worker.create({ connection: temporal.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createCaseActivities({ orm: db.orm, log: testLog, services }) });
+    running = worker.run();
+  }, 120_000);
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await relay?.stop();
+    await api?.stop();
+    await temporal?.teardown();
+    await db?.drop();
+  });
+
+  function principals(): Record<Who, [User, Agency] | null> {
+    return {
+      anonymous: null,
+      xcClerk: [city.clerk, city.xichengHrss],
+      xcInspector: [city.inspector, city.xichengHrss],
+      xcSupervisor: [city.supervisor, city.xichengHrss],
+      xcDirector: [city.director, city.xichengHrss],
+      cityDirector: [city.cityDirector, city.cityHrss],
+      cyInspector: [city.chaoyangInspector, city.chaoyangHrss],
+      districtOfficer: [city.districtOfficer, city.xichengGov],
+      gridWorker: [city.gridWorker, city.xinjiekou],
+      housing: [city.regulatorOfficer, city.housing],
+      transport: [city.transportSupervisor, city.transport],
+      hqLiaison: [city.contractorLiaison, city.contractorHq],
+      police: [city.policeOfficer, city.police],
+      prosecutor: [city.prosecutor, city.procuratorate],
+      unionMediator: [city.unionMediator, city.union],
+      petitionOfficer: [city.petitionOfficer, city.petition],
+      justiceMediator: [city.justiceMediator, city.justice],
+      courtOfficer: [city.courtOfficer, city.court],
+      integrator: [city.hotline, city.integrator],
+    };
+  }
+  const headers = (who: Who) => {
+    const p = principals()[who];
+    return p ? api.as(p[0], p[1]) : {};
+  };
+
+  /** The services as a user, for setting targets up. */
+  function as(user: User, agency: Agency): RequestContext {
+    const em = db.orm.em.fork();
+    const services = createServices({ orm: db.orm, temporal: Connection.lazy({ address: temporal.address }), workflowClient: temporal.client, outboxNudge: () => void relay.drain().catch(() => undefined) });
+    return { requestId: randomUUID(), log: testLog, em, services, loaders: createLoaders(em), actor: { userId: user.id, agencyId: agency.id, agencyKind: agency.kind, roles: user.roles }, config: { cases: { repeatComplaintWindowDays: 30 } } };
+  }
+  const hrss = () => as(city.inspector, city.xichengHrss);
+  const director = () => as(city.director, city.xichengHrss);
+
+  /** A Xicheng construction case on project XC-2026-001, sent in by the 12345 integrator; accepted unless told not. */
+  async function xichengCase(opts: { accept?: boolean } = {}) {
+    const ctx = as(city.hotline, city.integrator);
+    const { case: c } = await ctx.services.intake.intake(ctx, { channel: 'HOTLINE_12345', contactPhone: phone(), complainantName: '张三', complainantResidentId: '110101199003074514', description: '工地拖欠工资', projectCode: 'XC-2026-001', amountClaimedFen: 63_713_000, workersAffected: 49 });
+    if (opts.accept !== false) await hrss().services.cases.acceptCase(hrss(), { caseId: c.id });
+    return c;
+  }
+  async function chaoyangCase() {
+    const ctx = as(city.chaoyangInspector, city.chaoyangHrss);
+    const { case: c } = await ctx.services.intake.intake(ctx, { channel: 'WALK_IN', contactPhone: phone(), description: '餐厅拖欠工资', employerUscc: city.restaurant.uscc, regionCode: '110105001' });
+    return c;
+  }
+  const settle = async () => {
+    while ((await relay.drain()) > 0);
+  };
+  async function referral(caseId: string, to: 'AWAITING_APPROVAL' | 'APPROVED' | 'SENT' | 'DECLINED' | 'RECONSIDERATION_REQUESTED' | 'FILED') {
+    const p = await hrss().services.processes.proposePoliceReferral(hrss(), { caseId, team: [city.inspector.id, city.inspector2.id], policeAgencyId: city.police.id, orderToPayIssuedOn: '2026-10-01', orderToPayDueOn: '2026-10-15', grounds: '逾期未支付' });
+    await settle();
+    const step = (ctx: RequestContext, update: string, args: Record<string, unknown> = {}) => ctx.services.processes.step(ctx, { processId: p.id, update, args });
+    if (to === 'AWAITING_APPROVAL') return p;
+    await step(director(), 'approveReferral', { approve: true });
+    if (to === 'APPROVED') return p;
+    await step(hrss(), 'sendReferral');
+    if (to === 'SENT') return p;
+    const police = as(city.policeOfficer, city.police);
+    if (to === 'FILED') {
+      await step(police, 'decideReferral', { decision: 'FILED' });
+      return p;
+    }
+    await step(police, 'decideReferral', { decision: 'DECLINED', reasons: '证据不足' });
+    if (to === 'RECONSIDERATION_REQUESTED') await step(hrss(), 'requestReconsideration', { grounds: '补充证据' });
+    return p;
+  }
+  async function mediation(caseId: string, agreed = false) {
+    const p = await hrss().services.processes.conveneMediation(hrss(), { caseId, parties: [{ role: 'WORKER_REPRESENTATIVE', name: '工人代表' }], agencyIds: [city.union.id] });
+    await settle();
+    if (agreed) {
+      const tomorrow = new Date(Date.now() + 8 * 3_600_000 + 86_400_000).toISOString().slice(0, 10);
+      await hrss().services.processes.step(hrss(), { processId: p.id, update: 'recordAgreement', args: { instalments: [{ dueOn: tomorrow, amountFen: 100 }, { dueOn: tomorrow, amountFen: 100 }] } });
+    }
+    return p;
+  }
+  async function dispatch(caseId: string) {
+    const p = await hrss().services.processes.dispatchCase(hrss(), { caseId });
+    await settle();
+    return p;
+  }
+
+  const HRSS_XC_ALL: Who[] = ['xcClerk', 'xcInspector', 'xcSupervisor', 'xcDirector', 'cityDirector'];
+  const XC_CASEWORKERS: Who[] = ['xcInspector', 'xcSupervisor', 'xcDirector'];
+  const EVERYONE: Who[] = ['anonymous', 'xcClerk', 'xcInspector', 'xcSupervisor', 'xcDirector', 'cityDirector', 'cyInspector', 'districtOfficer', 'gridWorker', 'housing', 'transport', 'hqLiaison', 'police', 'prosecutor', 'unionMediator', 'petitionOfficer', 'justiceMediator', 'courtOfficer', 'integrator'];
+  const SIGNED_IN = EVERYONE.filter((w) => w !== 'anonymous');
+
+  interface Row {
+    op: string;
+    scope: string;
+    allow: Who[];
+    /** Builds the target once per row; returns the document and variables for a caller. */
+    setup: () => Promise<(who: Who) => { doc: string; vars?: Record<string, unknown>; included?: (data: Record<string, unknown>) => boolean }>;
+  }
+
+  const rows: Row[] = [];
+  const row = (op: string, scope: string, allow: Who[], setup: Row['setup']) => rows.push({ op, scope, allow, setup });
+
+  // ——— public ———
+  row('health', 'public', ['anonymous', ...SIGNED_IN], async () => () => ({ doc: '{ health { database } }' }));
+  row('caseStatus', 'public', ['anonymous', ...SIGNED_IN], async () => {
+    const c = await xichengCase({ accept: false });
+    const person = (await db.orm.em.fork().getConnection().execute<Array<{ mobile: string }>>(`select p.mobile from person p join wage_case c on c.primary_complainant_id = p.id where c.id = ?`, [c.id]))[0]!.mobile;
+    return () => ({ doc: 'query($n: String!, $p: Mobile!) { caseStatus(number: $n, phone: $p) { status } }', vars: { n: c.number, p: person } });
+  });
+
+  // ——— cases ———
+  const IN_CASE_VIEWERS: Who[] = [...HRSS_XC_ALL, 'districtOfficer', 'housing', 'hqLiaison', 'police', 'unionMediator', 'integrator'];
+  let inCase: { id: string; number: string };
+  let inDispatch: { id: string };
+  let inReferral: { id: string };
+  let inMediation: { id: string };
+  const inCaseReady = async () => {
+    if (inCase) return;
+    inCase = await xichengCase();
+    inDispatch = await dispatch(inCase.id);
+    inReferral = await referral(inCase.id, 'SENT');
+    inMediation = await mediation(inCase.id);
+  };
+  row('case', 'in scope (dispatched, regulated, own project, referred, mediated, own channel)', IN_CASE_VIEWERS, async () => {
+    await inCaseReady();
+    return () => ({ doc: 'query($id: ID!) { case(id: $id) { number } }', vars: { id: inCase.id } });
+  });
+  row('case', 'out of scope (a Chaoyang restaurant)', ['cityDirector', 'cyInspector'], async () => {
+    const c = await chaoyangCase();
+    return () => ({ doc: 'query($id: ID!) { case(id: $id) { number } }', vars: { id: c.id } });
+  });
+  row('cases', 'in scope', IN_CASE_VIEWERS, async () => {
+    await inCaseReady();
+    return () => ({ doc: '{ cases(first: 100) { totalCount edges { node { id } } } }', included: (d) => JSON.stringify(d).includes(inCase.id) });
+  });
+  row('cases', 'out of scope', ['cityDirector', 'cyInspector'], async () => {
+    const c = await chaoyangCase();
+    return () => ({ doc: '{ cases(first: 100) { edges { node { id } } } }', included: (d) => JSON.stringify(d).includes(c.id) });
+  });
+  row('process', 'a dispatch', [...HRSS_XC_ALL, 'districtOfficer', 'housing', 'hqLiaison'], async () => {
+    await inCaseReady();
+    return () => ({ doc: 'query($id: ID!) { process(id: $id) { status } }', vars: { id: inDispatch.id } });
+  });
+  row('process', 'a referral sent to the police', [...HRSS_XC_ALL, 'police'], async () => {
+    await inCaseReady();
+    return () => ({ doc: 'query($id: ID!) { process(id: $id) { status } }', vars: { id: inReferral.id } });
+  });
+  row('process', 'a mediation', [...HRSS_XC_ALL, 'unionMediator'], async () => {
+    await inCaseReady();
+    return () => ({ doc: 'query($id: ID!) { process(id: $id) { status } }', vars: { id: inMediation.id } });
+  });
+
+  // ——— employers, projects, agencies, regions ———
+  const CONTRACTOR_VIEWERS: Who[] = ['xcInspector', 'xcSupervisor', 'xcDirector', 'xcClerk', 'cityDirector', 'districtOfficer', 'housing', 'hqLiaison'];
+  row('employer', 'the Xicheng general contractor', CONTRACTOR_VIEWERS, async () => () => ({ doc: '{ employer(uscc: "91110000600037341L") { name } }' }));
+  row('employers', 'the Xicheng general contractor', CONTRACTOR_VIEWERS, async () => () => ({ doc: '{ employers(first: 100) { nodes { uscc } } }', included: (d) => JSON.stringify(d).includes('91110000600037341L') }));
+  row('employer', 'a Chaoyang restaurant', ['cityDirector', 'cyInspector'], async () => () => ({ doc: '{ employer(uscc: "91350100M000100Y43") { name } }' }));
+  const PROJECT_VIEWERS: Who[] = [...CONTRACTOR_VIEWERS, 'gridWorker'];
+  row('project', 'XC-2026-001 in Xinjiekou', PROJECT_VIEWERS, async () => () => ({ doc: '{ project(code: "XC-2026-001") { name } }' }));
+  row('projects', 'XC-2026-001 in Xinjiekou', PROJECT_VIEWERS, async () => () => ({ doc: '{ projects(first: 100) { code } }', included: (d) => JSON.stringify(d).includes('XC-2026-001') }));
+  row('agencies', 'all', SIGNED_IN, async () => () => ({ doc: '{ agencies { name } }' }));
+  row('regions', 'all', SIGNED_IN, async () => () => ({ doc: '{ regions { code } }' }));
+
+  // ——— case mutations ———
+  const INTAKE = 'mutation($i: IntakeComplaintInput!) { intakeComplaint(input: $i) { outcome } }';
+  row('intakeComplaint', 'on the 12345 channel', [...HRSS_XC_ALL, 'cyInspector', 'integrator'], async () => () => ({ doc: INTAKE, vars: { i: { channel: 'HOTLINE_12345', contactPhone: phone(), description: '拖欠工资', regionCode: '110102003' } } }));
+  row('intakeComplaint', 'as a grid patrol finding', [...HRSS_XC_ALL, 'cyInspector', 'gridWorker'], async () => () => ({ doc: INTAKE, vars: { i: { channel: 'GRID_PATROL', contactPhone: phone(), description: '巡查发现欠薪', regionCode: '110102003' } } }));
+  const caseMutation = (op: string, input: string, allow: Who[], vars: (caseId: string) => Record<string, unknown>, accept = false) =>
+    row(op, 'a Xicheng case', allow, async () => {
+      const c = await xichengCase({ accept });
+      return () => ({ doc: `mutation($i: ${input}!) { ${op}(input: $i) { id } }`, vars: { i: vars(c.id) } });
+    });
+  caseMutation('recordContact', 'RecordContactInput', HRSS_XC_ALL, (caseId) => ({ caseId, kind: 'CALL', outcome: 'REACHED' }));
+  caseMutation('acceptCase', 'AcceptCaseInput', [...XC_CASEWORKERS, 'cityDirector'], (caseId) => ({ caseId }));
+  caseMutation('rejectCase', 'RejectCaseInput', [...XC_CASEWORKERS, 'cityDirector'], (caseId) => ({ caseId, reason: '超过两年时效' }));
+  caseMutation('transferCase', 'TransferCaseInput', [...XC_CASEWORKERS, 'cityDirector'], (caseId) => ({ caseId, to: '劳动人事争议仲裁委员会', reason: '属劳动争议' }));
+  caseMutation('assignLead', 'AssignLeadInput', ['xcSupervisor', 'xcDirector', 'cityDirector'], (caseId) => ({ caseId, inspectorId: city.inspector.id }));
+  caseMutation('recordPayment', 'RecordPaymentInput', [...XC_CASEWORKERS, 'cityDirector'], (caseId) => ({ caseId, amount: 100, workersPaid: 1, paidOn: '2026-11-20', payer: '总包单位', source: 'GENERAL_CONTRACTOR' }), true);
+  row('approveExtension', 'an accepted Xicheng case', ['xcSupervisor', 'xcDirector'], async () => {
+    const c = await xichengCase();
+    await settle();
+    return () => ({ doc: 'mutation($i: ApproveExtensionInput!) { approveExtension(input: $i) { id } }', vars: { i: { caseId: c.id, reason: '需要调取银行流水' } } });
+  });
+
+  // ——— registry ———
+  const REGISTRARS: Who[] = [...XC_CASEWORKERS, 'cityDirector', 'cyInspector', 'housing', 'transport'];
+  row('registerEmployer', 'a new employer', REGISTRARS, async () => () => ({ doc: 'mutation($i: RegisterEmployerInput!) { registerEmployer(input: $i) { id } }', vars: { i: { uscc: '91440300708461136T', name: '深圳某公司' } } }));
+  row('registerProject', 'a new project', REGISTRARS, async () => () => ({ doc: 'mutation($i: RegisterProjectInput!) { registerProject(input: $i) { id } }', vars: { i: { code: 'MATRIX-1', name: '矩阵测试项目', regionCode: '110102003' } } }));
+  row('updateProject', 'XC-2026-001', [...XC_CASEWORKERS, 'cityDirector', 'housing'], async () => {
+    const id = (await db.orm.em.fork().getConnection().execute<Array<{ id: string }>>(`select id from project where code = 'XC-2026-001'`))[0]!.id;
+    return () => ({ doc: 'mutation($i: UpdateProjectInput!) { updateProject(input: $i) { id } }', vars: { i: { id, expectedVersion: 999, workerCount: 121 } } });
+  });
+
+  // ——— processes ———
+  const startRow = (op: string, input: string, vars: (caseId: string) => Record<string, unknown>) =>
+    row(op, 'an accepted Xicheng case', XC_CASEWORKERS, async () => {
+      const c = await xichengCase();
+      return () => ({ doc: `mutation($i: ${input}!) { ${op}(input: $i) { id } }`, vars: { i: vars(c.id) } });
+    });
+  startRow('dispatchCase', 'StartProcessInput', (caseId) => ({ caseId }));
+  startRow('proposePoliceReferral', 'ProposePoliceReferralInput', (caseId) => ({ caseId, team: [city.inspector.id, city.inspector2.id], policeAgencyId: city.police.id, orderToPayIssuedOn: '2026-10-01', orderToPayDueOn: '2026-10-15', grounds: '逾期未支付' }));
+  startRow('conveneMediation', 'ConveneMediationInput', (caseId) => ({ caseId, parties: [{ role: 'WORKER_REPRESENTATIVE', name: '工人代表' }], agencyIds: [city.union.id] }));
+  const stepRow = (op: string, input: string, allow: Who[], target: () => Promise<{ id: string }>, args: (processId: string) => Promise<Record<string, unknown>> | Record<string, unknown> = () => ({})) =>
+    row(op, 'a Xicheng process', allow, async () => {
+      const p = await target();
+      const extra = await args(p.id);
+      return () => ({ doc: `mutation($i: ${input}!) { ${op}(input: $i) { id } }`, vars: { i: { processId: p.id, ...extra } } });
+    });
+  const RECIPIENTS: Who[] = ['districtOfficer', 'housing', 'hqLiaison'];
+  stepRow('acknowledgeDispatch', 'ProcessStepInput', RECIPIENTS, async () => dispatch((await xichengCase()).id));
+  stepRow('reportDispatch', 'ReportDispatchInput', RECIPIENTS, async () => dispatch((await xichengCase()).id), () => ({ report: '已约谈项目负责人' }));
+  stepRow('approvePoliceReferral', 'ApprovePoliceReferralInput', ['xcDirector'], async () => referral((await xichengCase()).id, 'AWAITING_APPROVAL'), () => ({ approve: true }));
+  stepRow('sendPoliceReferral', 'ProcessStepInput', ['xcInspector', 'xcDirector'], async () => referral((await xichengCase()).id, 'APPROVED'));
+  stepRow('decidePoliceReferral', 'DecidePoliceReferralInput', ['police'], async () => referral((await xichengCase()).id, 'SENT'), () => ({ decision: 'DECLINED', reasons: '证据不足' }));
+  stepRow('requestReconsideration', 'RequestReconsiderationInput', XC_CASEWORKERS, async () => referral((await xichengCase()).id, 'DECLINED'), () => ({ grounds: '补充证据' }));
+  stepRow('decideReconsideration', 'DecideReconsiderationInput', ['police'], async () => referral((await xichengCase()).id, 'RECONSIDERATION_REQUESTED'), () => ({ decision: 'UPHELD', reasons: '维持' }));
+  stepRow('requestProcuratorateSupervision', 'RequestSupervisionInput', XC_CASEWORKERS, async () => referral((await xichengCase()).id, 'DECLINED'), () => ({ procuratorateAgencyId: city.procuratorate.id, grounds: '立案监督' }));
+  stepRow('recordCriminalOutcome', 'RecordCriminalOutcomeInput', ['police'], async () => referral((await xichengCase()).id, 'FILED'), () => ({ outcome: '判决' }));
+  const unionParty = async (processId: string) => ({ partyId: (await db.orm.em.fork().findOneOrFail(ProcessParty, { process: processId, agency: city.union.id })).id });
+  stepRow('confirmMediationAttendance', 'ConfirmAttendanceInput', [...XC_CASEWORKERS, 'unionMediator'], async () => mediation((await xichengCase()).id), unionParty);
+  stepRow('recordMediationSession', 'RecordSessionInput', XC_CASEWORKERS, async () => mediation((await xichengCase()).id), () => ({ heldAt: new Date(Date.now() - 60_000).toISOString(), summary: '第一次调解', attendeePartyIds: [] }));
+  const dueTomorrow = () => new Date(Date.now() + 8 * 3_600_000 + 86_400_000).toISOString().slice(0, 10);
+  stepRow('recordMediationAgreement', 'RecordAgreementInput', XC_CASEWORKERS, async () => mediation((await xichengCase()).id), () => ({ instalments: [{ dueOn: dueTomorrow(), amount: 100 }] }));
+  stepRow('recordInstalmentPaid', 'RecordInstalmentPaidInput', XC_CASEWORKERS, async () => mediation((await xichengCase()).id, true), () => ({ seq: 1, paidOn: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10), payer: '总包单位', workersPaid: 1 }));
+
+  it('has a row for every query and mutation of the schema', async () => {
+    const schema = await buildAppSchema();
+    const ops = [...Object.keys(schema.getQueryType()!.getFields()), ...Object.keys(schema.getMutationType()?.getFields() ?? {})].sort();
+    expect([...new Set(rows.map((r) => r.op))].sort()).toEqual(ops);
+  });
+
+  it('allows and denies each cell as the access table says', async () => {
+    const everyone = EVERYONE;
+    expect(new Set(Object.keys(principals()))).toEqual(new Set(EVERYONE));
+    const failures: string[] = [];
+    let cells = 0;
+    for (const r of rows) {
+      const call = await r.setup();
+      const allowed = new Set(r.allow);
+      // Denials first: an allowed call's effects must not be what makes a denial pass.
+      for (const who of [...everyone.filter((w) => !allowed.has(w)), ...everyone.filter((w) => allowed.has(w))]) {
+        const { doc, vars, included } = call(who);
+        const res = await api.gql(doc, vars, headers(who));
+        cells++;
+        const code = res.errors?.[0]?.extensions?.code as string | undefined;
+        if (res.status >= 500 || code === 'INTERNAL_SERVER_ERROR') failures.push(`${r.op} (${r.scope}) as ${who}: fault ${JSON.stringify(res.errors)}`);
+        const got = included ? !res.errors && included(res.data as Record<string, unknown>) : !(code && DENIED.has(code));
+        if (got !== allowed.has(who)) failures.push(`${r.op} (${r.scope}) as ${who}: expected ${allowed.has(who) ? 'allow' : 'deny'}, got ${code ?? 'data'}${res.errors ? ` — ${res.errors[0]!.message}` : ''}`);
+      }
+    }
+    // The note reports this figure.
+    process.stdout.write(`access matrix: ${rows.length} rows × ${everyone.length} callers = ${cells} cells\n`);
+    expect(failures).toEqual([]);
+  }, 300_000);
+});
