@@ -46,6 +46,7 @@ const schema = z.object({
       .regex(/^[A-Za-z0-9._-]+=[^,=\s]{32,}(,[A-Za-z0-9._-]+=[^,=\s]{32,})*$/, 'must be kid=secret pairs, comma-separated, each secret at least 32 characters')
       .optional(),
   ),
+  RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   AUTH_TOKEN_TTL: z.string().regex(/^\d+[smhd]$/, 'must be a duration such as 12h or 30m').default('12h'),
 });
 
@@ -74,6 +75,8 @@ export interface Config {
   demoData: boolean;
   /** Token signing keys (`AUTH_JWT_KEYS`, newest first); unset under `npm start`, which keeps its own in the data folder. */
   auth: { keys?: string; tokenTtl: string };
+  /** Requests per minute allowed to one principal. */
+  rateLimitPerMinute: number;
 }
 
 /** Which process is starting: the all-in-one `npm start`, or one of the production processes. */
@@ -122,6 +125,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, role: Role =
     cases: { repeatComplaintWindowDays: e.REPEAT_COMPLAINT_WINDOW_DAYS },
     demoData: e.DEMO_DATA === 'true',
     auth: { keys: e.AUTH_JWT_KEYS, tokenTtl: e.AUTH_TOKEN_TTL },
+    rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
   };
 }
 

@@ -117,6 +117,8 @@ function boot(): void {
       config,
       log,
       tokens,
+      production: config.env === 'production',
+      rateLimitPerMinute: config.rateLimitPerMinute,
       exposeErrorDetails: config.env === 'development',
     });
     lifecycle.onStop('GraphQL API', api.stop);

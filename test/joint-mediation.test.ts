@@ -105,6 +105,6 @@ describe('joint mediation', () => {
     const ended = (await fileOf(c.id)).find((e) => e.type === 'MEDIATION_ENDED');
     expect(ended!.payload).toMatchObject({ outcome: 'NO_AGREEMENT', route: 'ARBITRATION' });
     expect(await db.orm.em.fork().findOneOrFail(CaseProcess, { id: mediation.id })).toMatchObject({ outcome: 'NO_AGREEMENT' });
-    await expect(step(city.inspector, mediation.id, 'recordAgreement', { instalments: [{ dueOn: beijingDay(30), amountFen: 100 }] })).rejects.toBeDefined();
+    await expect(step(city.inspector, mediation.id, 'recordAgreement', { instalments: [{ dueOn: beijingDay(30), amountFen: 100 }] })).rejects.toMatchObject({ extensions: { code: 'CONFLICT', rule: 'process.ended' } });
   });
 });

@@ -158,4 +158,22 @@ describe('police referral', () => {
     await step(city.inspector, referral.id, 'requestSupervision', { procuratorateAgencyId: city.procuratorate.id, grounds: '复议逾期未决定，申请立案监督' });
     expect((await h.env.client.workflow.getHandle(referral.workflowId).result()).status).toBe('SUPERVISION_REQUESTED');
   });
+
+  it('a decision taken just in time whose recording is still in flight when the clock runs out is not escalated', async () => {
+    const c = await caseForReferral();
+    const referral = await propose(c.id);
+    await h.relay.drain();
+    await step(city.director, referral.id, 'approveReferral', { approve: true });
+    await step(city.inspector, referral.id, 'sendReferral');
+    await skip(3 * DAY - 10_000); // ten seconds to go
+    const release = h.holdStep('REFERRAL_DECIDED'); // the write of the decision is slow …
+    const decided = step(city.policeOfficer, referral.id, 'decideReferral', { decision: 'FILED' });
+    await new Promise((r) => setTimeout(r, 500));
+    await skip(20_000); // … and the 3 days run out meanwhile (within the activity's own 30-second limit)
+    release();
+    await decided;
+    await skip(HOUR);
+    expect(await escalationsOf(c.id)).toEqual([]);
+    expect((await h.env.client.workflow.getHandle(referral.workflowId).query(referralStateQuery)).status).toBe('FILED');
+  });
 });

@@ -1,6 +1,8 @@
 import { caseWorkflowId } from '../src/cases/case-workflow';
 import { CaseProcess, ProcessParty } from '../src/processes/process.entity';
+import { createCaseActivities } from '../src/worker/case-activities';
 import { dispatchStateQuery } from '../workflows';
+import { testLog } from './support/logger';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { loadTestCity } from './support/fixtures';
 import { startProcessHarness, type ProcessHarness } from './support/process-harness';
@@ -149,6 +151,20 @@ describe('three-way dispatch', () => {
     const step = () => h.services.processes.step(h.as(city.districtOfficer), { processId: dispatch.id, update: 'acknowledgeDispatch', args: {}, idempotencyKey: 'district-ack-1' });
     await step();
     await step(); // the same update id: Temporal answers with the first result; the validator does not run again
+    expect((await fileOf(c.id)).filter((e) => e.type === 'DISPATCH_ACKNOWLEDGED')).toHaveLength(1);
+    // The same key from another agency is another step: keys are the caller's own.
+    await h.services.processes.step(h.as(city.regulatorOfficer), { processId: dispatch.id, update: 'acknowledgeDispatch', args: {}, idempotencyKey: 'district-ack-1' });
+    expect((await fileOf(c.id)).filter((e) => e.type === 'DISPATCH_ACKNOWLEDGED')).toHaveLength(2);
+  });
+
+  it('a step whose activity runs twice (Temporal retried it after a lost reply) is written once', async () => {
+    const c = await constructionCase();
+    const dispatch = await h.services.processes.dispatchCase(h.as(city.inspector), { caseId: c.id });
+    const party = (await partiesOf(dispatch.id)).DISTRICT_GOVERNMENT!;
+    const activities = createCaseActivities({ orm: db.orm, log: testLog, services: h.services });
+    const input = { caseId: c.id, processId: dispatch.id, stepKey: `${dispatch.id}:ack:${party.id}:retried`, at: new Date().toISOString(), event: { type: 'DISPATCH_ACKNOWLEDGED' as const, payload: { partyId: party.id } }, effects: [{ kind: 'party' as const, partyId: party.id, status: 'ACKNOWLEDGED' as const, acknowledged: true }] };
+    expect(await activities.recordProcessStep(input)).toEqual({ recorded: true });
+    expect(await activities.recordProcessStep(input)).toEqual({ recorded: false });
     expect((await fileOf(c.id)).filter((e) => e.type === 'DISPATCH_ACKNOWLEDGED')).toHaveLength(1);
   });
 });

@@ -129,25 +129,30 @@ async function record(): Promise<void> {
     await save('joint-mediation-instalments', 'mediation-instalments');
 
     // The lifecycle as a parent: it starts a dispatch as its child, grants the extension, and ends it with the case.
+    const parentStart = await env.currentTimeMs();
+    const fromParent = (ms: number) => new Date(parentStart + ms).toISOString();
     const parent = await env.client.workflow.start(caseLifecycle, {
       taskQueue,
       workflowId: 'case-with-processes',
-      args: [{ caseId: caseId(5), caseNumber: '110102-2026-000105', sameDayContactDue: at(DAY / 2), acceptanceDue: at(5 * DAY), contacted: true, resolutionDue: at(90 * DAY) }],
+      args: [{ caseId: caseId(5), caseNumber: '110102-2026-000105', sameDayContactDue: fromParent(DAY / 2), acceptanceDue: fromParent(5 * DAY), contacted: true, resolutionDue: fromParent(90 * DAY) }],
     });
     await parent.signal(startProcessSignal, { deliveryId: 10, workflowType: 'threeWayDispatch', workflowId: 'dispatch-child', input: { caseId: caseId(5), caseNumber: '110102-2026-000105', processId: 'd2', recipients } });
-    await parent.executeUpdate(approveExtensionUpdate, { args: [{ actor: actor('u7', hrss, ['SUPERVISOR']), extendedDue: at(130 * DAY), reason: '调取证据' }] });
+    await parent.executeUpdate(approveExtensionUpdate, { args: [{ actor: actor('u7', hrss, ['SUPERVISOR']), extendedDue: fromParent(130 * DAY), reason: '调取证据' }] });
     await parent.signal(caseStepSignal, { deliveryId: 11, step: 'RESOLVED' });
     await parent.result();
     await env.client.workflow.getHandle('dispatch-child').result();
     await save('case-lifecycle-processes', 'case-with-processes');
 
+    // Times from the server's clock now: the recordings above have moved it on by weeks.
+    const lateStart = await env.currentTimeMs();
+    const atLate = (ms: number) => new Date(lateStart + ms).toISOString();
     const late = await env.client.workflow.start(caseLifecycle, {
       taskQueue,
       workflowId: 'case-late',
-      args: [{ caseId: '00000000-0000-4000-8000-000000000001', caseNumber: '110102-2026-000003', sameDayContactDue: at(DAY / 2), acceptanceDue: at(5 * DAY) }],
+      args: [{ caseId: '00000000-0000-4000-8000-000000000001', caseNumber: '110102-2026-000003', sameDayContactDue: atLate(DAY / 2), acceptanceDue: atLate(5 * DAY) }],
     });
     await env.sleep(6 * DAY);
-    await late.signal(caseStepSignal, { deliveryId: 1, step: 'ACCEPTED', resolutionDue: at(90 * DAY) });
+    await late.signal(caseStepSignal, { deliveryId: 1, step: 'ACCEPTED', resolutionDue: atLate(90 * DAY) });
     await env.sleep(DAY);
     await late.signal(caseStepSignal, { deliveryId: 2, step: 'RESOLVED' });
     await late.result();
@@ -156,13 +161,13 @@ async function record(): Promise<void> {
     const onTime = await env.client.workflow.start(caseLifecycle, {
       taskQueue,
       workflowId: 'case-on-time',
-      args: [{ caseId: '00000000-0000-4000-8000-000000000002', caseNumber: '110102-2026-000004', sameDayContactDue: at(DAY / 2), acceptanceDue: at(5 * DAY) }],
+      args: [{ caseId: '00000000-0000-4000-8000-000000000002', caseNumber: '110102-2026-000004', sameDayContactDue: atLate(DAY / 2), acceptanceDue: atLate(5 * DAY) }],
     });
     // One step at a time, each taken in (the query waits for it) before the next is sent.
     for (const step of [
       { deliveryId: 3, step: 'CONTACT_REACHED' as const },
       { deliveryId: 3, step: 'CONTACT_REACHED' as const }, // a redelivery: ignored
-      { deliveryId: 4, step: 'ACCEPTED' as const, resolutionDue: at(90 * DAY) },
+      { deliveryId: 4, step: 'ACCEPTED' as const, resolutionDue: atLate(90 * DAY) },
       { deliveryId: 5, step: 'RESOLVED' as const },
     ]) {
       await onTime.signal(caseStepSignal, step);

@@ -116,6 +116,7 @@ export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase:
         if (!a.roles.includes('SUPERVISOR') && !a.roles.includes('DIRECTOR')) refuse('FORBIDDEN', 'an extension needs a supervisor’s or director’s approval (劳动保障监察条例 第十七条)');
         if (!steps.has('ACCEPTED') || ended() || !resolutionDue) refuse('CONFLICT', 'only an accepted case still in handling can be extended');
         if (extended || extending) refuse('CONFLICT', 'the statute allows one extension, and this case has had it');
+        if (Date.now() > Date.parse(resolutionDue)) refuse('CONFLICT', 'the resolution deadline has passed: an extension is approved before it runs out');
         if (!(Date.parse(extendedDue) > Date.parse(resolutionDue))) refuse('BAD_USER_INPUT', 'the extended deadline must fall after the current one', 'input.extendedDue');
         if (!reason.trim()) refuse('BAD_USER_INPUT', 'an extension needs its reason on record', 'input.reason');
       },
@@ -148,7 +149,7 @@ export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase:
       const target = due();
       let expired = false;
       void sleep(Math.max(1, Date.parse(target) - Date.now())).then(() => (expired = true));
-      await condition(() => done() || expired);
+      await condition(() => done() || (expired && !extending)); // an extension being recorded is let finish
       if (done()) return;
       if (due() !== target) continue; // extended meanwhile: wait for the new deadline
       await recordEscalation({ caseId: input.caseId, kind: name, deadline: target, escalateTo });

@@ -1,7 +1,7 @@
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { allHandlersFinished, condition, defineQuery, defineUpdate, setHandler } from '@temporalio/workflow';
-import { beijingToday, caseEndedSignal, Deadlines, endOfBeijingDay, refuse, requireMember, StepWriter, stepKey, type StepActor } from './process-kit';
+import { beijingToday, caseEndedSignal, deadlineOperation, Deadlines, endOfBeijingDay, refuse, requireMember, StepWriter, stepKey, type StepActor } from './process-kit';
 
 /**
  * 联合调处 (joint mediation, Jinan / Zibo "1+X"): HRSS convenes the parties and the agencies; each invitee
@@ -73,6 +73,7 @@ export async function jointMediation(input: JointMediationInput): Promise<Mediat
     }
   }
   function expect(...allowed: Array<MediationState['status']>): void {
+    if (caseEnded) refuse('CONFLICT', `the case has ended (${caseEnded}); the mediation is closing`);
     if (busy) refuse('CONFLICT', 'another step of this mediation is being recorded; try again');
     if (!allowed.includes(status)) refuse('CONFLICT', `the mediation is ${status}; this step needs ${allowed.join(' or ')}`);
   }
@@ -175,9 +176,12 @@ export async function jointMediation(input: JointMediationInput): Promise<Mediat
   );
 
   async function checkInstalment(i: Instalment): Promise<void> {
+    // A payment being recorded as the day ends is let finish first: it may be this very instalment.
+    await condition(() => !busy);
     if (i.status !== 'PENDING' || caseEnded) return;
     i.status = 'MISSED';
     await steps.write({
+      operation: deadlineOperation(),
       stepKey: `${input.processId}:instalment-missed:${i.seq}`,
       event: { type: 'ESCALATED', payload: { kind: 'INSTALMENT_MISSED', seq: i.seq, dueOn: i.dueOn, amountFen: i.amountFen, deadline: new Date(endOfBeijingDay(i.dueOn)).toISOString(), escalateTo: 'ENFORCEMENT_OR_POLICE_REFERRAL' } },
       effects: [{ kind: 'instalment', seq: i.seq, status: 'MISSED' }, { kind: 'process', status: 'BREACHED', waitingOn: 'HRSS' }],
@@ -191,9 +195,11 @@ export async function jointMediation(input: JointMediationInput): Promise<Mediat
     effects: [{ kind: 'process', status: 'CONVENED', dueAt: agreementDue, waitingOn: 'PARTIES' }],
   });
   deadlines.at(agreementDue, async () => {
-    if (status !== 'CONVENED' || busy || caseEnded) return;
+    await condition(() => !busy); // an agreement being recorded as the window closes is let finish
+    if (status !== 'CONVENED' || caseEnded) return;
     status = 'NO_AGREEMENT';
     await steps.write({
+      operation: deadlineOperation(),
       stepKey: `${input.processId}:no-agreement`,
       event: { type: 'MEDIATION_ENDED', payload: { outcome: 'NO_AGREEMENT', route: 'ARBITRATION', note: 'no agreement within the window: the workers may apply for labour arbitration (劳动争议调解仲裁法 第十四条)' } },
       effects: [{ kind: 'process', status: 'NO_AGREEMENT', end: { outcome: 'NO_AGREEMENT' } }],

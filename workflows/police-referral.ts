@@ -2,7 +2,7 @@ import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { allHandlersFinished, condition, defineQuery, defineUpdate, setHandler } from '@temporalio/workflow';
 import type { ProcessEffect } from '../src/processes/process-step';
-import { caseEndedSignal, Deadlines, refuse, requireMember, StepWriter, stepKey, type StepActor } from './process-kit';
+import { caseEndedSignal, deadlineOperation, Deadlines, refuse, requireMember, StepWriter, stepKey, type StepActor } from './process-kit';
 
 /**
  * 移送 (police referral, two-law linkage). Inside HRSS: a team of inspectors proposes it, the director approves
@@ -71,9 +71,10 @@ export async function policeReferral(input: PoliceReferralInput): Promise<Referr
     const at = new Date(Date.now() + msToNumber(clock)).toISOString();
     due = { at, waitingOn };
     deadlines.at(at, async () => {
+      await condition(() => !busy); // a step being recorded as the clock runs out is let finish: it may be this one
       if (status !== awaited) return;
       overdue.push(kind);
-      await steps.write({ stepKey: `${input.processId}:${kind}`, event: { type: 'ESCALATED', payload: { kind, deadline: at, escalateTo, waitingOn, dailyReport: true } }, effects: [] });
+      await steps.write({ operation: deadlineOperation(), stepKey: `${input.processId}:${kind}`, event: { type: 'ESCALATED', payload: { kind, deadline: at, escalateTo, waitingOn, dailyReport: true } }, effects: [] });
     });
     return { kind: 'process', dueAt: at, waitingOn };
   }
@@ -93,6 +94,7 @@ export async function policeReferral(input: PoliceReferralInput): Promise<Referr
   }
 
   function expect(...allowed: ReferralStatus[]): void {
+    if (caseEnded && !withPolice()) refuse('CONFLICT', `the case has ended (${caseEnded}); this referral is closing`);
     if (busy) refuse('CONFLICT', 'another step of this referral is being recorded; try again');
     if (!allowed.includes(status)) refuse('CONFLICT', `the referral is ${status}; this step needs ${allowed.join(' or ')}`);
   }

@@ -34,6 +34,14 @@ export function requireMember(actor: StepActor | undefined, agencyId: string, ro
   return a;
 }
 
+/**
+ * The operation recorded for a deadline's escalation. Named explicitly: a timer started inside an update handler
+ * would otherwise inherit that update's name.
+ */
+export function deadlineOperation(): string {
+  return `workflow:${workflowInfo().workflowType}:deadline`;
+}
+
 /** A step's idempotency key: the update id inside an update (retried updates share it), else a fixed name. */
 export function stepKey(processId: string, name: string): string {
   const update = currentUpdateInfo();

@@ -1,5 +1,5 @@
 import { allHandlersFinished, condition, defineQuery, defineUpdate, setHandler } from '@temporalio/workflow';
-import { caseEndedSignal, Deadlines, refuse, requireActor, StepWriter, stepKey, type StepActor } from './process-kit';
+import { caseEndedSignal, deadlineOperation, Deadlines, refuse, requireActor, StepWriter, stepKey, type StepActor } from './process-kit';
 
 /**
  * 三交办 (three-way dispatch, Qingdao): the case goes at once to the district government, the project's industry
@@ -146,10 +146,12 @@ export async function threeWayDispatch(input: ThreeWayDispatchInput): Promise<Di
       }
     },
     {
-      validator: ({ actor, report }) => {
+      validator: ({ actor, report, payment }) => {
         if (ended) refuse('CONFLICT', `the dispatch has ended (${ended})`);
         const { s } = recipientOf(actor);
         if (!s.acknowledged || s.busy) refuse('CONFLICT', 'acknowledge the dispatch before reporting on it');
+        // Wages reported paid once are on the case; a second report carrying them again would pay them twice.
+        if (payment && s.reported) refuse('CONFLICT', 'this recipient has already reported; record further payments on the case');
         if (!report.trim()) refuse('BAD_USER_INPUT', 'the report must say what was done', 'input.report');
       },
     },
@@ -176,6 +178,7 @@ export async function threeWayDispatch(input: ThreeWayDispatchInput): Promise<Di
     s.escalations.push(`${kind}:${level}`);
     s.status = 'OVERDUE';
     await steps.write({
+      operation: deadlineOperation(),
       stepKey: `${input.processId}:${r.partyId}:${stage}:${level}`,
       event: { type: 'ESCALATED', payload: { kind, level, escalateTo: level, partyId: r.partyId, role: r.role, deadline } },
       effects: [{ kind: 'party', partyId: r.partyId, status: 'OVERDUE', escalationLevel: level }],

@@ -12,6 +12,7 @@ export const ErrorCode = {
   Unauthenticated: 'UNAUTHENTICATED',
   /** A process whose workflow is still being started (its start waits in the outbox): retry shortly. */
   ProcessStarting: 'PROCESS_STARTING',
+  RateLimited: 'RATE_LIMITED',
 } as const;
 
 /** Invalid input: names the field (as a path from the argument) and the rule it broke. */

@@ -10,6 +10,8 @@ import type { Orm } from '../db/database';
 import type { Logger } from '../logger';
 import type { Actor, RequestContext } from './context';
 import { Tokens, TokenError } from '../auth/tokens';
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
 import { ErrorCode } from './errors';
 import { GraphQLError } from 'graphql';
 import { formatError } from './format-error';
@@ -61,16 +63,32 @@ export async function startApiServer(opts: {
   /** Verifies the bearer token of each request. */
   tokens: Tokens;
   exposeErrorDetails?: boolean;
+  /** Production: no introspection, no field suggestions, no stack traces. */
+  production?: boolean;
+  /** Requests per minute for one principal (a user, or an address for anonymous callers). */
+  rateLimitPerMinute?: number;
 }): Promise<ApiServer> {
   const app = express();
   const httpServer = http.createServer(app);
+  // Hostile documents are refused before they run (graphql-armor): depth, aliases, cost, tokens, directives.
+  const armor = new ApolloArmor({
+    maxDepth: { n: 12 },
+    maxAliases: { n: 15 },
+    costLimit: { maxCost: 20_000 },
+    maxTokens: { n: 2000 },
+    maxDirectives: { n: 20 },
+    blockFieldSuggestion: { enabled: !!opts.production },
+  }).protect();
   const apollo = new ApolloServer<RequestContext>({
     schema: await buildAppSchema(),
-    introspection: true,
-    includeStacktraceInErrorResponses: opts.exposeErrorDetails ?? false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), requestLogging()],
+    introspection: !opts.production,
+    includeStacktraceInErrorResponses: !opts.production && (opts.exposeErrorDetails ?? false),
+    allowBatchedHttpRequests: false,
+    validationRules: armor.validationRules,
+    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), requestLogging(), ...armor.plugins],
     formatError,
   });
+  const limiter = new RateLimiterMemory({ points: opts.rateLimitPerMinute ?? 600, duration: 60 });
   await apollo.start();
 
   app.use(
@@ -82,6 +100,7 @@ export async function startApiServer(opts: {
         const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
         res.setHeader('x-request-id', requestId);
         const actor = authenticate(opts.tokens, req.header('authorization'));
+        await rateLimit(limiter, actor ? `user:${actor.userId}` : `ip:${req.ip ?? 'unknown'}`);
         const em = opts.orm.em.fork();
         const log = opts.log.child({ requestId, ...(actor ? { userId: actor.userId } : {}) });
         return { requestId, log, em, services: opts.services, loaders: createLoaders(em), config: opts.config, actor };
@@ -120,4 +139,15 @@ function authenticate(tokens: Tokens, header: string | undefined): Actor | undef
 
 function unauthenticatedHttp(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.Unauthenticated, http: { status: 401 } } });
+}
+
+/** Per-principal rate limit: past it, 429 with RATE_LIMITED and when to retry. */
+async function rateLimit(limiter: RateLimiterMemory, key: string): Promise<void> {
+  try {
+    await limiter.consume(key);
+  } catch (res) {
+    if (res instanceof Error) throw res;
+    const retryAfterSeconds = Math.ceil(((res as RateLimiterRes).msBeforeNext ?? 1000) / 1000);
+    throw new GraphQLError(`too many requests: retry in ${retryAfterSeconds} s`, { extensions: { code: ErrorCode.RateLimited, retryAfterSeconds, http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) } } });
+  }
 }

@@ -49,9 +49,9 @@ export async function startDemoProcesses(deps: { orm: Orm; services: Services; l
     `select c.id, c.owning_agency_id, pol.id as police_id from wage_case c
        join agency h on h.id = c.owning_agency_id
        join agency pol on pol.kind = 'POLICE' and pol.region_code = h.region_code
-      where c.status in ('ACCEPTED','IN_PROGRESS') and (coalesce(c.amount_claimed_fen, 0) - c.amount_recovered_fen >= ? or coalesce(c.workers_affected, 0) >= ?)
+      where c.status in ('ACCEPTED','IN_PROGRESS') and coalesce(c.amount_claimed_fen, 0) - c.amount_recovered_fen >= ?
         and c.id <> ? order by c.number limit 1`,
-    [policeReferralRules.crimeThreshold.amountFen, policeReferralRules.crimeThreshold.workers, dispatchCase?.id ?? randomUUID()],
+    [policeReferralRules.crimeThreshold.amountFen, dispatchCase?.id ?? randomUUID()],
   );
   if (referralCase) {
     const team = await sql<Person>(`select u.id, u.agency_id, a.kind, u.roles from app_user u join agency a on a.id = u.agency_id where u.agency_id = ? and 'INSPECTOR' = any(u.roles) order by u.name limit 2`, [referralCase.owning_agency_id]);

@@ -12,8 +12,8 @@ interface OutboxRow {
 }
 
 /**
- * Delivers the workflow outbox to Temporal in order. Several relays may run (API and worker processes): rows
- * are claimed with FOR UPDATE SKIP LOCKED. Delivery is at-least-once and made idempotent at the receiver:
+ * Delivers the workflow outbox to Temporal in order. Several relays may run (API and worker processes); they
+ * take turns under one advisory lock, so rows go out in the order they were written. Delivery is at-least-once and made idempotent at the receiver:
  * a start uses the case's fixed workflow id (a second start is "already started"), a signal carries its
  * delivery id.
  */
@@ -62,6 +62,9 @@ export class OutboxRelay {
     return em.transactional(async (tem) => {
       const conn = tem.getConnection();
       const trx = tem.getTransactionContext();
+      // One relay delivers at a time (API and worker processes each run one): with two, one could skip a row
+      // the other holds and deliver the next first — a signal overtaking the start of its own workflow.
+      await conn.execute(`select pg_advisory_xact_lock(hashtext('anxin:workflow-outbox'))`, [], 'all', trx);
       const rows = await conn.execute<OutboxRow[]>(
         `select id, action, workflow_type, workflow_id, signal_name, args from workflow_outbox
           where delivered_at is null order by id limit ? for update skip locked`,

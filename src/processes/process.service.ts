@@ -114,7 +114,9 @@ export class ProcessService {
       const today = new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
       if (input.orderToPayDueOn >= today) throw badUserInput('input.orderToPayDueOn', 'order-to-pay.ignored', 'a referral needs an order to pay whose deadline has passed unpaid');
       const outstanding = (c.amountClaimedFen ?? 0) - c.amountRecoveredFen;
-      if (outstanding < rules.crimeThreshold.amountFen && (c.workersAffected ?? 0) < rules.crimeThreshold.workers) {
+      const t = rules.crimeThreshold;
+      const meetsThreshold = outstanding >= t.amountFen || ((c.workersAffected ?? 0) >= t.workers && outstanding >= t.manyWorkersAmountFen);
+      if (!meetsThreshold) {
         throw badUserInput('input.caseId', 'crime-threshold', `the arrears (${outstanding} fen, ${c.workersAffected ?? 0} workers) are below the crime threshold: ${rules.crimeThreshold.source}`);
       }
       if (!input.grounds.trim()) throw badUserInput('input.grounds', 'required', 'state the grounds of the referral');
@@ -183,7 +185,8 @@ export class ProcessService {
   async step(ctx: RequestContext, input: { processId: string; update: string; args: Record<string, unknown>; idempotencyKey?: string | null }): Promise<CaseProcess> {
     const actor = this.actor(ctx);
     const p = await this.byId(ctx, input.processId);
-    await this.update(ctx, p.workflowId, input.update, { actor, ...input.args }, input.idempotencyKey);
+    if (p.endedAt) throw conflict(`this process has ended (${p.outcome ?? p.status}): it takes no more steps`, { rule: 'process.ended', processId: p.id });
+    await this.update(ctx, p.workflowId, input.update, { actor, ...input.args }, input.idempotencyKey, p.status === 'REQUESTED' || p.status === 'PROPOSED');
     ctx.em.clear();
     return this.byId(ctx, p.id);
   }
@@ -195,21 +198,24 @@ export class ProcessService {
     this.ownedBy(c, actor);
     if (!c.resolutionDue) throw conflict(`case ${c.number} has no resolution clock yet: accept it first`, { field: 'input.caseId', rule: 'case.status', status: c.status });
     const extendedDue = extendedResolutionDeadline(c.resolutionDue);
-    await this.update(ctx, caseWorkflowId(c.id), 'approveExtension', { actor, extendedDue: extendedDue.toISOString(), reason: input.reason }, input.idempotencyKey);
+    await this.update(ctx, caseWorkflowId(c.id), 'approveExtension', { actor, extendedDue: extendedDue.toISOString(), reason: input.reason }, input.idempotencyKey, false);
     ctx.em.clear();
     return ctx.services.cases.byId(ctx, c.id);
   }
 
-  private async update(ctx: RequestContext, workflowId: string, name: string, arg: Record<string, unknown>, idempotencyKey?: string | null): Promise<void> {
-    const updateId = idempotencyKey ?? randomUUID();
+  private async update(ctx: RequestContext, workflowId: string, name: string, arg: Record<string, unknown>, idempotencyKey: string | null | undefined, mayBeStarting: boolean): Promise<void> {
+    // Temporal deduplicates updates by id across the whole workflow: the caller's key is scoped to the step and
+    // the caller, so two agencies (or two steps) using the same key never swallow each other.
+    const actor = ctx.actor!;
+    const updateId = idempotencyKey ? `${name}:${actor.userId}:${idempotencyKey}` : randomUUID();
     const handle = this.workflows.workflow.getHandle(workflowId);
-    // The process workflow may still be on its way (its start waits in the outbox): nudge the relay and retry.
+    // A process just requested may still be on its way (its start waits in the outbox): nudge the relay and retry.
     for (let attempt = 0; ; attempt++) {
       try {
         await handle.executeUpdate(name, { args: [arg], updateId });
         return;
       } catch (err) {
-        if (err instanceof WorkflowNotFoundError && attempt < 20) {
+        if (err instanceof WorkflowNotFoundError && mayBeStarting && attempt < 40) {
           ctx.services.outboxNudge();
           await delay(250);
           continue;

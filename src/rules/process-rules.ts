@@ -40,7 +40,7 @@ export interface PoliceReferralRules {
   /** A referral team has at least this many inspectors. */
   minimumTeam: number;
   /** The crime threshold (拒不支付劳动报酬罪): set by each province. Either condition suffices. */
-  crimeThreshold: { amountFen: number; workers: number; source: string };
+  crimeThreshold: { amountFen: number; workers: number; manyWorkersAmountFen: number; source: string };
   approval: CalendarClock;
   send: CalendarClock;
   policeDecision: CalendarClock;
@@ -53,7 +53,8 @@ export const policeReferralRules: PoliceReferralRules = {
   crimeThreshold: {
     amountFen: 1_000_000,
     workers: 10,
-    source: '最高人民法院《关于审理拒不支付劳动报酬刑事案件适用法律若干问题的解释》第三条: one worker ¥5,000–20,000 (3+ months of wages), or 10+ workers ¥30,000–100,000 in all; each province fixes its figure in that range (default here: ¥10,000 or 10 workers)',
+    manyWorkersAmountFen: 3_000_000,
+    source: '最高人民法院《关于审理拒不支付劳动报酬刑事案件适用法律若干问题的解释》第三条: one worker ¥5,000–20,000 (3+ months of wages), or 10+ workers ¥30,000–100,000 in all; each province fixes its figure in that range (default here: ¥10,000 outstanding, or 10+ workers and ¥30,000)',
   },
   approval: { duration: '3 days', source: '行政执法机关移送涉嫌犯罪案件的规定 第五条: the head of the agency decides on a referral within 3 days' },
   send: { duration: '24 hours', source: '行政执法机关移送涉嫌犯罪案件的规定 第五条: an approved referral is sent within 24 hours' },
