@@ -55,6 +55,10 @@ describe('hardened GraphQL endpoint', () => {
     expect(batch.status).toBe(400);
     const huge = await post(api.url, JSON.stringify({ query: '{ health { database } }', variables: { x: 'x'.repeat(1_100_000) } }));
     expect(huge.status).toBe(413);
+    expect(await huge.json()).toEqual({ errors: [{ message: 'the request body is over the 1 MB limit', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+    const notJson = await post(api.url, '{"query": ');
+    expect(notJson.status).toBe(400);
+    expect(((await notJson.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe('BAD_REQUEST');
   });
 
   it('in production: no introspection, no stack traces, no field suggestions', async () => {

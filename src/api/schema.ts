@@ -8,6 +8,7 @@ import { EmployerResolver } from '../employers/employer.resolver';
 import { ProjectResolver } from '../projects/project.resolver';
 import { RegionResolver } from '../regions/region.resolver';
 import { HealthResolver } from '../health/health.resolver';
+import { idArguments } from './id-arguments';
 import { CaseProcessesResolver, ProcessPartyResolver, ProcessResolver } from '../processes/process.resolver';
 
 export const resolvers = [HealthResolver, CaseResolver, ComplainantResolver, EmployerResolver, ProjectResolver, RegionResolver, AgencyResolver, ProcessResolver, ProcessPartyResolver, CaseProcessesResolver] as const;
@@ -15,6 +16,7 @@ export const resolvers = [HealthResolver, CaseResolver, ComplainantResolver, Emp
 export function buildAppSchema(): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers,
+    globalMiddlewares: [idArguments],
     validate: { forbidUnknownValues: false },
     emitSchemaFile: false,
   });

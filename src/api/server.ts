@@ -75,7 +75,8 @@ export async function startApiServer(opts: {
     maxDepth: { n: 12 },
     maxAliases: { n: 15 },
     costLimit: { maxCost: 20_000 },
-    maxTokens: { n: 2000 },
+    // Token counting is graphql-js's own parse limit below: graphql-armor's answers a syntax error with a 500.
+    maxTokens: { enabled: false },
     maxDirectives: { n: 20 },
     blockFieldSuggestion: { enabled: !!opts.production },
   }).protect();
@@ -84,6 +85,7 @@ export async function startApiServer(opts: {
     introspection: !opts.production,
     includeStacktraceInErrorResponses: !opts.production && (opts.exposeErrorDetails ?? false),
     allowBatchedHttpRequests: false,
+    parseOptions: { maxTokens: 2000 },
     validationRules: armor.validationRules,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), requestLogging(), ...armor.plugins],
     formatError,
@@ -107,6 +109,14 @@ export async function startApiServer(opts: {
       },
     }),
   );
+
+  // Body errors (too large, not JSON) answer in GraphQL's shape with a code, not as an HTML error page.
+  app.use('/graphql', (err: { status?: number; type?: string; message?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (!err || typeof err.status !== 'number' || err.status >= 500) return next(err);
+    const code = err.type === 'entity.too.large' ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST';
+    const message = err.type === 'entity.too.large' ? 'the request body is over the 1 MB limit' : 'the request body is not valid JSON';
+    res.status(err.status).json({ errors: [{ message, extensions: { code } }] });
+  });
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
