@@ -201,6 +201,11 @@ describe('cases: zero-threshold intake and the case mutations', () => {
       const conn = db.orm.em.fork().getConnection();
       await expect(conn.execute(`update case_event set type = 'FORGED' where case_id = ?`, [c.id])).rejects.toThrow(/append-only/);
       await expect(conn.execute(`delete from case_event where case_id = ?`, [c.id])).rejects.toThrow(/append-only/);
+      await expect(conn.execute(`truncate case_event cascade`)).rejects.toThrow(/append-only/);
+      // Each entry names who wrote it, for which agency, when, and with which operation.
+      const [entry] = await conn.execute<Array<{ actor_user_id: string; actor_agency_id: string; operation: string; at: Date }>>(`select actor_user_id, actor_agency_id, operation, at from case_event where case_id = ? and seq = 1`, [c.id]);
+      expect(entry).toMatchObject({ actor_user_id: city.cityDirector.id, actor_agency_id: city.cityHrss.id, operation: 'mutation:intakeComplaint' });
+      expect(Number.isNaN(Date.parse(String(entry!.at)))).toBe(false);
     });
   });
 
