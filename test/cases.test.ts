@@ -316,7 +316,7 @@ describe('cases: zero-threshold intake and the case mutations', () => {
     it('lists projects, agencies and regions', async () => {
       const r = await ok(`{ projects(regionCode: "110102") { code } agencies(kind: HRSS_INSPECTION) { name } regions(parentCode: "110100") { code name } }`);
       expect(r.projects.map((p: { code: string }) => p.code)).toContain('XC-2026-001');
-      expect(r.agencies.map((a: { name: string }) => a.name).sort()).toEqual(['北京市劳动保障监察总队', '西城区劳动保障监察大队'].sort());
+      expect(r.agencies.map((a: { name: string }) => a.name).sort()).toEqual(['北京市劳动保障监察总队', '朝阳区劳动保障监察大队', '西城区劳动保障监察大队'].sort());
       expect(r.regions).toEqual([{ code: '110102', name: '西城区' }, { code: '110105', name: '朝阳区' }]);
       // Region scope follows the region tree: the city holds both employers, a district only its own.
       const scoped = await ok(`{ city: employers(regionCode: "110100") { nodes { uscc } } chaoyang: employers(regionCode: "110105") { nodes { uscc } } }`);
