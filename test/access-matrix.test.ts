@@ -5,6 +5,8 @@ import { Connection } from '@temporalio/client';
 import type { Agency, User } from '../src/agencies/agency.entity';
 import type { RequestContext } from '../src/api/context';
 import { createLoaders } from '../src/api/loaders';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
 import { buildAppSchema } from '../src/api/schema';
 import { createServices } from '../src/api/services';
 import { OutboxRelay } from '../src/outbox/outbox-relay';
@@ -307,7 +309,46 @@ describe('access matrix: every operation × every role of every agency kind, in 
     const schema = await buildAppSchema();
     const ops = [...Object.keys(schema.getQueryType()!.getFields()), ...Object.keys(schema.getMutationType()?.getFields() ?? {})].sort();
     expect([...new Set(rows.map((r) => r.op))].sort()).toEqual(ops);
+    // Subscriptions are checked in their own cells below.
+    expect(Object.keys(schema.getSubscriptionType()?.getFields() ?? {}).sort()).toEqual(Object.keys(SUBSCRIPTION_ROWS).sort());
   });
+
+  /** Who receives a new entry of the in-scope case and of the Chaoyang case, by subscription. */
+  const SUBSCRIPTION_ROWS: Record<string, { in: Who[]; out: Who[] }> = {
+    caseEvents: { in: IN_CASE_VIEWERS, out: ['cityDirector', 'cyInspector'] },
+  };
+
+  it('pushes subscription entries only to the callers that may see them', async () => {
+    await inCaseReady();
+    const outCase = await chaoyangCase();
+    const received = new Map<Who, Set<string>>();
+    const clients: Client[] = [];
+    const denied = new Set<Who>();
+    for (const who of EVERYONE) {
+      received.set(who, new Set());
+      const client = createClient({ url: api.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: headers(who), retryAttempts: 0 });
+      clients.push(client);
+      client.subscribe<{ caseEvents: { caseId: string } }>(
+        { query: 'subscription { caseEvents { caseId } }' },
+        { next: (m) => (m.data ? received.get(who)!.add(m.data.caseEvents.caseId) : denied.add(who)), error: () => denied.add(who), complete: () => undefined },
+      );
+    }
+    await new Promise((r) => setTimeout(r, 800));
+    await hrss().services.cases.recordContact(hrss(), { caseId: inCase.id, kind: 'CALL', outcome: 'NO_ANSWER' });
+    const cy = as(city.chaoyangInspector, city.chaoyangHrss);
+    await cy.services.cases.recordContact(cy, { caseId: outCase.id, kind: 'CALL', outcome: 'NO_ANSWER' });
+    await new Promise((r) => setTimeout(r, 1500));
+    const failures: string[] = [];
+    for (const who of EVERYONE) {
+      const got = received.get(who)!;
+      if (got.has(inCase.id) !== SUBSCRIPTION_ROWS.caseEvents!.in.includes(who)) failures.push(`caseEvents (in scope) as ${who}: ${got.has(inCase.id) ? 'received' : 'not received'}`);
+      if (got.has(outCase.id) !== SUBSCRIPTION_ROWS.caseEvents!.out.includes(who)) failures.push(`caseEvents (out of scope) as ${who}: ${got.has(outCase.id) ? 'received' : 'not received'}`);
+    }
+    expect(denied.has('anonymous')).toBe(true);
+    await Promise.all(clients.map((c) => c.dispose()));
+    process.stdout.write(`access matrix (subscriptions): ${EVERYONE.length * 2} cells\n`);
+    expect(failures).toEqual([]);
+  }, 60_000);
 
   it('allows and denies each cell as the access table says', async () => {
     const everyone = EVERYONE;

@@ -9,14 +9,22 @@ import { ProjectResolver } from '../projects/project.resolver';
 import { RegionResolver } from '../regions/region.resolver';
 import { HealthResolver } from '../health/health.resolver';
 import { idArguments } from './id-arguments';
+import { CaseEventSubscriptionResolver } from '../events/case-event.resolver';
 import { CaseProcessesResolver, ProcessPartyResolver, ProcessResolver } from '../processes/process.resolver';
 
-export const resolvers = [HealthResolver, CaseResolver, ComplainantResolver, EmployerResolver, ProjectResolver, RegionResolver, AgencyResolver, ProcessResolver, ProcessPartyResolver, CaseProcessesResolver] as const;
+export const resolvers = [HealthResolver, CaseResolver, ComplainantResolver, EmployerResolver, ProjectResolver, RegionResolver, AgencyResolver, ProcessResolver, ProcessPartyResolver, CaseProcessesResolver, CaseEventSubscriptionResolver] as const;
+
+const unusedPubSub = {
+  publish: () => undefined,
+  subscribe: (): AsyncIterable<never> => ({ [Symbol.asyncIterator]: () => ({ next: async () => ({ done: true as const, value: undefined as never }) }) }),
+};
 
 export function buildAppSchema(): Promise<GraphQLSchema> {
   return buildSchema({
     resolvers,
     globalMiddlewares: [idArguments],
+    // Subscriptions read the case file themselves (src/events); type-graphql still asks for a PubSub.
+    pubSub: unusedPubSub,
     validate: { forbidUnknownValues: false },
     emitSchemaFile: false,
   });

@@ -10,6 +10,10 @@ import type { Orm } from '../db/database';
 import type { Logger } from '../logger';
 import type { Actor, RequestContext } from './context';
 import { Tokens, TokenError } from '../auth/tokens';
+import { WebSocketServer } from 'ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { CaseEventListener } from '../events/event-listener';
+import { FeedHorizon } from '../events/case-event-feed';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
 import { ErrorCode } from './errors';
@@ -80,14 +84,40 @@ export async function startApiServer(opts: {
     maxDirectives: { n: 20 },
     blockFieldSuggestion: { enabled: !!opts.production },
   }).protect();
+  const schema = await buildAppSchema();
+
+  // Subscriptions: graphql-ws on the same port and path, fed from the case file through this process's listener.
+  const listener = new CaseEventListener(String(opts.orm.config.get('clientUrl')), opts.log.child({ component: 'event-listener' }));
+  await listener.start();
+  const feed = { orm: opts.orm, horizon: new FeedHorizon(opts.orm), listener };
+  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
+  const wsCleanup = useServer(
+    {
+      schema,
+      context: async (ctx: { connectionParams?: Readonly<Record<string, unknown>> }): Promise<RequestContext> => {
+        const auth = ctx.connectionParams?.authorization;
+        const actor = authenticate(opts.tokens, typeof auth === 'string' ? auth : undefined);
+        const em = opts.orm.em.fork();
+        const requestId = randomUUID();
+        return { requestId, log: opts.log.child({ requestId, subscription: true }), em, services: opts.services, loaders: createLoaders(em), config: opts.config, actor, feed };
+      },
+    },
+    wsServer,
+  );
+
   const apollo = new ApolloServer<RequestContext>({
-    schema: await buildAppSchema(),
+    schema,
     introspection: !opts.production,
     includeStacktraceInErrorResponses: !opts.production && (opts.exposeErrorDetails ?? false),
     allowBatchedHttpRequests: false,
     parseOptions: { maxTokens: 2000 },
     validationRules: armor.validationRules,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), requestLogging(), ...armor.plugins],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) },
+      requestLogging(),
+      ...armor.plugins,
+    ],
     formatError,
   });
   const limiter = new RateLimiterMemory({ points: opts.rateLimitPerMinute ?? 600, duration: 60 });
@@ -126,7 +156,10 @@ export async function startApiServer(opts: {
   const host = opts.host === '0.0.0.0' || opts.host === '::' ? 'localhost' : opts.host;
   return {
     url: `http://${host}:${port}/graphql`,
-    stop: () => apollo.stop(),
+    stop: async () => {
+      await apollo.stop();
+      await listener.stop();
+    },
   };
 }
 

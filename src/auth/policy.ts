@@ -187,6 +187,23 @@ export function seesProcess(actor: Actor | undefined, p: { kind: string; facts: 
   return partyAgencies.includes(actor.agencyId);
 }
 
+/**
+ * The SQL twin of `seesProcess`, for case-file entries read in bulk (the event feed): an entry of a process the
+ * caller does not take part in is left out. Keep the two in step.
+ */
+export function processEntryScope(actor: Actor | undefined): { sql: string; params: unknown[] } {
+  if (actor?.agencyKind === 'HRSS_INSPECTION') return { sql: 'true', params: [] };
+  const id = actor?.agencyId ?? NO_ROW;
+  return {
+    sql: `(e.payload->>'processId' is null
+      or not exists (select 1 from case_process px where px.id::text = e.payload->>'processId')
+      or exists (select 1 from case_process px where px.id::text = e.payload->>'processId' and px.facts->>'procuratorateAgencyId' = ?)
+      or exists (select 1 from case_process px join process_party ppx on ppx.process_id = px.id
+                  where px.id::text = e.payload->>'processId' and ppx.agency_id = ? and not (px.kind = 'POLICE_REFERRAL' and px.facts->>'sentAt' is null)))`,
+    params: [id, id],
+  };
+}
+
 /** Masked forms for callers that must not see personal data whole: 张*, 138****1234, 110***********1234. */
 export const mask = {
   name: (v: string) => (v.length <= 1 ? '*' : `${[...v][0]}${'*'.repeat([...v].length - 1)}`),
