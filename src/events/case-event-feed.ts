@@ -115,12 +115,16 @@ export async function* caseEventStream(deps: { orm: Orm; horizon: FeedHorizon; l
   const entries = processEntryScope(actor);
   const where = [scope.sql, entries.sql];
   const params: unknown[] = [...scope.params, ...entries.params];
-  if (filter.caseId) (where.push('c.id = ?'), params.push(filter.caseId));
-  if (filter.regionCode) (where.push(`c.region_code in (${REGION_AND_BELOW_SQL})`), params.push(filter.regionCode));
-  if (filter.agencyId) (where.push('c.owning_agency_id = ?'), params.push(filter.agencyId));
-  if (filter.employerId) (where.push('c.employer_id = ?'), params.push(filter.employerId));
-  if (filter.projectId) (where.push('c.project_id = ?'), params.push(filter.projectId));
-  if (filter.types?.length) (where.push('e.type in (?)'), params.push(filter.types));
+  const add = (clause: string, value: unknown) => {
+    where.push(clause);
+    params.push(value);
+  };
+  if (filter.caseId) add('c.id = ?', filter.caseId);
+  if (filter.regionCode) add(`c.region_code in (${REGION_AND_BELOW_SQL})`, filter.regionCode);
+  if (filter.agencyId) add('c.owning_agency_id = ?', filter.agencyId);
+  if (filter.employerId) add('c.employer_id = ?', filter.employerId);
+  if (filter.projectId) add('c.project_id = ?', filter.projectId);
+  if (filter.types?.length) add('e.type in (?)', filter.types);
 
   let woken = true;
   let wake: (() => void) | undefined;
