@@ -305,6 +305,23 @@ describe('access matrix: every operation × every role of every agency kind, in 
   stepRow('recordMediationAgreement', 'RecordAgreementInput', XC_CASEWORKERS, async () => mediation((await xichengCase()).id), () => ({ instalments: [{ dueOn: dueTomorrow(), amount: 100 }] }));
   stepRow('recordInstalmentPaid', 'RecordInstalmentPaidInput', XC_CASEWORKERS, async () => mediation((await xichengCase()).id, true), () => ({ seq: 1, paidOn: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10), payer: '总包单位', workersPaid: 1 }));
 
+  // ——— webhooks ———
+  row('registerWebhook', 'its own channel', ['integrator'], async () => () => ({ doc: 'mutation($i: RegisterWebhookInput!) { registerWebhook(input: $i) { id } }', vars: { i: { url: 'http://127.0.0.1:9/hook', secret: 'x'.repeat(40), giveUpAfterSeconds: 1 } } }));
+  const deliveryId = async () => {
+    await db.orm.em.fork().getConnection().execute(`insert into webhook_endpoint (id, agency_id, channel, url, secret, give_up_seconds) values (?, ?, 'HOTLINE_12345', 'http://127.0.0.1:9/hook', ?, 1)`, [randomUUID(), city.integrator.id, 'y'.repeat(40)]);
+    const c = await xichengCase({ accept: false });
+    return (await db.orm.em.fork().getConnection().execute<Array<{ id: string }>>(`select id::text as id from webhook_delivery where case_id = ? order by id limit 1`, [c.id]))[0]!.id;
+  };
+  const WEBHOOK_ADMINS: Who[] = ['integrator', 'xcDirector', 'cityDirector'];
+  row('webhookDeliveries', 'the 12345 integrator’s deliveries', WEBHOOK_ADMINS, async () => {
+    const id = await deliveryId();
+    return () => ({ doc: '{ webhookDeliveries(first: 100) { id } }', included: (d) => JSON.stringify(d).includes(`"${id}"`) });
+  });
+  row('replayWebhookDelivery', 'a delivery to the 12345 integrator', WEBHOOK_ADMINS, async () => {
+    const id = await deliveryId();
+    return () => ({ doc: 'mutation($id: String!) { replayWebhookDelivery(id: $id) { id } }', vars: { id } });
+  });
+
   it('has a row for every query and mutation of the schema', async () => {
     const schema = await buildAppSchema();
     const ops = [...Object.keys(schema.getQueryType()!.getFields()), ...Object.keys(schema.getMutationType()?.getFields() ?? {})].sort();

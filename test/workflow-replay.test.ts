@@ -27,8 +27,11 @@ import {
   sendReferralUpdate,
   startProcessSignal,
   threeWayDispatch,
+  webhookDelivery,
+  deliveriesPendingSignal,
   type StepActor,
 } from '../workflows';
+import { ApplicationFailure } from '@temporalio/common';
 import { startTimeSkippingServer, workflowBundle } from './support/temporal';
 
 /**
@@ -48,12 +51,33 @@ async function record(): Promise<void> {
     taskQueue,
     workflowBundle: await workflowBundle(),
     // The activities' effects are not part of a history's shape: a stand-in records the same commands.
-    activities: { recordEscalation: async () => ({ recorded: true }), recordProcessStep: async () => ({ recorded: true }) },
+    activities: {
+      recordEscalation: async () => ({ recorded: true }),
+      recordProcessStep: async () => ({ recorded: true }),
+      // Webhook stand-ins: deliveries 1 and 2 waiting; 2 is refused for good (parked); 3 arrives with a signal.
+      nextWebhookDelivery: async () => (webhookQueue.length ? { id: webhookQueue[0]! } : null),
+      sendWebhook: async ({ deliveryId }: { deliveryId: string }) => {
+        webhookQueue.shift();
+        if (deliveryId === '2') throw ApplicationFailure.nonRetryable('endpoint answered 410');
+        return { sent: true };
+      },
+      parkWebhook: async () => undefined,
+    },
   });
   const save = async (name: string, workflowId: string) =>
     writeFileSync(path.join(dir, `${name}.json`), `${JSON.stringify(await env.client.workflow.getHandle(workflowId).fetchHistory(), null, 1)}\n`);
+  const webhookQueue: string[] = ['1', '2'];
   await worker.runUntil(async () => {
     const now = await env.currentTimeMs();
+
+    // Webhook delivery: two waiting (one parked), a third announced by a signal, then idle until it ends.
+    const hook = await env.client.workflow.start(webhookDelivery, { taskQueue, workflowId: 'webhook-e1-c1', args: [{ endpointId: 'e1', caseId: 'c1', giveUpAfter: '1 hour' }] });
+    await hook.query('__stack_trace').catch(() => undefined);
+    await env.sleep(1000);
+    webhookQueue.push('3');
+    await hook.signal(deliveriesPendingSignal);
+    await hook.result();
+    await save('webhook-delivery-parked', 'webhook-e1-c1');
     const at = (ms: number) => new Date(now + ms).toISOString();
 
     const actor = (userId: string, agencyId: string, roles: string[]): StepActor => ({ userId, agencyId, roles });
@@ -189,7 +213,7 @@ describe('workflow replay', () => {
   it('has recorded histories of every workflow type the bundle exports', () => {
     // Every exported function of the bundle's entry point is a workflow type: a new one without a history fails here.
     const types = Object.entries(workflows).filter(([, v]) => typeof v === 'function').map(([name]) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
-    expect(types.sort()).toEqual(['case-lifecycle', 'joint-mediation', 'police-referral', 'three-way-dispatch']);
+    expect(types.sort()).toEqual(['case-lifecycle', 'joint-mediation', 'police-referral', 'three-way-dispatch', 'webhook-delivery']);
     for (const type of types) expect(files.filter((f) => f.startsWith(`${type}-`))).not.toHaveLength(0);
     for (const file of files) expect(types.some((type) => file.startsWith(`${type}-`))).toBe(true);
   });

@@ -5,3 +5,4 @@ export * from './police-referral';
 export * from './joint-mediation';
 export { caseEndedSignal } from './process-kit';
 export type { StepActor } from './process-kit';
+export * from './webhook-delivery';

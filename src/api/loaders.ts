@@ -8,6 +8,7 @@ import { Person } from '../people/person.entity';
 import { Project } from '../projects/project.entity';
 import { Region } from '../regions/region.entity';
 import { CaseProcess, ProcessInstalment, ProcessParty } from '../processes/process.entity';
+import type { WebhookAttemptRow } from '../webhooks/webhook.service';
 
 /**
  * Per-request batch loaders: a page of N cases asks for its employers, projects, regions and leads in one
@@ -51,6 +52,10 @@ export function createLoaders(em: EntityManager) {
     processes: byCase(CaseProcess, { startedAt: 'asc', id: 'asc' }),
     processParties: byProcess(ProcessParty, { role: 'asc', id: 'asc' }),
     processInstalments: byProcess(ProcessInstalment, { seq: 'asc' }),
+    webhookAttempts: new DataLoader<string, WebhookAttemptRow[]>(async (ids) => {
+      const rows = await em.getConnection().execute<WebhookAttemptRow[]>(`select id::text as id, delivery_id::text as delivery_id, at, status_code, error from webhook_attempt where delivery_id in (?) order by id`, [[...ids]]);
+      return ids.map((id) => rows.filter((r) => r.delivery_id === id));
+    }),
   };
 }
 

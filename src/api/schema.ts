@@ -10,9 +10,10 @@ import { RegionResolver } from '../regions/region.resolver';
 import { HealthResolver } from '../health/health.resolver';
 import { idArguments } from './id-arguments';
 import { CaseEventSubscriptionResolver } from '../events/case-event.resolver';
+import { WebhookResolver } from '../webhooks/webhook.resolver';
 import { CaseProcessesResolver, ProcessPartyResolver, ProcessResolver } from '../processes/process.resolver';
 
-export const resolvers = [HealthResolver, CaseResolver, ComplainantResolver, EmployerResolver, ProjectResolver, RegionResolver, AgencyResolver, ProcessResolver, ProcessPartyResolver, CaseProcessesResolver, CaseEventSubscriptionResolver] as const;
+export const resolvers = [HealthResolver, CaseResolver, ComplainantResolver, EmployerResolver, ProjectResolver, RegionResolver, AgencyResolver, ProcessResolver, ProcessPartyResolver, CaseProcessesResolver, CaseEventSubscriptionResolver, WebhookResolver] as const;
 
 const unusedPubSub = {
   publish: () => undefined,

@@ -6,6 +6,7 @@ import { EmployerService } from '../employers/employer.service';
 import { HealthService } from '../health/health.service';
 import { ProjectService } from '../projects/project.service';
 import { ProcessService } from '../processes/process.service';
+import { WebhookService } from '../webhooks/webhook.service';
 
 /** The services behind the resolvers: created once per process, given the request context on every call. */
 export interface Services {
@@ -15,6 +16,7 @@ export interface Services {
   intake: IntakeService;
   cases: CaseService;
   processes: ProcessService;
+  webhooks: WebhookService;
   /** Asks the outbox relay to deliver now (after a commit); a no-op where no relay runs in this process. */
   outboxNudge: () => void;
 }
@@ -26,6 +28,7 @@ export function createServices(deps: { orm: Orm; temporal: Connection; namespace
     projects: new ProjectService(),
     intake: new IntakeService(),
     cases: new CaseService(),
+    webhooks: new WebhookService(),
     processes: new ProcessService(deps.workflowClient ?? new Client({ connection: deps.temporal, namespace: deps.namespace ?? 'default' })),
     outboxNudge: deps.outboxNudge ?? (() => undefined),
   };

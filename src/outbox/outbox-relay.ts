@@ -4,7 +4,7 @@ import type { Logger } from '../logger';
 
 interface OutboxRow {
   id: string;
-  action: 'START' | 'SIGNAL';
+  action: 'START' | 'SIGNAL' | 'SIGNAL_WITH_START';
   workflow_type: string | null;
   workflow_id: string;
   signal_name: string | null;
@@ -96,6 +96,11 @@ export class OutboxRelay {
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       }
+      return;
+    }
+    if (row.action === 'SIGNAL_WITH_START') {
+      // Wakes the workflow, starting it first if it is not running (a webhook delivery workflow that went idle).
+      await this.client.workflow.signalWithStart(row.workflow_type!, { workflowId: row.workflow_id, taskQueue: this.taskQueue, args: row.args, signal: row.signal_name!, signalArgs: [] });
       return;
     }
     const [payload] = row.args as [Record<string, unknown>];

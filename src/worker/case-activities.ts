@@ -2,6 +2,7 @@ import type { Services } from '../api/services';
 import type { Orm } from '../db/database';
 import type { Logger } from '../logger';
 import { applyProcessStep, type ProcessStepInput } from '../processes/process-step';
+import { createWebhookActivities } from '../webhooks/webhook-activities';
 
 export interface EscalationInput {
   caseId: string;
@@ -18,6 +19,7 @@ export interface EscalationInput {
  */
 export function createCaseActivities(deps: { orm: Orm; log: Logger; services: Services }) {
   return {
+    ...createWebhookActivities(deps),
     /** One step of a cross-agency process (or one of its escalations), written once. */
     recordProcessStep(input: ProcessStepInput): Promise<{ recorded: boolean }> {
       return applyProcessStep({ em: deps.orm.em, services: deps.services, log: deps.log }, input);
