@@ -53,6 +53,24 @@ const PAGE = 500;
  * seen has finished; then it is a rollback. Shared by the subscribers of one API process; calls coalesce.
  */
 export class FeedHorizon {
+  /**
+   * Reads shared by subscribers that would run the same query: same scope and filter, same (cursor, top]. Under
+   * a burst, a thousand subscribers of one agency move in step, so they read each page once, not a thousand times.
+   */
+  private readonly reads = new Map<string, Promise<Row[]>>();
+
+  sharedRead(key: string, read: () => Promise<Row[]>): Promise<Row[]> {
+    let p = this.reads.get(key);
+    if (!p) {
+      p = read();
+      this.reads.set(key, p);
+      // Kept for a moment after it settles, for the subscribers still on their way to the same page.
+      const forget = () => setTimeout(() => this.reads.delete(key), 1_000).unref();
+      p.then(forget, forget);
+    }
+    return p;
+  }
+
   private safe: bigint | undefined;
   private gap: { id: bigint; xmax: bigint } | undefined;
   private running: Promise<bigint> | undefined;
@@ -137,12 +155,16 @@ export async function* caseEventStream(deps: { orm: Orm; horizon: FeedHorizon; l
       woken = false;
       const top = await deps.horizon.advance();
       if (top > cursor) {
-        const rows = await deps.orm.em.getConnection().execute<Row[]>(
-          `select e.id::text as id, e.case_id, c.number, e.seq, e.type, e.at, e.actor_user_id, e.actor_agency_id, e.payload, e.before, e.after
-             from case_event e join wage_case c on c.id = e.case_id
-            where e.id > ? and e.id <= ? and ${where.join(' and ')}
-            order by e.id limit ?`,
-          [cursor.toString(), top.toString(), ...params, PAGE],
+        const from = cursor.toString();
+        const to = top.toString();
+        const rows = await deps.horizon.sharedRead(JSON.stringify([where, params, from, to]), () =>
+          deps.orm.em.getConnection().execute<Row[]>(
+            `select e.id::text as id, e.case_id, c.number, e.seq, e.type, e.at, e.actor_user_id, e.actor_agency_id, e.payload, e.before, e.after
+               from case_event e join wage_case c on c.id = e.case_id
+              where e.id > ? and e.id <= ? and ${where.join(' and ')}
+              order by e.id limit ?`,
+            [from, to, ...params, PAGE],
+          ),
         );
         for (const r of rows) {
           cursor = BigInt(r.id);

@@ -1,0 +1,94 @@
+import 'reflect-metadata';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Connection } from '@temporalio/client';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { createLoaders } from '../api/loaders';
+import { startApiServer } from '../api/server';
+import { createServices } from '../api/services';
+import { Tokens } from '../auth/tokens';
+import { openDatabase } from '../db/database';
+import { loadDemoCity } from '../demo/demo-city';
+import { startEmbeddedPostgres } from '../infra/embedded-postgres';
+import { createLogger } from '../logger';
+
+/**
+ * `npm run bench:feed -- [subscribers] [entries]`: the delay from the commit of a case-file entry to its arrival
+ * at each of N graphql-ws subscribers (p50/p99), on an embedded PostgreSQL with the demo city, API and
+ * subscribers in this process. Entries are written one every 100 ms.
+ */
+const SUBSCRIBERS = Number(process.argv[2] ?? 1000);
+const ENTRIES = Number(process.argv[3] ?? 30);
+
+async function main(): Promise<void> {
+  const log = createLogger({ log: { level: 'warn', format: 'json' } });
+  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'anxin-feed-bench-'));
+  const pg = await startEmbeddedPostgres({ dataDir, port: 5694, database: 'anxin', log });
+  const orm = await openDatabase({ url: pg.url, log });
+  await loadDemoCity(orm.em.fork(), log);
+  const tokens = new Tokens([{ kid: 'bench', secret: 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz' }]);
+  const services = createServices({ orm, temporal: Connection.lazy({ address: '127.0.0.1:1' }) });
+  const api = await startApiServer({ host: '127.0.0.1', port: 0, orm, services, tokens, log, config: { cases: { repeatComplaintWindowDays: 30 } }, rateLimitPerMinute: 1_000_000 });
+
+  const [director] = await orm.em.getConnection().execute<Array<{ id: string; agency_id: string; roles: string[] }>>(
+    `select u.id, u.agency_id, u.roles from app_user u join agency a on a.id = u.agency_id where a.kind = 'HRSS_INSPECTION' and a.parent_id is null and 'DIRECTOR' = any(u.roles) limit 1`,
+  );
+  const actor = { userId: director!.id, agencyId: director!.agency_id, agencyKind: 'HRSS_INSPECTION' as const, roles: director!.roles };
+  const token = tokens.issue({ ...actor, roles: actor.roles as never });
+
+  const committed = new Map<string, number>();
+  const delays: number[] = [];
+  const clients: Client[] = [];
+  let ready = 0;
+  for (let i = 0; i < SUBSCRIBERS; i++) {
+    const client = createClient({ url: api.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, lazy: false, on: { connected: () => void ready++ } });
+    clients.push(client);
+    client.subscribe<{ caseEvents: { caseId: string; seq: number } }>(
+      { query: 'subscription { caseEvents(filter: { types: ["CONTACT_RECORDED"] }) { caseId seq } }' },
+      {
+        next: (m) => {
+          const at = committed.get(`${m.data!.caseEvents.caseId}:${m.data!.caseEvents.seq}`);
+          if (at !== undefined) delays.push(performance.now() - at);
+        },
+        error: () => undefined,
+        complete: () => undefined,
+      },
+    );
+  }
+  while (ready < SUBSCRIBERS) await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setTimeout(r, 1000)); // every subscription registered
+
+  const cases = await orm.em.getConnection().execute<Array<{ id: string }>>(`select id from wage_case where status in ('RECEIVED','ACCEPTED','IN_PROGRESS') order by number limit ?`, [ENTRIES]);
+  for (const c of cases) {
+    const em = orm.em.fork();
+    const ctx = { requestId: randomUUID(), log, em, services, loaders: createLoaders(em), actor, config: { cases: { repeatComplaintWindowDays: 30 } } };
+    const changed = await services.cases.recordContact(ctx, { caseId: c.id, kind: 'CALL', outcome: 'NO_ANSWER' });
+    committed.set(`${c.id}:${changed.version}`, performance.now());
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const expected = cases.length * SUBSCRIBERS;
+  const until = Date.now() + 60_000;
+  while (delays.length < expected && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  delays.sort((a, b) => a - b);
+  const pct = (p: number) => Math.round(delays[Math.min(delays.length - 1, Math.floor((p / 100) * delays.length))]! * 10) / 10;
+  const result = { subscribers: SUBSCRIBERS, entries: cases.length, received: delays.length, expected, p50Ms: pct(50), p99Ms: pct(99), maxMs: pct(100) };
+  console.log(JSON.stringify(result));
+  console.log(`commit → delivery for ${SUBSCRIBERS} subscribers: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms (${result.received}/${expected} delivered)`);
+
+  await Promise.all(clients.map((c) => c.dispose()));
+  await api.stop();
+  await orm.close();
+  await pg.stop();
+  await rm(dataDir, { recursive: true, force: true });
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
