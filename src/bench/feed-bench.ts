@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
+import { fork } from 'node:child_process';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Connection } from '@temporalio/client';
@@ -17,9 +18,11 @@ import { createLogger } from '../logger';
 
 /**
  * `npm run bench:feed -- [subscribers] [entries]`: the delay from the commit of a case-file entry to its arrival
- * at each of N graphql-ws subscribers (p50/p99), on an embedded PostgreSQL with the demo city, API and
- * subscribers in this process. Entries are written one every 100 ms.
+ * at each of N graphql-ws subscribers (p50/p99), on an embedded PostgreSQL with the demo city. The API runs in
+ * this process; the subscribers run in a child process (as they would on other machines), and both read the
+ * same wall clock. Entries are written one every 100 ms.
  */
+const now = () => performance.timeOrigin + performance.now();
 const SUBSCRIBERS = Number(process.argv[2] ?? 1000);
 const ENTRIES = Number(process.argv[3] ?? 30);
 
@@ -40,55 +43,65 @@ async function main(): Promise<void> {
   const token = tokens.issue({ ...actor, roles: actor.roles as never });
 
   const committed = new Map<string, number>();
-  const delays: number[] = [];
-  const clients: Client[] = [];
-  let ready = 0;
-  for (let i = 0; i < SUBSCRIBERS; i++) {
-    const client = createClient({ url: api.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, lazy: false, on: { connected: () => void ready++ } });
-    clients.push(client);
-    client.subscribe<{ caseEvents: { caseId: string; seq: number } }>(
-      { query: 'subscription { caseEvents(filter: { types: ["CONTACT_RECORDED"] }) { caseId seq } }' },
-      {
-        next: (m) => {
-          const at = committed.get(`${m.data!.caseEvents.caseId}:${m.data!.caseEvents.seq}`);
-          if (at !== undefined) delays.push(performance.now() - at);
-        },
-        error: () => undefined,
-        complete: () => undefined,
-      },
-    );
-  }
-  while (ready < SUBSCRIBERS) await new Promise((r) => setTimeout(r, 50));
-  await new Promise((r) => setTimeout(r, 1000)); // every subscription registered
+  const child = fork(__filename, ['--clients', String(SUBSCRIBERS), api.url.replace(/^http/, 'ws'), token], { stdio: 'inherit' });
+  const received = new Promise<Array<[string, number]>>((resolve) => child.on('message', (m: { receipts?: Array<[string, number]> }) => m.receipts && resolve(m.receipts)));
+  await new Promise<void>((resolve) => child.on('message', (m: { ready?: boolean }) => m.ready && resolve()));
 
   const cases = await orm.em.getConnection().execute<Array<{ id: string }>>(`select id from wage_case where status in ('RECEIVED','ACCEPTED','IN_PROGRESS') order by number limit ?`, [ENTRIES]);
   for (const c of cases) {
     const em = orm.em.fork();
     const ctx = { requestId: randomUUID(), log, em, services, loaders: createLoaders(em), actor, config: { cases: { repeatComplaintWindowDays: 30 } } };
     const changed = await services.cases.recordContact(ctx, { caseId: c.id, kind: 'CALL', outcome: 'NO_ANSWER' });
-    committed.set(`${c.id}:${changed.version}`, performance.now());
+    committed.set(`${c.id}:${changed.version}`, now());
     await new Promise((r) => setTimeout(r, 100));
   }
   const expected = cases.length * SUBSCRIBERS;
-  const until = Date.now() + 60_000;
-  while (delays.length < expected && Date.now() < until) await new Promise((r) => setTimeout(r, 100));
+  child.send({ collect: expected });
+  const receipts = await received;
+  const delays = receipts.flatMap(([key, at]) => (committed.has(key) ? [at - committed.get(key)!] : []));
   delays.sort((a, b) => a - b);
   const pct = (p: number) => Math.round(delays[Math.min(delays.length - 1, Math.floor((p / 100) * delays.length))]! * 10) / 10;
   const result = { subscribers: SUBSCRIBERS, entries: cases.length, received: delays.length, expected, p50Ms: pct(50), p99Ms: pct(99), maxMs: pct(100) };
   console.log(JSON.stringify(result));
   console.log(`commit → delivery for ${SUBSCRIBERS} subscribers: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms (${result.received}/${expected} delivered)`);
 
-  await Promise.all(clients.map((c) => c.dispose()));
+  child.kill();
   await api.stop();
   await orm.close();
   await pg.stop();
   await rm(dataDir, { recursive: true, force: true });
 }
 
-main().then(
+/** The subscribers' side: N graphql-ws clients; receipts (entry → wall-clock time) go back to the parent. */
+async function clients(n: number, url: string, token: string): Promise<void> {
+  const receipts: Array<[string, number]> = [];
+  const list: Client[] = [];
+  let ready = 0;
+  for (let i = 0; i < n; i++) {
+    const client = createClient({ url, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, lazy: false, on: { connected: () => void ready++ } });
+    list.push(client);
+    client.subscribe<{ caseEvents: { caseId: string; seq: number } }>(
+      { query: 'subscription { caseEvents(filter: { types: ["CONTACT_RECORDED"] }) { caseId seq } }' },
+      { next: (m) => void receipts.push([`${m.data!.caseEvents.caseId}:${m.data!.caseEvents.seq}`, now()]), error: () => undefined, complete: () => undefined },
+    );
+  }
+  while (ready < n) await new Promise((r) => setTimeout(r, 50));
+  await new Promise((r) => setTimeout(r, 1000)); // every subscription registered
+  process.send!({ ready: true });
+  process.on('message', (m: { collect?: number }) => {
+    if (!m.collect) return;
+    const end = Date.now() + 60_000;
+    const poll = () => (receipts.length >= m.collect! || Date.now() > end ? process.send!({ receipts }) : setTimeout(poll, 100));
+    poll();
+  });
+}
+
+if (process.argv[2] === '--clients') {
+  void clients(Number(process.argv[3]), process.argv[4]!, process.argv[5]!);
+} else main().then(
   () => process.exit(0),
-  (err: unknown) => {
-    console.error(err);
-    process.exit(1);
-  },
-);
+    (err: unknown) => {
+      console.error(err);
+      process.exit(1);
+    },
+  );
