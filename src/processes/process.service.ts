@@ -15,12 +15,11 @@ import { dispatchRules, mediationRules, policeReferralRules } from '../rules/pro
 import { dispatchDeadlines } from './dispatch-deadlines';
 import type { DispatchRecipient, DispatchRole, JointMediationInput, PoliceReferralInput, ThreeWayDispatchInput } from '../../workflows';
 import { CaseProcess, ProcessParty, type ProcessKind } from './process.entity';
-import { canSeeCase, seesProcess, signedIn } from '../auth/policy';
+import { canSeeCase, CASEWORKERS, seesProcess, signedIn } from '../auth/policy';
 import type { StepActor } from './process-step';
 
 const OPEN: readonly CaseStatus[] = ['RECEIVED', 'ACCEPTED', 'IN_PROGRESS'];
 const IN_HANDLING: readonly CaseStatus[] = ['ACCEPTED', 'IN_PROGRESS'];
-const HRSS_CASEWORKERS = ['INSPECTOR', 'SUPERVISOR', 'DIRECTOR'];
 
 /** Error codes of steps refused by a workflow's validator, passed to the caller as they are. */
 const STEP_CODES = new Set<string>([ErrorCode.Forbidden, ErrorCode.Conflict, ErrorCode.BadUserInput, ErrorCode.NotFound]);
@@ -232,7 +231,7 @@ export class ProcessService {
 
   private caseworker(ctx: RequestContext): StepActor {
     const actor = this.actor(ctx);
-    if (!actor.roles.some((r) => HRSS_CASEWORKERS.includes(r))) throw forbidden(`starting a process takes the role ${HRSS_CASEWORKERS.join(' or ')}`);
+    if (!actor.roles.some((r) => (CASEWORKERS as readonly string[]).includes(r))) throw forbidden(`starting a process takes the role ${CASEWORKERS.join(' or ')}`);
     return actor;
   }
 
