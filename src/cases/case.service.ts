@@ -1,4 +1,4 @@
-import { OptimisticLockError } from '@mikro-orm/core';
+import { LockMode, OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../api/context';
 import { badUserInput, conflict, notFound } from '../api/errors';
@@ -59,7 +59,9 @@ export class CaseService {
     if (!ctx.trusted) signedIn(ctx);
     try {
       const result = await ctx.em.transactional(async (em) => {
-        const c = await em.findOne(Case, { id: ref.caseId });
+        // Writers of one case queue on its row (as the workflow steps do), so a change made while a workflow
+        // records a step waits for it instead of failing; a caller's stale expectedVersion is still CONFLICT.
+        const c = await em.findOne(Case, { id: ref.caseId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (!c) throw notFound('case', ref.caseId);
         if (!ctx.trusted) await authorizeCaseChange(ctx, em, c, action);
         if (ref.expectedVersion != null && ref.expectedVersion !== c.version) {
