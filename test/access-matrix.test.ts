@@ -1,22 +1,14 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { randomUUID } from 'node:crypto';
-import { Connection } from '@temporalio/client';
-import type { Agency, User } from '../src/agencies/agency.entity';
-import type { RequestContext } from '../src/api/context';
-import { createLoaders } from '../src/api/loaders';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import type { Agency, User } from '../src/agencies/agency.entity';
+import type { RequestContext } from '../src/api/context';
 import { buildAppSchema } from '../src/api/schema';
-import { createServices } from '../src/api/services';
-import { OutboxRelay } from '../src/outbox/outbox-relay';
 import { ProcessParty } from '../src/processes/process.entity';
-import { createCaseActivities } from '../src/worker/case-activities';
-import { startTestApi, type TestApi } from './support/api';
-import { createTestDatabase, type TestDatabase } from './support/database';
-import { loadTestCity } from './support/fixtures';
-import { testLog } from './support/logger';
-import { startDevServer, workflowBundle } from './support/temporal';
+import type { TestApi } from './support/api';
+import type { TestDatabase } from './support/database';
+import type { loadTestCity } from './support/fixtures';
+import { startLiveStack, type LiveStack } from './support/live-stack';
 
 /**
  * Every query and mutation, as every role of every agency kind (and anonymously), against data in and out of
@@ -50,35 +42,20 @@ type Who =
 const DENIED = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND']);
 
 describe('access matrix: every operation × every role of every agency kind, in and out of scope', () => {
+  let stack: LiveStack;
   let db: TestDatabase;
-  let temporal: TestWorkflowEnvironment;
   let api: TestApi;
-  let relay: OutboxRelay;
-  let worker: Worker;
-  let running: Promise<void>;
   let city: Awaited<ReturnType<typeof loadTestCity>>;
-  const taskQueue = 'access-matrix';
   let seq = 0;
   const phone = () => `1370000${String(1000 + seq++).padStart(4, '0')}`;
 
   beforeAll(async () => {
-    [db, temporal] = await Promise.all([createTestDatabase(), startDevServer()]);
-    city = await loadTestCity(db.orm.em.fork());
-    relay = new OutboxRelay(db.orm, temporal.client, taskQueue, testLog);
-    relay.start(100);
-    const nudge = () => void relay.drain().catch(() => undefined);
-    api = await startTestApi({ orm: db.orm, temporalAddress: temporal.address, workflowClient: temporal.client, outboxNudge: nudge });
-    const services = createServices({ orm: db.orm, temporal: Connection.lazy({ address: temporal.address }), workflowClient: temporal.client, outboxNudge: nudge });
-    worker = await Worker.create({ connection: temporal.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createCaseActivities({ orm: db.orm, log: testLog, services }) });
-    running = worker.run();
+    stack = await startLiveStack('access-matrix');
+    ({ db, api, city } = stack);
+    await stack.startWorker();
   }, 120_000);
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await relay?.stop();
-    await api?.stop();
-    await temporal?.teardown();
-    await db?.drop();
+    await stack?.stop();
   });
 
   function principals(): Record<Who, [User, Agency] | null> {
@@ -110,11 +87,7 @@ describe('access matrix: every operation × every role of every agency kind, in 
   };
 
   /** The services as a user, for setting targets up. */
-  function as(user: User, agency: Agency): RequestContext {
-    const em = db.orm.em.fork();
-    const services = createServices({ orm: db.orm, temporal: Connection.lazy({ address: temporal.address }), workflowClient: temporal.client, outboxNudge: () => void relay.drain().catch(() => undefined) });
-    return { requestId: randomUUID(), log: testLog, em, services, loaders: createLoaders(em), actor: { userId: user.id, agencyId: agency.id, agencyKind: agency.kind, roles: user.roles }, config: { cases: { repeatComplaintWindowDays: 30 } } };
-  }
+  const as = (user: User, agency: Agency): RequestContext => stack.as(user, agency);
   const hrss = () => as(city.inspector, city.xichengHrss);
   const director = () => as(city.director, city.xichengHrss);
 
@@ -130,9 +103,7 @@ describe('access matrix: every operation × every role of every agency kind, in 
     const { case: c } = await ctx.services.intake.intake(ctx, { channel: 'WALK_IN', contactPhone: phone(), description: '餐厅拖欠工资', employerUscc: city.restaurant.uscc, regionCode: '110105001' });
     return c;
   }
-  const settle = async () => {
-    while ((await relay.drain()) > 0);
-  };
+  const settle = () => stack.settle();
   async function referral(caseId: string, to: 'AWAITING_APPROVAL' | 'APPROVED' | 'SENT' | 'DECLINED' | 'RECONSIDERATION_REQUESTED' | 'FILED') {
     const p = await hrss().services.processes.proposePoliceReferral(hrss(), { caseId, team: [city.inspector.id, city.inspector2.id], policeAgencyId: city.police.id, orderToPayIssuedOn: '2026-10-01', orderToPayDueOn: '2026-10-15', grounds: '逾期未支付' });
     await settle();

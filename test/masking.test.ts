@@ -1,18 +1,7 @@
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { randomUUID } from 'node:crypto';
-import { Connection } from '@temporalio/client';
 import type { Agency, User } from '../src/agencies/agency.entity';
-import type { RequestContext } from '../src/api/context';
-import { createLoaders } from '../src/api/loaders';
-import { createServices } from '../src/api/services';
-import { OutboxRelay } from '../src/outbox/outbox-relay';
-import { createCaseActivities } from '../src/worker/case-activities';
-import { startTestApi, type TestApi } from './support/api';
-import { createTestDatabase, type TestDatabase } from './support/database';
-import { loadTestCity } from './support/fixtures';
-import { testLog } from './support/logger';
-import { startDevServer, workflowBundle } from './support/temporal';
+import type { TestApi } from './support/api';
+import type { loadTestCity } from './support/fixtures';
+import { startLiveStack, type LiveStack } from './support/live-stack';
 
 /**
  * Personal data leaves whole only to labour inspection. Every other agency that can see the case gets 张*,
@@ -20,34 +9,19 @@ import { startDevServer, workflowBundle } from './support/temporal';
  * a complainant by searching for their name.
  */
 describe('masked personal data', () => {
-  let db: TestDatabase;
-  let temporal: TestWorkflowEnvironment;
+  let stack: LiveStack;
   let api: TestApi;
-  let relay: OutboxRelay;
-  let worker: Worker;
-  let running: Promise<void>;
   let city: Awaited<ReturnType<typeof loadTestCity>>;
-  const taskQueue = 'masking';
   const NAME = '张三丰';
   const MOBILE = '13812341234';
   const ID = '110101199003074514';
   let caseId: string;
 
   beforeAll(async () => {
-    [db, temporal] = await Promise.all([createTestDatabase(), startDevServer()]);
-    city = await loadTestCity(db.orm.em.fork());
-    relay = new OutboxRelay(db.orm, temporal.client, taskQueue, testLog);
-    relay.start(100);
-    const nudge = () => void relay.drain().catch(() => undefined);
-    const services = createServices({ orm: db.orm, temporal: Connection.lazy({ address: temporal.address }), workflowClient: temporal.client, outboxNudge: nudge });
-    api = await startTestApi({ orm: db.orm, temporalAddress: temporal.address, workflowClient: temporal.client, outboxNudge: nudge });
-    worker = await Worker.create({ connection: temporal.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createCaseActivities({ orm: db.orm, log: testLog, services }) });
-    running = worker.run();
-
-    const as = (user: User, agency: Agency): RequestContext => {
-      const em = db.orm.em.fork();
-      return { requestId: randomUUID(), log: testLog, em, services, loaders: createLoaders(em), actor: { userId: user.id, agencyId: agency.id, agencyKind: agency.kind, roles: user.roles }, config: { cases: { repeatComplaintWindowDays: 30 } } };
-    };
+    stack = await startLiveStack('masking');
+    ({ api, city } = stack);
+    await stack.startWorker();
+    const as = (user: User, agency: Agency) => stack.as(user, agency);
     // A case on the Xicheng project with a named complainant, in every process; the same caller again joins it.
     const hotline = as(city.hotline, city.integrator);
     const first = await hotline.services.intake.intake(hotline, { channel: 'HOTLINE_12345', channelRef: 'BJ-MASK-1', contactPhone: MOBILE, complainantName: NAME, complainantResidentId: ID, description: '工地拖欠49名工人工资', projectCode: 'XC-2026-001', amountClaimedFen: 63_713_000, workersAffected: 49 });
@@ -59,19 +33,14 @@ describe('masked personal data', () => {
     await hrss().services.cases.acceptCase(hrss(), { caseId });
     await hrss().services.processes.dispatchCase(hrss(), { caseId });
     const referral = await hrss().services.processes.proposePoliceReferral(hrss(), { caseId, team: [city.inspector.id, city.inspector2.id], policeAgencyId: city.police.id, orderToPayIssuedOn: '2026-10-01', orderToPayDueOn: '2026-10-15', grounds: '逾期未支付' });
-    while ((await relay.drain()) > 0);
+    await stack.settle();
     await hrss().services.processes.step(as(city.director, city.xichengHrss), { processId: referral.id, update: 'approveReferral', args: { approve: true } });
     await hrss().services.processes.step(hrss(), { processId: referral.id, update: 'sendReferral', args: {} });
     await hrss().services.processes.conveneMediation(hrss(), { caseId, parties: [{ role: 'WORKER_REPRESENTATIVE', name: '工人代表' }], agencyIds: [city.union.id] });
-    while ((await relay.drain()) > 0);
+    await stack.settle();
   }, 120_000);
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await relay?.stop();
-    await api?.stop();
-    await temporal?.teardown();
-    await db?.drop();
+    await stack?.stop();
   });
 
   /** Everything a dashboard can ask of a case, including the file's payloads and the processes' parties. */

@@ -1,17 +1,9 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
-import { Connection } from '@temporalio/client';
-import { createServices } from '../src/api/services';
-import { OutboxRelay } from '../src/outbox/outbox-relay';
-import { createCaseActivities } from '../src/worker/case-activities';
 import { verifyWebhook } from '../src/webhooks/webhook-signature';
-import { startTestApi, type TestApi } from './support/api';
-import { createTestDatabase, type TestDatabase } from './support/database';
-import { loadTestCity } from './support/fixtures';
-import { testLog } from './support/logger';
-import { startDevServer, workflowBundle } from './support/temporal';
+import type { TestApi } from './support/api';
+import type { loadTestCity } from './support/fixtures';
+import { startLiveStack, type LiveStack } from './support/live-stack';
 
 /**
  * Signed webhooks to the channel a case came from, through a durable Temporal workflow per case: a receiver that
@@ -19,41 +11,22 @@ import { startDevServer, workflowBundle } from './support/temporal';
  * an endpoint that never answers has its deliveries parked after the give-up time, and an administrator replays.
  */
 describe('webhooks to the originating channel', () => {
-  let db: TestDatabase;
-  let temporal: TestWorkflowEnvironment;
+  let stack: LiveStack;
   let api: TestApi;
-  let relay: OutboxRelay;
   let city: Awaited<ReturnType<typeof loadTestCity>>;
   let receiver: http.Server;
   let receiverUrl: string;
-  const taskQueue = 'webhooks';
   const SECRET = 'a-webhook-secret-of-at-least-32-characters';
   /** Attempts per delivery id, and the bodies accepted (with whether their signature verified). */
   const tries = new Map<string, number>();
   const accepted: Array<{ delivery: string; caseNumber: string; seq: number; signed: boolean }> = [];
   let healthy = false;
 
-  const workers: Array<{ stop: () => Promise<void> }> = [];
-  async function startWorker(): Promise<{ stop: () => Promise<void> }> {
-    const services = createServices({ orm: db.orm, temporal: Connection.lazy({ address: temporal.address }), workflowClient: temporal.client, outboxNudge: () => void relay.drain().catch(() => undefined) });
-    const worker = await Worker.create({ connection: temporal.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createCaseActivities({ orm: db.orm, log: testLog, services }) });
-    const running = worker.run();
-    const handle = {
-      stop: async () => {
-        if (worker.getState() === 'RUNNING') worker.shutdown();
-        await running;
-      },
-    };
-    workers.push(handle);
-    return handle;
-  }
+  const startWorker = () => stack.startWorker();
 
   beforeAll(async () => {
-    [db, temporal] = await Promise.all([createTestDatabase(), startDevServer()]);
-    city = await loadTestCity(db.orm.em.fork());
-    relay = new OutboxRelay(db.orm, temporal.client, taskQueue, testLog);
-    relay.start(100);
-    api = await startTestApi({ orm: db.orm, temporalAddress: temporal.address, workflowClient: temporal.client, outboxNudge: () => void relay.drain().catch(() => undefined) });
+    stack = await startLiveStack('webhooks');
+    ({ api, city } = stack);
     receiver = http.createServer((req, res) => {
       let body = '';
       req.on('data', (c: Buffer) => (body += c.toString()));
@@ -72,12 +45,8 @@ describe('webhooks to the originating channel', () => {
     receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}`;
   }, 60_000);
   afterAll(async () => {
-    for (const w of workers) await w.stop().catch(() => undefined);
-    await relay?.stop();
-    await api?.stop();
     await new Promise((r) => receiver?.close(r));
-    await temporal?.teardown();
-    await db?.drop();
+    await stack?.stop();
   });
 
   const asHotline = () => api.as(city.hotline, city.integrator);
