@@ -1,5 +1,9 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { CaseEventFeed, type FeedEntry } from '../src/events/case-event-feed';
+import { CaseEventListener } from '../src/events/event-listener';
+import { FeedHorizon } from '../src/events/feed-horizon';
+import { testLog } from './support/logger';
 import { startTestApi, type TestApi } from './support/api';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { loadTestCity } from './support/fixtures';
@@ -127,5 +131,76 @@ describe('case events subscription', () => {
     const anonymous = subscribe(a, '');
     await expect(anonymous.until(1, 3_000)).rejects.toThrow(/UNAUTHENTICATED|sign in/);
     await Promise.all([police.close(), hrss.close()]);
+  });
+
+  async function until<T>(get: () => T | undefined, ms = 10_000): Promise<T | undefined> {
+    const end = Date.now() + ms;
+    while (get() === undefined && Date.now() < end) await new Promise((r) => setTimeout(r, 25));
+    return get();
+  }
+
+  it('ends a subscription at once when its subscriber leaves, even one whose filter nothing matches', async () => {
+    const quiet = subscribe(a, director(), { f: { types: ['NO_SUCH_ENTRY'] } });
+    const end = Date.now() + 5_000;
+    while (a.subscribers() !== 1 && Date.now() < end) await new Promise((r) => setTimeout(r, 25));
+    expect(a.subscribers()).toBe(1);
+    await twoEntries(b); // it wakes and reads, and nothing matches
+    await quiet.close();
+    const gone = Date.now() + 1_000;
+    while (a.subscribers() !== 0 && Date.now() < gone) await new Promise((r) => setTimeout(r, 25));
+    expect(a.subscribers()).toBe(0);
+  });
+
+  it('hands a subscriber that resumes during a burst exactly what it missed, then joins it to the live stream', async () => {
+    const live = subscribe(a, director());
+    await new Promise((r) => setTimeout(r, 300));
+    await twoEntries(a);
+    await live.until(2);
+    const cursor = live.messages[1]!.cursor;
+    const burst = Promise.all([twoEntries(a), twoEntries(b), twoEntries(a), twoEntries(b), twoEntries(a)]);
+    await new Promise((r) => setTimeout(r, 30));
+    const resumed = subscribe(a, director(), { after: cursor });
+    await burst;
+    await live.until(12);
+    await resumed.until(10);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(resumed.messages.map((m) => m.cursor)).toEqual(live.messages.slice(2).map((m) => m.cursor));
+    await Promise.all([live.close(), resumed.close()]);
+  });
+
+  it('lets a subscriber too slow for its group fall out of it and read the rest for itself, in order', async () => {
+    const listener = new CaseEventListener(String(db.orm.config.get('clientUrl')), testLog);
+    await listener.start();
+    const horizon = new FeedHorizon(db.orm, listener);
+    const feed = new CaseEventFeed(db.orm, horizon, 3);
+    const actor = { userId: city.cityDirector.id, agencyId: city.cityHrss.id, agencyKind: city.cityHrss.kind, roles: city.cityDirector.roles };
+    const slow = feed.subscribe(actor, {});
+    const fast = feed.subscribe(actor, {});
+    const fastEntries: FeedEntry[] = [];
+    const firstSlow = slow.next(); // joins the group, then waits
+    void (async () => {
+      for await (const e of fast) fastEntries.push(e);
+    })();
+    try {
+      await twoEntries(a);
+      await firstSlow;
+      expect(feed.live).toBe(2);
+      for (let i = 0; i < 4; i++) await twoEntries(b); // eight entries while `slow` reads nothing: over its 3
+      const end = Date.now() + 10_000;
+      while (fastEntries.length < 10 && Date.now() < end) await new Promise((r) => setTimeout(r, 25));
+      expect(fastEntries).toHaveLength(10);
+      expect(feed.live).toBe(1); // `slow` left its group
+      const slowEntries = [(await firstSlow).value as FeedEntry];
+      while (slowEntries.length < 10) slowEntries.push((await slow.next()).value as FeedEntry);
+      expect(slowEntries.map((e) => e.id)).toEqual(fastEntries.map((e) => e.id));
+      const next = slow.next(); // caught up: it joins the group again and is handed live entries
+      await twoEntries(a);
+      expect(((await next).value as FeedEntry).id).toBe((await until(() => fastEntries[10]))?.id);
+      expect(feed.live).toBe(2);
+    } finally {
+      feed.stop();
+      horizon.stop();
+      await listener.stop();
+    }
   });
 });

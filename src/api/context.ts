@@ -1,9 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { AgencyKind } from '../agencies/agency.entity';
 import type { Config } from '../config';
-import type { Orm } from '../db/database';
-import type { CaseEventListener } from '../events/event-listener';
-import type { FeedHorizon } from '../events/case-event-feed';
+import type { CaseEventFeed } from '../events/case-event-feed';
 import type { Logger } from '../logger';
 import type { Loaders } from './loaders';
 import type { Services } from './services';
@@ -36,5 +34,5 @@ export interface RequestContext {
   trusted?: boolean;
   config: Pick<Config, 'cases'>;
   /** The case-event feed of this API process (subscriptions). */
-  feed?: { orm: Orm; horizon: FeedHorizon; listener: CaseEventListener };
+  feed?: CaseEventFeed;
 }

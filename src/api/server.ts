@@ -12,8 +12,10 @@ import type { Actor, RequestContext } from './context';
 import { Tokens, TokenError } from '../auth/tokens';
 import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
+import { sharedSubscriptionExecution } from '../events/shared-execution';
 import { CaseEventListener } from '../events/event-listener';
-import { FeedHorizon } from '../events/case-event-feed';
+import { CaseEventFeed } from '../events/case-event-feed';
+import { FeedHorizon } from '../events/feed-horizon';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
 import { ErrorCode } from './errors';
@@ -25,6 +27,8 @@ import type { Services } from './services';
 
 export interface ApiServer {
   url: string;
+  /** Open case-event subscriptions in this process. */
+  subscribers(): number;
   stop(): Promise<void>;
 }
 
@@ -89,11 +93,13 @@ export async function startApiServer(opts: {
   // Subscriptions: graphql-ws on the same port and path, fed from the case file through this process's listener.
   const listener = new CaseEventListener(String(opts.orm.config.get('clientUrl')), opts.log.child({ component: 'event-listener' }));
   await listener.start();
-  const feed = { orm: opts.orm, horizon: new FeedHorizon(opts.orm), listener };
+  const horizon = new FeedHorizon(opts.orm, listener);
+  const feed = new CaseEventFeed(opts.orm, horizon);
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
   const wsCleanup = useServer(
     {
       schema,
+      subscribe: sharedSubscriptionExecution(),
       context: async (ctx: { connectionParams?: Readonly<Record<string, unknown>> }): Promise<RequestContext> => {
         const auth = ctx.connectionParams?.authorization;
         const actor = authenticate(opts.tokens, typeof auth === 'string' ? auth : undefined);
@@ -156,8 +162,11 @@ export async function startApiServer(opts: {
   const host = opts.host === '0.0.0.0' || opts.host === '::' ? 'localhost' : opts.host;
   return {
     url: `http://${host}:${port}/graphql`,
+    subscribers: () => feed.subscribers,
     stop: async () => {
       await apollo.stop();
+      feed.stop();
+      horizon.stop();
       await listener.stop();
     },
   };

@@ -4,7 +4,7 @@ import { badUserInput, unauthenticated } from '../api/errors';
 import { caseScope, processEntryScope } from '../auth/policy';
 import type { Orm } from '../db/database';
 import { REGION_AND_BELOW_SQL } from '../regions/region-scope';
-import type { CaseEventListener } from './event-listener';
+import type { FeedHorizon } from './feed-horizon';
 
 export interface CaseEventFilter {
   caseId?: string | null;
@@ -47,92 +47,256 @@ interface Row {
 const PAGE = 500;
 
 /**
- * The highest entry id below which every entry is final: committed, or known never to come (rolled back).
- * Ids are handed out when a transaction inserts, not when it commits, so a reader that moved past a gap could
- * miss an entry committed later. A gap is waited on until every transaction that was running when it was first
- * seen has finished; then it is a rollback. Shared by the subscribers of one API process; calls coalesce.
+ * The case-file feed of one API process: every subscriber's entries, read from the table, filtered and
+ * authorized in the SQL exactly like queries, in order, after its cursor, then live.
+ *
+ * Live subscribers are grouped by the rows they may see (the caller's scope and the filter). A group reads each
+ * new page once, when the horizon moves, and hands every entry to each member: a thousand subscribers of one
+ * agency cost one query and one pass per commit. A subscriber reads on its own only to catch up (it resumed from
+ * an old cursor, or fell behind), and joins its group when it has reached it.
  */
-export class FeedHorizon {
+export class CaseEventFeed {
+  private readonly groups = new Map<string, FeedGroup>();
+  private readonly stopListening: () => void;
   /**
-   * Reads shared by subscribers that would run the same query: same scope and filter, same (cursor, top]. Under
-   * a burst, a thousand subscribers of one agency move in step, so they read each page once, not a thousand times.
+   * Catch-up reads shared by subscribers that would run the same query: the same group and range. Subscribers
+   * resuming together from the same cursor read each page once.
    */
-  private readonly reads = new Map<string, Promise<Row[]>>();
+  private readonly reads = new Map<string, Promise<FeedEntry[]>>();
 
-  sharedRead(key: string, read: () => Promise<Row[]>): Promise<Row[]> {
+  constructor(
+    readonly orm: Orm,
+    readonly horizon: FeedHorizon,
+    /** Entries queued for a slow subscriber before it leaves its group and reads for itself when it comes back. */
+    readonly maxQueued = 5_000,
+  ) {
+    this.stopListening = horizon.onAdvance(() => {
+      for (const group of this.groups.values()) void group.pull();
+    });
+  }
+
+  /** Open subscriptions in this process. */
+  get subscribers(): number {
+    return this.open.size;
+  }
+
+  /** Subscriptions that are live in a group (the rest are catching up on their own). */
+  get live(): number {
+    let n = 0;
+    for (const group of this.groups.values()) n += group.members.size;
+    return n;
+  }
+
+  /** @internal every subscription not yet returned, in a group or catching up */
+  readonly open = new Set<FeedSubscription>();
+
+  /**
+   * The stream of the entries `actor` may see, matching `filter`, after the cursor `after` (or from now). Its
+   * `return()` ends it at once, whatever it is waiting for.
+   */
+  subscribe(actor: Actor | undefined, filter: CaseEventFilter, after?: string | null): AsyncIterableIterator<FeedEntry> {
+    if (!actor?.agencyKind) throw unauthenticated('sign in: subscriptions need a token (connection parameter `authorization`)');
+    let cursor: bigint | undefined;
+    if (after) {
+      try {
+        cursor = BigInt(decodeCursor(after, 1)[0] as string);
+      } catch {
+        throw badUserInput('after', 'cursor', 'is not a cursor this feed gave out');
+      }
+    }
+    return new FeedSubscription(this, feedQuery(actor, filter), cursor);
+  }
+
+  stop(): void {
+    this.stopListening();
+    for (const subscription of [...this.open]) void subscription.return();
+  }
+
+  /** Where the group that sees what `query` selects has handed out to, if there is one. */
+  groupCursor(query: FeedQuery): bigint | undefined {
+    return this.groups.get(query.key)?.cursor;
+  }
+
+  /** Makes `member`, caught up to `cursor`, a member of its group (made for it if there is none). */
+  join(query: FeedQuery, member: FeedSubscription, cursor: bigint): FeedGroup {
+    let group = this.groups.get(query.key);
+    if (!group) {
+      group = new FeedGroup(this, query, cursor);
+      this.groups.set(query.key, group);
+    }
+    group.members.add(member);
+    void group.pull(); // the horizon may have moved while the member was catching up
+    return group;
+  }
+
+  /** A group with no members is dropped; its next member starts a new one at the horizon. */
+  leave(group: FeedGroup, member: FeedSubscription): void {
+    group.members.delete(member);
+    if (group.members.size === 0 && this.groups.get(group.query.key) === group) this.groups.delete(group.query.key);
+  }
+
+  /** The entries of (from, to] that `query` selects, at most a page. */
+  read(query: FeedQuery, from: bigint, to: bigint): Promise<FeedEntry[]> {
+    const key = `${query.key}|${from}|${to}`;
     let p = this.reads.get(key);
     if (!p) {
-      p = read();
+      p = this.orm.em
+        .getConnection()
+        .execute<Row[]>(query.sql, [from.toString(), to.toString(), ...query.params, PAGE])
+        .then((rows) => rows.map(toEntry));
       this.reads.set(key, p);
-      // Kept for a moment after it settles, for the subscribers still on their way to the same page.
       const forget = () => setTimeout(() => this.reads.delete(key), 1_000).unref();
       p.then(forget, forget);
     }
     return p;
   }
+}
 
-  private safe: bigint | undefined;
-  private gap: { id: bigint; xmax: bigint } | undefined;
-  private running: Promise<bigint> | undefined;
+/** Live subscribers that see the same rows. `cursor`: every entry up to it has been handed to the members. */
+class FeedGroup {
+  readonly members = new Set<FeedSubscription>();
+  private pulling = false;
+  private again = false;
 
-  constructor(private readonly orm: Orm) {}
+  constructor(
+    private readonly feed: CaseEventFeed,
+    readonly query: FeedQuery,
+    public cursor: bigint,
+  ) {}
 
-  advance(): Promise<bigint> {
-    this.running ??= this.step().finally(() => (this.running = undefined));
-    return this.running;
-  }
-
-  private async step(): Promise<bigint> {
-    const conn = this.orm.em.getConnection();
-    if (this.safe === undefined) {
-      const [row] = await conn.execute<Array<{ max: string | null }>>('select max(id)::text as max from case_event');
-      this.safe = BigInt(row?.max ?? '0');
+  /** Reads what the horizon's move brought and hands it out; a move during a read brings another read. */
+  async pull(): Promise<void> {
+    if (this.pulling) {
+      this.again = true;
+      return;
     }
-    let safe: bigint = this.safe;
-    const ids = await conn.execute<Array<{ id: string }>>('select id::text as id from case_event where id > ? order by id limit 5000', [safe.toString()]);
-    const [snap] = (await conn.execute<Array<{ xmin: string; xmax: string }>>('select pg_snapshot_xmin(s)::text as xmin, pg_snapshot_xmax(s)::text as xmax from pg_current_snapshot() s')) as [{ xmin: string; xmax: string }];
+    this.pulling = true;
     try {
-      for (const { id } of ids) {
-        const next = BigInt(id);
-        while (next > safe + 1n) {
-          const missing: bigint = safe + 1n;
-          if (this.gap?.id === missing && BigInt(snap.xmin) >= this.gap.xmax) {
-            safe = missing; // every transaction that could have held it has ended: it was rolled back
-            this.gap = undefined;
-            continue;
-          }
-          if (this.gap?.id !== missing) this.gap = { id: missing, xmax: BigInt(snap.xmax) };
-          return safe;
+      do {
+        this.again = false;
+        for (let top = this.feed.horizon.top ?? this.cursor; this.cursor < top && this.members.size > 0; top = this.feed.horizon.top ?? top) {
+          const page = await this.feed.read(this.query, this.cursor, top);
+          for (const entry of page) for (const member of this.members) member.push(entry);
+          this.cursor = page.length === PAGE ? BigInt(page[page.length - 1]!.id) : top;
         }
-        safe = next;
-        if (this.gap && this.gap.id <= next) this.gap = undefined;
-      }
-      return safe;
+      } while (this.again);
+    } catch {
+      // The members catch up on their own from where they are; the error reaches each one that reads again.
+      for (const member of [...this.members]) member.detach();
     } finally {
-      this.safe = safe;
+      this.pulling = false;
     }
   }
 }
 
 /**
- * A subscriber's stream of case-file entries: everything after its cursor, in order, then live entries as they
- * commit — read from the table, filtered and authorized in the SQL exactly like queries.
+ * One subscriber's stream. It catches up by reading from its cursor, then joins its group and is handed live
+ * entries. Not an async generator: one of those waiting for the next entry would hold a `return()` until an
+ * entry arrived, and a subscriber that went away would stay for as long as nothing matched its filter.
  */
-export async function* caseEventStream(deps: { orm: Orm; horizon: FeedHorizon; listener: CaseEventListener }, actor: Actor | undefined, filter: CaseEventFilter, after?: string | null): AsyncGenerator<FeedEntry> {
-  if (!actor?.agencyKind) throw unauthenticated('sign in: subscriptions need a token (connection parameter `authorization`)');
-  let cursor: bigint;
-  if (after) {
-    try {
-      cursor = BigInt(decodeCursor(after, 1)[0] as string);
-    } catch {
-      throw badUserInput('after', 'cursor', 'is not a cursor this feed gave out');
-    }
-  } else cursor = await deps.horizon.advance();
+class FeedSubscription implements AsyncIterableIterator<FeedEntry> {
+  private readonly queue: FeedEntry[] = [];
+  private group: FeedGroup | undefined;
+  private waiting: (() => void) | undefined;
+  private closed = false;
 
+  constructor(
+    private readonly feed: CaseEventFeed,
+    private readonly query: FeedQuery,
+    /** The last entry handed to this subscriber (queued or delivered); undefined until it has a starting point. */
+    private cursor: bigint | undefined,
+  ) {
+    feed.open.add(this);
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  async next(): Promise<IteratorResult<FeedEntry>> {
+    for (;;) {
+      if (this.closed) return { done: true, value: undefined };
+      const entry = this.queue.shift();
+      if (entry) return { done: false, value: entry };
+      if (!this.group) await this.catchUp();
+      else await new Promise<void>((resolve) => (this.waiting = resolve));
+    }
+  }
+
+  async return(): Promise<IteratorResult<FeedEntry>> {
+    this.close();
+    return { done: true, value: undefined };
+  }
+
+  async throw(err: unknown): Promise<IteratorResult<FeedEntry>> {
+    this.close();
+    throw err;
+  }
+
+  /** Called by the group, in order; entries it already has are skipped (it may have read past the group). */
+  push(entry: FeedEntry): void {
+    const id = BigInt(entry.id);
+    if (this.cursor !== undefined && id <= this.cursor) return;
+    if (this.queue.length >= this.feed.maxQueued) return this.detach();
+    this.cursor = id;
+    this.queue.push(entry);
+    this.wake();
+  }
+
+  /** Leaves the group; the next read starts from this subscriber's own cursor. */
+  detach(): void {
+    if (!this.group) return;
+    this.feed.leave(this.group, this);
+    this.group = undefined;
+    this.wake();
+  }
+
+  /** Reads one page from its cursor toward its group's, or joins the group once it has caught up. */
+  private async catchUp(): Promise<void> {
+    const top = await this.feed.horizon.current();
+    if (this.closed) return;
+    this.cursor ??= top;
+    const target = this.feed.groupCursor(this.query) ?? top;
+    if (this.cursor >= target) {
+      // Nothing between: everything after the group's cursor will be handed to this member, and whatever it has
+      // already read past the group's cursor is skipped.
+      this.group = this.feed.join(this.query, this, this.cursor);
+      return;
+    }
+    const page = await this.feed.read(this.query, this.cursor, target);
+    if (this.closed) return;
+    this.queue.push(...page);
+    this.cursor = page.length === PAGE ? BigInt(page[page.length - 1]!.id) : target;
+  }
+
+  private close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.group) this.feed.leave(this.group, this);
+    this.group = undefined;
+    this.feed.open.delete(this);
+    this.wake();
+  }
+
+  private wake(): void {
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.();
+  }
+}
+
+/** What one subscriber may see and asked for, as SQL over (from, to]; `key` names it for sharing. */
+interface FeedQuery {
+  key: string;
+  sql: string;
+  params: unknown[];
+}
+
+function feedQuery(actor: Actor, filter: CaseEventFilter): FeedQuery {
   const scope = caseScope(actor);
-  const entries = processEntryScope(actor);
-  const where = [scope.sql, entries.sql];
-  const params: unknown[] = [...scope.params, ...entries.params];
+  const visibleEntries = processEntryScope(actor);
+  const where = [scope.sql, visibleEntries.sql];
+  const params: unknown[] = [...scope.params, ...visibleEntries.params];
   const add = (clause: string, value: unknown) => {
     where.push(clause);
     params.push(value);
@@ -142,54 +306,27 @@ export async function* caseEventStream(deps: { orm: Orm; horizon: FeedHorizon; l
   if (filter.agencyId) add('c.owning_agency_id = ?', filter.agencyId);
   if (filter.employerId) add('c.employer_id = ?', filter.employerId);
   if (filter.projectId) add('c.project_id = ?', filter.projectId);
-  if (filter.types?.length) add('e.type in (?)', filter.types);
+  if (filter.types?.length) add('e.type in (?)', [...filter.types].sort());
+  const sql = `select e.id::text as id, e.case_id, c.number, e.seq, e.type, e.at, e.actor_user_id, e.actor_agency_id, e.payload, e.before, e.after
+                 from case_event e join wage_case c on c.id = e.case_id
+                where e.id > ? and e.id <= ? and ${where.join(' and ')}
+                order by e.id limit ?`;
+  return { key: JSON.stringify([where, params]), sql, params };
+}
 
-  let woken = true;
-  let wake: (() => void) | undefined;
-  const unsubscribe = deps.listener.onWake(() => {
-    woken = true;
-    wake?.();
-  });
-  try {
-    for (;;) {
-      woken = false;
-      const top = await deps.horizon.advance();
-      if (top > cursor) {
-        const from = cursor.toString();
-        const to = top.toString();
-        const rows = await deps.horizon.sharedRead(JSON.stringify([where, params, from, to]), () =>
-          deps.orm.em.getConnection().execute<Row[]>(
-            `select e.id::text as id, e.case_id, c.number, e.seq, e.type, e.at, e.actor_user_id, e.actor_agency_id, e.payload, e.before, e.after
-               from case_event e join wage_case c on c.id = e.case_id
-              where e.id > ? and e.id <= ? and ${where.join(' and ')}
-              order by e.id limit ?`,
-            [from, to, ...params, PAGE],
-          ),
-        );
-        for (const r of rows) {
-          cursor = BigInt(r.id);
-          yield {
-            cursor: encodeCursor([r.id]),
-            id: r.id,
-            caseId: r.case_id,
-            caseNumber: r.number,
-            seq: r.seq,
-            type: r.type,
-            at: new Date(r.at),
-            actorUserId: r.actor_user_id,
-            actorAgencyId: r.actor_agency_id,
-            payload: r.payload,
-            before: r.before,
-            after: r.after,
-          };
-        }
-        if (rows.length === PAGE) continue;
-        cursor = top;
-      }
-      if (!woken) await new Promise<void>((resolve) => (wake = resolve));
-      wake = undefined;
-    }
-  } finally {
-    unsubscribe();
-  }
+function toEntry(r: Row): FeedEntry {
+  return {
+    cursor: encodeCursor([r.id]),
+    id: r.id,
+    caseId: r.case_id,
+    caseNumber: r.number,
+    seq: r.seq,
+    type: r.type,
+    at: new Date(r.at),
+    actorUserId: r.actor_user_id,
+    actorAgencyId: r.actor_agency_id,
+    payload: r.payload,
+    before: r.before,
+    after: r.after,
+  };
 }

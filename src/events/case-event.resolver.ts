@@ -2,7 +2,7 @@ import { GraphQLJSONObject, DateTimeResolver } from 'graphql-scalars';
 import { Arg, Ctx, Field, ID, InputType, Int, ObjectType, Resolver, Root, Subscription } from 'type-graphql';
 import type { RequestContext } from '../api/context';
 import { DivisionCodeScalar } from '../api/scalars';
-import { caseEventStream, type FeedEntry } from './case-event-feed';
+import type { FeedEntry } from './case-event-feed';
 
 @ObjectType('CaseEventMessage', { description: 'One entry of a case file, pushed to a subscriber, with the cursor to resume after it' })
 export class CaseEventMessage {
@@ -36,7 +36,7 @@ export class CaseEventSubscriptionResolver {
     subscribe: ({ args, context }) => {
       const ctx = context as RequestContext;
       if (!ctx.feed) throw new Error('this server has no event feed');
-      return caseEventStream(ctx.feed, ctx.actor, (args.filter as CaseEventFilterInput | undefined) ?? {}, args.after as string | undefined);
+      return ctx.feed.subscribe(ctx.actor, (args.filter as CaseEventFilterInput | undefined) ?? {}, args.after as string | undefined);
     },
   })
   caseEvents(

@@ -13,6 +13,8 @@ export interface GraphQLResponse<T = Record<string, unknown>> {
 
 export interface TestApi {
   url: string;
+  /** Open case-event subscriptions in this API server. */
+  subscribers(): number;
   /** POSTs one GraphQL operation over real HTTP. */
   gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T> & { status: number; headers: Headers }>;
   /** A signed token for a user of an agency, as `npm start` would print it. */
@@ -35,6 +37,7 @@ export async function startTestApi(opts: { orm: Orm; temporalAddress: string; wo
   const tokenFor = (user: User, agency: Agency) => testTokens.issue({ userId: user.id, agencyId: agency.id, agencyKind: agency.kind, roles: user.roles });
   return {
     url: server.url,
+    subscribers: () => server.subscribers(),
     async gql(query, variables, headers) {
       const res = await fetch(server.url, {
         method: 'POST',
