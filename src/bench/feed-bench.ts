@@ -59,9 +59,19 @@ async function main(): Promise<void> {
   child.send({ collect: expected });
   const receipts = await received;
   const delays = receipts.flatMap(([key, at]) => (committed.has(key) ? [at - committed.get(key)!] : []));
+  // Per entry, its first subscriber's delay (reading and waking) and its last one's (fanning out to all).
+  const first = new Map<string, number>();
+  const last = new Map<string, number>();
+  for (const [key, at] of receipts) {
+    if (!committed.has(key)) continue;
+    const d = at - committed.get(key)!;
+    first.set(key, Math.min(first.get(key) ?? Infinity, d));
+    last.set(key, Math.max(last.get(key) ?? 0, d));
+  }
+  const median = (xs: number[]) => Math.round(xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]! * 10) / 10;
   delays.sort((a, b) => a - b);
   const pct = (p: number) => Math.round(delays[Math.min(delays.length - 1, Math.floor((p / 100) * delays.length))]! * 10) / 10;
-  const result = { subscribers: SUBSCRIBERS, entries: cases.length, received: delays.length, expected, p50Ms: pct(50), p99Ms: pct(99), maxMs: pct(100) };
+  const result = { subscribers: SUBSCRIBERS, entries: cases.length, received: delays.length, expected, p50Ms: pct(50), p99Ms: pct(99), maxMs: pct(100), firstSubscriberMedianMs: median([...first.values()]), lastSubscriberMedianMs: median([...last.values()]) };
   console.log(JSON.stringify(result));
   console.log(`commit → delivery for ${SUBSCRIBERS} subscribers: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms (${result.received}/${expected} delivered)`);
 
