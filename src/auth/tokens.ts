@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createSecretKey, randomBytes, type KeyObject } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import jwt from 'jsonwebtoken';
@@ -27,11 +27,18 @@ const AUDIENCE = 'anxin-api';
 export class TokenError extends Error {}
 
 export class Tokens {
+  /**
+   * The secrets as key objects, made once: given a string, jsonwebtoken first tries it as a PEM public key on
+   * every verify, and that failed parse cost more than the signature check itself.
+   */
+  private readonly keyObjects: Map<string, KeyObject>;
+
   constructor(
     private readonly keys: SigningKey[],
     private readonly ttl: string = '12h',
   ) {
     if (keys.length === 0) throw new Error('at least one signing key is needed');
+    this.keyObjects = new Map(keys.map((k) => [k.kid, createSecretKey(Buffer.from(k.secret, 'utf8'))]));
   }
 
   issue(p: Principal, opts: { ttl?: string } = {}): string {
@@ -49,10 +56,10 @@ export class Tokens {
   /** The token's principal; a TokenError saying why when it is not valid (expired, unknown key, tampered). */
   verify(token: string): Principal {
     const header = jwt.decode(token, { complete: true })?.header;
-    const key = this.keys.find((k) => k.kid === header?.kid);
+    const key = typeof header?.kid === 'string' ? this.keyObjects.get(header.kid) : undefined;
     if (!key) throw new TokenError('token signed with an unknown key');
     try {
-      const claims = jwt.verify(token, key.secret, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE }) as jwt.JwtPayload;
+      const claims = jwt.verify(token, key, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE }) as jwt.JwtPayload;
       if (typeof claims.sub !== 'string' || typeof claims.agency !== 'string' || typeof claims.kind !== 'string' || !Array.isArray(claims.roles)) throw new TokenError('token lacks its claims');
       return { userId: claims.sub, agencyId: claims.agency, agencyKind: claims.kind as AgencyKind, roles: claims.roles as UserRole[] };
     } catch (err) {
