@@ -69,6 +69,20 @@ describe('cases: zero-threshold intake and the case mutations', () => {
       expect(a.case.deadlines.acceptance).toBe('2026-03-03T15:59:59.999Z');
     });
 
+    it('numbers 30 concurrent intakes of one district without a gap or a repeat, and by the Beijing year', async () => {
+      const results = await Promise.all(Array.from({ length: 30 }, () => intake({ contactPhone: phone(), regionCode: '110102003', receivedAt: '2026-05-06T02:00:00Z' })));
+      const sequence = results.map((r) => Number(r.case.number.slice(-6))).sort((x, y) => x - y);
+      expect(results.every((r) => /^110102-2026-\d{6}$/.test(r.case.number))).toBe(true);
+      expect(sequence).toEqual(Array.from({ length: 30 }, (_, i) => sequence[0]! + i));
+      const [stored] = await db.orm.em.fork().getConnection().execute<Array<{ numbers: string[] }>>('select array_agg(number order by number) as numbers from wage_case where id in (?)', [results.map((r) => r.case.id)]);
+      expect(stored!.numbers).toEqual(results.map((r) => r.case.number).sort());
+      // 2025-12-31 16:30 UTC is already 1 January 2026 in Beijing.
+      const newYear = await intake({ contactPhone: phone(), regionCode: '110102003', receivedAt: '2025-12-31T16:30:00Z' });
+      const oldYear = await intake({ contactPhone: phone(), regionCode: '110102003', receivedAt: '2025-12-31T15:30:00Z' });
+      expect(newYear.case.number).toMatch(/^110102-2026-/);
+      expect(oldYear.case.number).toMatch(/^110102-2025-000001$/);
+    });
+
     it('is idempotent on the idempotency key and on channel + channel reference', async () => {
       const p = phone();
       const first = await intake({ contactPhone: p, idempotencyKey: 'retry-1' });

@@ -29,7 +29,8 @@ export interface StartProcessSignal {
 
 export interface CaseLifecycleInput {
   caseId: string;
-  caseNumber: string;
+  /** For people reading the workflow; absent when the case is numbered as its intake commits, after this is queued. */
+  caseNumber?: string;
   sameDayContactDue: string;
   acceptanceDue: string;
   /** Where the case already stands when its workflow starts (a case taken in before its workflow existed). */

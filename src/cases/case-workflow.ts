@@ -11,7 +11,7 @@ export function caseWorkflowId(caseId: string): string {
 export function caseLifecycleInput(c: Case): CaseLifecycleInput {
   return {
     caseId: c.id,
-    caseNumber: c.number,
+    ...(c.number.startsWith('~') ? {} : { caseNumber: c.number }),
     sameDayContactDue: c.sameDayContactDue.toISOString(),
     acceptanceDue: c.acceptanceDue.toISOString(),
     ...(c.firstContactAt ? { contacted: true } : {}),

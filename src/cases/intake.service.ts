@@ -2,8 +2,6 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../api/context';
 import { badUserInput } from '../api/errors';
-import { districtOf } from '../domain/division-code';
-import { beijingDate } from '../domain/working-days';
 import { Employer } from '../employers/employer.entity';
 import { Project } from '../projects/project.entity';
 import type { Channel } from '../rules/case-deadlines';
@@ -92,7 +90,8 @@ export class IntakeService {
       // Zero threshold: with nothing to locate it, the case belongs to the city's inspection agency until routed.
       const located = input.regionCode ?? project?.region ?? employer?.region;
       const { agencyId: owningAgency, regionCode } = await this.inspectionAgencyFor(em, located);
-      // The number is taken last (see assignCaseNumber): meanwhile the row holds a unique placeholder.
+      // The number is given at commit (a deferred trigger, see the case_number_at_commit migration): meanwhile the
+      // row holds a unique placeholder.
       const id = randomUUID();
       const c = em.create(Case, {
         id,
@@ -116,15 +115,15 @@ export class IntakeService {
       });
       em.create(CaseComplainant, { case: c.id, person: personId, channel: input.channel, channelRef: input.channelRef ?? undefined, joinedAt: receivedAt });
       em.persist(appendCaseEvent(em, c, 'RECEIVED', { actor: ctx.actor, operation: ctx.operation, at: receivedAt, payload: { channel: input.channel, channelRef: input.channelRef ?? null } }));
-      await em.flush();
-      const number = await this.assignCaseNumber(em, c.id, regionCode, receivedAt);
-      await enqueueWorkflowStart(em, { workflowType: 'caseLifecycle', workflowId: caseWorkflowId(c.id), args: [{ ...caseLifecycleInput(c), caseNumber: number }] });
-      ctx.log.info({ caseNumber: number, channel: input.channel }, 'complaint taken in');
-      return { outcome: 'CREATED' as const, case: c, number };
+      await enqueueWorkflowStart(em, { workflowType: 'caseLifecycle', workflowId: caseWorkflowId(c.id), args: [caseLifecycleInput(c)] });
+      return { outcome: 'CREATED' as const, case: c };
     });
     if (result.outcome !== 'CREATED') return result;
-    // Set after commit: the placeholder is what the unit of work saw, so it writes nothing more for this.
-    result.case.number = result.number;
+    // Committed: the trigger has numbered it. The placeholder is what the unit of work saw, so setting the number
+    // here writes nothing more.
+    const [numbered] = await ctx.em.getConnection().execute<Array<{ number: string }>>('select number from wage_case where id = ?', [result.case.id]);
+    result.case.number = numbered!.number;
+    ctx.log.info({ caseNumber: result.case.number, channel: input.channel }, 'complaint taken in');
     ctx.services.outboxNudge();
     return { outcome: 'CREATED', case: result.case };
   }
@@ -197,26 +196,5 @@ export class IntakeService {
       throw badUserInput('input.regionCode', 'known-region-with-inspection', `region ${regionCode ?? '(none)'} is unknown or no labour inspection agency covers it`);
     }
     return { agencyId: rows[0].id, regionCode: regionCode ?? rows[0].region_code! };
-  }
-
-  /**
-   * Division code + year + sequence, counted per district and year inside this transaction: no gaps, no
-   * repeats. The counter row stays locked until commit, so every intake in a district queues on it: it is
-   * taken as the last write of the transaction to keep that queue short.
-   */
-  private async assignCaseNumber(em: EntityManager, caseId: string, regionCode: string, receivedAt: Date): Promise<string> {
-    const district = districtOf(regionCode);
-    const year = Number(beijingDate(receivedAt).slice(0, 4));
-    const rows = await em.getConnection().execute<Array<{ number: string }>>(
-      `with n as (
-         insert into case_number_counter (district_code, year, last) values (?, ?, 1)
-         on conflict (district_code, year) do update set last = case_number_counter.last + 1
-         returning last)
-       update wage_case set number = ? || lpad(n.last::text, 6, '0') from n where id = ? returning number`,
-      [district, year, `${district}-${year}-`, caseId],
-      'all',
-      em.getTransactionContext(),
-    );
-    return rows[0]!.number;
   }
 }
