@@ -18,7 +18,7 @@ export const HRSS_ROLES: readonly UserRole[] = ['INTAKE_CLERK', 'INSPECTOR', 'SU
 export const CASEWORKERS: readonly UserRole[] = ['INSPECTOR', 'SUPERVISOR', 'DIRECTOR'];
 
 /** The regions at and below the acting agency's region, by the stored ancestry path. */
-const AGENCY_REGION_AND_BELOW = `select r.code from region r join agency ag on ag.id = ? join region p on p.code = ag.region_code where r.path = p.path or r.path like p.path || '/%'`;
+const AGENCY_REGION_AND_BELOW = `select r.code from region r where r.ancestors @> array[(select ag.region_code from agency ag where ag.id = ?)]::text[]`;
 
 export type CaseAction = 'CONTACT' | 'DECIDE' | 'ASSIGN_LEAD' | 'PAYMENT';
 const CASE_ACTION_ROLES: Record<CaseAction, readonly UserRole[]> = {
