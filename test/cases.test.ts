@@ -252,6 +252,47 @@ describe('cases: zero-threshold intake and the case mutations', () => {
       expect(await error(q, { first: 1000 })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first', rule: 'page.range' });
     });
 
+    it('counts by region and status from the tally exactly as counting the cases does, before and after it is folded', async () => {
+      const made = await Promise.all(
+        ['110102003', '110102003', '110102003', '110105001', '110105001', '110105001'].map((regionCode) => intake({ contactPhone: phone(), regionCode })),
+      );
+      const ids = made.map((m) => m.case.id as string);
+      await ok(`mutation($i: AcceptCaseInput!) { acceptCase(input: $i) { id } }`, { i: { caseId: ids[0], employerUscc: '91110000600037341L' } });
+      await ok(`mutation($i: AcceptCaseInput!) { acceptCase(input: $i) { id } }`, { i: { caseId: ids[3], employerUscc: '91110000600037341L' } });
+      await ok(`mutation($i: RejectCaseInput!) { rejectCase(input: $i) { id } }`, { i: { caseId: ids[1], reason: '违法行为已超过两年，不予受理' } });
+      await ok(`mutation($i: TransferCaseInput!) { transferCase(input: $i) { id } }`, { i: { caseId: ids[4], to: '朝阳区劳动人事争议仲裁委员会', reason: '属劳动争议，应申请仲裁' } });
+
+      const q = `query($f: CaseFilter) { cases(filter: $f, first: 1) { totalCount } }`;
+      const filters: Array<Record<string, unknown>> = [
+        {},
+        { statuses: ['RECEIVED'] },
+        { statuses: ['ACCEPTED', 'REJECTED', 'TRANSFERRED'] },
+        { regionCode: '110102' },
+        { regionCode: '110105001', statuses: ['RECEIVED', 'ACCEPTED'] },
+        { regionCode: '110100', statuses: ['CLOSED'] },
+      ];
+      const compare = async (who: Record<string, string>) => {
+        for (const f of filters) {
+          statements.length = 0;
+          const tallied = await api.gql<{ cases: { totalCount: number } }>(q, { f }, who);
+          expect(statements.some((s) => s.includes('case_tally'))).toBe(true);
+          // A received-date filter the tally does not hold: the same count, by counting the cases.
+          const counted = await api.gql<{ cases: { totalCount: number } }>(q, { f: { ...f, receivedFrom: '2000-01-01T00:00:00Z' } }, who);
+          expect({ f, n: tallied.data!.cases.totalCount }).toEqual({ f, n: counted.data!.cases.totalCount });
+        }
+      };
+      await compare(director());
+      await compare(api.as(city.inspector, city.xichengHrss));
+      await db.orm.em.fork().getConnection().execute('select compact_case_tally()');
+      const [rows] = await db.orm.em.fork().getConnection().execute<Array<{ rows: string; pairs: string }>>('select count(*) as rows, count(distinct (region_code, status)) as pairs from case_tally');
+      expect(rows!.rows).toBe(rows!.pairs);
+      await compare(director());
+      // Any other caller counts the cases themselves: their scope is not by region alone.
+      statements.length = 0;
+      await api.gql(q, { f: {} }, api.as(city.policeOfficer, city.police));
+      expect(statements.some((s) => s.includes('case_tally'))).toBe(false);
+    });
+
     it('lists overdue cases: a complaint received long ago and never contacted', async () => {
       const old = await intake({ contactPhone: phone(), regionCode: '110102003', receivedAt: '2025-12-01T02:00:00Z' });
       const overdue = await ok(`{ cases(filter: { overdue: true }, first: 200) { edges { node { id deadlines { overdue } } } } }`);

@@ -44,7 +44,8 @@ describe('fuzzing the GraphQL API', () => {
         (select count(*) from case_event) events, (select count(*) from case_complainant) complainants, (select count(*) from person) people,
         (select count(*) from employer) employers, (select count(*) from project) projects, (select coalesce(sum(version), 0) from project) project_versions,
         (select count(*) from payment) payments, (select count(*) from contact) contacts, (select count(*) from case_process) processes,
-        (select count(*) from process_party) parties, (select count(*) from workflow_outbox) outbox`),
+        (select count(*) from process_party) parties, (select count(*) from workflow_outbox) outbox,
+        (select coalesce(sum(n), 0) from case_tally) tallied`),
     );
 
   // ——— hostile values ———

@@ -14,6 +14,7 @@ import { WebSocketServer } from 'ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { sharedSubscriptionExecution } from '../events/shared-execution';
 import { CaseEventListener } from '../events/event-listener';
+import { CaseTallyCompactor } from '../cases/case-tally';
 import { CaseEventFeed } from '../events/case-event-feed';
 import { FeedHorizon } from '../events/feed-horizon';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
@@ -95,6 +96,8 @@ export async function startApiServer(opts: {
   await listener.start();
   const horizon = new FeedHorizon(opts.orm, listener);
   const feed = new CaseEventFeed(opts.orm, horizon);
+  const tally = new CaseTallyCompactor(opts.orm, opts.log.child({ component: 'case-tally' }));
+  tally.start();
   const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
   const wsCleanup = useServer(
     {
@@ -167,6 +170,7 @@ export async function startApiServer(opts: {
       await apollo.stop();
       feed.stop();
       horizon.stop();
+      await tally.stop();
       await listener.stop();
     },
   };

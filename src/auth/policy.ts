@@ -48,7 +48,14 @@ const PARTY_TO_A_PROCESS = `exists (select 1 from case_process cp join process_p
   where cp.case_id = c.id and pp.agency_id = ? and not (cp.kind = 'POLICE_REFERRAL' and cp.facts->>'sentAt' is null))`;
 
 /** The SQL condition (on `wage_case c`) for the cases this caller may see. */
-export function caseScope(actor: Actor | undefined): { sql: string; params: unknown[] } {
+/** What a caller may see of the cases, as SQL over `c` (wage_case); `regionOnly` when it reads `c.region_code` alone. */
+export interface CaseScope {
+  sql: string;
+  params: unknown[];
+  regionOnly?: boolean;
+}
+
+export function caseScope(actor: Actor | undefined): CaseScope {
   if (!actor?.agencyKind) return { sql: 'false', params: [] };
   const id = actor.agencyId;
   const own = ((): { sql: string; params: unknown[] } | undefined => {
@@ -76,7 +83,7 @@ export function caseScope(actor: Actor | undefined): { sql: string; params: unkn
         return undefined;
     }
   })();
-  if (actor.agencyKind === 'HRSS_INSPECTION') return own!;
+  if (actor.agencyKind === 'HRSS_INSPECTION') return { ...own!, regionOnly: true };
   // Every other agency also sees the cases whose processes it takes part in (recipient, invitee, police).
   return own ? { sql: `(${own.sql} or ${PARTY_TO_A_PROCESS})`, params: [...own.params, id] } : { sql: PARTY_TO_A_PROCESS, params: [id] };
 }

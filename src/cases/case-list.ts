@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { decodeCursor, encodeCursor } from '../api/pagination';
 import { REGION_AND_BELOW_SQL } from '../regions/region-scope';
+import type { CaseScope } from '../auth/policy';
 import type { Channel } from '../rules/case-deadlines';
 import { Case, type CaseStatus } from './case.entity';
 
@@ -37,7 +38,7 @@ export class CaseList {
     private readonly em: EntityManager,
     private readonly filter: CaseFilterInput,
     /** What the caller may see (from the policy), and whether free text may search complainants' names. */
-    private readonly access: { scope: { sql: string; params: unknown[] }; searchPersonNames: boolean },
+    private readonly access: { scope: CaseScope; searchPersonNames: boolean },
   ) {}
 
   private where(): { sql: string[]; params: unknown[] } {
@@ -93,7 +94,18 @@ export class CaseList {
 
   async count(): Promise<number> {
     const { sql, params } = this.where();
-    const rows = await this.em.getConnection().execute<Array<{ n: string }>>(`select count(*) as n from wage_case c where ${sql.join(' and ')}`, params);
+    // Within a region-only scope, a count by region and status is a sum over the tally (see the case_tally
+    // migration): the same WHERE, over a table aliased as the cases are.
+    const from = this.talliable() ? 'case_tally c' : 'wage_case c';
+    const what = this.talliable() ? 'coalesce(sum(c.n), 0)' : 'count(*)';
+    const rows = await this.em.getConnection().execute<Array<{ n: string }>>(`select ${what} as n from ${from} where ${sql.join(' and ')}`, params);
     return Number(rows[0]!.n);
   }
+
+  /** Only filters the tally holds, over a scope that reads only the region; any other filter counts the cases. */
+  private talliable(): boolean {
+    return !!this.access.scope.regionOnly && Object.entries(this.filter).every(([key, value]) => TALLY_FILTERS.has(key) || value == null || (Array.isArray(value) && value.length === 0));
+  }
 }
+
+const TALLY_FILTERS: ReadonlySet<string> = new Set<keyof CaseFilterInput>(['statuses', 'regionCode']);
