@@ -128,6 +128,8 @@ describe('case events subscription', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(hrss.messages.map((m) => `${m.caseNumber}:${m.type}`)).toEqual([`${n}:RECEIVED`]);
     expect(police.messages).toEqual([]);
+    const badId = subscribe(a, director(), { f: { caseId: 'not-a-uuid' } });
+    await expect(badId.until(1, 3_000)).rejects.toThrow(/id\.uuid/);
     const anonymous = subscribe(a, '');
     await expect(anonymous.until(1, 3_000)).rejects.toThrow(/UNAUTHENTICATED|sign in/);
     await Promise.all([police.close(), hrss.close()]);

@@ -293,6 +293,28 @@ describe('cases: zero-threshold intake and the case mutations', () => {
       expect(statements.some((s) => s.includes('case_tally'))).toBe(false);
     });
 
+    it('pages a region and statuses newest first (and oldest first), meeting every case once', async () => {
+      await Promise.all(['110102003', '110102003', '110105001', '110102003'].map((regionCode, i) => intake({ contactPhone: phone(), regionCode, receivedAt: `2026-04-0${i + 1}T02:00:00Z` })));
+      const expected = async (dir: 'desc' | 'asc') =>
+        (
+          await db.orm.em
+            .fork()
+            .getConnection()
+            .execute<Array<{ id: string }>>(`select id from wage_case where status in ('RECEIVED','REJECTED') and region_code like '110102%' order by received_at ${dir}, id ${dir}`)
+        ).map((r) => r.id);
+      for (const [orderBy, dir] of [['RECEIVED_AT_DESC', 'desc'], ['RECEIVED_AT_ASC', 'asc']] as const) {
+        const q = `query($f: CaseFilter, $after: String, $o: CaseOrder) { cases(filter: $f, first: 2, after: $after, orderBy: $o) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`;
+        const seen: string[] = [];
+        let after: string | null = null;
+        do {
+          const page: any = await ok(q, { f: { regionCode: '110102', statuses: ['RECEIVED', 'REJECTED'] }, after, o: orderBy });
+          seen.push(...page.cases.edges.map((e: { node: { id: string } }) => e.node.id));
+          after = page.cases.pageInfo.hasNextPage ? page.cases.pageInfo.endCursor : null;
+        } while (after);
+        expect(seen).toEqual(await expected(dir));
+      }
+    });
+
     it('lists overdue cases: a complaint received long ago and never contacted', async () => {
       const old = await intake({ contactPhone: phone(), regionCode: '110102003', receivedAt: '2025-12-01T02:00:00Z' });
       const overdue = await ok(`{ cases(filter: { overdue: true }, first: 200) { edges { node { id deadlines { overdue } } } } }`);

@@ -8,7 +8,7 @@ import { EmployerResolver } from '../employers/employer.resolver';
 import { ProjectResolver } from '../projects/project.resolver';
 import { RegionResolver } from '../regions/region.resolver';
 import { HealthResolver } from '../health/health.resolver';
-import { idArguments } from './id-arguments';
+import { checkIdArguments } from './id-arguments';
 import { CaseEventSubscriptionResolver } from '../events/case-event.resolver';
 import { WebhookResolver } from '../webhooks/webhook.resolver';
 import { CaseProcessesResolver, ProcessPartyResolver, ProcessResolver } from '../processes/process.resolver';
@@ -20,15 +20,15 @@ const unusedPubSub = {
   subscribe: (): AsyncIterable<never> => ({ [Symbol.asyncIterator]: () => ({ next: async () => ({ done: true as const, value: undefined as never }) }) }),
 };
 
-export function buildAppSchema(): Promise<GraphQLSchema> {
-  return buildSchema({
+export async function buildAppSchema(): Promise<GraphQLSchema> {
+  const schema = await buildSchema({
     resolvers,
-    globalMiddlewares: [idArguments],
     // Subscriptions read the case file themselves (src/events); type-graphql still asks for a PubSub.
     pubSub: unusedPubSub,
     validate: { forbidUnknownValues: false },
     emitSchemaFile: false,
   });
+  return checkIdArguments(schema);
 }
 
 /** The SDL committed as `schema/schema.graphql`. */
