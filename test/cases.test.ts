@@ -313,6 +313,12 @@ describe('cases: zero-threshold intake and the case mutations', () => {
         } while (after);
         expect(seen).toEqual(await expected(dir));
       }
+      // A case reads the same in a list (rows mapped without entities) as alone (a managed entity).
+      await intake({ contactPhone: phone(), regionCode: '110102003', projectCode: 'XC-2026-001', workersAffected: 49, amountClaimed: 63_713_000 });
+      const fields = 'id number channel channelRef status sector receivedAt workersAffected amountClaimed amountRecovered employerNameGiven description firstContactAt acceptedAt version deadlines { sameDayContact acceptance resolution resolutionExtended overdue } region { code } owningAgency { name } employer { uscc } project { code } leadInspector { name }';
+      const listed = await ok(`{ cases(first: 50) { edges { node { ${fields} } } } }`);
+      expect(listed.cases.edges.some((e: { node: { amountClaimed: number | null } }) => e.node.amountClaimed === 63_713_000)).toBe(true);
+      for (const { node } of listed.cases.edges) expect((await ok(`query($id: ID) { case(id: $id) { ${fields} } }`, { id: node.id })).case).toEqual(node);
     });
 
     it('lists overdue cases: a complaint received long ago and never contacted', async () => {

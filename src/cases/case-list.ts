@@ -4,6 +4,7 @@ import { REGION_AND_BELOW_SQL } from '../regions/region-scope';
 import type { CaseScope } from '../auth/policy';
 import type { Channel } from '../rules/case-deadlines';
 import { Case, type CaseStatus } from './case.entity';
+import type { CaseRecord } from './case.types';
 
 export interface CaseFilterInput {
   statuses?: CaseStatus[] | null;
@@ -73,7 +74,7 @@ export class CaseList {
     return { sql, params };
   }
 
-  async page(opts: { first: number; after?: string | null; order: CaseOrder }): Promise<{ nodes: Case[]; hasNextPage: boolean; endCursor: string | null }> {
+  async page(opts: { first: number; after?: string | null; order: CaseOrder }): Promise<{ nodes: CaseRecord[]; hasNextPage: boolean; endCursor: string | null }> {
     const { sql, params } = this.where();
     const desc = opts.order === 'RECEIVED_AT_DESC';
     if (opts.after) {
@@ -96,7 +97,9 @@ export class CaseList {
         : `select c.* from wage_case c where ${sql.join(' and ')} ${order} limit ?`,
       regions && statuses?.length ? [...regions.params, statuses, ...params, opts.first + 1, opts.first + 1] : [...params, opts.first + 1],
     );
-    const nodes = rows.slice(0, opts.first).map((r) => this.em.map(Case, r));
+    // Read-only rows: mapped to properties and types without making managed entities of them.
+    const meta = this.em.getMetadata().get(Case.name);
+    const nodes = rows.slice(0, opts.first).map((r) => this.em.getDriver().mapResult(r, meta) as CaseRecord);
     const last = nodes.at(-1);
     return { nodes, hasNextPage: rows.length > opts.first, endCursor: last ? encodeCursor([last.receivedAt.toISOString(), last.id]) : null };
   }
