@@ -1,5 +1,5 @@
 import { acceptanceDeadline, extendedResolutionDeadline, resolutionDeadline, sameDayContactDeadline } from '../src/cases/deadlines';
-import { addWorkingDays, isWorkingDay, workingDaysBetween } from '../src/domain/working-days';
+import { addWorkingDays, beijingDate, endOfBeijingDay as endOfDay, isWorkingDay, workingDaysBetween } from '../src/domain/working-days';
 import { caseDeadlineRules } from '../src/rules/case-deadlines';
 
 /** Beijing wall-clock time → UTC instant (Beijing is UTC+8 all year). */
@@ -50,5 +50,16 @@ describe('working days (State Council calendar, Asia/Shanghai)', () => {
       expect(rule.source.length).toBeGreaterThan(10);
     }
     expect(caseDeadlineRules.resolution.source).toMatch(/第十七条/);
+  });
+
+  it('keeps the Beijing day the time-zone database gives, every 7 hours from 1992 to 2040', () => {
+    const byZone = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' });
+    const mismatches: string[] = [];
+    for (let t = Date.UTC(1992, 0, 1); t < Date.UTC(2040, 0, 1); t += 7 * 3_600_000) {
+      const at = new Date(t);
+      if (beijingDate(at) !== byZone.format(at)) mismatches.push(at.toISOString());
+    }
+    expect(mismatches).toEqual([]);
+    expect(endOfDay(new Date('2026-12-31T16:30:00Z')).toISOString()).toBe('2027-01-01T15:59:59.999Z');
   });
 });

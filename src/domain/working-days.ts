@@ -1,5 +1,5 @@
 import { isWorkday } from 'chinese-days';
-import { DateTime } from 'luxon';
+import { DateTime, FixedOffsetZone } from 'luxon';
 
 /**
  * Days and deadlines are Beijing's: a "day" is a calendar day in Asia/Shanghai, and working days follow the
@@ -8,8 +8,15 @@ import { DateTime } from 'luxon';
  */
 export const ZONE = 'Asia/Shanghai';
 
+/**
+ * Asia/Shanghai as the fixed UTC+8 it has been since 1991 (its last summer time): the same Beijing days for
+ * every date this system handles, without a time-zone database lookup at each step of the day arithmetic,
+ * which was a twentieth of an intake's CPU.
+ */
+const BEIJING = FixedOffsetZone.instance(8 * 60);
+
 function local(at: Date): DateTime {
-  return DateTime.fromJSDate(at, { zone: ZONE });
+  return DateTime.fromJSDate(at, { zone: BEIJING });
 }
 
 /** The calendar date in Beijing, YYYY-MM-DD. */
