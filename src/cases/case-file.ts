@@ -1,3 +1,4 @@
+import type { RequiredEntityData } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../api/context';
 import { CaseEvent, type Case, type CaseEventType } from './case.entity';
@@ -45,14 +46,22 @@ function diff(before: CaseSnapshot, after: CaseSnapshot): { before: CaseSnapshot
  * Appends one entry to the case file, in the caller's transaction. Its sequence number is the case's version
  * after the change, so every version of a case has exactly one entry and two writers cannot both succeed.
  */
-export function appendCaseEvent(
-  em: EntityManager,
-  c: Case,
-  type: CaseEventType,
-  opts: { actor?: Actor; operation?: string; payload?: Record<string, unknown>; before?: CaseSnapshot; at?: Date },
-): CaseEvent {
+export function appendCaseEvent(em: EntityManager, c: Case, type: CaseEventType, opts: CaseEventOptions): CaseEvent {
+  return em.create(CaseEvent, caseEventData(c, type, opts));
+}
+
+export interface CaseEventOptions {
+  actor?: Actor;
+  operation?: string;
+  payload?: Record<string, unknown>;
+  before?: CaseSnapshot;
+  at?: Date;
+}
+
+/** The entry `appendCaseEvent` makes, as data (for a caller that writes it in a statement of its own). */
+export function caseEventData(c: Case, type: CaseEventType, opts: CaseEventOptions): RequiredEntityData<CaseEvent> {
   const changes = opts.before ? diff(opts.before, snapshot(c)) : { before: undefined, after: snapshot(c) };
-  return em.create(CaseEvent, {
+  return {
     case: c.id,
     seq: c.version,
     type,
@@ -63,5 +72,5 @@ export function appendCaseEvent(
     payload: opts.payload ?? {},
     before: changes.before,
     after: changes.after,
-  });
+  };
 }

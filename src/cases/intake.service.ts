@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { wrap, type EntityName, type RequiredEntityData } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../api/context';
 import { badUserInput } from '../api/errors';
 import { Employer } from '../employers/employer.entity';
 import { Project } from '../projects/project.entity';
 import type { Channel } from '../rules/case-deadlines';
-import { appendCaseEvent } from './case-file';
-import { Case, CaseComplainant, type CaseSector } from './case.entity';
+import { appendCaseEvent, caseEventData } from './case-file';
+import { Case, CaseComplainant, CaseEvent, type CaseSector } from './case.entity';
 import { acceptanceDeadline, sameDayContactDeadline } from './deadlines';
-import { enqueueWorkflowStart } from '../outbox/outbox';
 import { caseLifecycleInput, caseWorkflowId } from './case-workflow';
 import { authorizeIntake } from '../auth/policy';
 
@@ -47,6 +47,12 @@ const OPEN_STATUSES = ['RECEIVED', 'ACCEPTED', 'IN_PROGRESS'];
  * Identical requests racing each other are serialised by transaction-scoped advisory locks on those keys.
  */
 export class IntakeService {
+  /**
+   * Which inspection agency covers a region changes when agencies are reorganised, not from one intake to the
+   * next: an answer is kept for a minute, saving a query per intake.
+   */
+  private readonly coverage = new Map<string, { until: number; value: { agencyId: string; regionCode: string } }>();
+
   async intake(ctx: RequestContext, input: IntakeInput): Promise<IntakeResult> {
     await authorizeIntake(ctx, input.channel);
     const receivedAt = input.receivedAt ?? new Date();
@@ -89,33 +95,38 @@ export class IntakeService {
 
       // Zero threshold: with nothing to locate it, the case belongs to the city's inspection agency until routed.
       const located = input.regionCode ?? project?.region ?? employer?.region;
-      const { agencyId: owningAgency, regionCode } = await this.inspectionAgencyFor(em, located);
+      const { agencyId: owningAgency, regionCode } = await this.coveringAgency(em, located);
       // The number is given at commit (a deferred trigger, see the case_number_at_commit migration): meanwhile the
       // row holds a unique placeholder.
       const id = randomUUID();
-      const c = em.create(Case, {
-        id,
-        number: `~${id.replace(/-/g, '').slice(0, 23)}`,
-        channel: input.channel,
-        channelRef: input.channelRef ?? undefined,
-        idempotencyKey: input.idempotencyKey ?? undefined,
-        receivedAt,
-        sector: input.sector ?? (project ? 'CONSTRUCTION' : employer?.industry === 'CONSTRUCTION' ? 'CONSTRUCTION' : 'OTHER'),
-        region: regionCode,
-        owningAgency,
-        primaryComplainant: personId,
-        workersAffected: input.workersAffected ?? undefined,
-        amountClaimedFen: input.amountClaimedFen ?? undefined,
-        employer: employerId,
-        employerNameGiven: employer ? undefined : (input.employerName ?? undefined),
-        project: projectId,
-        description: input.description,
-        sameDayContactDue: sameDayContactDeadline(receivedAt),
-        acceptanceDue: acceptanceDeadline(receivedAt, input.channel),
+      const c = em.create(
+        Case,
+        {
+          id,
+          number: `~${id.replace(/-/g, '').slice(0, 23)}`,
+          channel: input.channel,
+          channelRef: input.channelRef ?? undefined,
+          idempotencyKey: input.idempotencyKey ?? undefined,
+          receivedAt,
+          sector: input.sector ?? (project ? 'CONSTRUCTION' : employer?.industry === 'CONSTRUCTION' ? 'CONSTRUCTION' : 'OTHER'),
+          region: regionCode,
+          owningAgency,
+          primaryComplainant: personId,
+          workersAffected: input.workersAffected ?? undefined,
+          amountClaimedFen: input.amountClaimedFen ?? undefined,
+          employer: employerId,
+          employerNameGiven: employer ? undefined : (input.employerName ?? undefined),
+          project: projectId,
+          description: input.description,
+          sameDayContactDue: sameDayContactDeadline(receivedAt),
+          acceptanceDue: acceptanceDeadline(receivedAt, input.channel),
+        },
+        { persist: false },
+      );
+      await this.insertReceivedCase(em, c, {
+        complainant: { case: c.id, person: personId, channel: input.channel, channelRef: input.channelRef ?? undefined, joinedAt: receivedAt },
+        entry: caseEventData(c, 'RECEIVED', { actor: ctx.actor, operation: ctx.operation, at: receivedAt, payload: { channel: input.channel, channelRef: input.channelRef ?? null } }),
       });
-      em.create(CaseComplainant, { case: c.id, person: personId, channel: input.channel, channelRef: input.channelRef ?? undefined, joinedAt: receivedAt });
-      em.persist(appendCaseEvent(em, c, 'RECEIVED', { actor: ctx.actor, operation: ctx.operation, at: receivedAt, payload: { channel: input.channel, channelRef: input.channelRef ?? null } }));
-      await enqueueWorkflowStart(em, { workflowType: 'caseLifecycle', workflowId: caseWorkflowId(c.id), args: [caseLifecycleInput(c)] });
       return { outcome: 'CREATED' as const, case: c };
     });
     if (result.outcome !== 'CREATED') return result;
@@ -126,6 +137,23 @@ export class IntakeService {
     ctx.log.info({ caseNumber: result.case.number, channel: input.channel }, 'complaint taken in');
     ctx.services.outboxNudge();
     return { outcome: 'CREATED', case: result.case };
+  }
+
+  /**
+   * The new case, its complainant, the first entry of its file and the start of its lifecycle workflow (through
+   * the outbox), in one statement: four round trips and a unit-of-work flush were a third of an intake's time.
+   */
+  private async insertReceivedCase(em: EntityManager, c: Case, rows: { complainant: RequiredEntityData<CaseComplainant>; entry: RequiredEntityData<CaseEvent> }): Promise<void> {
+    const knex = em.getKnex();
+    const insert = <T extends object>(entity: EntityName<T>, data: RequiredEntityData<T>) => em.createQueryBuilder(entity).insert(data as never).getKnexQuery();
+    const { id, ...caseData } = wrap(c).toObject();
+    const statement = knex
+      .with('made', insert(Case, { id, ...caseData } as RequiredEntityData<Case>))
+      .with('complainant', insert(CaseComplainant, rows.complainant))
+      .with('entry', insert(CaseEvent, rows.entry))
+      .with('outbox', knex('workflow_outbox').insert({ action: 'START', workflow_type: 'caseLifecycle', workflow_id: caseWorkflowId(c.id), args: JSON.stringify([caseLifecycleInput(c)]) }))
+      .select(knex.raw('1'));
+    await em.getConnection().execute(statement, [], 'run', em.getTransactionContext());
   }
 
   private async findReplay(em: EntityManager, input: IntakeInput): Promise<Case | null> {
@@ -173,6 +201,15 @@ export class IntakeService {
    * 首问负责: the HRSS inspection agency nearest above the region owns the case until it is routed; without a
    * region, the top-level (city) inspection agency, and the case is placed in its region.
    */
+  private async coveringAgency(em: EntityManager, regionCode: string | undefined): Promise<{ agencyId: string; regionCode: string }> {
+    const key = regionCode ?? '';
+    const kept = this.coverage.get(key);
+    if (kept && kept.until > Date.now()) return kept.value;
+    const value = await this.inspectionAgencyFor(em, regionCode);
+    this.coverage.set(key, { until: Date.now() + 60_000, value });
+    return value;
+  }
+
   private async inspectionAgencyFor(em: EntityManager, regionCode: string | undefined): Promise<{ agencyId: string; regionCode: string }> {
     const rows = regionCode
       ? await em.getConnection().execute<Array<{ id: string; region_code?: string }>>(
