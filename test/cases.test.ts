@@ -287,6 +287,10 @@ describe('cases: zero-threshold intake and the case mutations', () => {
       const [rows] = await db.orm.em.fork().getConnection().execute<Array<{ rows: string; pairs: string }>>('select count(*) as rows, count(distinct (region_code, status)) as pairs from case_tally');
       expect(rows!.rows).toBe(rows!.pairs);
       await compare(director());
+      // Folding while intakes commit loses and doubles nothing.
+      const fold = () => db.orm.em.fork().getConnection().execute('select compact_case_tally()');
+      await Promise.all([...Array.from({ length: 20 }, () => intake({ contactPhone: phone(), regionCode: '110102003' })), fold(), fold(), fold(), fold()]);
+      await compare(director());
       // Any other caller counts the cases themselves: their scope is not by region alone.
       statements.length = 0;
       await api.gql(q, { f: {} }, api.as(city.policeOfficer, city.police));
