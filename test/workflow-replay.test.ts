@@ -59,7 +59,7 @@ async function record(): Promise<void> {
       sendWebhook: async ({ deliveryId }: { deliveryId: string }) => {
         webhookQueue.shift();
         if (deliveryId === '2') throw ApplicationFailure.nonRetryable('endpoint answered 410');
-        return { sent: true };
+        return { sent: true, next: webhookQueue.length ? { id: webhookQueue[0]! } : null };
       },
       parkWebhook: async () => undefined,
     },
@@ -77,7 +77,8 @@ async function record(): Promise<void> {
     webhookQueue.push('3');
     await hook.signal(deliveriesPendingSignal);
     await hook.result();
-    await save('webhook-delivery-parked', 'webhook-e1-c1');
+    // (webhook-delivery-parked.json is the same story recorded before sends answered the next delivery.)
+    await save('webhook-delivery-answers-next', 'webhook-e1-c1');
     const at = (ms: number) => new Date(now + ms).toISOString();
 
     const actor = (userId: string, agencyId: string, roles: string[]): StepActor => ({ userId, agencyId, roles });

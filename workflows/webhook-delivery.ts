@@ -1,5 +1,5 @@
 import type { Duration } from '@temporalio/common';
-import { condition, continueAsNew, defineSignal, proxyActivities, setHandler } from '@temporalio/workflow';
+import { condition, continueAsNew, defineSignal, patched, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { WebhookActivities } from '../src/webhooks/webhook-activities';
 
 /**
@@ -29,17 +29,23 @@ export async function webhookDelivery(input: WebhookDeliveryInput): Promise<{ de
   setHandler(deliveriesPendingSignal, () => {
     pending = true;
   });
+  // Runs started before the send answered the next delivery keep asking for it separately.
+  const sendAnswersNext = patched('webhook-send-answers-next');
   for (let round = 0; round < 200; round++) {
     if (!pending && !(await condition(() => pending, '10 minutes'))) return { delivered, parked };
     pending = false;
-    for (let next = await nextWebhookDelivery(input); next; next = await nextWebhookDelivery(input)) {
+    let next = await nextWebhookDelivery(input);
+    while (next) {
+      let following: { id: string } | null | undefined;
       try {
-        await sendWebhook({ deliveryId: next.id });
+        const sent = await sendWebhook(sendAnswersNext ? { deliveryId: next.id, endpointId: input.endpointId, caseId: input.caseId } : { deliveryId: next.id });
+        following = sent.next;
         delivered++;
       } catch (err) {
         await parkWebhook({ deliveryId: next.id, reason: err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err) });
         parked++;
       }
+      next = following !== undefined ? following : await nextWebhookDelivery(input);
     }
   }
   // A long-lived busy case: start afresh so the history stays short.

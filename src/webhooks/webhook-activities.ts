@@ -22,23 +22,31 @@ interface DeliveryRow {
  */
 export function createWebhookActivities(deps: { orm: Orm; log: Logger }) {
   const conn = () => deps.orm.em.getConnection();
+  const nextPending = async (endpointId: string, caseId: string): Promise<{ id: string } | null> => {
+    const rows = await conn().execute<Array<{ id: string }>>(
+      `select id::text as id from webhook_delivery where endpoint_id = ? and case_id = ? and status = 'PENDING' order by event_id limit 1`,
+      [endpointId, caseId],
+    );
+    return rows[0] ?? null;
+  };
   return {
     async nextWebhookDelivery(input: { endpointId: string; caseId: string }): Promise<{ id: string } | null> {
-      const rows = await conn().execute<Array<{ id: string }>>(
-        `select id::text as id from webhook_delivery where endpoint_id = ? and case_id = ? and status = 'PENDING' order by event_id limit 1`,
-        [input.endpointId, input.caseId],
-      );
-      return rows[0] ?? null;
+      return nextPending(input.endpointId, input.caseId);
     },
 
-    async sendWebhook(input: { deliveryId: string }): Promise<{ sent: boolean }> {
+    /**
+     * With the endpoint and case, it also answers the case's next pending delivery, so the workflow needs one
+     * activity per delivery, not two (older workflow runs ask `nextWebhookDelivery` themselves).
+     */
+    async sendWebhook(input: { deliveryId: string; endpointId?: string; caseId?: string }): Promise<{ sent: boolean; next?: { id: string } | null }> {
+      const following = async () => (input.endpointId && input.caseId ? { next: await nextPending(input.endpointId, input.caseId) } : {});
       const [d] = await conn().execute<DeliveryRow[]>(
         `select d.id::text as id, d.status, ep.url, ep.secret, e.type as event_type, e.seq, e.at, e.payload, c.number as case_number, c.channel_ref
            from webhook_delivery d join webhook_endpoint ep on ep.id = d.endpoint_id join case_event e on e.id = d.event_id join wage_case c on c.id = d.case_id
           where d.id = ?`,
         [input.deliveryId],
       );
-      if (!d || d.status !== 'PENDING') return { sent: false };
+      if (!d || d.status !== 'PENDING') return { sent: false, ...(await following()) };
       const body = JSON.stringify({ deliveryId: d.id, caseNumber: d.case_number, channelRef: d.channel_ref, event: { seq: d.seq, type: d.event_type, at: new Date(d.at).toISOString(), payload: d.payload } });
       const timestamp = Math.floor(Date.now() / 1000);
       let statusCode: number | null = null;
@@ -61,7 +69,7 @@ export function createWebhookActivities(deps: { orm: Orm; log: Logger }) {
         throw new Error(`webhook delivery ${d.id}: ${error}`); // Temporal retries with backoff
       }
       await conn().execute(`update webhook_delivery set attempts = attempts + 1, last_error = null, status = 'DELIVERED', delivered_at = now() where id = ? and status = 'PENDING'`, [d.id]);
-      return { sent: true };
+      return { sent: true, ...(await following()) };
     },
 
     async parkWebhook(input: { deliveryId: string; reason: string }): Promise<void> {
