@@ -1,5 +1,6 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import { encodeCursor } from '../src/api/pagination';
 import { CaseEventFeed, type FeedEntry } from '../src/events/case-event-feed';
 import { CaseEventListener } from '../src/events/event-listener';
 import { FeedHorizon } from '../src/events/feed-horizon';
@@ -199,6 +200,42 @@ describe('case events subscription', () => {
       await twoEntries(a);
       expect(((await next).value as FeedEntry).id).toBe((await until(() => fastEntries[10]))?.id);
       expect(feed.live).toBe(2);
+    } finally {
+      feed.stop();
+      horizon.stop();
+      await listener.stop();
+    }
+  });
+
+  it('gives a subscriber who joins after one resumed past the horizon everything from its own start', async () => {
+    const listener = new CaseEventListener(String(db.orm.config.get('clientUrl')), testLog);
+    await listener.start();
+    const horizon = new FeedHorizon(db.orm, listener);
+    const feed = new CaseEventFeed(db.orm, horizon);
+    const actor = { userId: city.cityDirector.id, agencyId: city.cityHrss.id, agencyKind: city.cityHrss.kind, roles: city.cityDirector.roles };
+    const drain = (it: AsyncIterableIterator<FeedEntry>, into: FeedEntry[]) =>
+      void (async () => {
+        for await (const e of it) into.push(e);
+      })();
+    try {
+      const top = await horizon.current();
+      // A cursor three entries past this process's horizon (as another API process could have given out).
+      const ahead = feed.subscribe(actor, {}, encodeCursor([String(top + 3n)]));
+      const aheadEntries: FeedEntry[] = [];
+      drain(ahead, aheadEntries);
+      expect(await until(() => (feed.live === 1 ? true : undefined))).toBe(true);
+      const live = feed.subscribe(actor, {});
+      const liveEntries: FeedEntry[] = [];
+      drain(live, liveEntries);
+      expect(await until(() => (feed.live === 2 ? true : undefined))).toBe(true);
+      await twoEntries(a);
+      await twoEntries(b);
+      const written = (await db.orm.em.fork().getConnection().execute<Array<{ id: string }>>('select id::text as id from case_event where id > ? order by id', [top.toString()])).map((r) => r.id);
+      expect(written).toHaveLength(4);
+      await until(() => (liveEntries.length >= 4 ? true : undefined));
+      await new Promise((r) => setTimeout(r, 200));
+      expect(liveEntries.map((e) => e.id)).toEqual(written);
+      expect(aheadEntries.map((e) => e.id)).toEqual(written.filter((id) => BigInt(id) > top + 3n));
     } finally {
       feed.stop();
       horizon.stop();

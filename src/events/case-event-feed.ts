@@ -117,11 +117,15 @@ export class CaseEventFeed {
     return this.groups.get(query.key)?.cursor;
   }
 
-  /** Makes `member`, caught up to `cursor`, a member of its group (made for it if there is none). */
-  join(query: FeedQuery, member: FeedSubscription, cursor: bigint): FeedGroup {
+  /**
+   * Makes `member`, caught up to `cursor`, a member of its group (made for it if there is none). A new group
+   * starts at the horizon `top` even when the member's cursor is past it (a cursor another process gave out):
+   * nothing beyond the horizon is final yet, and the member skips what it already has.
+   */
+  join(query: FeedQuery, member: FeedSubscription, cursor: bigint, top: bigint): FeedGroup {
     let group = this.groups.get(query.key);
     if (!group) {
-      group = new FeedGroup(this, query, cursor);
+      group = new FeedGroup(this, query, cursor < top ? cursor : top);
       this.groups.set(query.key, group);
     }
     group.members.add(member);
@@ -260,7 +264,7 @@ class FeedSubscription implements AsyncIterableIterator<FeedEntry> {
     if (this.cursor >= target) {
       // Nothing between: everything after the group's cursor will be handed to this member, and whatever it has
       // already read past the group's cursor is skipped.
-      this.group = this.feed.join(this.query, this, this.cursor);
+      this.group = this.feed.join(this.query, this, this.cursor, top);
       return;
     }
     const page = await this.feed.read(this.query, this.cursor, target);
