@@ -9,7 +9,8 @@ import { Agency, type User } from '../../src/agencies/agency.entity';
 import { OutboxRelay } from '../../src/outbox/outbox-relay';
 import type { ProcessStepInput } from '../../src/processes/process-step';
 import { createCaseActivities } from '../../src/worker/case-activities';
-import type { TestDatabase } from './database';
+import { createTestDatabase, type TestDatabase } from './database';
+import { loadTestCity } from './fixtures';
 import { testLog } from './logger';
 import { startTimeSkippingServer, workflowBundle } from './temporal';
 
@@ -24,6 +25,10 @@ export interface ProcessHarness {
   relay: OutboxRelay;
   as(user: User): RequestContext;
   anonymous(): RequestContext;
+  /** A process step taken through the API's service as `user`. */
+  step(user: User, processId: string, update: string, args?: Record<string, unknown>): ReturnType<Services['processes']['step']>;
+  /** The case file, oldest first. */
+  fileOf(caseId: string): Promise<Array<{ type: string; payload: Record<string, unknown>; actor_agency_id: string | null }>>;
   holdStep(eventType: string): () => void;
   stop(): Promise<void>;
 }
@@ -53,12 +58,16 @@ export async function startProcessHarness(db: TestDatabase, taskQueue: string): 
     const em = db.orm.em.fork();
     return { requestId: randomUUID(), log: testLog, em, services, loaders: createLoaders(em), actor, config: { cases: { repeatComplaintWindowDays: 30 } } };
   };
-  return {
+  const harness: ProcessHarness = {
     env,
     services,
     relay,
     as: (user) => context({ userId: user.id, agencyId: user.agency, agencyKind: kinds.get(user.agency), roles: user.roles }),
     anonymous: () => context(),
+    step(user, processId, update, args = {}) {
+      return services.processes.step(harness.as(user), { processId, update, args });
+    },
+    fileOf: (caseId) => db.orm.em.fork().getConnection().execute(`select type, payload, actor_agency_id from case_event where case_id = ? order by seq`, [caseId]),
     holdStep(eventType) {
       let release!: () => void;
       holds.set(eventType, new Promise<void>((r) => (release = r)));
@@ -72,6 +81,44 @@ export async function startProcessHarness(db: TestDatabase, taskQueue: string): 
       worker.shutdown();
       await running;
       await env.teardown();
+    },
+  };
+  return harness;
+}
+
+export type TestCity = Awaited<ReturnType<typeof loadTestCity>>;
+
+/**
+ * The hooks a process suite needs: a database with the test city for the file, and a fresh harness for each test.
+ * Fresh per test because deadlines are computed from the wall clock: each test starts its skipped days now.
+ * Read the fields inside tests (`s.h`, `s.city`): the harness changes from one test to the next.
+ */
+export function useProcessHarness(taskQueue: string): { readonly db: TestDatabase; readonly city: TestCity; readonly h: ProcessHarness } {
+  let db: TestDatabase | undefined;
+  let city: TestCity | undefined;
+  let h: ProcessHarness | undefined;
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    city = await loadTestCity(db.orm.em.fork());
+  });
+  afterAll(async () => {
+    await db?.drop();
+  });
+  beforeEach(async () => {
+    h = await startProcessHarness(db!, taskQueue);
+  });
+  afterEach(async () => {
+    await h?.stop();
+  });
+  return {
+    get db() {
+      return db!;
+    },
+    get city() {
+      return city!;
+    },
+    get h() {
+      return h!;
     },
   };
 }
