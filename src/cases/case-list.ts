@@ -89,14 +89,16 @@ export class CaseList {
     // By region and status, a page is the newest rows of each (region, status) pair, merged: one short walk of
     // the (region, status, received_at) index per pair, however many cases the pairs hold. One walk over all
     // cases in time order would pass every case of other districts and statuses first.
-    const rows = await this.em.getConnection().execute<Array<Record<string, unknown>>>(
+    const [query, values]: [string, unknown[]] =
       regions && statuses?.length
-        ? `select c.* from (${regions.sql}) rg cross join unnest(array[?]::text[]) st(status)
-             cross join lateral (select c.* from wage_case c where c.region_code = rg.code and c.status = st.status and ${sql.join(' and ')} ${order} limit ?) c
-            ${order} limit ?`
-        : `select c.* from wage_case c where ${sql.join(' and ')} ${order} limit ?`,
-      regions && statuses?.length ? [...regions.params, statuses, ...params, opts.first + 1, opts.first + 1] : [...params, opts.first + 1],
-    );
+        ? [
+            `select c.* from (${regions.sql}) rg cross join unnest(array[?]::text[]) st(status)
+               cross join lateral (select c.* from wage_case c where c.region_code = rg.code and c.status = st.status and ${sql.join(' and ')} ${order} limit ?) c
+              ${order} limit ?`,
+            [...regions.params, statuses, ...params, opts.first + 1, opts.first + 1],
+          ]
+        : [`select c.* from wage_case c where ${sql.join(' and ')} ${order} limit ?`, [...params, opts.first + 1]];
+    const rows = await this.em.getConnection().execute<Array<Record<string, unknown>>>(query, values);
     // Read-only rows: mapped to properties and types without making managed entities of them.
     const meta = this.em.getMetadata().get(Case.name);
     const nodes = rows.slice(0, opts.first).map((r) => this.em.getDriver().mapResult(r, meta) as CaseRecord);
@@ -121,9 +123,8 @@ export class CaseList {
     const { sql, params } = this.where();
     // Within a region-only scope, a count by region and status is a sum over the tally (see the case_tally
     // migration): the same WHERE, over a table aliased as the cases are.
-    const from = this.talliable() ? 'case_tally c' : 'wage_case c';
-    const what = this.talliable() ? 'coalesce(sum(c.n), 0)' : 'count(*)';
-    const rows = await this.em.getConnection().execute<Array<{ n: string }>>(`select ${what} as n from ${from} where ${sql.join(' and ')}`, params);
+    const count = this.talliable() ? 'coalesce(sum(c.n), 0) as n from case_tally c' : 'count(*) as n from wage_case c';
+    const rows = await this.em.getConnection().execute<Array<{ n: string }>>(`select ${count} where ${sql.join(' and ')}`, params);
     return Number(rows[0]!.n);
   }
 

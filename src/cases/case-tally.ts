@@ -20,7 +20,7 @@ export class CaseTallyCompactor {
     this.timer.unref();
   }
 
-  /** One fold, now (tests and the bulk seed call it directly). */
+  /** One fold, now. */
   compact(): Promise<void> {
     this.running ??= this.orm.em
       .fork()

@@ -146,9 +146,8 @@ export class IntakeService {
   private async insertReceivedCase(em: EntityManager, c: Case, rows: { complainant: RequiredEntityData<CaseComplainant>; entry: RequiredEntityData<CaseEvent> }): Promise<void> {
     const knex = em.getKnex();
     const insert = <T extends object>(entity: EntityName<T>, data: RequiredEntityData<T>) => em.createQueryBuilder(entity).insert(data as never).getKnexQuery();
-    const { id, ...caseData } = wrap(c).toObject();
     const statement = knex
-      .with('made', insert(Case, { id, ...caseData } as RequiredEntityData<Case>))
+      .with('made', insert(Case, wrap(c).toObject() as RequiredEntityData<Case>))
       .with('complainant', insert(CaseComplainant, rows.complainant))
       .with('entry', insert(CaseEvent, rows.entry))
       .with('outbox', knex('workflow_outbox').insert({ action: 'START', workflow_type: 'caseLifecycle', workflow_id: caseWorkflowId(c.id), args: JSON.stringify([caseLifecycleInput(c)]) }))
