@@ -1,6 +1,8 @@
 import { startTestApi, type TestApi } from './support/api';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { loadTestCity } from './support/fixtures';
+import { Case } from '../src/cases/case.entity';
+import { snapshot } from '../src/cases/case-file';
 
 type Fixtures = Awaited<ReturnType<typeof loadTestCity>>;
 
@@ -110,9 +112,15 @@ describe('cases: zero-threshold intake and the case mutations', () => {
       expect(repeat.outcome).toBe('JOINED');
       expect(repeat.case.number).toBe(first.case.number);
       expect(repeat.case.version).toBe(2);
-      const file = await ok(`query($id: ID) { case(id: $id) { complainants { channel person { mobile } } events { seq type } } }`, { id: first.case.id });
+      const file = await ok(`query($id: ID) { case(id: $id) { employer { id } complainants { channel person { mobile } } events { seq type payload after } } }`, { id: first.case.id });
       expect(file.case.complainants.map((c: { channel: string }) => c.channel)).toEqual(['HOTLINE_12345', 'HOTLINE_12333']);
-      expect(file.case.events).toEqual([{ seq: 1, type: 'RECEIVED' }, { seq: 2, type: 'COMPLAINANT_JOINED' }]);
+      expect(file.case.events.map((e: { seq: number; type: string }) => ({ seq: e.seq, type: e.type }))).toEqual([{ seq: 1, type: 'RECEIVED' }, { seq: 2, type: 'COMPLAINANT_JOINED' }]);
+      // The joining entry names who joined and how, and carries the case's tracked state, which joining leaves as it was.
+      const [received, joined] = file.case.events;
+      const [person] = await db.orm.em.fork().getConnection().execute<Array<{ id: string }>>('select id from person where mobile = ?', [p]);
+      expect(joined.payload).toEqual({ personId: person!.id, channel: 'HOTLINE_12333', channelRef: null });
+      expect(received.after).toMatchObject({ status: 'RECEIVED', employer: file.case.employer.id, project: null });
+      expect(joined.after).toEqual(received.after);
       // Outside the 30-day window it is a new case; a different phone is a new case too.
       expect((await intake({ contactPhone: p, employerUscc: '91350100M000100Y43', receivedAt: '2026-07-01T02:00:00Z' })).outcome).toBe('CREATED');
       expect((await intake({ contactPhone: phone(), employerUscc: '91350100M000100Y43', receivedAt: '2026-05-21T02:00:00Z' })).outcome).toBe('CREATED');
@@ -125,7 +133,7 @@ describe('cases: zero-threshold intake and the case mutations', () => {
       expect(await error(q, { i: { channel: 'QR_FORM', contactPhone: phone(), description: 'x' } })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.description', rule: 'minLength' });
       expect(await error(q, { i: { channel: 'QR_FORM', contactPhone: phone(), description: '欠薪', amountClaimed: 12.5 } })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'i.amountClaimed', rule: 'money.integer-fen' });
       expect(await error(q, { i: { channel: 'QR_FORM', contactPhone: phone(), description: '欠薪', complainantResidentId: '110101199003071235' } })).toMatchObject({ rule: 'resident-id.check-character' });
-      expect(await error(q, { i: { channel: 'QR_FORM', contactPhone: phone(), description: '欠薪', regionCode: '999999' } })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.regionCode' });
+      expect(await error(q, { i: { channel: 'QR_FORM', contactPhone: phone(), description: '欠薪', regionCode: '999999' } })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.regionCode', rule: 'known-region-with-inspection' });
       expect(await error(q, { i: { channel: 'QR_FORM', contactPhone: phone(), description: '欠薪', receivedAt: '2099-01-01T00:00:00Z' } })).toMatchObject({ field: 'input.receivedAt', rule: 'not-in-future' });
       expect(await count('select count(*) as n from wage_case')).toBe(before);
     });
@@ -135,6 +143,48 @@ describe('cases: zero-threshold intake and the case mutations', () => {
         i: { channel: 'WALK_IN', contactPhone: phone(), description: '多个项目合计欠薪', amountClaimed: 12_345_678_901_23 },
       });
       expect(r.intakeComplaint.case.amountClaimed).toBe(12_345_678_901_23);
+    });
+
+    it('queues the new case’s lifecycle workflow with its number and deadlines, in the same transaction', async () => {
+      const r = await intake({ contactPhone: phone(), regionCode: '110102003', receivedAt: '2026-03-02T02:00:00Z' });
+      const rows = await db.orm.em.fork().getConnection().execute<Array<{ action: string; workflow_type: string; args: unknown[] }>>(
+        'select action, workflow_type, args from workflow_outbox where workflow_id = ?',
+        [`case-${r.case.id}`],
+      );
+      expect(rows).toEqual([
+        {
+          action: 'START',
+          workflow_type: 'caseLifecycle',
+          args: [{ caseId: r.case.id, caseNumber: r.case.number, sameDayContactDue: r.case.deadlines.sameDayContact, acceptanceDue: r.case.deadlines.acceptance }],
+        },
+      ]);
+    });
+
+    it('writes a case’s tracked state into its file the same way in the database (intake) as in the services (every later change)', async () => {
+      const r = await intake({ contactPhone: phone(), projectCode: 'XC-2026-001' });
+      const em = db.orm.em.fork();
+      const c = await em.findOneOrFail(Case, r.case.id);
+      const inDatabase = async () => (await em.getConnection().execute<Array<{ s: unknown }>>('select case_tracked_state(c) as s from wage_case c where id = ?', [c.id]))[0]!.s;
+      const [entry] = await em.getConnection().execute<Array<{ after: unknown }>>('select after from case_event where case_id = ? and seq = 1', [c.id]);
+      expect(entry!.after).toEqual(snapshot(c));
+      expect(await inDatabase()).toEqual(snapshot(c));
+      // Every tracked field set, times with milliseconds, an amount beyond 32 bits.
+      Object.assign(c, {
+        status: 'RESOLVED',
+        employer: city.contractor.id,
+        leadInspector: city.inspector.id,
+        amountRecoveredFen: 12_345_678_901_23,
+        firstContactAt: new Date('2026-03-02T02:00:00.123Z'),
+        acceptedAt: new Date('2026-03-03T01:00:00.001Z'),
+        resolutionDue: new Date('2026-05-29T15:59:59.999Z'),
+        resolutionExtendedDue: new Date('2026-06-29T15:59:59.999Z'),
+        resolvedAt: new Date('2026-04-10T08:30:00.000Z'),
+        outcomeNote: '已足额支付',
+        transferredTo: '区住建委',
+      });
+      await em.flush();
+      expect(Object.values(snapshot(c)).every((v) => v !== null)).toBe(true);
+      expect(await inDatabase()).toEqual(snapshot(c));
     });
   });
 

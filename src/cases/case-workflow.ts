@@ -8,10 +8,14 @@ export function caseWorkflowId(caseId: string): string {
   return `case-${caseId}`;
 }
 
-export function caseLifecycleInput(c: Case): CaseLifecycleInput {
+/** What the lifecycle workflow starts from; a case being taken in has no number yet (the database gives it). */
+export type LifecycleFacts = Pick<Case, 'id' | 'status' | 'sameDayContactDue' | 'acceptanceDue'> &
+  Partial<Pick<Case, 'number' | 'firstContactAt' | 'resolutionDue' | 'resolutionExtendedDue'>>;
+
+export function caseLifecycleInput(c: LifecycleFacts): CaseLifecycleInput {
   return {
     caseId: c.id,
-    ...(c.number.startsWith('~') ? {} : { caseNumber: c.number }),
+    ...(c.number ? { caseNumber: c.number } : {}),
     sameDayContactDue: c.sameDayContactDue.toISOString(),
     acceptanceDue: c.acceptanceDue.toISOString(),
     ...(c.firstContactAt ? { contacted: true } : {}),
