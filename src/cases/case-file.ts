@@ -3,7 +3,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Actor } from '../api/context';
 import { CaseEvent, type Case, type CaseEventType } from './case.entity';
 
-/** The fields whose changes the case file records as before/after. */
+/**
+ * The fields whose changes the case file records as before/after. Intake's entries are written by the database
+ * (`case_tracked_state()` in the intake_in_one_statement migration): change both, a test compares them.
+ */
 const TRACKED = [
   'status',
   'employer',
