@@ -185,6 +185,7 @@ describe('case events subscription', () => {
       for await (const e of fast) fastEntries.push(e);
     })();
     try {
+      expect(await until(() => (feed.live === 2 ? true : undefined))).toBe(true); // both read the horizon and joined
       await twoEntries(a);
       await firstSlow;
       expect(feed.live).toBe(2);
@@ -200,6 +201,30 @@ describe('case events subscription', () => {
       await twoEntries(a);
       expect(((await next).value as FeedEntry).id).toBe((await until(() => fastEntries[10]))?.id);
       expect(feed.live).toBe(2);
+    } finally {
+      feed.stop();
+      horizon.stop();
+      await listener.stop();
+    }
+  });
+
+  it('gives a subscriber without a cursor every entry committed after it subscribed, even before its first read', async () => {
+    const listener = new CaseEventListener(String(db.orm.config.get('clientUrl')), testLog);
+    await listener.start();
+    const horizon = new FeedHorizon(db.orm, listener);
+    const feed = new CaseEventFeed(db.orm, horizon);
+    const actor = { userId: city.cityDirector.id, agencyId: city.cityHrss.id, agencyKind: city.cityHrss.kind, roles: city.cityDirector.roles };
+    try {
+      await horizon.current();
+      const sub = feed.subscribe(actor, {});
+      await twoEntries(a); // committed before the subscriber asks for anything
+      let timer: NodeJS.Timeout | undefined;
+      const next = () =>
+        Promise.race([sub.next(), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no entry within 5 s')), 5_000)))]).finally(() => clearTimeout(timer));
+      const first = (await next()).value as FeedEntry;
+      expect(first.type).toBe('RECEIVED');
+      expect(((await next()).value as FeedEntry).caseId).toBe(first.caseId);
+      await sub.return!();
     } finally {
       feed.stop();
       horizon.stop();

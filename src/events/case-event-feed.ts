@@ -104,7 +104,9 @@ export class CaseEventFeed {
         throw badUserInput('after', 'cursor', 'is not a cursor this feed gave out');
       }
     }
-    return new FeedSubscription(this, feedQuery(actor, filter), cursor);
+    // Without a cursor it is live from this call: it starts at the horizon as last read, so an entry committed
+    // before its first read is not skipped (it may also get a few committed just before the call).
+    return new FeedSubscription(this, feedQuery(actor, filter), cursor ?? this.horizon.top);
   }
 
   stop(): void {
