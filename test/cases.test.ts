@@ -3,6 +3,7 @@ import { createTestDatabase, type TestDatabase } from './support/database';
 import { loadTestCity } from './support/fixtures';
 import { Case } from '../src/cases/case.entity';
 import { snapshot } from '../src/cases/case-file';
+import { OVERDUE_SQL, overdueDeadlines } from '../src/cases/overdue';
 
 type Fixtures = Awaited<ReturnType<typeof loadTestCity>>;
 
@@ -380,6 +381,35 @@ describe('cases: zero-threshold intake and the case mutations', () => {
       const overdue = await ok(`{ cases(filter: { overdue: true }, first: 200) { edges { node { id deadlines { overdue } } } } }`);
       const found = overdue.cases.edges.find((e: { node: { id: string } }) => e.node.id === old.case.id);
       expect(found.node.deadlines.overdue).toEqual(['sameDayContact', 'acceptance']);
+    });
+
+    it('lists as overdue exactly the cases whose deadlines say so, and every other case as not overdue', async () => {
+      const em = db.orm.em.fork();
+      const sql = (q: string, params: unknown[] = []) => em.getConnection().execute(q, params);
+      // One case for each way a deadline is or is not overdue.
+      const contactedLate = await intake({ contactPhone: phone(), regionCode: '110102003', receivedAt: '2025-12-01T02:00:00Z' });
+      await sql(`update wage_case set first_contact_at = received_at + interval '1 hour' where id = ?`, [contactedLate.case.id]);
+      const fresh = await intake({ contactPhone: phone(), regionCode: '110102003' });
+      await sql(`update wage_case set first_contact_at = now() where id = ?`, [fresh.case.id]);
+      const accepted = await Promise.all([1, 2, 3, 4].map(() => intake({ contactPhone: phone(), regionCode: '110102003', receivedAt: '2026-01-05T02:00:00Z' })));
+      const [late, extended, onTime, noClock] = accepted.map((r) => r.case.id);
+      await sql(`update wage_case set status = 'ACCEPTED', accepted_at = received_at, resolution_due = '2026-03-01T00:00:00Z' where id in (?)`, [[late, extended, onTime]]);
+      await sql(`update wage_case set resolution_extended_due = '2099-01-01T00:00:00Z' where id = ?`, [extended]);
+      await sql(`update wage_case set resolution_due = '2099-01-01T00:00:00Z' where id = ?`, [onTime]);
+      await sql(`update wage_case set status = 'IN_PROGRESS', accepted_at = received_at where id = ?`, [noClock]);
+
+      const rows = await sql(`select c.*, ${OVERDUE_SQL} as is_overdue, not ${OVERDUE_SQL} as is_not_overdue from wage_case c`);
+      const meta = em.getMetadata().get(Case.name);
+      const byId = new Map<string, string[]>();
+      for (const { is_overdue, is_not_overdue, ...row } of rows as Array<Record<string, unknown>>) {
+        const deadlines = overdueDeadlines(em.getDriver().mapResult(row, meta) as unknown as Parameters<typeof overdueDeadlines>[0]);
+        expect({ id: row.id, filter: is_overdue, notFilter: is_not_overdue }).toEqual({ id: row.id, filter: deadlines.length > 0, notFilter: deadlines.length === 0 });
+        byId.set(row.id as string, deadlines);
+      }
+      expect(byId.get(contactedLate.case.id)).toEqual(['acceptance']);
+      expect(byId.get(fresh.case.id)).toEqual([]);
+      expect([late, extended, onTime, noClock].map((id) => byId.get(id!))).toEqual([['resolution'], [], [], []]);
+      expect(rows.length).toBeGreaterThan(50);
     });
 
     it('issues the same number of SQL statements for a page of 10 and of 100 cases with their relations (no N+1)', async () => {

@@ -5,6 +5,7 @@ import type { CaseScope } from '../auth/policy';
 import type { Channel } from '../rules/case-deadlines';
 import { Case, type CaseStatus } from './case.entity';
 import type { CaseRecord } from './case.types';
+import { OVERDUE_SQL } from './overdue';
 
 export interface CaseFilterInput {
   statuses?: CaseStatus[] | null;
@@ -23,12 +24,6 @@ export interface CaseFilterInput {
 }
 
 export type CaseOrder = 'RECEIVED_AT_DESC' | 'RECEIVED_AT_ASC';
-
-const OVERDUE_SQL = `(
-  (c.status = 'RECEIVED' and c.first_contact_at is null and c.same_day_contact_due < now())
-  or (c.status = 'RECEIVED' and c.acceptance_due < now())
-  or (c.status in ('ACCEPTED','IN_PROGRESS') and coalesce(c.resolution_extended_due, c.resolution_due) < now())
-)`;
 
 /**
  * The dashboard's case list: filters become one WHERE clause; pages are keyset pages over (received_at, id),

@@ -2,6 +2,7 @@ import type { OptionalProps } from '@mikro-orm/core';
 import { DateTimeResolver, GraphQLJSONObject } from 'graphql-scalars';
 import { IsOptional, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { overdueDeadlines } from './overdue';
 import {
   CaseSectorEnum,
   CaseStatusEnum,
@@ -179,15 +180,6 @@ export class CaseType {
   employerId!: string | null;
   projectId!: string | null;
   leadInspectorId!: string | null;
-}
-
-export function overdueDeadlines(c: CaseRecord, now = new Date()): string[] {
-  const out: string[] = [];
-  if (c.status === 'RECEIVED' && !c.firstContactAt && c.sameDayContactDue < now) out.push('sameDayContact');
-  if (c.status === 'RECEIVED' && c.acceptanceDue < now) out.push('acceptance');
-  const resolveBy = c.resolutionExtendedDue ?? c.resolutionDue;
-  if ((c.status === 'ACCEPTED' || c.status === 'IN_PROGRESS') && resolveBy && resolveBy < now) out.push('resolution');
-  return out;
 }
 
 /**
