@@ -158,7 +158,7 @@ export class Migration20261124090000_intake_in_one_statement extends Migration {
         end if;
         if v_agency is null then
           raise exception 'region % is unknown or no labour inspection agency covers it', coalesce(v_located, '(none)')
-            using errcode = 'ANX01';
+            using errcode = 'ANX01', detail = coalesce(v_located, '(none)');
         end if;
 
         -- Last before the inserts: the district's counter row stays locked until commit.

@@ -53,34 +53,33 @@ export class IntakeService {
     const id = randomUUID();
     const sameDayContactDue = sameDayContactDeadline(receivedAt);
     const acceptanceDue = acceptanceDeadline(receivedAt, input.channel);
-    const request = {
-      ...input,
-      receivedAt,
+    const request: IntakeRequest = {
       id,
+      channel: input.channel,
+      channelRef: input.channelRef ?? null,
+      idempotencyKey: input.idempotencyKey ?? null,
+      receivedAt,
+      contactPhone: input.contactPhone,
+      complainantName: input.complainantName ?? null,
+      complainantResidentId: input.complainantResidentId ?? null,
+      description: input.description,
+      employerUscc: input.employerUscc ?? null,
+      employerName: input.employerName ?? null,
+      projectCode: input.projectCode ?? null,
+      regionCode: input.regionCode ?? null,
+      sector: input.sector ?? null,
+      workersAffected: input.workersAffected ?? null,
+      amountClaimedFen: input.amountClaimedFen ?? null,
       sameDayContactDue,
       acceptanceDue,
       repeatSince: new Date(receivedAt.getTime() - ctx.config.cases.repeatComplaintWindowDays * 86_400_000),
       workflowId: caseWorkflowId(id),
-      // The number is added by the database, which gives it.
       lifecycle: caseLifecycleInput({ id, status: 'RECEIVED', sameDayContactDue, acceptanceDue }),
-      actorUserId: ctx.actor?.userId,
-      actorAgencyId: ctx.actor?.agencyId,
-      operation: ctx.operation,
+      actorUserId: ctx.actor?.userId ?? null,
+      actorAgencyId: ctx.actor?.agencyId ?? null,
+      operation: ctx.operation ?? null,
     };
-    let row: Record<string, unknown>;
-    try {
-      [row] = (await ctx.em.getConnection().execute<Array<Record<string, unknown>>>(
-        'select f.intake_outcome, (f.intake_case).* from intake_complaint(?::jsonb) f',
-        [JSON.stringify(request)],
-        'all',
-      )) as [Record<string, unknown>];
-    } catch (err) {
-      if ((err as { code?: string }).code === 'ANX01') {
-        throw badUserInput('input.regionCode', 'known-region-with-inspection', `region ${input.regionCode ?? '(none)'} is unknown or no labour inspection agency covers it`);
-      }
-      throw err;
-    }
-    const { intake_outcome: outcome, ...caseRow } = row;
+    const { intake_outcome: outcome, ...caseRow } = await this.call(ctx, request);
     const c = ctx.em.getDriver().mapResult(caseRow, ctx.em.getMetadata().get(Case.name)) as CaseRecord;
     if (outcome === 'CREATED') {
       ctx.log.info({ caseNumber: c.number, channel: input.channel }, 'complaint taken in');
@@ -90,4 +89,53 @@ export class IntakeService {
     }
     return { outcome: outcome as IntakeOutcome, case: c };
   }
+
+  /** One statement, one transaction: it commits or leaves nothing. */
+  private async call(ctx: RequestContext, request: IntakeRequest): Promise<Record<string, unknown> & { intake_outcome: string }> {
+    try {
+      const rows = await ctx.em.getConnection().execute<Array<Record<string, unknown> & { intake_outcome: string }>>(
+        'select f.intake_outcome, (f.intake_case).* from intake_complaint(?::jsonb) f',
+        [JSON.stringify(request)],
+        'all',
+      );
+      return rows[0]!;
+    } catch (err) {
+      const e = err as { code?: string; detail?: string };
+      if (e.code === 'ANX01') {
+        throw badUserInput('input.regionCode', 'known-region-with-inspection', `region ${e.detail ?? '(none)'} is unknown or no labour inspection agency covers it`);
+      }
+      throw err;
+    }
+  }
+}
+
+/** What `intake_complaint(request)` reads: the complaint as given, plus what only the service can work out. */
+interface IntakeRequest {
+  id: string;
+  channel: Channel;
+  channelRef: string | null;
+  idempotencyKey: string | null;
+  receivedAt: Date;
+  contactPhone: string;
+  complainantName: string | null;
+  complainantResidentId: string | null;
+  description: string;
+  employerUscc: string | null;
+  employerName: string | null;
+  projectCode: string | null;
+  regionCode: string | null;
+  sector: CaseSector | null;
+  workersAffected: number | null;
+  amountClaimedFen: number | null;
+  /** Deadlines in working days (the holiday calendar is TypeScript's). */
+  sameDayContactDue: Date;
+  acceptanceDue: Date;
+  /** A repeat complaint joins an open case received at or after this instant. */
+  repeatSince: Date;
+  workflowId: string;
+  /** The lifecycle workflow's input; the database adds the number it gives. */
+  lifecycle: ReturnType<typeof caseLifecycleInput>;
+  actorUserId: string | null;
+  actorAgencyId: string | null;
+  operation: string | null;
 }
