@@ -5,7 +5,8 @@ import { Random } from '../demo/random';
 
 /**
  * `npm run bench:api [-- --url http://127.0.0.1:4000/graphql]`: latency and throughput of the GraphQL API as
- * the dashboards and integrators use it, against a running `npm start` on a database seeded with
+ * the dashboards and integrators use it, against a running `npm start` (the whole system) or `npm run
+ * bench:api-alone` (the API tier without the workflow engine) on a database seeded with
  * `npm run seed -- --cases 1000000`.
  *
  *   (a) the dashboard case list (filter by district and statuses, first 50, with employer, project, lead,
