@@ -5,7 +5,7 @@ import { startApiServer } from '../api/server';
 import { localDevelopmentKeys, parseKeys, Tokens } from '../auth/tokens';
 import { loadConfigOrExit } from '../config';
 import { openDatabase } from '../db/database';
-import { startEmbeddedPostgres } from '../infra/embedded-postgres';
+import { toolDatabaseUrl } from '../infra/tool-database';
 import { Lifecycle, runMain } from '../lifecycle';
 import { createLogger } from '../logger';
 
@@ -21,12 +21,7 @@ function boot(): void {
   const log = createLogger(config);
   const lifecycle = new Lifecycle(log);
   runMain(log, lifecycle, async () => {
-    let url = config.database.url;
-    if (!url) {
-      const pg = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.database.embeddedPort, database: 'anxin', log });
-      lifecycle.onStop('PostgreSQL', pg.stop);
-      url = pg.url;
-    }
+    const url = await toolDatabaseUrl(config, log, lifecycle);
     const orm = await openDatabase({ url, log });
     lifecycle.onStop('database pool', () => orm.close());
     // No Temporal here: nothing in the API's request path calls it (starts and signals go through the outbox).

@@ -7,7 +7,7 @@ import { CaseList } from '../cases/case-list';
 import { CaseService } from '../cases/case.service';
 import { loadConfigOrExit } from '../config';
 import { openDatabase, type Orm } from '../db/database';
-import { startEmbeddedPostgres } from '../infra/embedded-postgres';
+import { toolDatabaseUrl } from '../infra/tool-database';
 import { Lifecycle, runMain } from '../lifecycle';
 import { createLogger } from '../logger';
 
@@ -37,12 +37,7 @@ function boot(): void {
   const log = createLogger(config);
   const lifecycle = new Lifecycle(log);
   runMain(log, lifecycle, async () => {
-    let url = config.database.url;
-    if (!url) {
-      const pg = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.database.embeddedPort, database: 'anxin', log });
-      lifecycle.onStop('PostgreSQL', pg.stop);
-      url = pg.url;
-    }
+    const url = await toolDatabaseUrl(config, log, lifecycle);
     const orm: Orm = await openDatabase({ url, log, migrate: false });
     lifecycle.onStop('database pool', () => orm.close());
 

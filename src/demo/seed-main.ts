@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { enqueueLifecycleForOpenCases } from '../cases/case-workflow';
 import { loadConfigOrExit } from '../config';
 import { openDatabase } from '../db/database';
-import { startEmbeddedPostgres } from '../infra/embedded-postgres';
+import { toolDatabaseUrl } from '../infra/tool-database';
 import { Lifecycle, runMain } from '../lifecycle';
 import { createLogger } from '../logger';
 import { seedBulkCases } from './bulk-seed';
@@ -51,21 +51,7 @@ function boot(): void {
 
   runMain(log, lifecycle, async () => {
     const started = Date.now();
-    let url = config.database.url;
-    if (!url) {
-      log.info({ port: config.database.embeddedPort, dataDir: config.dataDir }, 'starting embedded PostgreSQL');
-      try {
-        const pg = await startEmbeddedPostgres({ dataDir: config.dataDir, port: config.database.embeddedPort, database: 'anxin', log });
-        lifecycle.onStop('PostgreSQL', pg.stop);
-        url = pg.url;
-      } catch (err) {
-        // The usual cause: `npm start` already runs a server on this data directory.
-        throw new Error(
-          `could not start the embedded PostgreSQL (is \`npm start\` running on ${config.dataDir}? stop it, or run with ` +
-            `DATABASE_URL=postgresql://anxin:anxin-local@127.0.0.1:${config.database.embeddedPort}/anxin): ${(err as Error).message}`,
-        );
-      }
-    }
+    const url = await toolDatabaseUrl(config, log, lifecycle);
     const orm = await openDatabase({ url, log });
     lifecycle.onStop('database pool', () => orm.close());
 
