@@ -1,5 +1,6 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
+import type { Actor } from '../src/api/context';
 import { encodeCursor } from '../src/api/pagination';
 import { CaseEventFeed, type FeedEntry } from '../src/events/case-event-feed';
 import { CaseEventListener } from '../src/events/event-listener';
@@ -142,6 +143,22 @@ describe('case events subscription', () => {
     return get();
   }
 
+  /** A feed of this process's own (not an API server's), for a test that drives subscribers directly; stopped after. */
+  async function withFeed(maxQueued: number | undefined, test: (f: { feed: CaseEventFeed; horizon: FeedHorizon; actor: Actor }) => Promise<void>): Promise<void> {
+    const listener = new CaseEventListener(String(db.orm.config.get('clientUrl')), testLog);
+    await listener.start();
+    const horizon = new FeedHorizon(db.orm, listener);
+    const feed = new CaseEventFeed(db.orm, horizon, maxQueued);
+    const actor = { userId: city.cityDirector.id, agencyId: city.cityHrss.id, agencyKind: city.cityHrss.kind, roles: city.cityDirector.roles };
+    try {
+      await test({ feed, horizon, actor });
+    } finally {
+      feed.stop();
+      horizon.stop();
+      await listener.stop();
+    }
+  }
+
   it('ends a subscription at once when its subscriber leaves, even one whose filter nothing matches', async () => {
     const quiet = subscribe(a, director(), { f: { types: ['NO_SUCH_ENTRY'] } });
     const end = Date.now() + 5_000;
@@ -172,19 +189,14 @@ describe('case events subscription', () => {
   });
 
   it('lets a subscriber too slow for its group fall out of it and read the rest for itself, in order', async () => {
-    const listener = new CaseEventListener(String(db.orm.config.get('clientUrl')), testLog);
-    await listener.start();
-    const horizon = new FeedHorizon(db.orm, listener);
-    const feed = new CaseEventFeed(db.orm, horizon, 3);
-    const actor = { userId: city.cityDirector.id, agencyId: city.cityHrss.id, agencyKind: city.cityHrss.kind, roles: city.cityDirector.roles };
-    const slow = feed.subscribe(actor, {});
-    const fast = feed.subscribe(actor, {});
-    const fastEntries: FeedEntry[] = [];
-    const firstSlow = slow.next(); // joins the group, then waits
-    void (async () => {
-      for await (const e of fast) fastEntries.push(e);
-    })();
-    try {
+    await withFeed(3, async ({ feed, actor }) => {
+      const slow = feed.subscribe(actor, {});
+      const fast = feed.subscribe(actor, {});
+      const fastEntries: FeedEntry[] = [];
+      const firstSlow = slow.next(); // joins the group, then waits
+      void (async () => {
+        for await (const e of fast) fastEntries.push(e);
+      })();
       expect(await until(() => (feed.live === 2 ? true : undefined))).toBe(true); // both read the horizon and joined
       await twoEntries(a);
       await firstSlow;
@@ -201,20 +213,11 @@ describe('case events subscription', () => {
       await twoEntries(a);
       expect(((await next).value as FeedEntry).id).toBe((await until(() => fastEntries[10]))?.id);
       expect(feed.live).toBe(2);
-    } finally {
-      feed.stop();
-      horizon.stop();
-      await listener.stop();
-    }
+    });
   });
 
   it('gives a subscriber without a cursor every entry committed after it subscribed, even before its first read', async () => {
-    const listener = new CaseEventListener(String(db.orm.config.get('clientUrl')), testLog);
-    await listener.start();
-    const horizon = new FeedHorizon(db.orm, listener);
-    const feed = new CaseEventFeed(db.orm, horizon);
-    const actor = { userId: city.cityDirector.id, agencyId: city.cityHrss.id, agencyKind: city.cityHrss.kind, roles: city.cityDirector.roles };
-    try {
+    await withFeed(undefined, async ({ feed, horizon, actor }) => {
       await horizon.current();
       const sub = feed.subscribe(actor, {});
       await twoEntries(a); // committed before the subscriber asks for anything
@@ -225,24 +228,15 @@ describe('case events subscription', () => {
       expect(first.type).toBe('RECEIVED');
       expect(((await next()).value as FeedEntry).caseId).toBe(first.caseId);
       await sub.return!();
-    } finally {
-      feed.stop();
-      horizon.stop();
-      await listener.stop();
-    }
+    });
   });
 
   it('gives a subscriber who joins after one resumed past the horizon everything from its own start', async () => {
-    const listener = new CaseEventListener(String(db.orm.config.get('clientUrl')), testLog);
-    await listener.start();
-    const horizon = new FeedHorizon(db.orm, listener);
-    const feed = new CaseEventFeed(db.orm, horizon);
-    const actor = { userId: city.cityDirector.id, agencyId: city.cityHrss.id, agencyKind: city.cityHrss.kind, roles: city.cityDirector.roles };
-    const drain = (it: AsyncIterableIterator<FeedEntry>, into: FeedEntry[]) =>
-      void (async () => {
-        for await (const e of it) into.push(e);
-      })();
-    try {
+    await withFeed(undefined, async ({ feed, horizon, actor }) => {
+      const drain = (it: AsyncIterableIterator<FeedEntry>, into: FeedEntry[]) =>
+        void (async () => {
+          for await (const e of it) into.push(e);
+        })();
       const top = await horizon.current();
       // A cursor three entries past this process's horizon (as another API process could have given out).
       const ahead = feed.subscribe(actor, {}, encodeCursor([String(top + 3n)]));
@@ -261,10 +255,6 @@ describe('case events subscription', () => {
       await new Promise((r) => setTimeout(r, 200));
       expect(liveEntries.map((e) => e.id)).toEqual(written);
       expect(aheadEntries.map((e) => e.id)).toEqual(written.filter((id) => BigInt(id) > top + 3n));
-    } finally {
-      feed.stop();
-      horizon.stop();
-      await listener.stop();
-    }
+    });
   });
 });
