@@ -17,7 +17,7 @@ describe('tokens', () => {
     const rotating = new Tokens([newKey, oldKey]);
     expect(rotating.verify(before)).toEqual(principal);
     expect(jwt.decode(rotating.issue(principal), { complete: true })?.header.kid).toBe('k-2026');
-    expect(() => new Tokens([newKey]).verify(before)).toThrow(new TokenError('token signed with an unknown key'));
+    expect(() => new Tokens([newKey]).verify(before)).toThrow(new TokenError('token invalid'));
   });
 
   it('refuses a tampered, expired, foreign or unsigned token', () => {
@@ -29,6 +29,24 @@ describe('tokens', () => {
     expect(() => t.verify(t.issue(principal, { ttl: '-1s' }))).toThrow('token expired');
     expect(() => t.verify(jwt.sign({ agency: 'a', kind: 'POLICE', roles: [] }, newKey.secret, { keyid: 'k-2026', subject: 'u', audience: 'someone-else', issuer: 'anxin' }))).toThrow('token invalid');
     expect(() => t.verify(jwt.sign({ sub: 'u', agency: 'a', kind: 'POLICE', roles: [] }, '', { algorithm: 'none', keyid: 'k-2026' } as jwt.SignOptions))).toThrow();
+  });
+
+  it('refuses a token without an expiry, and says the same for an unknown key as for a bad signature (no key ids revealed)', () => {
+    const t = new Tokens([newKey]);
+    const forever = jwt.sign({ agency: 'a-1', kind: 'POLICE', roles: ['OFFICER'] }, newKey.secret, { keyid: 'k-2026', subject: 'u-1', audience: 'anxin-api', issuer: 'anxin' });
+    expect(jwt.decode(forever, { json: true })?.exp).toBeUndefined();
+    expect(() => t.verify(forever)).toThrow(new TokenError('token invalid'));
+    const unknownKey = jwt.sign({ agency: 'a-1', kind: 'POLICE', roles: ['OFFICER'] }, newKey.secret, { keyid: 'k-1999', subject: 'u-1', audience: 'anxin-api', issuer: 'anxin', expiresIn: '1h' });
+    const badSignature = jwt.sign({ agency: 'a-1', kind: 'POLICE', roles: ['OFFICER'] }, 'another-secret-0123456789abcdefghijklmn', { keyid: 'k-2026', subject: 'u-1', audience: 'anxin-api', issuer: 'anxin', expiresIn: '1h' });
+    const messages = [unknownKey, badSignature].map((tok) => {
+      try {
+        t.verify(tok);
+        return 'verified';
+      } catch (err) {
+        return (err as Error).message;
+      }
+    });
+    expect(messages).toEqual(['token invalid', 'token invalid']);
   });
 
   it('reads the key list from AUTH_JWT_KEYS', () => {

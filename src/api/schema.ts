@@ -4,16 +4,17 @@ import { buildSchema } from 'type-graphql';
 import { AgencyResolver } from '../agencies/agency.resolver';
 import { CaseResolver } from '../cases/case.resolver';
 import { ComplainantResolver } from '../cases/complainant.resolver';
+import { IntakeResultResolver } from '../cases/intake-result.resolver';
 import { EmployerResolver } from '../employers/employer.resolver';
-import { ProjectResolver } from '../projects/project.resolver';
+import { ProjectResolver, TeamMemberResolver } from '../projects/project.resolver';
 import { RegionResolver } from '../regions/region.resolver';
 import { HealthResolver } from '../health/health.resolver';
-import { checkIdArguments } from './id-arguments';
+import { checkArguments } from './argument-checks';
 import { CaseEventSubscriptionResolver } from '../events/case-event.resolver';
 import { WebhookResolver } from '../webhooks/webhook.resolver';
 import { CaseProcessesResolver, ProcessPartyResolver, ProcessResolver } from '../processes/process.resolver';
 
-export const resolvers = [HealthResolver, CaseResolver, ComplainantResolver, EmployerResolver, ProjectResolver, RegionResolver, AgencyResolver, ProcessResolver, ProcessPartyResolver, CaseProcessesResolver, CaseEventSubscriptionResolver, WebhookResolver] as const;
+export const resolvers = [HealthResolver, CaseResolver, IntakeResultResolver, ComplainantResolver, EmployerResolver, ProjectResolver, TeamMemberResolver, RegionResolver, AgencyResolver, ProcessResolver, ProcessPartyResolver, CaseProcessesResolver, CaseEventSubscriptionResolver, WebhookResolver] as const;
 
 const unusedPubSub = {
   publish: () => undefined,
@@ -28,7 +29,7 @@ export async function buildAppSchema(): Promise<GraphQLSchema> {
     validate: { forbidUnknownValues: false },
     emitSchemaFile: false,
   });
-  return checkIdArguments(schema);
+  return checkArguments(schema);
 }
 
 /** The SDL committed as `schema/schema.graphql`. */

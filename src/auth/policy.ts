@@ -28,7 +28,9 @@ const CASE_ACTION_ROLES: Record<CaseAction, readonly UserRole[]> = {
   PAYMENT: CASEWORKERS,
 };
 
-export function signedIn(ctx: RequestContext): Actor & { agencyKind: AgencyKind; roles: string[] } {
+export type SignedInActor = Actor & { agencyKind: AgencyKind; roles: string[] };
+
+export function signedIn(ctx: RequestContext): SignedInActor {
   const a = ctx.actor;
   if (!a?.agencyKind) throw unauthenticated('sign in: this needs a token');
   return { ...a, agencyKind: a.agencyKind, roles: a.roles ?? [] };
@@ -113,17 +115,17 @@ export async function authorizeCaseChange(ctx: RequestContext, em: EntityManager
  * Who takes complaints in: labour inspection; an integrator, on its own channel only; a grid worker, as a
  * patrol finding.
  */
-export async function authorizeIntake(ctx: RequestContext, channel: Channel): Promise<void> {
+export async function authorizeIntake(ctx: RequestContext, channel: Channel): Promise<SignedInActor> {
   const actor = signedIn(ctx);
-  if (actor.agencyKind === 'HRSS_INSPECTION' && hasRole(actor, HRSS_ROLES)) return;
+  if (actor.agencyKind === 'HRSS_INSPECTION' && hasRole(actor, HRSS_ROLES)) return actor;
   if (actor.agencyKind === 'STREET_GOVERNMENT' && actor.roles.includes('GRID_WORKER')) {
     if (channel !== 'GRID_PATROL') throw forbidden('a grid worker reports through the GRID_PATROL channel');
-    return;
+    return actor;
   }
   if (actor.agencyKind === 'INTEGRATOR') {
     const rows = await ctx.em.getConnection().execute<Array<{ channel: string | null }>>(`select channel from agency where id = ?`, [actor.agencyId]);
     if (rows[0]?.channel !== channel) throw forbidden(`this integrator sends cases on its own channel (${rows[0]?.channel ?? 'none'}) only`);
-    return;
+    return actor;
   }
   throw forbidden('complaints are taken in by labour inspection, integrators and grid workers');
 }

@@ -26,6 +26,8 @@ const AUDIENCE = 'anxin-api';
 
 export class TokenError extends Error {}
 
+const INVALID = 'token invalid';
+
 export class Tokens {
   /**
    * The secrets as key objects, made once: given a string, jsonwebtoken first tries it as a PEM public key on
@@ -53,18 +55,23 @@ export class Tokens {
     });
   }
 
-  /** The token's principal; a TokenError saying why when it is not valid (expired, unknown key, tampered). */
+  /**
+   * The token's principal, or a TokenError: "token expired", or "token invalid" for every other reason (unknown
+   * key, tampered, missing claims, no expiry), so that the answer tells a prober nothing about our key ids.
+   */
   verify(token: string): Principal {
     const header = jwt.decode(token, { complete: true })?.header;
     const key = typeof header?.kid === 'string' ? this.keyObjects.get(header.kid) : undefined;
-    if (!key) throw new TokenError('token signed with an unknown key');
+    if (!key) throw new TokenError(INVALID);
     try {
       const claims = jwt.verify(token, key, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE }) as jwt.JwtPayload;
-      if (typeof claims.sub !== 'string' || typeof claims.agency !== 'string' || typeof claims.kind !== 'string' || !Array.isArray(claims.roles)) throw new TokenError('token lacks its claims');
+      // A token without an expiry would be good forever: every token we issue has one.
+      if (typeof claims.exp !== 'number') throw new TokenError(INVALID);
+      if (typeof claims.sub !== 'string' || typeof claims.agency !== 'string' || typeof claims.kind !== 'string' || !Array.isArray(claims.roles)) throw new TokenError(INVALID);
       return { userId: claims.sub, agencyId: claims.agency, agencyKind: claims.kind as AgencyKind, roles: claims.roles as UserRole[] };
     } catch (err) {
       if (err instanceof TokenError) throw err;
-      throw new TokenError(err instanceof jwt.TokenExpiredError ? 'token expired' : 'token invalid');
+      throw new TokenError(err instanceof jwt.TokenExpiredError ? 'token expired' : INVALID);
     }
   }
 }

@@ -73,9 +73,9 @@ export class CaseList {
     const { sql, params } = this.where();
     const desc = opts.order === 'RECEIVED_AT_DESC';
     if (opts.after) {
-      const [receivedAt, id] = decodeCursor(opts.after, 2);
+      const [receivedAt, id] = decodeCursor(opts.after, ['instant', 'uuid']);
       sql.push(`(c.received_at, c.id) ${desc ? '<' : '>'} (?, ?)`);
-      params.push(new Date(receivedAt as string), id);
+      params.push(new Date(receivedAt!), id);
     }
     const dir = desc ? 'desc' : 'asc';
     const order = `order by c.received_at ${dir}, c.id ${dir}`;

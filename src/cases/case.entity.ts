@@ -31,8 +31,12 @@ export class Case {
   @Property({ type: 'string', length: 100, nullable: true })
   channelRef?: string;
 
-  @Property({ type: 'string', length: 100, nullable: true, unique: true })
+  /** A client's key for retrying an intake; unique per agency that sent it (idempotencyAgencyId). */
+  @Property({ type: 'string', length: 100, nullable: true })
   idempotencyKey?: string;
+
+  @Property({ type: 'uuid', nullable: true })
+  idempotencyAgencyId?: string;
 
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   receivedAt!: Date;
@@ -141,11 +145,19 @@ export class CaseComplainant {
 
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   joinedAt: Date = new Date();
+
+  /** What this complaint said of its complainant: kept with it, never written over the person. */
+  @Property({ type: 'string', length: 100, nullable: true })
+  statedName?: string;
+
+  @Property({ type: 'string', length: 18, nullable: true })
+  statedResidentId?: string;
 }
 
 export type CaseEventType =
   | 'RECEIVED'
   | 'COMPLAINANT_JOINED'
+  | 'COMPLAINANT_IDENTIFIED'
   | 'CONTACT_RECORDED'
   | 'ACCEPTED'
   | 'REJECTED'

@@ -11,6 +11,7 @@ import { RegionType, toRegionType } from '../regions/region.resolver';
 import type { CaseOrder } from './case-list';
 import { visibleEntry } from '../processes/process-visibility';
 import { CaseComplainant, type CaseStatus } from './case.entity';
+import { answerFor } from './intake.service';
 import {
   AcceptCaseInput,
   AssignLeadInput,
@@ -24,6 +25,7 @@ import {
   IntakeComplaintInput,
   IntakeResultType,
   PaymentType,
+  RecordComplainantIdentityInput,
   RecordContactInput,
   RecordPaymentInput,
   RejectCaseInput,
@@ -94,13 +96,18 @@ export class CaseResolver {
     description: '零门槛受理: take in a complaint with only a phone and a description. Idempotent; a repeat complaint joins the open case.',
   })
   async intakeComplaint(@Ctx() ctx: RequestContext, @Arg('input') input: IntakeComplaintInput): Promise<IntakeResultType> {
-    const result = await ctx.services.intake.intake(ctx, { ...input, amountClaimedFen: input.amountClaimed });
-    return { outcome: result.outcome, case: toCaseType(result.case) };
+    const answer = answerFor(await ctx.services.intake.intake(ctx, { ...input, amountClaimedFen: input.amountClaimed }));
+    return { ...answer, case: answer.case && toCaseType(answer.case) };
   }
 
   @Mutation(() => CaseType, { description: 'Record a call or visit with the complainant (首日对接 counts the first one reached)' })
   async recordContact(@Ctx() ctx: RequestContext, @Arg('input') input: RecordContactInput): Promise<CaseType> {
     return toCaseType(await ctx.services.cases.recordContact(ctx, input));
+  }
+
+  @Mutation(() => CaseType, { description: 'Labour inspection records who a complainant is, after checking it; the case file notes which fields changed' })
+  async recordComplainantIdentity(@Ctx() ctx: RequestContext, @Arg('input') input: RecordComplainantIdentityInput): Promise<CaseType> {
+    return toCaseType(await ctx.services.cases.recordComplainantIdentity(ctx, input));
   }
 
   @Mutation(() => CaseType, { description: '受理: accept a received case; the employer must be identified' })
@@ -158,7 +165,7 @@ export class CaseResolver {
 
   @FieldResolver(() => [ComplainantType])
   async complainants(@Root() c: CaseType, @Ctx() ctx: RequestContext): Promise<ComplainantType[]> {
-    return (await ctx.loaders.complainants.load(c.id)).map((cc: CaseComplainant) => ({ personId: cc.person, channel: cc.channel, channelRef: cc.channelRef ?? null, joinedAt: cc.joinedAt }));
+    return (await ctx.loaders.complainants.load(c.id)).map((cc: CaseComplainant) => ({ personId: cc.person, channel: cc.channel, channelRef: cc.channelRef ?? null, joinedAt: cc.joinedAt, statedName: cc.statedName ?? null, statedResidentId: cc.statedResidentId ?? null }));
   }
 
   @FieldResolver(() => [CaseEventType], { description: '案卷: the case file, oldest first' })

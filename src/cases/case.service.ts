@@ -6,8 +6,11 @@ import { User } from '../agencies/agency.entity';
 import { Employer } from '../employers/employer.entity';
 import { Project } from '../projects/project.entity';
 import { appendCaseEvent, snapshot } from './case-file';
-import { Case, Contact, Payment, type CaseEventType, type CaseStatus, type ContactKind, type ContactOutcome, type PaymentSource } from './case.entity';
+import { Person } from '../people/person.entity';
+import { Case, CaseComplainant, Contact, Payment, type CaseEventType, type CaseStatus, type ContactKind, type ContactOutcome, type PaymentSource } from './case.entity';
 import { resolutionDeadline } from './deadlines';
+import { beijingDate } from '../domain/working-days';
+import { paymentBounds } from '../rules/input-bounds';
 import { enqueueWorkflowSignal } from '../outbox/outbox';
 import { caseWorkflowId, type CaseStep } from './case-workflow';
 import { CaseList, type CaseFilterInput } from './case-list';
@@ -104,6 +107,33 @@ export class CaseService {
     });
   }
 
+  /**
+   * Labour inspection records who a complainant is (name, ID number), after checking it: the only way a person's
+   * identity changes (an intake keeps what it was told with the complaint). The case file records which fields
+   * changed, not their values, since other agencies read the file.
+   */
+  recordComplainantIdentity(ctx: RequestContext, input: CaseRef & { personId: string; name?: string | null; residentId?: string | null }): Promise<Case> {
+    return this.change(ctx, 'CONTACT', input, ['RECEIVED', 'ACCEPTED', 'IN_PROGRESS', 'RESOLVED'], async (c, em) => {
+      if (!(await em.count(CaseComplainant, { case: c.id, person: input.personId }))) throw notFound('complainant', input.personId);
+      const person = await em.findOneOrFail(Person, { id: input.personId });
+      const fields: string[] = [];
+      const name = input.name?.trim();
+      if (name && name !== person.name) {
+        person.name = name;
+        fields.push('name');
+      }
+      if (input.residentId && input.residentId !== person.residentId) {
+        if (await em.count(Person, { residentId: input.residentId, id: { $ne: person.id } })) {
+          throw conflict('this resident ID number is already another person’s', { field: 'input.residentId', rule: 'resident-id.unique' });
+        }
+        person.residentId = input.residentId;
+        fields.push('residentId');
+      }
+      if (fields.length === 0) throw badUserInput('input.name', 'identity.changes', 'give a name or resident ID number that differs from the one on record');
+      return { type: 'COMPLAINANT_IDENTIFIED', payload: { personId: person.id, fields } };
+    });
+  }
+
   /** 受理: the employer must be identified (art. 18); the statutory resolution clock starts. */
   acceptCase(ctx: RequestContext, input: CaseRef & { employerUscc?: string | null; projectCode?: string | null }): Promise<Case> {
     return this.change(ctx, 'DECIDE', input, ['RECEIVED'], async (c, em) => {
@@ -149,7 +179,11 @@ export class CaseService {
   assignLead(ctx: RequestContext, input: CaseRef & { inspectorId: string }): Promise<Case> {
     return this.change(ctx, 'ASSIGN_LEAD', input, ['RECEIVED', 'ACCEPTED', 'IN_PROGRESS'], async (c, em) => {
       const inspector = await em.findOne(User, { id: input.inspectorId });
+      // The lead works for the agency that owns the case, or for the acting one (a city director taking a case up).
       if (!inspector) throw notFound('user', input.inspectorId);
+      if (inspector.agency !== c.owningAgency && inspector.agency !== ctx.actor?.agencyId) {
+        throw badUserInput('input.inspectorId', 'inspector.own-agency', 'the lead must be an inspector of the agency that owns the case, or of yours');
+      }
       if (!inspector.roles.includes('INSPECTOR')) throw badUserInput('input.inspectorId', 'role.inspector', 'the lead must hold the INSPECTOR role');
       c.leadInspector = inspector.id;
       if (c.status === 'ACCEPTED') c.status = 'IN_PROGRESS';
@@ -163,6 +197,10 @@ export class CaseService {
     input: CaseRef & { amountFen: number; workersPaid: number; paidOn: string; payer: string; source: PaymentSource; settlesCase?: boolean | null },
   ): Promise<Case> {
     return this.change(ctx, 'PAYMENT', input, ['ACCEPTED', 'IN_PROGRESS', 'RESOLVED'], (c, em) => {
+      checkPaidOn(input.paidOn, c.receivedAt);
+      if (c.amountRecoveredFen + input.amountFen > Number.MAX_SAFE_INTEGER) {
+        throw badUserInput('input.amount', 'money.total-exact', 'the case’s recovered total would pass what is counted exactly (2^53 fen)');
+      }
       const payment = em.create(Payment, { case: c.id, amountFen: input.amountFen, workersPaid: input.workersPaid, paidOn: input.paidOn, payer: input.payer, source: input.source, recordedBy: ctx.actor?.userId });
       c.amountRecoveredFen += input.amountFen;
       const paidInFull = c.amountClaimedFen != null && c.amountRecoveredFen >= c.amountClaimedFen;
@@ -178,4 +216,12 @@ export class CaseService {
       };
     });
   }
+}
+
+/** A payment is recorded once made (not after today in Beijing) and belongs to this complaint (not years before it). */
+function checkPaidOn(paidOn: string, receivedAt: Date): void {
+  const today = beijingDate(new Date());
+  if (paymentBounds.paidOn.notAfterToday && paidOn > today) throw badUserInput('input.paidOn', 'not-in-future', `must not be after today (${today}, Beijing)`);
+  const earliest = beijingDate(new Date(receivedAt.getTime() - paymentBounds.paidOn.maxDaysBeforeReceipt * 86_400_000));
+  if (paidOn < earliest) throw badUserInput('input.paidOn', 'not-before-limit', `must not be before ${earliest}, ${paymentBounds.paidOn.maxDaysBeforeReceipt} days before the complaint`);
 }

@@ -40,6 +40,11 @@ export class CaseDeadlinesType {
 export class ComplainantType {
   personId!: string;
 
+  /** What this complaint said of its complainant (shown through the resolver, masked as the person is). */
+  statedName!: string | null;
+
+  statedResidentId!: string | null;
+
   @Field(() => ChannelEnum)
   channel!: string;
 
@@ -261,13 +266,36 @@ export class CaseConnection {
   }
 }
 
+@ObjectType('InputWarning', { description: 'Something in the input that was not used, with the field and rule, though the request succeeded' })
+export class InputWarningType {
+  @Field()
+  field!: string;
+
+  @Field()
+  rule!: string;
+
+  @Field()
+  message!: string;
+}
+
 @ObjectType('IntakeResult')
 export class IntakeResultType {
   @Field(() => IntakeOutcomeEnum)
   outcome!: string;
 
-  @Field(() => CaseType)
-  case!: CaseType;
+  @Field(() => CaseType, {
+    nullable: true,
+    description: 'The case, when the caller may read it. A replay or a repeat complaint that lands on another agency’s case answers null here: caseNumber and owningAgency say whom to hand the complainant to (首问负责).',
+  })
+  case!: CaseType | null;
+
+  @Field({ description: 'The number of the case the complaint was taken into' })
+  caseNumber!: string;
+
+  owningAgencyId!: string;
+
+  @Field(() => [InputWarningType], { description: 'Codes given that name nothing known (the complaint is taken in without them)' })
+  warnings!: InputWarningType[];
 }
 
 @ObjectType('CaseStatusLookup', { description: 'What a complainant may learn of their case: its status and next step, nothing personal' })
@@ -430,6 +458,21 @@ export class TransferCaseInput extends CaseRefInput {
   @MinLength(4, { message: 'must be at least 4 characters' })
   @MaxLength(2000, { message: 'must be at most 2000 characters' })
   reason!: string;
+}
+
+@InputType()
+export class RecordComplainantIdentityInput extends CaseRefInput {
+  @Field(() => ID, { description: 'The complainant (a person on this case)' })
+  personId!: string;
+
+  @Field(() => String, { nullable: true })
+  @IsOptional()
+  @MinLength(1, { message: 'must not be empty' })
+  @MaxLength(100, { message: 'must be at most 100 characters' })
+  name?: string;
+
+  @Field(() => ResidentIdScalar, { nullable: true })
+  residentId?: string;
 }
 
 @InputType()

@@ -20,7 +20,19 @@ export class ComplainantResolver {
   @FieldResolver(() => PersonType)
   async person(@Root() c: ComplainantType, @Ctx() ctx: RequestContext): Promise<PersonType> {
     const p = (await ctx.loaders.person.load(c.personId))!;
-    if (seesPersonalData(ctx.actor)) return { name: p.name ?? null, mobile: p.mobile ?? null, residentId: p.residentId ?? null };
-    return { name: p.name ? mask.name(p.name) : null, mobile: p.mobile ? mask.mobile(p.mobile) : null, residentId: p.residentId ? mask.residentId(p.residentId) : null };
+    return shown(ctx, { name: p.name ?? null, mobile: p.mobile ?? null, residentId: p.residentId ?? null });
   }
+
+  @FieldResolver(() => PersonType, {
+    description: 'What this complaint said of its complainant, as given (masked as the person is). The person itself changes only through recordComplainantIdentity.',
+  })
+  stated(@Root() c: ComplainantType, @Ctx() ctx: RequestContext): PersonType {
+    return shown(ctx, { name: c.statedName, mobile: null, residentId: c.statedResidentId });
+  }
+}
+
+/** Personal data whole for labour inspection, masked for everyone else. */
+function shown(ctx: RequestContext, p: PersonType): PersonType {
+  if (seesPersonalData(ctx.actor)) return p;
+  return { name: p.name ? mask.name(p.name) : null, mobile: p.mobile ? mask.mobile(p.mobile) : null, residentId: p.residentId ? mask.residentId(p.residentId) : null };
 }

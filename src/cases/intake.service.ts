@@ -6,7 +6,8 @@ import { Case, type CaseSector } from './case.entity';
 import type { CaseRecord } from './case.types';
 import { acceptanceDeadline, sameDayContactDeadline } from './deadlines';
 import { caseLifecycleInput, caseWorkflowId } from './case-workflow';
-import { authorizeIntake } from '../auth/policy';
+import { authorizeIntake, canSeeCase } from '../auth/policy';
+import { intakeBounds } from '../rules/input-bounds';
 
 export interface IntakeInput {
   channel: Channel;
@@ -29,10 +30,35 @@ export interface IntakeInput {
 /** CREATED: a new case. DUPLICATE: this very request was seen before. JOINED: a repeat complaint joined an open case. */
 export type IntakeOutcome = 'CREATED' | 'DUPLICATE' | 'JOINED';
 
+/** A code the complaint gave that names nothing known: the complaint is still taken in, and the answer says so. */
+export interface IntakeWarning {
+  field: string;
+  rule: string;
+  message: string;
+}
+
+/**
+ * The outcome and the case it landed in. A replay or a repeat complaint can land on a case of another agency (a
+ * channel reference from another district, a phone already in a case elsewhere): `readable` (the policy's
+ * answer) is then false, and the caller is told the outcome, the case number and the owning agency — enough to
+ * hand the complainant over (首问负责) — and nothing else (see `answerFor`).
+ */
 export interface IntakeResult {
   outcome: IntakeOutcome;
   case: CaseRecord;
+  readable: boolean;
+  warnings: IntakeWarning[];
 }
+
+/** What the caller of an intake is answered: the case only when it may read it. */
+export function answerFor(result: IntakeResult): { outcome: IntakeOutcome; case: CaseRecord | null; caseNumber: string; owningAgencyId: string; warnings: IntakeWarning[] } {
+  return { outcome: result.outcome, case: result.readable ? result.case : null, caseNumber: result.case.number, owningAgencyId: result.case.owningAgency, warnings: result.warnings };
+}
+
+const UNKNOWN_FIELD_WARNINGS: Record<string, IntakeWarning> = {
+  employerUscc: { field: 'input.employerUscc', rule: 'employer.known', message: 'no employer with this unified social credit code is registered; the complaint was taken in without it' },
+  projectCode: { field: 'input.projectCode', rule: 'project.known', message: 'no project with this code is registered; the complaint was taken in without it' },
+};
 
 /**
  * Zero-threshold intake (零门槛): a way to reach the complainant and a description are enough.
@@ -46,9 +72,9 @@ export interface IntakeResult {
  */
 export class IntakeService {
   async intake(ctx: RequestContext, input: IntakeInput): Promise<IntakeResult> {
-    await authorizeIntake(ctx, input.channel);
+    const actor = await authorizeIntake(ctx, input.channel);
     const receivedAt = input.receivedAt ?? new Date();
-    if (receivedAt.getTime() > Date.now() + 60_000) throw badUserInput('input.receivedAt', 'not-in-future', 'must not be in the future');
+    checkReceivedAt(receivedAt);
 
     const id = randomUUID();
     const sameDayContactDue = sameDayContactDeadline(receivedAt);
@@ -75,26 +101,27 @@ export class IntakeService {
       repeatSince: new Date(receivedAt.getTime() - ctx.config.cases.repeatComplaintWindowDays * 86_400_000),
       workflowId: caseWorkflowId(id),
       lifecycle: caseLifecycleInput({ id, status: 'RECEIVED', sameDayContactDue, acceptanceDue }),
-      actorUserId: ctx.actor?.userId ?? null,
-      actorAgencyId: ctx.actor?.agencyId ?? null,
+      actorUserId: actor.userId,
+      actorAgencyId: actor.agencyId,
       operation: ctx.operation ?? null,
     };
-    const { intake_outcome: outcome, ...caseRow } = await this.call(ctx, request);
+    const { intake_outcome: outcome, unknown_fields: unknown, ...caseRow } = await this.call(ctx, request);
     const c = ctx.em.getDriver().mapResult(caseRow, ctx.em.getMetadata().get(Case.name)) as CaseRecord;
+    const readable = await canSeeCase(ctx.em, actor, c.id);
     if (outcome === 'CREATED') {
       ctx.log.info({ caseNumber: c.number, channel: input.channel }, 'complaint taken in');
       ctx.services.outboxNudge();
     } else if (outcome === 'JOINED') {
       ctx.log.info({ caseNumber: c.number, channel: input.channel }, 'repeat complaint joined open case');
     }
-    return { outcome: outcome as IntakeOutcome, case: c };
+    return { outcome: outcome as IntakeOutcome, case: c, readable, warnings: (unknown ?? []).map((f) => UNKNOWN_FIELD_WARNINGS[f]!) };
   }
 
   /** One statement, one transaction: it commits or leaves nothing. */
-  private async call(ctx: RequestContext, request: IntakeRequest): Promise<Record<string, unknown> & { intake_outcome: string }> {
+  private async call(ctx: RequestContext, request: IntakeRequest): Promise<IntakeRow> {
     try {
-      const rows = await ctx.em.getConnection().execute<Array<Record<string, unknown> & { intake_outcome: string }>>(
-        'select f.intake_outcome, (f.intake_case).* from intake_complaint(?::jsonb) f',
+      const rows = await ctx.em.getConnection().execute<IntakeRow[]>(
+        'select f.intake_outcome, f.unknown_fields, (f.intake_case).* from intake_complaint(?::jsonb) f',
         [JSON.stringify(request)],
         'all',
       );
@@ -106,6 +133,17 @@ export class IntakeService {
       }
       throw err;
     }
+  }
+}
+
+type IntakeRow = Record<string, unknown> & { intake_outcome: string; unknown_fields: string[] | null };
+
+/** When a channel says it received the complaint: not in the future, not before the backdating limit. */
+function checkReceivedAt(receivedAt: Date): void {
+  const { futureToleranceSeconds, maxBackdatedDays } = intakeBounds.receivedAt;
+  if (receivedAt.getTime() > Date.now() + futureToleranceSeconds * 1000) throw badUserInput('input.receivedAt', 'not-in-future', 'must not be in the future');
+  if (receivedAt.getTime() < Date.now() - maxBackdatedDays * 86_400_000) {
+    throw badUserInput('input.receivedAt', 'not-before-limit', `must be within the last ${maxBackdatedDays} days`);
   }
 }
 
@@ -135,7 +173,8 @@ interface IntakeRequest {
   workflowId: string;
   /** The lifecycle workflow's input; the database adds the number it gives. */
   lifecycle: ReturnType<typeof caseLifecycleInput>;
-  actorUserId: string | null;
-  actorAgencyId: string | null;
+  actorUserId: string;
+  /** Also the scope of the idempotency key. */
+  actorAgencyId: string;
   operation: string | null;
 }

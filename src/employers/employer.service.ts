@@ -58,7 +58,7 @@ export class EmployerService {
     if (opts.regionCode) where.region = { $in: await regionCodesUnder(ctx.em, opts.regionCode) };
     if (opts.nameContains) where.name = { $ilike: `%${opts.nameContains.replace(/[%_\\]/g, '\\$&')}%` };
     if (opts.after) {
-      const [name, id] = decodeCursor(opts.after, 2);
+      const [name, id] = decodeCursor(opts.after, ['string', 'uuid']);
       where.$or = [{ name: { $gt: name } }, { name, id: { $gt: id } }];
     }
     const rows = await ctx.em.find(Employer, { $and: [where, await employerFilter(ctx.em, signedIn(ctx))] }, { orderBy: { name: 'asc', id: 'asc' }, limit: opts.first + 1 });

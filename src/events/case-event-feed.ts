@@ -1,6 +1,6 @@
 import type { Actor } from '../api/context';
 import { decodeCursor, encodeCursor } from '../api/pagination';
-import { badUserInput, unauthenticated } from '../api/errors';
+import { unauthenticated } from '../api/errors';
 import { caseScope, processEntryScope } from '../auth/policy';
 import type { Orm } from '../db/database';
 import { REGION_AND_BELOW_SQL } from '../regions/region-scope';
@@ -98,11 +98,7 @@ export class CaseEventFeed {
     if (!actor?.agencyKind) throw unauthenticated('sign in: subscriptions need a token (connection parameter `authorization`)');
     let cursor: bigint | undefined;
     if (after) {
-      try {
-        cursor = BigInt(decodeCursor(after, 1)[0] as string);
-      } catch {
-        throw badUserInput('after', 'cursor', 'is not a cursor this feed gave out');
-      }
+      cursor = BigInt(decodeCursor(after, ['integer'])[0]!);
     }
     // Without a cursor it is live from this call: it starts at the horizon as last read, so an entry committed
     // before its first read is not skipped (it may also get a few committed just before the call).

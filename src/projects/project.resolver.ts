@@ -9,6 +9,7 @@ import { UsccScalar } from '../api/scalars/uscc.scalar';
 import { AgencyType, toAgencyType } from '../agencies/agency.resolver';
 import { EmployerType, toEmployerType } from '../employers/employer.resolver';
 import { RegionType, toRegionType } from '../regions/region.resolver';
+import { mask, seesPersonalData } from '../auth/policy';
 import type { Project, ProjectStatus, TeamRole } from './project.entity';
 
 @ObjectType('TeamMember', { description: '五员: one of the five-member project team' })
@@ -19,11 +20,20 @@ export class TeamMemberType {
   @Field()
   name!: string;
 
-  @Field(() => MobileScalar, { nullable: true })
+  /** Shown through TeamMemberResolver: whole to labour inspection, masked to everyone else. */
   mobile!: string | null;
 
   @Field(() => ID, { nullable: true })
   userId!: string | null;
+}
+
+@Resolver(() => TeamMemberType)
+export class TeamMemberResolver {
+  @FieldResolver(() => String, { nullable: true, description: 'Mobile number (11 digits) for labour inspection; its masked form (138****1234) for every other agency' })
+  mobile(@Root() m: TeamMemberType, @Ctx() ctx: RequestContext): string | null {
+    if (!m.mobile) return null;
+    return seesPersonalData(ctx.actor) ? m.mobile : mask.mobile(m.mobile);
+  }
 }
 
 @ObjectType('Project', { description: '工程建设项目: a construction project' })

@@ -3,6 +3,7 @@ import { divisionLevel } from '../../domain/division-code';
 import { normaliseMobile } from '../../domain/mobile';
 import { residentIdProblem } from '../../domain/resident-id';
 import { ErrorCode } from '../errors';
+import { moneyBounds } from '../../rules/input-bounds';
 
 function invalid(message: string, rule: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.BadUserInput, rule } });
@@ -52,20 +53,32 @@ export const LocalDateScalar = stringScalar('LocalDate', 'A calendar date in Bei
 });
 
 /**
- * Money in fen (分), an integer. JSON numbers carry integers exactly up to 2^53 fen (about ¥90 trillion),
- * beyond GraphQL's 32-bit Int that city totals (¥10^8+ = 10^10 fen) already exceed.
+ * Money in fen (分), an integer, exact end to end: JSON numbers carry integers exactly up to 2^53 fen, beyond
+ * GraphQL's 32-bit Int that city totals (¥10^8+ = 10^10 fen) already exceed. An input is refused past the sane
+ * maximum of src/rules/input-bounds.ts; an output that is not exact (PostgreSQL's bigint past 2^53) is a fault,
+ * never a rounded figure.
  */
 export const MoneyScalar = new GraphQLScalarType<number, number>({
   name: 'Money',
-  description: 'An amount of money in fen (分, 1/100 yuan), a non-negative integer up to 2^53',
-  serialize: (v) => Number(v),
+  description: `An amount of money in fen (分, 1/100 yuan): a non-negative integer, at most ${moneyBounds.maxAmountFen} as input`,
+  serialize: (v) => {
+    const n = typeof v === 'bigint' || typeof v === 'string' ? Number(v) : v;
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || String(n) !== String(v)) throw new Error(`money ${String(v)} is not an exact whole number of fen`);
+    return n;
+  },
   parseValue: (v) => parseFen(v),
   parseLiteral: (ast) => parseFen(ast.kind === Kind.INT || ast.kind === Kind.STRING ? ast.value : undefined),
 });
 
 function parseFen(v: unknown): number {
+  if (typeof v === 'string' && /^\d+$/.test(v) && v.replace(/^0+(?=\d)/, '').length > String(moneyBounds.maxAmountFen).length) throw tooMuch();
   const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isSafeInteger(n)) throw invalid('money must be a whole number of fen (no decimals)', 'money.integer-fen');
+  if (typeof n !== 'number' || !Number.isInteger(n)) throw invalid('money must be a whole number of fen (no decimals)', 'money.integer-fen');
   if (n < 0) throw invalid('money must not be negative', 'money.non-negative');
+  if (n > moneyBounds.maxAmountFen) throw tooMuch();
   return n;
+}
+
+function tooMuch(): GraphQLError {
+  return invalid(`money must be at most ${moneyBounds.maxAmountFen} fen (¥${moneyBounds.maxAmountFen / 100})`, 'money.max');
 }

@@ -4,14 +4,17 @@ import { badUserInput } from './errors';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
- * Every id in this API is a UUID. An argument of type ID that is not one is refused, naming the field (e.g.
- * `input.team.1`), instead of reaching PostgreSQL as a malformed uuid and coming back as a fault.
+ * Checks every argument's value before a resolver sees it, naming the field (e.g. `input.team.1`), so that what
+ * PostgreSQL cannot take is refused as bad input instead of coming back as a fault:
+ * - every id in this API is a UUID: an argument of type ID that is not one is refused (`id.uuid`);
+ * - no string anywhere in an argument (any type, any depth, JSON values included) may hold a NUL character,
+ *   which PostgreSQL's text cannot store (`string.no-nul`).
  *
  * The check wraps only the fields that take arguments (queries, mutations, the subscription and a few nested
  * fields), in the built schema: as a type-graphql global middleware it wrapped every field of every object, and
  * a page of 50 cases paid for it on each of their hundreds of plain fields.
  */
-export function checkIdArguments(schema: GraphQLSchema): GraphQLSchema {
+export function checkArguments(schema: GraphQLSchema): GraphQLSchema {
   for (const type of Object.values(schema.getTypeMap())) {
     if (!isObjectType(type) || type.name.startsWith('__')) continue;
     for (const field of Object.values(type.getFields())) {
@@ -40,6 +43,7 @@ function checkAll(args: readonly GraphQLArgument[], values: Record<string, unkno
 
 function check(type: GraphQLInputType, value: unknown, path: string): void {
   if (value === null || value === undefined) return;
+  refuseNul(value, path);
   if (isNonNullType(type)) return check(type.ofType, value, path);
   if (isListType(type)) {
     if (Array.isArray(value)) value.forEach((v, i) => check(type.ofType as GraphQLInputType, v, `${path}.${i}`));
@@ -53,5 +57,19 @@ function check(type: GraphQLInputType, value: unknown, path: string): void {
   if (isInputObjectType(named) && typeof value === 'object') {
     const fields = named.getFields();
     for (const [key, v] of Object.entries(value as Record<string, unknown>)) if (fields[key]) check(fields[key].type, v, `${path}.${key}`);
+  }
+}
+
+/** Strings at any depth of a value (a JSON scalar's keys too); input objects are walked again by `check` with their field names. */
+function refuseNul(value: unknown, path: string): void {
+  if (typeof value === 'string') {
+    if (value.includes('\u0000')) throw badUserInput(path, 'string.no-nul', 'must not contain a NUL character');
+  } else if (Array.isArray(value)) {
+    value.forEach((v, i) => refuseNul(v, `${path}.${i}`));
+  } else if (value && typeof value === 'object' && !(value instanceof Date)) {
+    for (const [key, v] of Object.entries(value)) {
+      refuseNul(key, path);
+      refuseNul(v, `${path}.${key}`);
+    }
   }
 }
