@@ -218,12 +218,28 @@ describe('access matrix: every operation × every role of every agency kind, in 
   const INTAKE = 'mutation($i: IntakeComplaintInput!) { intakeComplaint(input: $i) { outcome } }';
   row('intakeComplaint', 'on the 12345 channel', [...HRSS_XC_ALL, 'cyInspector', 'integrator'], async () => () => ({ doc: INTAKE, vars: { i: { channel: 'HOTLINE_12345', contactPhone: phone(), description: '拖欠工资', regionCode: '110102003' } } }));
   row('intakeComplaint', 'as a grid patrol finding', [...HRSS_XC_ALL, 'cyInspector', 'gridWorker'], async () => () => ({ doc: INTAKE, vars: { i: { channel: 'GRID_PATROL', contactPhone: phone(), description: '巡查发现欠薪', regionCode: '110102003' } } }));
+  // A replay of another district's channel reference is answered, but the case itself only to who may read it.
+  row('intakeComplaint', 'replaying a Chaoyang case’s 12333 reference (answers the case)', ['cityDirector', 'cyInspector'], async () => {
+    const cy = as(city.chaoyangInspector, city.chaoyangHrss);
+    await cy.services.intake.intake(cy, { channel: 'HOTLINE_12333', channelRef: '12333-MATRIX-1', contactPhone: phone(), description: '餐厅拖欠工资', regionCode: '110105001' });
+    return () => ({
+      doc: 'mutation($i: IntakeComplaintInput!) { intakeComplaint(input: $i) { outcome case { id } } }',
+      vars: { i: { channel: 'HOTLINE_12333', channelRef: '12333-MATRIX-1', contactPhone: phone(), description: '拖欠工资', regionCode: '110102003' } },
+      included: (d) => (d.intakeComplaint as { case: unknown }).case !== null,
+    });
+  });
   const caseMutation = (op: string, input: string, allow: Who[], vars: (caseId: string) => Record<string, unknown>, accept = false) =>
     row(op, 'a Xicheng case', allow, async () => {
       const c = await xichengCase({ accept });
       return () => ({ doc: `mutation($i: ${input}!) { ${op}(input: $i) { id } }`, vars: { i: vars(c.id) } });
     });
   caseMutation('recordContact', 'RecordContactInput', HRSS_XC_ALL, (caseId) => ({ caseId, kind: 'CALL', outcome: 'REACHED' }));
+  row('recordComplainantIdentity', 'a Xicheng case', HRSS_XC_ALL, async () => {
+    const c = await xichengCase({ accept: false });
+    const personId = (await db.orm.em.fork().getConnection().execute<Array<{ id: string }>>('select primary_complainant_id as id from wage_case where id = ?', [c.id]))[0]!.id;
+    let n = 0;
+    return () => ({ doc: 'mutation($i: RecordComplainantIdentityInput!) { recordComplainantIdentity(input: $i) { id } }', vars: { i: { caseId: c.id, personId, name: `核实姓名${++n}` } } });
+  });
   caseMutation('acceptCase', 'AcceptCaseInput', [...XC_CASEWORKERS, 'cityDirector'], (caseId) => ({ caseId }));
   caseMutation('rejectCase', 'RejectCaseInput', [...XC_CASEWORKERS, 'cityDirector'], (caseId) => ({ caseId, reason: '超过两年时效' }));
   caseMutation('transferCase', 'TransferCaseInput', [...XC_CASEWORKERS, 'cityDirector'], (caseId) => ({ caseId, to: '劳动人事争议仲裁委员会', reason: '属劳动争议' }));
