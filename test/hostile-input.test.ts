@@ -119,6 +119,23 @@ describe('hostile and impossible input', () => {
       expect(JSON.stringify(district)).not.toContain('13712345678');
     });
 
+    it('registering a code on file answers the same whether or not the caller could see it, and the answer tells nothing it cannot then read', async () => {
+      const REGISTER = 'mutation($i: RegisterEmployerInput!) { registerEmployer(input: $i) { id } }';
+      const LOOKUP = 'query($u: USCC!) { employer(uscc: $u) { name } }';
+      // The Chaoyang restaurant is outside a Xicheng inspector's view; the Xicheng contractor is inside it.
+      expect((await api.gql(LOOKUP, { u: city.restaurant.uscc }, api.as(...xc()))).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+      const outside = await errorOf(REGISTER, { i: { uscc: city.restaurant.uscc, name: '探测' } }, xc());
+      const inside = await errorOf(REGISTER, { i: { uscc: city.contractor.uscc, name: '探测' } }, xc());
+      const shape = (e: Record<string, unknown>) => ({ code: e.code, field: e.field, rule: e.rule });
+      expect(shape(outside)).toEqual(shape(inside));
+      expect(outside).toMatchObject({ code: 'CONFLICT', field: 'input.uscc', rule: 'uscc.unique' });
+      expect((await api.gql(LOOKUP, { u: city.restaurant.uscc }, api.as(...xc()))).data).toEqual({ employer: { name: '某餐饮管理有限公司' } });
+      // A new employer registered with a region outside the registrar's stays in its view too.
+      const created = await api.gql(REGISTER, { i: { uscc: '91110000MA01AAAA10', name: '朝阳某劳务公司', regionCode: '110105' } }, api.as(...xc()));
+      expect(created.errors).toBeUndefined();
+      expect((await api.gql(LOOKUP, { u: '91110000MA01AAAA10' }, api.as(...xc()))).data).toEqual({ employer: { name: '朝阳某劳务公司' } });
+    });
+
     it('a token without an expiry is refused; an unknown key and a bad signature get the same answer', async () => {
       const claims = { agency: city.xichengHrss.id, kind: 'HRSS_INSPECTION', roles: ['INSPECTOR'] };
       const secret = 'test-secret-two-0123456789abcdefghijklmnop';

@@ -160,14 +160,14 @@ export async function projectFilter(em: EntityManager, actor: Actor | undefined)
 export async function employerFilter(em: EntityManager, actor: Actor | undefined): Promise<FilterQuery<Employer>> {
   switch (actor?.agencyKind) {
     case 'HRSS_INSPECTION':
-      // Employers registered before anyone placed them belong to every inspection agency's view.
-      return { $or: [{ region: { $in: await regionsOfAgency(em, actor.agencyId) } }, { region: null }] };
+      // Employers registered before anyone placed them belong to every inspection agency's view; so do those it registered.
+      return { $or: [{ region: { $in: await regionsOfAgency(em, actor.agencyId) } }, { region: null }, { id: { $in: await registeredBy(em, actor.agencyId) } }] };
     case 'DISTRICT_GOVERNMENT':
     case 'STREET_GOVERNMENT':
       return { region: { $in: await regionsOfAgency(em, actor.agencyId) } };
     case 'INDUSTRY_REGULATOR': {
       const projects = await em.find(Project, { regulator: actor.agencyId }, { fields: ['generalContractor', 'constructionUnit'] });
-      return { id: { $in: [NO_ROW, ...projects.flatMap((p) => [p.generalContractor, p.constructionUnit]).filter((x): x is string => !!x)] } };
+      return { id: { $in: [NO_ROW, ...projects.flatMap((p) => [p.generalContractor, p.constructionUnit]).filter((x): x is string => !!x), ...(await registeredBy(em, actor.agencyId))] } };
     }
     case 'CONTRACTOR_HQ':
       return { id: (await em.findOne(Agency, { id: actor.agencyId }))?.employerId ?? NO_ROW };
@@ -178,6 +178,12 @@ export async function employerFilter(em: EntityManager, actor: Actor | undefined
 
 /** No row has this id: a filter that admits nothing. */
 const NO_ROW = '00000000-0000-0000-0000-000000000000';
+
+/** The employers an agency registered (employer_registrant): in its view whatever their region. */
+async function registeredBy(em: EntityManager, agencyId: string): Promise<string[]> {
+  const rows = await em.getConnection().execute<Array<{ employer_id: string }>>('select employer_id from employer_registrant where agency_id = ?', [agencyId]);
+  return [NO_ROW, ...rows.map((r) => r.employer_id)];
+}
 
 async function regionsOfAgency(em: EntityManager, agencyId: string): Promise<string[]> {
   const rows = await em.getConnection().execute<Array<{ code: string }>>(AGENCY_REGION_AND_BELOW, [agencyId]);

@@ -18,8 +18,14 @@ export interface RegisterEmployerInput {
 
 /** Employers: registration and lookup. Knows nothing of GraphQL beyond the error codes it raises. */
 export class EmployerService {
+  /**
+   * An employer is on file once, by its USCC, and its registry facts (name, legal representative) are public
+   * (国家企业信用信息公示系统). The registrar keeps it in view whatever its region. A code already on file answers
+   * the same CONFLICT whether or not the caller could see it, and brings it into the caller's view: the answer
+   * then says nothing the caller cannot read next, and the registrar is not left unable to use the employer.
+   */
   async register(ctx: RequestContext, input: RegisterEmployerInput): Promise<Employer> {
-    authorizeRegistry(ctx);
+    const actor = authorizeRegistry(ctx);
     const employer = ctx.em.create(Employer, {
       uscc: input.uscc,
       name: input.name.trim(),
@@ -32,12 +38,23 @@ export class EmployerService {
       await ctx.em.persistAndFlush(employer);
     } catch (err) {
       if (err instanceof UniqueConstraintViolationException) {
-        throw conflict(`an employer with unified social credit code ${input.uscc} is already registered`, { field: 'input.uscc', rule: 'uscc.unique' });
+        await this.keepInView(ctx, actor.agencyId, { uscc: input.uscc });
+        throw conflict(`an employer with unified social credit code ${input.uscc} is already on file: look it up with employer(uscc:)`, { field: 'input.uscc', rule: 'uscc.unique' });
       }
       throw err;
     }
+    await this.keepInView(ctx, actor.agencyId, { id: employer.id });
     ctx.log.info({ employerId: employer.id, uscc: employer.uscc }, 'employer registered');
     return employer;
+  }
+
+  /** Records the agency as a registrant of the employer (an agency not on file, as in a bare test token, records nothing). */
+  private async keepInView(ctx: RequestContext, agencyId: string, usccOrId: { uscc: string } | { id: string }): Promise<void> {
+    const [column, key] = 'uscc' in usccOrId ? ['uscc', usccOrId.uscc] : ['id', usccOrId.id];
+    await ctx.em.getConnection().execute(
+      `insert into employer_registrant (employer_id, agency_id) select e.id, a.id from employer e join agency a on a.id = ? where e.${column} = ? on conflict do nothing`,
+      [agencyId, key],
+    );
   }
 
   async byUscc(ctx: RequestContext, uscc: string): Promise<Employer> {
