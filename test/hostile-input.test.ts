@@ -2,11 +2,9 @@ import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { Agency, User } from '../src/agencies/agency.entity';
 import { Project } from '../src/projects/project.entity';
-import { startTestApi, type TestApi } from './support/api';
-import { createTestDatabase, type TestDatabase } from './support/database';
-import { loadTestCity } from './support/fixtures';
-
-type Fixtures = Awaited<ReturnType<typeof loadTestCity>>;
+import type { TestApi } from './support/api';
+import { useCityApi, type TestCity } from './support/city-api';
+import type { TestDatabase } from './support/database';
 
 const cursor = (parts: unknown[]) => Buffer.from(JSON.stringify(parts)).toString('base64url');
 
@@ -15,19 +13,11 @@ const cursor = (parts: unknown[]) => Buffer.from(JSON.stringify(parts)).toString
  * fault; values no real case has are refused; the smaller leaks are closed.
  */
 describe('hostile and impossible input', () => {
+  const env = useCityApi();
   let db: TestDatabase;
   let api: TestApi;
-  let city: Fixtures;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    city = await loadTestCity(db.orm.em.fork());
-    api = await startTestApi({ orm: db.orm, temporalAddress: '127.0.0.1:1' });
-  });
-  afterAll(async () => {
-    await api?.stop();
-    await db?.drop();
-  });
+  let city: TestCity;
+  beforeAll(() => ({ db, api, city } = env));
 
   const xc = (): [User, Agency] => [city.inspector, city.xichengHrss];
   async function errorOf(query: string, variables: Record<string, unknown>, who?: [User, Agency]) {

@@ -1,9 +1,7 @@
 import type { Agency, User } from '../src/agencies/agency.entity';
-import { startTestApi, type TestApi } from './support/api';
-import { createTestDatabase, type TestDatabase } from './support/database';
-import { loadTestCity } from './support/fixtures';
-
-type Fixtures = Awaited<ReturnType<typeof loadTestCity>>;
+import type { TestApi } from './support/api';
+import { useCityApi, type TestCity } from './support/city-api';
+import type { TestDatabase } from './support/database';
 
 const INTAKE = `mutation($i: IntakeComplaintInput!) { intakeComplaint(input: $i) {
   outcome caseNumber owningAgency { name } warnings { field rule }
@@ -14,19 +12,11 @@ const INTAKE = `mutation($i: IntakeComplaintInput!) { intakeComplaint(input: $i)
  * complaint never rewrites who a known complainant is.
  */
 describe('intake answers the caller, and only the caller', () => {
+  const env = useCityApi();
   let db: TestDatabase;
   let api: TestApi;
-  let city: Fixtures;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    city = await loadTestCity(db.orm.em.fork());
-    api = await startTestApi({ orm: db.orm, temporalAddress: '127.0.0.1:1' });
-  });
-  afterAll(async () => {
-    await api?.stop();
-    await db?.drop();
-  });
+  let city: TestCity;
+  beforeAll(() => ({ db, api, city } = env));
 
   async function intake(who: [User, Agency], input: Record<string, unknown>) {
     const res = await api.gql<{ intakeComplaint: Record<string, any> }>(INTAKE, { i: { description: '工地拖欠三个月工资', ...input } }, api.as(...who));
