@@ -184,7 +184,9 @@ async function regionsOfAgency(em: EntityManager, agencyId: string): Promise<str
 
 /**
  * A process on a visible case is shown to labour inspection, and to the agencies that take part in it (a
- * recipient, an invitee, the police it was sent to, the procuratorate asked to supervise).
+ * recipient, an invitee, the police it was sent to, the procuratorate asked to supervise). The database holds the
+ * same rule as `case_process_visible_to` (migration one_entry_visibility_rule), which decides the case-file entries
+ * every path hands out; test/entry-visibility.test.ts checks the two agree on every process for every persona.
  */
 export function seesProcess(actor: Actor | undefined, p: { kind: string; facts: { procuratorateAgencyId?: string; sentAt?: string } }, partyAgencies: Array<string | undefined>): boolean {
   if (!actor?.agencyKind) return false;
@@ -195,21 +197,16 @@ export function seesProcess(actor: Actor | undefined, p: { kind: string; facts: 
 }
 
 /**
- * The SQL twin of `seesProcess`, for case-file entries read in bulk (the event feed): an entry of a process the
- * caller does not take part in is left out. Keep the two in step.
+ * The case-file entries (`case_event e`) this caller may see on a case it may see: the one rule in the database,
+ * `case_entry_visible_to`, which the case read, the event feed and the webhook trigger all call. An entry of a
+ * process the caller takes no part in is left out.
  */
 export function processEntryScope(actor: Actor | undefined): { sql: string; params: unknown[] } {
-  if (actor?.agencyKind === 'HRSS_INSPECTION') return { sql: 'true', params: [] };
-  const id = actor?.agencyId ?? NO_ROW;
-  return {
-    sql: `(e.payload->>'processId' is null
-      or not exists (select 1 from case_process px where px.id::text = e.payload->>'processId')
-      or exists (select 1 from case_process px where px.id::text = e.payload->>'processId' and px.facts->>'procuratorateAgencyId' = ?)
-      or exists (select 1 from case_process px join process_party ppx on ppx.process_id = px.id
-                  where px.id::text = e.payload->>'processId' and ppx.agency_id = ? and not (px.kind = 'POLICE_REFERRAL' and px.facts->>'sentAt' is null)))`,
-    params: [id, id],
-  };
+  return { sql: ENTRY_VISIBLE_SQL, params: [actor?.agencyKind ? actor.agencyId : null] };
 }
+
+/** `case_entry_visible_to` over `case_event e`, for one agency id (null: nothing is visible). */
+export const ENTRY_VISIBLE_SQL = 'case_entry_visible_to(?::uuid, e.payload)';
 
 /** Masked forms for callers that must not see personal data whole: 张*, 138****1234, 110***********1234. */
 export const mask = {
