@@ -9,7 +9,7 @@ import { Project } from '../projects/project.entity';
 import { Region } from '../regions/region.entity';
 import { CaseProcess, ProcessInstalment, ProcessParty } from '../processes/process.entity';
 import { ENTRY_VISIBLE_SQL } from '../auth/policy';
-import type { WebhookAttemptRow } from '../webhooks/webhook.service';
+import { toDate, type WebhookAttemptRow } from '../webhooks/webhook.service';
 
 /**
  * Per-request batch loaders: a page of N cases asks for its employers, projects, regions and leads in one
@@ -72,7 +72,7 @@ export function createLoaders(em: EntityManager) {
     }),
     webhookAttempts: new DataLoader<string, WebhookAttemptRow[]>(async (ids) => {
       const rows = await em.getConnection().execute<WebhookAttemptRow[]>(`select id::text as id, delivery_id::text as delivery_id, at, status_code, error from webhook_attempt where delivery_id in (?) order by id`, [[...ids]]);
-      return ids.map((id) => rows.filter((r) => r.delivery_id === id));
+      return ids.map((id) => rows.filter((r) => r.delivery_id === id).map((r) => ({ ...r, at: toDate(r.at) })));
     }),
   };
 }

@@ -208,6 +208,26 @@ export function processEntryScope(actor: Actor | undefined): { sql: string; para
 /** `case_entry_visible_to` over `case_event e`, for one agency id (null: nothing is visible). */
 export const ENTRY_VISIBLE_SQL = 'case_entry_visible_to(?::uuid, e.payload)';
 
+/** Webhook endpoints are their integrator's: it registers, lists, deactivates and re-keys its own, for its channel. */
+export function authorizeWebhookEndpoints(ctx: RequestContext): Actor & { agencyKind: AgencyKind; roles: string[] } {
+  const actor = signedIn(ctx);
+  if (actor.agencyKind !== 'INTEGRATOR') throw forbidden('webhook endpoints are an integrator’s, for its own channel');
+  return actor;
+}
+
+/**
+ * The webhook deliveries a caller may see and replay, as SQL over `d` (webhook_delivery), `ep` (its endpoint),
+ * `c` (its case) and `e` (its entry): an integrator's own, of entries it may read; a director of labour inspection,
+ * those of the cases its agency may see (a district's director, the district's; the city's, the city's).
+ */
+export function webhookDeliveryScope(ctx: RequestContext): { sql: string; params: unknown[] } {
+  const actor = signedIn(ctx);
+  const cases = caseScope(actor);
+  if (actor.agencyKind === 'INTEGRATOR') return { sql: `ep.agency_id = ? and ${cases.sql} and ${ENTRY_VISIBLE_SQL}`, params: [actor.agencyId, ...cases.params, actor.agencyId] };
+  if (actor.agencyKind === 'HRSS_INSPECTION' && actor.roles.includes('DIRECTOR')) return cases;
+  throw forbidden('webhook deliveries are for their integrator and for the directors of labour inspection');
+}
+
 /** Masked forms for callers that must not see personal data whole: 张*, 138****1234, 110***********1234. */
 export const mask = {
   name: (v: string) => (v.length <= 1 ? '*' : `${[...v][0]}${'*'.repeat([...v].length - 1)}`),
