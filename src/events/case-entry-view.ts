@@ -3,8 +3,8 @@ import { mask, seesPersonalData } from '../auth/policy';
 
 /** Payload keys that carry a person's name, mobile or ID number, and how each is masked. */
 const PERSONAL: Record<string, (v: string) => string> = {
-  name: mask.name,
   complainantName: mask.name,
+  personName: mask.name,
   mobile: mask.mobile,
   contactPhone: mask.mobile,
   phone: mask.mobile,
