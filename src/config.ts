@@ -51,9 +51,9 @@ const schema = z.object({
   AUTH_TOKEN_TTL: z.string().regex(/^\d+[smhd]$/, 'must be a duration such as 12h or 30m').default('12h'),
   WEBHOOK_ALLOWED_NETWORKS: z
     .string()
-    .default('')
-    .transform((v) => v.split(',').map((n) => n.trim()).filter(Boolean))
-    .refine((nets) => nets.every((n) => parseNetwork(n)), 'must be addresses or CIDR networks, comma-separated, e.g. 127.0.0.1/32,10.20.0.0/16'),
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v.split(',').map((n) => n.trim()).filter(Boolean)))
+    .refine((nets) => !nets || nets.every((n) => parseNetwork(n)), 'must be addresses or CIDR networks, comma-separated, e.g. 127.0.0.1/32,10.20.0.0/16'),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -134,7 +134,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, role: Role =
     demoData: e.DEMO_DATA === 'true',
     auth: { keys: e.AUTH_JWT_KEYS, tokenTtl: e.AUTH_TOKEN_TTL },
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
-    webhooks: { allowedNetworks: e.WEBHOOK_ALLOWED_NETWORKS },
+    // `npm start` is the demo, everything on one machine: its receivers listen on 127.0.0.1 unless told otherwise.
+    webhooks: { allowedNetworks: e.WEBHOOK_ALLOWED_NETWORKS ?? (role === 'all-in-one' ? ['127.0.0.1/32'] : []) },
   };
 }
 

@@ -30,7 +30,10 @@ describe('webhook targets', () => {
   });
 
   it('reads the allowance from WEBHOOK_ALLOWED_NETWORKS and refuses a bad one', () => {
-    expect(loadConfig({}).webhooks.allowedNetworks).toEqual([]);
+    expect(loadConfig({}, 'tool').webhooks.allowedNetworks).toEqual([]);
+    expect(loadConfig({ DATABASE_URL: 'postgres://x/y', TEMPORAL_ADDRESS: 'temporal:7233' }, 'worker').webhooks.allowedNetworks).toEqual([]);
+    expect(loadConfig({}, 'all-in-one').webhooks.allowedNetworks).toEqual(['127.0.0.1/32']); // the demo
+    expect(loadConfig({ WEBHOOK_ALLOWED_NETWORKS: '' }, 'all-in-one').webhooks.allowedNetworks).toEqual([]);
     expect(loadConfig({ WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1/32, 10.20.0.0/16,::1' }).webhooks.allowedNetworks).toEqual(['127.0.0.1/32', '10.20.0.0/16', '::1']);
     expect(() => loadConfig({ WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1/33' })).toThrow(/WEBHOOK_ALLOWED_NETWORKS/);
     expect(() => loadConfig({ WEBHOOK_ALLOWED_NETWORKS: 'localhost' })).toThrow(/WEBHOOK_ALLOWED_NETWORKS/);
