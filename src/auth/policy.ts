@@ -196,6 +196,9 @@ export function seesProcess(actor: Actor | undefined, p: { kind: string; facts: 
   return partyAgencies.includes(actor.agencyId);
 }
 
+/** `case_entry_visible_to` over `case_event e`, for one agency id (null: nothing is visible). */
+export const ENTRY_VISIBLE_SQL = 'case_entry_visible_to(?::uuid, e.payload)';
+
 /**
  * The case-file entries (`case_event e`) this caller may see on a case it may see: the one rule in the database,
  * `case_entry_visible_to`, which the case read, the event feed and the webhook trigger all call. An entry of a
@@ -204,9 +207,6 @@ export function seesProcess(actor: Actor | undefined, p: { kind: string; facts: 
 export function processEntryScope(actor: Actor | undefined): { sql: string; params: unknown[] } {
   return { sql: ENTRY_VISIBLE_SQL, params: [actor?.agencyKind ? actor.agencyId : null] };
 }
-
-/** `case_entry_visible_to` over `case_event e`, for one agency id (null: nothing is visible). */
-export const ENTRY_VISIBLE_SQL = 'case_entry_visible_to(?::uuid, e.payload)';
 
 /** Webhook endpoints are their integrator's: it registers, lists, deactivates and re-keys its own, for its channel. */
 export function authorizeWebhookEndpoints(ctx: RequestContext): Actor & { agencyKind: AgencyKind; roles: string[] } {
