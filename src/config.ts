@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseNetwork } from './webhooks/webhook-targets';
 
 /**
  * Everything the system reads from the environment, validated once at start.
@@ -48,6 +49,11 @@ const schema = z.object({
   ),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   AUTH_TOKEN_TTL: z.string().regex(/^\d+[smhd]$/, 'must be a duration such as 12h or 30m').default('12h'),
+  WEBHOOK_ALLOWED_NETWORKS: z
+    .string()
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v.split(',').map((n) => n.trim()).filter(Boolean)))
+    .refine((nets) => !nets || nets.every((n) => parseNetwork(n)), 'must be addresses or CIDR networks, comma-separated, e.g. 127.0.0.1/32,10.20.0.0/16'),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -77,6 +83,8 @@ export interface Config {
   auth: { keys?: string; tokenTtl: string };
   /** Requests per minute allowed to one principal. */
   rateLimitPerMinute: number;
+  /** Networks webhooks may be sent to although they are private, loopback, link-local … (webhook-targets.ts). */
+  webhooks: { allowedNetworks: string[] };
 }
 
 /** Which process is starting: the all-in-one `npm start`, or one of the production processes. */
@@ -126,6 +134,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, role: Role =
     demoData: e.DEMO_DATA === 'true',
     auth: { keys: e.AUTH_JWT_KEYS, tokenTtl: e.AUTH_TOKEN_TTL },
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    // `npm start` is the demo, everything on one machine: its receivers listen on 127.0.0.1 unless told otherwise.
+    webhooks: { allowedNetworks: e.WEBHOOK_ALLOWED_NETWORKS ?? (role === 'all-in-one' ? ['127.0.0.1/32'] : []) },
   };
 }
 

@@ -7,6 +7,7 @@ import { startDemoProcesses } from './demo/demo-processes';
 import { localDevelopmentKeys, parseKeys, Tokens } from './auth/tokens';
 import { startApiServer } from './api/server';
 import { loadConfigOrExit } from './config';
+import { WebhookTargetPolicy } from './webhooks/webhook-targets';
 import { openDatabase } from './db/database';
 import { enqueueLifecycleForOpenCases } from './cases/case-workflow';
 import { loadDemoCity } from './demo/demo-city';
@@ -86,7 +87,7 @@ function boot(): void {
     const relay = new OutboxRelay(orm, workflowClient, config.temporal.taskQueue, log);
     lifecycle.onStop('workflow outbox relay', () => relay.stop());
     // One set of services for the API and the activities: a step written by a workflow goes through the same code.
-    const services = createServices({ orm, temporal: temporalClient, workflowClient, outboxNudge: () => void relay.drain().catch(() => undefined) });
+    const services = createServices({ orm, webhookTargets: new WebhookTargetPolicy(config.webhooks.allowedNetworks), temporal: temporalClient, workflowClient, outboxNudge: () => void relay.drain().catch(() => undefined) });
 
     const worker = await startWorker({
       address: temporalServer.address,

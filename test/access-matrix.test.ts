@@ -294,9 +294,17 @@ describe('access matrix: every operation × every role of every agency kind, in 
 
   // ——— webhooks ———
   row('registerWebhook', 'its own channel', ['integrator'], async () => () => ({ doc: 'mutation($i: RegisterWebhookInput!) { registerWebhook(input: $i) { id } }', vars: { i: { url: 'http://127.0.0.1:9/hook', secret: 'x'.repeat(40), giveUpAfterSeconds: 1 } } }));
-  const deliveryId = async () => {
-    await db.orm.em.fork().getConnection().execute(`insert into webhook_endpoint (id, agency_id, channel, url, secret, give_up_seconds) values (?, ?, 'HOTLINE_12345', 'http://127.0.0.1:9/hook', ?, 1)`, [randomUUID(), city.integrator.id, 'y'.repeat(40)]);
-    const c = await xichengCase({ accept: false });
+  /** An active endpoint of the 12345 integrator (each its own URL: one active endpoint per integrator and URL). */
+  const endpoint = async () => {
+    const id = randomUUID();
+    await db.orm.em.fork().getConnection().execute(`insert into webhook_endpoint (id, agency_id, channel, url, secret, give_up_seconds) values (?, ?, 'HOTLINE_12345', ?, ?, 1)`, [id, city.integrator.id, `http://127.0.0.1:9/hook-${id}`, 'y'.repeat(40)]);
+    return id;
+  };
+  /** A delivery to the 12345 integrator of a new case of its channel: a Xicheng one, or a Chaoyang one. */
+  const deliveryId = async (where: 'xicheng' | 'chaoyang' = 'xicheng') => {
+    await endpoint();
+    const ctx = as(city.hotline, city.integrator);
+    const c = where === 'xicheng' ? await xichengCase({ accept: false }) : (await ctx.services.intake.intake(ctx, { channel: 'HOTLINE_12345', contactPhone: phone(), description: '餐厅拖欠工资', regionCode: '110105001' })).case;
     return (await db.orm.em.fork().getConnection().execute<Array<{ id: string }>>(`select id::text as id from webhook_delivery where case_id = ? order by id limit 1`, [c.id]))[0]!.id;
   };
   const WEBHOOK_ADMINS: Who[] = ['integrator', 'xcDirector', 'cityDirector'];
@@ -307,6 +315,28 @@ describe('access matrix: every operation × every role of every agency kind, in 
   row('replayWebhookDelivery', 'a delivery to the 12345 integrator', WEBHOOK_ADMINS, async () => {
     const id = await deliveryId();
     return () => ({ doc: 'mutation($id: String!) { replayWebhookDelivery(id: $id) { id } }', vars: { id } });
+  });
+  // A district's director administers the deliveries of its district's cases, not the city's (issue 12, item 11).
+  row('webhookDeliveries', 'a delivery of a Chaoyang case', ['integrator', 'cityDirector'], async () => {
+    const id = await deliveryId('chaoyang');
+    return () => ({ doc: '{ webhookDeliveries(first: 100) { id } }', included: (d) => JSON.stringify(d).includes(`"${id}"`) });
+  });
+  row('replayWebhookDelivery', 'a delivery of a Chaoyang case', ['integrator', 'cityDirector'], async () => {
+    const id = await deliveryId('chaoyang');
+    return () => ({ doc: 'mutation($id: String!) { replayWebhookDelivery(id: $id) { id } }', vars: { id } });
+  });
+  // Endpoints are their integrator's alone.
+  row('webhookEndpoints', 'the 12345 integrator’s endpoints', ['integrator'], async () => {
+    const id = await endpoint();
+    return () => ({ doc: '{ webhookEndpoints { id } }', included: (d) => JSON.stringify(d).includes(id) });
+  });
+  row('deactivateWebhook', 'an endpoint of the 12345 integrator', ['integrator'], async () => {
+    const id = await endpoint();
+    return () => ({ doc: 'mutation($id: ID!) { deactivateWebhook(id: $id) { id } }', vars: { id } });
+  });
+  row('rotateWebhookSecret', 'an endpoint of the 12345 integrator', ['integrator'], async () => {
+    const id = await endpoint();
+    return () => ({ doc: 'mutation($i: RotateWebhookSecretInput!) { rotateWebhookSecret(input: $i) { id } }', vars: { i: { id, secret: 'z'.repeat(40) } } });
   });
 
   it('has a row for every query and mutation of the schema', async () => {

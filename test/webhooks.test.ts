@@ -19,7 +19,7 @@ describe('webhooks to the originating channel', () => {
   const SECRET = 'a-webhook-secret-of-at-least-32-characters';
   /** Attempts per delivery id, and the bodies accepted (with whether their signature verified). */
   const tries = new Map<string, number>();
-  const accepted: Array<{ delivery: string; caseNumber: string; seq: number; signed: boolean }> = [];
+  const accepted: Array<{ delivery: string; caseNumber: string; seq: number; signed: boolean; path: string; body: string; timestamp: string; signature: string }> = [];
   let healthy = false;
 
   const startWorker = () => stack.startWorker();
@@ -37,7 +37,9 @@ describe('webhooks to the originating channel', () => {
         tries.set(delivery, n);
         if (req.url === '/flaky' && n <= 2) return res.writeHead(500).end(); // the first two attempts fail
         const parsed = JSON.parse(body) as { caseNumber: string; event: { seq: number } };
-        accepted.push({ delivery, caseNumber: parsed.caseNumber, seq: parsed.event.seq, signed: verifyWebhook(SECRET, String(req.headers['x-anxin-timestamp']), body, String(req.headers['x-anxin-signature'])) });
+        const timestamp = String(req.headers['x-anxin-timestamp']);
+        const signature = String(req.headers['x-anxin-signature']);
+        accepted.push({ delivery, caseNumber: parsed.caseNumber, seq: parsed.event.seq, signed: verifyWebhook(SECRET, timestamp, body, signature), path: req.url!, body, timestamp, signature });
         res.writeHead(204).end();
       });
     });
@@ -84,12 +86,15 @@ describe('webhooks to the originating channel', () => {
     expect(accepted.every((a) => a.signed)).toBe(true);
     expect(new Set(accepted.map((a) => a.delivery)).size).toBe(accepted.length); // each accepted once
     for (const n of [first, second]) expect(accepted.filter((a) => a.caseNumber === n).map((a) => a.seq)).toEqual([1, 2]); // in order per case
-    const DELIVERIES = `{ webhookDeliveries { id endpointId caseNumber seq status attemptCount lastError attempts { statusCode } } }`;
-    const listed = await api.gql<{ webhookDeliveries: Array<{ id: string; endpointId: string; status: string; attempts: Array<{ statusCode: number | null }> }> }>(DELIVERIES, undefined, asHotline());
+    const DELIVERIES = `{ webhookDeliveries { id endpointId caseNumber seq status attemptCount lastError createdAt deliveredAt attempts { at statusCode error } } }`;
+    const listed = await api.gql<{ webhookDeliveries: Array<{ id: string; endpointId: string; status: string; attempts: Array<{ statusCode: number | null; error: string | null }> }> }>(DELIVERIES, undefined, asHotline());
+    expect(listed.errors).toBeUndefined();
     const ofFlaky = listed.data!.webhookDeliveries.filter((d) => d.endpointId === flaky.data!.registerWebhook.id);
     expect(ofFlaky.map((d) => d.status)).toEqual(['DELIVERED', 'DELIVERED', 'DELIVERED', 'DELIVERED']);
     // Two refusals and the acceptance (an attempt cut off by the worker's shutdown may be recorded after the next).
     for (const d of ofFlaky) expect(d.attempts.map((a) => a.statusCode).sort()).toEqual([204, 500, 500]);
+    // An attempt records a code, not the remote side's words (issue 12, item 6).
+    for (const d of ofFlaky) expect(d.attempts.map((a) => a.error ?? 'none').sort()).toEqual(['http-500', 'http-500', 'none']);
 
     // The endpoint that never answers: parked after its 3-second give-up time, then replayed by an administrator.
     await until(async () => {
@@ -104,4 +109,73 @@ describe('webhooks to the originating channel', () => {
     await until(() => accepted.some((a) => a.delivery === parked[0]!.id));
     await worker.stop();
   }, 120_000);
+  const REGISTER = 'mutation($i: RegisterWebhookInput!) { registerWebhook(input: $i) { id url active createdAt deactivatedAt secretRotatedAt } }';
+  type Endpoint = { id: string; url: string; active: boolean; createdAt: string; deactivatedAt: string | null; secretRotatedAt: string | null };
+
+  it('refuses private, loopback, link-local and metadata targets and user info at registration (issue 12, item 6)', async () => {
+    const cases: Array<[string, string]> = [
+      ['http://169.254.169.254/latest/meta-data/', 'url.address-not-allowed'],
+      ['http://10.0.0.1/hook', 'url.address-not-allowed'],
+      ['http://[::1]:8080/hook', 'url.address-not-allowed'],
+      ['http://[::ffff:169.254.169.254]/hook', 'url.address-not-allowed'],
+      ['http://0x7f000002/hook', 'url.address-not-allowed'], // 127.0.0.2: the tests' allowance is 127.0.0.1 alone
+      ['http://user:pass@example.com/hook', 'url.userinfo'],
+    ];
+    for (const [url, rule] of cases) {
+      const r = await api.gql('mutation($i: RegisterWebhookInput!) { registerWebhook(input: $i) { id } }', { i: { url, secret: SECRET } }, asHotline());
+      expect([url, r.errors?.[0]?.extensions]).toEqual([url, expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'input.url', rule })]);
+    }
+    const listed = await api.gql<{ webhookEndpoints: Endpoint[] }>('{ webhookEndpoints { url } }', undefined, asHotline());
+    expect(listed.data!.webhookEndpoints.map((e) => e.url).filter((u) => !u.startsWith(receiverUrl))).toEqual([]);
+  });
+
+  it('answers registration, is safe to retry, lists without secrets, re-keys at once and deactivates (issue 12, item 8)', async () => {
+    const worker = await startWorker();
+    const url = `${receiverUrl}/rotating`;
+    // It used to store the endpoint and then fail on createdAt (a timestamp left as text by raw SQL).
+    const first = await api.gql<{ registerWebhook: Endpoint }>('mutation($i: RegisterWebhookInput!) { registerWebhook(input: $i) { id url active createdAt } }', { i: { url, secret: SECRET } }, asHotline());
+    expect(first.errors).toBeUndefined();
+    const endpoint = first.data!.registerWebhook;
+    expect(endpoint).toMatchObject({ url, active: true });
+    expect(Date.parse(endpoint.createdAt)).toBeGreaterThan(Date.now() - 60_000);
+    // A client that did not hear the answer retries: the same endpoint, not a second one.
+    const retried = await api.gql<{ registerWebhook: Endpoint }>(REGISTER, { i: { url, secret: SECRET } }, asHotline());
+    expect(retried.data!.registerWebhook.id).toBe(endpoint.id);
+    const otherSecret = await api.gql(REGISTER, { i: { url, secret: 'another-secret-of-at-least-32-characters' } }, asHotline());
+    expect(otherSecret.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.url' });
+    const listed = await api.gql<{ webhookEndpoints: Endpoint[] }>('{ webhookEndpoints { id url active createdAt } }', undefined, asHotline());
+    expect(listed.data!.webhookEndpoints.filter((e) => e.url === url).map((e) => e.id)).toEqual([endpoint.id]);
+    expect(JSON.stringify(listed)).not.toContain(SECRET);
+    const fields = await api.gql<{ __type: { fields: Array<{ name: string }> } }>('{ __type(name: "WebhookEndpoint") { fields { name } } }');
+    expect(fields.data!.__type.fields.map((f) => f.name)).not.toContain('secret');
+
+    // Entries of a new case arrive signed with the secret; after rotation, with the new one only.
+    const intake = await api.gql<{ intakeComplaint: { case: { id: string; number: string } } }>('mutation($i: IntakeComplaintInput!) { intakeComplaint(input: $i) { case { id number } } }', { i: { channel: 'HOTLINE_12345', channelRef: 'BJ-rotating', contactPhone: '13200006101', description: '拖欠工资', regionCode: '110102003' } }, asHotline());
+    const c = intake.data!.intakeComplaint.case;
+    const contact = () => api.gql('mutation($i: RecordContactInput!) { recordContact(input: $i) { id } }', { i: { caseId: c.id, kind: 'CALL', outcome: 'NO_ANSWER' } }, api.as(city.inspector, city.xichengHrss));
+    const here = () => accepted.filter((a) => a.path === '/rotating' && a.caseNumber === c.number);
+    await until(() => here().length >= 1);
+    expect(here()[0]!.signed).toBe(true);
+    const NEW_SECRET = 'the-new-webhook-secret-of-32-characters-or-more';
+    const rotated = await api.gql<{ rotateWebhookSecret: Endpoint }>('mutation($i: RotateWebhookSecretInput!) { rotateWebhookSecret(input: $i) { id secretRotatedAt } }', { i: { id: endpoint.id, secret: NEW_SECRET } }, asHotline());
+    expect(rotated.data!.rotateWebhookSecret.secretRotatedAt).not.toBeNull();
+    await contact();
+    await until(() => here().length >= 2);
+    const after = here()[1]!;
+    expect(verifyWebhook(NEW_SECRET, after.timestamp, after.body, after.signature)).toBe(true);
+    expect(after.signed).toBe(false); // the old secret no longer signs
+
+    const deactivated = await api.gql<{ deactivateWebhook: Endpoint }>('mutation($id: ID!) { deactivateWebhook(id: $id) { active deactivatedAt } }', { id: endpoint.id }, asHotline());
+    expect(deactivated.data!.deactivateWebhook.active).toBe(false);
+    expect(deactivated.data!.deactivateWebhook.deactivatedAt).not.toBeNull();
+    await contact();
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(here()).toHaveLength(2); // nothing more is sent to it
+    expect((await api.gql('mutation($i: RotateWebhookSecretInput!) { rotateWebhookSecret(input: $i) { id } }', { i: { id: endpoint.id, secret: NEW_SECRET } }, asHotline())).errors?.[0]?.extensions?.code).toBe('CONFLICT');
+    // Registering the URL again makes a new endpoint.
+    const again = await api.gql<{ registerWebhook: Endpoint }>(REGISTER, { i: { url, secret: SECRET } }, asHotline());
+    expect(again.data!.registerWebhook.id).not.toBe(endpoint.id);
+    await api.gql('mutation($id: ID!) { deactivateWebhook(id: $id) { id } }', { id: again.data!.registerWebhook.id }, asHotline());
+    await worker.stop();
+  }, 60_000);
 });

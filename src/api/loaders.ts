@@ -8,7 +8,8 @@ import { Person } from '../people/person.entity';
 import { Project } from '../projects/project.entity';
 import { Region } from '../regions/region.entity';
 import { CaseProcess, ProcessInstalment, ProcessParty } from '../processes/process.entity';
-import type { WebhookAttemptRow } from '../webhooks/webhook.service';
+import { ENTRY_VISIBLE_SQL } from '../auth/policy';
+import { toDate, type WebhookAttemptRow } from '../webhooks/webhook.service';
 
 /**
  * Per-request batch loaders: a page of N cases asks for its employers, projects, regions and leads in one
@@ -52,9 +53,26 @@ export function createLoaders(em: EntityManager) {
     processes: byCase(CaseProcess, { startedAt: 'asc', id: 'asc' }),
     processParties: byProcess(ProcessParty, { role: 'asc', id: 'asc' }),
     processInstalments: byProcess(ProcessInstalment, { seq: 'asc' }),
+    /**
+     * The seqs of a case's entries that an agency may see, keyed `<agencyId>|<caseId>`: the database's one rule
+     * (`case_entry_visible_to`), the same the event feed and the webhook trigger apply.
+     */
+    visibleEntrySeqs: new DataLoader<string, Set<number>>(async (keys) => {
+      const byAgency = new Map<string, string[]>();
+      for (const k of keys) {
+        const [agency, caseId] = k.split('|') as [string, string];
+        byAgency.set(agency, [...(byAgency.get(agency) ?? []), caseId]);
+      }
+      const seen = new Map<string, Set<number>>(keys.map((k) => [k, new Set<number>()]));
+      for (const [agency, caseIds] of byAgency) {
+        const rows = await em.getConnection().execute<Array<{ case_id: string; seq: number }>>(`select e.case_id, e.seq from case_event e where e.case_id in (?) and ${ENTRY_VISIBLE_SQL}`, [caseIds, agency]);
+        for (const r of rows) seen.get(`${agency}|${r.case_id}`)?.add(r.seq);
+      }
+      return keys.map((k) => seen.get(k)!);
+    }),
     webhookAttempts: new DataLoader<string, WebhookAttemptRow[]>(async (ids) => {
       const rows = await em.getConnection().execute<WebhookAttemptRow[]>(`select id::text as id, delivery_id::text as delivery_id, at, status_code, error from webhook_attempt where delivery_id in (?) order by id`, [[...ids]]);
-      return ids.map((id) => rows.filter((r) => r.delivery_id === id));
+      return ids.map((id) => rows.filter((r) => r.delivery_id === id).map((r) => ({ ...r, at: toDate(r.at) })));
     }),
   };
 }

@@ -7,6 +7,7 @@ import { HealthService } from '../health/health.service';
 import { ProjectService } from '../projects/project.service';
 import { ProcessService } from '../processes/process.service';
 import { WebhookService } from '../webhooks/webhook.service';
+import { WebhookTargetPolicy } from '../webhooks/webhook-targets';
 
 /** The services behind the resolvers: created once per process, given the request context on every call. */
 export interface Services {
@@ -21,14 +22,15 @@ export interface Services {
   outboxNudge: () => void;
 }
 
-export function createServices(deps: { orm: Orm; temporal: Connection; namespace?: string; workflowClient?: Client; outboxNudge?: () => void }): Services {
+/** `webhookTargets`: where webhooks may go (default: the refused ranges refused, nothing allowed besides). */
+export function createServices(deps: { orm: Orm; temporal: Connection; namespace?: string; workflowClient?: Client; outboxNudge?: () => void; webhookTargets?: WebhookTargetPolicy }): Services {
   return {
     health: new HealthService(deps.orm, deps.temporal),
     employers: new EmployerService(),
     projects: new ProjectService(),
     intake: new IntakeService(),
     cases: new CaseService(),
-    webhooks: new WebhookService(),
+    webhooks: new WebhookService(deps.webhookTargets ?? new WebhookTargetPolicy()),
     processes: new ProcessService(deps.workflowClient ?? new Client({ connection: deps.temporal, namespace: deps.namespace ?? 'default' })),
     outboxNudge: deps.outboxNudge ?? (() => undefined),
   };

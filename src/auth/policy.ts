@@ -192,7 +192,9 @@ async function regionsOfAgency(em: EntityManager, agencyId: string): Promise<str
 
 /**
  * A process on a visible case is shown to labour inspection, and to the agencies that take part in it (a
- * recipient, an invitee, the police it was sent to, the procuratorate asked to supervise).
+ * recipient, an invitee, the police it was sent to, the procuratorate asked to supervise). The database holds the
+ * same rule as `case_process_visible_to` (migration one_entry_visibility_rule), which decides the case-file entries
+ * every path hands out; test/entry-visibility.test.ts checks the two agree on every process for every persona.
  */
 export function seesProcess(actor: Actor | undefined, p: { kind: string; facts: { procuratorateAgencyId?: string; sentAt?: string } }, partyAgencies: Array<string | undefined>): boolean {
   if (!actor?.agencyKind) return false;
@@ -202,21 +204,36 @@ export function seesProcess(actor: Actor | undefined, p: { kind: string; facts: 
   return partyAgencies.includes(actor.agencyId);
 }
 
+/** `case_entry_visible_to` over `case_event e`, for one agency id (null: nothing is visible). */
+export const ENTRY_VISIBLE_SQL = 'case_entry_visible_to(?::uuid, e.payload)';
+
 /**
- * The SQL twin of `seesProcess`, for case-file entries read in bulk (the event feed): an entry of a process the
- * caller does not take part in is left out. Keep the two in step.
+ * The case-file entries (`case_event e`) this caller may see on a case it may see: the one rule in the database,
+ * `case_entry_visible_to`, which the case read, the event feed and the webhook trigger all call. An entry of a
+ * process the caller takes no part in is left out.
  */
 export function processEntryScope(actor: Actor | undefined): { sql: string; params: unknown[] } {
-  if (actor?.agencyKind === 'HRSS_INSPECTION') return { sql: 'true', params: [] };
-  const id = actor?.agencyId ?? NO_ROW;
-  return {
-    sql: `(e.payload->>'processId' is null
-      or not exists (select 1 from case_process px where px.id::text = e.payload->>'processId')
-      or exists (select 1 from case_process px where px.id::text = e.payload->>'processId' and px.facts->>'procuratorateAgencyId' = ?)
-      or exists (select 1 from case_process px join process_party ppx on ppx.process_id = px.id
-                  where px.id::text = e.payload->>'processId' and ppx.agency_id = ? and not (px.kind = 'POLICE_REFERRAL' and px.facts->>'sentAt' is null)))`,
-    params: [id, id],
-  };
+  return { sql: ENTRY_VISIBLE_SQL, params: [actor?.agencyKind ? actor.agencyId : null] };
+}
+
+/** Webhook endpoints are their integrator's: it registers, lists, deactivates and re-keys its own, for its channel. */
+export function authorizeWebhookEndpoints(ctx: RequestContext): Actor & { agencyKind: AgencyKind; roles: string[] } {
+  const actor = signedIn(ctx);
+  if (actor.agencyKind !== 'INTEGRATOR') throw forbidden('webhook endpoints are an integrator’s, for its own channel');
+  return actor;
+}
+
+/**
+ * The webhook deliveries a caller may see and replay, as SQL over `d` (webhook_delivery), `ep` (its endpoint),
+ * `c` (its case) and `e` (its entry): an integrator's own, of entries it may read; a director of labour inspection,
+ * those of the cases its agency may see (a district's director, the district's; the city's, the city's).
+ */
+export function webhookDeliveryScope(ctx: RequestContext): { sql: string; params: unknown[] } {
+  const actor = signedIn(ctx);
+  const cases = caseScope(actor);
+  if (actor.agencyKind === 'INTEGRATOR') return { sql: `ep.agency_id = ? and ${cases.sql} and ${ENTRY_VISIBLE_SQL}`, params: [actor.agencyId, ...cases.params, actor.agencyId] };
+  if (actor.agencyKind === 'HRSS_INSPECTION' && actor.roles.includes('DIRECTOR')) return cases;
+  throw forbidden('webhook deliveries are for their integrator and for the directors of labour inspection');
 }
 
 /** Masked forms for callers that must not see personal data whole: 张*, 138****1234, 110***********1234. */

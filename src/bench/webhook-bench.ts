@@ -15,6 +15,7 @@ import { startEmbeddedPostgres } from '../infra/embedded-postgres';
 import { startTemporalDevServer } from '../infra/temporal-dev-server';
 import { createLogger } from '../logger';
 import { OutboxRelay } from '../outbox/outbox-relay';
+import { WebhookTargetPolicy } from '../webhooks/webhook-targets';
 import { createCaseActivities } from '../worker/case-activities';
 import { bundleWorkflows, installTemporalRuntime, startWorker } from '../worker/worker';
 
@@ -38,7 +39,8 @@ async function main(): Promise<void> {
   const client = new Client({ connection });
   const taskQueue = 'webhook-bench';
   const relay = new OutboxRelay(orm, client, taskQueue, log);
-  const services = createServices({ orm, temporal: connection, workflowClient: client, outboxNudge: () => void relay.drain().catch(() => undefined) });
+  // The receiver is on this machine: the operator's allowance for 127.0.0.1 (WEBHOOK_ALLOWED_NETWORKS).
+  const services = createServices({ orm, webhookTargets: new WebhookTargetPolicy(['127.0.0.1/32']), temporal: connection, workflowClient: client, outboxNudge: () => void relay.drain().catch(() => undefined) });
   const worker = await startWorker({ address: temporal.address, namespace: 'default', taskQueue, bundle: await bundleWorkflows(log), activities: createCaseActivities({ orm, log, services }), log });
   relay.start(100);
 

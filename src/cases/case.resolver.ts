@@ -9,7 +9,8 @@ import { EmployerType, toEmployerType } from '../employers/employer.resolver';
 import { ProjectType, toProjectType } from '../projects/project.resolver';
 import { RegionType, toRegionType } from '../regions/region.resolver';
 import type { CaseOrder } from './case-list';
-import { visibleEntry } from '../processes/process-visibility';
+import { entryPayloadFor } from '../events/case-entry-view';
+import { visibleEntries } from '../processes/process-visibility';
 import { CaseComplainant, type CaseStatus } from './case.entity';
 import { answerFor } from './intake.service';
 import {
@@ -170,8 +171,7 @@ export class CaseResolver {
 
   @FieldResolver(() => [CaseEventType], { description: '案卷: the case file, oldest first' })
   async events(@Root() c: CaseType, @Ctx() ctx: RequestContext): Promise<CaseEventType[]> {
-    const shown = await visibleEntry(ctx, c.id);
-    return (await ctx.loaders.events.load(c.id)).filter((e) => shown(e.payload)).map(toCaseEventType);
+    return (await visibleEntries(ctx, c.id)).map((e) => ({ ...toCaseEventType(e), payload: entryPayloadFor(ctx.actor, e.payload) }));
   }
 
   @FieldResolver(() => [PaymentType])

@@ -3,6 +3,7 @@ import { Arg, Ctx, Field, ID, InputType, Int, ObjectType, Resolver, Root, Subscr
 import type { RequestContext } from '../api/context';
 import { DivisionCodeScalar } from '../api/scalars';
 import type { FeedEntry } from './case-event-feed';
+import { entryPayloadFor } from './case-entry-view';
 
 @ObjectType('CaseEventMessage', { description: 'One entry of a case file, pushed to a subscriber, with the cursor to resume after it' })
 export class CaseEventMessage {
@@ -41,10 +42,10 @@ export class CaseEventSubscriptionResolver {
   })
   caseEvents(
     @Root() entry: FeedEntry,
-    @Ctx() _ctx: RequestContext,
+    @Ctx() ctx: RequestContext,
     @Arg('filter', () => CaseEventFilterInput, { nullable: true }) _filter?: CaseEventFilterInput,
     @Arg('after', () => String, { nullable: true }) _after?: string,
   ): CaseEventMessage {
-    return entry;
+    return { ...entry, payload: entryPayloadFor(ctx.actor, entry.payload) };
   }
 }

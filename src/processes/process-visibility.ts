@@ -1,5 +1,6 @@
 import type { RequestContext } from '../api/context';
 import { seesProcess } from '../auth/policy';
+import type { CaseEvent } from '../cases/case.entity';
 import type { CaseProcess } from './process.entity';
 
 /** The processes of a (visible) case that the caller may see, through the request's batch loaders. */
@@ -9,11 +10,12 @@ export async function visibleProcesses(ctx: RequestContext, caseId: string): Pro
   return processes.filter((p, i) => seesProcess(ctx.actor, p, parties[i]!.map((x) => x.agency)));
 }
 
-/** Case-file entries of a process the caller may not see are left out (a stranger to a referral reads none of it). */
-export async function visibleEntry(ctx: RequestContext, caseId: string): Promise<(payload: Record<string, unknown>) => boolean> {
-  if (ctx.actor?.agencyKind === 'HRSS_INSPECTION') return () => true;
-  const all = await ctx.loaders.processes.load(caseId);
-  const visible = new Set((await visibleProcesses(ctx, caseId)).map((p) => p.id));
-  const known = new Set(all.map((p) => p.id));
-  return (payload) => typeof payload.processId !== 'string' || !known.has(payload.processId) || visible.has(payload.processId);
+/**
+ * The entries of a (visible) case's file the caller may see, by the database's rule (`case_entry_visible_to`, the
+ * one the event feed and the webhook trigger apply): a stranger to a referral reads none of it.
+ */
+export async function visibleEntries(ctx: RequestContext, caseId: string): Promise<CaseEvent[]> {
+  if (!ctx.actor?.agencyKind) return [];
+  const [entries, seqs] = await Promise.all([ctx.loaders.events.load(caseId), ctx.loaders.visibleEntrySeqs.load(`${ctx.actor.agencyId}|${caseId}`)]);
+  return entries.filter((e) => seqs.has(e.seq));
 }

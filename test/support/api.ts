@@ -4,6 +4,7 @@ import { Tokens } from '../../src/auth/tokens';
 import type { Orm } from '../../src/db/database';
 import { createServices } from '../../src/api/services';
 import { startApiServer, type ApiServer } from '../../src/api/server';
+import { WebhookTargetPolicy } from '../../src/webhooks/webhook-targets';
 import { testLog } from './logger';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -24,6 +25,9 @@ export interface TestApi {
   stop(): Promise<void>;
 }
 
+/** Tests' webhook receivers listen on 127.0.0.1: the operator's allowance (WEBHOOK_ALLOWED_NETWORKS) lets them. */
+export const testWebhookTargets = new WebhookTargetPolicy(['127.0.0.1/32']);
+
 /** The test suite's signing keys: two, so rotation is exercised (the second still verifies). */
 export const testTokens = new Tokens([
   { kid: 'test-2', secret: 'test-secret-two-0123456789abcdefghijklmnop' },
@@ -32,7 +36,7 @@ export const testTokens = new Tokens([
 
 export async function startTestApi(opts: { orm: Orm; temporalAddress: string; workflowClient?: Client; outboxNudge?: () => void; repeatComplaintWindowDays?: number; production?: boolean; rateLimitPerMinute?: number }): Promise<TestApi> {
   const temporal = Connection.lazy({ address: opts.temporalAddress });
-  const services = createServices({ orm: opts.orm, temporal, workflowClient: opts.workflowClient, outboxNudge: opts.outboxNudge });
+  const services = createServices({ orm: opts.orm, temporal, workflowClient: opts.workflowClient, outboxNudge: opts.outboxNudge, webhookTargets: testWebhookTargets });
   const server: ApiServer = await startApiServer({ host: '127.0.0.1', port: 0, orm: opts.orm, services, tokens: testTokens, production: opts.production, rateLimitPerMinute: opts.rateLimitPerMinute ?? 1_000_000, config: { cases: { repeatComplaintWindowDays: opts.repeatComplaintWindowDays ?? 30 } }, log: testLog });
   const tokenFor = (user: User, agency: Agency) => testTokens.issue({ userId: user.id, agencyId: agency.id, agencyKind: agency.kind, roles: user.roles });
   return {

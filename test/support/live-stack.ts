@@ -8,7 +8,7 @@ import { createLoaders } from '../../src/api/loaders';
 import { createServices, type Services } from '../../src/api/services';
 import { OutboxRelay } from '../../src/outbox/outbox-relay';
 import { createCaseActivities } from '../../src/worker/case-activities';
-import { startTestApi, type TestApi } from './api';
+import { startTestApi, testWebhookTargets, type TestApi } from './api';
 import { createTestDatabase, type TestDatabase } from './database';
 import { loadTestCity } from './fixtures';
 import { testLog } from './logger';
@@ -40,7 +40,7 @@ export async function startLiveStack(taskQueue: string): Promise<LiveStack> {
   relay.start(100);
   const nudge = () => void relay.drain().catch(() => undefined);
   const api = await startTestApi({ orm: db.orm, temporalAddress: temporal.address, workflowClient: temporal.client, outboxNudge: nudge });
-  const services = createServices({ orm: db.orm, temporal: Connection.lazy({ address: temporal.address }), workflowClient: temporal.client, outboxNudge: nudge });
+  const services = createServices({ orm: db.orm, temporal: Connection.lazy({ address: temporal.address }), workflowClient: temporal.client, outboxNudge: nudge, webhookTargets: testWebhookTargets });
   const workers: Array<{ stop(): Promise<void> }> = [];
 
   async function startWorker() {
