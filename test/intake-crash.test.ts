@@ -59,5 +59,6 @@ describe('intake through a kill -9 of the API', () => {
       workflowsStarted: 2000,
       casesWithoutOneWorkflow: 0,
     });
-  });
+    // About 45 s alone on two CPUs; more when other test files share them.
+  }, 300_000);
 });

@@ -74,7 +74,7 @@ describe('npm start after its process was killed', () => {
     await interruptAndCheckNothingIsLeft(second);
     // A clean stop leaves no pid files behind for the next start to look at.
     expect(['anxin.pid', 'temporal-dev-server.pid', 'postgres/postmaster.pid'].filter((f) => existsSync(path.join(dataDir, f)))).toEqual([]);
-  });
+  }, 300_000);
 
   it('never signals a process that a pid file names when it is not our server (a recycled pid)', async () => {
     const dataDir = await tempDir();
