@@ -123,9 +123,15 @@ export async function runCrashIntake(opts: CrashIntakeOptions): Promise<CrashInt
       if (!crash && answers.size >= opts.killAfter) crash = crashNow().catch((err: unknown) => void (crashFailed = err));
     }
   };
-  await Promise.all(Array.from({ length: opts.clients }, client));
-  await crash;
-  if (crashFailed) throw crashFailed;
+  try {
+    await Promise.all(Array.from({ length: opts.clients }, client));
+    await crash;
+    if (crashFailed) throw crashFailed;
+  } catch (err) {
+    crashFailed ??= err; // the other clients stop at their next attempt
+    await api.kill();
+    throw err;
+  }
   const streamEnded = Date.now();
   const streamMs = streamEnded - streamStarted;
   // A clean stop: the API's own relay first finishes the workflow starts it has fallen behind on.
@@ -232,7 +238,12 @@ class ApiProcess {
       throw new Error(`the API process exited before it was ready:\n${this.output.join('').slice(-3000)}`);
     });
     const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the API was not ready within 60 s')), 60_000).unref());
-    await Promise.race([ready, failed, timeout]);
+    try {
+      await Promise.race([ready, failed, timeout]);
+    } catch (err) {
+      child.kill('SIGKILL');
+      throw err;
+    }
     this.port = port;
   }
 
