@@ -21,6 +21,7 @@ export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;
   private draining: Promise<number> | undefined;
   private followUp: Promise<number> | undefined;
+  private stopped = false;
 
   constructor(
     private readonly orm: Orm,
@@ -50,11 +51,13 @@ export class OutboxRelay {
 
   private async drainPass(): Promise<number> {
     let delivered = 0;
-    for (;;) {
+    // A stop waits for the batch in hand only: what is left stays in the outbox for the next relay.
+    while (!this.stopped) {
       const n = await this.deliverBatch(100);
       delivered += n;
-      if (n < 100) return delivered;
+      if (n < 100) break;
     }
+    return delivered;
   }
 
   private async deliverBatch(limit: number): Promise<number> {
@@ -127,6 +130,7 @@ export class OutboxRelay {
   }
 
   async stop(): Promise<void> {
+    this.stopped = true;
     const t = this.timer;
     this.timer = undefined;
     if (t) clearTimeout(t);
