@@ -47,6 +47,9 @@ const schema = z.object({
       .optional(),
   ),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  ANONYMOUS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
+  CASE_STATUS_LOOKUPS_PER_NUMBER_PER_DAY: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  CASE_STATUS_LOOKUPS_PER_CALLER_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(60),
   AUTH_TOKEN_TTL: z.string().regex(/^\d+[smhd]$/, 'must be a duration such as 12h or 30m').default('12h'),
 });
 
@@ -75,8 +78,12 @@ export interface Config {
   demoData: boolean;
   /** Token signing keys (`AUTH_JWT_KEYS`, newest first); unset under `npm start`, which keeps its own in the data folder. */
   auth: { keys?: string; tokenTtl: string };
-  /** Requests per minute allowed to one principal. */
+  /** Requests per minute allowed to one signed-in user. */
   rateLimitPerMinute: number;
+  /** Requests per minute allowed to one address without a token. */
+  anonymousRateLimitPerMinute: number;
+  /** Public case-status lookups: per case number a day, per caller an hour (local practice, not law). */
+  caseStatusLimits: { perNumberPerDay: number; perCallerPerHour: number };
 }
 
 /** Which process is starting: the all-in-one `npm start`, or one of the production processes. */
@@ -126,6 +133,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, role: Role =
     demoData: e.DEMO_DATA === 'true',
     auth: { keys: e.AUTH_JWT_KEYS, tokenTtl: e.AUTH_TOKEN_TTL },
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
+    anonymousRateLimitPerMinute: e.ANONYMOUS_RATE_LIMIT_PER_MINUTE,
+    caseStatusLimits: { perNumberPerDay: e.CASE_STATUS_LOOKUPS_PER_NUMBER_PER_DAY, perCallerPerHour: e.CASE_STATUS_LOOKUPS_PER_CALLER_PER_HOUR },
   };
 }
 

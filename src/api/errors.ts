@@ -12,7 +12,10 @@ export const ErrorCode = {
   Unauthenticated: 'UNAUTHENTICATED',
   /** A process whose workflow is still being started (its start waits in the outbox): retry shortly. */
   ProcessStarting: 'PROCESS_STARTING',
+  /** Past a rate or attempt limit; `retryAfterSeconds` says when to try again. */
   RateLimited: 'RATE_LIMITED',
+  /** An operation this transport does not carry: the WebSocket carries subscriptions only. */
+  OperationNotAllowed: 'OPERATION_NOT_ALLOWED',
 } as const;
 
 /** Invalid input: names the field (as a path from the argument) and the rule it broke. */

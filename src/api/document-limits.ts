@@ -1,0 +1,188 @@
+import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { GraphQLError, Kind, parse, validate, type DocumentNode, type GraphQLSchema, type SelectionSetNode, type ValidationRule } from 'graphql';
+
+/**
+ * What one GraphQL document may ask of the server before any of it runs, by caller tier. Both transports (HTTP
+ * and graphql-ws) call `DocumentLimits.check` before graphql-js's full validation, because that validation is
+ * where the work hides: OverlappingFieldsCanBeMerged compares every pair of same-named fields, so 2,000 tokens of
+ * `{ health { database database … } } }` cost about a second of event loop. A rule inside the validation pass
+ * cannot stop it (Apollo runs all rules in one visit), so the bound is checked here first:
+ *
+ * - size of the text and tokens (graphql-js's own parse limit `maxTokens`) bound the parse;
+ * - field selections, counted with fragments expanded (a spread costs its fragment's size; cycles are refused),
+ *   bound the validation, whose worst case is quadratic in them;
+ * - graphql-armor's depth, alias, cost and directive rules (linear passes) bound the execution.
+ *
+ * Anonymous callers use only the public lookups (`caseStatus`, `health`), so their budgets are far smaller.
+ */
+export interface DocumentLimitSet {
+  /** Characters of document text (comments included: they are not tokens). */
+  maxChars: number;
+  /** Lexical tokens, as graphql-js's parser counts them. */
+  maxTokens: number;
+  /** Field selections over the whole document, fragments expanded. */
+  maxSelections: number;
+  maxDepth: number;
+  maxAliases: number;
+  /** graphql-armor's cost: every field counts (scalars 1, objects 2, times 1.5 per level, times `first`). */
+  maxCost: number;
+  maxDirectives: number;
+}
+
+export type CallerTier = 'anonymous' | 'signedIn';
+
+export const DOCUMENT_LIMITS: Record<CallerTier, DocumentLimitSet> = {
+  // The largest public document, `caseStatus(number:, phone:) { number status nextStep receivedAt }` with its
+  // variables, is about 30 tokens, 5 selections and cost 8.
+  anonymous: { maxChars: 2_000, maxTokens: 200, maxSelections: 40, maxDepth: 4, maxAliases: 4, maxCost: 100, maxDirectives: 4 },
+  // The dashboard's list document is about 30 selections; 300 leaves room for fragments-heavy screens while
+  // bounding the quadratic validation to about 20 ms of one core (measured: 1,990 took 900 ms).
+  signedIn: { maxChars: 50_000, maxTokens: 2_000, maxSelections: 300, maxDepth: 12, maxAliases: 15, maxCost: 20_000, maxDirectives: 20 },
+};
+
+/** The refusal of a document: GraphQL errors in the shape both transports send (400 over HTTP). */
+export class DocumentRefused extends Error {
+  constructor(readonly errors: GraphQLError[]) {
+    super(errors[0]?.message ?? 'document refused');
+    this.name = 'DocumentRefused';
+  }
+}
+
+function refusal(code: 'GRAPHQL_PARSE_FAILED' | 'GRAPHQL_VALIDATION_FAILED', message: string, limit?: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...(limit ? { limit } : {}), http: { status: 400 } } });
+}
+
+/**
+ * Field selections in the document with every fragment spread expanded, counting each operation and each fragment
+ * definition (validation visits both). Memoized per fragment, so the count is linear in the document even when
+ * the expansion is exponential; the result saturates just past `cap`. Throws on a fragment cycle.
+ */
+export function countSelections(document: DocumentNode, cap: number): number {
+  const fragments = new Map<string, SelectionSetNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d.selectionSet);
+  const sizes = new Map<string, number>();
+  const expanding = new Set<string>();
+  const over = cap + 1;
+
+  const fragmentSize = (name: string): number => {
+    const known = sizes.get(name);
+    if (known !== undefined) return known;
+    const set = fragments.get(name);
+    if (!set) return 0; // an unknown fragment: validation reports it
+    if (expanding.has(name)) throw refusal('GRAPHQL_VALIDATION_FAILED', `fragment "${name}" spreads itself`, 'fragment-cycle');
+    expanding.add(name);
+    const size = setSize(set);
+    expanding.delete(name);
+    sizes.set(name, size);
+    return size;
+  };
+  const setSize = (set: SelectionSetNode): number => {
+    let n = 0;
+    for (const s of set.selections) {
+      if (s.kind === Kind.FIELD) n += 1 + (s.selectionSet ? setSize(s.selectionSet) : 0);
+      else if (s.kind === Kind.INLINE_FRAGMENT) n += setSize(s.selectionSet);
+      else n += fragmentSize(s.name.value);
+      if (n >= over) return over;
+    }
+    return n;
+  };
+
+  let total = 0;
+  for (const d of document.definitions) {
+    if (d.kind === Kind.OPERATION_DEFINITION) total += setSize(d.selectionSet);
+    else if (d.kind === Kind.FRAGMENT_DEFINITION) total += fragmentSize(d.name.value);
+    if (total >= over) return over;
+  }
+  return total;
+}
+
+/** A small LRU of documents already accepted for a tier: the dashboard's repeated document costs a map lookup. */
+class AcceptedDocuments {
+  private readonly entries = new Map<string, DocumentNode>();
+  constructor(private readonly max: number) {}
+  get(key: string): DocumentNode | undefined {
+    const doc = this.entries.get(key);
+    if (doc) {
+      this.entries.delete(key);
+      this.entries.set(key, doc);
+    }
+    return doc;
+  }
+  set(key: string, doc: DocumentNode): void {
+    this.entries.set(key, doc);
+    if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
+  }
+}
+
+export class DocumentLimits {
+  private readonly armorRules: Record<CallerTier, readonly ValidationRule[]>;
+  private readonly accepted = new AcceptedDocuments(500);
+
+  constructor(
+    private readonly schema: GraphQLSchema,
+    readonly limits: Record<CallerTier, DocumentLimitSet> = DOCUMENT_LIMITS,
+  ) {
+    const armor = (l: DocumentLimitSet) =>
+      new ApolloArmor({
+        maxDepth: { n: l.maxDepth },
+        maxAliases: { n: l.maxAliases },
+        costLimit: { maxCost: l.maxCost },
+        maxDirectives: { n: l.maxDirectives },
+        // Tokens are counted by graphql-js's parser below (graphql-armor's answers a syntax error with a 500).
+        maxTokens: { enabled: false },
+        blockFieldSuggestion: { enabled: false },
+      }).protect().validationRules;
+    this.armorRules = { anonymous: armor(limits.anonymous), signedIn: armor(limits.signedIn) };
+  }
+
+  /**
+   * The parsed document if it is within the tier's limits; otherwise throws DocumentRefused with coded errors.
+   * Does not run graphql-js's own validation (the caller's transport does, after this).
+   */
+  check(text: string, tier: CallerTier): DocumentNode {
+    const key = `${tier}\u0000${text}`;
+    const known = this.accepted.get(key);
+    if (known) return known;
+    const l = this.limits[tier];
+    const who = tier === 'anonymous' ? 'an anonymous' : 'a signed-in';
+    if (text.length > l.maxChars) throw new DocumentRefused([refusal('GRAPHQL_VALIDATION_FAILED', `the document is over the ${l.maxChars}-character limit for ${who} caller`, 'characters')]);
+    let document: DocumentNode;
+    try {
+      document = parse(text, { maxTokens: l.maxTokens, noLocation: false });
+    } catch (err) {
+      if (err instanceof GraphQLError) throw new DocumentRefused([refusal('GRAPHQL_PARSE_FAILED', err.message)]);
+      throw err;
+    }
+    let selections: number;
+    try {
+      selections = countSelections(document, l.maxSelections);
+    } catch (err) {
+      if (err instanceof GraphQLError) throw new DocumentRefused([err]);
+      throw err;
+    }
+    if (selections > l.maxSelections) {
+      throw new DocumentRefused([refusal('GRAPHQL_VALIDATION_FAILED', `the document selects more than ${l.maxSelections} fields (fragments expanded), the limit for ${who} caller`, 'selections')]);
+    }
+    // graphql-armor's rules alone: linear passes. They throw their first refusal rather than report it.
+    let errors: readonly GraphQLError[];
+    try {
+      errors = validate(this.schema, document, this.armorRules[tier]);
+    } catch (err) {
+      if (!(err instanceof GraphQLError)) throw err;
+      errors = [err];
+    }
+    if (errors.length > 0) {
+      throw new DocumentRefused(errors.map((e) => refusal('GRAPHQL_VALIDATION_FAILED', e.message.replace(/^Syntax Error: /, ''), limitName(e.message))));
+    }
+    if (text.length <= 20_000) this.accepted.set(key, document);
+    return document;
+  }
+}
+
+function limitName(message: string): string | undefined {
+  if (/depth/i.test(message)) return 'depth';
+  if (/alias/i.test(message)) return 'aliases';
+  if (/cost/i.test(message)) return 'cost';
+  if (/directive/i.test(message)) return 'directives';
+  return undefined;
+}
