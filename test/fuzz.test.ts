@@ -156,7 +156,7 @@ describe('fuzzing the GraphQL API', () => {
       await fc.assert(
         fc.asyncProperty(documents(overSocket), vars, fc.boolean(), async (d, v, signedIn) => {
           const before = await fingerprint();
-          const res = await sockets[signedIn ? 'signedIn' : 'anonymous'].run(d, v as Record<string, unknown> | undefined, 100);
+          const res = await sockets[signedIn ? 'signedIn' : 'anonymous'].run(d, v as Record<string, unknown> | undefined, 500);
           sent.requests++;
           if (res.closeCode !== undefined) throw new Error(`${d.slice(0, 200)}: the socket closed with ${res.closeCode}`);
           for (const e of res.errors ?? []) {

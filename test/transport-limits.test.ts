@@ -50,7 +50,7 @@ describe('document limits and the WebSocket, on both transports', () => {
     const forged = testTokens.issue({ userId: '7e000000-0000-4000-8000-000000000001', agencyId: city.xichengHrss.id, agencyKind: 'HRSS_INSPECTION', roles: ['INSPECTOR'] }).slice(0, -3) + 'abc';
     expect((await wsOnce(api.url, 'subscription { caseEvents { seq } }', undefined, `Bearer ${forged}`)).closeCode).toBe(4403);
     expect(codes(await wsOnce(api.url, 'subscription { caseEvents { seq } }'))).toEqual(['UNAUTHENTICATED']);
-    expect(await wsOnce(api.url, 'subscription { caseEvents { seq } }', undefined, auth)).toEqual({ open: true });
+    expect(await wsOnce(api.url, 'subscription { caseEvents { seq } }', undefined, auth, 500)).toEqual({ open: true });
   });
 
   it('the socket refuses the alias, cost, token and depth bombs that HTTP refuses, before validating them', async () => {
@@ -92,6 +92,9 @@ describe('document limits and the WebSocket, on both transports', () => {
     // Within the token limit for a signed-in caller, the selection count refuses it.
     const selections = await api.gql(`{ health { ${'database '.repeat(400)} } }`, undefined, { authorization: auth });
     expect(selections.errors?.[0]).toMatchObject({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'selections' } });
+    // Repeated fields are what validation compares pair by pair: 30 of them are refused though under 300 selections.
+    const repeated = await api.gql(`{ ${'case(number: "1") { id } '.repeat(30)} }`, undefined, { authorization: auth });
+    expect(repeated.errors?.[0]).toMatchObject({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED', limit: 'repeated-fields' } });
     // Fragments count expanded (spreads × fragment size), and a cycle is refused.
     const fanOut = `{ health { ...D } } fragment A on Health { database temporal } fragment B on Health { ...A ...A ...A ...A ...A } fragment C on Health { ...B ...B ...B ...B ...B } fragment D on Health { ...C ...C ...C ...C ...C }`;
     expect((await api.gql(fanOut, undefined, { authorization: auth })).errors?.[0]?.extensions).toMatchObject({ limit: 'selections' });
@@ -100,7 +103,7 @@ describe('document limits and the WebSocket, on both transports', () => {
   });
 
   it('gives anonymous callers far smaller budgets than signed-in ones; the dashboard document passes when signed in', async () => {
-    const fifty = `{ regions { ${'code '.repeat(50)} } }`;
+    const fifty = `{ ${Array.from({ length: 10 }, (_, i) => `r${i}: regions { code name level parentCode }`).join(' ')} }`;
     expect((await api.gql(fifty)).errors?.[0]?.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', limit: 'selections' });
     expect((await api.gql(fifty, undefined, { authorization: auth })).errors).toBeUndefined();
     const longish = `{ __typename } # ${'x'.repeat(3000)}`;
@@ -120,7 +123,7 @@ describe('document limits and the WebSocket, on both transports', () => {
     const socket = new WsCaller(limited.url, token);
     try {
       const outcomes = [];
-      for (let i = 0; i < 4; i++) outcomes.push(await socket.run('subscription { caseEvents { seq } }', undefined, 150));
+      for (let i = 0; i < 4; i++) outcomes.push(await socket.run('subscription { caseEvents { seq } }', undefined, 300));
       expect(outcomes.slice(0, 3)).toEqual([{ open: true }, { open: true }, { open: true }]);
       expect(outcomes[3]!.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) });
     } finally {

@@ -1,5 +1,5 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { GraphQLError, Kind, parse, validate, type DocumentNode, type GraphQLSchema, type SelectionSetNode, type ValidationRule } from 'graphql';
+import { GraphQLError, Kind, parse, validate, type DocumentNode, type FieldNode, type GraphQLSchema, type SelectionSetNode, type ValidationRule } from 'graphql';
 
 /**
  * What one GraphQL document may ask of the server before any of it runs, by caller tier. Both transports (HTTP
@@ -10,7 +10,7 @@ import { GraphQLError, Kind, parse, validate, type DocumentNode, type GraphQLSch
  *
  * - size of the text and tokens (graphql-js's own parse limit `maxTokens`) bound the parse;
  * - field selections, counted with fragments expanded (a spread costs its fragment's size; cycles are refused),
- *   bound the validation, whose worst case is quadratic in them;
+ *   and the pairs of same-named fields among them bound the validation, whose worst case is quadratic;
  * - graphql-armor's depth, alias, cost and directive rules (linear passes) bound the execution.
  *
  * Anonymous callers use only the public lookups (`caseStatus`, `health`), so their budgets are far smaller.
@@ -22,6 +22,11 @@ export interface DocumentLimitSet {
   maxTokens: number;
   /** Field selections over the whole document, fragments expanded. */
   maxSelections: number;
+  /**
+   * Pairs of fields with the same response name in one selection set (fields of the same name merged level by
+   * level, fragments expanded): the pairs graphql-js's OverlappingFieldsCanBeMerged compares, at up to 50 µs each.
+   */
+  maxOverlapPairs: number;
   maxDepth: number;
   maxAliases: number;
   /** graphql-armor's cost: every field counts (scalars 1, objects 2, times 1.5 per level, times `first`). */
@@ -34,10 +39,13 @@ export type CallerTier = 'anonymous' | 'signedIn';
 export const DOCUMENT_LIMITS: Record<CallerTier, DocumentLimitSet> = {
   // The largest public document, `caseStatus(number:, phone:) { number status nextStep receivedAt }` with its
   // variables, is about 30 tokens, 5 selections and cost 8.
-  anonymous: { maxChars: 2_000, maxTokens: 200, maxSelections: 40, maxDepth: 4, maxAliases: 4, maxCost: 100, maxDirectives: 4 },
-  // The dashboard's list document is about 30 selections; 300 leaves room for fragments-heavy screens while
-  // bounding the quadratic validation to about 20 ms of one core (measured: 1,990 took 900 ms).
-  signedIn: { maxChars: 50_000, maxTokens: 2_000, maxSelections: 300, maxDepth: 12, maxAliases: 15, maxCost: 20_000, maxDirectives: 20 },
+  anonymous: { maxChars: 2_000, maxTokens: 200, maxSelections: 40, maxOverlapPairs: 10, maxDepth: 4, maxAliases: 4, maxCost: 100, maxDirectives: 4 },
+  // The dashboard's list document is about 30 selections and no repeated field; 300 selections leave room for
+  // fragment-heavy screens. Repeats are what make validation quadratic (1,990 `database` took 900 ms, 100
+  // `case(number:) { id }` 130 ms; a pair of fields with arguments and sub-selections costs about 50 µs): 200 pairs
+  // keep the validation of the worst document the limits allow to about 10 ms. Ten fragments that all select `id`
+  // on one type make 45.
+  signedIn: { maxChars: 50_000, maxTokens: 2_000, maxSelections: 300, maxOverlapPairs: 200, maxDepth: 12, maxAliases: 15, maxCost: 20_000, maxDirectives: 20 },
 };
 
 /** The refusal of a document: GraphQL errors in the shape both transports send (400 over HTTP). */
@@ -94,6 +102,50 @@ export function countSelections(document: DocumentNode, cap: number): number {
     if (total >= over) return over;
   }
   return total;
+}
+
+/**
+ * Pairs of fields sharing a response name within one selection set, the way OverlappingFieldsCanBeMerged sees
+ * them: a set's fields with fragments expanded (each fragment once per set, as graphql-js collects them), grouped
+ * by response name, and the sub-selections of a group merged and counted the same way. Stops just past `cap`.
+ * Run after `countSelections` has bounded the expansion (and refused cycles).
+ */
+export function countOverlapPairs(document: DocumentNode, cap: number): number {
+  const fragments = new Map<string, SelectionSetNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d.selectionSet);
+  let pairs = 0;
+  const collect = (set: SelectionSetNode, groups: Map<string, FieldNode[]>, spread: Set<string>): void => {
+    for (const s of set.selections) {
+      if (s.kind === Kind.FIELD) {
+        const key = s.alias?.value ?? s.name.value;
+        const group = groups.get(key);
+        if (group) group.push(s);
+        else groups.set(key, [s]);
+      } else if (s.kind === Kind.INLINE_FRAGMENT) collect(s.selectionSet, groups, spread);
+      else if (!spread.has(s.name.value)) {
+        spread.add(s.name.value);
+        const f = fragments.get(s.name.value);
+        if (f) collect(f, groups, spread);
+      }
+    }
+  };
+  const walk = (sets: SelectionSetNode[]): void => {
+    const groups = new Map<string, FieldNode[]>();
+    const spread = new Set<string>();
+    for (const set of sets) collect(set, groups, spread);
+    for (const fields of groups.values()) {
+      pairs += (fields.length * (fields.length - 1)) / 2;
+      if (pairs > cap) return;
+      const subs = fields.flatMap((f) => (f.selectionSet ? [f.selectionSet] : []));
+      if (subs.length > 0) walk(subs);
+      if (pairs > cap) return;
+    }
+  };
+  for (const d of document.definitions) {
+    if (d.kind === Kind.OPERATION_DEFINITION || d.kind === Kind.FRAGMENT_DEFINITION) walk([d.selectionSet]);
+    if (pairs > cap) return cap + 1;
+  }
+  return pairs;
 }
 
 /** A small LRU of documents already accepted for a tier: the dashboard's repeated document costs a map lookup. */
@@ -162,6 +214,9 @@ export class DocumentLimits {
     }
     if (selections > l.maxSelections) {
       throw new DocumentRefused([refusal('GRAPHQL_VALIDATION_FAILED', `the document selects more than ${l.maxSelections} fields (fragments expanded), the limit for ${who} caller`, 'selections')]);
+    }
+    if (countOverlapPairs(document, l.maxOverlapPairs) > l.maxOverlapPairs) {
+      throw new DocumentRefused([refusal('GRAPHQL_VALIDATION_FAILED', `the document repeats fields of the same name in one selection more than ${who} caller may (${l.maxOverlapPairs} pairs)`, 'repeated-fields')]);
     }
     // graphql-armor's rules alone: linear passes. They throw their first refusal rather than report it.
     let errors: readonly GraphQLError[];

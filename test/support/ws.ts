@@ -30,7 +30,7 @@ export class WsCaller {
   }
 
   /** Sends one operation; resolves with its first answer, or `open` after `waitMs` for a running subscription. */
-  run(query: string, variables?: Record<string, unknown>, waitMs = 300): Promise<WsOutcome> {
+  run(query: string, variables?: Record<string, unknown>, waitMs = 2_000): Promise<WsOutcome> {
     return new Promise((resolve) => {
       let settled = false;
       const settle = (o: WsOutcome) => {
