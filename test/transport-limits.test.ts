@@ -102,6 +102,15 @@ describe('document limits and the WebSocket, on both transports', () => {
     expect((await api.gql(cycle, undefined, { authorization: auth })).errors?.[0]?.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', limit: 'fragment-cycle' });
   });
 
+  it('counts a page size given by a variable in the cost', async () => {
+    const doc = `query($f: Int) { ${[0, 1, 2].map((i) => `c${i}: cases(first: $f) { edges { node { number status employer { name } region { name } } } }`).join(' ')} }`;
+    const big = await api.gql(doc, { f: 200 }, { authorization: auth });
+    expect([big.status, big.errors?.[0]?.extensions?.limit]).toEqual([400, 'cost']);
+    expect((await api.gql(doc, { f: 20 }, { authorization: auth })).errors).toBeUndefined();
+    // The accepted document is remembered; its cost is still counted with each request's variables.
+    expect((await api.gql(doc, { f: 200 }, { authorization: auth })).errors?.[0]?.extensions?.limit).toBe('cost');
+  });
+
   it('gives anonymous callers far smaller budgets than signed-in ones; the dashboard document passes when signed in', async () => {
     const fifty = `{ ${Array.from({ length: 10 }, (_, i) => `r${i}: regions { code name level parentCode }`).join(' ')} }`;
     expect((await api.gql(fifty)).errors?.[0]?.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', limit: 'selections' });

@@ -54,8 +54,9 @@ export class CallerGuard {
   }
 
   /** The parsed document, within the caller's tier of limits, or DocumentRefused (see DocumentLimits). */
-  checkDocument(text: string, actor: Actor | undefined): DocumentNode {
-    return this.documents.check(text, tierOf(actor));
+  checkDocument(text: string, actor: Actor | undefined, variables?: unknown): DocumentNode {
+    const vars = typeof variables === 'object' && variables !== null && !Array.isArray(variables) ? (variables as Record<string, unknown>) : undefined;
+    return this.documents.check(text, tierOf(actor), vars);
   }
 }
 

@@ -1,5 +1,6 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { GraphQLError, Kind, parse, validate, type DocumentNode, type FieldNode, type GraphQLSchema, type SelectionSetNode, type ValidationRule } from 'graphql';
+import { GraphQLError, isObjectType, Kind, parse, validate, visit, type DocumentNode, type FieldNode, type GraphQLSchema, type SelectionSetNode, type ValidationRule } from 'graphql';
+import { MAX_PAGE, pageSize } from './pagination';
 
 /**
  * What one GraphQL document may ask of the server before any of it runs, by caller tier. Both transports (HTTP
@@ -11,7 +12,8 @@ import { GraphQLError, Kind, parse, validate, type DocumentNode, type FieldNode,
  * - size of the text and tokens (graphql-js's own parse limit `maxTokens`) bound the parse;
  * - field selections, counted with fragments expanded (a spread costs its fragment's size; cycles are refused),
  *   and the pairs of same-named fields among them bound the validation, whose worst case is quadratic;
- * - graphql-armor's depth, alias, cost and directive rules (linear passes) bound the execution.
+ * - graphql-armor's depth, alias, cost and directive rules (linear passes) bound the execution; the cost counts
+ *   each paged list at its real size (literal, variable or default `first`), which graphql-armor alone does not.
  *
  * Anonymous callers use only the public lookups (`caseStatus`, `health`), so their budgets are far smaller.
  */
@@ -150,9 +152,9 @@ export function countOverlapPairs(document: DocumentNode, cap: number): number {
 
 /** A small LRU of documents already accepted for a tier: the dashboard's repeated document costs a map lookup. */
 class AcceptedDocuments {
-  private readonly entries = new Map<string, DocumentNode>();
+  private readonly entries = new Map<string, Accepted>();
   constructor(private readonly max: number) {}
-  get(key: string): DocumentNode | undefined {
+  get(key: string): Accepted | undefined {
     const doc = this.entries.get(key);
     if (doc) {
       this.entries.delete(key);
@@ -160,41 +162,82 @@ class AcceptedDocuments {
     }
     return doc;
   }
-  set(key: string, doc: DocumentNode): void {
+  set(key: string, doc: Accepted): void {
     this.entries.set(key, doc);
     if (this.entries.size > this.max) this.entries.delete(this.entries.keys().next().value!);
   }
 }
 
+interface Accepted {
+  document: DocumentNode;
+  /** Its page sizes come from variables: its cost is checked again with each request's values. */
+  costFromVariables: boolean;
+}
+
+/**
+ * The document as graphql-armor's cost rule should see it: the rule multiplies a list by its `first` only when
+ * that is a literal, so a page size given by a variable (the dashboard's way) or left to its default would count
+ * once. Each paged field gets its actual size: the literal, the variable's value, or the resolver's default.
+ */
+function withPageSizes(document: DocumentNode, paged: ReadonlySet<string>, variables: Readonly<Record<string, unknown>> | undefined): { document: DocumentNode; fromVariables: boolean } {
+  let fromVariables = false;
+  const sized = visit(document, {
+    Field(node) {
+      if (!paged.has(node.name.value)) return undefined;
+      const args = node.arguments ?? [];
+      const first = args.find((a) => a.name.value === 'first');
+      if (first?.value.kind === Kind.INT) return undefined;
+      let size = pageSize(undefined);
+      if (first?.value.kind === Kind.VARIABLE) {
+        fromVariables = true;
+        const v = variables?.[first.value.name.value];
+        size = typeof v === 'number' && Number.isInteger(v) ? Math.min(Math.max(v, 1), MAX_PAGE) : v == null ? size : MAX_PAGE;
+      } else if (first) size = MAX_PAGE;
+      const sizeArg = { kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'first' }, value: { kind: Kind.INT, value: String(size) } } as const;
+      return { ...node, arguments: [sizeArg, ...args.filter((a) => a !== first)] };
+    },
+  });
+  return { document: sized, fromVariables };
+}
+
 export class DocumentLimits {
-  private readonly armorRules: Record<CallerTier, readonly ValidationRule[]>;
+  private readonly shapeRules: Record<CallerTier, readonly ValidationRule[]>;
+  private readonly costRules: Record<CallerTier, readonly ValidationRule[]>;
   private readonly accepted = new AcceptedDocuments(500);
+  /** Names of the fields that take a page size (`first`): cases, employers, projects … */
+  private readonly paged: Set<string>;
 
   constructor(
     private readonly schema: GraphQLSchema,
     readonly limits: Record<CallerTier, DocumentLimitSet> = DOCUMENT_LIMITS,
   ) {
-    const armor = (l: DocumentLimitSet) =>
-      new ApolloArmor({
-        maxDepth: { n: l.maxDepth },
-        maxAliases: { n: l.maxAliases },
-        costLimit: { maxCost: l.maxCost },
-        maxDirectives: { n: l.maxDirectives },
-        // Tokens are counted by graphql-js's parser below (graphql-armor's answers a syntax error with a 500).
-        maxTokens: { enabled: false },
-        blockFieldSuggestion: { enabled: false },
-      }).protect().validationRules;
-    this.armorRules = { anonymous: armor(limits.anonymous), signedIn: armor(limits.signedIn) };
+    const off = { enabled: false } as const;
+    // Tokens are counted by graphql-js's parser below (graphql-armor's answers a syntax error with a 500).
+    const shape = (l: DocumentLimitSet) =>
+      new ApolloArmor({ maxDepth: { n: l.maxDepth }, maxAliases: { n: l.maxAliases }, maxDirectives: { n: l.maxDirectives }, costLimit: off, maxTokens: off, blockFieldSuggestion: off }).protect().validationRules;
+    const cost = (l: DocumentLimitSet) =>
+      new ApolloArmor({ costLimit: { maxCost: l.maxCost }, maxDepth: off, maxAliases: off, maxDirectives: off, maxTokens: off, blockFieldSuggestion: off }).protect().validationRules;
+    this.shapeRules = { anonymous: shape(limits.anonymous), signedIn: shape(limits.signedIn) };
+    this.costRules = { anonymous: cost(limits.anonymous), signedIn: cost(limits.signedIn) };
+    this.paged = new Set();
+    for (const type of Object.values(schema.getTypeMap())) {
+      if (!isObjectType(type)) continue;
+      for (const field of Object.values(type.getFields())) if (field.args.some((a) => a.name === 'first')) this.paged.add(field.name);
+    }
   }
 
   /**
    * The parsed document if it is within the tier's limits; otherwise throws DocumentRefused with coded errors.
-   * Does not run graphql-js's own validation (the caller's transport does, after this).
+   * Does not run graphql-js's own validation (the caller's transport does, after this). `variables` give the
+   * page sizes the cost counts.
    */
-  check(text: string, tier: CallerTier): DocumentNode {
+  check(text: string, tier: CallerTier, variables?: Readonly<Record<string, unknown>>): DocumentNode {
     const key = `${tier}\u0000${text}`;
     const known = this.accepted.get(key);
-    if (known) return known;
+    if (known) {
+      if (known.costFromVariables) this.checkCost(known.document, tier, variables);
+      return known.document;
+    }
     const l = this.limits[tier];
     const who = tier === 'anonymous' ? 'an anonymous' : 'a signed-in';
     if (text.length > l.maxChars) throw new DocumentRefused([refusal('GRAPHQL_VALIDATION_FAILED', `the document is over the ${l.maxChars}-character limit for ${who} caller`, 'characters')]);
@@ -218,19 +261,31 @@ export class DocumentLimits {
     if (countOverlapPairs(document, l.maxOverlapPairs) > l.maxOverlapPairs) {
       throw new DocumentRefused([refusal('GRAPHQL_VALIDATION_FAILED', `the document repeats fields of the same name in one selection more than ${who} caller may (${l.maxOverlapPairs} pairs)`, 'repeated-fields')]);
     }
-    // graphql-armor's rules alone: linear passes. They throw their first refusal rather than report it.
-    let errors: readonly GraphQLError[];
-    try {
-      errors = validate(this.schema, document, this.armorRules[tier]);
-    } catch (err) {
-      if (!(err instanceof GraphQLError)) throw err;
-      errors = [err];
-    }
-    if (errors.length > 0) {
-      throw new DocumentRefused(errors.map((e) => refusal('GRAPHQL_VALIDATION_FAILED', e.message.replace(/^Syntax Error: /, ''), limitName(e.message))));
-    }
-    if (text.length <= 20_000) this.accepted.set(key, document);
+    armorCheck(this.schema, document, this.shapeRules[tier]);
+    const costFromVariables = this.checkCost(document, tier, variables);
+    if (text.length <= 20_000) this.accepted.set(key, { document, costFromVariables });
     return document;
+  }
+
+  /** graphql-armor's cost of the document with its real page sizes; whether those came from variables. */
+  private checkCost(document: DocumentNode, tier: CallerTier, variables: Readonly<Record<string, unknown>> | undefined): boolean {
+    const sized = withPageSizes(document, this.paged, variables);
+    armorCheck(this.schema, sized.document, this.costRules[tier]);
+    return sized.fromVariables;
+  }
+}
+
+/** graphql-armor's rules alone: linear passes. They throw their first refusal rather than report it. */
+function armorCheck(schema: GraphQLSchema, document: DocumentNode, rules: readonly ValidationRule[]): void {
+  let errors: readonly GraphQLError[];
+  try {
+    errors = validate(schema, document, rules);
+  } catch (err) {
+    if (!(err instanceof GraphQLError)) throw err;
+    errors = [err];
+  }
+  if (errors.length > 0) {
+    throw new DocumentRefused(errors.map((e) => refusal('GRAPHQL_VALIDATION_FAILED', e.message.replace(/^Syntax Error: /, ''), limitName(e.message))));
   }
 }
 

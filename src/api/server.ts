@@ -135,10 +135,10 @@ export async function startApiServer(opts: {
         const actor = guard.authenticate(req.header('authorization'));
         await guard.admit(actor, req.ip);
         // Apollo builds the context before it parses: refusing here keeps a hostile document from its validation.
-        const text: unknown = req.method === 'GET' ? req.query.query : (req.body as { query?: unknown } | undefined)?.query;
-        if (typeof text === 'string') {
+        const body = req.method === 'GET' ? { query: req.query.query, variables: jsonOrUndefined(req.query.variables) } : (req.body as { query?: unknown; variables?: unknown } | undefined);
+        if (typeof body?.query === 'string') {
           try {
-            guard.checkDocument(text, actor);
+            guard.checkDocument(body.query, actor, body.variables);
           } catch (err) {
             // Apollo answers a context failure with one error: the first refusal.
             if (err instanceof DocumentRefused) throw err.errors[0]!;
@@ -179,3 +179,12 @@ export async function startApiServer(opts: {
   };
 }
 
+/** A GET request's `variables` parameter, parsed; anything else is left for Apollo to refuse. */
+function jsonOrUndefined(v: unknown): unknown {
+  if (typeof v !== 'string') return undefined;
+  try {
+    return JSON.parse(v);
+  } catch {
+    return undefined;
+  }
+}

@@ -90,7 +90,7 @@ export function startWebSocketServer(opts: {
         if (!conn) return [new GraphQLError('the connection is not initialised', { extensions: { code: ErrorCode.Unauthenticated } })];
         try {
           await opts.guard.admit(conn.actor, conn.address);
-          const document = opts.guard.checkDocument(payload.query, conn.actor);
+          const document = opts.guard.checkDocument(payload.query, conn.actor, payload.variables);
           const operation = getOperationAST(document, payload.operationName);
           if (!operation) return [new GraphQLError('the document must name one operation to run (operationName)', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
           if (operation.operation !== 'subscription') {
