@@ -13,6 +13,9 @@ import { ErrorCode } from './errors';
 export class CallerGuard {
   private readonly signedInLimiter: RateLimiterMemory;
   private readonly anonymousLimiter: RateLimiterMemory;
+  /** Per second, twice the minute's mean rate (at least 10): a minute's budget cannot be spent in one burst. */
+  private readonly signedInBurst: RateLimiterMemory;
+  private readonly anonymousBurst: RateLimiterMemory;
   readonly documents: DocumentLimits;
 
   constructor(
@@ -22,6 +25,9 @@ export class CallerGuard {
   ) {
     this.signedInLimiter = new RateLimiterMemory({ points: rates.signedInPerMinute, duration: 60, keyPrefix: 'user' });
     this.anonymousLimiter = new RateLimiterMemory({ points: rates.anonymousPerMinute, duration: 60, keyPrefix: 'anon' });
+    const burst = (perMinute: number) => Math.max(10, Math.ceil(perMinute / 30));
+    this.signedInBurst = new RateLimiterMemory({ points: burst(rates.signedInPerMinute), duration: 1, keyPrefix: 'user-burst' });
+    this.anonymousBurst = new RateLimiterMemory({ points: burst(rates.anonymousPerMinute), duration: 1, keyPrefix: 'anon-burst' });
     this.documents = new DocumentLimits(schema);
   }
 
@@ -44,8 +50,9 @@ export class CallerGuard {
 
   /** One request's point of the principal's budget: past it, RATE_LIMITED (429) with when to retry. */
   async admit(actor: Actor | undefined, address: string | undefined): Promise<void> {
-    const [limiter, key] = actor ? [this.signedInLimiter, actor.userId] : [this.anonymousLimiter, address ?? 'unknown'];
+    const [burst, limiter, key] = actor ? [this.signedInBurst, this.signedInLimiter, actor.userId] : [this.anonymousBurst, this.anonymousLimiter, address ?? 'unknown'];
     try {
+      await burst.consume(key);
       await limiter.consume(key);
     } catch (res) {
       if (res instanceof Error) throw res;
