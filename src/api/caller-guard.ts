@@ -2,7 +2,7 @@ import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
 import { Tokens, TokenError } from '../auth/tokens';
 import type { Actor } from './context';
-import { DocumentLimits, type CallerTier } from './document-limits';
+import { DocumentLimits, type CallerTier, type OperationRule } from './document-limits';
 import { ErrorCode } from './errors';
 
 /**
@@ -61,9 +61,9 @@ export class CallerGuard {
   }
 
   /** The parsed document, within the caller's tier of limits, or DocumentRefused (see DocumentLimits). */
-  checkDocument(text: string, actor: Actor | undefined, variables?: unknown): DocumentNode {
+  checkDocument(text: string, actor: Actor | undefined, variables?: unknown, operationRule?: OperationRule): DocumentNode {
     const vars = typeof variables === 'object' && variables !== null && !Array.isArray(variables) ? (variables as Record<string, unknown>) : undefined;
-    return this.documents.check(text, tierOf(actor), vars);
+    return this.documents.check(text, tierOf(actor), vars, operationRule);
   }
 }
 

@@ -200,6 +200,9 @@ function withPageSizes(document: DocumentNode, paged: ReadonlySet<string>, varia
   return { document: sized, fromVariables };
 }
 
+/** A transport's rule on which operations it carries, checked right after parsing; throws DocumentRefused. */
+export type OperationRule = (document: DocumentNode) => void;
+
 export class DocumentLimits {
   private readonly shapeRules: Record<CallerTier, readonly ValidationRule[]>;
   private readonly costRules: Record<CallerTier, readonly ValidationRule[]>;
@@ -229,12 +232,13 @@ export class DocumentLimits {
   /**
    * The parsed document if it is within the tier's limits; otherwise throws DocumentRefused with coded errors.
    * Does not run graphql-js's own validation (the caller's transport does, after this). `variables` give the
-   * page sizes the cost counts.
+   * page sizes the cost counts; `operationRule` refuses what the transport does not carry before any counting.
    */
-  check(text: string, tier: CallerTier, variables?: Readonly<Record<string, unknown>>): DocumentNode {
+  check(text: string, tier: CallerTier, variables?: Readonly<Record<string, unknown>>, operationRule?: OperationRule): DocumentNode {
     const key = `${tier}\u0000${text}`;
     const known = this.accepted.get(key);
     if (known) {
+      operationRule?.(known.document);
       if (known.costFromVariables) this.checkCost(known.document, tier, variables);
       return known.document;
     }
@@ -248,6 +252,7 @@ export class DocumentLimits {
       if (err instanceof GraphQLError) throw new DocumentRefused([refusal('GRAPHQL_PARSE_FAILED', err.message)]);
       throw err;
     }
+    operationRule?.(document);
     let selections: number;
     try {
       selections = countSelections(document, l.maxSelections);

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
-import { GraphQLError, getOperationAST, NoSchemaIntrospectionCustomRule, specifiedRules, validate, type ExecutionArgs, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import { GraphQLError, getOperationAST, NoSchemaIntrospectionCustomRule, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
 import type { Context } from 'graphql-ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -90,12 +90,15 @@ export function startWebSocketServer(opts: {
         if (!conn) return [new GraphQLError('the connection is not initialised', { extensions: { code: ErrorCode.Unauthenticated } })];
         try {
           await opts.guard.admit(conn.actor, conn.address);
-          const document = opts.guard.checkDocument(payload.query, conn.actor, payload.variables);
-          const operation = getOperationAST(document, payload.operationName);
-          if (!operation) return [new GraphQLError('the document must name one operation to run (operationName)', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })];
-          if (operation.operation !== 'subscription') {
-            return [new GraphQLError(`a ${operation.operation} is not carried over the WebSocket: send it with HTTP POST to /graphql`, { extensions: { code: ErrorCode.OperationNotAllowed } })];
-          }
+          // The operation is picked out first: a query or mutation is refused as such, whatever its size.
+          const subscriptionsOnly = (doc: DocumentNode) => {
+            const operation = getOperationAST(doc, payload.operationName);
+            if (!operation) throw new DocumentRefused([new GraphQLError('the document must name one operation to run (operationName)', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })]);
+            if (operation.operation !== 'subscription') {
+              throw new DocumentRefused([new GraphQLError(`a ${operation.operation} is not carried over the WebSocket: send it with HTTP POST to /graphql`, { extensions: { code: ErrorCode.OperationNotAllowed } })]);
+            }
+          };
+          const document = opts.guard.checkDocument(payload.query, conn.actor, payload.variables, subscriptionsOnly);
           if (conn.live.size >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
             return [new GraphQLError(`at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions on one connection`, { extensions: { code: ErrorCode.RateLimited, retryAfterSeconds: 1 } })];
           }
