@@ -22,9 +22,10 @@ export class WsCaller {
       webSocketImpl: WebSocket,
       connectionParams: authorization ? { authorization } : {},
       retryAttempts: 0,
-      lazy: true,
-      // One socket for all of this caller's operations, as a real client keeps it.
-      lazyCloseTimeout: 60_000,
+      // One socket for all of this caller's operations, open until disposed, as a real client keeps it (a lazy
+      // client would close it between operations, and each new connection spends a point of the rate budget).
+      lazy: false,
+      onNonLazyError: () => undefined,
       on: { closed: (e) => void (this.closeCode = (e as { code?: number }).code) },
     });
   }
