@@ -3,7 +3,7 @@ import { RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
 import { Tokens, TokenError } from '../auth/tokens';
 import type { Actor } from './context';
 import { DocumentLimits, type CallerTier, type OperationRule } from './document-limits';
-import { ErrorCode } from './errors';
+import { ErrorCode, rateLimited } from './errors';
 
 /**
  * Who is calling and whether they may, for both transports: HTTP calls it for every request, graphql-ws at
@@ -69,13 +69,6 @@ export class CallerGuard {
 
 export function tierOf(actor: Actor | undefined): CallerTier {
   return actor ? 'signedIn' : 'anonymous';
-}
-
-export function rateLimited(msBeforeNext: number | undefined): GraphQLError {
-  const retryAfterSeconds = Math.max(1, Math.ceil((msBeforeNext ?? 1000) / 1000));
-  return new GraphQLError(`too many requests: retry in ${retryAfterSeconds} s`, {
-    extensions: { code: ErrorCode.RateLimited, retryAfterSeconds, http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) } },
-  });
 }
 
 function unauthenticatedHttp(message: string): GraphQLError {

@@ -46,3 +46,11 @@ export function forbidden(message: string): GraphQLError {
 export function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.Unauthenticated } });
 }
+
+/** Past a rate or attempt limit: RATE_LIMITED with when to retry (HTTP 429 with Retry-After over HTTP). */
+export function rateLimited(msBeforeNext: number | undefined): GraphQLError {
+  const retryAfterSeconds = Math.max(1, Math.ceil((msBeforeNext ?? 1000) / 1000));
+  return new GraphQLError(`too many requests: retry in ${retryAfterSeconds} s`, {
+    extensions: { code: ErrorCode.RateLimited, retryAfterSeconds, http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) } },
+  });
+}
