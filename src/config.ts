@@ -48,6 +48,9 @@ const schema = z.object({
       .optional(),
   ),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
+  ANONYMOUS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
+  CASE_STATUS_LOOKUPS_PER_NUMBER_PER_DAY: z.coerce.number().int().min(1).max(1_000_000).default(20),
+  CASE_STATUS_LOOKUPS_PER_CALLER_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(60),
   AUTH_TOKEN_TTL: z.string().regex(/^\d+[smhd]$/, 'must be a duration such as 12h or 30m').default('12h'),
   WEBHOOK_ALLOWED_NETWORKS: z
     .string()
@@ -81,10 +84,14 @@ export interface Config {
   demoData: boolean;
   /** Token signing keys (`AUTH_JWT_KEYS`, newest first); unset under `npm start`, which keeps its own in the data folder. */
   auth: { keys?: string; tokenTtl: string };
-  /** Requests per minute allowed to one principal. */
+  /** Requests per minute allowed to one signed-in user. */
   rateLimitPerMinute: number;
   /** Networks webhooks may be sent to although they are private, loopback, link-local … (webhook-targets.ts). */
   webhooks: { allowedNetworks: string[] };
+  /** Requests per minute allowed to one address without a token. */
+  anonymousRateLimitPerMinute: number;
+  /** Public case-status lookups: per case number a day, per caller an hour (local practice, not law). */
+  caseStatusLimits: { perNumberPerDay: number; perCallerPerHour: number };
 }
 
 /** Which process is starting: the all-in-one `npm start`, or one of the production processes. */
@@ -136,6 +143,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, role: Role =
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     // `npm start` is the demo, everything on one machine: its receivers listen on 127.0.0.1 unless told otherwise.
     webhooks: { allowedNetworks: e.WEBHOOK_ALLOWED_NETWORKS ?? (role === 'all-in-one' ? ['127.0.0.1/32'] : []) },
+    anonymousRateLimitPerMinute: e.ANONYMOUS_RATE_LIMIT_PER_MINUTE,
+    caseStatusLimits: { perNumberPerDay: e.CASE_STATUS_LOOKUPS_PER_NUMBER_PER_DAY, perCallerPerHour: e.CASE_STATUS_LOOKUPS_PER_CALLER_PER_HOUR },
   };
 }
 

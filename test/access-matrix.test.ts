@@ -9,10 +9,13 @@ import type { TestApi } from './support/api';
 import type { TestDatabase } from './support/database';
 import type { loadTestCity } from './support/fixtures';
 import { startLiveStack, type LiveStack } from './support/live-stack';
+import { WsCaller } from './support/ws';
 
 /**
  * Every query and mutation, as every role of every agency kind (and anonymously), against data in and out of
- * the caller's scope, over HTTP: allowed or denied, cell by cell. The matrix is data below; an operation the
+ * the caller's scope, over HTTP: allowed or denied, cell by cell; and over graphql-ws, where every query and
+ * mutation is refused with OPERATION_NOT_ALLOWED (the socket carries subscriptions only) and the subscription
+ * cells are checked by subscribing. The matrix is data below; an operation the
  * schema has and the matrix lacks fails the test. "Denied" means UNAUTHENTICATED, FORBIDDEN or NOT_FOUND (a
  * record out of scope does not exist for the caller); anything else — data, or a business answer such as
  * CONFLICT — means the caller got past access control. Callers expected to be denied go first in each row, so an
@@ -389,6 +392,8 @@ describe('access matrix: every operation × every role of every agency kind, in 
     expect(new Set(Object.keys(principals()))).toEqual(new Set(EVERYONE));
     const failures: string[] = [];
     let cells = 0;
+    // One socket per caller, as a client keeps it: the same cell over graphql-ws is refused, whoever asks.
+    const sockets = new Map(everyone.map((w) => [w, new WsCaller(api.url, headers(w).authorization)] as const));
     for (const r of rows) {
       const call = await r.setup();
       const allowed = new Set(r.allow);
@@ -401,10 +406,14 @@ describe('access matrix: every operation × every role of every agency kind, in 
         if (res.status >= 500 || code === 'INTERNAL_SERVER_ERROR') failures.push(`${r.op} (${r.scope}) as ${who}: fault ${JSON.stringify(res.errors)}`);
         const got = included ? !res.errors && included(res.data as Record<string, unknown>) : !(code && DENIED.has(code));
         if (got !== allowed.has(who)) failures.push(`${r.op} (${r.scope}) as ${who}: expected ${allowed.has(who) ? 'allow' : 'deny'}, got ${code ?? 'data'}${res.errors ? ` — ${res.errors[0]!.message}` : ''}`);
+        const ws = await sockets.get(who)!.run(doc, vars);
+        const wsCode = ws.errors?.[0]?.extensions?.code;
+        if (wsCode !== 'OPERATION_NOT_ALLOWED' || ws.data) failures.push(`${r.op} (${r.scope}) as ${who} over graphql-ws: expected OPERATION_NOT_ALLOWED, got ${JSON.stringify(ws).slice(0, 200)}`);
       }
     }
+    await Promise.all([...sockets.values()].map((s) => s.dispose()));
     // The note reports this figure.
-    process.stdout.write(`access matrix: ${rows.length} rows × ${everyone.length} callers = ${cells} cells\n`);
+    process.stdout.write(`access matrix: ${rows.length} rows × ${everyone.length} callers = ${cells} cells, over HTTP and over graphql-ws\n`);
     expect(failures).toEqual([]);
   }, 300_000);
 });

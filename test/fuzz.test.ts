@@ -2,12 +2,14 @@ import fc from 'fast-check';
 import { startTestApi, type TestApi } from './support/api';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { loadTestCity } from './support/fixtures';
+import { WsCaller } from './support/ws';
 
 /**
  * Property-based fuzzing of the running API (fast-check): thousands of generated documents and variable sets —
  * malformed codes, negative or huge money, 1 MB strings, unicode tricks, deep nesting, wrong types. For every one:
  * no 5xx and no internal error, every error carries a code, and a rejected mutation leaves the database exactly as
- * it was.
+ * it was. The generated documents also go over graphql-ws, which must refuse them the same way and never run a
+ * mutation.
  */
 const RUNS_VARIABLES = Number(process.env.FUZZ_RUNS ?? 3000);
 const RUNS_DOCUMENTS = Math.round(RUNS_VARIABLES / 2);
@@ -112,8 +114,8 @@ describe('fuzzing the GraphQL API', () => {
     );
   }, 600_000);
 
-  it('survives generated documents: garbage, mutated queries, deep nesting, anonymous or not', async () => {
-    const valid = ['{ cases(first: 5) { totalCount edges { node { number status } } } }', '{ regions { code name } }', '{ case(number: "x") { id } }', 'query($n: String!, $p: Mobile!) { caseStatus(number: $n, phone: $p) { status } }', 'mutation { registerEmployer(input: { uscc: "x", name: "y" }) { id } }'];
+  /** Documents: valid ones mutated by a few edits, deep nesting, and garbage. */
+  function documents(valid: string[]): fc.Arbitrary<string> {
     const mutate = fc.tuple(fc.constantFrom(...valid), fc.array(fc.tuple(fc.nat(), fc.constantFrom('{', '}', '(', ')', '$', ':', '"', '...', '@skip', '#', '\u0000', 'fragment F on Case { id }', '', 'x')), { maxLength: 6 })).map(([doc, edits]) => {
       let d = doc;
       for (const [at, s] of edits) {
@@ -124,10 +126,14 @@ describe('fuzzing the GraphQL API', () => {
     });
     const nested = fc.integer({ min: 5, max: 400 }).map((n) => `{ regions { ${'code '.repeat(3)}${'a { '.repeat(n)}b${' }'.repeat(n)} } }`);
     const garbage = fc.oneof(fc.string({ maxLength: 2000 }), fc.string({ unit: 'binary', maxLength: 500 }));
-    const doc = fc.oneof({ weight: 4, arbitrary: mutate }, { weight: 1, arbitrary: nested }, { weight: 2, arbitrary: garbage });
-    const vars = fc.option(fc.dictionary(fc.string({ maxLength: 8 }), hostile, { maxKeys: 4 }), { nil: undefined });
+    return fc.oneof({ weight: 4, arbitrary: mutate }, { weight: 1, arbitrary: nested }, { weight: 2, arbitrary: garbage });
+  }
+  const VALID = ['{ cases(first: 5) { totalCount edges { node { number status } } } }', '{ regions { code name } }', '{ case(number: "x") { id } }', 'query($n: String!, $p: Mobile!) { caseStatus(number: $n, phone: $p) { status } }', 'mutation { registerEmployer(input: { uscc: "x", name: "y" }) { id } }'];
+  const vars = fc.option(fc.dictionary(fc.string({ maxLength: 8 }), hostile, { maxKeys: 4 }), { nil: undefined });
+
+  it('survives generated documents: garbage, mutated queries, deep nesting, anonymous or not', async () => {
     await fc.assert(
-      fc.asyncProperty(doc, vars, fc.boolean(), async (d, v, signedIn) => {
+      fc.asyncProperty(documents(VALID), vars, fc.boolean(), async (d, v, signedIn) => {
         const before = await fingerprint();
         const res = await api.gql(d, v as Record<string, unknown> | undefined, signedIn ? api.as(city.inspector, city.xichengHrss) : {});
         tally.requests++;
@@ -139,5 +145,37 @@ describe('fuzzing the GraphQL API', () => {
       }),
       { numRuns: RUNS_DOCUMENTS, seed: 20261125 },
     );
+  }, 600_000);
+
+  it('survives generated documents over graphql-ws: coded refusals, no internal error, no mutation run', async () => {
+    // The same documents, plus subscriptions and valid mutations, over one socket per caller.
+    const overSocket = [...VALID, 'subscription { caseEvents { seq type caseNumber } }', 'subscription($a: String) { caseEvents(after: $a) { cursor } }', `mutation { recordContact(input: { caseId: "${caseId}", kind: CALL, outcome: REACHED }) { id } }`];
+    const sockets = { anonymous: new WsCaller(api.url), signedIn: new WsCaller(api.url, api.as(city.inspector, city.xichengHrss).authorization) };
+    const sent = { requests: 0, refused: 0, subscribed: 0 };
+    try {
+      await fc.assert(
+        fc.asyncProperty(documents(overSocket), vars, fc.boolean(), async (d, v, signedIn) => {
+          const before = await fingerprint();
+          const res = await sockets[signedIn ? 'signedIn' : 'anonymous'].run(d, v as Record<string, unknown> | undefined, 500);
+          sent.requests++;
+          // A message over 1 MB is refused by the WebSocket itself (1009, as HTTP answers 413); nothing else closes it.
+          const oversized = Buffer.byteLength(JSON.stringify({ query: d, variables: v })) > 1_000_000;
+          if (res.closeCode !== undefined && !(oversized && res.closeCode === 1009)) throw new Error(`${d.slice(0, 200)}: the socket closed with ${res.closeCode}`);
+          for (const e of res.errors ?? []) {
+            const code = e.extensions?.code;
+            if (typeof code !== 'string') throw new Error(`${d.slice(0, 200)}: error without a code: ${JSON.stringify(e).slice(0, 300)}`);
+            if (code === 'INTERNAL_SERVER_ERROR') throw new Error(`${d.slice(0, 200)}: internal error: ${e.message}`);
+          }
+          if (res.errors?.length) sent.refused++;
+          if (res.open) sent.subscribed++;
+          // Nothing sent over the socket writes: a mutation is refused before it runs.
+          expect(await fingerprint()).toBe(before);
+        }),
+        { numRuns: Math.round(RUNS_DOCUMENTS / 3), seed: 20261129 },
+      );
+    } finally {
+      await Promise.all([sockets.anonymous.dispose(), sockets.signedIn.dispose()]);
+      process.stdout.write(`fuzz over graphql-ws: ${sent.requests} documents (${sent.refused} refused, ${sent.subscribed} subscriptions)\n`);
+    }
   }, 600_000);
 });

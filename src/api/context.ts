@@ -25,6 +25,8 @@ export interface RequestContext {
   services: Services;
   loaders: Loaders;
   actor?: Actor;
+  /** The caller's network address (the anonymous caller's identity for attempt limits). */
+  clientAddress?: string;
   /** The root field of the GraphQL operation (e.g. `acceptCase`), or `workflow:<step>` in a worker step. */
   operation?: string;
   /**

@@ -12,7 +12,10 @@ export const ErrorCode = {
   Unauthenticated: 'UNAUTHENTICATED',
   /** A process whose workflow is still being started (its start waits in the outbox): retry shortly. */
   ProcessStarting: 'PROCESS_STARTING',
+  /** Past a rate or attempt limit; `retryAfterSeconds` says when to try again. */
   RateLimited: 'RATE_LIMITED',
+  /** An operation this transport does not carry: the WebSocket carries subscriptions only. */
+  OperationNotAllowed: 'OPERATION_NOT_ALLOWED',
 } as const;
 
 /** Invalid input: names the field (as a path from the argument) and the rule it broke. */
@@ -42,4 +45,12 @@ export function forbidden(message: string): GraphQLError {
 
 export function unauthenticated(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: ErrorCode.Unauthenticated } });
+}
+
+/** Past a rate or attempt limit: RATE_LIMITED with when to retry (HTTP 429 with Retry-After over HTTP). */
+export function rateLimited(msBeforeNext: number | undefined): GraphQLError {
+  const retryAfterSeconds = Math.max(1, Math.ceil((msBeforeNext ?? 1000) / 1000));
+  return new GraphQLError(`too many requests: retry in ${retryAfterSeconds} s`, {
+    extensions: { code: ErrorCode.RateLimited, retryAfterSeconds, http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) } },
+  });
 }

@@ -9,23 +9,20 @@ import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
 import type { Orm } from '../db/database';
 import type { Logger } from '../logger';
-import type { Actor, RequestContext } from './context';
-import { Tokens, TokenError } from '../auth/tokens';
-import { WebSocketServer } from 'ws';
-import { useServer } from 'graphql-ws/use/ws';
-import { sharedSubscriptionExecution } from '../events/shared-execution';
+import type { RequestContext } from './context';
+import { Tokens } from '../auth/tokens';
 import { CaseEventListener } from '../events/event-listener';
 import { CaseTallyCompactor } from '../cases/case-tally';
 import { CaseEventFeed } from '../events/case-event-feed';
 import { FeedHorizon } from '../events/feed-horizon';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
-import { ErrorCode } from './errors';
-import { GraphQLError } from 'graphql';
+import { CallerGuard } from './caller-guard';
+import { DOCUMENT_LIMITS, DocumentRefused } from './document-limits';
 import { formatError } from './format-error';
 import { createLoaders } from './loaders';
 import { buildAppSchema } from './schema';
 import type { Services } from './services';
+import { startWebSocketServer } from './websocket-server';
 
 export interface ApiServer {
   url: string;
@@ -75,22 +72,26 @@ export async function startApiServer(opts: {
   exposeErrorDetails?: boolean;
   /** Production: no introspection, no field suggestions, no stack traces. */
   production?: boolean;
-  /** Requests per minute for one principal (a user, or an address for anonymous callers). */
+  /** Requests per minute for one signed-in user (HTTP requests, WebSocket connections and subscribes together). */
   rateLimitPerMinute?: number;
+  /** Requests per minute for one address without a token: anonymous callers only use the public lookups. */
+  anonymousRateLimitPerMinute?: number;
 }): Promise<ApiServer> {
   const app = express();
   const httpServer = http.createServer(app);
-  // Hostile documents are refused before they run (graphql-armor): depth, aliases, cost, tokens, directives.
+  const schema = await buildAppSchema();
+  // One guard for both transports: authentication, per-principal rate limits and the document limits by caller tier
+  // (src/api/document-limits.ts), checked before graphql-js's validation runs.
+  const guard = new CallerGuard(opts.tokens, schema, { signedInPerMinute: opts.rateLimitPerMinute ?? 600, anonymousPerMinute: opts.anonymousRateLimitPerMinute ?? 60 });
+  // graphql-armor here only hides field suggestions in production; its limits run in the guard's pre-check.
   const armor = new ApolloArmor({
-    maxDepth: { n: 12 },
-    maxAliases: { n: 15 },
-    costLimit: { maxCost: 20_000 },
-    // Token counting is graphql-js's own parse limit below: graphql-armor's answers a syntax error with a 500.
+    maxDepth: { enabled: false },
+    maxAliases: { enabled: false },
+    costLimit: { enabled: false },
     maxTokens: { enabled: false },
-    maxDirectives: { n: 20 },
+    maxDirectives: { enabled: false },
     blockFieldSuggestion: { enabled: !!opts.production },
   }).protect();
-  const schema = await buildAppSchema();
 
   // Subscriptions: graphql-ws on the same port and path, fed from the case file through this process's listener.
   const listener = new CaseEventListener(String(opts.orm.config.get('clientUrl')), opts.log.child({ component: 'event-listener' }));
@@ -99,28 +100,17 @@ export async function startApiServer(opts: {
   const feed = new CaseEventFeed(opts.orm, horizon);
   const tally = new CaseTallyCompactor(opts.orm, opts.log.child({ component: 'case-tally' }));
   tally.start();
-  const wsServer = new WebSocketServer({ server: httpServer, path: '/graphql' });
-  const wsCleanup = useServer(
-    {
-      schema,
-      subscribe: sharedSubscriptionExecution(),
-      context: async (ctx: { connectionParams?: Readonly<Record<string, unknown>> }): Promise<RequestContext> => {
-        const auth = ctx.connectionParams?.authorization;
-        const actor = authenticate(opts.tokens, typeof auth === 'string' ? auth : undefined);
-        const em = opts.orm.em.fork();
-        const requestId = randomUUID();
-        return { requestId, log: opts.log.child({ requestId, subscription: true }), em, services: opts.services, loaders: createLoaders(em), config: opts.config, actor, feed };
-      },
-    },
-    wsServer,
-  );
+  const wsCleanup = startWebSocketServer({ httpServer, schema, guard, orm: opts.orm, services: opts.services, config: opts.config, log: opts.log, feed, production: !!opts.production });
 
   const apollo = new ApolloServer<RequestContext>({
     schema,
     introspection: !opts.production,
     includeStacktraceInErrorResponses: !opts.production && (opts.exposeErrorDetails ?? false),
     allowBatchedHttpRequests: false,
-    parseOptions: { maxTokens: 2000 },
+    // A second bound behind the pre-check; the pre-check has already parsed within the caller's tier.
+    parseOptions: { maxTokens: DOCUMENT_LIMITS.signedIn.maxTokens },
+    // Automatic persisted queries would run a document by its hash, past the pre-check of its text.
+    persistedQueries: false,
     validationRules: armor.validationRules,
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
@@ -132,7 +122,6 @@ export async function startApiServer(opts: {
     ],
     formatError,
   });
-  const limiter = new RateLimiterMemory({ points: opts.rateLimitPerMinute ?? 600, duration: 60 });
   await apollo.start();
 
   app.use(
@@ -143,11 +132,22 @@ export async function startApiServer(opts: {
         const given = req.header('x-request-id');
         const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
         res.setHeader('x-request-id', requestId);
-        const actor = authenticate(opts.tokens, req.header('authorization'));
-        await rateLimit(limiter, actor ? `user:${actor.userId}` : `ip:${req.ip ?? 'unknown'}`);
+        const actor = guard.authenticate(req.header('authorization'));
+        await guard.admit(actor, req.ip);
+        // Apollo builds the context before it parses: refusing here keeps a hostile document from its validation.
+        const body = req.method === 'GET' ? { query: req.query.query, variables: jsonOrUndefined(req.query.variables) } : (req.body as { query?: unknown; variables?: unknown } | undefined);
+        if (typeof body?.query === 'string') {
+          try {
+            guard.checkDocument(body.query, actor, body.variables);
+          } catch (err) {
+            // Apollo answers a context failure with one error: the first refusal.
+            if (err instanceof DocumentRefused) throw err.errors[0]!;
+            throw err;
+          }
+        }
         const em = opts.orm.em.fork();
         const log = opts.log.child({ requestId, ...(actor ? { userId: actor.userId } : {}) });
-        return { requestId, log, em, services: opts.services, loaders: createLoaders(em), config: opts.config, actor };
+        return { requestId, log, em, services: opts.services, loaders: createLoaders(em), config: opts.config, actor, clientAddress: req.ip };
       },
     }),
   );
@@ -179,34 +179,12 @@ export async function startApiServer(opts: {
   };
 }
 
-/**
- * The caller named by the bearer token, or nobody when there is none (the public paths answer anonymous callers).
- * A token that does not verify is refused outright with 401: it is never treated as anonymous.
- */
-function authenticate(tokens: Tokens, header: string | undefined): Actor | undefined {
-  if (!header) return undefined;
-  const m = /^Bearer\s+(\S+)$/i.exec(header);
-  if (!m) throw unauthenticatedHttp('the Authorization header must be "Bearer <token>"');
+/** A GET request's `variables` parameter, parsed; anything else is left for Apollo to refuse. */
+function jsonOrUndefined(v: unknown): unknown {
+  if (typeof v !== 'string') return undefined;
   try {
-    const p = tokens.verify(m[1]!);
-    return { userId: p.userId, agencyId: p.agencyId, agencyKind: p.agencyKind, roles: p.roles };
-  } catch (err) {
-    if (err instanceof TokenError) throw unauthenticatedHttp(err.message);
-    throw err;
-  }
-}
-
-function unauthenticatedHttp(message: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: ErrorCode.Unauthenticated, http: { status: 401 } } });
-}
-
-/** Per-principal rate limit: past it, 429 with RATE_LIMITED and when to retry. */
-async function rateLimit(limiter: RateLimiterMemory, key: string): Promise<void> {
-  try {
-    await limiter.consume(key);
-  } catch (res) {
-    if (res instanceof Error) throw res;
-    const retryAfterSeconds = Math.ceil(((res as RateLimiterRes).msBeforeNext ?? 1000) / 1000);
-    throw new GraphQLError(`too many requests: retry in ${retryAfterSeconds} s`, { extensions: { code: ErrorCode.RateLimited, retryAfterSeconds, http: { status: 429, headers: new Map([['retry-after', String(retryAfterSeconds)]]) } } });
+    return JSON.parse(v);
+  } catch {
+    return undefined;
   }
 }

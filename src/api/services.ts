@@ -1,5 +1,6 @@
 import { Client, type Connection } from '@temporalio/client';
 import type { Orm } from '../db/database';
+import { CaseStatusAttempts, type CaseStatusLimits } from '../cases/case-status-attempts';
 import { CaseService } from '../cases/case.service';
 import { IntakeService } from '../cases/intake.service';
 import { EmployerService } from '../employers/employer.service';
@@ -18,12 +19,14 @@ export interface Services {
   cases: CaseService;
   processes: ProcessService;
   webhooks: WebhookService;
+  /** Attempts of the public status lookup, per case number and per caller. */
+  caseStatusAttempts: CaseStatusAttempts;
   /** Asks the outbox relay to deliver now (after a commit); a no-op where no relay runs in this process. */
   outboxNudge: () => void;
 }
 
 /** `webhookTargets`: where webhooks may go (default: the refused ranges refused, nothing allowed besides). */
-export function createServices(deps: { orm: Orm; temporal: Connection; namespace?: string; workflowClient?: Client; outboxNudge?: () => void; webhookTargets?: WebhookTargetPolicy }): Services {
+export function createServices(deps: { orm: Orm; temporal: Connection; namespace?: string; workflowClient?: Client; outboxNudge?: () => void; webhookTargets?: WebhookTargetPolicy; caseStatusLimits?: CaseStatusLimits }): Services {
   return {
     health: new HealthService(deps.orm, deps.temporal),
     employers: new EmployerService(),
@@ -31,6 +34,7 @@ export function createServices(deps: { orm: Orm; temporal: Connection; namespace
     intake: new IntakeService(),
     cases: new CaseService(),
     webhooks: new WebhookService(deps.webhookTargets ?? new WebhookTargetPolicy()),
+    caseStatusAttempts: new CaseStatusAttempts(deps.caseStatusLimits),
     processes: new ProcessService(deps.workflowClient ?? new Client({ connection: deps.temporal, namespace: deps.namespace ?? 'default' })),
     outboxNudge: deps.outboxNudge ?? (() => undefined),
   };

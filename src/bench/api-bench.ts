@@ -1,7 +1,7 @@
 import http from 'node:http';
-import { DISTRICTS } from '../demo/beijing';
 import { uniqueMobile } from '../demo/identities';
 import { Random } from '../demo/random';
+import { LIST_QUERY, listVariables } from './dashboard-list';
 
 /**
  * `npm run bench:api [-- --url http://127.0.0.1:4000/graphql]`: latency and throughput of the GraphQL API as
@@ -18,18 +18,7 @@ import { Random } from '../demo/random';
  * It writes: each intake creates a real case (channel HOTLINE_12345, channel reference `bench-<run>-<n>`).
  */
 
-const LIST_QUERY = `query($f: CaseFilter, $first: Int) {
-  cases(filter: $f, first: $first) {
-    totalCount
-    edges { node { number status receivedAt employer { name uscc } project { name code } leadInspector { name } region { name } } }
-    pageInfo { hasNextPage endCursor }
-  }
-}`;
-
 const INTAKE_MUTATION = `mutation($i: IntakeComplaintInput!) { intakeComplaint(input: $i) { outcome case { id number } } }`;
-
-// The dashboard's common views: open work first, then single statuses (CLOSED is the largest set per district).
-const STATUS_SETS: string[][] = [['ACCEPTED', 'IN_PROGRESS'], ['RECEIVED'], ['IN_PROGRESS'], ['ACCEPTED'], ['RESOLVED'], ['CLOSED']];
 
 interface Options {
   url: URL;
@@ -211,13 +200,6 @@ function stats(ms: number[], errors: number): Stats {
 }
 
 // ---- the three measurements -------------------------------------------------------------------------------
-
-function listVariables(k: number): { f: { regionCode: string; statuses: string[] }; first: number } {
-  // Every request a different (district, statuses) pair, cycling through all 36 combinations.
-  const district = DISTRICTS[k % DISTRICTS.length]!.code;
-  const statuses = STATUS_SETS[Math.floor(k / DISTRICTS.length) % STATUS_SETS.length]!;
-  return { f: { regionCode: district, statuses }, first: 50 };
-}
 
 async function benchList(o: Options, firstErrors: string[]): Promise<{ overall: Stats; bySet: Record<string, Stats>; meanTotalCount: number }> {
   for (let k = 0; k < o.warmup; k++) {

@@ -37,6 +37,9 @@ import {
   toPaymentType,
 } from './case.types';
 
+/** A case number: district, Beijing year, sequence (`110102-2026-000123`). */
+const CASE_NUMBER = /^\d{6}-\d{4}-\d{6,9}$/;
+
 /** What the complainant is told comes next, by status (public status lookup). */
 const NEXT_STEP: Record<CaseStatus, string> = {
   RECEIVED: '已收到您的投诉，工作人员将尽快与您联系并决定是否受理。',
@@ -81,6 +84,10 @@ export class CaseResolver {
     description: 'Public: a complainant looks up their case by number and the phone they gave. NOT_FOUND unless both match.',
   })
   async caseStatus(@Ctx() ctx: RequestContext, @Arg('number') number: string, @Arg('phone', () => MobileScalar) phone: string): Promise<CaseStatusLookupType> {
+    // Not a case number's shape: no case has it, and it is not kept as a key of the attempt counters.
+    if (!CASE_NUMBER.test(number)) throw notFound('case', number.slice(0, 40));
+    // Every lookup spends an attempt of the number and of the caller, on every transport (see CaseStatusAttempts).
+    await ctx.services.caseStatusAttempts.spend(number, ctx.actor ? `user:${ctx.actor.userId}` : `address:${ctx.clientAddress ?? 'unknown'}`);
     const rows = await ctx.em.getConnection().execute<Array<{ number: string; status: CaseStatus; received_at: Date }>>(
       `select c.number, c.status, c.received_at from wage_case c
         where c.number = ? and exists (select 1 from case_complainant cc join person p on p.id = cc.person_id where cc.case_id = c.id and p.mobile = ?)`,

@@ -1,0 +1,76 @@
+import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
+import { Tokens, TokenError } from '../auth/tokens';
+import type { Actor } from './context';
+import { DocumentLimits, type CallerTier, type OperationRule } from './document-limits';
+import { ErrorCode, rateLimited } from './errors';
+
+/**
+ * Who is calling and whether they may, for both transports: HTTP calls it for every request, graphql-ws at
+ * `connection_init` (authentication, one rate-limit point) and for every `subscribe` (rate limit, document limits).
+ * One principal has one budget whichever transport it uses: a user by id, an anonymous caller by address.
+ */
+export class CallerGuard {
+  private readonly signedInLimiter: RateLimiterMemory;
+  private readonly anonymousLimiter: RateLimiterMemory;
+  /** Per second, twice the minute's mean rate (at least 10): a minute's budget cannot be spent in one burst. */
+  private readonly signedInBurst: RateLimiterMemory;
+  private readonly anonymousBurst: RateLimiterMemory;
+  readonly documents: DocumentLimits;
+
+  constructor(
+    private readonly tokens: Tokens,
+    schema: GraphQLSchema,
+    rates: { signedInPerMinute: number; anonymousPerMinute: number },
+  ) {
+    this.signedInLimiter = new RateLimiterMemory({ points: rates.signedInPerMinute, duration: 60, keyPrefix: 'user' });
+    this.anonymousLimiter = new RateLimiterMemory({ points: rates.anonymousPerMinute, duration: 60, keyPrefix: 'anon' });
+    const burst = (perMinute: number) => Math.max(10, Math.ceil(perMinute / 30));
+    this.signedInBurst = new RateLimiterMemory({ points: burst(rates.signedInPerMinute), duration: 1, keyPrefix: 'user-burst' });
+    this.anonymousBurst = new RateLimiterMemory({ points: burst(rates.anonymousPerMinute), duration: 1, keyPrefix: 'anon-burst' });
+    this.documents = new DocumentLimits(schema);
+  }
+
+  /**
+   * The caller named by `Authorization: Bearer <token>`, or nobody when there is none (the public lookups answer
+   * anonymous callers). A token that does not verify is refused outright (401): it is never treated as anonymous.
+   */
+  authenticate(header: string | undefined): Actor | undefined {
+    if (!header) return undefined;
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!m) throw unauthenticatedHttp('the Authorization header must be "Bearer <token>"');
+    try {
+      const p = this.tokens.verify(m[1]!);
+      return { userId: p.userId, agencyId: p.agencyId, agencyKind: p.agencyKind, roles: p.roles };
+    } catch (err) {
+      if (err instanceof TokenError) throw unauthenticatedHttp(err.message);
+      throw err;
+    }
+  }
+
+  /** One request's point of the principal's budget: past it, RATE_LIMITED (429) with when to retry. */
+  async admit(actor: Actor | undefined, address: string | undefined): Promise<void> {
+    const [burst, limiter, key] = actor ? [this.signedInBurst, this.signedInLimiter, actor.userId] : [this.anonymousBurst, this.anonymousLimiter, address ?? 'unknown'];
+    try {
+      await burst.consume(key);
+      await limiter.consume(key);
+    } catch (res) {
+      if (res instanceof Error) throw res;
+      throw rateLimited((res as RateLimiterRes).msBeforeNext);
+    }
+  }
+
+  /** The parsed document, within the caller's tier of limits, or DocumentRefused (see DocumentLimits). */
+  checkDocument(text: string, actor: Actor | undefined, variables?: unknown, operationRule?: OperationRule): DocumentNode {
+    const vars = typeof variables === 'object' && variables !== null && !Array.isArray(variables) ? (variables as Record<string, unknown>) : undefined;
+    return this.documents.check(text, tierOf(actor), vars, operationRule);
+  }
+}
+
+export function tierOf(actor: Actor | undefined): CallerTier {
+  return actor ? 'signedIn' : 'anonymous';
+}
+
+function unauthenticatedHttp(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.Unauthenticated, http: { status: 401 } } });
+}

@@ -1,0 +1,135 @@
+import { randomUUID } from 'node:crypto';
+import type http from 'node:http';
+import { GraphQLError, getOperationAST, NoSchemaIntrospectionCustomRule, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import type { Context } from 'graphql-ws';
+import { useServer, type Extra } from 'graphql-ws/use/ws';
+import { WebSocketServer } from 'ws';
+import type { Orm } from '../db/database';
+import type { CaseEventFeed } from '../events/case-event-feed';
+import { sharedSubscriptionExecution } from '../events/shared-execution';
+import type { Logger } from '../logger';
+import { CallerGuard } from './caller-guard';
+import type { Actor, RequestContext } from './context';
+import { DocumentRefused } from './document-limits';
+import { ErrorCode } from './errors';
+import { formatError } from './format-error';
+import { createLoaders } from './loaders';
+import type { Services } from './services';
+
+/** A WebSocket message may be as large as an HTTP body (1 MB); `ws` would otherwise accept 100 MB. */
+const MAX_MESSAGE_BYTES = 1024 * 1024;
+/** Live subscriptions on one socket: an integrator needs one or two; each holds a feed cursor and memory. */
+export const MAX_SUBSCRIPTIONS_PER_SOCKET = 20;
+/** Close code for a connection refused by the rate limit (4000–4999 are the application's). */
+export const CLOSE_RATE_LIMITED = 4429;
+
+interface Connection {
+  actor?: Actor;
+  address?: string;
+  /** Ids of this socket's running subscriptions. */
+  live: Set<string>;
+}
+
+/**
+ * graphql-ws on the API's port and path, carrying subscriptions only: queries and mutations go over HTTP, where
+ * the same checks run. The socket gets the HTTP rules from the same code (CallerGuard): the bearer token in
+ * `connectionParams.authorization` is verified at `connection_init` (a bad one closes the socket with 4403, as
+ * graphql-ws does when a connection is refused), each connection and each subscribe spends a point of the
+ * principal's rate budget, and each document passes the caller tier's document limits before graphql-js's
+ * validation runs.
+ */
+export function startWebSocketServer(opts: {
+  httpServer: http.Server;
+  schema: GraphQLSchema;
+  guard: CallerGuard;
+  orm: Orm;
+  services: Services;
+  config: RequestContext['config'];
+  log: Logger;
+  feed: CaseEventFeed;
+  production: boolean;
+}): { dispose(): void | Promise<void> } {
+  const wsServer = new WebSocketServer({ server: opts.httpServer, path: '/graphql', maxPayload: MAX_MESSAGE_BYTES });
+  const connections = new WeakMap<object, Connection>();
+  const validationRules = opts.production ? [...specifiedRules, NoSchemaIntrospectionCustomRule] : specifiedRules;
+  type Ctx = Context<Record<string, unknown> | undefined, Extra>;
+
+  const format = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
+    errors.map((e) => {
+      const { http: _http, ...extensions } = (e.toJSON().extensions ?? {}) as Record<string, unknown>;
+      const formatted = formatError({ ...e.toJSON(), extensions }, e);
+      // As graphql-armor's blockFieldSuggestion does over HTTP: production does not hint at the schema.
+      return opts.production ? { ...formatted, message: formatted.message.replace(/ Did you mean .*$/s, '') } : formatted;
+    });
+
+  const cleanup = useServer<Record<string, unknown> | undefined>(
+    {
+      schema: opts.schema,
+      subscribe: sharedSubscriptionExecution(),
+      onConnect: async (ctx: Ctx) => {
+        const auth = ctx.connectionParams?.authorization;
+        let actor: Actor | undefined;
+        try {
+          actor = opts.guard.authenticate(typeof auth === 'string' ? auth : undefined);
+        } catch {
+          return false; // 4403 Forbidden
+        }
+        const address = ctx.extra.request.socket.remoteAddress;
+        try {
+          await opts.guard.admit(actor, address);
+        } catch (err) {
+          const retry = (err as GraphQLError).extensions?.retryAfterSeconds;
+          ctx.extra.socket.close(CLOSE_RATE_LIMITED, `too many requests: retry in ${String(retry ?? 60)} s`);
+          return false;
+        }
+        connections.set(ctx, { actor, address, live: new Set() });
+        return true;
+      },
+      onSubscribe: async (ctx: Ctx, id, payload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
+        const conn = connections.get(ctx);
+        if (!conn) return [new GraphQLError('the connection is not initialised', { extensions: { code: ErrorCode.Unauthenticated } })];
+        try {
+          await opts.guard.admit(conn.actor, conn.address);
+          // The operation is picked out first: a query or mutation is refused as such, whatever its size.
+          const subscriptionsOnly = (doc: DocumentNode) => {
+            const operation = getOperationAST(doc, payload.operationName);
+            if (!operation) throw new DocumentRefused([new GraphQLError('the document must name one operation to run (operationName)', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })]);
+            if (operation.operation !== 'subscription') {
+              throw new DocumentRefused([new GraphQLError(`a ${operation.operation} is not carried over the WebSocket: send it with HTTP POST to /graphql`, { extensions: { code: ErrorCode.OperationNotAllowed } })]);
+            }
+          };
+          const document = opts.guard.checkDocument(payload.query, conn.actor, payload.variables, subscriptionsOnly);
+          if (conn.live.size >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
+            return [new GraphQLError(`at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions on one connection`, { extensions: { code: ErrorCode.RateLimited, retryAfterSeconds: 1 } })];
+          }
+          const errors = validate(opts.schema, document, validationRules);
+          if (errors.length > 0) return errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+          conn.live.add(id);
+          const em = opts.orm.em.fork();
+          const requestId = randomUUID();
+          const contextValue: RequestContext = {
+            requestId,
+            log: opts.log.child({ requestId, subscription: true, ...(conn.actor ? { userId: conn.actor.userId } : {}) }),
+            em,
+            services: opts.services,
+            loaders: createLoaders(em),
+            config: opts.config,
+            actor: conn.actor,
+            clientAddress: conn.address,
+            feed: opts.feed,
+          };
+          return { schema: opts.schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
+        } catch (err) {
+          if (err instanceof DocumentRefused) return err.errors;
+          if (err instanceof GraphQLError) return [err];
+          throw err;
+        }
+      },
+      onComplete: (ctx: Ctx, id) => void connections.get(ctx)?.live.delete(id),
+      onError: (_ctx: Ctx, _id, _payload, errors) => format(errors),
+      onNext: (_ctx: Ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: format(result.errors) } : undefined),
+    },
+    wsServer,
+  );
+  return cleanup;
+}
