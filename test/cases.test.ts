@@ -419,12 +419,14 @@ describe('cases: zero-threshold intake and the case mutations', () => {
       }
       await em.getConnection().execute(`update wage_case set lead_inspector_id = ? where channel = 'GRID_PATROL'`, [city.inspector.id]);
       const q = `query($first: Int) { cases(filter: { channels: [GRID_PATROL] }, first: $first) { totalCount edges { node { number employer { name } project { name generalContractor { name } } region { name } leadInspector { name } owningAgency { name } } } } }`;
+      const BACKGROUND = /case_tally|pg_try_advisory_xact_lock|from case_event where id >|max\(id\)::text as max from case_event|^(begin|commit|rollback)$/i;
       const measure = async (first: number) => {
         statements.length = 0;
         const r = await ok(q, { first });
         expect(r.cases.edges).toHaveLength(first);
         expect(r.cases.edges[first - 1].node.leadInspector.name).toBe('李监察');
-        return statements.length;
+        // The API process's background work (the tally compactor's turn, the feed horizon) may land in between.
+        return statements.filter((sql) => !BACKGROUND.test(sql)).length;
       };
       const ten = await measure(10);
       const hundred = await measure(100);

@@ -65,6 +65,9 @@ describe('intake answers the caller, and only the caller', () => {
       { channel: 'WALK_IN', person: { name: null, residentId: null }, stated: { name: null, residentId: null } },
       { channel: 'GRID_PATROL', person: { name: null, residentId: null }, stated: { name: '篡改者', residentId: '110101199003074514' } },
     ]);
+    // Labour inspection still finds the case by the name the complaint gave.
+    const search = await api.gql('{ cases(filter: { text: "篡改者" }) { totalCount } }', undefined, api.as(...chaoyang()));
+    expect(search.data).toEqual({ cases: { totalCount: 1 } });
   });
 
   it('labour inspection records who a complainant is, on the record; nobody else may', async () => {

@@ -46,7 +46,7 @@ describe('masked personal data', () => {
   /** Everything a dashboard can ask of a case, including the file's payloads and the processes' parties. */
   const EVERYTHING = `query($id: ID!) { case(id: $id) {
     id number description channelRef
-    complainants { channel channelRef person { name mobile residentId } }
+    complainants { channel channelRef person { name mobile residentId } stated { name residentId } }
     events { seq type payload before after actorUserId actorAgencyId }
     contacts { kind outcome notes } payments { amount payer }
     processes { kind status facts parties { role name status report agency { name } } instalments { seq amount } }
