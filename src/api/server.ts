@@ -7,9 +7,10 @@ import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/di
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
+import { GraphQLError } from 'graphql';
 import type { Orm } from '../db/database';
 import type { Logger } from '../logger';
-import type { RequestContext } from './context';
+import type { Actor, RequestContext } from './context';
 import { Tokens } from '../auth/tokens';
 import { CaseEventListener } from '../events/event-listener';
 import { CaseTallyCompactor } from '../cases/case-tally';
@@ -126,14 +127,23 @@ export async function startApiServer(opts: {
 
   app.use(
     '/graphql',
+    // Who is calling and whether their budget allows it, before the body is read or Apollo starts a request: a
+    // caller flooding past its rate then costs a header check and a 429, not a parse (bench:attacker's flood).
+    (req: express.Request, res: express.Response, next: express.NextFunction) => {
+      const given = req.header('x-request-id');
+      res.locals.requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
+      res.setHeader('x-request-id', res.locals.requestId as string);
+      void (async () => {
+        const actor = guard.authenticate(req.header('authorization'));
+        await guard.admit(actor, req.ip);
+        res.locals.actor = actor;
+      })().then(() => next(), (err: unknown) => answerRefusal(res, err, next));
+    },
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
-        const given = req.header('x-request-id');
-        const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
-        res.setHeader('x-request-id', requestId);
-        const actor = guard.authenticate(req.header('authorization'));
-        await guard.admit(actor, req.ip);
+        const requestId = res.locals.requestId as string;
+        const actor = res.locals.actor as Actor | undefined;
         // Apollo builds the context before it parses: refusing here keeps a hostile document from its validation.
         const body = req.method === 'GET' ? { query: req.query.query, variables: jsonOrUndefined(req.query.variables) } : (req.body as { query?: unknown; variables?: unknown } | undefined);
         if (typeof body?.query === 'string') {
@@ -177,6 +187,18 @@ export async function startApiServer(opts: {
       await listener.stop();
     },
   };
+}
+
+/**
+ * A refusal made before Apollo (bad token: 401; past the rate: 429 with retry-after), in the shape Apollo gives the
+ * same errors; anything else is a fault for express's error handling.
+ */
+function answerRefusal(res: express.Response, err: unknown, next: express.NextFunction): void {
+  const http = err instanceof GraphQLError ? (err.extensions.http as { status?: number; headers?: Map<string, string> } | undefined) : undefined;
+  if (!(err instanceof GraphQLError) || !http?.status) return next(err);
+  const { http: _http, ...extensions } = err.extensions;
+  for (const [name, value] of http.headers ?? []) res.setHeader(name, value);
+  res.status(http.status).json({ errors: [{ message: err.message, extensions }] });
 }
 
 /** A GET request's `variables` parameter, parsed; anything else is left for Apollo to refuse. */
