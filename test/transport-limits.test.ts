@@ -45,6 +45,14 @@ describe('document limits and the WebSocket, on both transports', () => {
     expect((await api.gql('{ regions { code } }', undefined, { authorization: auth })).errors).toBeUndefined();
   });
 
+  it('a socket lives no longer than its token: a subscription opened with a token about to expire is closed at expiry', async () => {
+    const shortLived = testTokens.issue({ userId: city.inspector.id, agencyId: city.xichengHrss.id, agencyKind: 'HRSS_INSPECTION', roles: ['INSPECTOR'] }, { ttl: '2s' });
+    const started = Date.now();
+    const outcome = await wsOnce(api.url, 'subscription { caseEvents { seq } }', undefined, `Bearer ${shortLived}`, 6_000);
+    expect(outcome.closeCode).toBe(4403);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+  });
+
   it('the socket authenticates: a bad token closes it with 4403, anonymous subscribers are refused, a good token subscribes', async () => {
     expect((await wsOnce(api.url, 'subscription { caseEvents { seq } }', undefined, 'Bearer not-a-token')).closeCode).toBe(4403);
     const forged = testTokens.issue({ userId: '7e000000-0000-4000-8000-000000000001', agencyId: city.xichengHrss.id, agencyKind: 'HRSS_INSPECTION', roles: ['INSPECTOR'] }).slice(0, -3) + 'abc';

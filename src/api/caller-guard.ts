@@ -41,7 +41,7 @@ export class CallerGuard {
     if (!m) throw unauthenticatedHttp('the Authorization header must be "Bearer <token>"');
     try {
       const p = this.tokens.verify(m[1]!);
-      return { userId: p.userId, agencyId: p.agencyId, agencyKind: p.agencyKind, roles: p.roles };
+      return { userId: p.userId, agencyId: p.agencyId, agencyKind: p.agencyKind, roles: p.roles, expiresAt: p.expiresAt };
     } catch (err) {
       if (err instanceof TokenError) throw unauthenticatedHttp(err.message);
       throw err;

@@ -12,6 +12,8 @@ export interface Actor {
   agencyId: string;
   agencyKind?: AgencyKind;
   roles?: string[];
+  /** When the token that named this caller expires (ms since the epoch): a socket opened with it closes then. */
+  expiresAt?: number;
 }
 
 /**

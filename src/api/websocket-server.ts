@@ -83,6 +83,7 @@ export function startWebSocketServer(opts: {
           return false;
         }
         connections.set(ctx, { actor, address, live: new Set() });
+        if (actor?.expiresAt) closeAtExpiry(ctx.extra.socket, actor.expiresAt);
         return true;
       },
       onSubscribe: async (ctx: Ctx, id, payload): Promise<ExecutionArgs | readonly GraphQLError[]> => {
@@ -132,4 +133,22 @@ export function startWebSocketServer(opts: {
     wsServer,
   );
   return cleanup;
+}
+
+/** Close code for a socket whose token has expired: the token verified at connect no longer names a caller. */
+export const CLOSE_TOKEN_EXPIRED = 4403;
+/** setTimeout holds at most 2^31 - 1 ms (about 24.8 days); a longer wait is taken in steps. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/** A socket lives no longer than the token it was opened with: a subscription must not outlive its caller's right. */
+function closeAtExpiry(socket: { close(code: number, reason: string): void; once(event: 'close', listener: () => void): unknown }, expiresAt: number): void {
+  let timer: NodeJS.Timeout;
+  const wait = () => {
+    const left = expiresAt - Date.now();
+    if (left <= 0) return socket.close(CLOSE_TOKEN_EXPIRED, 'token expired');
+    timer = setTimeout(wait, Math.min(left, MAX_TIMER_MS));
+    timer.unref();
+  };
+  wait();
+  socket.once('close', () => clearTimeout(timer));
 }

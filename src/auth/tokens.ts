@@ -19,6 +19,8 @@ export interface Principal {
   agencyId: string;
   agencyKind: AgencyKind;
   roles: UserRole[];
+  /** When the token expires (ms since the epoch); set by `verify`. */
+  readonly expiresAt?: number;
 }
 
 const ISSUER = 'anxin';
@@ -68,7 +70,9 @@ export class Tokens {
       // A token without an expiry would be good forever: every token we issue has one.
       if (typeof claims.exp !== 'number') throw new TokenError(INVALID);
       if (typeof claims.sub !== 'string' || typeof claims.agency !== 'string' || typeof claims.kind !== 'string' || !Array.isArray(claims.roles)) throw new TokenError(INVALID);
-      return { userId: claims.sub, agencyId: claims.agency, agencyKind: claims.kind as AgencyKind, roles: claims.roles as UserRole[] };
+      const principal: Principal = { userId: claims.sub, agencyId: claims.agency, agencyKind: claims.kind as AgencyKind, roles: claims.roles as UserRole[] };
+      // Not enumerable: a principal compares and serialises as who it is; the expiry is for long-lived connections.
+      return Object.defineProperty(principal, 'expiresAt', { value: claims.exp * 1000, enumerable: false });
     } catch (err) {
       if (err instanceof TokenError) throw err;
       throw new TokenError(err instanceof jwt.TokenExpiredError ? 'token expired' : INVALID);
