@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
-import net from 'node:net';
 import path from 'node:path';
 import { localDevelopmentKeys, parseKeys, Tokens } from '../auth/tokens';
 import { loadConfigOrExit } from '../config';
@@ -11,6 +10,7 @@ import { toolDatabaseUrl } from '../infra/tool-database';
 import { Lifecycle, runMain } from '../lifecycle';
 import { createLogger } from '../logger';
 import { LIST_QUERY, listVariables } from './dashboard-list';
+import { freePort } from '../infra/free-port';
 
 /**
  * `npm run bench:attacker [-- --seconds 30]`: what one attacker, sending at the rate the API allows it the worst
@@ -168,17 +168,6 @@ async function runPhase(name: string, o: Options, url: URL, userHeaders: Record<
     user: { n: u.ms.length, errors: u.errors, p50: round(percentile(u.ms, 50)), p95: round(percentile(u.ms, 95)), p99: round(percentile(u.ms, 99)), max: round(u.ms[u.ms.length - 1] ?? NaN) },
     ...(attacker ? { attacker: { sent, byOutcome: outcomes } } : {}),
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 function boot(): void {

@@ -8,7 +8,7 @@ import { Agency, User } from '../agencies/agency.entity';
 import { openDatabase } from '../db/database';
 import { loadDemoCity } from '../demo/demo-city';
 import { startEmbeddedPostgres } from '../infra/embedded-postgres';
-import { freePort } from '../infra/free-port';
+import { freePorts } from '../infra/free-port';
 import { startTemporalDevServer } from '../infra/temporal-dev-server';
 import { createLogger } from '../logger';
 import { runCrashIntake } from './crash-intake';
@@ -42,9 +42,10 @@ async function main(): Promise<void> {
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'anxin-bench-crash-'));
   const stops: Array<() => Promise<void>> = [];
   try {
+    const [pgPort, temporalPort, uiPort] = await freePorts(3);
     const [pg, temporal] = await Promise.all([
-      startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'anxin', log }),
-      startTemporalDevServer({ dataDir, toolsDir: path.resolve(__dirname, '..', '..', '..', '.tools'), port: await freePort(), uiPort: await freePort(), namespace: 'default', log }),
+      startEmbeddedPostgres({ dataDir, port: pgPort!, database: 'anxin', log }),
+      startTemporalDevServer({ dataDir, toolsDir: path.resolve(__dirname, '..', '..', '..', '.tools'), port: temporalPort!, uiPort: uiPort!, namespace: 'default', log }),
     ]);
     stops.push(pg.stop, temporal.stop);
     const orm = await openDatabase({ url: pg.url, log });
