@@ -3,7 +3,8 @@ import { RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
 import { Tokens, TokenError } from '../auth/tokens';
 import type { Actor } from './context';
 import { DocumentLimits, type CallerTier, type OperationRule } from './document-limits';
-import { ErrorCode, rateLimited } from './errors';
+import { ErrorCode } from '../domain/errors';
+import { rateLimitedHttp } from './errors';
 
 /**
  * Who is calling and whether they may, for both transports: HTTP calls it for every request, graphql-ws at
@@ -56,7 +57,7 @@ export class CallerGuard {
       await limiter.consume(key);
     } catch (res) {
       if (res instanceof Error) throw res;
-      throw rateLimited((res as RateLimiterRes).msBeforeNext);
+      throw rateLimitedHttp((res as RateLimiterRes).msBeforeNext);
     }
   }
 

@@ -1,6 +1,6 @@
 import type { GraphQLFormattedError } from 'graphql';
 import { ArgumentValidationError } from 'type-graphql';
-import { ErrorCode } from './errors';
+import { ErrorCode } from '../domain/errors';
 
 interface Violation {
   field: string;

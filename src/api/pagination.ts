@@ -1,5 +1,5 @@
 import { Field, ObjectType } from 'type-graphql';
-import { badUserInput } from './errors';
+import { badUserInput } from '../domain/errors';
 
 @ObjectType()
 export class PageInfo {

@@ -20,6 +20,7 @@ import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { CallerGuard } from './caller-guard';
 import { DOCUMENT_LIMITS, DocumentRefused } from './document-limits';
 import { formatError } from './format-error';
+import { ErrorCode } from '../domain/errors';
 import { createLoaders } from './loaders';
 import { buildAppSchema } from './schema';
 import type { Services } from './services';
@@ -55,6 +56,26 @@ function requestLogging(): ApolloServerPlugin<RequestContext> {
         async willSendResponse({ operationName, errors }) {
           const ms = Number(process.hrtime.bigint() - started) / 1e6;
           contextValue.log.info({ operation: operationName ?? undefined, ms: Math.round(ms * 10) / 10, errors: errors?.length ?? 0 }, 'graphql');
+        },
+      };
+    },
+  };
+}
+
+/**
+ * A refusal that ends the whole request answers with its HTTP status (429 and Retry-After past a limit), as an
+ * edge refusal does; the use cases throw domain errors and know nothing of HTTP.
+ */
+function domainErrorStatus(): ApolloServerPlugin<RequestContext> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ response }) {
+          if (response.body.kind !== 'single' || response.body.singleResult.data) return;
+          const limited = response.body.singleResult.errors?.find((e) => e.extensions?.code === ErrorCode.RateLimited);
+          if (!limited) return;
+          response.http.status = 429;
+          response.http.headers.set('retry-after', String(limited.extensions?.retryAfterSeconds ?? 1));
         },
       };
     },
@@ -119,6 +140,7 @@ export async function startApiServer(opts: {
       ApolloServerPluginCacheControlDisabled(),
       { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) },
       requestLogging(),
+      domainErrorStatus(),
       ...armor.plugins,
     ],
     formatError,

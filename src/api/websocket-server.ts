@@ -11,7 +11,8 @@ import type { Logger } from '../logger';
 import { CallerGuard } from './caller-guard';
 import type { Actor, RequestContext } from './context';
 import { DocumentRefused } from './document-limits';
-import { ErrorCode } from './errors';
+import { DomainError, ErrorCode } from '../domain/errors';
+import { toGraphQLError } from './errors';
 import { formatError } from './format-error';
 import { createLoaders } from './loaders';
 import type { Services } from './services';
@@ -123,6 +124,7 @@ export function startWebSocketServer(opts: {
         } catch (err) {
           if (err instanceof DocumentRefused) return err.errors;
           if (err instanceof GraphQLError) return [err];
+          if (err instanceof DomainError) return [toGraphQLError(err)];
           throw err;
         }
       },

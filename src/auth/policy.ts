@@ -4,7 +4,7 @@ import { Agency } from '../agencies/agency.entity';
 import { Employer } from '../employers/employer.entity';
 import { Project } from '../projects/project.entity';
 import type { Actor, RequestContext } from '../api/context';
-import { forbidden, notFound, unauthenticated } from '../api/errors';
+import { forbidden, notFound, unauthenticated } from '../domain/errors';
 import type { AgencyKind, UserRole } from '../agencies/agency.entity';
 import type { Case } from '../cases/case.entity';
 import type { Channel } from '../rules/case-deadlines';

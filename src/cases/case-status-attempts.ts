@@ -1,5 +1,5 @@
 import { RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
-import { rateLimited } from '../api/errors';
+import { rateLimited } from '../domain/errors';
 
 /**
  * How many public `caseStatus` lookups are allowed. The lookup answers only to the case number and the

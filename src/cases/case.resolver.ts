@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../api/context';
 import { CaseOrderEnum } from '../api/enums';
-import { notFound, requireExactlyOne } from '../api/errors';
+import { notFound, requireExactlyOne } from '../domain/errors';
 import { encodeCursor, pageSize } from '../api/pagination';
 import { MobileScalar } from '../api/scalars';
 import { AgencyType, UserType, toAgencyType, toUserType } from '../agencies/agency.resolver';

@@ -1,7 +1,7 @@
 import { LockMode, OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../api/context';
-import { badUserInput, conflict, notFound } from '../api/errors';
+import { badUserInput, conflict, notFound } from '../domain/errors';
 import { User } from '../agencies/agency.entity';
 import { Employer } from '../employers/employer.entity';
 import { Project } from '../projects/project.entity';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { RequestContext } from '../api/context';
-import { badUserInput } from '../api/errors';
+import { badUserInput } from '../domain/errors';
 import type { Channel } from '../rules/case-deadlines';
 import { Case, type CaseSector } from './case.entity';
 import type { CaseRecord } from './case.types';

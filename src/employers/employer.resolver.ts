@@ -3,7 +3,7 @@ import { DateTimeResolver } from 'graphql-scalars';
 import { Arg, Ctx, Field, ID, InputType, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../api/context';
 import { BlacklistStatusEnum, CreditGradeEnum, SectorEnum } from '../api/enums';
-import { requireExactlyOne } from '../api/errors';
+import { requireExactlyOne } from '../domain/errors';
 import { PageInfo, pageSize } from '../api/pagination';
 import { DivisionCodeScalar } from '../api/scalars';
 import { UsccScalar } from '../api/scalars/uscc.scalar';

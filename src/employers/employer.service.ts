@@ -1,7 +1,7 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { RequestContext } from '../api/context';
 import { regionCodesUnder } from '../regions/region-scope';
-import { conflict, notFound } from '../api/errors';
+import { conflict, notFound } from '../domain/errors';
 import { decodeCursor, encodeCursor } from '../api/pagination';
 import type { Sector } from '../agencies/agency.entity';
 import { Employer, type CreditGrade } from './employer.entity';

@@ -1,6 +1,6 @@
 import type { Actor } from '../api/context';
 import { decodeCursor, encodeCursor } from '../api/pagination';
-import { unauthenticated } from '../api/errors';
+import { unauthenticated } from '../domain/errors';
 import { caseScope, processEntryScope } from '../auth/policy';
 import type { Orm } from '../db/database';
 import { REGION_AND_BELOW_SQL } from '../regions/region-scope';

@@ -1,5 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { GraphQLError } from 'graphql';
+import { DomainError } from '../domain/errors';
 import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../api/context';
@@ -87,10 +87,8 @@ export async function applyProcessStep(deps: { em: EntityManager; services: Serv
       return { recorded: true };
     });
   } catch (err) {
-    if (err instanceof GraphQLError) {
-      const code = String(err.extensions.code ?? 'BAD_USER_INPUT');
-      throw ApplicationFailure.nonRetryable(err.message, code, err.extensions);
-    }
+    // The worker edge: a refusal keeps its code and details across to the workflow (and back to the caller).
+    if (err instanceof DomainError) throw ApplicationFailure.nonRetryable(err.message, err.code, err.extensions);
     throw err;
   }
 }

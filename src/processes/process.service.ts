@@ -3,9 +3,8 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { ApplicationFailure, WorkflowNotFoundError } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { WorkflowUpdateFailedError, type Client } from '@temporalio/client';
-import { GraphQLError } from 'graphql';
 import type { RequestContext } from '../api/context';
-import { badUserInput, conflict, ErrorCode, forbidden, notFound, unauthenticated } from '../api/errors';
+import { badUserInput, conflict, DomainError, ErrorCode, forbidden, notFound, processStarting, unauthenticated } from '../domain/errors';
 import { Agency, User } from '../agencies/agency.entity';
 import { caseWorkflowId } from '../cases/case-workflow';
 import type { Case, CaseStatus } from '../cases/case.entity';
@@ -262,8 +261,8 @@ export class ProcessService {
 function toStepError(err: unknown, workflowId: string): Error {
   if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type && STEP_CODES.has(err.cause.type)) {
     const details = (err.cause.details?.[0] ?? {}) as Record<string, unknown>;
-    return new GraphQLError(err.cause.message, { extensions: { code: err.cause.type, ...details } });
+    return new DomainError(err.cause.message, err.cause.type, details);
   }
-  if (err instanceof WorkflowNotFoundError) return new GraphQLError(`the process ${workflowId} has not started yet; try again shortly`, { extensions: { code: ErrorCode.ProcessStarting } });
+  if (err instanceof WorkflowNotFoundError) return processStarting(workflowId);
   return err instanceof Error ? err : new Error(String(err));
 }

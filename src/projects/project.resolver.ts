@@ -2,7 +2,7 @@ import { Max, MaxLength, Min, MinLength } from 'class-validator';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../api/context';
 import { ProjectStatusEnum, TeamRoleEnum } from '../api/enums';
-import { requireExactlyOne } from '../api/errors';
+import { requireExactlyOne } from '../domain/errors';
 import { pageSize } from '../api/pagination';
 import { DivisionCodeScalar, MobileScalar, MoneyScalar } from '../api/scalars';
 import { UsccScalar } from '../api/scalars/uscc.scalar';

@@ -2,7 +2,7 @@ import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { RequestContext } from '../api/context';
 import { regionCodesUnder } from '../regions/region-scope';
-import { badUserInput, conflict, notFound } from '../api/errors';
+import { badUserInput, conflict, notFound } from '../domain/errors';
 import { Agency } from '../agencies/agency.entity';
 import { Employer } from '../employers/employer.entity';
 import { Region } from '../regions/region.entity';

@@ -1,6 +1,6 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import type { RequestContext } from '../api/context';
-import { badUserInput, conflict, forbidden, notFound } from '../api/errors';
+import { badUserInput, conflict, forbidden, notFound } from '../domain/errors';
 import { authorizeWebhookEndpoints, webhookDeliveryScope } from '../auth/policy';
 import { literalAddress, type WebhookTargetPolicy } from './webhook-targets';
 

@@ -2,7 +2,7 @@ import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
 import { divisionLevel } from '../../domain/division-code';
 import { normaliseMobile } from '../../domain/mobile';
 import { residentIdProblem } from '../../domain/resident-id';
-import { ErrorCode } from '../errors';
+import { ErrorCode } from '../../domain/errors';
 import { moneyBounds } from '../../rules/input-bounds';
 
 function invalid(message: string, rule: string): GraphQLError {

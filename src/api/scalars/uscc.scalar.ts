@@ -1,6 +1,6 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 import { usccProblem } from '../../domain/uscc';
-import { ErrorCode } from '../errors';
+import { ErrorCode } from '../../domain/errors';
 
 const RULES = {
   length: 'must be exactly 18 characters',
