@@ -48,6 +48,9 @@ describe('caseStatus attempts', () => {
     const refused = await api.gql(LOOKUP, { n: target, p: '13811111234' });
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) });
     expect(refused.errors![0]!.extensions!.retryAfterSeconds as number).toBeGreaterThan(3600);
+    // Over HTTP the refusal is a 429 with Retry-After, as an edge rate limit is.
+    expect(refused.status).toBe(429);
+    expect(refused.headers.get('retry-after')).toBe(String(refused.errors![0]!.extensions!.retryAfterSeconds));
     // Another number is unaffected.
     expect((await api.gql<{ caseStatus: { status: string } }>(LOOKUP, { n: other, p: '13922225678' })).data?.caseStatus.status).toBe('RECEIVED');
   });
