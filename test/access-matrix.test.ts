@@ -10,6 +10,7 @@ import type { TestDatabase } from './support/database';
 import type { loadTestCity } from './support/fixtures';
 import { startLiveStack, type LiveStack } from './support/live-stack';
 import { WsCaller } from './support/ws';
+import { signedInPersonas } from './support/personas';
 
 /**
  * Every query and mutation, as every role of every agency kind (and anonymously), against data in and out of
@@ -62,27 +63,7 @@ describe('access matrix: every operation × every role of every agency kind, in 
   });
 
   function principals(): Record<Who, [User, Agency] | null> {
-    return {
-      anonymous: null,
-      xcClerk: [city.clerk, city.xichengHrss],
-      xcInspector: [city.inspector, city.xichengHrss],
-      xcSupervisor: [city.supervisor, city.xichengHrss],
-      xcDirector: [city.director, city.xichengHrss],
-      cityDirector: [city.cityDirector, city.cityHrss],
-      cyInspector: [city.chaoyangInspector, city.chaoyangHrss],
-      districtOfficer: [city.districtOfficer, city.xichengGov],
-      gridWorker: [city.gridWorker, city.xinjiekou],
-      housing: [city.regulatorOfficer, city.housing],
-      transport: [city.transportSupervisor, city.transport],
-      hqLiaison: [city.contractorLiaison, city.contractorHq],
-      police: [city.policeOfficer, city.police],
-      prosecutor: [city.prosecutor, city.procuratorate],
-      unionMediator: [city.unionMediator, city.union],
-      petitionOfficer: [city.petitionOfficer, city.petition],
-      justiceMediator: [city.justiceMediator, city.justice],
-      courtOfficer: [city.courtOfficer, city.court],
-      integrator: [city.hotline, city.integrator],
-    };
+    return { anonymous: null, ...signedInPersonas(city) };
   }
   const headers = (who: Who) => {
     const p = principals()[who];

@@ -10,6 +10,7 @@ import { CaseProcess, ProcessParty } from '../src/processes/process.entity';
 import type { TestApi } from './support/api';
 import type { loadTestCity } from './support/fixtures';
 import { startLiveStack, type LiveStack } from './support/live-stack';
+import { signedInPersonas } from './support/personas';
 
 /**
  * One rule decides which case-file entries a caller gets, whatever the path (issue 12, item 5): for every persona of
@@ -45,25 +46,11 @@ describe('entry visibility: reads, subscriptions and webhooks agree for every pe
     await stack?.stop();
   });
 
-  const personas = (): Record<string, [User, Agency]> => ({
-    xcClerk: [city.clerk, city.xichengHrss],
-    xcInspector: [city.inspector, city.xichengHrss],
-    xcDirector: [city.director, city.xichengHrss],
-    cityDirector: [city.cityDirector, city.cityHrss],
-    cyInspector: [city.chaoyangInspector, city.chaoyangHrss],
-    districtOfficer: [city.districtOfficer, city.xichengGov],
-    gridWorker: [city.gridWorker, city.xinjiekou],
-    housing: [city.regulatorOfficer, city.housing],
-    transport: [city.transportSupervisor, city.transport],
-    hqLiaison: [city.contractorLiaison, city.contractorHq],
-    police: [city.policeOfficer, city.police],
-    prosecutor: [city.prosecutor, city.procuratorate],
-    unionMediator: [city.unionMediator, city.union],
-    petitionOfficer: [city.petitionOfficer, city.petition],
-    justiceMediator: [city.justiceMediator, city.justice],
-    courtOfficer: [city.courtOfficer, city.court],
-    integrator: [city.hotline, city.integrator],
-  });
+  // The supervisor is left out: the same agency and view as the inspector.
+  const personas = (): Record<string, [User, Agency]> => {
+    const { xcSupervisor: _same, ...rest } = signedInPersonas(city);
+    return rest;
+  };
   const as = (user: User, agency: Agency): RequestContext => stack.as(user, agency);
 
   /** A 12345 case on XC-2026-001, with a dispatch, a referral the police declined (now supervised) and a mediation. */

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { startEmbeddedPostgres } from '../src/infra/embedded-postgres';
 import { processInfo } from '../src/infra/process-table';
 import { testLog } from './support/logger';
-import { gql, interruptAndCheckNothingIsLeft, killLeftovers, npmStart } from './support/npm-start';
+import { gql, interruptAndCheckNothingIsLeft, killLeftovers, npmStart, npmStartEnv } from './support/npm-start';
 import { freePort } from './support/ports';
 import { commandOf, descendants, isAlive } from './support/processes';
 
@@ -38,16 +38,7 @@ describe('npm start after its process was killed', () => {
 
   it('stops the PostgreSQL and Temporal dev server the killed run left behind, and becomes ready on the same data', async () => {
     const dataDir = await tempDir();
-    const env = {
-      DATA_DIR: dataDir,
-      PORT: String(await freePort()),
-      EMBEDDED_PG_PORT: String(await freePort()),
-      TEMPORAL_DEV_PORT: String(await freePort()),
-      TEMPORAL_UI_PORT: String(await freePort()),
-      LOG_FORMAT: 'json',
-      NODE_ENV: 'development',
-      DEMO_DATA: 'false',
-    };
+    const env = await npmStartEnv(dataDir, { DEMO_DATA: 'false' });
     const first = await npmStart(env);
     const tree = descendants(first.child.pid!);
     const postgres = tree.find((pid) => /bin\/postgres -D/.test(commandOf(pid)))!;

@@ -1,8 +1,7 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { gql, interruptAndCheckNothingIsLeft, killLeftovers, npmStart } from './support/npm-start';
-import { freePort } from './support/ports';
+import { gql, interruptAndCheckNothingIsLeft, killLeftovers, npmStart, npmStartEnv } from './support/npm-start';
 
 describe('npm start', () => {
   let dataDir: string;
@@ -16,15 +15,7 @@ describe('npm start', () => {
   });
 
   it('starts everything, answers health, stops cleanly on Ctrl-C and keeps its data for the next start', async () => {
-    const env = {
-      DATA_DIR: dataDir,
-      PORT: String(await freePort()),
-      EMBEDDED_PG_PORT: String(await freePort()),
-      TEMPORAL_DEV_PORT: String(await freePort()),
-      TEMPORAL_UI_PORT: String(await freePort()),
-      LOG_FORMAT: 'json',
-      NODE_ENV: 'development',
-    };
+    const env = await npmStartEnv(dataDir);
 
     const first = await npmStart(env);
     expect(first.graphqlUrl).toBe(`http://127.0.0.1:${env.PORT}/graphql`);

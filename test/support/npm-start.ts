@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { commandOf, descendants, isAlive } from './processes';
+import { freePorts } from '../../src/infra/free-port';
 
 const repo = path.resolve(__dirname, '..', '..');
 
@@ -13,6 +14,15 @@ export interface Started {
 
 /** Every process tree a test started, so afterAll can kill what a failed assertion left running. */
 export const startedTrees: number[] = [];
+
+/**
+ * The environment of an `npm start` on its own data folder and four distinct free ports (asked for together: one
+ * at a time, the same port can come back twice), with JSON logs in development mode.
+ */
+export async function npmStartEnv(dataDir: string, extra: Record<string, string> = {}): Promise<Record<string, string> & { PORT: string; TEMPORAL_UI_PORT: string }> {
+  const [api, pg, temporal, ui] = (await freePorts(4)).map(String) as [string, string, string, string];
+  return { DATA_DIR: dataDir, PORT: api, EMBEDDED_PG_PORT: pg, TEMPORAL_DEV_PORT: temporal, TEMPORAL_UI_PORT: ui, LOG_FORMAT: 'json', NODE_ENV: 'development', ...extra };
+}
 
 /**
  * Runs `npm start` as a user would, and waits for its ready line. `built: true` runs the command `npm start`
