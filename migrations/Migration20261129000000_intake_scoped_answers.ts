@@ -6,9 +6,10 @@ import { Migration } from '@mikro-orm/migrations';
  * - An idempotency key is scoped to the agency that sent it: keys were global, so another agency reusing one got
  *   that agency's case back as a DUPLICATE. `wage_case.idempotency_agency_id` holds the scope (backfilled from the
  *   case file's first entry) and the uniqueness is per (agency, key).
- * - A complaint never rewrites a person: intake used to fill a known phone's missing name or ID number from
- *   whatever a stranger's complaint said. What a complaint says of its complainant is now kept with it
- *   (`case_complainant.stated_name`, `stated_resident_id`).
+ * - A complaint never rewrites a person, and identity never travels between cases: intake used to fill a known
+ *   phone's missing name or ID number from whatever a stranger's complaint said, and any case with that phone then
+ *   showed it. What a complaint says of its complainant is kept with it (`case_complainant.stated_*`), and what
+ *   labour inspection establishes is kept on that case (`identified_*`).
  * - `intake_complaint` also answers which given codes it did not know (`unknown_fields`).
  *
  * The function is given whole, as create-or-replace cannot change its result columns.
@@ -23,7 +24,12 @@ export class Migration20261129000000_intake_scoped_answers extends Migration {
       drop index if exists wage_case_idempotency_key_key;
       create unique index wage_case_idempotency_idx on wage_case (idempotency_agency_id, idempotency_key) where idempotency_key is not null;
 
-      alter table case_complainant add column stated_name varchar(100) null, add column stated_resident_id varchar(18) null;
+      -- Who a complainant is, per case: what the complaint said (stated_*) and what labour inspection established on
+      -- this case (identified_*). A person row is only the mobile number that links complaints: identity held by
+      -- another agency's case never shows through this one. Existing complaints said what their person holds.
+      alter table case_complainant add column stated_name varchar(100) null, add column stated_resident_id varchar(18) null,
+        add column identified_name varchar(100) null, add column identified_resident_id varchar(18) null;
+      update case_complainant cc set stated_name = p.name, stated_resident_id = p.resident_id from person p where p.id = cc.person_id;
 
       drop function intake_complaint(jsonb);
       create function intake_complaint(request jsonb, out intake_outcome text, out intake_case wage_case, out unknown_fields text[])
@@ -75,10 +81,9 @@ export class Migration20261129000000_intake_scoped_answers extends Migration {
           case when request->>'employerUscc' is not null and v_employer_id is null then 'employerUscc' end,
           case when request->>'projectCode' is not null and v_project_id is null then 'projectCode' end], null);
 
-        -- One person per mobile number. A complaint never rewrites who that person is: what it says of its
-        -- complainant (name, ID number) is kept with the complaint (case_complainant.stated_*); only a new number
-        -- makes a new person from it. Labour inspection changes a person's identity, on the record, through
-        -- recordComplainantIdentity.
+        -- One person per mobile number, the link between complaints. A complaint never rewrites it: what it says of
+        -- its complainant (name, ID number) is kept with the complaint (case_complainant.stated_*), and a case shows
+        -- only what its own complaints said or labour inspection established on it (recordComplainantIdentity).
         select id into v_person from person where mobile = request->>'contactPhone';
         if not found then
           insert into person (id, name, mobile, resident_id, created_at)
@@ -86,6 +91,29 @@ export class Migration20261129000000_intake_scoped_answers extends Migration {
                   case when exists (select 1 from person where resident_id = request->>'complainantResidentId') then null else request->>'complainantResidentId' end,
                   now())
           returning id into v_person;
+        end if;
+
+        -- 首问负责: the labour inspection agency nearest above the region owns the case until it is routed; with
+        -- nothing to locate it, the top-level (city) one, and the case is placed in its region. Resolved before a
+        -- repeat complaint is looked for, so a region nothing covers fails the same way whatever the phone: a join
+        -- must never answer a guess that writes nothing.
+        v_located := coalesce(request->>'regionCode', v_project_region, v_employer_region);
+        if v_located is null then
+          select a.id, a.region_code into v_agency, v_region
+            from agency a join region ar on ar.code = a.region_code
+           where a.kind = 'HRSS_INSPECTION'
+           order by cardinality(ar.ancestors), a.region_code limit 1;
+        else
+          select a.id, r.code into v_agency, v_region
+            from region r
+            join region ar on ar.code = any(r.ancestors)
+            join agency a on a.region_code = ar.code and a.kind = 'HRSS_INSPECTION'
+           where r.code = v_located
+           order by cardinality(ar.ancestors) desc limit 1;
+        end if;
+        if v_agency is null then
+          raise exception 'region % is unknown or no labour inspection agency covers it', coalesce(v_located, '(none)')
+            using errcode = 'ANX01', detail = coalesce(v_located, '(none)');
         end if;
 
         if v_employer_id is not null or v_project_id is not null then
@@ -108,27 +136,6 @@ export class Migration20261129000000_intake_scoped_answers extends Migration {
             intake_outcome := 'JOINED';
             return;
           end if;
-        end if;
-
-        -- 首问负责: the labour inspection agency nearest above the region owns the case until it is routed;
-        -- with nothing to locate it, the top-level (city) one, and the case is placed in its region.
-        v_located := coalesce(request->>'regionCode', v_project_region, v_employer_region);
-        if v_located is null then
-          select a.id, a.region_code into v_agency, v_region
-            from agency a join region ar on ar.code = a.region_code
-           where a.kind = 'HRSS_INSPECTION'
-           order by cardinality(ar.ancestors), a.region_code limit 1;
-        else
-          select a.id, r.code into v_agency, v_region
-            from region r
-            join region ar on ar.code = any(r.ancestors)
-            join agency a on a.region_code = ar.code and a.kind = 'HRSS_INSPECTION'
-           where r.code = v_located
-           order by cardinality(ar.ancestors) desc limit 1;
-        end if;
-        if v_agency is null then
-          raise exception 'region % is unknown or no labour inspection agency covers it', coalesce(v_located, '(none)')
-            using errcode = 'ANX01', detail = coalesce(v_located, '(none)');
         end if;
 
         -- Last before the inserts: the district's counter row stays locked until commit.
@@ -284,7 +291,7 @@ export class Migration20261129000000_intake_scoped_answers extends Migration {
                   jsonb_build_array(request->'lifecycle' || jsonb_build_object('caseNumber', v_number)));
         intake_outcome := 'CREATED';
       end $$;
-      alter table case_complainant drop column stated_name, drop column stated_resident_id;
+      alter table case_complainant drop column stated_name, drop column stated_resident_id, drop column identified_name, drop column identified_resident_id;
       drop index if exists wage_case_idempotency_idx;
       alter table wage_case drop column idempotency_agency_id;
       alter table wage_case add constraint wage_case_idempotency_key_key unique (idempotency_key);

@@ -90,6 +90,42 @@ describe('intake answers the caller, and only the caller', () => {
     expect(unchanged.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.name', rule: 'identity.changes' });
   });
 
+  it('a known phone brings no identity into another agency’s case, and identifying it there changes no other case', async () => {
+    const phone = '13911110008';
+    const chaoyangCase = await intake(chaoyang(), { channel: 'WALK_IN', contactPhone: phone, complainantName: '黎梅超', complainantResidentId: '370724200803186443', regionCode: '110105001' });
+    // A Xicheng clerk with nothing but the phone: the new case shows what its own complaint said (nothing).
+    const probe = await intake([city.clerk, city.xichengHrss], { channel: 'WALK_IN', contactPhone: phone, regionCode: '110102003' });
+    expect(probe.answer.outcome).toBe('CREATED');
+    expect(probe.answer.case.complainants[0].person).toEqual({ name: null, mobile: phone });
+    expect(probe.raw).not.toContain('黎梅超');
+    const IDENTITY = 'query($id: ID!) { case(id: $id) { complainants { person { name residentId } } } }';
+    expect((await api.gql(`query($id: ID!) { case(id: $id) { complainants { person { residentId } } } }`, { id: probe.answer.case.id }, api.as(city.clerk, city.xichengHrss))).data).toEqual({ case: { complainants: [{ person: { residentId: null } }] } });
+
+    // Xicheng records an identity on its own case, with the ID number the Chaoyang case holds: no CONFLICT that
+    // would confirm whose it is, and the Chaoyang case is unchanged.
+    const personId = (await db.orm.em.fork().getConnection().execute<Array<{ person_id: string }>>('select person_id from case_complainant where case_id = ?', [probe.answer.case.id]))[0]!.person_id;
+    const identified = await api.gql(
+      'mutation($i: RecordComplainantIdentityInput!) { recordComplainantIdentity(input: $i) { complainants { person { name residentId } } } }',
+      { i: { caseId: probe.answer.case.id, personId, name: '篡改者', residentId: '370724200803186443' } },
+      api.as(city.inspector, city.xichengHrss),
+    );
+    expect(identified.errors).toBeUndefined();
+    expect((await api.gql(IDENTITY, { id: chaoyangCase.answer.case.id }, api.as(...chaoyang()))).data).toEqual({ case: { complainants: [{ person: { name: '黎梅超', residentId: '370724200803186443' } }] } });
+  });
+
+  it('a region nothing covers fails the same way whatever the phone: a repeat complaint is no oracle for a masked number', async () => {
+    const phone = '13341102353';
+    await intake(chaoyang(), { channel: 'WALK_IN', contactPhone: phone, employerUscc: city.restaurant.uscc });
+    const guess = async (p: string) => {
+      const res = await api.gql(INTAKE, { i: { channel: 'HOTLINE_12345', contactPhone: p, employerUscc: city.restaurant.uscc, regionCode: '110199', description: 'probe' } }, api.as(city.hotline, city.integrator));
+      return res.errors?.[0]?.extensions ?? res.data;
+    };
+    const right = await guess(phone);
+    const wrong = await guess('13341100000');
+    expect(right).toEqual(wrong);
+    expect(right).toMatchObject({ code: 'BAD_USER_INPUT', rule: 'known-region-with-inspection' });
+  });
+
   it('an unknown project code or employer code is said in the answer, and the complaint is still taken in', async () => {
     const r = await intake(chaoyang(), { channel: 'WALK_IN', contactPhone: '13911110006', regionCode: '110105001', projectCode: 'NO-SUCH-PROJECT', employerUscc: '91110000MA01AAAA10' });
     expect(r.answer.outcome).toBe('CREATED');

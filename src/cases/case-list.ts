@@ -62,7 +62,7 @@ export class CaseList {
       add(
         `(c.description ilike ? or c.employer_name_given ilike ?
           or exists (select 1 from employer e where e.id = c.employer_id and e.name ilike ?)
-          ${this.access.searchPersonNames ? 'or exists (select 1 from case_complainant cc join person pe on pe.id = cc.person_id where cc.case_id = c.id and (pe.name ilike ? or cc.stated_name ilike ?))' : ''})`,
+          ${this.access.searchPersonNames ? 'or exists (select 1 from case_complainant cc where cc.case_id = c.id and (cc.identified_name ilike ? or cc.stated_name ilike ?))' : ''})`,
         ...(this.access.searchPersonNames ? [like, like, like, like, like] : [like, like, like]),
       );
     }

@@ -146,12 +146,19 @@ export class CaseComplainant {
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   joinedAt: Date = new Date();
 
-  /** What this complaint said of its complainant: kept with it, never written over the person. */
+  /** What this complaint said of its complainant: kept with it, never written over the person (the phone's link). */
   @Property({ type: 'string', length: 100, nullable: true })
   statedName?: string;
 
   @Property({ type: 'string', length: 18, nullable: true })
   statedResidentId?: string;
+
+  /** What labour inspection established on this case (recordComplainantIdentity); shown before what was stated. */
+  @Property({ type: 'string', length: 100, nullable: true })
+  identifiedName?: string;
+
+  @Property({ type: 'string', length: 18, nullable: true })
+  identifiedResidentId?: string;
 }
 
 export type CaseEventType =

@@ -173,7 +173,16 @@ export class CaseResolver {
 
   @FieldResolver(() => [ComplainantType])
   async complainants(@Root() c: CaseType, @Ctx() ctx: RequestContext): Promise<ComplainantType[]> {
-    return (await ctx.loaders.complainants.load(c.id)).map((cc: CaseComplainant) => ({ personId: cc.person, channel: cc.channel, channelRef: cc.channelRef ?? null, joinedAt: cc.joinedAt, statedName: cc.statedName ?? null, statedResidentId: cc.statedResidentId ?? null }));
+    const rows = await ctx.loaders.complainants.load(c.id);
+    return rows.map((cc: CaseComplainant) => ({
+      personId: cc.person,
+      channel: cc.channel,
+      channelRef: cc.channelRef ?? null,
+      joinedAt: cc.joinedAt,
+      statedName: cc.statedName ?? null,
+      statedResidentId: cc.statedResidentId ?? null,
+      identity: identityOnCase(rows.filter((r) => r.person === cc.person)),
+    }));
   }
 
   @FieldResolver(() => [CaseEventType], { description: '案卷: the case file, oldest first' })
@@ -190,4 +199,18 @@ export class CaseResolver {
   async contacts(@Root() c: CaseType, @Ctx() ctx: RequestContext): Promise<ContactType[]> {
     return (await ctx.loaders.contacts.load(c.id)).map(toContactType);
   }
+}
+
+/**
+ * Who a person is on one case, from this case's rows alone (never from the person record, which other agencies'
+ * complaints share): what labour inspection established here, else what the person's first complaint here said.
+ * A later complaint that joins (from anyone) keeps its statement to itself (`stated`): it renames no one.
+ */
+function identityOnCase(rows: CaseComplainant[]): { name: string | null; residentId: string | null } {
+  const identified = rows.find((r) => r.identifiedName || r.identifiedResidentId);
+  const first = rows[0];
+  return {
+    name: identified?.identifiedName ?? first?.statedName ?? null,
+    residentId: identified?.identifiedResidentId ?? first?.statedResidentId ?? null,
+  };
 }

@@ -6,7 +6,6 @@ import { User } from '../agencies/agency.entity';
 import { Employer } from '../employers/employer.entity';
 import { Project } from '../projects/project.entity';
 import { appendCaseEvent, snapshot } from './case-file';
-import { Person } from '../people/person.entity';
 import { Case, CaseComplainant, Contact, Payment, type CaseEventType, type CaseStatus, type ContactKind, type ContactOutcome, type PaymentSource } from './case.entity';
 import { resolutionDeadline } from './deadlines';
 import { beijingDate } from '../domain/working-days';
@@ -108,29 +107,27 @@ export class CaseService {
   }
 
   /**
-   * Labour inspection records who a complainant is (name, ID number), after checking it: the only way a person's
-   * identity changes (an intake keeps what it was told with the complaint). The case file records which fields
-   * changed, not their values, since other agencies read the file.
+   * Labour inspection records who a complainant is on this case (name, ID number), after checking it. It is kept
+   * on this case's complainant rows only: the person record is just the phone number that links complaints, and
+   * no other agency's case shows or changes through it. The case file records which fields changed, not their
+   * values, since other agencies read the file.
    */
   recordComplainantIdentity(ctx: RequestContext, input: CaseRef & { personId: string; name?: string | null; residentId?: string | null }): Promise<Case> {
     return this.change(ctx, 'CONTACT', input, ['RECEIVED', 'ACCEPTED', 'IN_PROGRESS', 'RESOLVED'], async (c, em) => {
-      if (!(await em.count(CaseComplainant, { case: c.id, person: input.personId }))) throw notFound('complainant', input.personId);
-      const person = await em.findOneOrFail(Person, { id: input.personId });
-      const fields: string[] = [];
+      const rows = await em.find(CaseComplainant, { case: c.id, person: input.personId }, { orderBy: { joinedAt: 'asc', id: 'asc' } });
+      if (rows.length === 0) throw notFound('complainant', input.personId);
+      // As the case shows it (case.resolver identityOnCase): identified here, else the first complaint's statement.
       const name = input.name?.trim();
-      if (name && name !== person.name) {
-        person.name = name;
-        fields.push('name');
-      }
-      if (input.residentId && input.residentId !== person.residentId) {
-        if (await em.count(Person, { residentId: input.residentId, id: { $ne: person.id } })) {
-          throw conflict('this resident ID number is already another person’s', { field: 'input.residentId', rule: 'resident-id.unique' });
-        }
-        person.residentId = input.residentId;
-        fields.push('residentId');
-      }
+      const fields = [
+        ...(name && name !== (rows[0]!.identifiedName ?? rows[0]!.statedName) ? ['name'] : []),
+        ...(input.residentId && input.residentId !== (rows[0]!.identifiedResidentId ?? rows[0]!.statedResidentId) ? ['residentId'] : []),
+      ];
       if (fields.length === 0) throw badUserInput('input.name', 'identity.changes', 'give a name or resident ID number that differs from the one on record');
-      return { type: 'COMPLAINANT_IDENTIFIED', payload: { personId: person.id, fields } };
+      for (const r of rows) {
+        if (fields.includes('name')) r.identifiedName = name;
+        if (fields.includes('residentId')) r.identifiedResidentId = input.residentId!;
+      }
+      return { type: 'COMPLAINANT_IDENTIFIED', payload: { personId: input.personId, fields } };
     });
   }
 

@@ -45,6 +45,9 @@ export class ComplainantType {
 
   statedResidentId!: string | null;
 
+  /** Who this person is on this case: what labour inspection established here, else what its complaints here said. */
+  identity!: { name: string | null; residentId: string | null };
+
   @Field(() => ChannelEnum)
   channel!: string;
 

@@ -17,10 +17,10 @@ export class PersonType {
 
 @Resolver(() => ComplainantType)
 export class ComplainantResolver {
-  @FieldResolver(() => PersonType)
+  @FieldResolver(() => PersonType, { description: 'Who the complainant is on this case: what labour inspection established here, else what a complaint here said, and the mobile number' })
   async person(@Root() c: ComplainantType, @Ctx() ctx: RequestContext): Promise<PersonType> {
     const p = (await ctx.loaders.person.load(c.personId))!;
-    return shown(ctx, { name: p.name ?? null, mobile: p.mobile ?? null, residentId: p.residentId ?? null });
+    return shown(ctx, { name: c.identity.name, mobile: p.mobile ?? null, residentId: c.identity.residentId });
   }
 
   @FieldResolver(() => PersonType, {

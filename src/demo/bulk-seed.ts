@@ -628,8 +628,9 @@ async function numberAndInsertCases(sql: Sql, bases: ChunkBases): Promise<void> 
     from bs_final
     order by id`);
   await sql(`
-    insert into case_complainant (case_id, person_id, channel, channel_ref, joined_at)
-      select id, person_id, channel, case when channel = 'WALK_IN' then null else channel_ref end, received_at from bs_final order by id;
+    insert into case_complainant (case_id, person_id, channel, channel_ref, joined_at, stated_name, stated_resident_id)
+      select f.id, f.person_id, f.channel, case when f.channel = 'WALK_IN' then null else f.channel_ref end, f.received_at, p.name, p.resident_id
+        from bs_final f join person p on p.id = f.person_id order by f.id;
   `);
 }
 

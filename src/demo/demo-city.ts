@@ -931,6 +931,8 @@ class DemoCity {
       all((c) => c.complainants).map((r) => [r.caseId, r.personId, r.channel, r.channelRef ?? null, iso(r.joinedAt)]),
       { casts: { case_id: U, person_id: U, joined_at: T } },
     );
+    // Each demo complaint stated who its complainant is: the identity the demo gave the person.
+    await sql(`update case_complainant cc set stated_name = p.name, stated_resident_id = p.resident_id from person p where p.id = cc.person_id`);
     await insertRows(
       sql,
       'case_event',
