@@ -118,6 +118,9 @@ describe('webhooks to the originating channel', () => {
       ['http://10.0.0.1/hook', 'url.address-not-allowed'],
       ['http://[::1]:8080/hook', 'url.address-not-allowed'],
       ['http://[::ffff:169.254.169.254]/hook', 'url.address-not-allowed'],
+      ['http://[64:ff9b:1::a9fe:a9fe]/', 'url.address-not-allowed'], // local-use NAT64 (RFC 8215)
+      ['http://[::ffff:0:a9fe:a9fe]/', 'url.address-not-allowed'], // SIIT (RFC 2765)
+      ['http://[2002:a9fe:a9fe::]/', 'url.address-not-allowed'], // 6to4
       ['http://0x7f000002/hook', 'url.address-not-allowed'], // 127.0.0.2: the tests' allowance is 127.0.0.1 alone
       ['http://user:pass@example.com/hook', 'url.userinfo'],
     ];
