@@ -23,7 +23,7 @@ function boot(): void {
     // The API delivers what it just committed at once; the worker's relay polls for anything left behind.
     const relay = new OutboxRelay(orm, new Client({ connection: temporal, namespace: config.temporal.namespace }), config.temporal.taskQueue, log);
     lifecycle.onStop('workflow outbox relay', () => relay.stop());
-    const services = createServices({ orm, webhookTargets: new WebhookTargetPolicy(config.webhooks.allowedNetworks), caseStatusLimits: config.caseStatusLimits, temporal, namespace: config.temporal.namespace, outboxNudge: () => void relay.drain().catch(() => undefined) });
+    const services = createServices({ orm, webhookTargets: new WebhookTargetPolicy(config.webhooks.allowedNetworks), maxActiveWebhookEndpoints: config.webhooks.maxActiveEndpoints, caseStatusLimits: config.caseStatusLimits, temporal, namespace: config.temporal.namespace, outboxNudge: () => void relay.drain().catch(() => undefined) });
     const api = await startApiServer({ host: config.api.host, port: config.api.port, orm, services, config, log, tokens: new Tokens(parseKeys(config.auth.keys!), config.auth.tokenTtl), production: config.env === 'production', rateLimitPerMinute: config.rateLimitPerMinute, anonymousRateLimitPerMinute: config.anonymousRateLimitPerMinute });
     lifecycle.onStop('GraphQL API', api.stop);
     log.info({ graphql: api.url }, `Anxin API ready — GraphQL: ${api.url}`);

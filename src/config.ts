@@ -57,6 +57,7 @@ const schema = z.object({
     .optional()
     .transform((v) => (v === undefined ? undefined : v.split(',').map((n) => n.trim()).filter(Boolean)))
     .refine((nets) => !nets || nets.every((n) => parseNetwork(n)), 'must be addresses or CIDR networks, comma-separated, e.g. 127.0.0.1/32,10.20.0.0/16'),
+  WEBHOOK_MAX_ACTIVE_ENDPOINTS: z.coerce.number().int().min(1).max(1_000).default(5),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -86,8 +87,11 @@ export interface Config {
   auth: { keys?: string; tokenTtl: string };
   /** Requests per minute allowed to one signed-in user. */
   rateLimitPerMinute: number;
-  /** Networks webhooks may be sent to although they are private, loopback, link-local … (webhook-targets.ts). */
-  webhooks: { allowedNetworks: string[] };
+  /**
+   * Networks webhooks may be sent to although they are private, loopback, link-local … (webhook-targets.ts), and the
+   * most active endpoints one integrator may have (each entry of a case is sent to every one: local practice).
+   */
+  webhooks: { allowedNetworks: string[]; maxActiveEndpoints: number };
   /** Requests per minute allowed to one address without a token. */
   anonymousRateLimitPerMinute: number;
   /** Public case-status lookups: per case number a day, per caller an hour (local practice, not law). */
@@ -142,7 +146,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, role: Role =
     auth: { keys: e.AUTH_JWT_KEYS, tokenTtl: e.AUTH_TOKEN_TTL },
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     // `npm start` is the demo, everything on one machine: its receivers listen on 127.0.0.1 unless told otherwise.
-    webhooks: { allowedNetworks: e.WEBHOOK_ALLOWED_NETWORKS ?? (role === 'all-in-one' ? ['127.0.0.1/32'] : []) },
+    webhooks: { allowedNetworks: e.WEBHOOK_ALLOWED_NETWORKS ?? (role === 'all-in-one' ? ['127.0.0.1/32'] : []), maxActiveEndpoints: e.WEBHOOK_MAX_ACTIVE_ENDPOINTS },
     anonymousRateLimitPerMinute: e.ANONYMOUS_RATE_LIMIT_PER_MINUTE,
     caseStatusLimits: { perNumberPerDay: e.CASE_STATUS_LOOKUPS_PER_NUMBER_PER_DAY, perCallerPerHour: e.CASE_STATUS_LOOKUPS_PER_CALLER_PER_HOUR },
   };

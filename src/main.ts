@@ -87,7 +87,7 @@ function boot(): void {
     const relay = new OutboxRelay(orm, workflowClient, config.temporal.taskQueue, log);
     lifecycle.onStop('workflow outbox relay', () => relay.stop());
     // One set of services for the API and the activities: a step written by a workflow goes through the same code.
-    const services = createServices({ orm, webhookTargets: new WebhookTargetPolicy(config.webhooks.allowedNetworks), caseStatusLimits: config.caseStatusLimits, temporal: temporalClient, workflowClient, outboxNudge: () => void relay.drain().catch(() => undefined) });
+    const services = createServices({ orm, webhookTargets: new WebhookTargetPolicy(config.webhooks.allowedNetworks), maxActiveWebhookEndpoints: config.webhooks.maxActiveEndpoints, caseStatusLimits: config.caseStatusLimits, temporal: temporalClient, workflowClient, outboxNudge: () => void relay.drain().catch(() => undefined) });
 
     const worker = await startWorker({
       address: temporalServer.address,

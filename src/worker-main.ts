@@ -24,7 +24,7 @@ function boot(): void {
     const client = new Client({ connection, namespace: config.temporal.namespace });
     const relay = new OutboxRelay(orm, client, config.temporal.taskQueue, log);
     // Activities write through the same services as the API (a payment resolves the case, and the outbox carries on).
-    const services = createServices({ orm, webhookTargets: new WebhookTargetPolicy(config.webhooks.allowedNetworks), temporal: connection, workflowClient: client, outboxNudge: () => void relay.drain().catch(() => undefined) });
+    const services = createServices({ orm, webhookTargets: new WebhookTargetPolicy(config.webhooks.allowedNetworks), maxActiveWebhookEndpoints: config.webhooks.maxActiveEndpoints, temporal: connection, workflowClient: client, outboxNudge: () => void relay.drain().catch(() => undefined) });
     const worker = await startWorker({
       address: config.temporal.address!,
       namespace: config.temporal.namespace,

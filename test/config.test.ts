@@ -35,6 +35,12 @@ describe('configuration', () => {
     expect((error as Error).message).toContain('TEMPORAL_ADDRESS="no-port": must be host:port');
   });
 
+  it('caps the active webhook endpoints of an integrator at 5 unless told otherwise', () => {
+    expect(loadConfig({}).webhooks.maxActiveEndpoints).toBe(5);
+    expect(loadConfig({ WEBHOOK_MAX_ACTIVE_ENDPOINTS: '20' }).webhooks.maxActiveEndpoints).toBe(20);
+    for (const bad of ['0', '-1', 'many', '2.5', '100000']) expect(() => loadConfig({ WEBHOOK_MAX_ACTIVE_ENDPOINTS: bad })).toThrow(/WEBHOOK_MAX_ACTIVE_ENDPOINTS/);
+  });
+
   it('requires external services for the separate api and worker processes', () => {
     expect(() => loadConfig({}, 'api')).toThrow(/DATABASE_URL: required by `npm run api`[\s\S]*TEMPORAL_ADDRESS: required by `npm run api`/);
     expect(() => loadConfig({ DATABASE_URL: 'postgres://db/x' }, 'worker')).toThrow(/TEMPORAL_ADDRESS: required by `npm run worker`/);

@@ -118,6 +118,9 @@ describe('webhooks to the originating channel', () => {
       ['http://10.0.0.1/hook', 'url.address-not-allowed'],
       ['http://[::1]:8080/hook', 'url.address-not-allowed'],
       ['http://[::ffff:169.254.169.254]/hook', 'url.address-not-allowed'],
+      ['http://[64:ff9b:1::a9fe:a9fe]/', 'url.address-not-allowed'], // local-use NAT64 (RFC 8215)
+      ['http://[::ffff:0:a9fe:a9fe]/', 'url.address-not-allowed'], // SIIT (RFC 2765)
+      ['http://[2002:a9fe:a9fe::]/', 'url.address-not-allowed'], // 6to4
       ['http://0x7f000002/hook', 'url.address-not-allowed'], // 127.0.0.2: the tests' allowance is 127.0.0.1 alone
       ['http://user:pass@example.com/hook', 'url.userinfo'],
     ];
@@ -177,5 +180,43 @@ describe('webhooks to the originating channel', () => {
     expect(again.data!.registerWebhook.id).not.toBe(endpoint.id);
     await api.gql('mutation($id: ID!) { deactivateWebhook(id: $id) { id } }', { id: again.data!.registerWebhook.id }, asHotline());
     await worker.stop();
+  }, 60_000);
+
+  it('caps the active endpoints of an integrator: past the cap, registering refuses; a retry and a freed place still work', async () => {
+    // Every entry of a case is sent to each active endpoint: 100 endpoints made one intake 100 deliveries.
+    const MAX = 5; // DEFAULT_MAX_ACTIVE_ENDPOINTS, which the test API keeps
+    const activeIds = async () => (await api.gql<{ webhookEndpoints: Endpoint[] }>('{ webhookEndpoints { id active } }', undefined, asHotline())).data!.webhookEndpoints.filter((e) => e.active).map((e) => e.id);
+    const reg = (path: string) => api.gql<{ registerWebhook: Endpoint }>(REGISTER, { i: { url: `${receiverUrl}${path}`, secret: SECRET } }, asHotline());
+    const before = (await activeIds()).length;
+    expect(before).toBeLessThan(MAX - 1);
+    // Registrations at once, more than the places left: the places left are taken, no more.
+    const racing = await Promise.all(Array.from({ length: MAX + 3 }, (_, n) => reg(`/cap?n=${n}`)));
+    const made = racing.filter((r) => !r.errors).map((r) => r.data!.registerWebhook);
+    expect(made).toHaveLength(MAX - before);
+    for (const r of racing.filter((x) => x.errors)) {
+      expect(r.errors![0]!.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.url', rule: 'endpoints.max', max: MAX });
+      expect(r.errors![0]!.message).toMatch(/deactivate one first/);
+    }
+    expect((await activeIds()).length).toBe(MAX);
+    const refused = await reg('/cap?n=late');
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.url', rule: 'endpoints.max' });
+    // At the cap, retrying a registration still answers its endpoint.
+    const retried = await reg(new URL(made[0]!.url).pathname + new URL(made[0]!.url).search);
+    expect(retried.errors).toBeUndefined();
+    expect(retried.data!.registerWebhook.id).toBe(made[0]!.id);
+
+    // An intake's entries go to the active endpoints: MAX of them, at most.
+    const intake = await api.gql<{ intakeComplaint: { case: { number: string } } }>('mutation($i: IntakeComplaintInput!) { intakeComplaint(input: $i) { case { number } } }', { i: { channel: 'HOTLINE_12345', channelRef: 'BJ-cap', contactPhone: '13200006201', description: '拖欠工资', regionCode: '110102003' } }, asHotline());
+    const number = intake.data!.intakeComplaint.case.number;
+    const deliveries = await api.gql<{ webhookDeliveries: Array<{ caseNumber: string; endpointId: string }> }>('{ webhookDeliveries(first: 100) { caseNumber endpointId } }', undefined, asHotline());
+    expect(new Set(deliveries.data!.webhookDeliveries.filter((d) => d.caseNumber === number).map((d) => d.endpointId)).size).toBe(MAX);
+
+    // Deactivating one frees its place.
+    await api.gql('mutation($id: ID!) { deactivateWebhook(id: $id) { id } }', { id: made[0]!.id }, asHotline());
+    const freed = await reg('/cap?n=late');
+    expect(freed.errors).toBeUndefined();
+    expect((await reg('/cap?n=later')).errors?.[0]?.extensions?.rule).toBe('endpoints.max');
+    for (const id of [...made.slice(1).map((e) => e.id), freed.data!.registerWebhook.id]) await api.gql('mutation($id: ID!) { deactivateWebhook(id: $id) { id } }', { id }, asHotline());
+    expect((await activeIds()).length).toBe(before);
   }, 60_000);
 });

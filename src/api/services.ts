@@ -25,15 +25,18 @@ export interface Services {
   outboxNudge: () => void;
 }
 
-/** `webhookTargets`: where webhooks may go (default: the refused ranges refused, nothing allowed besides). */
-export function createServices(deps: { orm: Orm; temporal: Connection; namespace?: string; workflowClient?: Client; outboxNudge?: () => void; webhookTargets?: WebhookTargetPolicy; caseStatusLimits?: CaseStatusLimits }): Services {
+/**
+ * `webhookTargets`: where webhooks may go (default: the refused ranges refused, nothing allowed besides);
+ * `maxActiveWebhookEndpoints`: per integrator (default `DEFAULT_MAX_ACTIVE_ENDPOINTS`).
+ */
+export function createServices(deps: { orm: Orm; temporal: Connection; namespace?: string; workflowClient?: Client; outboxNudge?: () => void; webhookTargets?: WebhookTargetPolicy; maxActiveWebhookEndpoints?: number; caseStatusLimits?: CaseStatusLimits }): Services {
   return {
     health: new HealthService(deps.orm, deps.temporal),
     employers: new EmployerService(),
     projects: new ProjectService(),
     intake: new IntakeService(),
     cases: new CaseService(),
-    webhooks: new WebhookService(deps.webhookTargets ?? new WebhookTargetPolicy()),
+    webhooks: new WebhookService(deps.webhookTargets ?? new WebhookTargetPolicy(), deps.maxActiveWebhookEndpoints),
     caseStatusAttempts: new CaseStatusAttempts(deps.caseStatusLimits),
     processes: new ProcessService(deps.workflowClient ?? new Client({ connection: deps.temporal, namespace: deps.namespace ?? 'default' })),
     outboxNudge: deps.outboxNudge ?? (() => undefined),

@@ -62,8 +62,8 @@ export function postWebhook(url: string, headers: Record<string, string>, body: 
   });
 }
 
-/** dns.lookup, refusing when any address the name resolves to is not allowed. */
-function checkedLookup(policy: WebhookTargetPolicy): LookupFunction {
+/** dns.lookup, refusing when any address the name resolves to is not allowed (exported for its test). */
+export function checkedLookup(policy: WebhookTargetPolicy): LookupFunction {
   return (hostname, options, callback) => {
     dns.lookup(hostname, { ...options, all: true }, (err, addresses) => {
       if (err) return callback(err, '', 0);

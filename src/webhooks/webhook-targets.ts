@@ -27,6 +27,18 @@ const BLOCKED: ReadonlyArray<readonly [string, number, 'ipv4' | 'ipv6', string]>
   ['::1', 128, 'ipv6', 'loopback'],
   ['::', 96, 'ipv6', 'IPv4-compatible (deprecated)'],
   ['100::', 64, 'ipv6', 'discard'],
+  // IPv6 forms that reach an IPv4 host through a translator or a tunnel. Those with the IPv4 address at a fixed place
+  // (IPv4-mapped ::ffff:0:0/96, SIIT ::ffff:0:0:0/96, NAT64 64:ff9b::/96) are decoded by `embeddedIPv4` below and
+  // refused unless the operator allows the IPv4 address inside. The rest are refused whole (allowed only as IPv6
+  // networks), because decoding them would not say where the POST lands:
+  // - the local-use NAT64 prefix places the IPv4 address where the operator's prefix length (/48 … /96, RFC 6052
+  //   §2.2) puts it, so any decoding is a guess, and it only leads to the operator's own translator;
+  // - a 6to4 (RFC 3056) address embeds the IPv4 address of a 6to4 router, not of the receiver, and 6to4 is
+  //   deprecated (RFC 7526); Teredo (RFC 4380) embeds a server's address and an obfuscated client's.
+  // No public receiver needs one of them: it has a name, or a native address.
+  ['64:ff9b:1::', 48, 'ipv6', 'local-use NAT64 (RFC 8215)'],
+  ['2002::', 16, 'ipv6', '6to4 (RFC 3056)'],
+  ['2001::', 32, 'ipv6', 'Teredo (RFC 4380)'],
   ['2001:db8::', 32, 'ipv6', 'documentation'],
   ['fc00::', 7, 'ipv6', 'unique local (AWS metadata fd00:ec2::254)'],
   ['fe80::', 10, 'ipv6', 'link-local'],
@@ -58,7 +70,8 @@ export class WebhookTargetPolicy {
     if (family === 0) return false;
     const type = family === 4 ? 'ipv4' : 'ipv6';
     if (this.allowed.check(ip, type)) return true;
-    // An IPv4-mapped or NAT64 address reaches the IPv4 address inside it: refused unless that address is allowed.
+    // An IPv4-mapped, SIIT or NAT64 address reaches the IPv4 address inside it: refused unless that address is
+    // allowed (a public IPv4 receiver is named by its IPv4 address, not through a translator).
     if (ip !== address) return false;
     return !blocked.check(ip, type);
   }
@@ -75,14 +88,18 @@ export function parseNetwork(text: string): { address: string; prefix: number; f
   return { address, prefix, family: family === 4 ? 'ipv4' : 'ipv6' };
 }
 
-/** The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d) or NAT64 (64:ff9b::a.b.c.d) IPv6 address. */
+/**
+ * The IPv4 address inside an IPv4-mapped (::ffff:a.b.c.d), SIIT IPv4-translated (::ffff:0:a.b.c.d, RFC 2765) or
+ * well-known-prefix NAT64 (64:ff9b::a.b.c.d, RFC 6052) IPv6 address.
+ */
 function embeddedIPv4(address: string): string | undefined {
   if (isIP(address) !== 6) return undefined;
   const h = expandIPv6(address);
   if (!h) return undefined;
   const mapped = h.slice(0, 5).every((x) => x === 0) && h[5] === 0xffff;
+  const translated = h.slice(0, 4).every((x) => x === 0) && h[4] === 0xffff && h[5] === 0;
   const nat64 = h[0] === 0x64 && h[1] === 0xff9b && h.slice(2, 6).every((x) => x === 0);
-  if (!mapped && !nat64) return undefined;
+  if (!mapped && !translated && !nat64) return undefined;
   return [h[6]! >> 8, h[6]! & 0xff, h[7]! >> 8, h[7]! & 0xff].join('.');
 }
 

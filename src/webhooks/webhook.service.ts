@@ -68,36 +68,59 @@ function sameSecret(a: string, b: string): boolean {
  * re-keys endpoints for its own channel and sees its own deliveries; labour inspection's directors see and replay
  * the deliveries of the cases their agency may see. Who may do what is decided in src/auth/policy.ts.
  */
+/** Active endpoints one integrator may have, unless configured (`WEBHOOK_MAX_ACTIVE_ENDPOINTS`): local practice. */
+export const DEFAULT_MAX_ACTIVE_ENDPOINTS = 5;
+
 export class WebhookService {
-  constructor(readonly targets: WebhookTargetPolicy) {}
+  /**
+   * `maxActiveEndpoints`: every entry of a case is sent to each active endpoint of its channel's integrator (a
+   * delivery row and a delivery workflow each), so their number is capped, or one integrator multiplies the work
+   * of every entry at will.
+   */
+  constructor(
+    readonly targets: WebhookTargetPolicy,
+    readonly maxActiveEndpoints = DEFAULT_MAX_ACTIVE_ENDPOINTS,
+  ) {}
 
   /**
    * Safe to retry: the same integrator registering the same URL while an endpoint for it is active gets that
-   * endpoint back (with a different secret or give-up time it is a CONFLICT: rotate the secret instead).
+   * endpoint back (with a different secret or give-up time it is a CONFLICT: rotate the secret instead), even at
+   * the cap. A new URL past `maxActiveEndpoints` active endpoints is a CONFLICT (`rule: endpoints.max`).
    */
   async register(ctx: RequestContext, input: { url: string; secret: string; giveUpAfterSeconds?: number | null }): Promise<WebhookEndpointRow> {
     const actor = authorizeWebhookEndpoints(ctx);
-    const conn = ctx.em.getConnection();
-    const [agency] = await conn.execute<Array<{ channel: string | null }>>(`select channel from agency where id = ?`, [actor.agencyId]);
-    if (!agency?.channel) throw forbidden('this integrator has no channel of its own');
-    const url = this.checkUrl(input.url);
-    checkSecret('input.secret', input.secret);
-    const giveUp = input.giveUpAfterSeconds ?? 86_400;
-    if (!Number.isInteger(giveUp) || giveUp < 1 || giveUp > 30 * 86_400) throw badUserInput('input.giveUpAfterSeconds', 'range', 'must be between 1 second and 30 days');
-    const [made] = await conn.execute<WebhookEndpointRow[]>(
-      `insert into webhook_endpoint (id, agency_id, channel, url, secret, give_up_seconds) values (?, ?, ?, ?, ?, ?)
-       on conflict (agency_id, url) where active do nothing returning ${ENDPOINT_COLUMNS}`,
-      [randomUUID(), actor.agencyId, agency.channel, url, input.secret, giveUp],
-    );
-    if (made) return endpointRow(made);
-    const [existing] = await conn.execute<Array<WebhookEndpointRow & { secret: string }>>(`select ${ENDPOINT_COLUMNS}, secret from webhook_endpoint where agency_id = ? and url = ? and active`, [actor.agencyId, url]);
-    // Deactivated between the insert and this read: a retry makes it.
-    if (!existing) return this.register(ctx, input);
-    if (!sameSecret(existing.secret, input.secret) || existing.give_up_seconds !== giveUp) {
-      throw conflict('an active endpoint for this URL exists with another secret or give-up time: rotate its secret, or deactivate it first', { field: 'input.url', rule: 'url.registered', endpointId: existing.id });
-    }
-    const { secret: _secret, ...row } = existing;
-    return endpointRow(row);
+    return ctx.em.transactional(async (em) => {
+      const conn = em.getConnection();
+      const trx = em.getTransactionContext();
+      // The integrator's row is locked, so its registrations take turns: the count below and the insert after it
+      // see the same endpoints (two at once cannot both take the last place). NO KEY UPDATE, not UPDATE: rows that
+      // merely reference the agency (cases, users) are not held up.
+      const [agency] = await conn.execute<Array<{ channel: string | null }>>(`select channel from agency where id = ? for no key update`, [actor.agencyId], 'all', trx);
+      if (!agency?.channel) throw forbidden('this integrator has no channel of its own');
+      const url = this.checkUrl(input.url);
+      checkSecret('input.secret', input.secret);
+      const giveUp = input.giveUpAfterSeconds ?? 86_400;
+      if (!Number.isInteger(giveUp) || giveUp < 1 || giveUp > 30 * 86_400) throw badUserInput('input.giveUpAfterSeconds', 'range', 'must be between 1 second and 30 days');
+      const [existing] = await conn.execute<Array<WebhookEndpointRow & { secret: string }>>(`select ${ENDPOINT_COLUMNS}, secret from webhook_endpoint where agency_id = ? and url = ? and active`, [actor.agencyId, url], 'all', trx);
+      if (existing) {
+        if (!sameSecret(existing.secret, input.secret) || existing.give_up_seconds !== giveUp) {
+          throw conflict('an active endpoint for this URL exists with another secret or give-up time: rotate its secret, or deactivate it first', { field: 'input.url', rule: 'url.registered', endpointId: existing.id });
+        }
+        const { secret: _secret, ...row } = existing;
+        return endpointRow(row);
+      }
+      const [{ active } = { active: 0 }] = await conn.execute<Array<{ active: number }>>(`select count(*)::int as active from webhook_endpoint where agency_id = ? and active`, [actor.agencyId], 'all', trx);
+      if (active >= this.maxActiveEndpoints) {
+        throw conflict(`this integrator has ${active} active endpoints, the most allowed (${this.maxActiveEndpoints}): deactivate one first`, { field: 'input.url', rule: 'endpoints.max', max: this.maxActiveEndpoints });
+      }
+      const [made] = await conn.execute<WebhookEndpointRow[]>(
+        `insert into webhook_endpoint (id, agency_id, channel, url, secret, give_up_seconds) values (?, ?, ?, ?, ?, ?) returning ${ENDPOINT_COLUMNS}`,
+        [randomUUID(), actor.agencyId, agency.channel, url, input.secret, giveUp],
+        'all',
+        trx,
+      );
+      return endpointRow(made!);
+    });
   }
 
   /** The caller's own endpoints, newest first (never their secrets). */
