@@ -122,6 +122,21 @@ describe('document limits and the WebSocket, on both transports', () => {
     expect((await api.gql(doc, { f: 200 }, { authorization: auth })).errors?.[0]?.extensions?.limit).toBe('cost');
   });
 
+  it("counts a page size left to the variable's default value in the cost, sent or not, fresh or remembered", async () => {
+    const body = [0, 1, 2].map((i) => `c${i}: cases(first: $n) { edges { node { number status employer { name } region { name } } } }`).join(' ');
+    const doc = `query($n: Int = 200) { ${body} }`;
+    const unsent = await api.gql(doc, undefined, { authorization: auth });
+    expect([unsent.status, unsent.errors?.[0]?.extensions?.limit]).toEqual([400, 'cost']);
+    expect((await api.gql(doc, { n: 200 }, { authorization: auth })).errors?.[0]?.extensions?.limit).toBe('cost');
+    // Sent small, the same document runs; remembered, it is still refused when the default applies.
+    expect((await api.gql(doc, { n: 20 }, { authorization: auth })).errors).toBeUndefined();
+    expect((await api.gql(doc, {}, { authorization: auth })).errors?.[0]?.extensions?.limit).toBe('cost');
+    // A default that is not a positive integer counts as the largest page.
+    expect((await api.gql(`query($n: Int = 0) { ${body} }`, undefined, { authorization: auth })).errors?.[0]?.extensions?.limit).toBe('cost');
+    // A small default is counted as it is.
+    expect((await api.gql(`query($n: Int = 20) { ${body} }`, undefined, { authorization: auth })).errors).toBeUndefined();
+  });
+
   it('gives anonymous callers far smaller budgets than signed-in ones; the dashboard document passes when signed in', async () => {
     const fifty = `{ ${Array.from({ length: 10 }, (_, i) => `r${i}: regions { code name level parentCode }`).join(' ')} }`;
     expect((await api.gql(fifty)).errors?.[0]?.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', limit: 'selections' });
