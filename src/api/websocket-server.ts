@@ -56,10 +56,12 @@ export function startWebSocketServer(opts: {
   log: Logger;
   feed: CaseEventFeed;
   production: boolean;
+  /** Defaults to MAX_SUBSCRIPTIONS_PER_PRINCIPAL. */
+  subscriptionsPerPrincipal?: number;
 }): { dispose(): void | Promise<void> } {
   const wsServer = new WebSocketServer({ server: opts.httpServer, path: '/graphql', maxPayload: MAX_MESSAGE_BYTES });
   const connections = new WeakMap<object, Connection>();
-  const perPrincipal = new LiveSubscriptions(MAX_SUBSCRIPTIONS_PER_PRINCIPAL);
+  const perPrincipal = new LiveSubscriptions(opts.subscriptionsPerPrincipal ?? MAX_SUBSCRIPTIONS_PER_PRINCIPAL);
   /** Frees a subscription's slot once, whichever comes first: its completion or its socket's close. */
   const release = (conn: Connection | undefined, id: string) => {
     if (conn?.live.delete(id)) perPrincipal.release(conn.principal);
@@ -117,8 +119,8 @@ export function startWebSocketServer(opts: {
             return [new GraphQLError(`at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions on one connection`, { extensions: { code: ErrorCode.RateLimited, retryAfterSeconds: 1 } })];
           }
           if (conn.closed) return [new GraphQLError('the connection is closed', { extensions: { code: ErrorCode.Unauthenticated } })];
-          if (perPrincipal.held(conn.principal) >= MAX_SUBSCRIPTIONS_PER_PRINCIPAL) {
-            return [new GraphQLError(`at most ${MAX_SUBSCRIPTIONS_PER_PRINCIPAL} subscriptions at once for one caller, across its connections`, { extensions: { code: ErrorCode.RateLimited, retryAfterSeconds: 1 } })];
+          if (perPrincipal.held(conn.principal) >= perPrincipal.maxPerPrincipal) {
+            return [new GraphQLError(`at most ${perPrincipal.maxPerPrincipal} subscriptions at once for one caller, across its connections`, { extensions: { code: ErrorCode.RateLimited, retryAfterSeconds: 1 } })];
           }
           const errors = validate(opts.schema, document, validationRules);
           if (errors.length > 0) return errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
