@@ -376,6 +376,20 @@ describe('cases: zero-threshold intake and the case mutations', () => {
       for (const { node } of listed.cases.edges) expect((await ok(`query($id: ID) { case(id: $id) { ${fields} } }`, { id: node.id })).case).toEqual(node);
     });
 
+    it('counts a repeated status or channel in the filter once: no duplicate rows, the same page and count', async () => {
+      await Promise.all(['110102003', '110105001', '110102003'].map((regionCode) => intake({ contactPhone: phone(), regionCode })));
+      const q = `query($f: CaseFilter) { cases(filter: $f, first: 200) { totalCount edges { cursor node { id } } } }`;
+      const once: any = await ok(q, { f: { statuses: ['RECEIVED'], channels: ['HOTLINE_12345'] } });
+      const repeated: any = await ok(q, { f: { statuses: Array.from({ length: 60 }, () => 'RECEIVED'), channels: Array.from({ length: 40 }, () => 'HOTLINE_12345') } });
+      const cursors = repeated.cases.edges.map((e: { cursor: string }) => e.cursor);
+      expect(new Set(cursors).size).toBe(cursors.length);
+      expect(repeated.cases.edges.length).toBeGreaterThan(0);
+      expect(repeated).toEqual(once);
+      const byStatus: any = await ok(q, { f: { statuses: ['RECEIVED', 'RECEIVED', 'ACCEPTED', 'RECEIVED'] } });
+      const byStatusOnce: any = await ok(q, { f: { statuses: ['RECEIVED', 'ACCEPTED'] } });
+      expect(byStatus).toEqual(byStatusOnce);
+    });
+
     it('lists overdue cases: a complaint received long ago and never contacted', async () => {
       const old = await intake({ contactPhone: phone(), regionCode: '110102003', receivedAt: '2025-12-01T02:00:00Z' });
       const overdue = await ok(`{ cases(filter: { overdue: true }, first: 200) { edges { node { id deadlines { overdue } } } } }`);

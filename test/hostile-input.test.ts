@@ -42,6 +42,28 @@ describe('hostile and impossible input', () => {
       expect(rows).toEqual([{ n: 0 }]);
     });
 
+    it('a lone UTF-16 surrogate in a string argument is BAD_USER_INPUT naming it, never a fault', async () => {
+      // JSON-escaped in the variables ("\\ud800"), as a client would send it; PostgreSQL's text and jsonb refuse it.
+      expect(await errorOf(INTAKE, { i: { channel: 'WALK_IN', contactPhone: '13800001112', description: 'ab\ud800cd' } }, xc())).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.description', rule: 'string.well-formed' });
+      const received = await api.gql<{ intakeComplaint: { case: { id: string } } }>(INTAKE, { i: { channel: 'WALK_IN', contactPhone: '13800001113', description: '欠薪', projectCode: 'XC-2026-001' } }, api.as(...xc()));
+      const c = received.data!.intakeComplaint.case;
+      const reject = 'mutation($i: RejectCaseInput!) { rejectCase(input: $i) { id status } }';
+      expect(await errorOf(reject, { i: { caseId: c.id, reason: 'abcd\ud800' } }, xc())).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.reason', rule: 'string.well-formed' });
+      expect(await errorOf(reject, { i: { caseId: c.id, reason: '\udc00违法行为已超过两年' } }, xc())).toMatchObject({ code: 'BAD_USER_INPUT', rule: 'string.well-formed' });
+      // A well-formed pair (an emoji) is text like any other.
+      expect((await api.gql(reject, { i: { caseId: c.id, reason: '违法行为已超过两年 \ud83d\ude00' } }, api.as(...xc()))).errors).toBeUndefined();
+    });
+
+    it('a list argument longer than 100 items, from a variable at any depth, is BAD_USER_INPUT naming it', async () => {
+      const q = 'query($s: [CaseStatus!]) { cases(first: 200, filter: { statuses: $s }) { totalCount edges { cursor } } }';
+      const started = Date.now();
+      expect(await errorOf(q, { s: Array.from({ length: 2_000 }, () => 'RECEIVED') }, [city.cityDirector, city.cityHrss])).toMatchObject({ code: 'BAD_USER_INPUT', field: 'filter.statuses', rule: 'list.max-length' });
+      expect(Date.now() - started).toBeLessThan(1_000);
+      expect(await errorOf('query($f: CaseFilter) { cases(filter: $f) { totalCount } }', { f: { channels: Array.from({ length: 101 }, () => 'HOTLINE_12345') } }, xc())).toMatchObject({ field: 'filter.channels', rule: 'list.max-length' });
+      // At the limit the list is taken.
+      expect((await api.gql(q, { s: Array.from({ length: 100 }, () => 'RECEIVED') }, api.as(...xc()))).errors).toBeUndefined();
+    });
+
     it('a cursor carrying an ORM operator, a bad date or a non-number is refused before it reaches a query', async () => {
       const q = 'query($a: String) { employers(after: $a) { nodes { id } } }';
       expect(await errorOf(q, { a: cursor([{ $ne: 'x' }, { $ne: 'y' }]) }, xc())).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after', rule: 'cursor.valid' });

@@ -61,6 +61,38 @@ describe('document limits and the WebSocket, on both transports', () => {
     expect(await wsOnce(api.url, 'subscription { caseEvents { seq } }', undefined, auth, 500)).toEqual({ open: true });
   });
 
+  it('caps live subscriptions per user across all its sockets (RATE_LIMITED), freeing a slot when one completes or its socket closes', async () => {
+    const token = `Bearer ${api.tokenFor(city.supervisor, city.xichengHrss)}`;
+    const sub = 'subscription { caseEvents { seq } }';
+    const [a, b, other] = [new WsCaller(api.url, token), new WsCaller(api.url, token), new WsCaller(api.url, `Bearer ${api.tokenFor(city.director, city.xichengHrss)}`)];
+    try {
+      const onA = [];
+      for (let i = 0; i < 15; i++) onA.push(await a.start(sub));
+      const onB = [];
+      for (let i = 0; i < 5; i++) onB.push(await b.start(sub));
+      expect([...onA, ...onB].map((o) => o.open)).toEqual(Array.from({ length: 20 }, () => true));
+      // The 21st of the same user, on either socket, is refused; another user is not held back.
+      const over = await b.start(sub);
+      expect(over.errors?.[0]?.extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: expect.any(Number) });
+      expect(codes(await a.start(sub))).toEqual(['RATE_LIMITED']);
+      expect((await other.start(sub)).open).toBe(true);
+      // A completed subscription frees its slot…
+      onB[0]!.stop();
+      await new Promise((r) => setTimeout(r, 200));
+      expect((await b.start(sub)).open).toBe(true);
+      expect(codes(await b.start(sub))).toEqual(['RATE_LIMITED']);
+      // …and a closed socket frees all of its own.
+      await a.dispose();
+      await new Promise((r) => setTimeout(r, 300));
+      const after = [];
+      for (let i = 0; i < 15; i++) after.push(await b.start(sub, undefined, 100));
+      expect(after.map((o) => o.open)).toEqual(Array.from({ length: 15 }, () => true));
+      expect(codes(await b.start(sub))).toEqual(['RATE_LIMITED']);
+    } finally {
+      await Promise.all([a.dispose(), b.dispose(), other.dispose()]);
+    }
+  }, 30_000);
+
   it('the socket refuses the alias, token and depth bombs that HTTP refuses, and the cost bomb as a query', async () => {
     const aliases = `subscription { ${Array.from({ length: 30 }, (_, i) => `a${i}: caseEvents { seq }`).join(' ')} }`;
     const costly = `{ ${Array.from({ length: 14 }, (_, i) => `c${i}: cases(first: 100) { edges { node { number complainants { person { name mobile } } events { seq type payload } } } }`).join(' ')} }`;
@@ -120,6 +152,21 @@ describe('document limits and the WebSocket, on both transports', () => {
     expect((await api.gql(doc, { f: 20 }, { authorization: auth })).errors).toBeUndefined();
     // The accepted document is remembered; its cost is still counted with each request's variables.
     expect((await api.gql(doc, { f: 200 }, { authorization: auth })).errors?.[0]?.extensions?.limit).toBe('cost');
+  });
+
+  it("counts a page size left to the variable's default value in the cost, sent or not, fresh or remembered", async () => {
+    const body = [0, 1, 2].map((i) => `c${i}: cases(first: $n) { edges { node { number status employer { name } region { name } } } }`).join(' ');
+    const doc = `query($n: Int = 200) { ${body} }`;
+    const unsent = await api.gql(doc, undefined, { authorization: auth });
+    expect([unsent.status, unsent.errors?.[0]?.extensions?.limit]).toEqual([400, 'cost']);
+    expect((await api.gql(doc, { n: 200 }, { authorization: auth })).errors?.[0]?.extensions?.limit).toBe('cost');
+    // Sent small, the same document runs; remembered, it is still refused when the default applies.
+    expect((await api.gql(doc, { n: 20 }, { authorization: auth })).errors).toBeUndefined();
+    expect((await api.gql(doc, {}, { authorization: auth })).errors?.[0]?.extensions?.limit).toBe('cost');
+    // A default that is not a positive integer counts as the largest page.
+    expect((await api.gql(`query($n: Int = 0) { ${body} }`, undefined, { authorization: auth })).errors?.[0]?.extensions?.limit).toBe('cost');
+    // A small default is counted as it is.
+    expect((await api.gql(`query($n: Int = 20) { ${body} }`, undefined, { authorization: auth })).errors).toBeUndefined();
   });
 
   it('gives anonymous callers far smaller budgets than signed-in ones; the dashboard document passes when signed in', async () => {

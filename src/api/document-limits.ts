@@ -177,9 +177,12 @@ interface Accepted {
 /**
  * The document as graphql-armor's cost rule should see it: the rule multiplies a list by its `first` only when
  * that is a literal, so a page size given by a variable (the dashboard's way) or left to its default would count
- * once. Each paged field gets its actual size: the literal, the variable's value, or the resolver's default.
+ * once. Each paged field gets its actual size: the literal, the variable's value when sent, else the variable's
+ * default value in the operation (`query($n: Int = 200)`: unsent, it is 200, not the resolver's default), else the
+ * resolver's default.
  */
 function withPageSizes(document: DocumentNode, paged: ReadonlySet<string>, variables: Readonly<Record<string, unknown>> | undefined): { document: DocumentNode; fromVariables: boolean } {
+  const defaults = variableDefaultSizes(document);
   let fromVariables = false;
   const sized = visit(document, {
     Field(node) {
@@ -190,14 +193,37 @@ function withPageSizes(document: DocumentNode, paged: ReadonlySet<string>, varia
       let size = pageSize(undefined);
       if (first?.value.kind === Kind.VARIABLE) {
         fromVariables = true;
-        const v = variables?.[first.value.name.value];
-        size = typeof v === 'number' && Number.isInteger(v) ? Math.min(Math.max(v, 1), MAX_PAGE) : v == null ? size : MAX_PAGE;
+        const name = first.value.name.value;
+        size = variables && Object.hasOwn(variables, name) ? sizeOf(variables[name]) : (defaults.get(name) ?? size);
       } else if (first) size = MAX_PAGE;
       const sizeArg = { kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'first' }, value: { kind: Kind.INT, value: String(size) } } as const;
       return { ...node, arguments: [sizeArg, ...args.filter((a) => a !== first)] };
     },
   });
   return { document: sized, fromVariables };
+}
+
+/**
+ * The page size each variable's default value comes to. A fragment may be spread by several operations, so a
+ * variable name defined by more than one takes the largest of their defaults.
+ */
+function variableDefaultSizes(document: DocumentNode): Map<string, number> {
+  const sizes = new Map<string, number>();
+  for (const d of document.definitions) {
+    if (d.kind !== Kind.OPERATION_DEFINITION) continue;
+    for (const v of d.variableDefinitions ?? []) {
+      const dv = v.defaultValue;
+      const size = !dv ? pageSize(undefined) : dv.kind === Kind.INT ? sizeOf(Number(dv.value)) : dv.kind === Kind.NULL ? sizeOf(null) : MAX_PAGE;
+      sizes.set(v.variable.name.value, Math.max(size, sizes.get(v.variable.name.value) ?? 0));
+    }
+  }
+  return sizes;
+}
+
+/** A page size as the cost counts it: null is the resolver's default, anything not a positive integer the largest page. */
+function sizeOf(value: unknown): number {
+  if (value === null || value === undefined) return pageSize(undefined);
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 ? Math.min(value, MAX_PAGE) : MAX_PAGE;
 }
 
 /** A transport's rule on which operations it carries, checked right after parsing; throws DocumentRefused. */

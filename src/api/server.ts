@@ -98,6 +98,8 @@ export async function startApiServer(opts: {
   rateLimitPerMinute?: number;
   /** Requests per minute for one address without a token: anonymous callers only use the public lookups. */
   anonymousRateLimitPerMinute?: number;
+  /** Live subscriptions of one principal across its sockets (default 20); the feed bench runs 1,000 as one user. */
+  subscriptionsPerPrincipal?: number;
 }): Promise<ApiServer> {
   const app = express();
   const httpServer = http.createServer(app);
@@ -122,7 +124,7 @@ export async function startApiServer(opts: {
   const feed = new CaseEventFeed(opts.orm, horizon);
   const tally = new CaseTallyCompactor(opts.orm, opts.log.child({ component: 'case-tally' }));
   tally.start();
-  const wsCleanup = startWebSocketServer({ httpServer, schema, guard, orm: opts.orm, services: opts.services, config: opts.config, log: opts.log, feed, production: !!opts.production });
+  const wsCleanup = startWebSocketServer({ httpServer, schema, guard, orm: opts.orm, services: opts.services, config: opts.config, log: opts.log, feed, production: !!opts.production, subscriptionsPerPrincipal: opts.subscriptionsPerPrincipal });
 
   const apollo = new ApolloServer<RequestContext>({
     schema,

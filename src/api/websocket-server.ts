@@ -14,6 +14,7 @@ import { DocumentRefused } from './document-limits';
 import { DomainError, ErrorCode } from '../domain/errors';
 import { toGraphQLError } from './errors';
 import { formatError } from './format-error';
+import { LiveSubscriptions } from './live-subscriptions';
 import { createLoaders } from './loaders';
 import type { Services } from './services';
 
@@ -21,14 +22,20 @@ import type { Services } from './services';
 const MAX_MESSAGE_BYTES = 1024 * 1024;
 /** Live subscriptions on one socket: an integrator needs one or two; each holds a feed cursor and memory. */
 export const MAX_SUBSCRIPTIONS_PER_SOCKET = 20;
+/** Live subscriptions of one principal (user or address) across all its sockets in this process. */
+export const MAX_SUBSCRIPTIONS_PER_PRINCIPAL = 20;
 /** Close code for a connection refused by the rate limit (4000–4999 are the application's). */
 export const CLOSE_RATE_LIMITED = 4429;
 
 interface Connection {
   actor?: Actor;
   address?: string;
-  /** Ids of this socket's running subscriptions. */
+  /** Whose subscriptions these are, for the cap across sockets: the user, or the address of an anonymous caller. */
+  principal: string;
+  /** Ids of this socket's running subscriptions; each holds one of the principal's slots. */
   live: Set<string>;
+  /** Set when the socket closes: a subscribe still on its way must not take a slot that nothing would free. */
+  closed?: boolean;
 }
 
 /**
@@ -49,9 +56,16 @@ export function startWebSocketServer(opts: {
   log: Logger;
   feed: CaseEventFeed;
   production: boolean;
+  /** Defaults to MAX_SUBSCRIPTIONS_PER_PRINCIPAL. */
+  subscriptionsPerPrincipal?: number;
 }): { dispose(): void | Promise<void> } {
   const wsServer = new WebSocketServer({ server: opts.httpServer, path: '/graphql', maxPayload: MAX_MESSAGE_BYTES });
   const connections = new WeakMap<object, Connection>();
+  const perPrincipal = new LiveSubscriptions(opts.subscriptionsPerPrincipal ?? MAX_SUBSCRIPTIONS_PER_PRINCIPAL);
+  /** Frees a subscription's slot once, whichever comes first: its completion or its socket's close. */
+  const release = (conn: Connection | undefined, id: string) => {
+    if (conn?.live.delete(id)) perPrincipal.release(conn.principal);
+  };
   const validationRules = opts.production ? [...specifiedRules, NoSchemaIntrospectionCustomRule] : specifiedRules;
   type Ctx = Context<Record<string, unknown> | undefined, Extra>;
 
@@ -83,7 +97,7 @@ export function startWebSocketServer(opts: {
           ctx.extra.socket.close(CLOSE_RATE_LIMITED, `too many requests: retry in ${String(retry ?? 60)} s`);
           return false;
         }
-        connections.set(ctx, { actor, address, live: new Set() });
+        connections.set(ctx, { actor, address, principal: actor ? `user:${actor.userId}` : `address:${address ?? 'unknown'}`, live: new Set() });
         if (actor?.expiresAt) closeAtExpiry(ctx.extra.socket, actor.expiresAt);
         return true;
       },
@@ -104,8 +118,14 @@ export function startWebSocketServer(opts: {
           if (conn.live.size >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
             return [new GraphQLError(`at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions on one connection`, { extensions: { code: ErrorCode.RateLimited, retryAfterSeconds: 1 } })];
           }
+          if (conn.closed) return [new GraphQLError('the connection is closed', { extensions: { code: ErrorCode.Unauthenticated } })];
+          if (perPrincipal.held(conn.principal) >= perPrincipal.maxPerPrincipal) {
+            return [new GraphQLError(`at most ${perPrincipal.maxPerPrincipal} subscriptions at once for one caller, across its connections`, { extensions: { code: ErrorCode.RateLimited, retryAfterSeconds: 1 } })];
+          }
           const errors = validate(opts.schema, document, validationRules);
           if (errors.length > 0) return errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+          // No await since the check above: the slot cannot have been taken meanwhile.
+          perPrincipal.tryAcquire(conn.principal);
           conn.live.add(id);
           const em = opts.orm.em.fork();
           const requestId = randomUUID();
@@ -128,7 +148,13 @@ export function startWebSocketServer(opts: {
           throw err;
         }
       },
-      onComplete: (ctx: Ctx, id) => void connections.get(ctx)?.live.delete(id),
+      onComplete: (ctx: Ctx, id) => release(connections.get(ctx), id),
+      // graphql-ws ends a closed socket's subscriptions without onComplete: their slots are freed here.
+      onClose: (ctx: Ctx) => {
+        const conn = connections.get(ctx);
+        if (conn) conn.closed = true;
+        for (const id of [...(conn?.live ?? [])]) release(conn, id);
+      },
       onError: (_ctx: Ctx, _id, _payload, errors) => format(errors),
       onNext: (_ctx: Ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: format(result.errors) } : undefined),
     },

@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   await loadDemoCity(orm.em.fork(), log);
   const tokens = new Tokens([{ kid: 'bench', secret: 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz' }]);
   const services = createServices({ orm, temporal: Connection.lazy({ address: '127.0.0.1:1' }) });
-  const api = await startApiServer({ host: '127.0.0.1', port: 0, orm, services, tokens, log, config: { cases: { repeatComplaintWindowDays: 30 } }, rateLimitPerMinute: 1_000_000 });
+  const api = await startApiServer({ host: '127.0.0.1', port: 0, orm, services, tokens, log, config: { cases: { repeatComplaintWindowDays: 30 } }, rateLimitPerMinute: 1_000_000, subscriptionsPerPrincipal: SUBSCRIBERS });
 
   const [director] = await orm.em.getConnection().execute<Array<{ id: string; agency_id: string; roles: string[] }>>(
     `select u.id, u.agency_id, u.roles from app_user u join agency a on a.id = u.agency_id where a.kind = 'HRSS_INSPECTION' and a.parent_id is null and 'DIRECTOR' = any(u.roles) limit 1`,

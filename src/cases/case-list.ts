@@ -30,12 +30,18 @@ export type CaseOrder = 'RECEIVED_AT_DESC' | 'RECEIVED_AT_ASC';
  * so page N costs what page 1 costs and rows inserted meanwhile do not shift the pages.
  */
 export class CaseList {
+  private readonly filter: CaseFilterInput;
+
   constructor(
     private readonly em: EntityManager,
-    private readonly filter: CaseFilterInput,
+    filter: CaseFilterInput,
     /** What the caller may see (from the policy), and whether free text may search complainants' names. */
     private readonly access: { scope: CaseScope; searchPersonNames: boolean },
-  ) {}
+  ) {
+    // A status repeated in the filter would be walked once per repeat (the per-(region, status) pages) and its
+    // rows listed as many times: each status and channel counts once.
+    this.filter = { ...filter, statuses: distinct(filter.statuses), channels: distinct(filter.channels) };
+  }
 
   private where(): { sql: string[]; params: unknown[] } {
     const f = this.filter;
@@ -130,3 +136,7 @@ export class CaseList {
 }
 
 const TALLY_FILTERS: ReadonlySet<string> = new Set<keyof CaseFilterInput>(['statuses', 'regionCode']);
+
+function distinct<T>(values: T[] | null | undefined): T[] | null | undefined {
+  return values ? [...new Set(values)] : values;
+}

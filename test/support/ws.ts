@@ -56,6 +56,35 @@ export class WsCaller {
     });
   }
 
+  /**
+   * Starts a subscription and keeps it running: resolves with `open` and its `stop` after `waitMs` without an
+   * answer, or with its first answer (the subscription then stopped).
+   */
+  start(query: string, variables?: Record<string, unknown>, waitMs = 300): Promise<WsOutcome & { stop(): void }> {
+    return new Promise((resolve) => {
+      let answered = false;
+      const stop = this.client.subscribe<Record<string, unknown>>(
+        { query, variables },
+        {
+          next: (r) => answer({ data: r.data, errors: r.errors as WsOutcome['errors'] }),
+          error: (e) => answer(Array.isArray(e) ? { errors: e as WsOutcome['errors'] } : { closeCode: (e as { code?: number }).code ?? this.closeCode }),
+          complete: () => answer({}),
+        },
+      );
+      const timer = setTimeout(() => {
+        answered = true;
+        resolve({ open: true, stop });
+      }, waitMs);
+      const answer = (o: WsOutcome) => {
+        if (answered) return;
+        answered = true;
+        clearTimeout(timer);
+        stop();
+        resolve({ ...o, stop });
+      };
+    });
+  }
+
   dispose(): Promise<void> {
     return Promise.resolve(this.client.dispose());
   }
