@@ -2,6 +2,7 @@ import { startTestApi, testTokens, type TestApi } from './support/api';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { loadTestCity } from './support/fixtures';
 import { WsCaller, wsOnce } from './support/ws';
+import WebSocket from 'ws';
 
 /**
  * The same protections on both transports (issue 12, items 2 and 3): over graphql-ws (the `graphql-ws` client on
@@ -59,6 +60,35 @@ describe('document limits and the WebSocket, on both transports', () => {
     expect((await wsOnce(api.url, 'subscription { caseEvents { seq } }', undefined, `Bearer ${forged}`)).closeCode).toBe(4403);
     expect(codes(await wsOnce(api.url, 'subscription { caseEvents { seq } }'))).toEqual(['UNAUTHENTICATED']);
     expect(await wsOnce(api.url, 'subscription { caseEvents { seq } }', undefined, auth, 500)).toEqual({ open: true });
+  });
+
+  it('holds at most five open sockets without a token per address; a closed one frees its place', async () => {
+    // Raw graphql-transport-ws sockets that only connect and then sit idle, as the piled-up ones did.
+    const open = () =>
+      new Promise<{ socket: WebSocket; acked: boolean; code?: number }>((resolve) => {
+        const socket = new WebSocket(api.url.replace(/^http/, 'ws'), 'graphql-transport-ws');
+        socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init', payload: {} })));
+        socket.on('message', (m) => JSON.parse(String(m)).type === 'connection_ack' && resolve({ socket, acked: true }));
+        socket.on('close', (code) => resolve({ socket, acked: false, code }));
+      });
+    const five = [await open(), await open(), await open(), await open(), await open()];
+    const later: Array<{ socket: WebSocket }> = [];
+    try {
+      expect(five.every((s) => s.acked)).toBe(true);
+      const sixth = await open();
+      later.push(sixth);
+      expect(sixth).toMatchObject({ acked: false, code: 4429 });
+      await new Promise<void>((resolve) => {
+        five[0]!.socket.once('close', () => resolve());
+        five[0]!.socket.close();
+      });
+      await new Promise((r) => setTimeout(r, 100));
+      const again = await open();
+      later.push(again);
+      expect(again.acked).toBe(true);
+    } finally {
+      for (const s of [...five, ...later]) s.socket.close();
+    }
   });
 
   it('caps live subscriptions per user across all its sockets (RATE_LIMITED), freeing a slot when one completes or its socket closes', async () => {

@@ -14,7 +14,7 @@ import { DocumentRefused } from './document-limits';
 import { DomainError, ErrorCode } from '../domain/errors';
 import { toGraphQLError } from './errors';
 import { formatError } from './format-error';
-import { LiveSubscriptions } from './live-subscriptions';
+import { PrincipalSlots } from './principal-slots';
 import { createLoaders } from './loaders';
 import type { Services } from './services';
 
@@ -24,6 +24,11 @@ const MAX_MESSAGE_BYTES = 1024 * 1024;
 export const MAX_SUBSCRIPTIONS_PER_SOCKET = 20;
 /** Live subscriptions of one principal (user or address) across all its sockets in this process. */
 export const MAX_SUBSCRIPTIONS_PER_PRINCIPAL = 20;
+/**
+ * Open sockets without a token, per address. Nothing runs on one (subscriptions need a token), but each is held
+ * open until its client leaves: without a cap an address could pile up tens of thousands a day.
+ */
+export const MAX_ANONYMOUS_SOCKETS_PER_ADDRESS = 5;
 /** Close code for a connection refused by the rate limit (4000–4999 are the application's). */
 export const CLOSE_RATE_LIMITED = 4429;
 
@@ -36,6 +41,8 @@ interface Connection {
   live: Set<string>;
   /** Set when the socket closes: a subscribe still on its way must not take a slot that nothing would free. */
   closed?: boolean;
+  /** An anonymous socket holds one of its address's slots until it closes. */
+  anonymousSlot?: string;
 }
 
 /**
@@ -61,7 +68,8 @@ export function startWebSocketServer(opts: {
 }): { dispose(): void | Promise<void> } {
   const wsServer = new WebSocketServer({ server: opts.httpServer, path: '/graphql', maxPayload: MAX_MESSAGE_BYTES });
   const connections = new WeakMap<object, Connection>();
-  const perPrincipal = new LiveSubscriptions(opts.subscriptionsPerPrincipal ?? MAX_SUBSCRIPTIONS_PER_PRINCIPAL);
+  const perPrincipal = new PrincipalSlots(opts.subscriptionsPerPrincipal ?? MAX_SUBSCRIPTIONS_PER_PRINCIPAL);
+  const anonymousSockets = new PrincipalSlots(MAX_ANONYMOUS_SOCKETS_PER_ADDRESS);
   /** Frees a subscription's slot once, whichever comes first: its completion or its socket's close. */
   const release = (conn: Connection | undefined, id: string) => {
     if (conn?.live.delete(id)) perPrincipal.release(conn.principal);
@@ -97,7 +105,12 @@ export function startWebSocketServer(opts: {
           ctx.extra.socket.close(CLOSE_RATE_LIMITED, `too many requests: retry in ${String(retry ?? 60)} s`);
           return false;
         }
-        connections.set(ctx, { actor, address, principal: actor ? `user:${actor.userId}` : `address:${address ?? 'unknown'}`, live: new Set() });
+        const anonymousSlot = actor ? undefined : `address:${address ?? 'unknown'}`;
+        if (anonymousSlot && !anonymousSockets.tryAcquire(anonymousSlot)) {
+          ctx.extra.socket.close(CLOSE_RATE_LIMITED, `at most ${MAX_ANONYMOUS_SOCKETS_PER_ADDRESS} open connections without a token`);
+          return false;
+        }
+        connections.set(ctx, { actor, address, principal: actor ? `user:${actor.userId}` : `address:${address ?? 'unknown'}`, live: new Set(), anonymousSlot });
         if (actor?.expiresAt) closeAtExpiry(ctx.extra.socket, actor.expiresAt);
         return true;
       },
@@ -154,6 +167,7 @@ export function startWebSocketServer(opts: {
         const conn = connections.get(ctx);
         if (conn) conn.closed = true;
         for (const id of [...(conn?.live ?? [])]) release(conn, id);
+        if (conn?.anonymousSlot) anonymousSockets.release(conn.anonymousSlot);
       },
       onError: (_ctx: Ctx, _id, _payload, errors) => format(errors),
       onNext: (_ctx: Ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: format(result.errors) } : undefined),

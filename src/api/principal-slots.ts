@@ -1,9 +1,10 @@
 /**
- * Live subscriptions per principal (a user, or an anonymous caller's address) across all its sockets in this
- * process. The per-socket cap alone let one user open 15 sockets × 20 catch-up subscriptions, each replaying the
- * feed from an early cursor, and the dashboard slowed from 15 ms to 4 s.
+ * Slots per principal (a user, or an anonymous caller's address) across all its sockets in this process: live
+ * subscriptions (the per-socket cap alone let one user open 15 sockets × 20 catch-up subscriptions, each replaying
+ * the feed from an early cursor, and the dashboard slowed from 15 ms to 4 s), and open anonymous sockets (which
+ * can run nothing, yet piled up).
  */
-export class LiveSubscriptions {
+export class PrincipalSlots {
   private readonly counts = new Map<string, number>();
 
   constructor(readonly maxPerPrincipal: number) {}
