@@ -26,7 +26,9 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         patterns: [
-          { group: ['**/activities', '**/activities/**', '**/src/**', 'node:*', 'fs', 'path', 'crypto', 'pg', '@mikro-orm/*'], allowTypeImports: true, message: 'Workflow code is deterministic: import activities and services only as types.' },
+          // The policy's pure predicates, the rule tables and the domain's value types run in the sandbox too.
+          { group: ['**/activities', '**/activities/**', 'node:*', 'fs', 'path', 'crypto', 'pg', '@mikro-orm/*'], allowTypeImports: true, message: 'Workflow code is deterministic: import activities and services only as types.' },
+          { regex: '(^|/)src/(?!policy/|rules/|domain/)', allowTypeImports: true, message: 'Workflow code imports from src only the pure modules (src/policy, src/rules, src/domain); anything else only as a type.' },
         ],
       }],
     },

@@ -1,13 +1,10 @@
 import 'reflect-metadata';
 import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { createServices } from './api/services';
 import { writeDemoTokens } from './auth/demo-tokens';
 import { startDemoProcesses } from './demo/demo-processes';
 import { localDevelopmentKeys, parseKeys, Tokens } from './auth/tokens';
 import { startApiServer } from './api/server';
 import { loadConfigOrExit } from './config';
-import { WebhookTargetPolicy } from './webhooks/webhook-targets';
 import { openDatabase } from './db/database';
 import { enqueueLifecycleForOpenCases } from './cases/case-workflow';
 import { loadDemoCity } from './demo/demo-city';
@@ -15,9 +12,9 @@ import { startEmbeddedPostgres } from './infra/embedded-postgres';
 import { startTemporalDevServer } from './infra/temporal-dev-server';
 import { Lifecycle, runMain } from './lifecycle';
 import { createLogger } from './logger';
-import { OutboxRelay } from './outbox/outbox-relay';
-import { createCaseActivities } from './worker/case-activities';
-import { bundleWorkflows, installTemporalRuntime, startWorker } from './worker/worker';
+import { installTemporalRuntime } from './worker/worker';
+import { bundleFor, createCore, startCoreWorker } from './composition';
+import { processModules } from './processes/registry';
 
 /**
  * `npm start`: the whole system in one process tree — PostgreSQL and a Temporal dev server (embedded unless
@@ -32,7 +29,7 @@ function boot(): void {
   runMain(log, lifecycle, async () => {
     installTemporalRuntime(log);
     log.info({ dataDir: config.dataDir }, 'starting Anxin');
-    const bundling = bundleWorkflows(log);
+    const bundling = bundleFor(processModules, log);
 
     const database = (async () => {
       if (config.database.url) {
@@ -81,23 +78,10 @@ function boot(): void {
       }
     }
 
-    const temporalClient = Connection.lazy({ address: temporalServer.address });
-    lifecycle.onStop('Temporal client', () => temporalClient.close());
-    const workflowClient = new Client({ connection: temporalClient, namespace: config.temporal.namespace });
-    const relay = new OutboxRelay(orm, workflowClient, config.temporal.taskQueue, log);
-    lifecycle.onStop('workflow outbox relay', () => relay.stop());
     // One set of services for the API and the activities: a step written by a workflow goes through the same code.
-    const services = createServices({ orm, webhookTargets: new WebhookTargetPolicy(config.webhooks.allowedNetworks), maxActiveWebhookEndpoints: config.webhooks.maxActiveEndpoints, caseStatusLimits: config.caseStatusLimits, temporal: temporalClient, workflowClient, outboxNudge: () => void relay.drain().catch(() => undefined) });
-
-    const worker = await startWorker({
-      address: temporalServer.address,
-      namespace: config.temporal.namespace,
-      taskQueue: config.temporal.taskQueue,
-      bundle,
-      activities: createCaseActivities({ orm, log, services }),
-      log,
-    });
-    lifecycle.onStop('workflow worker', worker.shutdown);
+    const core = createCore({ orm, temporalAddress: temporalServer.address, config, log, lifecycle });
+    const { relay, services } = core;
+    const worker = await startCoreWorker(core, { orm, temporalAddress: temporalServer.address, config, log, lifecycle, bundle });
     worker.running.catch((err: unknown) => {
       log.fatal({ err }, 'workflow worker failed');
       void lifecycle.stopAll().then(() => process.exit(1));
@@ -106,7 +90,7 @@ function boot(): void {
     relay.start();
     if (demoLoaded) {
       // In the background: the lifecycle starts of the demo cases go out first, in outbox order.
-      void startDemoProcesses({ orm, services, log, caseConfig: { cases: config.cases }, drainOutbox: () => relay.drain() }).catch((err: unknown) => log.warn({ err }, 'demo processes could not all be started'));
+      void startDemoProcesses({ orm, services, log, drainOutbox: () => relay.drain() }).catch((err: unknown) => log.warn({ err }, 'demo processes could not all be started'));
     }
     // Without AUTH_JWT_KEYS, a key of this machine's own, kept in the data folder: printed tokens survive restarts.
     const tokens = new Tokens(config.auth.keys ? parseKeys(config.auth.keys) : localDevelopmentKeys(config.dataDir), config.auth.tokenTtl);
@@ -115,7 +99,6 @@ function boot(): void {
       port: config.api.port,
       orm,
       services,
-      config,
       log,
       tokens,
       production: config.env === 'production',

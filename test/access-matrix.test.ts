@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { Agency, User } from '../src/agencies/agency.entity';
-import type { RequestContext } from '../src/api/context';
+import type { TestContext as RequestContext } from './support/test-services';
 import { buildAppSchema } from '../src/api/schema';
 import { ProcessParty } from '../src/processes/process.entity';
 import type { TestApi } from './support/api';

@@ -1,7 +1,7 @@
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { Actor } from '../src/api/context';
-import { encodeCursor } from '../src/api/pagination';
+import { encodeCursor } from '../src/db/cursor';
 import { CaseEventFeed, type FeedEntry } from '../src/events/case-event-feed';
 import { CaseEventListener } from '../src/events/event-listener';
 import { FeedHorizon } from '../src/events/feed-horizon';

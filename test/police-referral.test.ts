@@ -1,5 +1,5 @@
 import { CaseProcess } from '../src/processes/process.entity';
-import { referralStateQuery } from '../workflows';
+import { referralStateQuery } from '../workflows/police-referral';
 import { useProcessHarness } from './support/process-harness';
 
 const HOUR = 3_600_000;

@@ -1,4 +1,4 @@
-import { dispatchDeadlines } from '../src/processes/dispatch-deadlines';
+import { dispatchDeadlines } from '../src/processes/three-way-dispatch/dispatch-deadlines';
 
 const beijing = (iso: string) => new Date(`${iso}+08:00`);
 const endOf = (day: string) => new Date(`${day}T23:59:59.999+08:00`).toISOString();

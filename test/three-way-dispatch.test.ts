@@ -1,7 +1,7 @@
 import { caseWorkflowId } from '../src/cases/case-workflow';
 import { CaseProcess, ProcessParty } from '../src/processes/process.entity';
 import { createCaseActivities } from '../src/worker/case-activities';
-import { dispatchStateQuery } from '../workflows';
+import { dispatchStateQuery } from '../workflows/three-way-dispatch';
 import { testLog } from './support/logger';
 import { useProcessHarness } from './support/process-harness';
 

@@ -3,36 +3,34 @@ import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
-import * as workflows from '../workflows';
 import {
-  acknowledgeDispatchUpdate,
   approveExtensionUpdate,
-  approveReferralUpdate,
   caseEndedSignal,
   caseLifecycle,
   caseLifecycleStateQuery,
   caseStepSignal,
-  confirmAttendanceUpdate,
-  decideReconsiderationUpdate,
-  decideReferralUpdate,
-  jointMediation,
-  policeReferral,
-  recordAgreementUpdate,
-  recordCriminalOutcomeUpdate,
-  recordInstalmentPaidUpdate,
-  recordSessionUpdate,
-  reportDispatchUpdate,
-  requestReconsiderationUpdate,
-  requestSupervisionUpdate,
-  sendReferralUpdate,
   startProcessSignal,
-  threeWayDispatch,
   webhookDelivery,
   deliveriesPendingSignal,
   type StepActor,
 } from '../workflows';
+import { acknowledgeDispatchUpdate, reportDispatchUpdate, threeWayDispatch } from '../workflows/three-way-dispatch';
+import {
+  approveReferralUpdate,
+  decideReconsiderationUpdate,
+  decideReferralUpdate,
+  policeReferral,
+  recordCriminalOutcomeUpdate,
+  requestReconsiderationUpdate,
+  requestSupervisionUpdate,
+  sendReferralUpdate,
+} from '../workflows/police-referral';
+import { confirmAttendanceUpdate, jointMediation, recordAgreementUpdate, recordInstalmentPaidUpdate, recordSessionUpdate } from '../workflows/joint-mediation';
 import { ApplicationFailure } from '@temporalio/common';
-import { startTimeSkippingServer, workflowBundle } from './support/temporal';
+import { bundledWorkflowExports, startTimeSkippingServer, workflowBundle } from './support/temporal';
+
+/** Every workflow type the worker's bundle exports (core workflows and the registry's processes). */
+const workflows = bundledWorkflowExports();
 
 /**
  * Histories of real runs, recorded in test/histories/, are replayed against the current workflow code on every

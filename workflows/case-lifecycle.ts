@@ -1,5 +1,6 @@
 import { allHandlersFinished, condition, defineQuery, defineSignal, defineUpdate, ParentClosePolicy, proxyActivities, setHandler, sleep, startChild, type ChildWorkflowHandle } from '@temporalio/workflow';
-import type { CaseActivities } from '../src/worker/case-activities';
+import type { ProcessActivities } from '../src/processes/process-step.contract';
+import { EXTENSION_APPROVERS, hasRole } from '../src/policy/roles';
 import { caseEndedSignal, refuse, requireActor, StepWriter, type StepActor } from './process-kit';
 
 /**
@@ -22,7 +23,8 @@ export interface CaseStepSignal {
 /** A cross-agency process to run as a child of this case (sent through the outbox by the API). */
 export interface StartProcessSignal {
   deliveryId: number;
-  workflowType: 'threeWayDispatch' | 'policeReferral' | 'jointMediation';
+  /** A process workflow of the registry (src/processes/registry.ts), by its type name. */
+  workflowType: string;
   workflowId: string;
   input: unknown;
 }
@@ -58,7 +60,7 @@ export const caseLifecycleStateQuery = defineQuery<CaseLifecycleState>('caseLife
 /** 延期: the one 30-working-day extension, approved by a supervisor or director; `extendedDue` is computed by the API. */
 export const approveExtensionUpdate = defineUpdate<{ resolutionDue: string }, [{ actor: StepActor; extendedDue: string; reason: string }]>('approveExtension');
 
-const { recordEscalation } = proxyActivities<CaseActivities>({
+const { recordEscalation } = proxyActivities<ProcessActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
@@ -114,7 +116,7 @@ export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase:
     {
       validator: ({ actor, extendedDue, reason }) => {
         const a = requireActor(actor);
-        if (!a.roles.includes('SUPERVISOR') && !a.roles.includes('DIRECTOR')) refuse('FORBIDDEN', 'an extension needs a supervisor’s or director’s approval (劳动保障监察条例 第十七条)');
+        if (!hasRole(a, EXTENSION_APPROVERS)) refuse('FORBIDDEN', 'an extension needs a supervisor’s or director’s approval (劳动保障监察条例 第十七条)');
         if (!steps.has('ACCEPTED') || ended() || !resolutionDue) refuse('CONFLICT', 'only an accepted case still in handling can be extended');
         if (extended || extending) refuse('CONFLICT', 'the statute allows one extension, and this case has had it');
         if (Date.now() > Date.parse(resolutionDue)) refuse('CONFLICT', 'the resolution deadline has passed: an extension is approved before it runs out');

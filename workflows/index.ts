@@ -1,8 +1,6 @@
-// The workflow bundle's entry point: every workflow type the worker runs is exported here.
+// The workflows every worker runs besides the registered processes' own (src/processes/registry.ts), whose
+// modules the worker adds to the bundle from their definitions (src/worker/worker.ts bundleWorkflows).
 export * from './case-lifecycle';
-export * from './three-way-dispatch';
-export * from './police-referral';
-export * from './joint-mediation';
 export { caseEndedSignal } from './process-kit';
 export type { StepActor } from './process-kit';
 export * from './webhook-delivery';

@@ -2,6 +2,7 @@ import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { allHandlersFinished, condition, defineQuery, defineUpdate, setHandler } from '@temporalio/workflow';
 import { beijingToday, caseEndedSignal, deadlineOperation, Deadlines, endOfBeijingDay, refuse, requireMember, StepWriter, stepKey, type StepActor } from './process-kit';
+import { MEDIATION_STAFF } from '../src/policy/roles';
 
 /**
  * 联合调处 (joint mediation, Jinan / Zibo "1+X"): HRSS convenes the parties and the agencies; each invitee
@@ -48,7 +49,7 @@ export const recordAgreementUpdate = defineUpdate<MediationState, [{ actor: Step
 export const recordInstalmentPaidUpdate = defineUpdate<MediationState, [{ actor: StepActor; seq: number; paidOn: string; payer: string; workersPaid: number }]>('recordInstalmentPaid');
 export const mediationStateQuery = defineQuery<MediationState>('mediationState');
 
-const HRSS_STAFF = ['INSPECTOR', 'SUPERVISOR', 'DIRECTOR', 'MEDIATOR'];
+const HRSS_STAFF = MEDIATION_STAFF;
 
 export async function jointMediation(input: JointMediationInput): Promise<MediationState> {
   const steps = new StepWriter({ caseId: input.caseId, processId: input.processId });

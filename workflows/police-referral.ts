@@ -1,8 +1,9 @@
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { allHandlersFinished, condition, defineQuery, defineUpdate, setHandler } from '@temporalio/workflow';
-import type { ProcessEffect } from '../src/processes/process-step';
+import type { ProcessEffect } from '../src/processes/process-step.contract';
 import { caseEndedSignal, deadlineOperation, Deadlines, refuse, requireMember, StepWriter, stepKey, type StepActor } from './process-kit';
+import { CASEWORKERS, POLICE_DECIDERS, REFERRAL_APPROVERS } from '../src/policy/roles';
 
 /**
  * 移送 (police referral, two-law linkage). Inside HRSS: a team of inspectors proposes it, the director approves
@@ -50,8 +51,8 @@ export const requestSupervisionUpdate = defineUpdate<ReferralState, [{ actor: St
 export const recordCriminalOutcomeUpdate = defineUpdate<ReferralState, [{ actor: StepActor; outcome: string }]>('recordCriminalOutcome');
 export const referralStateQuery = defineQuery<ReferralState>('referralState');
 
-const HRSS_INSPECTORS = ['INSPECTOR', 'SUPERVISOR', 'DIRECTOR'];
-const POLICE_OFFICERS = ['OFFICER'];
+const HRSS_INSPECTORS = CASEWORKERS;
+const POLICE_OFFICERS = POLICE_DECIDERS;
 
 export async function policeReferral(input: PoliceReferralInput): Promise<ReferralState> {
   const steps = new StepWriter({ caseId: input.caseId, processId: input.processId });
@@ -111,7 +112,7 @@ export async function policeReferral(input: PoliceReferralInput): Promise<Referr
         : take('refuse', actor, 'REFUSED', { type: 'REFERRAL_REFUSED', payload: { note } }, []),
     {
       validator: ({ actor, approve, note }) => {
-        requireMember(actor, input.hrssAgencyId, ['DIRECTOR'], 'approve a referral');
+        requireMember(actor, input.hrssAgencyId, REFERRAL_APPROVERS, 'approve a referral');
         expect('AWAITING_APPROVAL');
         if (!approve && !note?.trim()) refuse('BAD_USER_INPUT', 'a refused referral needs the reason in writing', 'input.note');
       },

@@ -1,6 +1,6 @@
 import { ActivityFailure, ApplicationFailure, currentUpdateInfo, defineSignal, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
-import type { ProcessStepInput, StepActor } from '../src/processes/process-step';
-import type { CaseActivities } from '../src/worker/case-activities';
+import type { ProcessActivities, ProcessStepInput, StepActor } from '../src/processes/process-step.contract';
+import { isMemberWithRole } from '../src/policy/roles';
 
 /** What the processes share: refusing a step with a code, writing steps in order, and deadlines. */
 export type { StepActor };
@@ -8,7 +8,7 @@ export type { StepActor };
 /** Sent by the case lifecycle to its processes when the case ends: wages paid, closed, transferred, rejected. */
 export const caseEndedSignal = defineSignal<[{ reason: string }]>('caseEnded');
 
-const { recordProcessStep } = proxyActivities<CaseActivities>({
+const { recordProcessStep } = proxyActivities<ProcessActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
@@ -30,7 +30,7 @@ export function requireActor(actor: StepActor | undefined): StepActor {
 export function requireMember(actor: StepActor | undefined, agencyId: string, roles: readonly string[], doing: string): StepActor {
   const a = requireActor(actor);
   if (a.agencyId !== agencyId) refuse('FORBIDDEN', `only the agency this is addressed to may ${doing}`);
-  if (roles.length > 0 && !roles.some((r) => a.roles.includes(r))) refuse('FORBIDDEN', `to ${doing} takes the role ${roles.join(' or ')}`);
+  if (!isMemberWithRole(a, agencyId, roles)) refuse('FORBIDDEN', `to ${doing} takes the role ${roles.join(' or ')}`);
   return a;
 }
 

@@ -3,7 +3,7 @@ import type { RequestContext } from '../api/context';
 import { AgencyKindEnum, SectorEnum, UserRoleEnum } from '../api/enums';
 import { DivisionCodeScalar } from '../api/scalars';
 import { Agency, type AgencyKind, type User } from './agency.entity';
-import { signedIn } from '../auth/policy';
+import { signedIn } from '../policy/signed-in';
 
 @ObjectType('Agency', { description: '参与单位: an agency taking part in the work' })
 export class AgencyType {

@@ -1,7 +1,8 @@
 import 'reflect-metadata';
 import { printSchema, type GraphQLSchema } from 'graphql';
-import { buildSchema } from 'type-graphql';
+import { buildSchema, type ContainerType } from 'type-graphql';
 import { AgencyResolver } from '../agencies/agency.resolver';
+import type { Services } from '../app/services';
 import { CaseResolver } from '../cases/case.resolver';
 import { ComplainantResolver } from '../cases/complainant.resolver';
 import { IntakeResultResolver } from '../cases/intake-result.resolver';
@@ -13,17 +14,69 @@ import { checkArguments } from './argument-checks';
 import { CaseEventSubscriptionResolver } from '../events/case-event.resolver';
 import { WebhookResolver } from '../webhooks/webhook.resolver';
 import { CaseProcessesResolver, ProcessPartyResolver, ProcessResolver } from '../processes/process.resolver';
+import type { AnyProcessModule } from '../processes/process-module';
+import { registerProcessKinds } from '../processes/process.types';
+import { processModules } from '../processes/registry';
+import { ExtensionResolver } from '../processes/extension.resolver';
 
-export const resolvers = [HealthResolver, CaseResolver, IntakeResultResolver, ComplainantResolver, EmployerResolver, ProjectResolver, TeamMemberResolver, RegionResolver, AgencyResolver, ProcessResolver, ProcessPartyResolver, CaseProcessesResolver, CaseEventSubscriptionResolver, WebhookResolver] as const;
+type ResolverClass = new (...args: never[]) => object;
+
+/** The resolvers, in schema order (a process's own come where the processes' are), each built with its services. */
+function resolverSet(modules: ReadonlyArray<AnyProcessModule>, services?: Services): Array<[ResolverClass, () => object]> {
+  const s = () => {
+    if (!services) throw new Error('this schema was built without services (schema printing only)');
+    return services;
+  };
+  return [
+    [HealthResolver, () => new HealthResolver(s().health)],
+    [CaseResolver, () => new CaseResolver(s().cases, s().intake, s().caseStatusAttempts)],
+    [IntakeResultResolver, () => new IntakeResultResolver()],
+    [ComplainantResolver, () => new ComplainantResolver()],
+    [EmployerResolver, () => new EmployerResolver(s().employers)],
+    [ProjectResolver, () => new ProjectResolver(s().projects)],
+    [TeamMemberResolver, () => new TeamMemberResolver()],
+    [RegionResolver, () => new RegionResolver()],
+    [AgencyResolver, () => new AgencyResolver()],
+    [ProcessResolver, () => new ProcessResolver(s().processes)],
+    ...modules.flatMap((m) => m.resolvers.map((R): [ResolverClass, () => object] => [R as ResolverClass, () => new R(s().processServices.get(m) as never)])),
+    [ExtensionResolver, () => new ExtensionResolver(s().processes)],
+    [ProcessPartyResolver, () => new ProcessPartyResolver()],
+    [CaseProcessesResolver, () => new CaseProcessesResolver()],
+    [CaseEventSubscriptionResolver, () => new CaseEventSubscriptionResolver()],
+    [WebhookResolver, () => new WebhookResolver(s().webhooks)],
+  ];
+}
 
 const unusedPubSub = {
   publish: () => undefined,
   subscribe: (): AsyncIterable<never> => ({ [Symbol.asyncIterator]: () => ({ next: async () => ({ done: true as const, value: undefined as never }) }) }),
 };
 
-export async function buildAppSchema(): Promise<GraphQLSchema> {
+/**
+ * The GraphQL schema over the registry's processes. Resolvers are built once, with the services they need passed
+ * to their constructors (type-graphql's container hands them out); without services the schema can only be printed.
+ */
+export async function buildAppSchema(opts: { services?: Services; modules?: ReadonlyArray<AnyProcessModule> } = {}): Promise<GraphQLSchema> {
+  const modules = opts.modules ?? processModules;
+  registerProcessKinds(modules.map((m) => m.definition));
+  const set = resolverSet(modules, opts.services);
+  const instances = new Map<unknown, object>();
+  const factories = new Map<unknown, () => object>(set);
+  const container: ContainerType = {
+    get(someClass) {
+      let instance = instances.get(someClass);
+      if (!instance) {
+        const make = factories.get(someClass);
+        if (!make) throw new Error(`no resolver instance for ${String((someClass as { name?: string }).name)}`);
+        instance = make();
+        instances.set(someClass, instance);
+      }
+      return instance;
+    },
+  };
   const schema = await buildSchema({
-    resolvers,
+    resolvers: set.map(([R]) => R) as unknown as [ResolverClass, ...ResolverClass[]],
+    container,
     // Subscriptions read the case file themselves (src/events); type-graphql still asks for a PubSub.
     pubSub: unusedPubSub,
     validate: { forbidUnknownValues: false },

@@ -21,9 +21,10 @@ import { CallerGuard } from './caller-guard';
 import { DOCUMENT_LIMITS, DocumentRefused } from './document-limits';
 import { formatError } from './format-error';
 import { ErrorCode } from '../domain/errors';
-import { createLoaders } from './loaders';
+import { executionContext } from '../app/execution';
+import type { AnyProcessModule } from '../processes/process-module';
 import { buildAppSchema } from './schema';
-import type { Services } from './services';
+import type { Services } from '../app/services';
 import { startWebSocketServer } from './websocket-server';
 
 export interface ApiServer {
@@ -87,7 +88,8 @@ export async function startApiServer(opts: {
   port: number;
   orm: Orm;
   services: Services;
-  config: RequestContext['config'];
+  /** The processes whose resolvers the schema carries (default: the registry's). */
+  processModules?: ReadonlyArray<AnyProcessModule>;
   log: Logger;
   /** Verifies the bearer token of each request. */
   tokens: Tokens;
@@ -103,7 +105,7 @@ export async function startApiServer(opts: {
 }): Promise<ApiServer> {
   const app = express();
   const httpServer = http.createServer(app);
-  const schema = await buildAppSchema();
+  const schema = await buildAppSchema({ services: opts.services, modules: opts.processModules });
   // One guard for both transports: authentication, per-principal rate limits and the document limits by caller tier
   // (src/api/document-limits.ts), checked before graphql-js's validation runs.
   const guard = new CallerGuard(opts.tokens, schema, { signedInPerMinute: opts.rateLimitPerMinute ?? 600, anonymousPerMinute: opts.anonymousRateLimitPerMinute ?? 60 });
@@ -124,7 +126,7 @@ export async function startApiServer(opts: {
   const feed = new CaseEventFeed(opts.orm, horizon);
   const tally = new CaseTallyCompactor(opts.orm, opts.log.child({ component: 'case-tally' }));
   tally.start();
-  const wsCleanup = startWebSocketServer({ httpServer, schema, guard, orm: opts.orm, services: opts.services, config: opts.config, log: opts.log, feed, production: !!opts.production, subscriptionsPerPrincipal: opts.subscriptionsPerPrincipal });
+  const wsCleanup = startWebSocketServer({ httpServer, schema, guard, orm: opts.orm, log: opts.log, feed, production: !!opts.production, subscriptionsPerPrincipal: opts.subscriptionsPerPrincipal });
 
   const apollo = new ApolloServer<RequestContext>({
     schema,
@@ -179,9 +181,8 @@ export async function startApiServer(opts: {
             throw err;
           }
         }
-        const em = opts.orm.em.fork();
         const log = opts.log.child({ requestId, ...(actor ? { userId: actor.userId } : {}) });
-        return { requestId, log, em, services: opts.services, loaders: createLoaders(em), config: opts.config, actor, clientAddress: req.ip };
+        return executionContext({ requestId, log, em: opts.orm.em.fork(), actor, clientAddress: req.ip });
       },
     }),
   );

@@ -15,8 +15,7 @@ import { DomainError, ErrorCode } from '../domain/errors';
 import { toGraphQLError } from './errors';
 import { formatError } from './format-error';
 import { PrincipalSlots } from './principal-slots';
-import { createLoaders } from './loaders';
-import type { Services } from './services';
+import { executionContext } from '../app/execution';
 
 /** A WebSocket message may be as large as an HTTP body (1 MB); `ws` would otherwise accept 100 MB. */
 const MAX_MESSAGE_BYTES = 1024 * 1024;
@@ -58,8 +57,6 @@ export function startWebSocketServer(opts: {
   schema: GraphQLSchema;
   guard: CallerGuard;
   orm: Orm;
-  services: Services;
-  config: RequestContext['config'];
   log: Logger;
   feed: CaseEventFeed;
   production: boolean;
@@ -140,17 +137,9 @@ export function startWebSocketServer(opts: {
           // No await since the check above: the slot cannot have been taken meanwhile.
           perPrincipal.tryAcquire(conn.principal);
           conn.live.add(id);
-          const em = opts.orm.em.fork();
           const requestId = randomUUID();
           const contextValue: RequestContext = {
-            requestId,
-            log: opts.log.child({ requestId, subscription: true, ...(conn.actor ? { userId: conn.actor.userId } : {}) }),
-            em,
-            services: opts.services,
-            loaders: createLoaders(em),
-            config: opts.config,
-            actor: conn.actor,
-            clientAddress: conn.address,
+            ...executionContext({ requestId, log: opts.log.child({ requestId, subscription: true, ...(conn.actor ? { userId: conn.actor.userId } : {}) }), em: opts.orm.em.fork(), actor: conn.actor, clientAddress: conn.address }),
             feed: opts.feed,
           };
           return { schema: opts.schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };

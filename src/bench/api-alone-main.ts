@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { Connection } from '@temporalio/client';
-import { createServices } from '../api/services';
+import { createServices } from '../app/services';
+import { processModules } from '../processes/registry';
 import { startApiServer } from '../api/server';
 import { localDevelopmentKeys, parseKeys, Tokens } from '../auth/tokens';
 import { loadConfigOrExit } from '../config';
@@ -26,9 +27,9 @@ function boot(): void {
     lifecycle.onStop('database pool', () => orm.close());
     // No Temporal here: nothing in the API's request path calls it (starts and signals go through the outbox).
     const temporal = Connection.lazy({ address: '127.0.0.1:1' });
-    const services = createServices({ orm, caseStatusLimits: config.caseStatusLimits, temporal });
+    const services = createServices({ orm, caseStatusLimits: config.caseStatusLimits, temporal, processModules });
     const tokens = new Tokens(config.auth.keys ? parseKeys(config.auth.keys) : localDevelopmentKeys(config.dataDir), config.auth.tokenTtl);
-    const api = await startApiServer({ host: config.api.host, port: config.api.port, orm, services, config, log, tokens, production: config.env === 'production', rateLimitPerMinute: config.rateLimitPerMinute, anonymousRateLimitPerMinute: config.anonymousRateLimitPerMinute });
+    const api = await startApiServer({ host: config.api.host, port: config.api.port, orm, services, log, tokens, production: config.env === 'production', rateLimitPerMinute: config.rateLimitPerMinute, anonymousRateLimitPerMinute: config.anonymousRateLimitPerMinute });
     lifecycle.onStop('GraphQL API', api.stop);
     log.info({ graphql: api.url }, `Anxin API (alone, for benchmarks) ready — GraphQL: ${api.url}`);
   });

@@ -1,7 +1,6 @@
 import 'reflect-metadata';
-import { randomUUID } from 'node:crypto';
-import type { RequestContext } from '../api/context';
-import { createLoaders } from '../api/loaders';
+import { noOutboxNotifier, type ExecutionContext } from '../core/execution-context';
+import { executionContext } from '../app/execution';
 import { Tokens } from '../auth/tokens';
 import { CaseList } from '../cases/case-list';
 import { CaseService } from '../cases/case.service';
@@ -24,7 +23,7 @@ function percentile(sorted: number[], p: number): number {
 }
 const round = (ms: number) => Math.round(ms * 100) / 100;
 
-async function listPage(ctx: RequestContext, list: CaseList): Promise<number> {
+async function listPage(ctx: ExecutionContext, list: CaseList): Promise<number> {
   const started = performance.now();
   const [page] = await Promise.all([list.page({ first: 50, order: 'RECEIVED_AT_DESC' }), list.count()]);
   // The nested fields, as the resolvers load them: one batched query each.
@@ -52,11 +51,10 @@ function boot(): void {
     const [{ n: total }] = (await orm.em.getConnection().execute<Array<{ n: string }>>('select count(*) as n from wage_case')) as [{ n: string }];
     const actor = { userId: target.user_id, agencyId: target.agency_id, agencyKind: 'HRSS_INSPECTION' as const, roles: target.roles };
     const filter = { regionCode: target.district, statuses: ['ACCEPTED' as const, 'IN_PROGRESS' as const] };
-    const context = (): RequestContext => {
-      const em = orm.em.fork();
-      return { requestId: randomUUID(), log, em, services: {} as RequestContext['services'], loaders: createLoaders(em), actor, config: { cases: config.cases } };
+    const context = (): ExecutionContext => {
+      return executionContext({ em: orm.em.fork(), log, actor });
     };
-    const cases = new CaseService();
+    const cases = new CaseService(noOutboxNotifier);
 
     const withPolicy: number[] = [];
     const without: number[] = [];

@@ -3,13 +3,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { fork } from 'node:child_process';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { Connection } from '@temporalio/client';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { createLoaders } from '../api/loaders';
 import { startApiServer } from '../api/server';
-import { createServices } from '../api/services';
+import { createServices } from '../app/services';
+import { executionContext } from '../app/execution';
+import { processModules } from '../processes/registry';
 import { Tokens } from '../auth/tokens';
 import { openDatabase } from '../db/database';
 import { loadDemoCity } from '../demo/demo-city';
@@ -33,8 +33,8 @@ async function main(): Promise<void> {
   const orm = await openDatabase({ url: pg.url, log });
   await loadDemoCity(orm.em.fork(), log);
   const tokens = new Tokens([{ kid: 'bench', secret: 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz' }]);
-  const services = createServices({ orm, temporal: Connection.lazy({ address: '127.0.0.1:1' }) });
-  const api = await startApiServer({ host: '127.0.0.1', port: 0, orm, services, tokens, log, config: { cases: { repeatComplaintWindowDays: 30 } }, rateLimitPerMinute: 1_000_000, subscriptionsPerPrincipal: SUBSCRIBERS });
+  const services = createServices({ orm, temporal: Connection.lazy({ address: '127.0.0.1:1' }), processModules });
+  const api = await startApiServer({ host: '127.0.0.1', port: 0, orm, services, tokens, log, rateLimitPerMinute: 1_000_000, subscriptionsPerPrincipal: SUBSCRIBERS });
 
   const [director] = await orm.em.getConnection().execute<Array<{ id: string; agency_id: string; roles: string[] }>>(
     `select u.id, u.agency_id, u.roles from app_user u join agency a on a.id = u.agency_id where a.kind = 'HRSS_INSPECTION' and a.parent_id is null and 'DIRECTOR' = any(u.roles) limit 1`,
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
   const cases = await orm.em.getConnection().execute<Array<{ id: string }>>(`select id from wage_case where status in ('RECEIVED','ACCEPTED','IN_PROGRESS') order by number limit ?`, [ENTRIES]);
   for (const c of cases) {
     const em = orm.em.fork();
-    const ctx = { requestId: randomUUID(), log, em, services, loaders: createLoaders(em), actor, config: { cases: { repeatComplaintWindowDays: 30 } } };
+    const ctx = executionContext({ em, log, actor });
     const changed = await services.cases.recordContact(ctx, { caseId: c.id, kind: 'CALL', outcome: 'NO_ANSWER' });
     committed.set(`${c.id}:${changed.version}`, now());
     await new Promise((r) => setTimeout(r, 100));

@@ -4,11 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import type { RequestContext } from '../api/context';
-import { createLoaders } from '../api/loaders';
-import { createServices } from '../api/services';
+import type { ExecutionContext } from '../core/execution-context';
+import { createServices } from '../app/services';
+import { executionContext } from '../app/execution';
+import { processModules } from '../processes/registry';
 import { openDatabase } from '../db/database';
 import { loadDemoCity } from '../demo/demo-city';
 import { startEmbeddedPostgres } from '../infra/embedded-postgres';
@@ -40,8 +40,8 @@ async function main(): Promise<void> {
   const taskQueue = 'webhook-bench';
   const relay = new OutboxRelay(orm, client, taskQueue, log);
   // The receiver is on this machine: the operator's allowance for 127.0.0.1 (WEBHOOK_ALLOWED_NETWORKS).
-  const services = createServices({ orm, webhookTargets: new WebhookTargetPolicy(['127.0.0.1/32']), temporal: connection, workflowClient: client, outboxNudge: () => void relay.drain().catch(() => undefined) });
-  const worker = await startWorker({ address: temporal.address, namespace: 'default', taskQueue, bundle: await bundleWorkflows(log), activities: createCaseActivities({ orm, log, services }), log });
+  const services = createServices({ orm, webhookTargets: new WebhookTargetPolicy(['127.0.0.1/32']), temporal: connection, workflowClient: client, outboxNudge: () => void relay.drain().catch(() => undefined), processModules });
+  const worker = await startWorker({ address: temporal.address, namespace: 'default', taskQueue, bundle: await bundleWorkflows(log, processModules.map((m) => m.definition.workflowModule)), activities: createCaseActivities({ orm, log, services }), log });
   relay.start(100);
 
   let received = 0;
@@ -56,15 +56,15 @@ async function main(): Promise<void> {
   const url = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
 
   const [integrator] = await orm.em.getConnection().execute<Array<{ id: string; agency_id: string; roles: string[] }>>(`select u.id, u.agency_id, u.roles from app_user u join agency a on a.id = u.agency_id where a.kind = 'INTEGRATOR' limit 1`);
-  const ctx = (): RequestContext => {
+  const ctx = (): ExecutionContext => {
     const em = orm.em.fork();
-    return { requestId: randomUUID(), log, em, services, loaders: createLoaders(em), actor: { userId: integrator!.id, agencyId: integrator!.agency_id, agencyKind: 'INTEGRATOR', roles: integrator!.roles }, config: { cases: { repeatComplaintWindowDays: 30 } } };
+    return executionContext({ em, log, actor: { userId: integrator!.id, agencyId: integrator!.agency_id, agencyKind: 'INTEGRATOR', roles: integrator!.roles } });
   };
   await services.webhooks.register(ctx(), { url, secret: 'bench-webhook-secret-0123456789abcdefghij' });
 
   const started = performance.now();
   const [inspector] = await orm.em.getConnection().execute<Array<{ id: string; agency_id: string; roles: string[] }>>(`select u.id, u.agency_id, u.roles from app_user u join agency a on a.id = u.agency_id where a.kind = 'HRSS_INSPECTION' and a.parent_id is null and 'INSPECTOR' = any(u.roles) limit 1`);
-  const hrss = (): RequestContext => ({ ...ctx(), actor: { userId: inspector!.id, agencyId: inspector!.agency_id, agencyKind: 'HRSS_INSPECTION', roles: inspector!.roles } });
+  const hrss = (): ExecutionContext => ({ ...ctx(), actor: { userId: inspector!.id, agencyId: inspector!.agency_id, agencyKind: 'HRSS_INSPECTION', roles: inspector!.roles } });
   await Promise.all(
     Array.from({ length: CASES }, async (_, i) => {
       const { case: c } = await services.intake.intake(ctx(), { channel: 'HOTLINE_12345', channelRef: `BENCH-${i}`, contactPhone: `1390000${String(i).padStart(4, '0')}`, description: '拖欠工资', regionCode: '110102' });

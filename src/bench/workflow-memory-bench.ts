@@ -1,3 +1,4 @@
+import { processModules } from '../processes/registry';
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -127,7 +128,7 @@ async function runWorker(args: WorkerArgs): Promise<void> {
   // The SDK's INFO lines (worker state) would interleave with the driver's table.
   Runtime.install({ logger: new DefaultLogger('WARN') });
   // Bundled here, as `npm run worker` does, so the baseline includes what a real worker carries.
-  const bundle = await bundleWorkflows(pino({ level: 'warn' }));
+  const bundle = await bundleWorkflows(pino({ level: 'warn' }), processModules.map((m) => m.definition.workflowModule));
   const connection = await NativeConnection.connect({ address: args.address });
   const worker = await Worker.create({
     connection,

@@ -1,6 +1,6 @@
 import type { RequiredEntityData } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Actor } from '../api/context';
+import type { Actor } from '../core/execution-context';
 import { CaseEvent, type Case, type CaseEventType } from './case.entity';
 
 /**

@@ -1,10 +1,10 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { decodeCursor, encodeCursor } from '../api/pagination';
+import { decodeCursor, encodeCursor } from '../db/cursor';
 import { REGION_AND_BELOW_SQL } from '../regions/region-scope';
-import type { CaseScope } from '../auth/policy';
+import type { CaseScope } from '../policy/case-scope';
 import type { Channel } from '../rules/case-deadlines';
 import { Case, type CaseStatus } from './case.entity';
-import type { CaseRecord } from './case.types';
+import type { CaseRecord } from './case.entity';
 import { OVERDUE_SQL } from './overdue';
 
 export interface CaseFilterInput {

@@ -314,3 +314,6 @@ export class Contact {
   @Property({ type: 'uuid', nullable: true })
   recordedBy?: string;
 }
+
+/** A case row as a plain record (mapped from SQL without the ORM's identity map): what the API shows. */
+export type CaseRecord = Omit<Case, typeof OptionalProps> & Pick<Case, 'id' | 'version' | 'status' | 'amountRecoveredFen' | 'createdAt' | 'updatedAt'>;

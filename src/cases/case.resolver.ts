@@ -1,8 +1,12 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { CaseService } from './case.service';
+import type { IntakeService } from './intake.service';
+import type { CaseStatusAttempts } from './case-status-attempts';
 import type { RequestContext } from '../api/context';
 import { CaseOrderEnum } from '../api/enums';
 import { notFound, requireExactlyOne } from '../domain/errors';
-import { encodeCursor, pageSize } from '../api/pagination';
+import { encodeCursor } from '../db/cursor';
+import { pageSize } from '../api/pagination';
 import { MobileScalar } from '../api/scalars';
 import { AgencyType, UserType, toAgencyType, toUserType } from '../agencies/agency.resolver';
 import { EmployerType, toEmployerType } from '../employers/employer.resolver';
@@ -53,6 +57,12 @@ const NEXT_STEP: Record<CaseStatus, string> = {
 
 @Resolver(() => CaseType)
 export class CaseResolver {
+  constructor(
+    private readonly caseService: CaseService,
+    private readonly intake: IntakeService,
+    private readonly caseStatusAttempts: CaseStatusAttempts,
+  ) {}
+
   @Query(() => CaseType, { description: 'A case by id or number; NOT_FOUND if unknown' })
   async case(
     @Ctx() ctx: RequestContext,
@@ -60,7 +70,7 @@ export class CaseResolver {
     @Arg('number', () => String, { nullable: true }) number?: string,
   ): Promise<CaseType> {
     requireExactlyOne({ id, number });
-    return toCaseType(id ? await ctx.services.cases.byId(ctx, id) : await ctx.services.cases.byNumber(ctx, number!));
+    return toCaseType(id ? await this.caseService.byId(ctx, id) : await this.caseService.byNumber(ctx, number!));
   }
 
   @Query(() => CaseConnection, { description: 'Cases matching a filter, a page at a time (cursor connection)' })
@@ -71,7 +81,7 @@ export class CaseResolver {
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ): Promise<CaseConnection> {
-    const list = ctx.services.cases.list(ctx, filter ?? {});
+    const list = this.caseService.list(ctx, filter ?? {});
     const page = await list.page({ first: pageSize(first), after, order: orderBy ?? 'RECEIVED_AT_DESC' });
     const connection = new CaseConnection();
     connection.edges = page.nodes.map((c) => ({ cursor: encodeCursor([c.receivedAt.toISOString(), c.id]), node: toCaseType(c) }));
@@ -87,7 +97,7 @@ export class CaseResolver {
     // Not a case number's shape: no case has it, and it is not kept as a key of the attempt counters.
     if (!CASE_NUMBER.test(number)) throw notFound('case', number.slice(0, 40));
     // Every lookup spends an attempt of the number and of the caller, on every transport (see CaseStatusAttempts).
-    await ctx.services.caseStatusAttempts.spend(number, ctx.actor ? `user:${ctx.actor.userId}` : `address:${ctx.clientAddress ?? 'unknown'}`);
+    await this.caseStatusAttempts.spend(number, ctx.actor ? `user:${ctx.actor.userId}` : `address:${ctx.clientAddress ?? 'unknown'}`);
     const rows = await ctx.em.getConnection().execute<Array<{ number: string; status: CaseStatus; received_at: Date }>>(
       `select c.number, c.status, c.received_at from wage_case c
         where c.number = ? and exists (select 1 from case_complainant cc join person p on p.id = cc.person_id where cc.case_id = c.id and p.mobile = ?)`,
@@ -104,43 +114,43 @@ export class CaseResolver {
     description: '零门槛受理: take in a complaint with only a phone and a description. Idempotent; a repeat complaint joins the open case.',
   })
   async intakeComplaint(@Ctx() ctx: RequestContext, @Arg('input') input: IntakeComplaintInput): Promise<IntakeResultType> {
-    const answer = answerFor(await ctx.services.intake.intake(ctx, { ...input, amountClaimedFen: input.amountClaimed }));
+    const answer = answerFor(await this.intake.intake(ctx, { ...input, amountClaimedFen: input.amountClaimed }));
     return { ...answer, case: answer.case && toCaseType(answer.case) };
   }
 
   @Mutation(() => CaseType, { description: 'Record a call or visit with the complainant (首日对接 counts the first one reached)' })
   async recordContact(@Ctx() ctx: RequestContext, @Arg('input') input: RecordContactInput): Promise<CaseType> {
-    return toCaseType(await ctx.services.cases.recordContact(ctx, input));
+    return toCaseType(await this.caseService.recordContact(ctx, input));
   }
 
   @Mutation(() => CaseType, { description: 'Labour inspection records who a complainant is, after checking it; the case file notes which fields changed' })
   async recordComplainantIdentity(@Ctx() ctx: RequestContext, @Arg('input') input: RecordComplainantIdentityInput): Promise<CaseType> {
-    return toCaseType(await ctx.services.cases.recordComplainantIdentity(ctx, input));
+    return toCaseType(await this.caseService.recordComplainantIdentity(ctx, input));
   }
 
   @Mutation(() => CaseType, { description: '受理: accept a received case; the employer must be identified' })
   async acceptCase(@Ctx() ctx: RequestContext, @Arg('input') input: AcceptCaseInput): Promise<CaseType> {
-    return toCaseType(await ctx.services.cases.acceptCase(ctx, input));
+    return toCaseType(await this.caseService.acceptCase(ctx, input));
   }
 
   @Mutation(() => CaseType, { description: '不予受理: reject a received case with a written reason' })
   async rejectCase(@Ctx() ctx: RequestContext, @Arg('input') input: RejectCaseInput): Promise<CaseType> {
-    return toCaseType(await ctx.services.cases.rejectCase(ctx, input));
+    return toCaseType(await this.caseService.rejectCase(ctx, input));
   }
 
   @Mutation(() => CaseType, { description: '移交: transfer a case to the competent body' })
   async transferCase(@Ctx() ctx: RequestContext, @Arg('input') input: TransferCaseInput): Promise<CaseType> {
-    return toCaseType(await ctx.services.cases.transferCase(ctx, input));
+    return toCaseType(await this.caseService.transferCase(ctx, input));
   }
 
   @Mutation(() => CaseType, { description: '确定主办人: assign the lead inspector' })
   async assignLead(@Ctx() ctx: RequestContext, @Arg('input') input: AssignLeadInput): Promise<CaseType> {
-    return toCaseType(await ctx.services.cases.assignLead(ctx, input));
+    return toCaseType(await this.caseService.assignLead(ctx, input));
   }
 
   @Mutation(() => CaseType, { description: 'Record wages paid; resolves the case when all claimed is paid or settlesCase is set' })
   async recordPayment(@Ctx() ctx: RequestContext, @Arg('input') input: RecordPaymentInput): Promise<CaseType> {
-    return toCaseType(await ctx.services.cases.recordPayment(ctx, { ...input, amountFen: input.amount }));
+    return toCaseType(await this.caseService.recordPayment(ctx, { ...input, amountFen: input.amount }));
   }
 
   @FieldResolver(() => RegionType)

@@ -1,6 +1,6 @@
 import { LockMode, OptimisticLockError } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { RequestContext } from '../api/context';
+import type { ExecutionContext, OutboxNotifier } from '../core/execution-context';
 import { badUserInput, conflict, notFound } from '../domain/errors';
 import { User } from '../agencies/agency.entity';
 import { Employer } from '../employers/employer.entity';
@@ -13,7 +13,13 @@ import { paymentBounds } from '../rules/input-bounds';
 import { enqueueWorkflowSignal } from '../outbox/outbox';
 import { caseWorkflowId, type CaseStep } from './case-workflow';
 import { CaseList, type CaseFilterInput } from './case-list';
-import { authorizeCaseChange, caseScope, requireVisibleCase, seesPersonalData, signedIn, type CaseAction } from '../auth/policy';
+import { authorizeCaseChange, requireVisibleCase } from '../auth/access';
+import { caseScope } from '../policy/case-scope';
+import { seesPersonalData } from '../policy/personal-data';
+import { signedIn } from '../policy/signed-in';
+import { type CaseAction } from '../policy/roles';
+
+export type PaymentInput = CaseRef & { amountFen: number; workersPaid: number; paidOn: string; payer: string; source: PaymentSource; settlesCase?: boolean | null };
 
 export interface CaseRef {
   caseId: string;
@@ -34,38 +40,45 @@ export interface Change {
  * Every change to a case: checked against the case's status and version, applied, and written to the case file
  * in the same transaction. A refused change writes nothing.
  */
+/**
+ * Who answers for a change: the caller, checked here against the policy for the action; or a workflow step, whose
+ * update validator already checked its actor against the process (the worker edge passes this, never the API).
+ */
+export type ChangeAuthority = CaseAction | 'WORKFLOW_STEP';
+
 export class CaseService {
-  async byId(ctx: RequestContext, id: string): Promise<Case> {
-    if (!ctx.trusted) signedIn(ctx);
-    const c = await ctx.em.findOne(Case, { id });
-    return ctx.trusted && c ? c : requireVisibleCase(ctx, c, id);
+  constructor(private readonly outbox: OutboxNotifier) {}
+
+  async byId(ctx: ExecutionContext, id: string): Promise<Case> {
+    signedIn(ctx);
+    return requireVisibleCase(ctx, await ctx.em.findOne(Case, { id }), id);
   }
 
-  async byNumber(ctx: RequestContext, number: string): Promise<Case> {
+  async byNumber(ctx: ExecutionContext, number: string): Promise<Case> {
     signedIn(ctx);
     return requireVisibleCase(ctx, await ctx.em.findOne(Case, { number }), number);
   }
 
   /** The dashboard list, scoped in SQL to what the caller may see. */
-  list(ctx: RequestContext, filter: CaseFilterInput): CaseList {
+  list(ctx: ExecutionContext, filter: CaseFilterInput): CaseList {
     const actor = signedIn(ctx);
     return new CaseList(ctx.em, filter, { scope: caseScope(actor), searchPersonNames: seesPersonalData(actor) });
   }
 
   /** A change made by another feature (a process starting): the same checks, file entry and outbox as ours. */
-  changeCase(ctx: RequestContext, ref: CaseRef, allowed: readonly CaseStatus[], apply: (c: Case, em: EntityManager) => Promise<Change> | Change): Promise<Case> {
+  changeCase(ctx: ExecutionContext, ref: CaseRef, allowed: readonly CaseStatus[], apply: (c: Case, em: EntityManager) => Promise<Change> | Change): Promise<Case> {
     return this.change(ctx, 'DECIDE', ref, allowed, apply);
   }
 
-  private async change(ctx: RequestContext, action: CaseAction, ref: CaseRef, allowed: readonly CaseStatus[], apply: (c: Case, em: EntityManager) => Promise<Change> | Change): Promise<Case> {
-    if (!ctx.trusted) signedIn(ctx);
+  private async change(ctx: ExecutionContext, authority: ChangeAuthority, ref: CaseRef, allowed: readonly CaseStatus[], apply: (c: Case, em: EntityManager) => Promise<Change> | Change): Promise<Case> {
+    if (authority !== 'WORKFLOW_STEP') signedIn(ctx);
     try {
       const result = await ctx.em.transactional(async (em) => {
         // Writers of one case queue on its row (as the workflow steps do), so a change made while a workflow
         // records a step waits for it instead of failing; a caller's stale expectedVersion is still CONFLICT.
         const c = await em.findOne(Case, { id: ref.caseId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (!c) throw notFound('case', ref.caseId);
-        if (!ctx.trusted) await authorizeCaseChange(ctx, em, c, action);
+        if (authority !== 'WORKFLOW_STEP') await authorizeCaseChange(ctx, em, c, authority);
         if (ref.expectedVersion != null && ref.expectedVersion !== c.version) {
           throw conflict(`case ${c.number} is at version ${c.version}, not ${ref.expectedVersion}: reload it`, { field: 'input.expectedVersion', rule: 'version.current', currentVersion: c.version });
         }
@@ -74,7 +87,7 @@ export class CaseService {
         }
         const before = snapshot(c);
         const change = await apply(c, em);
-        c.updatedAt = new Date();
+        c.updatedAt = ctx.clock.now();
         await em.flush(); // UPDATE … WHERE version = n: a concurrent writer makes this fail
         em.persist(appendCaseEvent(em, c, change.type, { actor: ctx.actor, operation: ctx.operation, before, payload: change.payload }));
         await em.flush();
@@ -83,7 +96,7 @@ export class CaseService {
         ctx.log.info({ caseNumber: c.number, event: change.type, version: c.version }, 'case changed');
         return { c, signalled: !!change.step || !!change.startProcess };
       });
-      if (result.signalled) ctx.services.outboxNudge();
+      if (result.signalled) this.outbox.nudge();
       return result.c;
     } catch (err) {
       if (err instanceof OptimisticLockError) throw conflict('the case was changed by someone else meanwhile: reload it', { rule: 'version.current' });
@@ -91,7 +104,7 @@ export class CaseService {
     }
   }
 
-  recordContact(ctx: RequestContext, input: CaseRef & { kind: ContactKind; outcome: ContactOutcome; at?: Date | null; notes?: string | null }): Promise<Case> {
+  recordContact(ctx: ExecutionContext, input: CaseRef & { kind: ContactKind; outcome: ContactOutcome; at?: Date | null; notes?: string | null }): Promise<Case> {
     return this.change(ctx, 'CONTACT', input, ['RECEIVED', 'ACCEPTED', 'IN_PROGRESS', 'RESOLVED'], (c, em) => {
       const at = input.at ?? new Date();
       if (at.getTime() > Date.now() + 60_000) throw badUserInput('input.at', 'not-in-future', 'must not be in the future');
@@ -112,7 +125,7 @@ export class CaseService {
    * no other agency's case shows or changes through it. The case file records which fields changed, not their
    * values, since other agencies read the file.
    */
-  recordComplainantIdentity(ctx: RequestContext, input: CaseRef & { personId: string; name?: string | null; residentId?: string | null }): Promise<Case> {
+  recordComplainantIdentity(ctx: ExecutionContext, input: CaseRef & { personId: string; name?: string | null; residentId?: string | null }): Promise<Case> {
     return this.change(ctx, 'CONTACT', input, ['RECEIVED', 'ACCEPTED', 'IN_PROGRESS', 'RESOLVED'], async (c, em) => {
       const rows = await em.find(CaseComplainant, { case: c.id, person: input.personId }, { orderBy: { joinedAt: 'asc', id: 'asc' } });
       if (rows.length === 0) throw notFound('complainant', input.personId);
@@ -132,7 +145,7 @@ export class CaseService {
   }
 
   /** 受理: the employer must be identified (art. 18); the statutory resolution clock starts. */
-  acceptCase(ctx: RequestContext, input: CaseRef & { employerUscc?: string | null; projectCode?: string | null }): Promise<Case> {
+  acceptCase(ctx: ExecutionContext, input: CaseRef & { employerUscc?: string | null; projectCode?: string | null }): Promise<Case> {
     return this.change(ctx, 'DECIDE', input, ['RECEIVED'], async (c, em) => {
       if (input.employerUscc) {
         const employer = await em.findOne(Employer, { uscc: input.employerUscc });
@@ -155,7 +168,7 @@ export class CaseService {
     });
   }
 
-  rejectCase(ctx: RequestContext, input: CaseRef & { reason: string }): Promise<Case> {
+  rejectCase(ctx: ExecutionContext, input: CaseRef & { reason: string }): Promise<Case> {
     return this.change(ctx, 'DECIDE', input, ['RECEIVED'], (c) => {
       c.status = 'REJECTED';
       c.outcomeNote = input.reason;
@@ -163,7 +176,7 @@ export class CaseService {
     });
   }
 
-  transferCase(ctx: RequestContext, input: CaseRef & { to: string; reason: string }): Promise<Case> {
+  transferCase(ctx: ExecutionContext, input: CaseRef & { to: string; reason: string }): Promise<Case> {
     return this.change(ctx, 'DECIDE', input, ['RECEIVED', 'ACCEPTED'], (c) => {
       c.status = 'TRANSFERRED';
       c.transferredTo = input.to;
@@ -173,7 +186,7 @@ export class CaseService {
   }
 
   /** 主办人: the lead must be an inspector of an inspection agency; an accepted case goes in progress. */
-  assignLead(ctx: RequestContext, input: CaseRef & { inspectorId: string }): Promise<Case> {
+  assignLead(ctx: ExecutionContext, input: CaseRef & { inspectorId: string }): Promise<Case> {
     return this.change(ctx, 'ASSIGN_LEAD', input, ['RECEIVED', 'ACCEPTED', 'IN_PROGRESS'], async (c, em) => {
       const inspector = await em.findOne(User, { id: input.inspectorId });
       // The lead works for the agency that owns the case, or for the acting one (a city director taking a case up).
@@ -189,13 +202,21 @@ export class CaseService {
   }
 
   /** Wages paid: the recovered amount grows; the case is resolved when all claimed is paid, or when told so. */
-  recordPayment(
-    ctx: RequestContext,
-    input: CaseRef & { amountFen: number; workersPaid: number; paidOn: string; payer: string; source: PaymentSource; settlesCase?: boolean | null },
-  ): Promise<Case> {
-    return this.change(ctx, 'PAYMENT', input, ['ACCEPTED', 'IN_PROGRESS', 'RESOLVED'], (c, em) => {
-      // A step a workflow records was checked by its validator, against the workflow's own clock.
-      if (!ctx.trusted) checkPaidOn(input.paidOn, c.receivedAt);
+  recordPayment(ctx: ExecutionContext, input: PaymentInput): Promise<Case> {
+    return this.payment(ctx, 'PAYMENT', input);
+  }
+
+  /**
+   * Wages paid as a step of a cross-agency process (a dispatch report, a mediation instalment): its workflow's
+   * validator checked the actor and the date against the workflow's own clock, so neither is checked again.
+   */
+  recordPaymentOfStep(ctx: ExecutionContext, input: PaymentInput): Promise<Case> {
+    return this.payment(ctx, 'WORKFLOW_STEP', input);
+  }
+
+  private payment(ctx: ExecutionContext, authority: ChangeAuthority, input: PaymentInput): Promise<Case> {
+    return this.change(ctx, authority, input, ['ACCEPTED', 'IN_PROGRESS', 'RESOLVED'], (c, em) => {
+      if (authority !== 'WORKFLOW_STEP') checkPaidOn(input.paidOn, c.receivedAt, ctx.clock.now());
       if (c.amountRecoveredFen + input.amountFen > Number.MAX_SAFE_INTEGER) {
         throw badUserInput('input.amount', 'money.total-exact', 'the case’s recovered total would pass what is counted exactly (2^53 fen)');
       }
@@ -205,7 +226,7 @@ export class CaseService {
       const resolves = c.status !== 'RESOLVED' && (!!input.settlesCase || paidInFull);
       if (resolves) {
         c.status = 'RESOLVED';
-        c.resolvedAt = new Date();
+        c.resolvedAt = ctx.clock.now();
       }
       return {
         type: 'PAYMENT_RECORDED',
@@ -217,8 +238,8 @@ export class CaseService {
 }
 
 /** A payment is recorded once made (not after today in Beijing) and belongs to this complaint (not years before it). */
-function checkPaidOn(paidOn: string, receivedAt: Date): void {
-  const today = beijingDate(new Date());
+function checkPaidOn(paidOn: string, receivedAt: Date, now: Date): void {
+  const today = beijingDate(now);
   if (paymentBounds.paidOn.notAfterToday && paidOn > today) throw badUserInput('input.paidOn', 'not-in-future', `must not be after today (${today}, Beijing)`);
   const earliest = beijingDate(new Date(receivedAt.getTime() - paymentBounds.paidOn.maxDaysBeforeReceipt * 86_400_000));
   if (paidOn < earliest) throw badUserInput('input.paidOn', 'not-before-limit', `must not be before ${earliest}, ${paymentBounds.paidOn.maxDaysBeforeReceipt} days before the complaint`);

@@ -1,4 +1,3 @@
-import type { OptionalProps } from '@mikro-orm/core';
 import { DateTimeResolver, GraphQLJSONObject } from 'graphql-scalars';
 import { IsOptional, Max, MaxLength, Min, MinLength } from 'class-validator';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
@@ -16,7 +15,7 @@ import { PageInfo } from '../api/pagination';
 import { DivisionCodeScalar, LocalDateScalar, MobileScalar, MoneyScalar, ResidentIdScalar } from '../api/scalars';
 import { UsccScalar } from '../api/scalars/uscc.scalar';
 import type { Channel } from '../rules/case-deadlines';
-import type { Case, CaseEvent, CaseSector, CaseStatus, Contact, ContactKind, ContactOutcome, Payment, PaymentSource } from './case.entity';
+import type { CaseEvent, CaseRecord, CaseSector, CaseStatus, Contact, ContactKind, ContactOutcome, Payment, PaymentSource } from './case.entity';
 
 @ObjectType('CaseDeadlines', { description: 'The clocks of a case (UTC instants; days counted in Beijing, working days per the State Council calendar)' })
 export class CaseDeadlinesType {
@@ -194,7 +193,6 @@ export class CaseType {
  * A case's stored fields, as read: a managed entity, or a list row mapped without one (making 50 managed
  * entities for a page cost more than the page's SQL).
  */
-export type CaseRecord = Omit<Case, typeof OptionalProps> & Pick<Case, 'id' | 'version' | 'status' | 'amountRecoveredFen' | 'createdAt' | 'updatedAt'>;
 
 export function toCaseType(c: CaseRecord): CaseType {
   return {

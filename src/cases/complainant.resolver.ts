@@ -1,6 +1,6 @@
 import { Ctx, Field, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../api/context';
-import { mask, seesPersonalData } from '../auth/policy';
+import { mask, seesPersonalData } from '../policy/personal-data';
 import { ComplainantType } from './case.types';
 
 @ObjectType('Person', { description: 'A complainant or worker. Shown whole to labour inspection; every other agency gets masked forms (张*, 138****1234, 110***********1234).' })

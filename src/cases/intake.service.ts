@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { RequestContext } from '../api/context';
+import type { ExecutionContext, OutboxNotifier } from '../core/execution-context';
 import { badUserInput } from '../domain/errors';
 import type { Channel } from '../rules/case-deadlines';
 import { Case, type CaseSector } from './case.entity';
-import type { CaseRecord } from './case.types';
+import type { CaseRecord } from './case.entity';
 import { acceptanceDeadline, sameDayContactDeadline } from './deadlines';
 import { caseLifecycleInput, caseWorkflowId } from './case-workflow';
-import { authorizeIntake, canSeeCase } from '../auth/policy';
+import { authorizeIntake, canSeeCase } from '../auth/access';
 import { intakeBounds } from '../rules/input-bounds';
 
 export interface IntakeInput {
@@ -70,8 +70,18 @@ const UNKNOWN_FIELD_WARNINGS: Record<string, IntakeWarning> = {
  * it serialises identical requests on their keys, answers replays, joins or opens the case, numbers it, writes
  * its first file entry and queues its lifecycle workflow.
  */
+/** Intake's configuration: how far back a complaint by the same phone counts as a repeat (local practice). */
+export interface IntakeRules {
+  repeatComplaintWindowDays: number;
+}
+
 export class IntakeService {
-  async intake(ctx: RequestContext, input: IntakeInput): Promise<IntakeResult> {
+  constructor(
+    private readonly rules: IntakeRules,
+    private readonly outbox: OutboxNotifier,
+  ) {}
+
+  async intake(ctx: ExecutionContext, input: IntakeInput): Promise<IntakeResult> {
     const actor = await authorizeIntake(ctx, input.channel);
     const receivedAt = input.receivedAt ?? new Date();
     checkReceivedAt(receivedAt);
@@ -98,7 +108,7 @@ export class IntakeService {
       amountClaimedFen: input.amountClaimedFen ?? null,
       sameDayContactDue,
       acceptanceDue,
-      repeatSince: new Date(receivedAt.getTime() - ctx.config.cases.repeatComplaintWindowDays * 86_400_000),
+      repeatSince: new Date(receivedAt.getTime() - this.rules.repeatComplaintWindowDays * 86_400_000),
       workflowId: caseWorkflowId(id),
       lifecycle: caseLifecycleInput({ id, status: 'RECEIVED', sameDayContactDue, acceptanceDue }),
       actorUserId: actor.userId,
@@ -110,7 +120,7 @@ export class IntakeService {
     const readable = await canSeeCase(ctx.em, actor, c.id);
     if (outcome === 'CREATED') {
       ctx.log.info({ caseNumber: c.number, channel: input.channel }, 'complaint taken in');
-      ctx.services.outboxNudge();
+      this.outbox.nudge();
     } else if (outcome === 'JOINED') {
       ctx.log.info({ caseNumber: c.number, channel: input.channel }, 'repeat complaint joined open case');
     }
@@ -118,7 +128,7 @@ export class IntakeService {
   }
 
   /** One statement, one transaction: it commits or leaves nothing. */
-  private async call(ctx: RequestContext, request: IntakeRequest): Promise<IntakeRow> {
+  private async call(ctx: ExecutionContext, request: IntakeRequest): Promise<IntakeRow> {
     try {
       const rows = await ctx.em.getConnection().execute<IntakeRow[]>(
         'select f.intake_outcome, f.unknown_fields, (f.intake_case).* from intake_complaint(?::jsonb) f',

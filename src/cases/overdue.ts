@@ -1,5 +1,5 @@
 import type { CaseStatus } from './case.entity';
-import type { CaseRecord } from './case.types';
+import type { CaseRecord } from './case.entity';
 
 export type OverdueDeadline = 'sameDayContact' | 'acceptance' | 'resolution';
 

@@ -1,7 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { RequestContext } from '../api/context';
-import { createLoaders } from '../api/loaders';
-import type { Services } from '../api/services';
+import type { ExecutionContext } from '../core/execution-context';
+import type { Services } from '../app/services';
+import { executionContext } from '../app/execution';
+import { processServiceOf } from '../processes/process-module';
+import { threeWayDispatchModule } from '../processes/three-way-dispatch/dispatch.module';
+import { policeReferralModule } from '../processes/police-referral/referral.module';
+import { jointMediationModule } from '../processes/joint-mediation/mediation.module';
 import type { Orm } from '../db/database';
 import type { AgencyKind } from '../agencies/agency.entity';
 import type { Logger } from '../logger';
@@ -19,11 +23,10 @@ interface Person {
  * beside the case lifecycles: a three-way dispatch the contractor HQ has acknowledged, a police referral the
  * director has approved, a joint mediation with the union invited. Started through the same services as the API.
  */
-export async function startDemoProcesses(deps: { orm: Orm; services: Services; log: Logger; caseConfig: RequestContext['config']; drainOutbox: () => Promise<number> }): Promise<void> {
+export async function startDemoProcesses(deps: { orm: Orm; services: Services; log: Logger; drainOutbox: () => Promise<number> }): Promise<void> {
   const sql = <T>(q: string, params: unknown[] = []) => deps.orm.em.fork().getConnection().execute<T[]>(q, params);
-  const as = (p: Person): RequestContext => {
-    const em = deps.orm.em.fork();
-    return { requestId: randomUUID(), log: deps.log, em, services: deps.services, loaders: createLoaders(em), config: deps.caseConfig, actor: { userId: p.id, agencyId: p.agency_id, agencyKind: p.kind, roles: p.roles } };
+  const as = (p: Person): ExecutionContext => {
+    return executionContext({ em: deps.orm.em.fork(), log: deps.log, actor: { userId: p.id, agencyId: p.agency_id, agencyKind: p.kind, roles: p.roles } });
   };
   const staff = async (agencyId: string, role: string) => (await sql<Person>(`select u.id, u.agency_id, a.kind, u.roles from app_user u join agency a on a.id = u.agency_id where u.agency_id = ? and ? = any(u.roles) order by u.name`, [agencyId, role]))[0];
 
@@ -38,9 +41,9 @@ export async function startDemoProcesses(deps: { orm: Orm; services: Services; l
     const inspector = await staff(dispatchCase.owning_agency_id, 'INSPECTOR');
     const liaison = await staff(dispatchCase.hq_id, 'LIAISON');
     if (inspector && liaison) {
-      const p = await deps.services.processes.dispatchCase(as(inspector), { caseId: dispatchCase.id });
+      const p = await processServiceOf(deps.services, threeWayDispatchModule).dispatchCase(as(inspector), { caseId: dispatchCase.id });
       while ((await deps.drainOutbox()) > 0);
-      await deps.services.processes.step(as(liaison), { processId: p.id, update: 'acknowledgeDispatch', args: {} });
+      await processServiceOf(deps.services, threeWayDispatchModule).acknowledge(as(liaison), { processId: p.id });
     }
   }
 
@@ -57,7 +60,7 @@ export async function startDemoProcesses(deps: { orm: Orm; services: Services; l
     const team = await sql<Person>(`select u.id, u.agency_id, a.kind, u.roles from app_user u join agency a on a.id = u.agency_id where u.agency_id = ? and 'INSPECTOR' = any(u.roles) order by u.name limit 2`, [referralCase.owning_agency_id]);
     const director = await staff(referralCase.owning_agency_id, 'DIRECTOR');
     if (team.length === 2 && director) {
-      const p = await deps.services.processes.proposePoliceReferral(as(team[0]!), {
+      const p = await processServiceOf(deps.services, policeReferralModule).proposePoliceReferral(as(team[0]!), {
         caseId: referralCase.id,
         team: team.map((t) => t.id),
         policeAgencyId: referralCase.police_id,
@@ -66,7 +69,7 @@ export async function startDemoProcesses(deps: { orm: Orm; services: Services; l
         grounds: '责令支付逾期未履行，拖欠数额达到追诉标准，涉嫌拒不支付劳动报酬罪',
       });
       while ((await deps.drainOutbox()) > 0);
-      await deps.services.processes.step(as(director), { processId: p.id, update: 'approveReferral', args: { approve: true, note: '同意移送公安机关' } });
+      await processServiceOf(deps.services, policeReferralModule).approve(as(director), { processId: p.id, approve: true, note: '同意移送公安机关' });
     }
   }
 
@@ -79,7 +82,7 @@ export async function startDemoProcesses(deps: { orm: Orm; services: Services; l
   if (mediationCase) {
     const inspector = await staff(mediationCase.owning_agency_id, 'INSPECTOR');
     if (inspector) {
-      await deps.services.processes.conveneMediation(as(inspector), {
+      await processServiceOf(deps.services, jointMediationModule).conveneMediation(as(inspector), {
         caseId: mediationCase.id,
         parties: [
           { role: 'GENERAL_CONTRACTOR', name: '施工总承包单位' },

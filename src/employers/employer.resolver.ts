@@ -1,4 +1,5 @@
 import { MaxLength, MinLength } from 'class-validator';
+import type { EmployerService } from './employer.service';
 import { DateTimeResolver } from 'graphql-scalars';
 import { Arg, Ctx, Field, ID, InputType, Int, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../api/context';
@@ -89,6 +90,10 @@ export function toEmployerType(e: Employer): EmployerType {
 
 @Resolver(() => EmployerType)
 export class EmployerResolver {
+  constructor(
+    private readonly employerService: EmployerService,
+  ) {}
+
   @Query(() => EmployerType, { description: 'An employer by its unified social credit code or id; NOT_FOUND if unknown' })
   async employer(
     @Ctx() ctx: RequestContext,
@@ -96,7 +101,7 @@ export class EmployerResolver {
     @Arg('id', () => ID, { nullable: true }) id?: string,
   ): Promise<EmployerType> {
     requireExactlyOne({ uscc, id });
-    return toEmployerType(uscc ? await ctx.services.employers.byUscc(ctx, uscc) : await ctx.services.employers.byId(ctx, id!));
+    return toEmployerType(uscc ? await this.employerService.byUscc(ctx, uscc) : await this.employerService.byId(ctx, id!));
   }
 
   @Query(() => EmployerConnection, { description: 'Employers by name, in a region (and below) or matching a name fragment' })
@@ -107,12 +112,12 @@ export class EmployerResolver {
     @Arg('first', () => Int, { nullable: true }) first?: number,
     @Arg('after', () => String, { nullable: true }) after?: string,
   ): Promise<EmployerConnection> {
-    const page = await ctx.services.employers.list(ctx, { regionCode, nameContains, first: pageSize(first), after });
+    const page = await this.employerService.list(ctx, { regionCode, nameContains, first: pageSize(first), after });
     return { nodes: page.nodes.map(toEmployerType), pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor } };
   }
 
   @Mutation(() => EmployerType, { description: 'Register an employer; CONFLICT if its code is already registered' })
   async registerEmployer(@Ctx() ctx: RequestContext, @Arg('input') input: RegisterEmployerInput): Promise<EmployerType> {
-    return toEmployerType(await ctx.services.employers.register(ctx, input));
+    return toEmployerType(await this.employerService.register(ctx, input));
   }
 }

@@ -1,11 +1,12 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import type { RequestContext } from '../api/context';
+import type { ExecutionContext } from '../core/execution-context';
 import { regionCodesUnder } from '../regions/region-scope';
 import { conflict, notFound } from '../domain/errors';
-import { decodeCursor, encodeCursor } from '../api/pagination';
+import { decodeCursor, encodeCursor } from '../db/cursor';
 import type { Sector } from '../agencies/agency.entity';
 import { Employer, type CreditGrade } from './employer.entity';
-import { authorizeRegistry, employerFilter, signedIn } from '../auth/policy';
+import { authorizeRegistry, employerFilter } from '../auth/access';
+import { signedIn } from '../policy/signed-in';
 
 export interface RegisterEmployerInput {
   uscc: string;
@@ -24,7 +25,7 @@ export class EmployerService {
    * the same CONFLICT whether or not the caller could see it, and brings it into the caller's view: the answer
    * then says nothing the caller cannot read next, and the registrar is not left unable to use the employer.
    */
-  async register(ctx: RequestContext, input: RegisterEmployerInput): Promise<Employer> {
+  async register(ctx: ExecutionContext, input: RegisterEmployerInput): Promise<Employer> {
     const actor = authorizeRegistry(ctx);
     const employer = ctx.em.create(Employer, {
       uscc: input.uscc,
@@ -49,7 +50,7 @@ export class EmployerService {
   }
 
   /** Records the agency as a registrant of the employer (an agency not on file, as in a bare test token, records nothing). */
-  private async keepInView(ctx: RequestContext, agencyId: string, usccOrId: { uscc: string } | { id: string }): Promise<void> {
+  private async keepInView(ctx: ExecutionContext, agencyId: string, usccOrId: { uscc: string } | { id: string }): Promise<void> {
     const [column, key] = 'uscc' in usccOrId ? ['uscc', usccOrId.uscc] : ['id', usccOrId.id];
     await ctx.em.getConnection().execute(
       `insert into employer_registrant (employer_id, agency_id) select e.id, a.id from employer e join agency a on a.id = ? where e.${column} = ? on conflict do nothing`,
@@ -57,20 +58,20 @@ export class EmployerService {
     );
   }
 
-  async byUscc(ctx: RequestContext, uscc: string): Promise<Employer> {
+  async byUscc(ctx: ExecutionContext, uscc: string): Promise<Employer> {
     const employer = await ctx.em.findOne(Employer, { $and: [{ uscc }, await employerFilter(ctx.em, signedIn(ctx))] });
     if (!employer) throw notFound('employer', uscc);
     return employer;
   }
 
-  async byId(ctx: RequestContext, id: string): Promise<Employer> {
+  async byId(ctx: ExecutionContext, id: string): Promise<Employer> {
     const employer = await ctx.em.findOne(Employer, { $and: [{ id }, await employerFilter(ctx.em, signedIn(ctx))] });
     if (!employer) throw notFound('employer', id);
     return employer;
   }
 
   /** A page of employers by name, optionally in a region (and below) or matching a name fragment. */
-  async list(ctx: RequestContext, opts: { regionCode?: string | null; nameContains?: string | null; first: number; after?: string | null }) {
+  async list(ctx: ExecutionContext, opts: { regionCode?: string | null; nameContains?: string | null; first: number; after?: string | null }) {
     const where: Record<string, unknown> = {};
     if (opts.regionCode) where.region = { $in: await regionCodesUnder(ctx.em, opts.regionCode) };
     if (opts.nameContains) where.name = { $ilike: `%${opts.nameContains.replace(/[%_\\]/g, '\\$&')}%` };

@@ -1,5 +1,5 @@
-import type { Actor } from '../api/context';
-import { mask, seesPersonalData } from '../auth/policy';
+import type { Actor } from '../core/execution-context';
+import { mask, seesPersonalData } from '../policy/personal-data';
 
 /** Payload keys that carry a person's name, mobile or ID number, and how each is masked. */
 const PERSONAL: Record<string, (v: string) => string> = {

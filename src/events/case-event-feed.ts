@@ -1,7 +1,7 @@
-import type { Actor } from '../api/context';
-import { decodeCursor, encodeCursor } from '../api/pagination';
+import type { Actor } from '../core/execution-context';
+import { decodeCursor, encodeCursor } from '../db/cursor';
 import { unauthenticated } from '../domain/errors';
-import { caseScope, processEntryScope } from '../auth/policy';
+import { caseScope, processEntryScope } from '../policy/case-scope';
 import type { Orm } from '../db/database';
 import { REGION_AND_BELOW_SQL } from '../regions/region-scope';
 import type { FeedHorizon } from './feed-horizon';

@@ -1,5 +1,5 @@
 import { createSourceEventStream, execute, type ExecutionArgs, type ExecutionResult } from 'graphql';
-import type { RequestContext } from '../api/context';
+import type { ExecutionContext } from '../core/execution-context';
 
 /**
  * graphql-js executes a subscription's document once per event per subscriber. For the case feed, a thousand
@@ -60,7 +60,7 @@ export function sharedSubscriptionExecution(opts: { keepMs?: number } = {}): (ar
 
 function groupKey(args: ExecutionArgs): string | undefined {
   const text = args.document.loc?.source.body;
-  const actor = (args.contextValue as RequestContext | undefined)?.actor;
+  const actor = (args.contextValue as ExecutionContext | undefined)?.actor;
   if (text === undefined || !actor) return undefined;
   return JSON.stringify([text, args.operationName ?? null, args.variableValues ?? null, actor.agencyId, actor.agencyKind ?? null, [...(actor.roles ?? [])].sort()]);
 }

@@ -1,5 +1,5 @@
-import { Ctx, Field, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
-import type { RequestContext } from '../api/context';
+import { Field, ObjectType, Query, Resolver, registerEnumType } from 'type-graphql';
+import type { HealthService } from './health.service';
 
 export enum ServiceStatus {
   UP = 'UP',
@@ -21,9 +21,13 @@ export class Health {
 
 @Resolver()
 export class HealthResolver {
+  constructor(
+    private readonly healthService: HealthService,
+  ) {}
+
   @Query(() => Health)
-  async health(@Ctx() ctx: RequestContext): Promise<Health> {
-    const [database, temporal] = await Promise.all([ctx.services.health.database(), ctx.services.health.temporalServer()]);
+  async health(): Promise<Health> {
+    const [database, temporal] = await Promise.all([this.healthService.database(), this.healthService.temporalServer()]);
     return { database: ServiceStatus[database], temporal: ServiceStatus[temporal] };
   }
 }

@@ -3,8 +3,8 @@ import { BigIntType, Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Primary
 import { Agency, User } from '../agencies/agency.entity';
 import { Case } from '../cases/case.entity';
 
-export const PROCESS_KINDS = ['DISPATCH', 'POLICE_REFERRAL', 'MEDIATION'] as const;
-export type ProcessKind = (typeof PROCESS_KINDS)[number];
+/** A process's kind: one of the registry's definitions (src/processes/registry.ts). */
+export type ProcessKind = string;
 
 /** What a police referral records besides its status (移送 file facts). */
 export interface ReferralFacts {
@@ -48,7 +48,7 @@ export class CaseProcess {
   @ManyToOne(() => Case, { mapToPk: true, fieldName: 'case_id' })
   case!: string;
 
-  @Enum({ items: () => [...PROCESS_KINDS] })
+  @Property({ type: 'text' })
   kind!: ProcessKind;
 
   @Property({ type: 'string', unique: true })

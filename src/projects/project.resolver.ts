@@ -1,4 +1,5 @@
 import { Max, MaxLength, Min, MinLength } from 'class-validator';
+import type { ProjectService } from './project.service';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../api/context';
 import { ProjectStatusEnum, TeamRoleEnum } from '../api/enums';
@@ -9,7 +10,7 @@ import { UsccScalar } from '../api/scalars/uscc.scalar';
 import { AgencyType, toAgencyType } from '../agencies/agency.resolver';
 import { EmployerType, toEmployerType } from '../employers/employer.resolver';
 import { RegionType, toRegionType } from '../regions/region.resolver';
-import { mask, seesPersonalData } from '../auth/policy';
+import { mask, seesPersonalData } from '../policy/personal-data';
 import type { Project, ProjectStatus, TeamRole } from './project.entity';
 
 @ObjectType('TeamMember', { description: '五员: one of the five-member project team' })
@@ -179,6 +180,10 @@ function fields(input: ProjectFieldsInput & { name?: string; regionCode?: string
 
 @Resolver(() => ProjectType)
 export class ProjectResolver {
+  constructor(
+    private readonly projectService: ProjectService,
+  ) {}
+
   @Query(() => ProjectType, { description: 'A project by id or code; NOT_FOUND if unknown' })
   async project(
     @Ctx() ctx: RequestContext,
@@ -186,7 +191,7 @@ export class ProjectResolver {
     @Arg('code', () => String, { nullable: true }) code?: string,
   ): Promise<ProjectType> {
     requireExactlyOne({ id, code });
-    return toProjectType(id ? await ctx.services.projects.byId(ctx, id) : await ctx.services.projects.byCode(ctx, code!));
+    return toProjectType(id ? await this.projectService.byId(ctx, id) : await this.projectService.byCode(ctx, code!));
   }
 
   @Query(() => [ProjectType], { description: 'Projects in a region (and below) or of a general contractor, by code' })
@@ -196,17 +201,17 @@ export class ProjectResolver {
     @Arg('generalContractorId', () => ID, { nullable: true }) generalContractorId?: string,
     @Arg('first', () => Int, { nullable: true }) first?: number,
   ): Promise<ProjectType[]> {
-    return (await ctx.services.projects.list(ctx, { regionCode, generalContractorId, first: pageSize(first) })).map(toProjectType);
+    return (await this.projectService.list(ctx, { regionCode, generalContractorId, first: pageSize(first) })).map(toProjectType);
   }
 
   @Mutation(() => ProjectType, { description: 'Register a construction project; CONFLICT if its code is taken' })
   async registerProject(@Ctx() ctx: RequestContext, @Arg('input') input: RegisterProjectInput): Promise<ProjectType> {
-    return toProjectType(await ctx.services.projects.register(ctx, fields(input) as never));
+    return toProjectType(await this.projectService.register(ctx, fields(input) as never));
   }
 
   @Mutation(() => ProjectType, { description: 'Change a project; CONFLICT if expectedVersion is not the current one' })
   async updateProject(@Ctx() ctx: RequestContext, @Arg('input') input: UpdateProjectInput): Promise<ProjectType> {
-    return toProjectType(await ctx.services.projects.update(ctx, fields(input) as never));
+    return toProjectType(await this.projectService.update(ctx, fields(input) as never));
   }
 
   @FieldResolver(() => RegionType)

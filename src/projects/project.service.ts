@@ -1,13 +1,14 @@
 import { OptimisticLockError, UniqueConstraintViolationException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { RequestContext } from '../api/context';
+import type { ExecutionContext } from '../core/execution-context';
 import { regionCodesUnder } from '../regions/region-scope';
 import { badUserInput, conflict, notFound } from '../domain/errors';
 import { Agency } from '../agencies/agency.entity';
 import { Employer } from '../employers/employer.entity';
 import { Region } from '../regions/region.entity';
 import { Project, type ProjectStatus, type TeamMember } from './project.entity';
-import { authorizeRegistry, projectFilter, signedIn } from '../auth/policy';
+import { authorizeRegistry, projectFilter } from '../auth/access';
+import { signedIn } from '../policy/signed-in';
 
 export interface ProjectFields {
   name?: string | null;
@@ -25,7 +26,7 @@ export interface ProjectFields {
 
 /** Construction projects: registration, changes under optimistic locking, lookup. */
 export class ProjectService {
-  async register(ctx: RequestContext, input: ProjectFields & { code: string; name: string; regionCode: string }): Promise<Project> {
+  async register(ctx: ExecutionContext, input: ProjectFields & { code: string; name: string; regionCode: string }): Promise<Project> {
     authorizeRegistry(ctx);
     return this.write(ctx, async (em) => {
       const project = em.create(Project, { code: input.code, name: input.name, region: input.regionCode });
@@ -35,7 +36,7 @@ export class ProjectService {
     });
   }
 
-  async update(ctx: RequestContext, input: ProjectFields & { id: string; expectedVersion: number }): Promise<Project> {
+  async update(ctx: ExecutionContext, input: ProjectFields & { id: string; expectedVersion: number }): Promise<Project> {
     const actor = authorizeRegistry(ctx);
     // A regulator changes only the projects it regulates; labour inspection, those in its area.
     if (!(await ctx.em.findOne(Project, { $and: [{ id: input.id }, await projectFilter(ctx.em, actor)] }))) throw notFound('project', input.id);
@@ -50,26 +51,26 @@ export class ProjectService {
     });
   }
 
-  async byId(ctx: RequestContext, id: string): Promise<Project> {
+  async byId(ctx: ExecutionContext, id: string): Promise<Project> {
     const p = await ctx.em.findOne(Project, { $and: [{ id }, await projectFilter(ctx.em, signedIn(ctx))] });
     if (!p) throw notFound('project', id);
     return p;
   }
 
-  async byCode(ctx: RequestContext, code: string): Promise<Project> {
+  async byCode(ctx: ExecutionContext, code: string): Promise<Project> {
     const p = await ctx.em.findOne(Project, { $and: [{ code }, await projectFilter(ctx.em, signedIn(ctx))] });
     if (!p) throw notFound('project', code);
     return p;
   }
 
-  async list(ctx: RequestContext, opts: { regionCode?: string | null; generalContractorId?: string | null; first: number }): Promise<Project[]> {
+  async list(ctx: ExecutionContext, opts: { regionCode?: string | null; generalContractorId?: string | null; first: number }): Promise<Project[]> {
     const where: Record<string, unknown> = {};
     if (opts.regionCode) where.region = { $in: await regionCodesUnder(ctx.em, opts.regionCode) };
     if (opts.generalContractorId) where.generalContractor = opts.generalContractorId;
     return ctx.em.find(Project, { $and: [where, await projectFilter(ctx.em, signedIn(ctx))] }, { orderBy: { code: 'asc' }, limit: opts.first });
   }
 
-  private async write(ctx: RequestContext, work: (em: EntityManager) => Promise<Project>): Promise<Project> {
+  private async write(ctx: ExecutionContext, work: (em: EntityManager) => Promise<Project>): Promise<Project> {
     try {
       const project = await ctx.em.transactional(work);
       ctx.log.info({ projectId: project.id, code: project.code, version: project.version }, 'project saved');

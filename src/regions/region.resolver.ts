@@ -2,7 +2,7 @@ import { Arg, Ctx, Field, ObjectType, Query, Resolver } from 'type-graphql';
 import type { RequestContext } from '../api/context';
 import { DivisionCodeScalar } from '../api/scalars';
 import { Region } from './region.entity';
-import { signedIn } from '../auth/policy';
+import { signedIn } from '../policy/signed-in';
 
 @ObjectType('Region', { description: '行政区划: an administrative division (GB/T 2260)' })
 export class RegionType {

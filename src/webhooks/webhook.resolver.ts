@@ -1,4 +1,5 @@
 import { DateTimeResolver } from 'graphql-scalars';
+import type { WebhookService } from './webhook.service';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Int, Mutation, ObjectType, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../api/context';
 import { pageSize } from '../api/pagination';
@@ -51,34 +52,38 @@ export class RotateWebhookSecretInput {
 
 @Resolver(() => WebhookDeliveryType)
 export class WebhookResolver {
+  constructor(
+    private readonly webhooks: WebhookService,
+  ) {}
+
   @Mutation(() => WebhookEndpointType, { description: 'An integrator registers an endpoint for its own channel; registering the same URL again while it is active answers the same endpoint' })
   async registerWebhook(@Ctx() ctx: RequestContext, @Arg('input') input: RegisterWebhookInput): Promise<WebhookEndpointType> {
-    return toEndpoint(await ctx.services.webhooks.register(ctx, input));
+    return toEndpoint(await this.webhooks.register(ctx, input));
   }
 
   @Query(() => [WebhookEndpointType], { description: 'An integrator’s own webhook endpoints, newest first (their secrets are never shown)' })
   async webhookEndpoints(@Ctx() ctx: RequestContext): Promise<WebhookEndpointType[]> {
-    return (await ctx.services.webhooks.endpoints(ctx)).map(toEndpoint);
+    return (await this.webhooks.endpoints(ctx)).map(toEndpoint);
   }
 
   @Mutation(() => WebhookEndpointType, { description: 'Stops an endpoint: nothing more is sent to it, and its pending deliveries are parked' })
   async deactivateWebhook(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<WebhookEndpointType> {
-    return toEndpoint(await ctx.services.webhooks.deactivate(ctx, id));
+    return toEndpoint(await this.webhooks.deactivate(ctx, id));
   }
 
   @Mutation(() => WebhookEndpointType, { description: 'Replaces an active endpoint’s signing secret; the old one stops signing at once' })
   async rotateWebhookSecret(@Ctx() ctx: RequestContext, @Arg('input') input: RotateWebhookSecretInput): Promise<WebhookEndpointType> {
-    return toEndpoint(await ctx.services.webhooks.rotateSecret(ctx, input.id, input.secret));
+    return toEndpoint(await this.webhooks.rotateSecret(ctx, input.id, input.secret));
   }
 
   @Query(() => [WebhookDeliveryType], { description: 'Webhook deliveries, newest first: an integrator’s own, or those of the cases a director of labour inspection may see' })
   async webhookDeliveries(@Ctx() ctx: RequestContext, @Arg('status', () => String, { nullable: true }) status?: string, @Arg('first', () => Int, { nullable: true }) first?: number): Promise<WebhookDeliveryType[]> {
-    return (await ctx.services.webhooks.deliveries(ctx, { status, first: pageSize(first) })).map(toDelivery);
+    return (await this.webhooks.deliveries(ctx, { status, first: pageSize(first) })).map(toDelivery);
   }
 
   @Mutation(() => WebhookDeliveryType, { description: 'Send a delivery again (an administrator, or its integrator)' })
   async replayWebhookDelivery(@Ctx() ctx: RequestContext, @Arg('id', () => String) id: string): Promise<WebhookDeliveryType> {
-    return toDelivery(await ctx.services.webhooks.replay(ctx, id));
+    return toDelivery(await this.webhooks.replay(ctx, id));
   }
 
   @FieldResolver(() => [WebhookAttemptType])

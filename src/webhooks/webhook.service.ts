@@ -1,7 +1,9 @@
 import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { RequestContext } from '../api/context';
+import { toDate } from './webhook-rows';
+import { noOutboxNotifier, type ExecutionContext, type OutboxNotifier } from '../core/execution-context';
 import { badUserInput, conflict, forbidden, notFound } from '../domain/errors';
-import { authorizeWebhookEndpoints, webhookDeliveryScope } from '../auth/policy';
+import { authorizeWebhookEndpoints } from '../auth/access';
+import { webhookDeliveryScope } from '../policy/case-scope';
 import { literalAddress, type WebhookTargetPolicy } from './webhook-targets';
 
 export interface WebhookEndpointRow {
@@ -29,14 +31,6 @@ export interface WebhookDeliveryRow {
   delivered_at: Date | null;
 }
 
-export interface WebhookAttemptRow {
-  id: string;
-  delivery_id: string;
-  at: Date;
-  status_code: number | null;
-  error: string | null;
-}
-
 const ENDPOINT_COLUMNS = 'id, channel, url, give_up_seconds, active, created_at, deactivated_at, secret_rotated_at';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -44,12 +38,6 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * Timestamps come back from raw SQL as text (MikroORM leaves timestamptz unparsed for its own types); a row
  * handed to GraphQL carries Dates, or the DateTime scalar refuses it after the work is done.
  */
-export function toDate(v: Date | string): Date;
-export function toDate(v: Date | string | null): Date | null;
-export function toDate(v: Date | string | null): Date | null {
-  return v === null ? null : v instanceof Date ? v : new Date(v);
-}
-
 function endpointRow(r: WebhookEndpointRow): WebhookEndpointRow {
   return { ...r, created_at: toDate(r.created_at), deactivated_at: toDate(r.deactivated_at), secret_rotated_at: toDate(r.secret_rotated_at) };
 }
@@ -80,6 +68,7 @@ export class WebhookService {
   constructor(
     readonly targets: WebhookTargetPolicy,
     readonly maxActiveEndpoints = DEFAULT_MAX_ACTIVE_ENDPOINTS,
+    private readonly outbox: OutboxNotifier = noOutboxNotifier,
   ) {}
 
   /**
@@ -87,7 +76,7 @@ export class WebhookService {
    * endpoint back (with a different secret or give-up time it is a CONFLICT: rotate the secret instead), even at
    * the cap. A new URL past `maxActiveEndpoints` active endpoints is a CONFLICT (`rule: endpoints.max`).
    */
-  async register(ctx: RequestContext, input: { url: string; secret: string; giveUpAfterSeconds?: number | null }): Promise<WebhookEndpointRow> {
+  async register(ctx: ExecutionContext, input: { url: string; secret: string; giveUpAfterSeconds?: number | null }): Promise<WebhookEndpointRow> {
     const actor = authorizeWebhookEndpoints(ctx);
     return ctx.em.transactional(async (em) => {
       const conn = em.getConnection();
@@ -124,14 +113,14 @@ export class WebhookService {
   }
 
   /** The caller's own endpoints, newest first (never their secrets). */
-  async endpoints(ctx: RequestContext): Promise<WebhookEndpointRow[]> {
+  async endpoints(ctx: ExecutionContext): Promise<WebhookEndpointRow[]> {
     const actor = authorizeWebhookEndpoints(ctx);
     const rows = await ctx.em.getConnection().execute<WebhookEndpointRow[]>(`select ${ENDPOINT_COLUMNS} from webhook_endpoint where agency_id = ? order by created_at desc, id`, [actor.agencyId]);
     return rows.map(endpointRow);
   }
 
   /** No further entries are sent to it; its pending deliveries are parked. Deactivating again changes nothing. */
-  async deactivate(ctx: RequestContext, id: string): Promise<WebhookEndpointRow> {
+  async deactivate(ctx: ExecutionContext, id: string): Promise<WebhookEndpointRow> {
     const actor = authorizeWebhookEndpoints(ctx);
     if (!UUID.test(id)) throw notFound('webhook endpoint', id);
     return ctx.em.transactional(async (em) => {
@@ -153,7 +142,7 @@ export class WebhookService {
    * A new signing secret, used from the next POST on: the old one stops signing at once (no overlap; a receiver
    * accepting both for a while checks both itself).
    */
-  async rotateSecret(ctx: RequestContext, id: string, secret: string): Promise<WebhookEndpointRow> {
+  async rotateSecret(ctx: ExecutionContext, id: string, secret: string): Promise<WebhookEndpointRow> {
     const actor = authorizeWebhookEndpoints(ctx);
     if (!UUID.test(id)) throw notFound('webhook endpoint', id);
     checkSecret('secret', secret);
@@ -166,7 +155,7 @@ export class WebhookService {
   }
 
   /** Deliveries the caller may see (policy: `webhookDeliveryScope`), newest first. */
-  async deliveries(ctx: RequestContext, opts: { status?: string | null; first: number; id?: string }): Promise<WebhookDeliveryRow[]> {
+  async deliveries(ctx: ExecutionContext, opts: { status?: string | null; first: number; id?: string }): Promise<WebhookDeliveryRow[]> {
     const scope = webhookDeliveryScope(ctx);
     const rows = await ctx.em.getConnection().execute<WebhookDeliveryRow[]>(
       `select d.id::text as id, d.endpoint_id, d.case_id, c.number as case_number, e.type as event_type, e.seq, d.status, d.attempts, d.last_error, d.created_at, d.delivered_at
@@ -178,7 +167,7 @@ export class WebhookService {
   }
 
   /** Sends a delivery again (after the receiver was fixed, say): back to PENDING, and its workflow is woken. */
-  async replay(ctx: RequestContext, deliveryId: string): Promise<WebhookDeliveryRow> {
+  async replay(ctx: ExecutionContext, deliveryId: string): Promise<WebhookDeliveryRow> {
     const scope = webhookDeliveryScope(ctx);
     if (!/^\d{1,18}$/.test(deliveryId)) throw notFound('webhook delivery', deliveryId);
     await ctx.em.transactional(async (em) => {
@@ -202,7 +191,7 @@ export class WebhookService {
         trx,
       );
     });
-    ctx.services.outboxNudge();
+    this.outbox.nudge();
     const [row] = await this.deliveries(ctx, { first: 1, id: deliveryId });
     return row!;
   }

@@ -1,16 +1,10 @@
-import type { Services } from '../api/services';
+import type { Services } from '../app/services';
 import type { Orm } from '../db/database';
 import type { Logger } from '../logger';
-import { applyProcessStep, type ProcessStepInput } from '../processes/process-step';
+import { applyProcessStep } from '../processes/process-step';
+import type { EscalationInput, ProcessActivities, ProcessStepInput } from '../processes/process-step.contract';
 import { createWebhookActivities } from '../webhooks/webhook-activities';
-
-export interface EscalationInput {
-  caseId: string;
-  /** SAME_DAY_CONTACT_MISSED, ACCEPTANCE_OVERDUE, RESOLUTION_OVERDUE … */
-  kind: string;
-  deadline: string;
-  escalateTo: string;
-}
+import { atWorkerEdge } from './worker-edge';
 
 /**
  * Activities of the case workflows, built from their dependencies (the worker wires the real database).
@@ -18,11 +12,11 @@ export interface EscalationInput {
  * the first one's work and do nothing.
  */
 export function createCaseActivities(deps: { orm: Orm; log: Logger; services: Services }) {
-  return {
+  const activities = {
     ...createWebhookActivities(deps),
     /** One step of a cross-agency process (or one of its escalations), written once. */
     recordProcessStep(input: ProcessStepInput): Promise<{ recorded: boolean }> {
-      return applyProcessStep({ em: deps.orm.em, services: deps.services, log: deps.log }, input);
+      return atWorkerEdge(() => applyProcessStep({ em: deps.orm.em, cases: deps.services.cases, log: deps.log }, input));
     },
 
     /** Writes the escalation into the case file once (a retry finds it there and stops). */
@@ -57,6 +51,7 @@ export function createCaseActivities(deps: { orm: Orm; log: Logger; services: Se
       });
     },
   };
+  return activities satisfies ProcessActivities;
 }
 
 export type CaseActivities = ReturnType<typeof createCaseActivities>;

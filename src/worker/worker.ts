@@ -1,11 +1,31 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { bundleWorkflowCode, NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { Logger } from '../logger';
 
-/** The workflow code, bundled once (webpack) and reused by every worker of this process. */
-export function bundleWorkflows(log?: Logger): Promise<WorkflowBundleWithSourceMap> {
+/** The workflows every worker runs whatever the registry: the case lifecycle and webhook delivery. */
+const CORE_WORKFLOWS = require.resolve('../../workflows');
+
+/**
+ * The workflow code, bundled once (webpack) and reused by every worker of this process: the core workflows and
+ * the workflow module of each registered process (`ProcessDefinition.workflowModule`). The bundle's entry is
+ * generated from that list, so a process added to the registry is in the bundle with nothing else to edit.
+ */
+export function bundleWorkflows(log: Logger | undefined, processWorkflowModules: readonly string[]): Promise<WorkflowBundleWithSourceMap> {
+  const modules = [CORE_WORKFLOWS, ...new Set(processWorkflowModules)];
+  const source = `module.exports = Object.assign({}, ${modules.map((m) => `require(${JSON.stringify(m)})`).join(', ')});\n`;
+  const dir = path.join(os.tmpdir(), `anxin-workflows-${createHash('sha256').update(source).digest('hex').slice(0, 16)}`);
+  mkdirSync(dir, { recursive: true });
+  const entry = path.join(dir, 'index.js');
+  writeFileSync(entry, source);
+  const projectModules = path.resolve(__dirname, '..', '..', ...(path.basename(path.resolve(__dirname, '..', '..')) === 'dist' ? ['..'] : []), 'node_modules');
   return bundleWorkflowCode({
-    workflowsPath: require.resolve('../../workflows'),
+    workflowsPath: entry,
     logger: log ? pinoToTemporal(log.child({ component: 'bundler' })) : undefined,
+    // The generated entry lives outside the project: the SDK's own imports resolve from the project's node_modules.
+    webpackConfigHook: (config) => ({ ...config, resolve: { ...config.resolve, modules: [...(config.resolve?.modules ?? []), projectModules] } }),
   });
 }
 

@@ -2,7 +2,7 @@ import { Connection, type Client } from '@temporalio/client';
 import type { User, Agency } from '../../src/agencies/agency.entity';
 import { Tokens } from '../../src/auth/tokens';
 import type { Orm } from '../../src/db/database';
-import { createServices } from '../../src/api/services';
+import { createServices } from './test-services';
 import type { CaseStatusLimits } from '../../src/cases/case-status-attempts';
 import { startApiServer, type ApiServer } from '../../src/api/server';
 import { WebhookTargetPolicy } from '../../src/webhooks/webhook-targets';
@@ -37,8 +37,8 @@ export const testTokens = new Tokens([
 
 export async function startTestApi(opts: { orm: Orm; temporalAddress: string; workflowClient?: Client; outboxNudge?: () => void; repeatComplaintWindowDays?: number; production?: boolean; rateLimitPerMinute?: number; anonymousRateLimitPerMinute?: number; caseStatusLimits?: CaseStatusLimits }): Promise<TestApi> {
   const temporal = Connection.lazy({ address: opts.temporalAddress });
-  const services = createServices({ orm: opts.orm, caseStatusLimits: opts.caseStatusLimits, temporal, workflowClient: opts.workflowClient, outboxNudge: opts.outboxNudge, webhookTargets: testWebhookTargets });
-  const server: ApiServer = await startApiServer({ host: '127.0.0.1', port: 0, orm: opts.orm, services, tokens: testTokens, production: opts.production, rateLimitPerMinute: opts.rateLimitPerMinute ?? 1_000_000, anonymousRateLimitPerMinute: opts.anonymousRateLimitPerMinute ?? opts.rateLimitPerMinute ?? 1_000_000, config: { cases: { repeatComplaintWindowDays: opts.repeatComplaintWindowDays ?? 30 } }, log: testLog });
+  const services = createServices({ orm: opts.orm, caseStatusLimits: opts.caseStatusLimits, temporal, workflowClient: opts.workflowClient, outboxNudge: opts.outboxNudge, webhookTargets: testWebhookTargets, intakeRules: { repeatComplaintWindowDays: opts.repeatComplaintWindowDays ?? 30 } });
+  const server: ApiServer = await startApiServer({ host: '127.0.0.1', port: 0, orm: opts.orm, services, tokens: testTokens, production: opts.production, rateLimitPerMinute: opts.rateLimitPerMinute ?? 1_000_000, anonymousRateLimitPerMinute: opts.anonymousRateLimitPerMinute ?? opts.rateLimitPerMinute ?? 1_000_000, log: testLog });
   const tokenFor = (user: User, agency: Agency) => testTokens.issue({ userId: user.id, agencyId: agency.id, agencyKind: agency.kind, roles: user.roles });
   return {
     url: server.url,

@@ -1,11 +1,12 @@
+import { systemClock } from '../../src/core/execution-context';
 import { randomUUID } from 'node:crypto';
 import { Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { Agency, User } from '../../src/agencies/agency.entity';
-import type { RequestContext } from '../../src/api/context';
-import { createLoaders } from '../../src/api/loaders';
-import { createServices, type Services } from '../../src/api/services';
+import type { TestContext as RequestContext } from './test-services';
+import { createLoaders } from '../../src/db/loaders';
+import { createServices, type TestServices as Services } from './test-services';
 import { OutboxRelay } from '../../src/outbox/outbox-relay';
 import { createCaseActivities } from '../../src/worker/case-activities';
 import { startTestApi, testWebhookTargets, type TestApi } from './api';
@@ -65,7 +66,7 @@ export async function startLiveStack(taskQueue: string): Promise<LiveStack> {
     services,
     as(user, agency) {
       const em = db.orm.em.fork();
-      return { requestId: randomUUID(), log: testLog, em, services, loaders: createLoaders(em), actor: { userId: user.id, agencyId: agency.id, agencyKind: agency.kind, roles: user.roles }, config: { cases: { repeatComplaintWindowDays: 30 } } };
+      return { requestId: randomUUID(), log: testLog, em, services, loaders: createLoaders(em), actor: { userId: user.id, agencyId: agency.id, agencyKind: agency.kind, roles: user.roles }, clock: systemClock };
     },
     async settle() {
       while ((await relay.drain()) > 0);

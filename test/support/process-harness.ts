@@ -1,13 +1,15 @@
+import { systemClock } from '../../src/core/execution-context';
 import { randomUUID } from 'node:crypto';
 import { Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import type { Actor, RequestContext } from '../../src/api/context';
-import { createLoaders } from '../../src/api/loaders';
-import { createServices, type Services } from '../../src/api/services';
+import type { Actor } from '../../src/api/context';
+import type { TestContext as RequestContext } from './test-services';
+import { createLoaders } from '../../src/db/loaders';
+import { createServices, type TestServices as Services } from './test-services';
 import { Agency, type User } from '../../src/agencies/agency.entity';
 import { OutboxRelay } from '../../src/outbox/outbox-relay';
-import type { ProcessStepInput } from '../../src/processes/process-step';
+import type { ProcessStepInput } from '../../src/processes/process-step.contract';
 import { createCaseActivities } from '../../src/worker/case-activities';
 import { createTestDatabase, type TestDatabase } from './database';
 import { loadTestCity } from './fixtures';
@@ -56,7 +58,7 @@ export async function startProcessHarness(db: TestDatabase, taskQueue: string): 
   const kinds = new Map((await db.orm.em.fork().find(Agency, {})).map((a) => [a.id, a.kind]));
   const context = (actor?: Actor): RequestContext => {
     const em = db.orm.em.fork();
-    return { requestId: randomUUID(), log: testLog, em, services, loaders: createLoaders(em), actor, config: { cases: { repeatComplaintWindowDays: 30 } } };
+    return { requestId: randomUUID(), log: testLog, em, services, loaders: createLoaders(em), actor, clock: systemClock };
   };
   const harness: ProcessHarness = {
     env,

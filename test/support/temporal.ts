@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflows } from '../../src/worker/worker';
+import { processModules } from '../../src/processes/registry';
 import { locateTemporalCli } from '../../src/setup/temporal-cli';
 import { locateTestServer } from '../../src/setup/temporal-test-server';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
@@ -27,6 +28,17 @@ export async function startTimeSkippingServer(): Promise<TestWorkflowEnvironment
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** The workflow bundle, built once per test file and shared by its workers. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflows(testLog);
+  bundle ??= bundleWorkflows(testLog, processWorkflowModules());
   return bundle;
+}
+
+/** The registry's process workflow modules (the worker bundles them with the core workflows). */
+export function processWorkflowModules(modules = processModules): string[] {
+  return modules.map((m) => m.definition.workflowModule);
+}
+
+/** Every export of the worker's workflow bundle entry: the core workflows and each registered process's module. */
+export function bundledWorkflowExports(modules = processModules): Record<string, unknown> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the same modules the bundle requires
+  return Object.assign({}, require('../../workflows'), ...processWorkflowModules(modules).map((m) => require(m)));
 }

@@ -1,5 +1,5 @@
-import { addWorkingDays } from '../domain/working-days';
-import { dispatchRules, type DispatchRules } from '../rules/process-rules';
+import { addWorkingDays } from '../../domain/working-days';
+import { dispatchRules, type DispatchRules } from '../../rules/process-rules';
 
 export interface DispatchDeadlines {
   acknowledgeDue: Date;

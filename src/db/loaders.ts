@@ -8,8 +8,8 @@ import { Person } from '../people/person.entity';
 import { Project } from '../projects/project.entity';
 import { Region } from '../regions/region.entity';
 import { CaseProcess, ProcessInstalment, ProcessParty } from '../processes/process.entity';
-import { ENTRY_VISIBLE_SQL } from '../auth/policy';
-import { toDate, type WebhookAttemptRow } from '../webhooks/webhook.service';
+import { ENTRY_VISIBLE_SQL } from '../policy/case-scope';
+import { toDate, type WebhookAttemptRow } from '../webhooks/webhook-rows';
 
 /**
  * Per-request batch loaders: a page of N cases asks for its employers, projects, regions and leads in one

@@ -1,0 +1,69 @@
+import { Client, type Connection } from '@temporalio/client';
+import type { Orm } from '../db/database';
+import { noOutboxNotifier, type OutboxNotifier } from '../core/execution-context';
+import { CaseStatusAttempts, type CaseStatusLimits } from '../cases/case-status-attempts';
+import { CaseService } from '../cases/case.service';
+import { IntakeService, type IntakeRules } from '../cases/intake.service';
+import { EmployerService } from '../employers/employer.service';
+import { HealthService } from '../health/health.service';
+import { ProjectService } from '../projects/project.service';
+import { ProcessService } from '../processes/process.service';
+import type { AnyProcessModule } from '../processes/process-module';
+import { WebhookService } from '../webhooks/webhook.service';
+import { WebhookTargetPolicy } from '../webhooks/webhook-targets';
+
+/**
+ * The use cases of Anxin, created once per process with their collaborators passed to their constructors. They
+ * know no transport: the API's resolvers and the worker's activities both call them with an execution context.
+ */
+export interface Services {
+  health: HealthService;
+  employers: EmployerService;
+  projects: ProjectService;
+  intake: IntakeService;
+  cases: CaseService;
+  processes: ProcessService;
+  webhooks: WebhookService;
+  /** Attempts of the public status lookup, per case number and per caller. */
+  caseStatusAttempts: CaseStatusAttempts;
+  /** Asks the outbox relay to deliver now (after a commit); a no-op where no relay runs in this process. */
+  outbox: OutboxNotifier;
+  /** Each registered process's own service (its start and steps), by module: see `processServiceOf`. */
+  processServices: ReadonlyMap<AnyProcessModule, unknown>;
+}
+
+export interface ServiceDeps {
+  orm: Orm;
+  temporal: Connection;
+  namespace?: string;
+  workflowClient?: Client;
+  outboxNudge?: () => void;
+  /** Where webhooks may go (default: the refused ranges refused, nothing allowed besides). */
+  webhookTargets?: WebhookTargetPolicy;
+  /** Per integrator (default `DEFAULT_MAX_ACTIVE_ENDPOINTS`). */
+  maxActiveWebhookEndpoints?: number;
+  caseStatusLimits?: CaseStatusLimits;
+  /** Intake's configuration (the repeat-complaint window); default 30 days. */
+  intakeRules?: IntakeRules;
+  /** The registered processes (the registry, `src/processes/registry.ts`, passed in by the composition root). */
+  processModules: ReadonlyArray<AnyProcessModule>;
+}
+
+export function createServices(deps: ServiceDeps): Services {
+  const outbox: OutboxNotifier = deps.outboxNudge ? { nudge: deps.outboxNudge } : noOutboxNotifier;
+  const cases = new CaseService(outbox);
+  const workflows = deps.workflowClient ?? new Client({ connection: deps.temporal, namespace: deps.namespace ?? 'default' });
+  const processes = new ProcessService(workflows, cases, outbox);
+  return {
+    health: new HealthService(deps.orm, deps.temporal),
+    employers: new EmployerService(),
+    projects: new ProjectService(),
+    intake: new IntakeService(deps.intakeRules ?? { repeatComplaintWindowDays: 30 }, outbox),
+    cases,
+    webhooks: new WebhookService(deps.webhookTargets ?? new WebhookTargetPolicy(), deps.maxActiveWebhookEndpoints, outbox),
+    caseStatusAttempts: new CaseStatusAttempts(deps.caseStatusLimits),
+    processes,
+    outbox,
+    processServices: new Map(deps.processModules.map((m) => [m, m.createService(processes)])),
+  };
+}

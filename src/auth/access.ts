@@ -1,0 +1,126 @@
+import type { FilterQuery } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Agency } from '../agencies/agency.entity';
+import { Employer } from '../employers/employer.entity';
+import { Project } from '../projects/project.entity';
+import type { Actor, ExecutionContext } from '../core/execution-context';
+import { forbidden, notFound } from '../domain/errors';
+import type { AgencyKind } from '../agencies/agency.entity';
+import { AGENCY_REGION_AND_BELOW, caseScope } from '../policy/case-scope';
+import { CASE_ACTION_ROLES, CASEWORKERS, HRSS_ROLES, hasRole, type CaseAction } from '../policy/roles';
+import { signedIn, type SignedInActor } from '../policy/signed-in';
+import type { Case } from '../cases/case.entity';
+import type { Channel } from '../rules/case-deadlines';
+
+/**
+ * The policy's checks that read the database: is this case in the caller's scope, may this caller change it, take
+ * complaints in on this channel, register employers. The rules themselves are the pure predicates and SQL scopes
+ * of `src/policy`; services call these, resolvers never decide access. A single record out of scope is NOT_FOUND,
+ * never "exists but forbidden".
+ */
+export async function canSeeCase(em: EntityManager, actor: Actor | undefined, caseId: string): Promise<boolean> {
+  const scope = caseScope(actor);
+  const rows = await em.getConnection().execute(`select 1 from wage_case c where c.id = ? and ${scope.sql}`, [caseId, ...scope.params], 'all', em.getTransactionContext());
+  return rows.length > 0;
+}
+
+/** A case the caller may see, or NOT_FOUND (whether it exists is not the caller's business). */
+export async function requireVisibleCase(ctx: ExecutionContext, c: Case | null, key: string): Promise<Case> {
+  if (!c || !(await canSeeCase(ctx.em, ctx.actor, c.id))) throw notFound('case', key);
+  return c;
+}
+
+/** A change to a case: labour inspection of the case's jurisdiction, with a role fit for the step. */
+export async function authorizeCaseChange(ctx: ExecutionContext, em: EntityManager, c: Case, action: CaseAction): Promise<void> {
+  const actor = signedIn(ctx);
+  if (!(await canSeeCase(em, actor, c.id))) throw notFound('case', c.id);
+  if (actor.agencyKind !== 'HRSS_INSPECTION' || !hasRole(actor, CASE_ACTION_ROLES[action])) {
+    throw forbidden(`this step on a case is labour inspection's, with the role ${CASE_ACTION_ROLES[action].join(' or ')}`);
+  }
+}
+
+/**
+ * Who takes complaints in: labour inspection; an integrator, on its own channel only; a grid worker, as a
+ * patrol finding.
+ */
+export async function authorizeIntake(ctx: ExecutionContext, channel: Channel): Promise<SignedInActor> {
+  const actor = signedIn(ctx);
+  if (actor.agencyKind === 'HRSS_INSPECTION' && hasRole(actor, HRSS_ROLES)) return actor;
+  if (actor.agencyKind === 'STREET_GOVERNMENT' && actor.roles.includes('GRID_WORKER')) {
+    if (channel !== 'GRID_PATROL') throw forbidden('a grid worker reports through the GRID_PATROL channel');
+    return actor;
+  }
+  if (actor.agencyKind === 'INTEGRATOR') {
+    const rows = await ctx.em.getConnection().execute<Array<{ channel: string | null }>>(`select channel from agency where id = ?`, [actor.agencyId]);
+    if (rows[0]?.channel !== channel) throw forbidden(`this integrator sends cases on its own channel (${rows[0]?.channel ?? 'none'}) only`);
+    return actor;
+  }
+  throw forbidden('complaints are taken in by labour inspection, integrators and grid workers');
+}
+
+/** Registering employers and projects: labour inspection's caseworkers and the industry regulators. */
+export function authorizeRegistry(ctx: ExecutionContext): Actor & { agencyKind: AgencyKind; roles: string[] } {
+  const actor = signedIn(ctx);
+  if ((actor.agencyKind === 'HRSS_INSPECTION' && hasRole(actor, CASEWORKERS)) || actor.agencyKind === 'INDUSTRY_REGULATOR') return actor;
+  throw forbidden('employers and projects are registered by labour inspection or an industry regulator');
+}
+
+/**
+ * The employers and projects a caller may list or look up, as ORM filters: labour inspection and governments
+ * in their area; a regulator, the projects it regulates and their contractors; a contractor HQ, its own.
+ * Others see them only as part of a case they may see.
+ */
+export async function projectFilter(em: EntityManager, actor: Actor | undefined): Promise<FilterQuery<Project>> {
+  switch (actor?.agencyKind) {
+    case 'HRSS_INSPECTION':
+    case 'DISTRICT_GOVERNMENT':
+    case 'STREET_GOVERNMENT':
+      return { region: { $in: await regionsOfAgency(em, actor.agencyId) } };
+    case 'INDUSTRY_REGULATOR':
+      return { regulator: actor.agencyId };
+    case 'CONTRACTOR_HQ':
+      return { generalContractor: (await em.findOne(Agency, { id: actor.agencyId }))?.employerId ?? NO_ROW };
+    default:
+      return { id: NO_ROW };
+  }
+}
+
+export async function employerFilter(em: EntityManager, actor: Actor | undefined): Promise<FilterQuery<Employer>> {
+  switch (actor?.agencyKind) {
+    case 'HRSS_INSPECTION':
+      // Employers registered before anyone placed them belong to every inspection agency's view; so do those it registered.
+      return { $or: [{ region: { $in: await regionsOfAgency(em, actor.agencyId) } }, { region: null }, { id: { $in: await registeredBy(em, actor.agencyId) } }] };
+    case 'DISTRICT_GOVERNMENT':
+    case 'STREET_GOVERNMENT':
+      return { region: { $in: await regionsOfAgency(em, actor.agencyId) } };
+    case 'INDUSTRY_REGULATOR': {
+      const projects = await em.find(Project, { regulator: actor.agencyId }, { fields: ['generalContractor', 'constructionUnit'] });
+      return { id: { $in: [NO_ROW, ...projects.flatMap((p) => [p.generalContractor, p.constructionUnit]).filter((x): x is string => !!x), ...(await registeredBy(em, actor.agencyId))] } };
+    }
+    case 'CONTRACTOR_HQ':
+      return { id: (await em.findOne(Agency, { id: actor.agencyId }))?.employerId ?? NO_ROW };
+    default:
+      return { id: NO_ROW };
+  }
+}
+
+/** No row has this id: a filter that admits nothing. */
+const NO_ROW = '00000000-0000-0000-0000-000000000000';
+
+/** The employers an agency registered (employer_registrant): in its view whatever their region. */
+async function registeredBy(em: EntityManager, agencyId: string): Promise<string[]> {
+  const rows = await em.getConnection().execute<Array<{ employer_id: string }>>('select employer_id from employer_registrant where agency_id = ?', [agencyId]);
+  return [NO_ROW, ...rows.map((r) => r.employer_id)];
+}
+
+async function regionsOfAgency(em: EntityManager, agencyId: string): Promise<string[]> {
+  const rows = await em.getConnection().execute<Array<{ code: string }>>(AGENCY_REGION_AND_BELOW, [agencyId]);
+  return rows.map((r) => r.code);
+}
+
+/** Webhook endpoints are their integrator's: it registers, lists, deactivates and re-keys its own, for its channel. */
+export function authorizeWebhookEndpoints(ctx: ExecutionContext): Actor & { agencyKind: AgencyKind; roles: string[] } {
+  const actor = signedIn(ctx);
+  if (actor.agencyKind !== 'INTEGRATOR') throw forbidden('webhook endpoints are an integrator’s, for its own channel');
+  return actor;
+}

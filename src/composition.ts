@@ -1,0 +1,68 @@
+import { Client, Connection } from '@temporalio/client';
+import { createServices, type Services } from './app/services';
+import type { Config } from './config';
+import type { Orm } from './db/database';
+import type { Lifecycle } from './lifecycle';
+import type { Logger } from './logger';
+import { OutboxRelay } from './outbox/outbox-relay';
+import type { AnyProcessModule } from './processes/process-module';
+import { processModules } from './processes/registry';
+import { WebhookTargetPolicy } from './webhooks/webhook-targets';
+import { createCaseActivities } from './worker/case-activities';
+import { bundleWorkflows, startWorker, type WorkerHandle } from './worker/worker';
+
+/**
+ * The composition root: how Anxin's parts are wired, once, for `npm start` (src/main.ts), the API alone
+ * (src/api-main.ts) and the worker alone (src/worker-main.ts). Each entry point decides which parts it runs and
+ * where the database and Temporal are; this file decides how the parts fit.
+ */
+export interface Core {
+  services: Services;
+  relay: OutboxRelay;
+  workflowClient: Client;
+  modules: ReadonlyArray<AnyProcessModule>;
+}
+
+type CoreConfig = Pick<Config, 'temporal' | 'webhooks' | 'cases'> & Partial<Pick<Config, 'caseStatusLimits'>>;
+
+/** The services, the outbox relay and the Temporal client over one database and one Temporal server. */
+export function createCore(opts: { orm: Orm; temporalAddress: string; config: CoreConfig; log: Logger; lifecycle: Lifecycle; modules?: ReadonlyArray<AnyProcessModule> }): Core {
+  const connection = Connection.lazy({ address: opts.temporalAddress });
+  opts.lifecycle.onStop('Temporal client', () => connection.close());
+  const workflowClient = new Client({ connection, namespace: opts.config.temporal.namespace });
+  const relay = new OutboxRelay(opts.orm, workflowClient, opts.config.temporal.taskQueue, opts.log);
+  opts.lifecycle.onStop('workflow outbox relay', () => relay.stop());
+  const modules = opts.modules ?? processModules;
+  const services = createServices({
+    orm: opts.orm,
+    temporal: connection,
+    workflowClient,
+    // The process that commits delivers at once; every relay also polls for anything left behind.
+    outboxNudge: () => void relay.drain().catch(() => undefined),
+    webhookTargets: new WebhookTargetPolicy(opts.config.webhooks.allowedNetworks),
+    maxActiveWebhookEndpoints: opts.config.webhooks.maxActiveEndpoints,
+    caseStatusLimits: opts.config.caseStatusLimits,
+    intakeRules: { repeatComplaintWindowDays: opts.config.cases.repeatComplaintWindowDays },
+    processModules: modules,
+  });
+  return { services, relay, workflowClient, modules };
+}
+
+/** The worker's workflow code: the core workflows and every registered process's. */
+export function bundleFor(modules: ReadonlyArray<AnyProcessModule>, log: Logger) {
+  return bundleWorkflows(log, modules.map((m) => m.definition.workflowModule));
+}
+
+/** A workflow worker with the real activities, which write through the same services as the API. */
+export async function startCoreWorker(core: Core, opts: { orm: Orm; temporalAddress: string; config: Pick<Config, 'temporal'>; log: Logger; lifecycle: Lifecycle; bundle: Awaited<ReturnType<typeof bundleFor>> }): Promise<WorkerHandle> {
+  const worker = await startWorker({
+    address: opts.temporalAddress,
+    namespace: opts.config.temporal.namespace,
+    taskQueue: opts.config.temporal.taskQueue,
+    bundle: opts.bundle,
+    activities: createCaseActivities({ orm: opts.orm, log: opts.log, services: core.services }),
+    log: opts.log,
+  });
+  opts.lifecycle.onStop('workflow worker', worker.shutdown);
+  return worker;
+}

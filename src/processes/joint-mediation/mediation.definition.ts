@@ -1,0 +1,23 @@
+import { confirmAttendanceUpdate, jointMediation, recordAgreementUpdate, recordInstalmentPaidUpdate, recordSessionUpdate } from '../../../workflows/joint-mediation';
+import { mediationRules } from '../../rules/process-rules';
+import { defineProcess } from '../process-definition';
+
+/** 联合调处 (Jinan / Zibo "1+X"): parties and agencies convened, sessions, an agreement whose instalments are checked when due. */
+export const jointMediationProcess = defineProcess({
+  kind: 'MEDIATION',
+  label: '联合调处',
+  workflow: jointMediation,
+  workflowModule: require.resolve('../../../workflows/joint-mediation'),
+  idPrefix: 'mediation',
+  facts: 'sessions (held at, minutes, attendees) and when the agreement was reached; the payment plan is its instalments',
+  clocks: {
+    agreementWindow: mediationRules.agreementWindow,
+    instalmentDue: { source: 'the agreement itself: each instalment is checked at the end of its due day (Beijing)' },
+  },
+  steps: {
+    confirmAttendance: { update: confirmAttendanceUpdate, who: 'an invited agency for itself; labour inspection staff for a party without an account (MEDIATION_STAFF)' },
+    recordSession: { update: recordSessionUpdate, who: 'labour inspection staff of the owning agency (MEDIATION_STAFF)' },
+    recordAgreement: { update: recordAgreementUpdate, who: 'labour inspection staff of the owning agency (MEDIATION_STAFF)' },
+    recordInstalmentPaid: { update: recordInstalmentPaidUpdate, who: 'labour inspection staff of the owning agency (MEDIATION_STAFF)' },
+  },
+});

@@ -1,0 +1,98 @@
+import { Agency, User } from '../../agencies/agency.entity';
+import type { ExecutionContext } from '../../core/execution-context';
+import { badUserInput } from '../../domain/errors';
+import { beijingDate } from '../../domain/working-days';
+import { policeReferralRules } from '../../rules/process-rules';
+import {
+  approveReferralUpdate,
+  decideReconsiderationUpdate,
+  decideReferralUpdate,
+  recordCriminalOutcomeUpdate,
+  requestReconsiderationUpdate,
+  requestSupervisionUpdate,
+  sendReferralUpdate,
+  type PoliceReferralInput,
+} from '../../../workflows/police-referral';
+import { CaseProcess, ProcessParty } from '../process.entity';
+import type { ProcessService } from '../process.service';
+import { IN_HANDLING } from '../process-statuses';
+import { policeReferralProcess } from './referral.definition';
+
+type StepRef = { processId: string; idempotencyKey?: string | null };
+
+export class ReferralService {
+  constructor(private readonly processes: ProcessService) {}
+
+  /** 移送: only when an order to pay was ignored and the arrears meet the crime threshold. */
+  proposePoliceReferral(ctx: ExecutionContext, input: { caseId: string; team: string[]; policeAgencyId: string; orderToPayIssuedOn: string; orderToPayDueOn: string; grounds: string }): Promise<CaseProcess> {
+    const rules = policeReferralRules;
+    return this.processes.start(ctx, policeReferralProcess, input.caseId, IN_HANDLING, async (c, em, { processId, workflowId, actor }) => {
+      const team = [...new Set(input.team)];
+      if (team.length < rules.minimumTeam) throw badUserInput('input.team', 'team.size', `a referral is written by a team of at least ${rules.minimumTeam} inspectors`);
+      const members = await em.find(User, { id: { $in: team } });
+      const outsider = team.find((id) => !members.some((m) => m.id === id && m.agency === c.owningAgency && m.roles.includes('INSPECTOR')));
+      if (outsider) throw badUserInput('input.team', 'team.inspectors', `team member ${outsider} is not an inspector of the agency that owns the case`);
+      const police = await em.findOne(Agency, { id: input.policeAgencyId });
+      if (!police || police.kind !== 'POLICE') throw badUserInput('input.policeAgencyId', 'agency.police', 'the referral goes to a police agency');
+      if (input.orderToPayDueOn < input.orderToPayIssuedOn) throw badUserInput('input.orderToPayDueOn', 'date.order', 'the order’s deadline comes after its issue');
+      const today = beijingDate(ctx.clock.now());
+      if (input.orderToPayDueOn >= today) throw badUserInput('input.orderToPayDueOn', 'order-to-pay.ignored', 'a referral needs an order to pay whose deadline has passed unpaid');
+      const outstanding = (c.amountClaimedFen ?? 0) - c.amountRecoveredFen;
+      const t = rules.crimeThreshold;
+      const meetsThreshold = outstanding >= t.amountFen || ((c.workersAffected ?? 0) >= t.workers && outstanding >= t.manyWorkersAmountFen);
+      if (!meetsThreshold) {
+        throw badUserInput('input.caseId', 'crime-threshold', `the arrears (${outstanding} fen, ${c.workersAffected ?? 0} workers) are below the crime threshold: ${rules.crimeThreshold.source}`);
+      }
+      if (!input.grounds.trim()) throw badUserInput('input.grounds', 'required', 'state the grounds of the referral');
+      em.create(CaseProcess, {
+        id: processId,
+        case: c.id,
+        kind: policeReferralProcess.kind,
+        workflowId,
+        status: 'PROPOSED',
+        startedBy: actor.userId,
+        facts: { team, policeAgencyId: police.id, grounds: input.grounds, orderToPayIssuedOn: input.orderToPayIssuedOn, orderToPayDueOn: input.orderToPayDueOn },
+      });
+      em.create(ProcessParty, { process: processId, role: 'POLICE', agency: police.id, name: police.name, status: 'INVITED' });
+      await em.flush();
+      const wfInput: PoliceReferralInput = {
+        caseId: c.id,
+        caseNumber: c.number,
+        processId,
+        hrssAgencyId: c.owningAgency,
+        policeAgencyId: police.id,
+        team,
+        clocks: { approval: rules.approval.duration, send: rules.send.duration, policeDecision: rules.policeDecision.duration, reconsiderationRequest: rules.reconsiderationRequest.duration, reconsiderationDecision: rules.reconsiderationDecision.duration },
+      };
+      return { type: 'REFERRAL_PROPOSED', payload: { processId, team, policeAgencyId: police.id, outstandingFen: outstanding }, input: wfInput };
+    });
+  }
+
+  approve(ctx: ExecutionContext, input: StepRef & { approve: boolean; note?: string | null }): Promise<CaseProcess> {
+    return this.processes.step(ctx, { processId: input.processId, update: approveReferralUpdate, args: { approve: input.approve, note: input.note ?? undefined }, idempotencyKey: input.idempotencyKey });
+  }
+
+  send(ctx: ExecutionContext, input: StepRef): Promise<CaseProcess> {
+    return this.processes.step(ctx, { processId: input.processId, update: sendReferralUpdate, args: {}, idempotencyKey: input.idempotencyKey });
+  }
+
+  decide(ctx: ExecutionContext, input: StepRef & { decision: 'FILED' | 'DECLINED'; reasons?: string | null }): Promise<CaseProcess> {
+    return this.processes.step(ctx, { processId: input.processId, update: decideReferralUpdate, args: { decision: input.decision, reasons: input.reasons ?? undefined }, idempotencyKey: input.idempotencyKey });
+  }
+
+  requestReconsideration(ctx: ExecutionContext, input: StepRef & { grounds: string }): Promise<CaseProcess> {
+    return this.processes.step(ctx, { processId: input.processId, update: requestReconsiderationUpdate, args: { grounds: input.grounds }, idempotencyKey: input.idempotencyKey });
+  }
+
+  decideReconsideration(ctx: ExecutionContext, input: StepRef & { decision: 'FILED' | 'UPHELD'; reasons?: string | null }): Promise<CaseProcess> {
+    return this.processes.step(ctx, { processId: input.processId, update: decideReconsiderationUpdate, args: { decision: input.decision, reasons: input.reasons ?? undefined }, idempotencyKey: input.idempotencyKey });
+  }
+
+  requestSupervision(ctx: ExecutionContext, input: StepRef & { procuratorateAgencyId: string; grounds: string }): Promise<CaseProcess> {
+    return this.processes.step(ctx, { processId: input.processId, update: requestSupervisionUpdate, args: { procuratorateAgencyId: input.procuratorateAgencyId, grounds: input.grounds }, idempotencyKey: input.idempotencyKey });
+  }
+
+  recordCriminalOutcome(ctx: ExecutionContext, input: StepRef & { outcome: string }): Promise<CaseProcess> {
+    return this.processes.step(ctx, { processId: input.processId, update: recordCriminalOutcomeUpdate, args: { outcome: input.outcome }, idempotencyKey: input.idempotencyKey });
+  }
+}

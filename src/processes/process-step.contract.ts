@@ -1,0 +1,56 @@
+import type { PaymentSource } from '../cases/case.entity';
+import type { InstalmentStatus, PartyStatus, ProcessFacts } from './process.entity';
+
+/**
+ * What the workflows and the worker agree on: the activities a process workflow calls and their inputs. Types only,
+ * so workflow code (in Temporal's sandbox) imports it without pulling in a service, and the activities implement it.
+ */
+
+/** Who takes a step, as the API verified it; workflows check it against the process's parties. */
+export interface StepActor {
+  userId: string;
+  agencyId: string;
+  roles: string[];
+}
+
+/** A change to the process's rows, applied with the step's case-file entry in one transaction. */
+export type ProcessEffect =
+  | { kind: 'process'; status?: string; dueAt?: string | null; waitingOn?: string | null; end?: { outcome: string }; facts?: ProcessFacts & Record<string, unknown> }
+  | { kind: 'party'; partyId: string; status?: PartyStatus; acknowledged?: boolean; reported?: boolean; report?: string; escalationLevel?: string }
+  | { kind: 'instalments'; plan: Array<{ seq: number; dueOn: string; amountFen: number }> }
+  | { kind: 'instalment'; seq: number; status: InstalmentStatus; paidOn?: string }
+  | { kind: 'payment'; amountFen: number; workersPaid: number; paidOn: string; payer: string; source: PaymentSource }
+  | { kind: 'extension'; resolutionExtendedDue: string };
+
+export interface ProcessStepInput {
+  caseId: string;
+  processId?: string;
+  /** Unique within the case: a retried activity finds it in the case file and writes nothing. */
+  stepKey: string;
+  /** The workflow's time of the step (deterministic, and the time the step was accepted). */
+  at: string;
+  /** What took the step: `workflow:<update>` for an agency's step, `workflow:<workflow type>` for a deadline. */
+  operation?: string;
+  actor?: StepActor;
+  /** The case-file entry: a process names its own entry types (DISPATCH_ACKNOWLEDGED, ESCALATED …). */
+  event: { type: string; payload: Record<string, unknown> };
+  /** Further entries that go with the step (a filed referral opens the blacklist path). */
+  alsoEvents?: Array<{ type: string; payload: Record<string, unknown> }>;
+  effects: ProcessEffect[];
+}
+
+export interface EscalationInput {
+  caseId: string;
+  /** SAME_DAY_CONTACT_MISSED, ACCEPTANCE_OVERDUE, RESOLUTION_OVERDUE … */
+  kind: string;
+  deadline: string;
+  escalateTo: string;
+}
+
+/** The activities the case and process workflows call (names are part of their histories: never rename). */
+export interface ProcessActivities {
+  /** One step of a cross-agency process (or one of its escalations), written once. */
+  recordProcessStep(input: ProcessStepInput): Promise<{ recorded: boolean }>;
+  /** A missed deadline of the case lifecycle, written into the case file once. */
+  recordEscalation(input: EscalationInput): Promise<{ recorded: boolean }>;
+}

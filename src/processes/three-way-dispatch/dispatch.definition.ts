@@ -1,0 +1,22 @@
+import { acknowledgeDispatchUpdate, reportDispatchUpdate, threeWayDispatch } from '../../../workflows/three-way-dispatch';
+import { dispatchRules } from '../../rules/process-rules';
+import { defineProcess } from '../process-definition';
+
+/** 三交办: the case goes at once to the district government, the project's regulator and the general contractor's HQ. */
+export const threeWayDispatchProcess = defineProcess({
+  kind: 'DISPATCH',
+  label: '三交办',
+  workflow: threeWayDispatch,
+  workflowModule: require.resolve('../../../workflows/three-way-dispatch'),
+  idPrefix: 'dispatch',
+  facts: 'none beyond its parties: each recipient has its own deadlines, acknowledgement, report and escalation level',
+  clocks: {
+    acknowledge: dispatchRules.acknowledge,
+    firstReport: dispatchRules.firstReport,
+    escalationLadder: { source: '三交办 (Qingdao): silence climbs reminder → supervisor → city daily report, one working day apart (city configuration)' },
+  },
+  steps: {
+    acknowledge: { update: acknowledgeDispatchUpdate, who: 'the recipient agency, for itself' },
+    report: { update: reportDispatchUpdate, who: 'the recipient agency, for itself, once it has acknowledged' },
+  },
+});

@@ -1,0 +1,20 @@
+import { Min, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { Field, InputType, Int } from 'type-graphql';
+import { LocalDateScalar, MoneyScalar } from '../../api/scalars';
+import { ProcessStepInput } from '../process.types';
+
+@InputType()
+export class DispatchPaymentInput {
+  @Field(() => MoneyScalar) @Min(1, { message: 'must be at least 1 fen' }) amount!: number;
+  @Field(() => Int) @Min(1, { message: 'must be at least 1' }) workersPaid!: number;
+  @Field(() => LocalDateScalar) paidOn!: string;
+  @Field() @MinLength(2, { message: 'must be at least 2 characters' }) @MaxLength(200, { message: 'must be at most 200 characters' }) payer!: string;
+}
+
+@InputType()
+export class ReportDispatchInput extends ProcessStepInput {
+  @Field() @MinLength(4, { message: 'must be at least 4 characters' }) @MaxLength(4000, { message: 'must be at most 4000 characters' }) report!: string;
+  @Field(() => DispatchPaymentInput, { nullable: true, description: 'Wages paid as part of what was done: recorded on the case' })
+  @ValidateNested()
+  payment?: DispatchPaymentInput;
+}
