@@ -72,6 +72,8 @@ export class CaseService {
 
   private async change(ctx: ExecutionContext, authority: ChangeAuthority, ref: CaseRef, allowed: readonly CaseStatus[], apply: (c: Case, em: EntityManager) => Promise<Change> | Change): Promise<Case> {
     if (authority !== 'WORKFLOW_STEP') signedIn(ctx);
+    // Inside a caller's transaction (a process step), what this queues commits with the caller: it nudges then.
+    const nested = ctx.em.isInTransaction();
     try {
       const result = await ctx.em.transactional(async (em) => {
         // Writers of one case queue on its row (as the workflow steps do), so a change made while a workflow
@@ -96,7 +98,7 @@ export class CaseService {
         ctx.log.info({ caseNumber: c.number, event: change.type, version: c.version }, 'case changed');
         return { c, signalled: !!change.step || !!change.startProcess };
       });
-      if (result.signalled) this.outbox.nudge();
+      if (result.signalled && !nested) this.outbox.nudge();
       return result.c;
     } catch (err) {
       if (err instanceof OptimisticLockError) throw conflict('the case was changed by someone else meanwhile: reload it', { rule: 'version.current' });

@@ -2,6 +2,7 @@ import { LockMode } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { executionContext } from '../app/execution';
 import type { CaseService } from '../cases/case.service';
+import type { OutboxNotifier } from '../core/execution-context';
 import { notFound } from '../domain/errors';
 import type { ProcessEffect, ProcessStepInput } from './process-step.contract';
 import type { Logger } from '../logger';
@@ -15,8 +16,8 @@ import { CaseProcess, ProcessInstalment, ProcessParty } from './process.entity';
  * all in one transaction, once. A refusal (the case is in a state that forbids the step) is a DomainError, which
  * the worker edge hands to the workflow as a non-retryable failure with its code.
  */
-export async function applyProcessStep(deps: { em: EntityManager; cases: CaseService; log: Logger }, input: ProcessStepInput): Promise<{ recorded: boolean }> {
-  return deps.em.fork().transactional(async (em) => {
+export async function applyProcessStep(deps: { em: EntityManager; cases: CaseService; outbox: OutboxNotifier; log: Logger }, input: ProcessStepInput): Promise<{ recorded: boolean }> {
+  const result = await deps.em.fork().transactional(async (em) => {
       const c = await em.findOne(Case, { id: input.caseId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
       if (!c) throw notFound('case', input.caseId);
       const seen = await em.getConnection().execute(
@@ -52,6 +53,9 @@ export async function applyProcessStep(deps: { em: EntityManager; cases: CaseSer
       deps.log.info({ caseNumber: c.number, event: input.event.type, stepKey: input.stepKey }, 'process step recorded');
       return { recorded: true };
     });
+  // A payment queued a signal to the case's lifecycle in this transaction: deliver it now that it is committed.
+  if (result.recorded && input.effects.some((e) => e.kind === 'payment')) deps.outbox.nudge();
+  return result;
 }
 
 async function applyEffect(em: EntityManager, c: Case, input: ProcessStepInput, effect: Exclude<ProcessEffect, { kind: 'payment' }>): Promise<void> {

@@ -16,7 +16,7 @@ export function createCaseActivities(deps: { orm: Orm; log: Logger; services: Se
     ...createWebhookActivities(deps),
     /** One step of a cross-agency process (or one of its escalations), written once. */
     recordProcessStep(input: ProcessStepInput): Promise<{ recorded: boolean }> {
-      return atWorkerEdge(() => applyProcessStep({ em: deps.orm.em, cases: deps.services.cases, log: deps.log }, input));
+      return atWorkerEdge(() => applyProcessStep({ em: deps.orm.em, cases: deps.services.cases, outbox: deps.services.outbox, log: deps.log }, input));
     },
 
     /** Writes the escalation into the case file once (a retry finds it there and stops). */
