@@ -6,18 +6,18 @@ import os from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
-import type { RequestContext } from '../api/context';
-import { createLoaders } from '../api/loaders';
-import { createServices } from '../api/services';
-import { openDatabase } from '../db/database';
+import type { RequestContext } from '../../src/api/context';
+import { createLoaders } from '../../src/api/loaders';
+import { createServices } from '../../src/api/services';
+import { openDatabase } from '../../src/db/database';
 import { loadDemoCity } from '../demo/demo-city';
-import { startEmbeddedPostgres } from '../infra/embedded-postgres';
-import { startTemporalDevServer } from '../infra/temporal-dev-server';
-import { createLogger } from '../logger';
-import { OutboxRelay } from '../outbox/outbox-relay';
-import { WebhookTargetPolicy } from '../webhooks/webhook-targets';
-import { createCaseActivities } from '../worker/case-activities';
-import { bundleWorkflows, installTemporalRuntime, startWorker } from '../worker/worker';
+import { startEmbeddedPostgres } from '../../src/infra/embedded-postgres';
+import { startTemporalDevServer } from '../../src/infra/temporal-dev-server';
+import { createLogger } from '../../src/logger';
+import { OutboxRelay } from '../../src/outbox/outbox-relay';
+import { WebhookTargetPolicy } from '../../src/webhooks/webhook-targets';
+import { createCaseActivities } from '../../src/worker/case-activities';
+import { bundleWorkflows, installTemporalRuntime, startWorker } from '../../src/worker/worker';
 
 /**
  * `npm run bench:webhooks -- [cases] [entriesPerCase]`: webhook throughput end to end — entries written, delivery

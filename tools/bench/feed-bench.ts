@@ -7,14 +7,14 @@ import { randomUUID } from 'node:crypto';
 import { Connection } from '@temporalio/client';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { createLoaders } from '../api/loaders';
-import { startApiServer } from '../api/server';
-import { createServices } from '../api/services';
-import { Tokens } from '../auth/tokens';
-import { openDatabase } from '../db/database';
+import { createLoaders } from '../../src/api/loaders';
+import { startApiServer } from '../../src/api/server';
+import { createServices } from '../../src/api/services';
+import { Tokens } from '../../src/auth/tokens';
+import { openDatabase } from '../../src/db/database';
 import { loadDemoCity } from '../demo/demo-city';
-import { startEmbeddedPostgres } from '../infra/embedded-postgres';
-import { createLogger } from '../logger';
+import { startEmbeddedPostgres } from '../../src/infra/embedded-postgres';
+import { createLogger } from '../../src/logger';
 
 /**
  * `npm run bench:feed -- [subscribers] [entries]`: the delay from the commit of a case-file entry to its arrival

@@ -1,15 +1,15 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import type { RequestContext } from '../api/context';
-import { createLoaders } from '../api/loaders';
-import { Tokens } from '../auth/tokens';
-import { CaseList } from '../cases/case-list';
-import { CaseService } from '../cases/case.service';
-import { loadConfigOrExit } from '../config';
-import { openDatabase, type Orm } from '../db/database';
-import { toolDatabaseUrl } from '../infra/tool-database';
-import { Lifecycle, runMain } from '../lifecycle';
-import { createLogger } from '../logger';
+import type { RequestContext } from '../../src/api/context';
+import { createLoaders } from '../../src/api/loaders';
+import { Tokens } from '../../src/auth/tokens';
+import { CaseList } from '../../src/cases/case-list';
+import { CaseService } from '../../src/cases/case.service';
+import { loadConfigOrExit } from '../../src/config';
+import { openDatabase, type Orm } from '../../src/db/database';
+import { toolDatabaseUrl } from '../../src/infra/tool-database';
+import { Lifecycle, runMain } from '../../src/lifecycle';
+import { createLogger } from '../../src/logger';
 
 /**
  * `npm run bench:authz`: what the authorization layer costs the dashboard list query, in one run — the same page

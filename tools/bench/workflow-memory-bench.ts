@@ -6,9 +6,9 @@ import pino from 'pino';
 import { WorkflowIdReusePolicy, type Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { locateTemporalCli } from '../setup/temporal-cli';
-import { bundleWorkflows } from '../worker/worker';
-import type { CaseActivities } from '../worker/case-activities';
+import { locateTemporalCli } from '../../src/infra/temporal-cli';
+import { bundleWorkflows } from '../../src/worker/worker';
+import type { CaseActivities } from '../../src/worker/case-activities';
 import { caseLifecycleStateQuery, type CaseLifecycleInput } from '../../workflows/case-lifecycle';
 
 /**

@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import type { RequestContext } from '../api/context';
-import { createLoaders } from '../api/loaders';
-import type { Services } from '../api/services';
-import type { Orm } from '../db/database';
-import type { AgencyKind } from '../agencies/agency.entity';
-import type { Logger } from '../logger';
-import { policeReferralRules } from '../rules/process-rules';
+import type { RequestContext } from '../../src/api/context';
+import { createLoaders } from '../../src/api/loaders';
+import type { Services } from '../../src/api/services';
+import type { Orm } from '../../src/db/database';
+import type { AgencyKind } from '../../src/agencies/agency.entity';
+import type { Logger } from '../../src/logger';
+import { policeReferralRules } from '../../src/rules/process-rules';
 
 interface Person {
   id: string;
