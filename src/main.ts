@@ -1,13 +1,13 @@
 import 'reflect-metadata';
 import path from 'node:path';
-import { writeDemoTokens } from './auth/demo-tokens';
-import { startDemoProcesses } from './demo/demo-processes';
+import { writeDemoTokens } from '../tools/demo/demo-tokens';
+import { startDemoProcesses } from '../tools/demo/demo-processes';
 import { localDevelopmentKeys, parseKeys, Tokens } from './auth/tokens';
 import { startApiServer } from './api/server';
 import { loadConfigOrExit } from './config';
 import { openDatabase } from './db/database';
 import { enqueueLifecycleForOpenCases } from './cases/case-workflow';
-import { loadDemoCity } from './demo/demo-city';
+import { loadDemoCity } from '../tools/demo/demo-city';
 import { startEmbeddedPostgres } from './infra/embedded-postgres';
 import { startTemporalDevServer } from './infra/temporal-dev-server';
 import { Lifecycle, runMain } from './lifecycle';

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { runCrashIntake } from '../src/bench/crash-intake';
+import { runCrashIntake } from '../tools/bench/crash-intake';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { loadTestCity } from './support/fixtures';
 import { testLog } from './support/logger';

@@ -2,7 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Logger } from '../logger';
-import { locateTemporalCli, type Located } from '../setup/temporal-cli';
+import { locateTemporalCli, type Located } from './temporal-cli';
 import { claimDataDir } from './data-dir-owner';
 import { stopOrphanedServer } from './orphaned-server';
 import { childrenOf, processInfo } from './process-table';

@@ -2,8 +2,8 @@ import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflows } from '../../src/worker/worker';
 import { processModules } from '../../src/processes/registry';
-import { locateTemporalCli } from '../../src/setup/temporal-cli';
-import { locateTestServer } from '../../src/setup/temporal-test-server';
+import { locateTemporalCli } from '../../src/infra/temporal-cli';
+import { locateTestServer } from '../../tools/setup/temporal-test-server';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { testLog } from './logger';
 

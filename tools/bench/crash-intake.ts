@@ -3,12 +3,12 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import type { Client as WorkflowClient } from '@temporalio/client';
 import { Client as PgClient } from 'pg';
-import { freePort } from '../infra/free-port';
-import { Tokens, type Principal } from '../auth/tokens';
-import { caseWorkflowId } from '../cases/case-workflow';
-import { openDatabase } from '../db/database';
-import type { Logger } from '../logger';
-import { OutboxRelay } from '../outbox/outbox-relay';
+import { freePort } from '../../src/infra/free-port';
+import { Tokens, type Principal } from '../../src/auth/tokens';
+import { caseWorkflowId } from '../../src/cases/case-workflow';
+import { openDatabase } from '../../src/db/database';
+import type { Logger } from '../../src/logger';
+import { OutboxRelay } from '../../src/outbox/outbox-relay';
 
 /**
  * Kill -9 of the API in the middle of a stream of intakes (issue 12): concurrent clients send `intakeComplaint`
@@ -61,8 +61,8 @@ export interface CrashIntakeReport {
 }
 
 const INTAKE = `mutation($i: IntakeComplaintInput!) { intakeComplaint(input: $i) { outcome case { id number } } }`;
-// Run from dist/src/bench when compiled, from src/bench under ts-jest: the API process is always the compiled one.
-const apiScript = path.basename(path.resolve(__dirname, '..', '..')) === 'dist' ? path.resolve(__dirname, '..', 'api-main.js') : path.resolve(__dirname, '..', '..', 'dist', 'src', 'api-main.js');
+// Run from dist/tools/bench when compiled, from tools/bench under ts-jest: the API process is always the compiled one.
+const apiScript = path.basename(path.resolve(__dirname, '..', '..')) === 'dist' ? path.resolve(__dirname, '..', '..', 'src', 'api-main.js') : path.resolve(__dirname, '..', '..', 'dist', 'src', 'api-main.js');
 
 export async function runCrashIntake(opts: CrashIntakeOptions): Promise<CrashIntakeReport> {
   const startedAt = Date.now();

@@ -3,8 +3,8 @@ import { existsSync, statSync } from 'node:fs';
 import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
-import { firstRunnable, runCommand } from './run-command';
-import type { Located } from './temporal-cli';
+import { firstRunnable, runCommand } from '../../src/infra/run-command';
+import type { Located } from '../../src/infra/temporal-cli';
 
 /**
  * Temporal's official time-skipping test server is the Java artifact io.temporal:temporal-test-server
@@ -36,7 +36,7 @@ const POM = `<?xml version="1.0" encoding="UTF-8"?>
 // The class path must be the same, in the same order, when the CDS archive is made and when it is used.
 const WRAPPER = `#!/bin/sh
 # Temporal time-skipping test server ${TEST_SERVER_VERSION}. Usage: temporal-test-server <port> [args...]
-# Written by src/setup/temporal-test-server.ts; ANXIN_CDS_DUMP=1 records the class-data-sharing archive.
+# Written by tools/setup/temporal-test-server.ts; ANXIN_CDS_DUMP=1 records the class-data-sharing archive.
 DIR="$(cd "$(dirname "$0")" && pwd)"
 CP="$(LC_ALL=C ls -1 "$DIR"/lib/*.jar | tr '\\n' ':')"
 CP="\${CP%:}"

@@ -1,10 +1,10 @@
 import 'reflect-metadata';
-import { enqueueLifecycleForOpenCases } from '../cases/case-workflow';
-import { loadConfigOrExit } from '../config';
-import { openDatabase } from '../db/database';
-import { toolDatabaseUrl } from '../infra/tool-database';
-import { Lifecycle, runMain } from '../lifecycle';
-import { createLogger } from '../logger';
+import { enqueueLifecycleForOpenCases } from '../../src/cases/case-workflow';
+import { loadConfigOrExit } from '../../src/config';
+import { openDatabase } from '../../src/db/database';
+import { toolDatabaseUrl } from '../../src/infra/tool-database';
+import { Lifecycle, runMain } from '../../src/lifecycle';
+import { createLogger } from '../../src/logger';
 import { seedBulkCases } from './bulk-seed';
 import { loadDemoCity } from './demo-city';
 

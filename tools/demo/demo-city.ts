@@ -1,11 +1,11 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { AgencyKind, Sector, UserRole } from '../agencies/agency.entity';
-import type { CaseStatus, PaymentSource } from '../cases/case.entity';
-import { acceptanceDeadline, resolutionDeadline, sameDayContactDeadline } from '../cases/deadlines';
-import { beijingDate } from '../domain/working-days';
-import type { Logger } from '../logger';
-import type { TeamMember } from '../projects/project.entity';
-import type { Channel } from '../rules/case-deadlines';
+import type { AgencyKind, Sector, UserRole } from '../../src/agencies/agency.entity';
+import type { CaseStatus, PaymentSource } from '../../src/cases/case.entity';
+import { acceptanceDeadline, resolutionDeadline, sameDayContactDeadline } from '../../src/cases/deadlines';
+import { beijingDate } from '../../src/domain/working-days';
+import type { Logger } from '../../src/logger';
+import type { TeamMember } from '../../src/projects/project.entity';
+import type { Channel } from '../../src/rules/case-deadlines';
 import {
   CITY,
   COMPLAINT_TEXTS,

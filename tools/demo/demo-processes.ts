@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { ExecutionContext } from '../core/execution-context';
-import type { Services } from '../app/services';
-import { executionContext } from '../app/execution';
-import { processServiceOf } from '../processes/process-module';
-import { threeWayDispatchModule } from '../processes/three-way-dispatch/dispatch.module';
-import { policeReferralModule } from '../processes/police-referral/referral.module';
-import { jointMediationModule } from '../processes/joint-mediation/mediation.module';
-import type { Orm } from '../db/database';
-import type { AgencyKind } from '../agencies/agency.entity';
-import type { Logger } from '../logger';
-import { policeReferralRules } from '../rules/process-rules';
+import type { ExecutionContext } from '../../src/core/execution-context';
+import type { Services } from '../../src/app/services';
+import { executionContext } from '../../src/app/execution';
+import { processServiceOf } from '../../src/processes/process-module';
+import { threeWayDispatchModule } from '../../src/processes/three-way-dispatch/dispatch.module';
+import { policeReferralModule } from '../../src/processes/police-referral/referral.module';
+import { jointMediationModule } from '../../src/processes/joint-mediation/mediation.module';
+import type { Orm } from '../../src/db/database';
+import type { AgencyKind } from '../../src/agencies/agency.entity';
+import type { Logger } from '../../src/logger';
+import { policeReferralRules } from '../../src/rules/process-rules';
 
 interface Person {
   id: string;

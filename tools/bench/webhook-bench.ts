@@ -5,19 +5,19 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import type { ExecutionContext } from '../core/execution-context';
-import { createServices } from '../app/services';
-import { executionContext } from '../app/execution';
-import { processModules } from '../processes/registry';
-import { openDatabase } from '../db/database';
+import type { ExecutionContext } from '../../src/core/execution-context';
+import { createServices } from '../../src/app/services';
+import { executionContext } from '../../src/app/execution';
+import { processModules } from '../../src/processes/registry';
+import { openDatabase } from '../../src/db/database';
 import { loadDemoCity } from '../demo/demo-city';
-import { startEmbeddedPostgres } from '../infra/embedded-postgres';
-import { startTemporalDevServer } from '../infra/temporal-dev-server';
-import { createLogger } from '../logger';
-import { OutboxRelay } from '../outbox/outbox-relay';
-import { WebhookTargetPolicy } from '../webhooks/webhook-targets';
-import { createCaseActivities } from '../worker/case-activities';
-import { bundleWorkflows, installTemporalRuntime, startWorker } from '../worker/worker';
+import { startEmbeddedPostgres } from '../../src/infra/embedded-postgres';
+import { startTemporalDevServer } from '../../src/infra/temporal-dev-server';
+import { createLogger } from '../../src/logger';
+import { OutboxRelay } from '../../src/outbox/outbox-relay';
+import { WebhookTargetPolicy } from '../../src/webhooks/webhook-targets';
+import { createCaseActivities } from '../../src/worker/case-activities';
+import { bundleWorkflows, installTemporalRuntime, startWorker } from '../../src/worker/worker';
 
 /**
  * `npm run bench:webhooks -- [cases] [entriesPerCase]`: webhook throughput end to end — entries written, delivery

@@ -1,14 +1,14 @@
 import 'reflect-metadata';
 import { Connection } from '@temporalio/client';
-import { createServices } from '../app/services';
-import { processModules } from '../processes/registry';
-import { startApiServer } from '../api/server';
-import { localDevelopmentKeys, parseKeys, Tokens } from '../auth/tokens';
-import { loadConfigOrExit } from '../config';
-import { openDatabase } from '../db/database';
-import { toolDatabaseUrl } from '../infra/tool-database';
-import { Lifecycle, runMain } from '../lifecycle';
-import { createLogger } from '../logger';
+import { createServices } from '../../src/app/services';
+import { processModules } from '../../src/processes/registry';
+import { startApiServer } from '../../src/api/server';
+import { localDevelopmentKeys, parseKeys, Tokens } from '../../src/auth/tokens';
+import { loadConfigOrExit } from '../../src/config';
+import { openDatabase } from '../../src/db/database';
+import { toolDatabaseUrl } from '../../src/infra/tool-database';
+import { Lifecycle, runMain } from '../../src/lifecycle';
+import { createLogger } from '../../src/logger';
 
 /**
  * `npm run bench:api-alone`: the GraphQL API and its PostgreSQL (DATA_DIR's embedded one, or DATABASE_URL)

@@ -1,5 +1,5 @@
-import { residentIdCheckCharacter } from '../domain/resident-id';
-import { usccCheckCharacter } from '../domain/uscc';
+import { residentIdCheckCharacter } from '../../src/domain/resident-id';
+import { usccCheckCharacter } from '../../src/domain/uscc';
 import type { Random } from './random';
 
 /**

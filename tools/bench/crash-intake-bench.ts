@@ -4,13 +4,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, Connection } from '@temporalio/client';
-import { Agency, User } from '../agencies/agency.entity';
-import { openDatabase } from '../db/database';
+import { Agency, User } from '../../src/agencies/agency.entity';
+import { openDatabase } from '../../src/db/database';
 import { loadDemoCity } from '../demo/demo-city';
-import { startEmbeddedPostgres } from '../infra/embedded-postgres';
-import { freePorts } from '../infra/free-port';
-import { startTemporalDevServer } from '../infra/temporal-dev-server';
-import { createLogger } from '../logger';
+import { startEmbeddedPostgres } from '../../src/infra/embedded-postgres';
+import { freePorts } from '../../src/infra/free-port';
+import { startTemporalDevServer } from '../../src/infra/temporal-dev-server';
+import { createLogger } from '../../src/logger';
 import { runCrashIntake } from './crash-intake';
 
 /**

@@ -1,14 +1,14 @@
 import 'reflect-metadata';
-import { noOutboxNotifier, type ExecutionContext } from '../core/execution-context';
-import { executionContext } from '../app/execution';
-import { Tokens } from '../auth/tokens';
-import { CaseList } from '../cases/case-list';
-import { CaseService } from '../cases/case.service';
-import { loadConfigOrExit } from '../config';
-import { openDatabase, type Orm } from '../db/database';
-import { toolDatabaseUrl } from '../infra/tool-database';
-import { Lifecycle, runMain } from '../lifecycle';
-import { createLogger } from '../logger';
+import { noOutboxNotifier, type ExecutionContext } from '../../src/core/execution-context';
+import { executionContext } from '../../src/app/execution';
+import { Tokens } from '../../src/auth/tokens';
+import { CaseList } from '../../src/cases/case-list';
+import { CaseService } from '../../src/cases/case.service';
+import { loadConfigOrExit } from '../../src/config';
+import { openDatabase, type Orm } from '../../src/db/database';
+import { toolDatabaseUrl } from '../../src/infra/tool-database';
+import { Lifecycle, runMain } from '../../src/lifecycle';
+import { createLogger } from '../../src/logger';
 
 /**
  * `npm run bench:authz`: what the authorization layer costs the dashboard list query, in one run — the same page

@@ -1,8 +1,8 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { AgencyKind, UserRole } from '../agencies/agency.entity';
-import type { Tokens } from './tokens';
+import type { AgencyKind, UserRole } from '../../src/agencies/agency.entity';
+import type { Tokens } from '../../src/auth/tokens';
 
 interface Row {
   user_id: string;

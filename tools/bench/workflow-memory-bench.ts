@@ -1,4 +1,4 @@
-import { processModules } from '../processes/registry';
+import { processModules } from '../../src/processes/registry';
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -7,9 +7,9 @@ import pino from 'pino';
 import { WorkflowIdReusePolicy, type Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { locateTemporalCli } from '../setup/temporal-cli';
-import { bundleWorkflows } from '../worker/worker';
-import type { CaseActivities } from '../worker/case-activities';
+import { locateTemporalCli } from '../../src/infra/temporal-cli';
+import { bundleWorkflows } from '../../src/worker/worker';
+import type { CaseActivities } from '../../src/worker/case-activities';
 import { caseLifecycleStateQuery, type CaseLifecycleInput } from '../../workflows/case-lifecycle';
 
 /**

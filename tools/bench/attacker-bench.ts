@@ -2,15 +2,15 @@ import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import path from 'node:path';
-import { localDevelopmentKeys, parseKeys, Tokens } from '../auth/tokens';
-import { loadConfigOrExit } from '../config';
-import { openDatabase } from '../db/database';
+import { localDevelopmentKeys, parseKeys, Tokens } from '../../src/auth/tokens';
+import { loadConfigOrExit } from '../../src/config';
+import { openDatabase } from '../../src/db/database';
 import { loadDemoCity } from '../demo/demo-city';
-import { toolDatabaseUrl } from '../infra/tool-database';
-import { Lifecycle, runMain } from '../lifecycle';
-import { createLogger } from '../logger';
+import { toolDatabaseUrl } from '../../src/infra/tool-database';
+import { Lifecycle, runMain } from '../../src/lifecycle';
+import { createLogger } from '../../src/logger';
 import { LIST_QUERY, listVariables } from './dashboard-list';
-import { freePort } from '../infra/free-port';
+import { freePort } from '../../src/infra/free-port';
 
 /**
  * `npm run bench:attacker [-- --seconds 30]`: what one attacker, sending at the rate the API allows it the worst

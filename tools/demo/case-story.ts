@@ -1,8 +1,8 @@
-import { snapshot, type CaseSnapshot } from '../cases/case-file';
-import type { Case, CaseEventType, CaseStatus, ContactKind, ContactOutcome, PaymentSource } from '../cases/case.entity';
-import { acceptanceDeadline, resolutionDeadline, sameDayContactDeadline } from '../cases/deadlines';
-import { beijingDate } from '../domain/working-days';
-import type { Channel } from '../rules/case-deadlines';
+import { snapshot, type CaseSnapshot } from '../../src/cases/case-file';
+import type { Case, CaseEventType, CaseStatus, ContactKind, ContactOutcome, PaymentSource } from '../../src/cases/case.entity';
+import { acceptanceDeadline, resolutionDeadline, sameDayContactDeadline } from '../../src/cases/deadlines';
+import { beijingDate } from '../../src/domain/working-days';
+import type { Channel } from '../../src/rules/case-deadlines';
 import type { Random } from './random';
 
 /**

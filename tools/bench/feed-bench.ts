@@ -6,15 +6,15 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import { startApiServer } from '../api/server';
-import { createServices } from '../app/services';
-import { executionContext } from '../app/execution';
-import { processModules } from '../processes/registry';
-import { Tokens } from '../auth/tokens';
-import { openDatabase } from '../db/database';
+import { startApiServer } from '../../src/api/server';
+import { createServices } from '../../src/app/services';
+import { executionContext } from '../../src/app/execution';
+import { processModules } from '../../src/processes/registry';
+import { Tokens } from '../../src/auth/tokens';
+import { openDatabase } from '../../src/db/database';
 import { loadDemoCity } from '../demo/demo-city';
-import { startEmbeddedPostgres } from '../infra/embedded-postgres';
-import { createLogger } from '../logger';
+import { startEmbeddedPostgres } from '../../src/infra/embedded-postgres';
+import { createLogger } from '../../src/logger';
 
 /**
  * `npm run bench:feed -- [subscribers] [entries]`: the delay from the commit of a case-file entry to its arrival

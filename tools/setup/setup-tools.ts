@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { locateTemporalCli } from './temporal-cli';
+import { locateTemporalCli } from '../../src/infra/temporal-cli';
 import { locateTestServer } from './temporal-test-server';
 
 /**
