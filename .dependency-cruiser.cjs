@@ -7,8 +7,11 @@ const apiEdge = [
   '^src/api/',
   '[.]resolver[.]ts$',
   '[.]types[.]ts$', // GraphQL object and input types
+  '[.]module[.]ts$', // a process's module wires its service to its resolvers
+  '^src/processes/registry[.]ts$', // the list of process modules
   '^src/main[.]ts$',
   '^src/api-main[.]ts$',
+  '^src/worker-main[.]ts$',
   '^src/composition[.]ts$', // the composition root
   '^tools/',
   '^test/',

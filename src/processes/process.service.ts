@@ -23,7 +23,8 @@ const STEP_CODES = new Set<string>([ErrorCode.Forbidden, ErrorCode.Conflict, Err
 
 /** What a process's start writes: its rows are made by `build`; this is the case-file entry and the workflow input. */
 export interface ProcessStart<TInput> {
-  type: CaseEventType;
+  /** The entry opening the process (a process names its own entry types). */
+  type: CaseEventType | (string & {});
   payload: Record<string, unknown>;
   input: TInput;
 }
@@ -71,7 +72,7 @@ export class ProcessService {
       this.ownedBy(c, actor);
       await this.noOpenProcess(ctx, c, definition.kind);
       const start = await build(c, em, { processId, workflowId, actor });
-      return { type: start.type, payload: start.payload, startProcess: { workflowType: definition.workflow.name, workflowId, input: start.input } };
+      return { type: start.type as CaseEventType, payload: start.payload, startProcess: { workflowType: definition.workflow.name, workflowId, input: start.input } };
     });
     return this.byId(ctx, processId);
   }

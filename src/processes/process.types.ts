@@ -10,6 +10,7 @@ const processKindLabels: Record<string, { description: string }> = {};
 registerEnumType(ProcessKindEnum, { name: 'ProcessKind', valuesConfig: processKindLabels });
 
 export function registerProcessKinds(definitions: ReadonlyArray<{ kind: string; label: string }>): void {
+  for (const kind of Object.keys(ProcessKindEnum)) delete ProcessKindEnum[kind];
   for (const d of definitions) {
     ProcessKindEnum[d.kind] = d.kind;
     processKindLabels[d.kind] = { description: d.label };

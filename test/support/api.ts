@@ -6,6 +6,7 @@ import { createServices } from './test-services';
 import type { CaseStatusLimits } from '../../src/cases/case-status-attempts';
 import { startApiServer, type ApiServer } from '../../src/api/server';
 import { WebhookTargetPolicy } from '../../src/webhooks/webhook-targets';
+import type { AnyProcessModule } from '../../src/processes/process-module';
 import { testLog } from './logger';
 
 export interface GraphQLResponse<T = Record<string, unknown>> {
@@ -35,10 +36,10 @@ export const testTokens = new Tokens([
   { kid: 'test-1', secret: 'test-secret-one-0123456789abcdefghijklmnop' },
 ]);
 
-export async function startTestApi(opts: { orm: Orm; temporalAddress: string; workflowClient?: Client; outboxNudge?: () => void; repeatComplaintWindowDays?: number; production?: boolean; rateLimitPerMinute?: number; anonymousRateLimitPerMinute?: number; caseStatusLimits?: CaseStatusLimits }): Promise<TestApi> {
+export async function startTestApi(opts: { orm: Orm; temporalAddress: string; workflowClient?: Client; outboxNudge?: () => void; repeatComplaintWindowDays?: number; production?: boolean; rateLimitPerMinute?: number; anonymousRateLimitPerMinute?: number; caseStatusLimits?: CaseStatusLimits; processModules?: ReadonlyArray<AnyProcessModule> }): Promise<TestApi> {
   const temporal = Connection.lazy({ address: opts.temporalAddress });
-  const services = createServices({ orm: opts.orm, caseStatusLimits: opts.caseStatusLimits, temporal, workflowClient: opts.workflowClient, outboxNudge: opts.outboxNudge, webhookTargets: testWebhookTargets, intakeRules: { repeatComplaintWindowDays: opts.repeatComplaintWindowDays ?? 30 } });
-  const server: ApiServer = await startApiServer({ host: '127.0.0.1', port: 0, orm: opts.orm, services, tokens: testTokens, production: opts.production, rateLimitPerMinute: opts.rateLimitPerMinute ?? 1_000_000, anonymousRateLimitPerMinute: opts.anonymousRateLimitPerMinute ?? opts.rateLimitPerMinute ?? 1_000_000, log: testLog });
+  const services = createServices({ orm: opts.orm, caseStatusLimits: opts.caseStatusLimits, temporal, workflowClient: opts.workflowClient, outboxNudge: opts.outboxNudge, webhookTargets: testWebhookTargets, intakeRules: { repeatComplaintWindowDays: opts.repeatComplaintWindowDays ?? 30 }, ...(opts.processModules ? { processModules: opts.processModules } : {}) });
+  const server: ApiServer = await startApiServer({ host: '127.0.0.1', port: 0, orm: opts.orm, services, processModules: opts.processModules, tokens: testTokens, production: opts.production, rateLimitPerMinute: opts.rateLimitPerMinute ?? 1_000_000, anonymousRateLimitPerMinute: opts.anonymousRateLimitPerMinute ?? opts.rateLimitPerMinute ?? 1_000_000, log: testLog });
   const tokenFor = (user: User, agency: Agency) => testTokens.issue({ userId: user.id, agencyId: agency.id, agencyKind: agency.kind, roles: user.roles });
   return {
     url: server.url,
