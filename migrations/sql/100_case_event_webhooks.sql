@@ -3,18 +3,18 @@
 -- delivery workflow to send it. A deferred constraint trigger: it decides at commit, when the process and its
 -- parties written in the same transaction as the entry are there to be read.
 create or replace function case_event_webhooks() returns trigger language plpgsql as $$
+declare
+  d record;
 begin
-  with made as (
+  for d in
     insert into webhook_delivery (endpoint_id, case_id, event_id)
     select ep.id, new.case_id, new.id from webhook_endpoint ep join wage_case c on c.id = new.case_id
      where ep.active and ep.channel = c.channel and case_entry_visible_to(ep.agency_id, new.payload)
     on conflict (endpoint_id, event_id) do nothing
     returning endpoint_id, case_id
-  )
-  insert into workflow_outbox (action, workflow_type, workflow_id, signal_name, args)
-  select 'SIGNAL_WITH_START', 'webhookDelivery', 'webhook-' || made.endpoint_id || '-' || made.case_id, 'deliveriesPending',
-         jsonb_build_array(jsonb_build_object('endpointId', made.endpoint_id, 'caseId', made.case_id, 'giveUpAfter', ep.give_up_seconds || 's'))
-    from made join webhook_endpoint ep on ep.id = made.endpoint_id;
+  loop
+    perform webhook_deliveries_pending(d.endpoint_id, d.case_id);
+  end loop;
   return null;
 end $$;
 

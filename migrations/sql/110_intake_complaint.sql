@@ -1,7 +1,7 @@
 /*
  * 零门槛受理, in one database call: lock the request's keys, answer a replay, find the employer and project, store
  * the complainant, join an open case or open a new one with its number, its first file entry and the start of
- * its lifecycle workflow (outbox). The request (built by src/cases/intake.service.ts) holds
+ * its lifecycle workflow (outbox_append). The request (built by src/cases/intake.service.ts) holds
  * the complaint as given plus what the service computed: the new case's id, its deadlines, the start of the
  * repeat-complaint window, its workflow id and lifecycle input, and the actor and operation for the case file.
  *
@@ -139,8 +139,7 @@ begin
             request->>'operation', v_received,
             jsonb_build_object('channel', v_channel, 'channelRef', v_ref),
             case_tracked_state(intake_case));
-  insert into workflow_outbox (action, workflow_type, workflow_id, args)
-    values ('START', 'caseLifecycle', request->>'workflowId',
-            jsonb_build_array(request->'lifecycle' || jsonb_build_object('caseNumber', v_number)));
+  perform outbox_append('START', 'caseLifecycle', request->>'workflowId', null,
+                        jsonb_build_array(request->'lifecycle' || jsonb_build_object('caseNumber', v_number)));
   intake_outcome := 'CREATED';
 end $$;

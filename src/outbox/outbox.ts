@@ -2,11 +2,12 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 
 /**
  * Writes to the workflow outbox, always inside the caller's transaction, so the workflow start or signal
- * exists exactly when the database change that needs it was committed.
+ * exists exactly when the database change that needs it was committed. Every row goes through the database's
+ * `outbox_append` (migrations/sql/080_outbox_append.sql), which the database functions call too.
  */
 export async function enqueueWorkflowStart(em: EntityManager, opts: { workflowType: string; workflowId: string; args: unknown[] }): Promise<void> {
   await em.getConnection().execute(
-    `insert into workflow_outbox (action, workflow_type, workflow_id, args) values ('START', ?, ?, ?::jsonb)`,
+    `select outbox_append('START', ?, ?, null, ?::jsonb)`,
     [opts.workflowType, opts.workflowId, JSON.stringify(opts.args)],
     'run',
     em.getTransactionContext(),
@@ -19,8 +20,21 @@ export async function enqueueWorkflowStart(em: EntityManager, opts: { workflowTy
  */
 export async function enqueueWorkflowSignal(em: EntityManager, opts: { workflowId: string; signal: string; payload: Record<string, unknown> }): Promise<void> {
   await em.getConnection().execute(
-    `insert into workflow_outbox (action, workflow_id, signal_name, args) values ('SIGNAL', ?, ?, ?::jsonb)`,
+    `select outbox_append('SIGNAL', null, ?, ?, ?::jsonb)`,
     [opts.workflowId, opts.signal, JSON.stringify([opts.payload])],
+    'run',
+    em.getTransactionContext(),
+  );
+}
+
+/** Signals a workflow, starting it first if it is not running (the relay's signalWithStart). */
+export async function enqueueWorkflowSignalWithStart(
+  em: EntityManager,
+  opts: { workflowType: string; workflowId: string; signal: string; args: unknown[] },
+): Promise<void> {
+  await em.getConnection().execute(
+    `select outbox_append('SIGNAL_WITH_START', ?, ?, ?, ?::jsonb)`,
+    [opts.workflowType, opts.workflowId, opts.signal, JSON.stringify(opts.args)],
     'run',
     em.getTransactionContext(),
   );
