@@ -1,7 +1,7 @@
 /*
  * 零门槛受理, in one database call: lock the request's keys, answer a replay, find the employer and project, store
- * the complainant, join an open case or open a new one with its number, its first file entry and the start of
- * its lifecycle workflow (outbox_append). The request (built by src/cases/intake.service.ts) holds
+ * the complainant, join an open case or open a new one with its number, its first file entry (case_file_append)
+ * and the start of its lifecycle workflow (outbox_append). The request (built by src/cases/intake.service.ts) holds
  * the complaint as given plus what the service computed: the new case's id, its deadlines, the start of the
  * repeat-complaint window, its workflow id and lifecycle input, and the actor and operation for the case file.
  *
@@ -109,11 +109,9 @@ begin
         values (v_open, v_person, v_channel, v_ref, v_received, request->>'complainantName', request->>'complainantResidentId');
       -- The new version is the entry's sequence number, as for every other change to a case.
       update wage_case set version = version + 1, updated_at = now() where id = v_open returning * into intake_case;
-      insert into case_event (case_id, seq, type, actor_user_id, actor_agency_id, operation, at, payload, after)
-        values (v_open, intake_case.version, 'COMPLAINANT_JOINED', (request->>'actorUserId')::uuid, (request->>'actorAgencyId')::uuid,
-                request->>'operation', v_received,
-                jsonb_build_object('personId', v_person, 'channel', v_channel, 'channelRef', v_ref),
-                case_tracked_state(intake_case));
+      perform case_file_append(intake_case, 'COMPLAINANT_JOINED', (request->>'actorUserId')::uuid, (request->>'actorAgencyId')::uuid,
+                               request->>'operation', v_received,
+                               jsonb_build_object('personId', v_person, 'channel', v_channel, 'channelRef', v_ref));
       intake_outcome := 'JOINED';
       return;
     end if;
@@ -134,11 +132,9 @@ begin
   returning * into intake_case;
   insert into case_complainant (case_id, person_id, channel, channel_ref, joined_at, stated_name, stated_resident_id)
     values (intake_case.id, v_person, v_channel, v_ref, v_received, request->>'complainantName', request->>'complainantResidentId');
-  insert into case_event (case_id, seq, type, actor_user_id, actor_agency_id, operation, at, payload, after)
-    values (intake_case.id, intake_case.version, 'RECEIVED', (request->>'actorUserId')::uuid, (request->>'actorAgencyId')::uuid,
-            request->>'operation', v_received,
-            jsonb_build_object('channel', v_channel, 'channelRef', v_ref),
-            case_tracked_state(intake_case));
+  perform case_file_append(intake_case, 'RECEIVED', (request->>'actorUserId')::uuid, (request->>'actorAgencyId')::uuid,
+                           request->>'operation', v_received,
+                           jsonb_build_object('channel', v_channel, 'channelRef', v_ref));
   perform outbox_append('START', 'caseLifecycle', request->>'workflowId', null,
                         jsonb_build_array(request->'lifecycle' || jsonb_build_object('caseNumber', v_number)));
   intake_outcome := 'CREATED';
