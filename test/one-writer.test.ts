@@ -1,8 +1,9 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { caseEventData, snapshot } from '../src/cases/case-file';
-import { Case } from '../src/cases/case.entity';
+import { Case, CASE_STATUSES } from '../src/cases/case.entity';
 import { readSqlSources } from '../src/db/sql-sources';
+import { IN_HANDLING_STATUSES, OPEN_CASE_STATUSES } from '../src/domain/case-status';
 import type { Services } from '../src/api/services';
 import { createCaseActivities } from '../src/worker/case-activities';
 import { startTestApi, type TestApi } from './support/api';
@@ -13,8 +14,8 @@ import { testLog } from './support/logger';
 /**
  * One writer per fact (issue 13): the workflow outbox has one appender (`outbox_append`) and the case file one per
  * side (`appendCaseEvent` in TypeScript, `case_file_append` in the database, which mirrors it); every path goes
- * through them. And the rules spelled on both sides (the tracked state, the webhook delivery workflow's id and
- * signal) agree.
+ * through them. And the rules spelled on both sides (the tracked state, the open statuses, the webhook delivery
+ * workflow's id and signal) agree.
  */
 const ROOT = path.resolve(__dirname, '..');
 /** Tooling (demo seeding in bulk with triggers off, benchmarks, setup) is not a path of the system. */
@@ -143,6 +144,12 @@ describe('one writer per fact', () => {
           throw rollback; // the entries were written to be compared, not kept (the case file refuses deletes)
         }),
       ).rejects.toBe(rollback);
+    });
+
+    it('the open statuses are the same in TypeScript (OPEN_CASE_STATUSES) and in the database (case_status_open)', async () => {
+      const rows = await query<{ status: string; open: boolean }>(`select s as status, case_status_open(s) as open from unnest(?::text[]) s`, [`{${CASE_STATUSES.join(',')}}`]);
+      expect(rows.filter((r) => r.open).map((r) => r.status)).toEqual(CASE_STATUSES.filter((s) => (OPEN_CASE_STATUSES as readonly string[]).includes(s)));
+      expect(IN_HANDLING_STATUSES.every((s) => (OPEN_CASE_STATUSES as readonly string[]).includes(s))).toBe(true);
     });
 
     it('the worker’s escalation is written through the case-file appender, once, at the case’s next version', async () => {

@@ -99,7 +99,7 @@ begin
 
   if v_employer_id is not null or v_project_id is not null then
     select c.id into v_open from wage_case c
-     where c.status in ('RECEIVED', 'ACCEPTED', 'IN_PROGRESS')
+     where case_status_open(c.status)
        and c.received_at >= (request->>'repeatSince')::timestamptz
        and (c.employer_id = v_employer_id or c.project_id = v_project_id)
        and exists (select 1 from case_complainant cc where cc.case_id = c.id and cc.person_id = v_person)
