@@ -5,7 +5,8 @@ import { CaseEvent, type Case, type CaseEventType } from './case.entity';
 
 /**
  * The fields whose changes the case file records as before/after. Intake's entries are written by the database
- * (`case_tracked_state()` in the intake_in_one_statement migration): change both, a test compares them.
+ * (`case_file_append()` with `case_tracked_state()`, in migrations/sql/): change both, tests compare them
+ * (test/cases.test.ts, test/one-writer.test.ts).
  */
 const TRACKED = [
   'status',

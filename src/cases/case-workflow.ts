@@ -1,4 +1,5 @@
-import type { CaseLifecycleInput, CaseStep } from '../../workflows/case-lifecycle';
+import { caseLifecycle, type CaseLifecycleInput, type CaseStep } from '../../workflows/case-lifecycle';
+import { IN_HANDLING_STATUSES, OPEN_CASE_STATUSES } from '../domain/case-status';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { enqueueWorkflowStart } from '../outbox/outbox';
 import { Case } from './case.entity';
@@ -19,7 +20,7 @@ export function caseLifecycleInput(c: LifecycleFacts): CaseLifecycleInput {
     sameDayContactDue: c.sameDayContactDue.toISOString(),
     acceptanceDue: c.acceptanceDue.toISOString(),
     ...(c.firstContactAt ? { contacted: true } : {}),
-    ...(c.resolutionDue && (c.status === 'ACCEPTED' || c.status === 'IN_PROGRESS') ? { resolutionDue: (c.resolutionExtendedDue ?? c.resolutionDue).toISOString() } : {}),
+    ...(c.resolutionDue && (IN_HANDLING_STATUSES as readonly string[]).includes(c.status) ? { resolutionDue: (c.resolutionExtendedDue ?? c.resolutionDue).toISOString() } : {}),
   };
 }
 
@@ -28,7 +29,7 @@ export function caseLifecycleInput(c: LifecycleFacts): CaseLifecycleInput {
  * city), in the caller's transaction; the outbox relay starts them.
  */
 export async function enqueueLifecycleForOpenCases(em: EntityManager): Promise<number> {
-  const open = await em.find(Case, { status: { $in: ['RECEIVED', 'ACCEPTED', 'IN_PROGRESS'] } });
+  const open = await em.find(Case, { status: { $in: [...OPEN_CASE_STATUSES] } });
   const queued = await em.getConnection().execute<Array<{ workflow_id: string }>>(
     `select workflow_id from workflow_outbox where action = 'START' and workflow_id in (?)`,
     [open.length ? open.map((c) => caseWorkflowId(c.id)) : ['']],
@@ -37,7 +38,7 @@ export async function enqueueLifecycleForOpenCases(em: EntityManager): Promise<n
   let n = 0;
   for (const c of open) {
     if (have.has(caseWorkflowId(c.id))) continue;
-    await enqueueWorkflowStart(em, { workflowType: 'caseLifecycle', workflowId: caseWorkflowId(c.id), args: [caseLifecycleInput(c)] });
+    await enqueueWorkflowStart(em, { workflow: caseLifecycle, workflowId: caseWorkflowId(c.id), args: [caseLifecycleInput(c)] });
     n++;
   }
   return n;

@@ -1,4 +1,5 @@
 import { LockMode, OptimisticLockError } from '@mikro-orm/core';
+import { OPEN_CASE_STATUSES } from '../domain/case-status';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { ExecutionContext, OutboxNotifier } from '../core/execution-context';
 import { badUserInput, conflict, notFound } from '../domain/errors';
@@ -11,6 +12,7 @@ import { resolutionDeadline } from './deadlines';
 import { beijingDate } from '../domain/working-days';
 import { paymentBounds } from '../rules/input-bounds';
 import { enqueueWorkflowSignal } from '../outbox/outbox';
+import { caseStepSignal, startProcessSignal } from '../../workflows/case-lifecycle';
 import { caseWorkflowId, type CaseStep } from './case-workflow';
 import { CaseList, type CaseFilterInput } from './case-list';
 import { authorizeCaseChange, requireVisibleCase } from '../auth/access';
@@ -93,8 +95,8 @@ export class CaseService {
         await em.flush(); // UPDATE … WHERE version = n: a concurrent writer makes this fail
         em.persist(appendCaseEvent(em, c, change.type, { actor: ctx.actor, operation: ctx.operation, before, payload: change.payload }));
         await em.flush();
-        if (change.step) await enqueueWorkflowSignal(em, { workflowId: caseWorkflowId(c.id), signal: 'caseStep', payload: change.step });
-        if (change.startProcess) await enqueueWorkflowSignal(em, { workflowId: caseWorkflowId(c.id), signal: 'startProcess', payload: change.startProcess });
+        if (change.step) await enqueueWorkflowSignal(em, { workflowId: caseWorkflowId(c.id), signal: caseStepSignal, payload: change.step });
+        if (change.startProcess) await enqueueWorkflowSignal(em, { workflowId: caseWorkflowId(c.id), signal: startProcessSignal, payload: change.startProcess });
         ctx.log.info({ caseNumber: c.number, event: change.type, version: c.version }, 'case changed');
         return { c, signalled: !!change.step || !!change.startProcess };
       });
@@ -189,7 +191,7 @@ export class CaseService {
 
   /** 主办人: the lead must be an inspector of an inspection agency; an accepted case goes in progress. */
   assignLead(ctx: ExecutionContext, input: CaseRef & { inspectorId: string }): Promise<Case> {
-    return this.change(ctx, 'ASSIGN_LEAD', input, ['RECEIVED', 'ACCEPTED', 'IN_PROGRESS'], async (c, em) => {
+    return this.change(ctx, 'ASSIGN_LEAD', input, OPEN_CASE_STATUSES, async (c, em) => {
       const inspector = await em.findOne(User, { id: input.inspectorId });
       // The lead works for the agency that owns the case, or for the acting one (a city director taking a case up).
       if (!inspector) throw notFound('user', input.inspectorId);

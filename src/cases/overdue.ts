@@ -1,4 +1,5 @@
 import type { CaseStatus } from './case.entity';
+import { IN_HANDLING_STATUSES } from '../domain/case-status';
 import type { CaseRecord } from './case.entity';
 
 export type OverdueDeadline = 'sameDayContact' | 'acceptance' | 'resolution';
@@ -19,7 +20,7 @@ const RULES: ReadonlyArray<{
   { deadline: 'sameDayContact', statuses: ['RECEIVED'], due: (c) => (c.firstContactAt ? null : c.sameDayContactDue), dueSql: 'case when c.first_contact_at is null then c.same_day_contact_due end' },
   { deadline: 'acceptance', statuses: ['RECEIVED'], due: (c) => c.acceptanceDue, dueSql: 'c.acceptance_due' },
   // An approved extension replaces the original resolution deadline.
-  { deadline: 'resolution', statuses: ['ACCEPTED', 'IN_PROGRESS'], due: (c) => c.resolutionExtendedDue ?? c.resolutionDue, dueSql: 'coalesce(c.resolution_extended_due, c.resolution_due)' },
+  { deadline: 'resolution', statuses: IN_HANDLING_STATUSES, due: (c) => c.resolutionExtendedDue ?? c.resolutionDue, dueSql: 'coalesce(c.resolution_extended_due, c.resolution_due)' },
 ];
 
 export function overdueDeadlines(c: CaseRecord, now = new Date()): OverdueDeadline[] {

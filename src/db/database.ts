@@ -1,6 +1,7 @@
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger';
 import { ormConfig } from './orm-config';
+import { applySqlSources } from './sql-sources';
 
 export type Orm = MikroORM;
 
@@ -10,6 +11,8 @@ export async function openDatabase(opts: { url: string; log: Logger; migrate?: b
   if (opts.migrate !== false) {
     const applied = await orm.getMigrator().up();
     if (applied.length > 0) opts.log.info({ migrations: applied.map((m) => m.name) }, 'applied database migrations');
+    const sources = await applySqlSources(orm);
+    if (sources.length > 0) opts.log.info({ sources }, 'applied database functions and triggers');
   }
   return orm;
 }

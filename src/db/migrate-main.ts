@@ -4,6 +4,7 @@ import { toolDatabaseUrl } from '../infra/tool-database';
 import { Lifecycle, runMain } from '../lifecycle';
 import { createLogger } from '../logger';
 import { openDatabase } from './database';
+import { applySqlSources } from './sql-sources';
 
 /**
  * `npm run migrate`: brings the database (DATABASE_URL, or the embedded one on DATA_DIR) up to date and stops,
@@ -17,7 +18,11 @@ function boot(): void {
     const orm = await openDatabase({ url: await toolDatabaseUrl(config, log, lifecycle), log, migrate: false });
     lifecycle.onStop('database pool', () => orm.close());
     const applied = await orm.getMigrator().up();
-    log.info({ migrations: applied.map((m) => m.name) }, applied.length ? `applied ${applied.length} migrations` : 'the database is up to date');
+    const sources = await applySqlSources(orm);
+    log.info(
+      { migrations: applied.map((m) => m.name), sources },
+      applied.length || sources.length ? `applied ${applied.length} migrations and ${sources.length} function and trigger sources` : 'the database is up to date',
+    );
     await lifecycle.stopAll();
   });
 }

@@ -1,13 +1,20 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { SignalDefinition } from '@temporalio/common';
+
+/** A workflow function: its name is the workflow type, its parameters the start arguments (typed handles, no strings). */
+type WorkflowFunction<A extends unknown[]> = (...args: A) => Promise<unknown>;
+/** What a signal carries besides the `deliveryId` the relay adds. */
+type SignalPayload<S> = S extends { deliveryId: number } ? Omit<S, 'deliveryId'> : S;
 
 /**
  * Writes to the workflow outbox, always inside the caller's transaction, so the workflow start or signal
- * exists exactly when the database change that needs it was committed.
+ * exists exactly when the database change that needs it was committed. Every row goes through the database's
+ * `outbox_append` (migrations/sql/080_outbox_append.sql), which the database functions call too.
  */
-export async function enqueueWorkflowStart(em: EntityManager, opts: { workflowType: string; workflowId: string; args: unknown[] }): Promise<void> {
+export async function enqueueWorkflowStart<A extends unknown[]>(em: EntityManager, opts: { workflow: WorkflowFunction<A>; workflowId: string; args: A }): Promise<void> {
   await em.getConnection().execute(
-    `insert into workflow_outbox (action, workflow_type, workflow_id, args) values ('START', ?, ?, ?::jsonb)`,
-    [opts.workflowType, opts.workflowId, JSON.stringify(opts.args)],
+    `select outbox_append('START', ?, ?, null, ?::jsonb)`,
+    [opts.workflow.name, opts.workflowId, JSON.stringify(opts.args)],
     'run',
     em.getTransactionContext(),
   );
@@ -17,10 +24,23 @@ export async function enqueueWorkflowStart(em: EntityManager, opts: { workflowTy
  * The relay adds the outbox row id to the payload as `deliveryId`: it may deliver a signal twice (a crash after
  * the signal, before it is marked delivered), and the workflow ignores a delivery id it has already seen.
  */
-export async function enqueueWorkflowSignal(em: EntityManager, opts: { workflowId: string; signal: string; payload: Record<string, unknown> }): Promise<void> {
+export async function enqueueWorkflowSignal<S>(em: EntityManager, opts: { workflowId: string; signal: SignalDefinition<[S]>; payload: SignalPayload<S> }): Promise<void> {
   await em.getConnection().execute(
-    `insert into workflow_outbox (action, workflow_id, signal_name, args) values ('SIGNAL', ?, ?, ?::jsonb)`,
-    [opts.workflowId, opts.signal, JSON.stringify([opts.payload])],
+    `select outbox_append('SIGNAL', null, ?, ?, ?::jsonb)`,
+    [opts.workflowId, opts.signal.name, JSON.stringify([opts.payload])],
+    'run',
+    em.getTransactionContext(),
+  );
+}
+
+/** Signals a workflow, starting it first if it is not running (the relay's signalWithStart). */
+export async function enqueueWorkflowSignalWithStart<A extends unknown[]>(
+  em: EntityManager,
+  opts: { workflow: WorkflowFunction<A>; workflowId: string; signal: SignalDefinition<[]>; args: A },
+): Promise<void> {
+  await em.getConnection().execute(
+    `select outbox_append('SIGNAL_WITH_START', ?, ?, ?, ?::jsonb)`,
+    [opts.workflow.name, opts.workflowId, opts.signal.name, JSON.stringify(opts.args)],
     'run',
     em.getTransactionContext(),
   );

@@ -4,6 +4,8 @@ import { noOutboxNotifier, type ExecutionContext, type OutboxNotifier } from '..
 import { badUserInput, conflict, forbidden, notFound } from '../domain/errors';
 import { authorizeWebhookEndpoints } from '../auth/access';
 import { webhookDeliveryScope } from '../policy/case-scope';
+import { enqueueWorkflowSignalWithStart } from '../outbox/outbox';
+import { deliveriesPendingSignal, webhookDelivery } from '../../workflows/webhook-delivery';
 import { literalAddress, type WebhookTargetPolicy } from './webhook-targets';
 
 export interface WebhookEndpointRow {
@@ -173,8 +175,9 @@ export class WebhookService {
     await ctx.em.transactional(async (em) => {
       const conn = em.getConnection();
       const trx = em.getTransactionContext();
-      const [d] = await conn.execute<Array<{ endpoint_id: string; case_id: string; give_up_seconds: number; active: boolean }>>(
-        `select d.endpoint_id, d.case_id, ep.give_up_seconds, ep.active
+      // The delivery workflow's id is spelled once, in the database (webhook_delivery_workflow_id), for the trigger too.
+      const [d] = await conn.execute<Array<{ endpoint_id: string; case_id: string; give_up_seconds: number; active: boolean; workflow_id: string }>>(
+        `select d.endpoint_id, d.case_id, ep.give_up_seconds, ep.active, webhook_delivery_workflow_id(d.endpoint_id, d.case_id) as workflow_id
            from webhook_delivery d join webhook_endpoint ep on ep.id = d.endpoint_id join case_event e on e.id = d.event_id join wage_case c on c.id = d.case_id
           where d.id = ? and ${scope.sql} for update of d`,
         [deliveryId, ...scope.params],
@@ -184,12 +187,12 @@ export class WebhookService {
       if (!d) throw notFound('webhook delivery', deliveryId);
       if (!d.active) throw conflict('the endpoint of this delivery is deactivated', { field: 'id', rule: 'endpoint.inactive' });
       await conn.execute(`update webhook_delivery set status = 'PENDING', last_error = null where id = ?`, [deliveryId], 'run', trx);
-      await conn.execute(
-        `insert into workflow_outbox (action, workflow_type, workflow_id, signal_name, args) values ('SIGNAL_WITH_START', 'webhookDelivery', ?, 'deliveriesPending', ?::jsonb)`,
-        [`webhook-${d.endpoint_id}-${d.case_id}`, JSON.stringify([{ endpointId: d.endpoint_id, caseId: d.case_id, giveUpAfter: `${d.give_up_seconds}s` }])],
-        'run',
-        trx,
-      );
+      await enqueueWorkflowSignalWithStart(em, {
+        workflow: webhookDelivery,
+        workflowId: d.workflow_id,
+        signal: deliveriesPendingSignal,
+        args: [{ endpointId: d.endpoint_id, caseId: d.case_id, giveUpAfter: `${d.give_up_seconds}s` }],
+      });
     });
     this.outbox.nudge();
     const [row] = await this.deliveries(ctx, { first: 1, id: deliveryId });

@@ -1,4 +1,7 @@
+import { LockMode } from '@mikro-orm/core';
 import type { Services } from '../app/services';
+import { appendCaseEvent, snapshot } from '../cases/case-file';
+import { Case } from '../cases/case.entity';
 import type { Orm } from '../db/database';
 import type { Logger } from '../logger';
 import { applyProcessStep } from '../processes/process-step';
@@ -19,34 +22,34 @@ export function createCaseActivities(deps: { orm: Orm; log: Logger; services: Se
       return atWorkerEdge(() => applyProcessStep({ em: deps.orm.em, cases: deps.services.cases, outbox: deps.services.outbox, log: deps.log }, input));
     },
 
-    /** Writes the escalation into the case file once (a retry finds it there and stops). */
+    /**
+     * Writes the escalation into the case file once (a retry finds it there and stops), through the case-file
+     * appender like every other change: the case row locked, its version bumped, the entry at that version.
+     */
     async recordEscalation(input: EscalationInput): Promise<{ recorded: boolean }> {
       const em = deps.orm.em.fork();
       return em.transactional(async (tem) => {
-        const conn = tem.getConnection();
-        const trx = tem.getTransactionContext();
-        const locked = await conn.execute<Array<{ number: string }>>(`select number from wage_case where id = ? for update`, [input.caseId], 'all', trx);
-        if (!locked[0]) throw new Error(`case ${input.caseId} not found`);
-        const already = await conn.execute(
+        const c = await tem.findOne(Case, { id: input.caseId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+        if (!c) throw new Error(`case ${input.caseId} not found`);
+        const already = await tem.getConnection().execute(
           `select 1 from case_event where case_id = ? and type = 'ESCALATED' and payload->>'kind' = ?`,
           [input.caseId, input.kind],
           'all',
-          trx,
+          tem.getTransactionContext(),
         );
         if (already.length > 0) return { recorded: false };
-        const [{ version }] = (await conn.execute<Array<{ version: number }>>(
-          `update wage_case set version = version + 1, updated_at = now() where id = ? returning version`,
-          [input.caseId],
-          'all',
-          trx,
-        )) as [{ version: number }];
-        await conn.execute(
-          `insert into case_event (case_id, seq, type, at, payload, operation) values (?, ?, 'ESCALATED', now(), ?::jsonb, 'workflow:caseLifecycle')`,
-          [input.caseId, version, JSON.stringify({ kind: input.kind, deadline: input.deadline, escalateTo: input.escalateTo })],
-          'run',
-          trx,
+        const before = snapshot(c);
+        c.updatedAt = new Date();
+        await tem.flush(); // bumps the case version: the entry below takes it as its sequence number
+        tem.persist(
+          appendCaseEvent(tem, c, 'ESCALATED', {
+            operation: 'workflow:caseLifecycle',
+            before,
+            payload: { kind: input.kind, deadline: input.deadline, escalateTo: input.escalateTo },
+          }),
         );
-        deps.log.warn({ caseNumber: locked[0].number, kind: input.kind, escalateTo: input.escalateTo }, 'deadline missed: escalated');
+        await tem.flush();
+        deps.log.warn({ caseNumber: c.number, kind: input.kind, escalateTo: input.escalateTo }, 'deadline missed: escalated');
         return { recorded: true };
       });
     },

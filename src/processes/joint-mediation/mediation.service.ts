@@ -6,7 +6,7 @@ import { mediationRules } from '../../rules/process-rules';
 import { confirmAttendanceUpdate, recordAgreementUpdate, recordInstalmentPaidUpdate, recordSessionUpdate, type JointMediationInput } from '../../../workflows/joint-mediation';
 import { CaseProcess, ProcessParty } from '../process.entity';
 import type { ProcessService } from '../process.service';
-import { IN_HANDLING } from '../process-statuses';
+import { IN_HANDLING_STATUSES as IN_HANDLING } from '../../domain/case-status';
 import { jointMediationProcess } from './mediation.definition';
 
 type StepRef = { processId: string; idempotencyKey?: string | null };

@@ -15,7 +15,7 @@ import {
 } from '../../../workflows/police-referral';
 import { CaseProcess, ProcessParty } from '../process.entity';
 import type { ProcessService } from '../process.service';
-import { IN_HANDLING } from '../process-statuses';
+import { IN_HANDLING_STATUSES as IN_HANDLING } from '../../domain/case-status';
 import { policeReferralProcess } from './referral.definition';
 
 type StepRef = { processId: string; idempotencyKey?: string | null };

@@ -1,7 +1,7 @@
 import type { ExecutionContext } from '../../core/execution-context';
 import { Agency } from '../../agencies/agency.entity';
 import { badUserInput } from '../../domain/errors';
-import { IN_HANDLING_OR_RECEIVED } from '../process-statuses';
+import { OPEN_CASE_STATUSES } from '../../domain/case-status';
 import { Project } from '../../projects/project.entity';
 import { dispatchRules } from '../../rules/process-rules';
 import type { DispatchPayment, DispatchRecipient, DispatchRole, ThreeWayDispatchInput } from '../../../workflows/three-way-dispatch';
@@ -16,7 +16,7 @@ export class DispatchService {
 
   /** 三交办: to the district government, the project's regulator and the general contractor's HQ, at once. */
   dispatchCase(ctx: ExecutionContext, input: { caseId: string }): Promise<CaseProcess> {
-    return this.processes.start(ctx, threeWayDispatchProcess, input.caseId, IN_HANDLING_OR_RECEIVED, async (c, em, { processId, workflowId, actor }) => {
+    return this.processes.start(ctx, threeWayDispatchProcess, input.caseId, OPEN_CASE_STATUSES, async (c, em, { processId, workflowId, actor }) => {
       if (!c.project) throw badUserInput('input.caseId', 'case.project-known', 'a three-way dispatch needs the case’s project (its regulator and general contractor)');
       const project = await em.findOneOrFail(Project, { id: c.project });
       const recipients: Array<{ role: DispatchRole; agency: Agency | null; rule: string }> = [

@@ -5,7 +5,7 @@ import type { ExecutionContext } from '../../../src/core/execution-context';
 import { badUserInput } from '../../../src/domain/errors';
 import { defineProcess } from '../../../src/processes/process-definition';
 import type { ProcessModule } from '../../../src/processes/process-module';
-import { IN_HANDLING_OR_RECEIVED } from '../../../src/processes/process-statuses';
+import { OPEN_CASE_STATUSES } from '../../../src/domain/case-status';
 import { CaseProcess, ProcessParty } from '../../../src/processes/process.entity';
 import type { ProcessService } from '../../../src/processes/process.service';
 import { CaseProcessType, ProcessStepInput, toProcessType } from '../../../src/processes/process.types';
@@ -33,7 +33,7 @@ export class UnionAcknowledgementService {
   constructor(private readonly processes: ProcessService) {}
 
   request(ctx: ExecutionContext, input: { caseId: string; unionAgencyId: string }): Promise<CaseProcess> {
-    return this.processes.start(ctx, unionAcknowledgementProcess, input.caseId, IN_HANDLING_OR_RECEIVED, async (c, em, { processId, workflowId, actor }) => {
+    return this.processes.start(ctx, unionAcknowledgementProcess, input.caseId, OPEN_CASE_STATUSES, async (c, em, { processId, workflowId, actor }) => {
       const union = await em.findOne(Agency, { id: input.unionAgencyId });
       if (!union || union.kind !== 'UNION') throw badUserInput('input.unionAgencyId', 'agency.union', 'the acknowledgement is asked of a union');
       const acknowledgeDue = new Date(ctx.clock.now().getTime() + ACKNOWLEDGE_WITHIN_MS);
