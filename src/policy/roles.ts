@@ -33,3 +33,11 @@ export function isMemberWithRole(actor: { agencyId: string; roles?: readonly str
 
 /** The police officers who decide on a referral (行政执法机关移送涉嫌犯罪案件的规定 第八条). */
 export const POLICE_DECIDERS: readonly UserRole[] = ['OFFICER'];
+
+/** Starting a cross-agency process on a case: a caseworker of labour inspection. */
+export const PROCESS_STARTERS: readonly UserRole[] = CASEWORKERS;
+
+/** The agency that owns a case (the one that took it in, or was handed it) runs its processes and its extension. */
+export function ownsCase(actor: { agencyId: string }, c: { owningAgency: string }): boolean {
+  return actor.agencyId === c.owningAgency;
+}

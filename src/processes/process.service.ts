@@ -11,7 +11,7 @@ import type { CaseService } from '../cases/case.service';
 import { extendedResolutionDeadline } from '../cases/deadlines';
 import { canSeeCase } from '../auth/access';
 import { seesProcess } from '../policy/process-visibility';
-import { CASEWORKERS, hasRole } from '../policy/roles';
+import { hasRole, ownsCase, PROCESS_STARTERS } from '../policy/roles';
 import { approveExtensionUpdate } from '../../workflows/case-lifecycle';
 import { signedIn } from '../policy/signed-in';
 import { processWorkflowId, type AnyProcessDefinition, type ProcessDefinition } from './process-definition';
@@ -131,12 +131,12 @@ export class ProcessService {
 
   private caseworker(ctx: ExecutionContext): StepActor {
     const actor = this.actor(ctx);
-    if (!hasRole(actor, CASEWORKERS)) throw forbidden(`starting a process takes the role ${CASEWORKERS.join(' or ')}`);
+    if (!hasRole(actor, PROCESS_STARTERS)) throw forbidden(`starting a process takes the role ${PROCESS_STARTERS.join(' or ')}`);
     return actor;
   }
 
   private ownedBy(c: Case, actor: StepActor): void {
-    if (c.owningAgency !== actor.agencyId) throw forbidden(`case ${c.number} belongs to another inspection agency`);
+    if (!ownsCase(actor, c)) throw forbidden(`case ${c.number} belongs to another inspection agency`);
   }
 
   private async noOpenProcess(ctx: ExecutionContext, c: Case, kind: string): Promise<void> {

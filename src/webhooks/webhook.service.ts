@@ -56,7 +56,7 @@ function sameSecret(a: string, b: string): boolean {
 /**
  * Integrators' webhook endpoints and what was delivered to them. An integrator registers, lists, deactivates and
  * re-keys endpoints for its own channel and sees its own deliveries; labour inspection's directors see and replay
- * the deliveries of the cases their agency may see. Who may do what is decided in src/auth/policy.ts.
+ * the deliveries of the cases their agency may see. Who may do what is decided by the policy (src/policy, src/auth/access.ts).
  */
 /** Active endpoints one integrator may have, unless configured (`WEBHOOK_MAX_ACTIVE_ENDPOINTS`): local practice. */
 export const DEFAULT_MAX_ACTIVE_ENDPOINTS = 5;
