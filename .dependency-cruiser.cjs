@@ -30,7 +30,8 @@ module.exports = {
     {
       name: 'api-only-from-edge',
       severity: 'error',
-      comment: 'src/api is the GraphQL edge: only resolvers, GraphQL type files, the entry points, the composition root, tools and tests may import it.',
+      comment:
+        'src/api is the GraphQL edge: only resolvers, GraphQL type files, the entry points, the composition root, tools and tests may import it.',
       from: { pathNot: apiEdge },
       to: { path: '^src/api/' },
     },
@@ -44,7 +45,8 @@ module.exports = {
     {
       name: 'workflows-pure',
       severity: 'error',
-      comment: 'Workflow code runs in the deterministic sandbox: from src/ it imports only pure modules (domain, rules, policy), and anything else only as a type.',
+      comment:
+        'Workflow code runs in the deterministic sandbox: from src/ it imports only pure modules (domain, rules, policy), and anything else only as a type.',
       from: { path: '^workflows/' },
       to: { path: '^src/', pathNot: '^src/(domain|rules|policy)/', dependencyTypesNot: ['type-only'] },
     },

@@ -10,6 +10,8 @@ export class Migration20261130010000_process_kinds_from_registry extends Migrati
   }
 
   override async down(): Promise<void> {
-    this.addSql(`alter table case_process add constraint case_process_kind_check check (kind in ('DISPATCH','POLICE_REFERRAL','MEDIATION'));`);
+    this.addSql(
+      `alter table case_process add constraint case_process_kind_check check (kind in ('DISPATCH','POLICE_REFERRAL','MEDIATION'));`,
+    );
   }
 }

@@ -17,7 +17,17 @@ function boot(): void {
     lifecycle.onStop('database pool', () => orm.close());
     // The API delivers what it just committed at once; the worker's relay polls for anything left behind.
     const { services } = createCore({ orm, temporalAddress: config.temporal.address!, config, log, lifecycle });
-    const api = await startApiServer({ host: config.api.host, port: config.api.port, orm, services, log, tokens: new Tokens(parseKeys(config.auth.keys!), config.auth.tokenTtl), production: config.env === 'production', rateLimitPerMinute: config.rateLimitPerMinute, anonymousRateLimitPerMinute: config.anonymousRateLimitPerMinute });
+    const api = await startApiServer({
+      host: config.api.host,
+      port: config.api.port,
+      orm,
+      services,
+      log,
+      tokens: new Tokens(parseKeys(config.auth.keys!), config.auth.tokenTtl),
+      production: config.env === 'production',
+      rateLimitPerMinute: config.rateLimitPerMinute,
+      anonymousRateLimitPerMinute: config.anonymousRateLimitPerMinute,
+    });
     lifecycle.onStop('GraphQL API', api.stop);
     log.info({ graphql: api.url }, `Anxin API ready — GraphQL: ${api.url}`);
   });

@@ -26,7 +26,14 @@ export interface Core {
 type CoreConfig = Pick<Config, 'temporal' | 'webhooks' | 'cases'> & Partial<Pick<Config, 'caseStatusLimits'>>;
 
 /** The services, the outbox relay and the Temporal client over one database and one Temporal server. */
-export function createCore(opts: { orm: Orm; temporalAddress: string; config: CoreConfig; log: Logger; lifecycle: Lifecycle; modules?: ReadonlyArray<AnyProcessModule> }): Core {
+export function createCore(opts: {
+  orm: Orm;
+  temporalAddress: string;
+  config: CoreConfig;
+  log: Logger;
+  lifecycle: Lifecycle;
+  modules?: ReadonlyArray<AnyProcessModule>;
+}): Core {
   const connection = Connection.lazy({ address: opts.temporalAddress });
   opts.lifecycle.onStop('Temporal client', () => connection.close());
   const workflowClient = new Client({ connection, namespace: opts.config.temporal.namespace });
@@ -50,11 +57,24 @@ export function createCore(opts: { orm: Orm; temporalAddress: string; config: Co
 
 /** The worker's workflow code: the core workflows and every registered process's. */
 export function bundleFor(modules: ReadonlyArray<AnyProcessModule>, log: Logger) {
-  return bundleWorkflows(log, modules.map((m) => m.definition.workflowModule));
+  return bundleWorkflows(
+    log,
+    modules.map((m) => m.definition.workflowModule),
+  );
 }
 
 /** A workflow worker with the real activities, which write through the same services as the API. */
-export async function startCoreWorker(core: Core, opts: { orm: Orm; temporalAddress: string; config: Pick<Config, 'temporal'>; log: Logger; lifecycle: Lifecycle; bundle: Awaited<ReturnType<typeof bundleFor>> }): Promise<WorkerHandle> {
+export async function startCoreWorker(
+  core: Core,
+  opts: {
+    orm: Orm;
+    temporalAddress: string;
+    config: Pick<Config, 'temporal'>;
+    log: Logger;
+    lifecycle: Lifecycle;
+    bundle: Awaited<ReturnType<typeof bundleFor>>;
+  },
+): Promise<WorkerHandle> {
   const worker = await startWorker({
     address: opts.temporalAddress,
     namespace: opts.config.temporal.namespace,

@@ -33,7 +33,10 @@ const schema = z.object({
       .regex(/^[^\s:/]+:\d{1,5}$/, 'must be host:port, e.g. temporal.internal:7233')
       .optional(),
   ),
-  TEMPORAL_NAMESPACE: z.string().regex(/^[A-Za-z0-9._-]{1,255}$/, 'must be a Temporal namespace name').default('default'),
+  TEMPORAL_NAMESPACE: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]{1,255}$/, 'must be a Temporal namespace name')
+    .default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('anxin'),
   TEMPORAL_DEV_PORT: port(7233),
   TEMPORAL_UI_PORT: port(8233),
@@ -44,19 +47,35 @@ const schema = z.object({
   AUTH_JWT_KEYS: optionalText.pipe(
     z
       .string()
-      .regex(/^[A-Za-z0-9._-]+=[^,=\s]{32,}(,[A-Za-z0-9._-]+=[^,=\s]{32,})*$/, 'must be kid=secret pairs, comma-separated, each secret at least 32 characters')
+      .regex(
+        /^[A-Za-z0-9._-]+=[^,=\s]{32,}(,[A-Za-z0-9._-]+=[^,=\s]{32,})*$/,
+        'must be kid=secret pairs, comma-separated, each secret at least 32 characters',
+      )
       .optional(),
   ),
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
   ANONYMOUS_RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(60),
   CASE_STATUS_LOOKUPS_PER_NUMBER_PER_DAY: z.coerce.number().int().min(1).max(1_000_000).default(20),
   CASE_STATUS_LOOKUPS_PER_CALLER_PER_HOUR: z.coerce.number().int().min(1).max(1_000_000).default(60),
-  AUTH_TOKEN_TTL: z.string().regex(/^\d+[smhd]$/, 'must be a duration such as 12h or 30m').default('12h'),
+  AUTH_TOKEN_TTL: z
+    .string()
+    .regex(/^\d+[smhd]$/, 'must be a duration such as 12h or 30m')
+    .default('12h'),
   WEBHOOK_ALLOWED_NETWORKS: z
     .string()
     .optional()
-    .transform((v) => (v === undefined ? undefined : v.split(',').map((n) => n.trim()).filter(Boolean)))
-    .refine((nets) => !nets || nets.every((n) => parseNetwork(n)), 'must be addresses or CIDR networks, comma-separated, e.g. 127.0.0.1/32,10.20.0.0/16'),
+    .transform((v) =>
+      v === undefined
+        ? undefined
+        : v
+            .split(',')
+            .map((n) => n.trim())
+            .filter(Boolean),
+    )
+    .refine(
+      (nets) => !nets || nets.every((n) => parseNetwork(n)),
+      'must be addresses or CIDR networks, comma-separated, e.g. 127.0.0.1/32,10.20.0.0/16',
+    ),
   WEBHOOK_MAX_ACTIVE_ENDPOINTS: z.coerce.number().int().min(1).max(1_000).default(5),
 });
 
@@ -120,9 +139,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, role: Role =
   // The production processes run against external services: there is nothing embedded to fall back on.
   if (role === 'api' || role === 'worker') {
     if (!source.DATABASE_URL?.trim()) problems.push(`DATABASE_URL: required by \`npm run ${role}\` (it starts no database of its own)`);
-    if (!source.TEMPORAL_ADDRESS?.trim()) problems.push(`TEMPORAL_ADDRESS: required by \`npm run ${role}\` (it starts no Temporal server of its own)`);
+    if (!source.TEMPORAL_ADDRESS?.trim())
+      problems.push(`TEMPORAL_ADDRESS: required by \`npm run ${role}\` (it starts no Temporal server of its own)`);
   }
-  if (role === 'api' && !source.AUTH_JWT_KEYS?.trim()) problems.push('AUTH_JWT_KEYS: required by `npm run api` (the keys that sign and verify tokens)');
+  if (role === 'api' && !source.AUTH_JWT_KEYS?.trim())
+    problems.push('AUTH_JWT_KEYS: required by `npm run api` (the keys that sign and verify tokens)');
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
 
   const e = parsed.data;
@@ -146,9 +167,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, role: Role =
     auth: { keys: e.AUTH_JWT_KEYS, tokenTtl: e.AUTH_TOKEN_TTL },
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,
     // `npm start` is the demo, everything on one machine: its receivers listen on 127.0.0.1 unless told otherwise.
-    webhooks: { allowedNetworks: e.WEBHOOK_ALLOWED_NETWORKS ?? (role === 'all-in-one' ? ['127.0.0.1/32'] : []), maxActiveEndpoints: e.WEBHOOK_MAX_ACTIVE_ENDPOINTS },
+    webhooks: {
+      allowedNetworks: e.WEBHOOK_ALLOWED_NETWORKS ?? (role === 'all-in-one' ? ['127.0.0.1/32'] : []),
+      maxActiveEndpoints: e.WEBHOOK_MAX_ACTIVE_ENDPOINTS,
+    },
     anonymousRateLimitPerMinute: e.ANONYMOUS_RATE_LIMIT_PER_MINUTE,
-    caseStatusLimits: { perNumberPerDay: e.CASE_STATUS_LOOKUPS_PER_NUMBER_PER_DAY, perCallerPerHour: e.CASE_STATUS_LOOKUPS_PER_CALLER_PER_HOUR },
+    caseStatusLimits: {
+      perNumberPerDay: e.CASE_STATUS_LOOKUPS_PER_NUMBER_PER_DAY,
+      perCallerPerHour: e.CASE_STATUS_LOOKUPS_PER_CALLER_PER_HOUR,
+    },
   };
 }
 

@@ -21,7 +21,9 @@ export function createLogger(config: Pick<Config, 'log'>, destination?: NodeJS.W
         colorize: !destination && process.stdout.isTTY,
         translateTime: 'SYS:HH:MM:ss.l',
         ignore: 'pid,hostname,service',
-        ...(destination ? { sync: true, destination: destination as NodeJS.WritableStream & { fd?: number } } : { sync: false, destination: 1 }),
+        ...(destination
+          ? { sync: true, destination: destination as NodeJS.WritableStream & { fd?: number } }
+          : { sync: false, destination: 1 }),
       }),
     );
   }

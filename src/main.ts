@@ -90,7 +90,9 @@ function boot(): void {
     relay.start();
     if (demoLoaded) {
       // In the background: the lifecycle starts of the demo cases go out first, in outbox order.
-      void startDemoProcesses({ orm, services, log, drainOutbox: () => relay.drain() }).catch((err: unknown) => log.warn({ err }, 'demo processes could not all be started'));
+      void startDemoProcesses({ orm, services, log, drainOutbox: () => relay.drain() }).catch((err: unknown) =>
+        log.warn({ err }, 'demo processes could not all be started'),
+      );
     }
     // Without AUTH_JWT_KEYS, a key of this machine's own, kept in the data folder: printed tokens survive restarts.
     const tokens = new Tokens(config.auth.keys ? parseKeys(config.auth.keys) : localDevelopmentKeys(config.dataDir), config.auth.tokenTtl);
@@ -102,16 +104,22 @@ function boot(): void {
       log,
       tokens,
       production: config.env === 'production',
-      rateLimitPerMinute: config.rateLimitPerMinute, anonymousRateLimitPerMinute: config.anonymousRateLimitPerMinute,
+      rateLimitPerMinute: config.rateLimitPerMinute,
+      anonymousRateLimitPerMinute: config.anonymousRateLimitPerMinute,
       exposeErrorDetails: config.env === 'development',
     });
     lifecycle.onStop('GraphQL API', api.stop);
 
     if (config.demoData) {
       const demo = await writeDemoTokens(orm.em.fork(), tokens, config.dataDir);
-      process.stdout.write(`\nDemo tokens (valid 30 days; every role of every demo agency is in ${demo.file}):\n\n${demo.showcase.join('\n')}\n\n`);
+      process.stdout.write(
+        `\nDemo tokens (valid 30 days; every role of every demo agency is in ${demo.file}):\n\n${demo.showcase.join('\n')}\n\n`,
+      );
     }
-    log.info({ graphql: api.url, temporalUi: temporalServer.uiUrl }, `Anxin ready — GraphQL: ${api.url}${temporalServer.uiUrl ? ` · Temporal UI: ${temporalServer.uiUrl}` : ''}`);
+    log.info(
+      { graphql: api.url, temporalUi: temporalServer.uiUrl },
+      `Anxin ready — GraphQL: ${api.url}${temporalServer.uiUrl ? ` · Temporal UI: ${temporalServer.uiUrl}` : ''}`,
+    );
   });
 }
 

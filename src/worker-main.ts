@@ -18,7 +18,14 @@ function boot(): void {
     lifecycle.onStop('database pool', () => orm.close());
     // Activities write through the same services as the API (a payment resolves the case, and the outbox carries on).
     const core = createCore({ orm, temporalAddress: config.temporal.address!, config, log, lifecycle });
-    const worker = await startCoreWorker(core, { orm, temporalAddress: config.temporal.address!, config, log, lifecycle, bundle: await bundleFor(processModules, log) });
+    const worker = await startCoreWorker(core, {
+      orm,
+      temporalAddress: config.temporal.address!,
+      config,
+      log,
+      lifecycle,
+      bundle: await bundleFor(processModules, log),
+    });
     core.relay.start();
     log.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'Anxin workflow worker running');
     await worker.running;

@@ -78,20 +78,46 @@ describe('access matrix: every operation × every role of every agency kind, in 
   /** A Xicheng construction case on project XC-2026-001, sent in by the 12345 integrator; accepted unless told not. */
   async function xichengCase(opts: { accept?: boolean } = {}) {
     const ctx = as(city.hotline, city.integrator);
-    const { case: c } = await ctx.services.intake.intake(ctx, { channel: 'HOTLINE_12345', contactPhone: phone(), complainantName: '张三', complainantResidentId: '110101199003074514', description: '工地拖欠工资', projectCode: 'XC-2026-001', amountClaimedFen: 63_713_000, workersAffected: 49 });
+    const { case: c } = await ctx.services.intake.intake(ctx, {
+      channel: 'HOTLINE_12345',
+      contactPhone: phone(),
+      complainantName: '张三',
+      complainantResidentId: '110101199003074514',
+      description: '工地拖欠工资',
+      projectCode: 'XC-2026-001',
+      amountClaimedFen: 63_713_000,
+      workersAffected: 49,
+    });
     if (opts.accept !== false) await hrss().services.cases.acceptCase(hrss(), { caseId: c.id });
     return c;
   }
   async function chaoyangCase() {
     const ctx = as(city.chaoyangInspector, city.chaoyangHrss);
-    const { case: c } = await ctx.services.intake.intake(ctx, { channel: 'WALK_IN', contactPhone: phone(), description: '餐厅拖欠工资', employerUscc: city.restaurant.uscc, regionCode: '110105001' });
+    const { case: c } = await ctx.services.intake.intake(ctx, {
+      channel: 'WALK_IN',
+      contactPhone: phone(),
+      description: '餐厅拖欠工资',
+      employerUscc: city.restaurant.uscc,
+      regionCode: '110105001',
+    });
     return c;
   }
   const settle = () => stack.settle();
-  async function referral(caseId: string, to: 'AWAITING_APPROVAL' | 'APPROVED' | 'SENT' | 'DECLINED' | 'RECONSIDERATION_REQUESTED' | 'FILED') {
-    const p = await hrss().services.processes.proposePoliceReferral(hrss(), { caseId, team: [city.inspector.id, city.inspector2.id], policeAgencyId: city.police.id, orderToPayIssuedOn: '2026-10-01', orderToPayDueOn: '2026-10-15', grounds: '逾期未支付' });
+  async function referral(
+    caseId: string,
+    to: 'AWAITING_APPROVAL' | 'APPROVED' | 'SENT' | 'DECLINED' | 'RECONSIDERATION_REQUESTED' | 'FILED',
+  ) {
+    const p = await hrss().services.processes.proposePoliceReferral(hrss(), {
+      caseId,
+      team: [city.inspector.id, city.inspector2.id],
+      policeAgencyId: city.police.id,
+      orderToPayIssuedOn: '2026-10-01',
+      orderToPayDueOn: '2026-10-15',
+      grounds: '逾期未支付',
+    });
     await settle();
-    const step = (ctx: RequestContext, update: string, args: Record<string, unknown> = {}) => ctx.services.processes.step(ctx, { processId: p.id, update, args });
+    const step = (ctx: RequestContext, update: string, args: Record<string, unknown> = {}) =>
+      ctx.services.processes.step(ctx, { processId: p.id, update, args });
     if (to === 'AWAITING_APPROVAL') return p;
     await step(director(), 'approveReferral', { approve: true });
     if (to === 'APPROVED') return p;
@@ -107,11 +133,24 @@ describe('access matrix: every operation × every role of every agency kind, in 
     return p;
   }
   async function mediation(caseId: string, agreed = false) {
-    const p = await hrss().services.processes.conveneMediation(hrss(), { caseId, parties: [{ role: 'WORKER_REPRESENTATIVE', name: '工人代表' }], agencyIds: [city.union.id] });
+    const p = await hrss().services.processes.conveneMediation(hrss(), {
+      caseId,
+      parties: [{ role: 'WORKER_REPRESENTATIVE', name: '工人代表' }],
+      agencyIds: [city.union.id],
+    });
     await settle();
     if (agreed) {
       const tomorrow = new Date(Date.now() + 8 * 3_600_000 + 86_400_000).toISOString().slice(0, 10);
-      await hrss().services.processes.step(hrss(), { processId: p.id, update: 'recordAgreement', args: { instalments: [{ dueOn: tomorrow, amountFen: 100 }, { dueOn: tomorrow, amountFen: 100 }] } });
+      await hrss().services.processes.step(hrss(), {
+        processId: p.id,
+        update: 'recordAgreement',
+        args: {
+          instalments: [
+            { dueOn: tomorrow, amountFen: 100 },
+            { dueOn: tomorrow, amountFen: 100 },
+          ],
+        },
+      });
     }
     return p;
   }
@@ -123,7 +162,27 @@ describe('access matrix: every operation × every role of every agency kind, in 
 
   const HRSS_XC_ALL: Who[] = ['xcClerk', 'xcInspector', 'xcSupervisor', 'xcDirector', 'cityDirector'];
   const XC_CASEWORKERS: Who[] = ['xcInspector', 'xcSupervisor', 'xcDirector'];
-  const EVERYONE: Who[] = ['anonymous', 'xcClerk', 'xcInspector', 'xcSupervisor', 'xcDirector', 'cityDirector', 'cyInspector', 'districtOfficer', 'gridWorker', 'housing', 'transport', 'hqLiaison', 'police', 'prosecutor', 'unionMediator', 'petitionOfficer', 'justiceMediator', 'courtOfficer', 'integrator'];
+  const EVERYONE: Who[] = [
+    'anonymous',
+    'xcClerk',
+    'xcInspector',
+    'xcSupervisor',
+    'xcDirector',
+    'cityDirector',
+    'cyInspector',
+    'districtOfficer',
+    'gridWorker',
+    'housing',
+    'transport',
+    'hqLiaison',
+    'police',
+    'prosecutor',
+    'unionMediator',
+    'petitionOfficer',
+    'justiceMediator',
+    'courtOfficer',
+    'integrator',
+  ];
   const SIGNED_IN = EVERYONE.filter((w) => w !== 'anonymous');
 
   interface Row {
@@ -131,7 +190,9 @@ describe('access matrix: every operation × every role of every agency kind, in 
     scope: string;
     allow: Who[];
     /** Builds the target once per row; returns the document and variables for a caller. */
-    setup: () => Promise<(who: Who) => { doc: string; vars?: Record<string, unknown>; included?: (data: Record<string, unknown>) => boolean }>;
+    setup: () => Promise<
+      (who: Who) => { doc: string; vars?: Record<string, unknown>; included?: (data: Record<string, unknown>) => boolean }
+    >;
   }
 
   const rows: Row[] = [];
@@ -141,8 +202,19 @@ describe('access matrix: every operation × every role of every agency kind, in 
   row('health', 'public', ['anonymous', ...SIGNED_IN], async () => () => ({ doc: '{ health { database } }' }));
   row('caseStatus', 'public', ['anonymous', ...SIGNED_IN], async () => {
     const c = await xichengCase({ accept: false });
-    const person = (await db.orm.em.fork().getConnection().execute<Array<{ mobile: string }>>(`select p.mobile from person p join wage_case c on c.primary_complainant_id = p.id where c.id = ?`, [c.id]))[0]!.mobile;
-    return () => ({ doc: 'query($n: String!, $p: Mobile!) { caseStatus(number: $n, phone: $p) { status } }', vars: { n: c.number, p: person } });
+    const person = (
+      await db.orm.em
+        .fork()
+        .getConnection()
+        .execute<Array<{ mobile: string }>>(
+          `select p.mobile from person p join wage_case c on c.primary_complainant_id = p.id where c.id = ?`,
+          [c.id],
+        )
+    )[0]!.mobile;
+    return () => ({
+      doc: 'query($n: String!, $p: Mobile!) { caseStatus(number: $n, phone: $p) { status } }',
+      vars: { n: c.number, p: person },
+    });
   });
 
   // ——— cases ———
@@ -168,7 +240,10 @@ describe('access matrix: every operation × every role of every agency kind, in 
   });
   row('cases', 'in scope', IN_CASE_VIEWERS, async () => {
     await inCaseReady();
-    return () => ({ doc: '{ cases(first: 100) { totalCount edges { node { id } } } }', included: (d) => JSON.stringify(d).includes(inCase.id) });
+    return () => ({
+      doc: '{ cases(first: 100) { totalCount edges { node { id } } } }',
+      included: (d) => JSON.stringify(d).includes(inCase.id),
+    });
   });
   row('cases', 'out of scope', ['cityDirector', 'cyInspector'], async () => {
     const c = await chaoyangCase();
@@ -188,27 +263,66 @@ describe('access matrix: every operation × every role of every agency kind, in 
   });
 
   // ——— employers, projects, agencies, regions ———
-  const CONTRACTOR_VIEWERS: Who[] = ['xcInspector', 'xcSupervisor', 'xcDirector', 'xcClerk', 'cityDirector', 'districtOfficer', 'housing', 'hqLiaison'];
-  row('employer', 'the Xicheng general contractor', CONTRACTOR_VIEWERS, async () => () => ({ doc: '{ employer(uscc: "91110000600037341L") { name } }' }));
-  row('employers', 'the Xicheng general contractor', CONTRACTOR_VIEWERS, async () => () => ({ doc: '{ employers(first: 100) { nodes { uscc } } }', included: (d) => JSON.stringify(d).includes('91110000600037341L') }));
-  row('employer', 'a Chaoyang restaurant', ['cityDirector', 'cyInspector'], async () => () => ({ doc: '{ employer(uscc: "91350100M000100Y43") { name } }' }));
+  const CONTRACTOR_VIEWERS: Who[] = [
+    'xcInspector',
+    'xcSupervisor',
+    'xcDirector',
+    'xcClerk',
+    'cityDirector',
+    'districtOfficer',
+    'housing',
+    'hqLiaison',
+  ];
+  row('employer', 'the Xicheng general contractor', CONTRACTOR_VIEWERS, async () => () => ({
+    doc: '{ employer(uscc: "91110000600037341L") { name } }',
+  }));
+  row('employers', 'the Xicheng general contractor', CONTRACTOR_VIEWERS, async () => () => ({
+    doc: '{ employers(first: 100) { nodes { uscc } } }',
+    included: (d) => JSON.stringify(d).includes('91110000600037341L'),
+  }));
+  row('employer', 'a Chaoyang restaurant', ['cityDirector', 'cyInspector'], async () => () => ({
+    doc: '{ employer(uscc: "91350100M000100Y43") { name } }',
+  }));
   const PROJECT_VIEWERS: Who[] = [...CONTRACTOR_VIEWERS, 'gridWorker'];
   row('project', 'XC-2026-001 in Xinjiekou', PROJECT_VIEWERS, async () => () => ({ doc: '{ project(code: "XC-2026-001") { name } }' }));
-  row('projects', 'XC-2026-001 in Xinjiekou', PROJECT_VIEWERS, async () => () => ({ doc: '{ projects(first: 100) { code } }', included: (d) => JSON.stringify(d).includes('XC-2026-001') }));
+  row('projects', 'XC-2026-001 in Xinjiekou', PROJECT_VIEWERS, async () => () => ({
+    doc: '{ projects(first: 100) { code } }',
+    included: (d) => JSON.stringify(d).includes('XC-2026-001'),
+  }));
   row('agencies', 'all', SIGNED_IN, async () => () => ({ doc: '{ agencies { name } }' }));
   row('regions', 'all', SIGNED_IN, async () => () => ({ doc: '{ regions { code } }' }));
 
   // ——— case mutations ———
   const INTAKE = 'mutation($i: IntakeComplaintInput!) { intakeComplaint(input: $i) { outcome } }';
-  row('intakeComplaint', 'on the 12345 channel', [...HRSS_XC_ALL, 'cyInspector', 'integrator'], async () => () => ({ doc: INTAKE, vars: { i: { channel: 'HOTLINE_12345', contactPhone: phone(), description: '拖欠工资', regionCode: '110102003' } } }));
-  row('intakeComplaint', 'as a grid patrol finding', [...HRSS_XC_ALL, 'cyInspector', 'gridWorker'], async () => () => ({ doc: INTAKE, vars: { i: { channel: 'GRID_PATROL', contactPhone: phone(), description: '巡查发现欠薪', regionCode: '110102003' } } }));
+  row('intakeComplaint', 'on the 12345 channel', [...HRSS_XC_ALL, 'cyInspector', 'integrator'], async () => () => ({
+    doc: INTAKE,
+    vars: { i: { channel: 'HOTLINE_12345', contactPhone: phone(), description: '拖欠工资', regionCode: '110102003' } },
+  }));
+  row('intakeComplaint', 'as a grid patrol finding', [...HRSS_XC_ALL, 'cyInspector', 'gridWorker'], async () => () => ({
+    doc: INTAKE,
+    vars: { i: { channel: 'GRID_PATROL', contactPhone: phone(), description: '巡查发现欠薪', regionCode: '110102003' } },
+  }));
   // A replay of another district's channel reference is answered, but the case itself only to who may read it.
   row('intakeComplaint', 'replaying a Chaoyang case’s 12333 reference (answers the case)', ['cityDirector', 'cyInspector'], async () => {
     const cy = as(city.chaoyangInspector, city.chaoyangHrss);
-    await cy.services.intake.intake(cy, { channel: 'HOTLINE_12333', channelRef: '12333-MATRIX-1', contactPhone: phone(), description: '餐厅拖欠工资', regionCode: '110105001' });
+    await cy.services.intake.intake(cy, {
+      channel: 'HOTLINE_12333',
+      channelRef: '12333-MATRIX-1',
+      contactPhone: phone(),
+      description: '餐厅拖欠工资',
+      regionCode: '110105001',
+    });
     return () => ({
       doc: 'mutation($i: IntakeComplaintInput!) { intakeComplaint(input: $i) { outcome case { id } } }',
-      vars: { i: { channel: 'HOTLINE_12333', channelRef: '12333-MATRIX-1', contactPhone: phone(), description: '拖欠工资', regionCode: '110102003' } },
+      vars: {
+        i: {
+          channel: 'HOTLINE_12333',
+          channelRef: '12333-MATRIX-1',
+          contactPhone: phone(),
+          description: '拖欠工资',
+          regionCode: '110102003',
+        },
+      },
       included: (d) => (d.intakeComplaint as { case: unknown }).case !== null,
     });
   });
@@ -220,28 +334,63 @@ describe('access matrix: every operation × every role of every agency kind, in 
   caseMutation('recordContact', 'RecordContactInput', HRSS_XC_ALL, (caseId) => ({ caseId, kind: 'CALL', outcome: 'REACHED' }));
   row('recordComplainantIdentity', 'a Xicheng case', HRSS_XC_ALL, async () => {
     const c = await xichengCase({ accept: false });
-    const personId = (await db.orm.em.fork().getConnection().execute<Array<{ id: string }>>('select primary_complainant_id as id from wage_case where id = ?', [c.id]))[0]!.id;
+    const personId = (
+      await db.orm.em
+        .fork()
+        .getConnection()
+        .execute<Array<{ id: string }>>('select primary_complainant_id as id from wage_case where id = ?', [c.id])
+    )[0]!.id;
     let n = 0;
-    return () => ({ doc: 'mutation($i: RecordComplainantIdentityInput!) { recordComplainantIdentity(input: $i) { id } }', vars: { i: { caseId: c.id, personId, name: `核实姓名${++n}` } } });
+    return () => ({
+      doc: 'mutation($i: RecordComplainantIdentityInput!) { recordComplainantIdentity(input: $i) { id } }',
+      vars: { i: { caseId: c.id, personId, name: `核实姓名${++n}` } },
+    });
   });
   caseMutation('acceptCase', 'AcceptCaseInput', [...XC_CASEWORKERS, 'cityDirector'], (caseId) => ({ caseId }));
   caseMutation('rejectCase', 'RejectCaseInput', [...XC_CASEWORKERS, 'cityDirector'], (caseId) => ({ caseId, reason: '超过两年时效' }));
-  caseMutation('transferCase', 'TransferCaseInput', [...XC_CASEWORKERS, 'cityDirector'], (caseId) => ({ caseId, to: '劳动人事争议仲裁委员会', reason: '属劳动争议' }));
-  caseMutation('assignLead', 'AssignLeadInput', ['xcSupervisor', 'xcDirector', 'cityDirector'], (caseId) => ({ caseId, inspectorId: city.inspector.id }));
-  caseMutation('recordPayment', 'RecordPaymentInput', [...XC_CASEWORKERS, 'cityDirector'], (caseId) => ({ caseId, amount: 100, workersPaid: 1, paidOn: '2026-11-20', payer: '总包单位', source: 'GENERAL_CONTRACTOR' }), true);
+  caseMutation('transferCase', 'TransferCaseInput', [...XC_CASEWORKERS, 'cityDirector'], (caseId) => ({
+    caseId,
+    to: '劳动人事争议仲裁委员会',
+    reason: '属劳动争议',
+  }));
+  caseMutation('assignLead', 'AssignLeadInput', ['xcSupervisor', 'xcDirector', 'cityDirector'], (caseId) => ({
+    caseId,
+    inspectorId: city.inspector.id,
+  }));
+  caseMutation(
+    'recordPayment',
+    'RecordPaymentInput',
+    [...XC_CASEWORKERS, 'cityDirector'],
+    (caseId) => ({ caseId, amount: 100, workersPaid: 1, paidOn: '2026-11-20', payer: '总包单位', source: 'GENERAL_CONTRACTOR' }),
+    true,
+  );
   row('approveExtension', 'an accepted Xicheng case', ['xcSupervisor', 'xcDirector'], async () => {
     const c = await xichengCase();
     await settle();
-    return () => ({ doc: 'mutation($i: ApproveExtensionInput!) { approveExtension(input: $i) { id } }', vars: { i: { caseId: c.id, reason: '需要调取银行流水' } } });
+    return () => ({
+      doc: 'mutation($i: ApproveExtensionInput!) { approveExtension(input: $i) { id } }',
+      vars: { i: { caseId: c.id, reason: '需要调取银行流水' } },
+    });
   });
 
   // ——— registry ———
   const REGISTRARS: Who[] = [...XC_CASEWORKERS, 'cityDirector', 'cyInspector', 'housing', 'transport'];
-  row('registerEmployer', 'a new employer', REGISTRARS, async () => () => ({ doc: 'mutation($i: RegisterEmployerInput!) { registerEmployer(input: $i) { id } }', vars: { i: { uscc: '91440300708461136T', name: '深圳某公司' } } }));
-  row('registerProject', 'a new project', REGISTRARS, async () => () => ({ doc: 'mutation($i: RegisterProjectInput!) { registerProject(input: $i) { id } }', vars: { i: { code: 'MATRIX-1', name: '矩阵测试项目', regionCode: '110102003' } } }));
+  row('registerEmployer', 'a new employer', REGISTRARS, async () => () => ({
+    doc: 'mutation($i: RegisterEmployerInput!) { registerEmployer(input: $i) { id } }',
+    vars: { i: { uscc: '91440300708461136T', name: '深圳某公司' } },
+  }));
+  row('registerProject', 'a new project', REGISTRARS, async () => () => ({
+    doc: 'mutation($i: RegisterProjectInput!) { registerProject(input: $i) { id } }',
+    vars: { i: { code: 'MATRIX-1', name: '矩阵测试项目', regionCode: '110102003' } },
+  }));
   row('updateProject', 'XC-2026-001', [...XC_CASEWORKERS, 'cityDirector', 'housing'], async () => {
-    const id = (await db.orm.em.fork().getConnection().execute<Array<{ id: string }>>(`select id from project where code = 'XC-2026-001'`))[0]!.id;
-    return () => ({ doc: 'mutation($i: UpdateProjectInput!) { updateProject(input: $i) { id } }', vars: { i: { id, expectedVersion: 999, workerCount: 121 } } });
+    const id = (
+      await db.orm.em.fork().getConnection().execute<Array<{ id: string }>>(`select id from project where code = 'XC-2026-001'`)
+    )[0]!.id;
+    return () => ({
+      doc: 'mutation($i: UpdateProjectInput!) { updateProject(input: $i) { id } }',
+      vars: { i: { id, expectedVersion: 999, workerCount: 121 } },
+    });
   });
 
   // ——— processes ———
@@ -251,9 +400,26 @@ describe('access matrix: every operation × every role of every agency kind, in 
       return () => ({ doc: `mutation($i: ${input}!) { ${op}(input: $i) { id } }`, vars: { i: vars(c.id) } });
     });
   startRow('dispatchCase', 'StartProcessInput', (caseId) => ({ caseId }));
-  startRow('proposePoliceReferral', 'ProposePoliceReferralInput', (caseId) => ({ caseId, team: [city.inspector.id, city.inspector2.id], policeAgencyId: city.police.id, orderToPayIssuedOn: '2026-10-01', orderToPayDueOn: '2026-10-15', grounds: '逾期未支付' }));
-  startRow('conveneMediation', 'ConveneMediationInput', (caseId) => ({ caseId, parties: [{ role: 'WORKER_REPRESENTATIVE', name: '工人代表' }], agencyIds: [city.union.id] }));
-  const stepRow = (op: string, input: string, allow: Who[], target: () => Promise<{ id: string }>, args: (processId: string) => Promise<Record<string, unknown>> | Record<string, unknown> = () => ({})) =>
+  startRow('proposePoliceReferral', 'ProposePoliceReferralInput', (caseId) => ({
+    caseId,
+    team: [city.inspector.id, city.inspector2.id],
+    policeAgencyId: city.police.id,
+    orderToPayIssuedOn: '2026-10-01',
+    orderToPayDueOn: '2026-10-15',
+    grounds: '逾期未支付',
+  }));
+  startRow('conveneMediation', 'ConveneMediationInput', (caseId) => ({
+    caseId,
+    parties: [{ role: 'WORKER_REPRESENTATIVE', name: '工人代表' }],
+    agencyIds: [city.union.id],
+  }));
+  const stepRow = (
+    op: string,
+    input: string,
+    allow: Who[],
+    target: () => Promise<{ id: string }>,
+    args: (processId: string) => Promise<Record<string, unknown>> | Record<string, unknown> = () => ({}),
+  ) =>
     row(op, 'a Xicheng process', allow, async () => {
       const p = await target();
       const extra = await args(p.id);
@@ -261,35 +427,129 @@ describe('access matrix: every operation × every role of every agency kind, in 
     });
   const RECIPIENTS: Who[] = ['districtOfficer', 'housing', 'hqLiaison'];
   stepRow('acknowledgeDispatch', 'ProcessStepInput', RECIPIENTS, async () => dispatch((await xichengCase()).id));
-  stepRow('reportDispatch', 'ReportDispatchInput', RECIPIENTS, async () => dispatch((await xichengCase()).id), () => ({ report: '已约谈项目负责人' }));
-  stepRow('approvePoliceReferral', 'ApprovePoliceReferralInput', ['xcDirector'], async () => referral((await xichengCase()).id, 'AWAITING_APPROVAL'), () => ({ approve: true }));
-  stepRow('sendPoliceReferral', 'ProcessStepInput', ['xcInspector', 'xcDirector'], async () => referral((await xichengCase()).id, 'APPROVED'));
-  stepRow('decidePoliceReferral', 'DecidePoliceReferralInput', ['police'], async () => referral((await xichengCase()).id, 'SENT'), () => ({ decision: 'DECLINED', reasons: '证据不足' }));
-  stepRow('requestReconsideration', 'RequestReconsiderationInput', XC_CASEWORKERS, async () => referral((await xichengCase()).id, 'DECLINED'), () => ({ grounds: '补充证据' }));
-  stepRow('decideReconsideration', 'DecideReconsiderationInput', ['police'], async () => referral((await xichengCase()).id, 'RECONSIDERATION_REQUESTED'), () => ({ decision: 'UPHELD', reasons: '维持' }));
-  stepRow('requestProcuratorateSupervision', 'RequestSupervisionInput', XC_CASEWORKERS, async () => referral((await xichengCase()).id, 'DECLINED'), () => ({ procuratorateAgencyId: city.procuratorate.id, grounds: '立案监督' }));
-  stepRow('recordCriminalOutcome', 'RecordCriminalOutcomeInput', ['police'], async () => referral((await xichengCase()).id, 'FILED'), () => ({ outcome: '判决' }));
-  const unionParty = async (processId: string) => ({ partyId: (await db.orm.em.fork().findOneOrFail(ProcessParty, { process: processId, agency: city.union.id })).id });
-  stepRow('confirmMediationAttendance', 'ConfirmAttendanceInput', [...XC_CASEWORKERS, 'unionMediator'], async () => mediation((await xichengCase()).id), unionParty);
-  stepRow('recordMediationSession', 'RecordSessionInput', XC_CASEWORKERS, async () => mediation((await xichengCase()).id), () => ({ heldAt: new Date(Date.now() - 60_000).toISOString(), summary: '第一次调解', attendeePartyIds: [] }));
+  stepRow(
+    'reportDispatch',
+    'ReportDispatchInput',
+    RECIPIENTS,
+    async () => dispatch((await xichengCase()).id),
+    () => ({ report: '已约谈项目负责人' }),
+  );
+  stepRow(
+    'approvePoliceReferral',
+    'ApprovePoliceReferralInput',
+    ['xcDirector'],
+    async () => referral((await xichengCase()).id, 'AWAITING_APPROVAL'),
+    () => ({ approve: true }),
+  );
+  stepRow('sendPoliceReferral', 'ProcessStepInput', ['xcInspector', 'xcDirector'], async () =>
+    referral((await xichengCase()).id, 'APPROVED'),
+  );
+  stepRow(
+    'decidePoliceReferral',
+    'DecidePoliceReferralInput',
+    ['police'],
+    async () => referral((await xichengCase()).id, 'SENT'),
+    () => ({ decision: 'DECLINED', reasons: '证据不足' }),
+  );
+  stepRow(
+    'requestReconsideration',
+    'RequestReconsiderationInput',
+    XC_CASEWORKERS,
+    async () => referral((await xichengCase()).id, 'DECLINED'),
+    () => ({ grounds: '补充证据' }),
+  );
+  stepRow(
+    'decideReconsideration',
+    'DecideReconsiderationInput',
+    ['police'],
+    async () => referral((await xichengCase()).id, 'RECONSIDERATION_REQUESTED'),
+    () => ({ decision: 'UPHELD', reasons: '维持' }),
+  );
+  stepRow(
+    'requestProcuratorateSupervision',
+    'RequestSupervisionInput',
+    XC_CASEWORKERS,
+    async () => referral((await xichengCase()).id, 'DECLINED'),
+    () => ({ procuratorateAgencyId: city.procuratorate.id, grounds: '立案监督' }),
+  );
+  stepRow(
+    'recordCriminalOutcome',
+    'RecordCriminalOutcomeInput',
+    ['police'],
+    async () => referral((await xichengCase()).id, 'FILED'),
+    () => ({ outcome: '判决' }),
+  );
+  const unionParty = async (processId: string) => ({
+    partyId: (await db.orm.em.fork().findOneOrFail(ProcessParty, { process: processId, agency: city.union.id })).id,
+  });
+  stepRow(
+    'confirmMediationAttendance',
+    'ConfirmAttendanceInput',
+    [...XC_CASEWORKERS, 'unionMediator'],
+    async () => mediation((await xichengCase()).id),
+    unionParty,
+  );
+  stepRow(
+    'recordMediationSession',
+    'RecordSessionInput',
+    XC_CASEWORKERS,
+    async () => mediation((await xichengCase()).id),
+    () => ({ heldAt: new Date(Date.now() - 60_000).toISOString(), summary: '第一次调解', attendeePartyIds: [] }),
+  );
   const dueTomorrow = () => new Date(Date.now() + 8 * 3_600_000 + 86_400_000).toISOString().slice(0, 10);
-  stepRow('recordMediationAgreement', 'RecordAgreementInput', XC_CASEWORKERS, async () => mediation((await xichengCase()).id), () => ({ instalments: [{ dueOn: dueTomorrow(), amount: 100 }] }));
-  stepRow('recordInstalmentPaid', 'RecordInstalmentPaidInput', XC_CASEWORKERS, async () => mediation((await xichengCase()).id, true), () => ({ seq: 1, paidOn: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10), payer: '总包单位', workersPaid: 1 }));
+  stepRow(
+    'recordMediationAgreement',
+    'RecordAgreementInput',
+    XC_CASEWORKERS,
+    async () => mediation((await xichengCase()).id),
+    () => ({ instalments: [{ dueOn: dueTomorrow(), amount: 100 }] }),
+  );
+  stepRow(
+    'recordInstalmentPaid',
+    'RecordInstalmentPaidInput',
+    XC_CASEWORKERS,
+    async () => mediation((await xichengCase()).id, true),
+    () => ({ seq: 1, paidOn: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10), payer: '总包单位', workersPaid: 1 }),
+  );
 
   // ——— webhooks ———
-  row('registerWebhook', 'its own channel', ['integrator'], async () => () => ({ doc: 'mutation($i: RegisterWebhookInput!) { registerWebhook(input: $i) { id } }', vars: { i: { url: 'http://127.0.0.1:9/hook', secret: 'x'.repeat(40), giveUpAfterSeconds: 1 } } }));
+  row('registerWebhook', 'its own channel', ['integrator'], async () => () => ({
+    doc: 'mutation($i: RegisterWebhookInput!) { registerWebhook(input: $i) { id } }',
+    vars: { i: { url: 'http://127.0.0.1:9/hook', secret: 'x'.repeat(40), giveUpAfterSeconds: 1 } },
+  }));
   /** An active endpoint of the 12345 integrator (each its own URL: one active endpoint per integrator and URL). */
   const endpoint = async () => {
     const id = randomUUID();
-    await db.orm.em.fork().getConnection().execute(`insert into webhook_endpoint (id, agency_id, channel, url, secret, give_up_seconds) values (?, ?, 'HOTLINE_12345', ?, ?, 1)`, [id, city.integrator.id, `http://127.0.0.1:9/hook-${id}`, 'y'.repeat(40)]);
+    await db.orm.em
+      .fork()
+      .getConnection()
+      .execute(
+        `insert into webhook_endpoint (id, agency_id, channel, url, secret, give_up_seconds) values (?, ?, 'HOTLINE_12345', ?, ?, 1)`,
+        [id, city.integrator.id, `http://127.0.0.1:9/hook-${id}`, 'y'.repeat(40)],
+      );
     return id;
   };
   /** A delivery to the 12345 integrator of a new case of its channel: a Xicheng one, or a Chaoyang one. */
   const deliveryId = async (where: 'xicheng' | 'chaoyang' = 'xicheng') => {
     await endpoint();
     const ctx = as(city.hotline, city.integrator);
-    const c = where === 'xicheng' ? await xichengCase({ accept: false }) : (await ctx.services.intake.intake(ctx, { channel: 'HOTLINE_12345', contactPhone: phone(), description: '餐厅拖欠工资', regionCode: '110105001' })).case;
-    return (await db.orm.em.fork().getConnection().execute<Array<{ id: string }>>(`select id::text as id from webhook_delivery where case_id = ? order by id limit 1`, [c.id]))[0]!.id;
+    const c =
+      where === 'xicheng'
+        ? await xichengCase({ accept: false })
+        : (
+            await ctx.services.intake.intake(ctx, {
+              channel: 'HOTLINE_12345',
+              contactPhone: phone(),
+              description: '餐厅拖欠工资',
+              regionCode: '110105001',
+            })
+          ).case;
+    return (
+      await db.orm.em
+        .fork()
+        .getConnection()
+        .execute<Array<{ id: string }>>(`select id::text as id from webhook_delivery where case_id = ? order by id limit 1`, [c.id])
+    )[0]!.id;
   };
   const WEBHOOK_ADMINS: Who[] = ['integrator', 'xcDirector', 'cityDirector'];
   row('webhookDeliveries', 'the 12345 integrator’s deliveries', WEBHOOK_ADMINS, async () => {
@@ -320,7 +580,10 @@ describe('access matrix: every operation × every role of every agency kind, in 
   });
   row('rotateWebhookSecret', 'an endpoint of the 12345 integrator', ['integrator'], async () => {
     const id = await endpoint();
-    return () => ({ doc: 'mutation($i: RotateWebhookSecretInput!) { rotateWebhookSecret(input: $i) { id } }', vars: { i: { id, secret: 'z'.repeat(40) } } });
+    return () => ({
+      doc: 'mutation($i: RotateWebhookSecretInput!) { rotateWebhookSecret(input: $i) { id } }',
+      vars: { i: { id, secret: 'z'.repeat(40) } },
+    });
   });
 
   it('has a row for every query and mutation of the schema', async () => {
@@ -344,11 +607,20 @@ describe('access matrix: every operation × every role of every agency kind, in 
     const denied = new Set<Who>();
     for (const who of EVERYONE) {
       received.set(who, new Set());
-      const client = createClient({ url: api.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: headers(who), retryAttempts: 0 });
+      const client = createClient({
+        url: api.url.replace(/^http/, 'ws'),
+        webSocketImpl: WebSocket,
+        connectionParams: headers(who),
+        retryAttempts: 0,
+      });
       clients.push(client);
       client.subscribe<{ caseEvents: { caseId: string } }>(
         { query: 'subscription { caseEvents { caseId } }' },
-        { next: (m) => (m.data ? received.get(who)!.add(m.data.caseEvents.caseId) : denied.add(who)), error: () => denied.add(who), complete: () => undefined },
+        {
+          next: (m) => (m.data ? received.get(who)!.add(m.data.caseEvents.caseId) : denied.add(who)),
+          error: () => denied.add(who),
+          complete: () => undefined,
+        },
       );
     }
     await new Promise((r) => setTimeout(r, 800));
@@ -359,8 +631,10 @@ describe('access matrix: every operation × every role of every agency kind, in 
     const failures: string[] = [];
     for (const who of EVERYONE) {
       const got = received.get(who)!;
-      if (got.has(inCase.id) !== SUBSCRIPTION_ROWS.caseEvents!.in.includes(who)) failures.push(`caseEvents (in scope) as ${who}: ${got.has(inCase.id) ? 'received' : 'not received'}`);
-      if (got.has(outCase.id) !== SUBSCRIPTION_ROWS.caseEvents!.out.includes(who)) failures.push(`caseEvents (out of scope) as ${who}: ${got.has(outCase.id) ? 'received' : 'not received'}`);
+      if (got.has(inCase.id) !== SUBSCRIPTION_ROWS.caseEvents!.in.includes(who))
+        failures.push(`caseEvents (in scope) as ${who}: ${got.has(inCase.id) ? 'received' : 'not received'}`);
+      if (got.has(outCase.id) !== SUBSCRIPTION_ROWS.caseEvents!.out.includes(who))
+        failures.push(`caseEvents (out of scope) as ${who}: ${got.has(outCase.id) ? 'received' : 'not received'}`);
     }
     expect(denied.has('anonymous')).toBe(true);
     await Promise.all(clients.map((c) => c.dispose()));
@@ -384,17 +658,26 @@ describe('access matrix: every operation × every role of every agency kind, in 
         const res = await api.gql(doc, vars, headers(who));
         cells++;
         const code = res.errors?.[0]?.extensions?.code as string | undefined;
-        if (res.status >= 500 || code === 'INTERNAL_SERVER_ERROR') failures.push(`${r.op} (${r.scope}) as ${who}: fault ${JSON.stringify(res.errors)}`);
+        if (res.status >= 500 || code === 'INTERNAL_SERVER_ERROR')
+          failures.push(`${r.op} (${r.scope}) as ${who}: fault ${JSON.stringify(res.errors)}`);
         const got = included ? !res.errors && included(res.data as Record<string, unknown>) : !(code && DENIED.has(code));
-        if (got !== allowed.has(who)) failures.push(`${r.op} (${r.scope}) as ${who}: expected ${allowed.has(who) ? 'allow' : 'deny'}, got ${code ?? 'data'}${res.errors ? ` — ${res.errors[0]!.message}` : ''}`);
+        if (got !== allowed.has(who))
+          failures.push(
+            `${r.op} (${r.scope}) as ${who}: expected ${allowed.has(who) ? 'allow' : 'deny'}, got ${code ?? 'data'}${res.errors ? ` — ${res.errors[0]!.message}` : ''}`,
+          );
         const ws = await sockets.get(who)!.run(doc, vars);
         const wsCode = ws.errors?.[0]?.extensions?.code;
-        if (wsCode !== 'OPERATION_NOT_ALLOWED' || ws.data) failures.push(`${r.op} (${r.scope}) as ${who} over graphql-ws: expected OPERATION_NOT_ALLOWED, got ${JSON.stringify(ws).slice(0, 200)}`);
+        if (wsCode !== 'OPERATION_NOT_ALLOWED' || ws.data)
+          failures.push(
+            `${r.op} (${r.scope}) as ${who} over graphql-ws: expected OPERATION_NOT_ALLOWED, got ${JSON.stringify(ws).slice(0, 200)}`,
+          );
       }
     }
     await Promise.all([...sockets.values()].map((s) => s.dispose()));
     // The note reports this figure.
-    process.stdout.write(`access matrix: ${rows.length} rows × ${everyone.length} callers = ${cells} cells, over HTTP and over graphql-ws\n`);
+    process.stdout.write(
+      `access matrix: ${rows.length} rows × ${everyone.length} callers = ${cells} cells, over HTTP and over graphql-ws\n`,
+    );
     expect(failures).toEqual([]);
   }, 300_000);
 });

@@ -30,9 +30,7 @@ function cruise(folders: string[], extra: string[] = []): Promise<string[]> {
         return;
       }
       resolve(
-        result.summary.violations.map(
-          (v) => `${v.rule.name}: ${v.from} → ${v.cycle ? v.cycle.map((c) => c.name).join(' → ') : v.to}`,
-        ),
+        result.summary.violations.map((v) => `${v.rule.name}: ${v.from} → ${v.cycle ? v.cycle.map((c) => c.name).join(' → ') : v.to}`),
       );
     });
   });

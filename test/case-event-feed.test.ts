@@ -33,7 +33,10 @@ describe('case events subscription', () => {
   beforeAll(async () => {
     db = await createTestDatabase();
     city = await loadTestCity(db.orm.em.fork());
-    [a, b] = await Promise.all([startTestApi({ orm: db.orm, temporalAddress: '127.0.0.1:1' }), startTestApi({ orm: db.orm, temporalAddress: '127.0.0.1:1' })]);
+    [a, b] = await Promise.all([
+      startTestApi({ orm: db.orm, temporalAddress: '127.0.0.1:1' }),
+      startTestApi({ orm: db.orm, temporalAddress: '127.0.0.1:1' }),
+    ]);
   });
   afterAll(async () => {
     for (const c of clients) await c.dispose();
@@ -43,13 +46,26 @@ describe('case events subscription', () => {
   });
 
   function subscribe(api: TestApi, authorization: string, variables: Record<string, unknown> = {}) {
-    const client = createClient({ url: api.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: { authorization }, retryAttempts: 0 });
+    const client = createClient({
+      url: api.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization },
+      retryAttempts: 0,
+    });
     clients.push(client);
     const messages: Message[] = [];
     const errors: unknown[] = [];
     const stop = client.subscribe<{ caseEvents: Message }>(
-      { query: 'subscription($f: CaseEventFilterInput, $after: String) { caseEvents(filter: $f, after: $after) { cursor caseNumber seq type } }', variables },
-      { next: (m) => (m.data ? messages.push(m.data.caseEvents) : errors.push(m.errors)), error: (e) => errors.push(e), complete: () => undefined },
+      {
+        query:
+          'subscription($f: CaseEventFilterInput, $after: String) { caseEvents(filter: $f, after: $after) { cursor caseNumber seq type } }',
+        variables,
+      },
+      {
+        next: (m) => (m.data ? messages.push(m.data.caseEvents) : errors.push(m.errors)),
+        error: (e) => errors.push(e),
+        complete: () => undefined,
+      },
     );
     return {
       messages,
@@ -77,7 +93,11 @@ describe('case events subscription', () => {
       api.as(city.cityDirector, city.cityHrss),
     );
     const c = intake.data!.intakeComplaint.case;
-    const contact = await api.gql('mutation($i: RecordContactInput!) { recordContact(input: $i) { id } }', { i: { caseId: c.id, kind: 'CALL', outcome: 'REACHED' } }, api.as(city.cityDirector, city.cityHrss));
+    const contact = await api.gql(
+      'mutation($i: RecordContactInput!) { recordContact(input: $i) { id } }',
+      { i: { caseId: c.id, kind: 'CALL', outcome: 'REACHED' } },
+      api.as(city.cityDirector, city.cityHrss),
+    );
     expect(contact.errors).toBeUndefined();
     return c.number;
   }
@@ -88,7 +108,9 @@ describe('case events subscription', () => {
     const numbers = [await twoEntries(a), await twoEntries(b), await twoEntries(b), await twoEntries(a)];
     await sub.until(8);
     await new Promise((r) => setTimeout(r, 300)); // nothing more comes
-    expect(sub.messages.map((m) => `${m.caseNumber}:${m.seq}:${m.type}`)).toEqual(numbers.flatMap((n) => [`${n}:1:RECEIVED`, `${n}:2:CONTACT_RECORDED`]));
+    expect(sub.messages.map((m) => `${m.caseNumber}:${m.seq}:${m.type}`)).toEqual(
+      numbers.flatMap((n) => [`${n}:1:RECEIVED`, `${n}:2:CONTACT_RECORDED`]),
+    );
     await sub.close();
   });
 
@@ -114,7 +136,10 @@ describe('case events subscription', () => {
   it('loses nothing when the listening connection is killed', async () => {
     const sub = subscribe(a, director());
     await new Promise((r) => setTimeout(r, 300));
-    await db.orm.em.fork().getConnection().execute(`select pg_terminate_backend(pid) from pg_stat_activity where query = 'listen case_events' and pid <> pg_backend_pid()`);
+    await db.orm.em
+      .fork()
+      .getConnection()
+      .execute(`select pg_terminate_backend(pid) from pg_stat_activity where query = 'listen case_events' and pid <> pg_backend_pid()`);
     const numbers = [await twoEntries(b), await twoEntries(a)];
     await sub.until(4);
     expect(sub.messages.map((m) => `${m.caseNumber}:${m.seq}`)).toEqual(numbers.flatMap((n) => [`${n}:1`, `${n}:2`]));
@@ -144,12 +169,20 @@ describe('case events subscription', () => {
   }
 
   /** A feed of this process's own (not an API server's), for a test that drives subscribers directly; stopped after. */
-  async function withFeed(maxQueued: number | undefined, test: (f: { feed: CaseEventFeed; horizon: FeedHorizon; actor: Actor }) => Promise<void>): Promise<void> {
+  async function withFeed(
+    maxQueued: number | undefined,
+    test: (f: { feed: CaseEventFeed; horizon: FeedHorizon; actor: Actor }) => Promise<void>,
+  ): Promise<void> {
     const listener = new CaseEventListener(String(db.orm.config.get('clientUrl')), testLog);
     await listener.start();
     const horizon = new FeedHorizon(db.orm, listener);
     const feed = new CaseEventFeed(db.orm, horizon, maxQueued);
-    const actor = { userId: city.cityDirector.id, agencyId: city.cityHrss.id, agencyKind: city.cityHrss.kind, roles: city.cityDirector.roles };
+    const actor = {
+      userId: city.cityDirector.id,
+      agencyId: city.cityHrss.id,
+      agencyKind: city.cityHrss.kind,
+      roles: city.cityDirector.roles,
+    };
     try {
       await test({ feed, horizon, actor });
     } finally {
@@ -223,7 +256,10 @@ describe('case events subscription', () => {
       await twoEntries(a); // committed before the subscriber asks for anything
       let timer: NodeJS.Timeout | undefined;
       const next = () =>
-        Promise.race([sub.next(), new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no entry within 5 s')), 5_000)))]).finally(() => clearTimeout(timer));
+        Promise.race([
+          sub.next(),
+          new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('no entry within 5 s')), 5_000))),
+        ]).finally(() => clearTimeout(timer));
       const first = (await next()).value as FeedEntry;
       expect(first.type).toBe('RECEIVED');
       expect(((await next()).value as FeedEntry).caseId).toBe(first.caseId);
@@ -249,7 +285,12 @@ describe('case events subscription', () => {
       expect(await until(() => (feed.live === 2 ? true : undefined))).toBe(true);
       await twoEntries(a);
       await twoEntries(b);
-      const written = (await db.orm.em.fork().getConnection().execute<Array<{ id: string }>>('select id::text as id from case_event where id > ? order by id', [top.toString()])).map((r) => r.id);
+      const written = (
+        await db.orm.em
+          .fork()
+          .getConnection()
+          .execute<Array<{ id: string }>>('select id::text as id from case_event where id > ? order by id', [top.toString()])
+      ).map((r) => r.id);
       expect(written).toHaveLength(4);
       await until(() => (liveEntries.length >= 4 ? true : undefined));
       await new Promise((r) => setTimeout(r, 200));

@@ -42,7 +42,11 @@ describe('case lifecycle workflow and the workflow outbox', () => {
       connection: env.nativeConnection,
       taskQueue,
       workflowBundle: await workflowBundle(),
-      activities: createCaseActivities({ orm: db.orm, log: testLog, services: createServices({ orm: db.orm, temporal: Connection.lazy({ address: '127.0.0.1:1' }) }) }),
+      activities: createCaseActivities({
+        orm: db.orm,
+        log: testLog,
+        services: createServices({ orm: db.orm, temporal: Connection.lazy({ address: '127.0.0.1:1' }) }),
+      }),
     });
     running = worker.run();
   });
@@ -56,20 +60,38 @@ describe('case lifecycle workflow and the workflow outbox', () => {
   function ctx(): RequestContext {
     const em = db.orm.em.fork();
     const services = createServices({ orm: db.orm, temporal: Connection.lazy({ address: '127.0.0.1:1' }) });
-    const actor = { userId: city.cityDirector.id, agencyId: city.cityHrss.id, agencyKind: 'HRSS_INSPECTION' as const, roles: city.cityDirector.roles };
+    const actor = {
+      userId: city.cityDirector.id,
+      agencyId: city.cityHrss.id,
+      agencyKind: 'HRSS_INSPECTION' as const,
+      roles: city.cityDirector.roles,
+    };
     return { requestId: randomUUID(), log: testLog, em, services, loaders: createLoaders(em), actor, clock: systemClock };
   }
   const relay = () => new OutboxRelay(db.orm, env.client, taskQueue, testLog);
 
   const escalations = async (caseId: string) =>
-    (await db.orm.em.fork().getConnection().execute<Array<{ kind: string }>>(`select payload->>'kind' as kind from case_event where case_id = ? and type = 'ESCALATED' order by seq`, [caseId])).map((r) => r.kind);
+    (
+      await db.orm.em
+        .fork()
+        .getConnection()
+        .execute<Array<{ kind: string }>>(
+          `select payload->>'kind' as kind from case_event where case_id = ? and type = 'ESCALATED' order by seq`,
+          [caseId],
+        )
+    ).map((r) => r.kind);
   const untilPast = async (due: Date) => {
     const now = await env.currentTimeMs();
     await env.sleep(Math.max(1, due.getTime() - now + 60_000));
   };
 
   it('starts the workflow from the outbox after the API died between commit and Temporal call, exactly once', async () => {
-    const { case: c } = await ctx().services.intake.intake(ctx(), { channel: 'WALK_IN', contactPhone: '13700000001', description: '拖欠工资两个月', regionCode: '110102003' });
+    const { case: c } = await ctx().services.intake.intake(ctx(), {
+      channel: 'WALK_IN',
+      contactPhone: '13700000001',
+      description: '拖欠工资两个月',
+      regionCode: '110102003',
+    });
     const handle = env.client.workflow.getHandle(caseWorkflowId(c.id));
     await expect(handle.describe()).rejects.toThrow(); // nothing reached Temporal
 
@@ -78,14 +100,22 @@ describe('case lifecycle workflow and the workflow outbox', () => {
     const first = await handle.describe();
     expect(first.status.name).toBe('RUNNING');
     // A second delivery of the same start (a crash after start, before marking) is "already started": same run.
-    await db.orm.em.fork().getConnection().execute(`update workflow_outbox set delivered_at = null where workflow_id = ?`, [caseWorkflowId(c.id)]);
+    await db.orm.em
+      .fork()
+      .getConnection()
+      .execute(`update workflow_outbox set delivered_at = null where workflow_id = ?`, [caseWorkflowId(c.id)]);
     expect(await relay().drain()).toBe(1);
     expect((await handle.describe()).runId).toBe(first.runId);
     expect(await handle.query(caseLifecycleStateQuery)).toMatchObject({ phase: 'AWAITING_ACCEPTANCE', contacted: false });
   });
 
   it('escalates a missed same-day contact and then a missed acceptance, each once, into the case file', async () => {
-    const { case: c } = await ctx().services.intake.intake(ctx(), { channel: 'WALK_IN', contactPhone: '13700000002', description: '工地拖欠工资', regionCode: '110102003' });
+    const { case: c } = await ctx().services.intake.intake(ctx(), {
+      channel: 'WALK_IN',
+      contactPhone: '13700000002',
+      description: '工地拖欠工资',
+      regionCode: '110102003',
+    });
     await relay().drain();
     const handle = env.client.workflow.getHandle(caseWorkflowId(c.id));
 
@@ -96,16 +126,31 @@ describe('case lifecycle workflow and the workflow outbox', () => {
     await untilPast(c.acceptanceDue); // 5 working days: the real duration, skipped
     expect(await escalations(c.id)).toEqual(['SAME_DAY_CONTACT_MISSED', 'ACCEPTANCE_OVERDUE']);
     // The escalations bumped the case version, and each has its own entry in the file.
-    const file = await db.orm.em.fork().getConnection().execute<Array<{ seq: number; type: string }>>(`select seq, type from case_event where case_id = ? order by seq`, [c.id]);
-    expect(file).toEqual([{ seq: 1, type: 'RECEIVED' }, { seq: 2, type: 'ESCALATED' }, { seq: 3, type: 'ESCALATED' }]);
+    const file = await db.orm.em
+      .fork()
+      .getConnection()
+      .execute<Array<{ seq: number; type: string }>>(`select seq, type from case_event where case_id = ? order by seq`, [c.id]);
+    expect(file).toEqual([
+      { seq: 1, type: 'RECEIVED' },
+      { seq: 2, type: 'ESCALATED' },
+      { seq: 3, type: 'ESCALATED' },
+    ]);
   });
 
   it('stops the clocks a timely contact and acceptance settle; a signal delivered twice is applied once', async () => {
-    const { case: c } = await ctx().services.intake.intake(ctx(), { channel: 'WALK_IN', contactPhone: '13700000003', description: '项目部拖欠工资', projectCode: 'XC-2026-001' });
+    const { case: c } = await ctx().services.intake.intake(ctx(), {
+      channel: 'WALK_IN',
+      contactPhone: '13700000003',
+      description: '项目部拖欠工资',
+      projectCode: 'XC-2026-001',
+    });
     // The contact is recorded before the relay has even started the workflow: the signal waits its turn, kept.
     await ctx().services.cases.recordContact(ctx(), { caseId: c.id, kind: 'CALL', outcome: 'REACHED' });
     expect(await relay().drain()).toBe(2);
-    await db.orm.em.fork().getConnection().execute(`update workflow_outbox set delivered_at = null where workflow_id = ? and action = 'SIGNAL'`, [caseWorkflowId(c.id)]);
+    await db.orm.em
+      .fork()
+      .getConnection()
+      .execute(`update workflow_outbox set delivered_at = null where workflow_id = ? and action = 'SIGNAL'`, [caseWorkflowId(c.id)]);
     expect(await relay().drain()).toBe(1); // redelivered …
     const handle = env.client.workflow.getHandle(caseWorkflowId(c.id));
     expect(await handle.query(caseLifecycleStateQuery)).toMatchObject({ contacted: true }); // … and harmless
@@ -119,7 +164,15 @@ describe('case lifecycle workflow and the workflow outbox', () => {
     expect(state.openDeadlines).toEqual([{ name: 'resolution', due: accepted.resolutionDue!.toISOString(), waitingOn: 'lead inspector' }]);
 
     // Paid in full: the case resolves and its workflow ends without a resolution escalation.
-    await ctx().services.cases.recordPayment(ctx(), { caseId: c.id, amountFen: 100_000, workersPaid: 3, paidOn: '2026-11-24', payer: '北京城建某工程有限公司', source: 'GENERAL_CONTRACTOR', settlesCase: true });
+    await ctx().services.cases.recordPayment(ctx(), {
+      caseId: c.id,
+      amountFen: 100_000,
+      workersPaid: 3,
+      paidOn: '2026-11-24',
+      payer: '北京城建某工程有限公司',
+      source: 'GENERAL_CONTRACTOR',
+      settlesCase: true,
+    });
     await relay().drain();
     expect(await handle.result()).toEqual({ phase: 'ENDED', escalations: [] });
   });

@@ -19,7 +19,11 @@ describe('caseStatus attempts', () => {
     db = await createTestDatabase();
     city = await loadTestCity(db.orm.em.fork());
     api = await startTestApi({ orm: db.orm, temporalAddress: '127.0.0.1:1' }); // the default limits: 20 a day per number
-    perCaller = await startTestApi({ orm: db.orm, temporalAddress: '127.0.0.1:1', caseStatusLimits: { perNumberPerDay: 1000, perCallerPerHour: 5 } });
+    perCaller = await startTestApi({
+      orm: db.orm,
+      temporalAddress: '127.0.0.1:1',
+      caseStatusLimits: { perNumberPerDay: 1000, perCallerPerHour: 5 },
+    });
     for (const phone of ['13811111234', '13922225678']) {
       const created = await api.gql<{ intakeComplaint: { case: { number: string } } }>(
         'mutation($i: IntakeComplaintInput!) { intakeComplaint(input: $i) { case { number } } }',
@@ -41,7 +45,8 @@ describe('caseStatus attempts', () => {
     const [target, other] = numbers as [string, string];
     const guesser = api.as(city.gridWorker, city.xinjiekou);
     const answers: string[] = [];
-    for (let guess = 0; guess < 25; guess++) answers.push(String(code(await api.gql(LOOKUP, { n: target, p: `1381111${String(guess).padStart(4, '0')}` }, guesser))));
+    for (let guess = 0; guess < 25; guess++)
+      answers.push(String(code(await api.gql(LOOKUP, { n: target, p: `1381111${String(guess).padStart(4, '0')}` }, guesser))));
     expect(answers.slice(0, 20).every((c) => c === 'NOT_FOUND')).toBe(true);
     expect(answers.slice(20)).toEqual(['RATE_LIMITED', 'RATE_LIMITED', 'RATE_LIMITED', 'RATE_LIMITED', 'RATE_LIMITED']);
     // Another caller, anonymous, with the right phone: refused the same way (an answer would confirm the guess).
@@ -52,14 +57,19 @@ describe('caseStatus attempts', () => {
     expect(refused.status).toBe(429);
     expect(refused.headers.get('retry-after')).toBe(String(refused.errors![0]!.extensions!.retryAfterSeconds));
     // Another number is unaffected.
-    expect((await api.gql<{ caseStatus: { status: string } }>(LOOKUP, { n: other, p: '13922225678' })).data?.caseStatus.status).toBe('RECEIVED');
+    expect((await api.gql<{ caseStatus: { status: string } }>(LOOKUP, { n: other, p: '13922225678' })).data?.caseStatus.status).toBe(
+      'RECEIVED',
+    );
   });
 
   it('limits one caller across case numbers', async () => {
     const answers: string[] = [];
-    for (let i = 0; i < 6; i++) answers.push(String(code(await perCaller.gql(LOOKUP, { n: `110102-2026-${String(900000 + i)}`, p: '13800000000' }))));
+    for (let i = 0; i < 6; i++)
+      answers.push(String(code(await perCaller.gql(LOOKUP, { n: `110102-2026-${String(900000 + i)}`, p: '13800000000' }))));
     expect(answers).toEqual(['NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'NOT_FOUND', 'RATE_LIMITED']);
     // A signed-in caller is counted as itself, not by address.
-    expect(code(await perCaller.gql(LOOKUP, { n: numbers[1]!, p: '13922225678' }, perCaller.as(city.inspector, city.xichengHrss)))).toBe('data');
+    expect(code(await perCaller.gql(LOOKUP, { n: numbers[1]!, p: '13922225678' }, perCaller.as(city.inspector, city.xichengHrss)))).toBe(
+      'data',
+    );
   });
 });

@@ -8,7 +8,8 @@ import { OVERDUE_SQL, overdueDeadlines } from '../src/cases/overdue';
 type Fixtures = Awaited<ReturnType<typeof loadTestCity>>;
 
 const INTAKE = `mutation($i: IntakeComplaintInput!) { intakeComplaint(input: $i) { outcome case { id number status version channel region { code } owningAgency { name } employer { name } deadlines { sameDayContact acceptance } } } }`;
-const CASE_FIELDS = 'id number status version amountRecovered acceptedAt resolvedAt outcomeNote transferredTo firstContactAt employer { uscc } leadInspector { name } deadlines { resolution } events { seq type before after payload }';
+const CASE_FIELDS =
+  'id number status version amountRecovered acceptedAt resolvedAt outcomeNote transferredTo firstContactAt employer { uscc } leadInspector { name } deadlines { resolution } events { seq type before after payload }';
 
 let seq = 0;
 function phone(): string {
@@ -73,11 +74,18 @@ describe('cases: zero-threshold intake and the case mutations', () => {
     });
 
     it('numbers 30 concurrent intakes of one district without a gap or a repeat, and by the Beijing year', async () => {
-      const results = await Promise.all(Array.from({ length: 30 }, () => intake({ contactPhone: phone(), regionCode: '110102003', receivedAt: '2026-05-06T02:00:00Z' })));
+      const results = await Promise.all(
+        Array.from({ length: 30 }, () => intake({ contactPhone: phone(), regionCode: '110102003', receivedAt: '2026-05-06T02:00:00Z' })),
+      );
       const sequence = results.map((r) => Number(r.case.number.slice(-6))).sort((x, y) => x - y);
       expect(results.every((r) => /^110102-2026-\d{6}$/.test(r.case.number))).toBe(true);
       expect(sequence).toEqual(Array.from({ length: 30 }, (_, i) => sequence[0]! + i));
-      const [stored] = await db.orm.em.fork().getConnection().execute<Array<{ numbers: string[] }>>('select array_agg(number order by number) as numbers from wage_case where id in (?)', [results.map((r) => r.case.id)]);
+      const [stored] = await db.orm.em
+        .fork()
+        .getConnection()
+        .execute<Array<{ numbers: string[] }>>('select array_agg(number order by number) as numbers from wage_case where id in (?)', [
+          results.map((r) => r.case.id),
+        ]);
       expect(stored!.numbers).toEqual(results.map((r) => r.case.number).sort());
       // 2025-12-31 16:30 UTC is already 1 January 2026 in Beijing.
       const newYear = await intake({ contactPhone: phone(), regionCode: '110102003', receivedAt: '2025-12-31T16:30:00Z' });
@@ -97,7 +105,13 @@ describe('cases: zero-threshold intake and the case mutations', () => {
     });
 
     it('makes one case and one event of 20 identical requests sent at once', async () => {
-      const input = { contactPhone: phone(), channel: 'PROVINCIAL_SYSTEM', channelRef: 'SJ-RACE-1', idempotencyKey: 'race-1', regionCode: '110105001' };
+      const input = {
+        contactPhone: phone(),
+        channel: 'PROVINCIAL_SYSTEM',
+        channelRef: 'SJ-RACE-1',
+        idempotencyKey: 'race-1',
+        regionCode: '110105001',
+      };
       const results = await Promise.all(Array.from({ length: 20 }, () => intake(input)));
       const ids = new Set(results.map((r) => r.case.id));
       expect(ids.size).toBe(1);
@@ -109,13 +123,24 @@ describe('cases: zero-threshold intake and the case mutations', () => {
     it('joins a repeat complaint (same phone, same employer, within the window) to the open case', async () => {
       const p = phone();
       const first = await intake({ contactPhone: p, employerUscc: '91350100M000100Y43', receivedAt: '2026-05-01T02:00:00Z' });
-      const repeat = await intake({ contactPhone: p, channel: 'HOTLINE_12333', employerUscc: '91350100M000100Y43', receivedAt: '2026-05-20T02:00:00Z' });
+      const repeat = await intake({
+        contactPhone: p,
+        channel: 'HOTLINE_12333',
+        employerUscc: '91350100M000100Y43',
+        receivedAt: '2026-05-20T02:00:00Z',
+      });
       expect(repeat.outcome).toBe('JOINED');
       expect(repeat.case.number).toBe(first.case.number);
       expect(repeat.case.version).toBe(2);
-      const file = await ok(`query($id: ID) { case(id: $id) { employer { id } complainants { channel person { mobile } } events { seq type payload after } } }`, { id: first.case.id });
+      const file = await ok(
+        `query($id: ID) { case(id: $id) { employer { id } complainants { channel person { mobile } } events { seq type payload after } } }`,
+        { id: first.case.id },
+      );
       expect(file.case.complainants.map((c: { channel: string }) => c.channel)).toEqual(['HOTLINE_12345', 'HOTLINE_12333']);
-      expect(file.case.events.map((e: { seq: number; type: string }) => ({ seq: e.seq, type: e.type }))).toEqual([{ seq: 1, type: 'RECEIVED' }, { seq: 2, type: 'COMPLAINANT_JOINED' }]);
+      expect(file.case.events.map((e: { seq: number; type: string }) => ({ seq: e.seq, type: e.type }))).toEqual([
+        { seq: 1, type: 'RECEIVED' },
+        { seq: 2, type: 'COMPLAINANT_JOINED' },
+      ]);
       // The joining entry names who joined and how, and carries the case's tracked state, which joining leaves as it was.
       const [received, joined] = file.case.events;
       const [person] = await db.orm.em.fork().getConnection().execute<Array<{ id: string }>>('select id from person where mobile = ?', [p]);
@@ -123,19 +148,43 @@ describe('cases: zero-threshold intake and the case mutations', () => {
       expect(received.after).toMatchObject({ status: 'RECEIVED', employer: file.case.employer.id, project: null });
       expect(joined.after).toEqual(received.after);
       // Outside the 30-day window it is a new case; a different phone is a new case too.
-      expect((await intake({ contactPhone: p, employerUscc: '91350100M000100Y43', receivedAt: '2026-07-01T02:00:00Z' })).outcome).toBe('CREATED');
-      expect((await intake({ contactPhone: phone(), employerUscc: '91350100M000100Y43', receivedAt: '2026-05-21T02:00:00Z' })).outcome).toBe('CREATED');
+      expect((await intake({ contactPhone: p, employerUscc: '91350100M000100Y43', receivedAt: '2026-07-01T02:00:00Z' })).outcome).toBe(
+        'CREATED',
+      );
+      expect(
+        (await intake({ contactPhone: phone(), employerUscc: '91350100M000100Y43', receivedAt: '2026-05-21T02:00:00Z' })).outcome,
+      ).toBe('CREATED');
     });
 
     it('refuses bad input naming the field and the rule, and writes nothing', async () => {
       const before = await count('select count(*) as n from wage_case');
       const q = INTAKE;
-      expect(await error(q, { i: { channel: 'QR_FORM', contactPhone: '12345', description: '欠薪' } })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'i.contactPhone', rule: 'mobile.format' });
-      expect(await error(q, { i: { channel: 'QR_FORM', contactPhone: phone(), description: 'x' } })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.description', rule: 'minLength' });
-      expect(await error(q, { i: { channel: 'QR_FORM', contactPhone: phone(), description: '欠薪', amountClaimed: 12.5 } })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'i.amountClaimed', rule: 'money.integer-fen' });
-      expect(await error(q, { i: { channel: 'QR_FORM', contactPhone: phone(), description: '欠薪', complainantResidentId: '110101199003071235' } })).toMatchObject({ rule: 'resident-id.check-character' });
-      expect(await error(q, { i: { channel: 'QR_FORM', contactPhone: phone(), description: '欠薪', regionCode: '999999' } })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.regionCode', rule: 'known-region-with-inspection' });
-      expect(await error(q, { i: { channel: 'QR_FORM', contactPhone: phone(), description: '欠薪', receivedAt: '2099-01-01T00:00:00Z' } })).toMatchObject({ field: 'input.receivedAt', rule: 'not-in-future' });
+      expect(await error(q, { i: { channel: 'QR_FORM', contactPhone: '12345', description: '欠薪' } })).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'i.contactPhone',
+        rule: 'mobile.format',
+      });
+      expect(await error(q, { i: { channel: 'QR_FORM', contactPhone: phone(), description: 'x' } })).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'input.description',
+        rule: 'minLength',
+      });
+      expect(await error(q, { i: { channel: 'QR_FORM', contactPhone: phone(), description: '欠薪', amountClaimed: 12.5 } })).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'i.amountClaimed',
+        rule: 'money.integer-fen',
+      });
+      expect(
+        await error(q, {
+          i: { channel: 'QR_FORM', contactPhone: phone(), description: '欠薪', complainantResidentId: '110101199003071235' },
+        }),
+      ).toMatchObject({ rule: 'resident-id.check-character' });
+      expect(await error(q, { i: { channel: 'QR_FORM', contactPhone: phone(), description: '欠薪', regionCode: '999999' } })).toMatchObject(
+        { code: 'BAD_USER_INPUT', field: 'input.regionCode', rule: 'known-region-with-inspection' },
+      );
+      expect(
+        await error(q, { i: { channel: 'QR_FORM', contactPhone: phone(), description: '欠薪', receivedAt: '2099-01-01T00:00:00Z' } }),
+      ).toMatchObject({ field: 'input.receivedAt', rule: 'not-in-future' });
       expect(await count('select count(*) as n from wage_case')).toBe(before);
     });
 
@@ -148,15 +197,25 @@ describe('cases: zero-threshold intake and the case mutations', () => {
 
     it('queues the new case’s lifecycle workflow with its number and deadlines, in the same transaction', async () => {
       const r = await intake({ contactPhone: phone(), regionCode: '110102003', receivedAt: '2026-03-02T02:00:00Z' });
-      const rows = await db.orm.em.fork().getConnection().execute<Array<{ action: string; workflow_type: string; args: unknown[] }>>(
-        'select action, workflow_type, args from workflow_outbox where workflow_id = ?',
-        [`case-${r.case.id}`],
-      );
+      const rows = await db.orm.em
+        .fork()
+        .getConnection()
+        .execute<Array<{ action: string; workflow_type: string; args: unknown[] }>>(
+          'select action, workflow_type, args from workflow_outbox where workflow_id = ?',
+          [`case-${r.case.id}`],
+        );
       expect(rows).toEqual([
         {
           action: 'START',
           workflow_type: 'caseLifecycle',
-          args: [{ caseId: r.case.id, caseNumber: r.case.number, sameDayContactDue: r.case.deadlines.sameDayContact, acceptanceDue: r.case.deadlines.acceptance }],
+          args: [
+            {
+              caseId: r.case.id,
+              caseNumber: r.case.number,
+              sameDayContactDue: r.case.deadlines.sameDayContact,
+              acceptanceDue: r.case.deadlines.acceptance,
+            },
+          ],
         },
       ]);
     });
@@ -165,8 +224,13 @@ describe('cases: zero-threshold intake and the case mutations', () => {
       const r = await intake({ contactPhone: phone(), projectCode: 'XC-2026-001' });
       const em = db.orm.em.fork();
       const c = await em.findOneOrFail(Case, r.case.id);
-      const inDatabase = async () => (await em.getConnection().execute<Array<{ s: unknown }>>('select case_tracked_state(c) as s from wage_case c where id = ?', [c.id]))[0]!.s;
-      const [entry] = await em.getConnection().execute<Array<{ after: unknown }>>('select after from case_event where case_id = ? and seq = 1', [c.id]);
+      const inDatabase = async () =>
+        (
+          await em.getConnection().execute<Array<{ s: unknown }>>('select case_tracked_state(c) as s from wage_case c where id = ?', [c.id])
+        )[0]!.s;
+      const [entry] = await em
+        .getConnection()
+        .execute<Array<{ after: unknown }>>('select after from case_event where case_id = ? and seq = 1', [c.id]);
       expect(entry!.after).toEqual(snapshot(c));
       expect(await inDatabase()).toEqual(snapshot(c));
       // Every tracked field set, times with milliseconds, an amount beyond 32 bits.
@@ -191,24 +255,51 @@ describe('cases: zero-threshold intake and the case mutations', () => {
 
   describe('the case mutations', () => {
     async function freshCase(extra: Record<string, unknown> = {}) {
-      return (await intake({ contactPhone: phone(), regionCode: '110102003', ...extra })).case as { id: string; number: string; version: number };
+      return (await intake({ contactPhone: phone(), regionCode: '110102003', ...extra })).case as {
+        id: string;
+        number: string;
+        version: number;
+      };
     }
-    const mutate = (name: string, type: string, input: Record<string, unknown>) => ok(`mutation($i: ${type}!) { ${name}(input: $i) { ${CASE_FIELDS} } }`, { i: input }).then((d) => d[name]);
-    const mutateError = (name: string, type: string, input: Record<string, unknown>) => error(`mutation($i: ${type}!) { ${name}(input: $i) { id } }`, { i: input });
+    const mutate = (name: string, type: string, input: Record<string, unknown>) =>
+      ok(`mutation($i: ${type}!) { ${name}(input: $i) { ${CASE_FIELDS} } }`, { i: input }).then((d) => d[name]);
+    const mutateError = (name: string, type: string, input: Record<string, unknown>) =>
+      error(`mutation($i: ${type}!) { ${name}(input: $i) { id } }`, { i: input });
 
     it('recordContact records the call and the first contact reached', async () => {
       const c = await freshCase();
-      const r = await mutate('recordContact', 'RecordContactInput', { caseId: c.id, kind: 'CALL', outcome: 'REACHED', notes: '已电话联系，核实欠薪情况' });
+      const r = await mutate('recordContact', 'RecordContactInput', {
+        caseId: c.id,
+        kind: 'CALL',
+        outcome: 'REACHED',
+        notes: '已电话联系，核实欠薪情况',
+      });
       expect(r.firstContactAt).not.toBeNull();
-      expect(r.events.at(-1)).toMatchObject({ seq: 2, type: 'CONTACT_RECORDED', payload: { kind: 'CALL', outcome: 'REACHED', onTime: true } });
-      expect(await mutateError('recordContact', 'RecordContactInput', { caseId: '00000000-0000-4000-8000-000000000000', kind: 'CALL', outcome: 'REACHED' })).toMatchObject({ code: 'NOT_FOUND' });
+      expect(r.events.at(-1)).toMatchObject({
+        seq: 2,
+        type: 'CONTACT_RECORDED',
+        payload: { kind: 'CALL', outcome: 'REACHED', onTime: true },
+      });
+      expect(
+        await mutateError('recordContact', 'RecordContactInput', {
+          caseId: '00000000-0000-4000-8000-000000000000',
+          kind: 'CALL',
+          outcome: 'REACHED',
+        }),
+      ).toMatchObject({ code: 'NOT_FOUND' });
     });
 
     it('acceptCase needs an identified employer, starts the 60-working-day clock, and refuses a second acceptance', async () => {
       const c = await freshCase({ channel: 'WALK_IN' });
-      expect(await mutateError('acceptCase', 'AcceptCaseInput', { caseId: c.id })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.employerUscc', rule: 'employer-identified' });
+      expect(await mutateError('acceptCase', 'AcceptCaseInput', { caseId: c.id })).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'input.employerUscc',
+        rule: 'employer-identified',
+      });
       expect(await count('select count(*) as n from case_event where case_id = ?', [c.id])).toBe(1); // the refusal wrote nothing
-      expect(await mutateError('acceptCase', 'AcceptCaseInput', { caseId: c.id, employerUscc: '91440300708461136T' })).toMatchObject({ code: 'NOT_FOUND' });
+      expect(await mutateError('acceptCase', 'AcceptCaseInput', { caseId: c.id, employerUscc: '91440300708461136T' })).toMatchObject({
+        code: 'NOT_FOUND',
+      });
       const r = await mutate('acceptCase', 'AcceptCaseInput', { caseId: c.id, expectedVersion: 1, employerUscc: '91110000600037341L' });
       expect(r).toMatchObject({ status: 'ACCEPTED', version: 2, employer: { uscc: '91110000600037341L' } });
       expect(new Date(r.deadlines.resolution).getTime() - new Date(r.acceptedAt).getTime()).toBeGreaterThan(80 * 86_400_000); // 60 working days ≈ 12+ weeks
@@ -219,40 +310,74 @@ describe('cases: zero-threshold intake and the case mutations', () => {
     it('refuses a stale version with CONFLICT and writes nothing', async () => {
       const c = await freshCase({ projectCode: 'XC-2026-001' });
       await mutate('recordContact', 'RecordContactInput', { caseId: c.id, kind: 'CALL', outcome: 'NO_ANSWER' });
-      expect(await mutateError('acceptCase', 'AcceptCaseInput', { caseId: c.id, expectedVersion: 1 })).toMatchObject({ code: 'CONFLICT', rule: 'version.current', currentVersion: 2 });
+      expect(await mutateError('acceptCase', 'AcceptCaseInput', { caseId: c.id, expectedVersion: 1 })).toMatchObject({
+        code: 'CONFLICT',
+        rule: 'version.current',
+        currentVersion: 2,
+      });
       expect(await count(`select count(*) as n from wage_case where id = ? and status = 'RECEIVED' and version = 2`, [c.id])).toBe(1);
     });
 
     it('rejectCase needs a written reason', async () => {
       const c = await freshCase();
-      expect(await mutateError('rejectCase', 'RejectCaseInput', { caseId: c.id, reason: '否' })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.reason', rule: 'minLength' });
+      expect(await mutateError('rejectCase', 'RejectCaseInput', { caseId: c.id, reason: '否' })).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'input.reason',
+        rule: 'minLength',
+      });
       const r = await mutate('rejectCase', 'RejectCaseInput', { caseId: c.id, reason: '违法行为已超过两年，不予受理' });
       expect(r).toMatchObject({ status: 'REJECTED', outcomeNote: '违法行为已超过两年，不予受理' });
-      expect(await mutateError('transferCase', 'TransferCaseInput', { caseId: c.id, to: '劳动人事争议仲裁委员会', reason: '属劳动争议' })).toMatchObject({ code: 'CONFLICT', rule: 'case.status' });
+      expect(
+        await mutateError('transferCase', 'TransferCaseInput', { caseId: c.id, to: '劳动人事争议仲裁委员会', reason: '属劳动争议' }),
+      ).toMatchObject({ code: 'CONFLICT', rule: 'case.status' });
     });
 
     it('transferCase hands the case to the competent body', async () => {
       const c = await freshCase();
-      const r = await mutate('transferCase', 'TransferCaseInput', { caseId: c.id, to: '西城区劳动人事争议仲裁委员会', reason: '属劳动争议，应申请仲裁' });
+      const r = await mutate('transferCase', 'TransferCaseInput', {
+        caseId: c.id,
+        to: '西城区劳动人事争议仲裁委员会',
+        reason: '属劳动争议，应申请仲裁',
+      });
       expect(r).toMatchObject({ status: 'TRANSFERRED', transferredTo: '西城区劳动人事争议仲裁委员会' });
-      expect(await mutateError('transferCase', 'TransferCaseInput', { caseId: c.id, to: 'x', reason: '属劳动争议' })).toMatchObject({ field: 'input.to', rule: 'minLength' });
+      expect(await mutateError('transferCase', 'TransferCaseInput', { caseId: c.id, to: 'x', reason: '属劳动争议' })).toMatchObject({
+        field: 'input.to',
+        rule: 'minLength',
+      });
     });
 
     it('assignLead takes only an inspector, and puts an accepted case in progress', async () => {
       const c = await freshCase({ projectCode: 'XC-2026-001' });
       await mutate('acceptCase', 'AcceptCaseInput', { caseId: c.id });
-      expect(await mutateError('assignLead', 'AssignLeadInput', { caseId: c.id, inspectorId: city.clerk.id })).toMatchObject({ code: 'BAD_USER_INPUT', rule: 'role.inspector' });
-      expect(await mutateError('assignLead', 'AssignLeadInput', { caseId: c.id, inspectorId: '00000000-0000-4000-8000-000000000000' })).toMatchObject({ code: 'NOT_FOUND' });
+      expect(await mutateError('assignLead', 'AssignLeadInput', { caseId: c.id, inspectorId: city.clerk.id })).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        rule: 'role.inspector',
+      });
+      expect(
+        await mutateError('assignLead', 'AssignLeadInput', { caseId: c.id, inspectorId: '00000000-0000-4000-8000-000000000000' }),
+      ).toMatchObject({ code: 'NOT_FOUND' });
       const r = await mutate('assignLead', 'AssignLeadInput', { caseId: c.id, inspectorId: city.inspector.id });
       expect(r).toMatchObject({ status: 'IN_PROGRESS', leadInspector: { name: '李监察' } });
     });
 
     it('recordPayment adds up payments in fen and resolves the case when the claim is paid in full', async () => {
       const c = await freshCase({ projectCode: 'XC-2026-001', amountClaimed: 63_713_000, workersAffected: 49 });
-      expect(await mutateError('recordPayment', 'RecordPaymentInput', { caseId: c.id, amount: 100, workersPaid: 1, paidOn: '2026-11-20', payer: '总包', source: 'GENERAL_CONTRACTOR' })).toMatchObject({ code: 'CONFLICT', rule: 'case.status' });
+      expect(
+        await mutateError('recordPayment', 'RecordPaymentInput', {
+          caseId: c.id,
+          amount: 100,
+          workersPaid: 1,
+          paidOn: '2026-11-20',
+          payer: '总包',
+          source: 'GENERAL_CONTRACTOR',
+        }),
+      ).toMatchObject({ code: 'CONFLICT', rule: 'case.status' });
       await mutate('acceptCase', 'AcceptCaseInput', { caseId: c.id });
       const pay = { caseId: c.id, workersPaid: 20, paidOn: '2026-11-20', payer: '北京城建某工程有限公司', source: 'GENERAL_CONTRACTOR' };
-      expect(await mutateError('recordPayment', 'RecordPaymentInput', { ...pay, amount: 100, paidOn: '2026-02-30' })).toMatchObject({ field: 'i.paidOn', rule: 'date.format' });
+      expect(await mutateError('recordPayment', 'RecordPaymentInput', { ...pay, amount: 100, paidOn: '2026-02-30' })).toMatchObject({
+        field: 'i.paidOn',
+        rule: 'date.format',
+      });
       const partial = await mutate('recordPayment', 'RecordPaymentInput', { ...pay, amount: 30_000_000 });
       expect(partial).toMatchObject({ status: 'ACCEPTED', amountRecovered: 30_000_000 });
       const full = await mutate('recordPayment', 'RecordPaymentInput', { ...pay, amount: 33_713_000, workersPaid: 29 });
@@ -268,8 +393,15 @@ describe('cases: zero-threshold intake and the case mutations', () => {
       await expect(conn.execute(`delete from case_event where case_id = ?`, [c.id])).rejects.toThrow(/append-only/);
       await expect(conn.execute(`truncate case_event cascade`)).rejects.toThrow(/append-only/);
       // Each entry names who wrote it, for which agency, when, and with which operation.
-      const [entry] = await conn.execute<Array<{ actor_user_id: string; actor_agency_id: string; operation: string; at: Date }>>(`select actor_user_id, actor_agency_id, operation, at from case_event where case_id = ? and seq = 1`, [c.id]);
-      expect(entry).toMatchObject({ actor_user_id: city.cityDirector.id, actor_agency_id: city.cityHrss.id, operation: 'mutation:intakeComplaint' });
+      const [entry] = await conn.execute<Array<{ actor_user_id: string; actor_agency_id: string; operation: string; at: Date }>>(
+        `select actor_user_id, actor_agency_id, operation, at from case_event where case_id = ? and seq = 1`,
+        [c.id],
+      );
+      expect(entry).toMatchObject({
+        actor_user_id: city.cityDirector.id,
+        actor_agency_id: city.cityHrss.id,
+        operation: 'mutation:intakeComplaint',
+      });
       expect(Number.isNaN(Date.parse(String(entry!.at)))).toBe(false);
     });
   });
@@ -305,13 +437,23 @@ describe('cases: zero-threshold intake and the case mutations', () => {
 
     it('counts by region and status from the tally exactly as counting the cases does, before and after it is folded', async () => {
       const made = await Promise.all(
-        ['110102003', '110102003', '110102003', '110105001', '110105001', '110105001'].map((regionCode) => intake({ contactPhone: phone(), regionCode })),
+        ['110102003', '110102003', '110102003', '110105001', '110105001', '110105001'].map((regionCode) =>
+          intake({ contactPhone: phone(), regionCode }),
+        ),
       );
       const ids = made.map((m) => m.case.id as string);
-      await ok(`mutation($i: AcceptCaseInput!) { acceptCase(input: $i) { id } }`, { i: { caseId: ids[0], employerUscc: '91110000600037341L' } });
-      await ok(`mutation($i: AcceptCaseInput!) { acceptCase(input: $i) { id } }`, { i: { caseId: ids[3], employerUscc: '91110000600037341L' } });
-      await ok(`mutation($i: RejectCaseInput!) { rejectCase(input: $i) { id } }`, { i: { caseId: ids[1], reason: '违法行为已超过两年，不予受理' } });
-      await ok(`mutation($i: TransferCaseInput!) { transferCase(input: $i) { id } }`, { i: { caseId: ids[4], to: '朝阳区劳动人事争议仲裁委员会', reason: '属劳动争议，应申请仲裁' } });
+      await ok(`mutation($i: AcceptCaseInput!) { acceptCase(input: $i) { id } }`, {
+        i: { caseId: ids[0], employerUscc: '91110000600037341L' },
+      });
+      await ok(`mutation($i: AcceptCaseInput!) { acceptCase(input: $i) { id } }`, {
+        i: { caseId: ids[3], employerUscc: '91110000600037341L' },
+      });
+      await ok(`mutation($i: RejectCaseInput!) { rejectCase(input: $i) { id } }`, {
+        i: { caseId: ids[1], reason: '违法行为已超过两年，不予受理' },
+      });
+      await ok(`mutation($i: TransferCaseInput!) { transferCase(input: $i) { id } }`, {
+        i: { caseId: ids[4], to: '朝阳区劳动人事争议仲裁委员会', reason: '属劳动争议，应申请仲裁' },
+      });
 
       const q = `query($f: CaseFilter) { cases(filter: $f, first: 1) { totalCount } }`;
       const filters: Array<Record<string, unknown>> = [
@@ -335,12 +477,23 @@ describe('cases: zero-threshold intake and the case mutations', () => {
       await compare(director());
       await compare(api.as(city.inspector, city.xichengHrss));
       await db.orm.em.fork().getConnection().execute('select compact_case_tally()');
-      const [rows] = await db.orm.em.fork().getConnection().execute<Array<{ rows: string; pairs: string }>>('select count(*) as rows, count(distinct (region_code, status)) as pairs from case_tally');
+      const [rows] = await db.orm.em
+        .fork()
+        .getConnection()
+        .execute<Array<{ rows: string; pairs: string }>>(
+          'select count(*) as rows, count(distinct (region_code, status)) as pairs from case_tally',
+        );
       expect(rows!.rows).toBe(rows!.pairs);
       await compare(director());
       // Folding while intakes commit loses and doubles nothing.
       const fold = () => db.orm.em.fork().getConnection().execute('select compact_case_tally()');
-      await Promise.all([...Array.from({ length: 20 }, () => intake({ contactPhone: phone(), regionCode: '110102003' })), fold(), fold(), fold(), fold()]);
+      await Promise.all([
+        ...Array.from({ length: 20 }, () => intake({ contactPhone: phone(), regionCode: '110102003' })),
+        fold(),
+        fold(),
+        fold(),
+        fold(),
+      ]);
       await compare(director());
       // Any other caller counts the cases themselves: their scope is not by region alone.
       statements.length = 0;
@@ -349,15 +502,24 @@ describe('cases: zero-threshold intake and the case mutations', () => {
     });
 
     it('pages a region and statuses newest first (and oldest first), meeting every case once', async () => {
-      await Promise.all(['110102003', '110102003', '110105001', '110102003'].map((regionCode, i) => intake({ contactPhone: phone(), regionCode, receivedAt: `2026-04-0${i + 1}T02:00:00Z` })));
+      await Promise.all(
+        ['110102003', '110102003', '110105001', '110102003'].map((regionCode, i) =>
+          intake({ contactPhone: phone(), regionCode, receivedAt: `2026-04-0${i + 1}T02:00:00Z` }),
+        ),
+      );
       const expected = async (dir: 'desc' | 'asc') =>
         (
           await db.orm.em
             .fork()
             .getConnection()
-            .execute<Array<{ id: string }>>(`select id from wage_case where status in ('RECEIVED','REJECTED') and region_code like '110102%' order by received_at ${dir}, id ${dir}`)
+            .execute<Array<{ id: string }>>(
+              `select id from wage_case where status in ('RECEIVED','REJECTED') and region_code like '110102%' order by received_at ${dir}, id ${dir}`,
+            )
         ).map((r) => r.id);
-      for (const [orderBy, dir] of [['RECEIVED_AT_DESC', 'desc'], ['RECEIVED_AT_ASC', 'asc']] as const) {
+      for (const [orderBy, dir] of [
+        ['RECEIVED_AT_DESC', 'desc'],
+        ['RECEIVED_AT_ASC', 'asc'],
+      ] as const) {
         const q = `query($f: CaseFilter, $after: String, $o: CaseOrder) { cases(filter: $f, first: 2, after: $after, orderBy: $o) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`;
         const seen: string[] = [];
         let after: string | null = null;
@@ -369,18 +531,28 @@ describe('cases: zero-threshold intake and the case mutations', () => {
         expect(seen).toEqual(await expected(dir));
       }
       // A case reads the same in a list (rows mapped without entities) as alone (a managed entity).
-      await intake({ contactPhone: phone(), regionCode: '110102003', projectCode: 'XC-2026-001', workersAffected: 49, amountClaimed: 63_713_000 });
-      const fields = 'id number channel channelRef status sector receivedAt workersAffected amountClaimed amountRecovered employerNameGiven description firstContactAt acceptedAt version deadlines { sameDayContact acceptance resolution resolutionExtended overdue } region { code } owningAgency { name } employer { uscc } project { code } leadInspector { name }';
+      await intake({
+        contactPhone: phone(),
+        regionCode: '110102003',
+        projectCode: 'XC-2026-001',
+        workersAffected: 49,
+        amountClaimed: 63_713_000,
+      });
+      const fields =
+        'id number channel channelRef status sector receivedAt workersAffected amountClaimed amountRecovered employerNameGiven description firstContactAt acceptedAt version deadlines { sameDayContact acceptance resolution resolutionExtended overdue } region { code } owningAgency { name } employer { uscc } project { code } leadInspector { name }';
       const listed = await ok(`{ cases(first: 50) { edges { node { ${fields} } } } }`);
       expect(listed.cases.edges.some((e: { node: { amountClaimed: number | null } }) => e.node.amountClaimed === 63_713_000)).toBe(true);
-      for (const { node } of listed.cases.edges) expect((await ok(`query($id: ID) { case(id: $id) { ${fields} } }`, { id: node.id })).case).toEqual(node);
+      for (const { node } of listed.cases.edges)
+        expect((await ok(`query($id: ID) { case(id: $id) { ${fields} } }`, { id: node.id })).case).toEqual(node);
     });
 
     it('counts a repeated status or channel in the filter once: no duplicate rows, the same page and count', async () => {
       await Promise.all(['110102003', '110105001', '110102003'].map((regionCode) => intake({ contactPhone: phone(), regionCode })));
       const q = `query($f: CaseFilter) { cases(filter: $f, first: 200) { totalCount edges { cursor node { id } } } }`;
       const once: any = await ok(q, { f: { statuses: ['RECEIVED'], channels: ['HOTLINE_12345'] } });
-      const repeated: any = await ok(q, { f: { statuses: Array.from({ length: 60 }, () => 'RECEIVED'), channels: Array.from({ length: 40 }, () => 'HOTLINE_12345') } });
+      const repeated: any = await ok(q, {
+        f: { statuses: Array.from({ length: 60 }, () => 'RECEIVED'), channels: Array.from({ length: 40 }, () => 'HOTLINE_12345') },
+      });
       const cursors = repeated.cases.edges.map((e: { cursor: string }) => e.cursor);
       expect(new Set(cursors).size).toBe(cursors.length);
       expect(repeated.cases.edges.length).toBeGreaterThan(0);
@@ -405,9 +577,14 @@ describe('cases: zero-threshold intake and the case mutations', () => {
       await sql(`update wage_case set first_contact_at = received_at + interval '1 hour' where id = ?`, [contactedLate.case.id]);
       const fresh = await intake({ contactPhone: phone(), regionCode: '110102003' });
       await sql(`update wage_case set first_contact_at = now() where id = ?`, [fresh.case.id]);
-      const accepted = await Promise.all([1, 2, 3, 4].map(() => intake({ contactPhone: phone(), regionCode: '110102003', receivedAt: '2026-01-05T02:00:00Z' })));
+      const accepted = await Promise.all(
+        [1, 2, 3, 4].map(() => intake({ contactPhone: phone(), regionCode: '110102003', receivedAt: '2026-01-05T02:00:00Z' })),
+      );
       const [late, extended, onTime, noClock] = accepted.map((r) => r.case.id);
-      await sql(`update wage_case set status = 'ACCEPTED', accepted_at = received_at, resolution_due = '2026-03-01T00:00:00Z' where id in (?)`, [[late, extended, onTime]]);
+      await sql(
+        `update wage_case set status = 'ACCEPTED', accepted_at = received_at, resolution_due = '2026-03-01T00:00:00Z' where id in (?)`,
+        [[late, extended, onTime]],
+      );
       await sql(`update wage_case set resolution_extended_due = '2099-01-01T00:00:00Z' where id = ?`, [extended]);
       await sql(`update wage_case set resolution_due = '2099-01-01T00:00:00Z' where id = ?`, [onTime]);
       await sql(`update wage_case set status = 'IN_PROGRESS', accepted_at = received_at where id = ?`, [noClock]);
@@ -417,7 +594,11 @@ describe('cases: zero-threshold intake and the case mutations', () => {
       const byId = new Map<string, string[]>();
       for (const { is_overdue, is_not_overdue, ...row } of rows as Array<Record<string, unknown>>) {
         const deadlines = overdueDeadlines(em.getDriver().mapResult(row, meta) as unknown as Parameters<typeof overdueDeadlines>[0]);
-        expect({ id: row.id, filter: is_overdue, notFilter: is_not_overdue }).toEqual({ id: row.id, filter: deadlines.length > 0, notFilter: deadlines.length === 0 });
+        expect({ id: row.id, filter: is_overdue, notFilter: is_not_overdue }).toEqual({
+          id: row.id,
+          filter: deadlines.length > 0,
+          notFilter: deadlines.length === 0,
+        });
         byId.set(row.id as string, deadlines);
       }
       expect(byId.get(contactedLate.case.id)).toEqual(['acceptance']);
@@ -429,11 +610,19 @@ describe('cases: zero-threshold intake and the case mutations', () => {
     it('issues the same number of SQL statements for a page of 10 and of 100 cases with their relations (no N+1)', async () => {
       const em = db.orm.em.fork();
       for (let i = 0; i < 110; i++) {
-        await intake({ contactPhone: phone(), channel: 'GRID_PATROL', projectCode: i % 2 ? 'XC-2026-001' : undefined, employerUscc: '91110000600037341L', regionCode: '110102003', description: `批量 ${i}` });
+        await intake({
+          contactPhone: phone(),
+          channel: 'GRID_PATROL',
+          projectCode: i % 2 ? 'XC-2026-001' : undefined,
+          employerUscc: '91110000600037341L',
+          regionCode: '110102003',
+          description: `批量 ${i}`,
+        });
       }
       await em.getConnection().execute(`update wage_case set lead_inspector_id = ? where channel = 'GRID_PATROL'`, [city.inspector.id]);
       const q = `query($first: Int) { cases(filter: { channels: [GRID_PATROL] }, first: $first) { totalCount edges { node { number employer { name } project { name generalContractor { name } } region { name } leadInspector { name } owningAgency { name } } } } }`;
-      const BACKGROUND = /case_tally|pg_try_advisory_xact_lock|from case_event where id >|max\(id\)::text as max from case_event|^(begin|commit|rollback)$/i;
+      const BACKGROUND =
+        /case_tally|pg_try_advisory_xact_lock|from case_event where id >|max\(id\)::text as max from case_event|^(begin|commit|rollback)$/i;
       const measure = async (first: number) => {
         statements.length = 0;
         const r = await ok(q, { first });
@@ -450,10 +639,22 @@ describe('cases: zero-threshold intake and the case mutations', () => {
 
     it('answers a complainant’s public status lookup with status and next step only, and nothing for a wrong phone', async () => {
       const p = phone();
-      const c = await intake({ contactPhone: p, complainantName: '张三', complainantResidentId: '110101199003071233', regionCode: '110102003' });
+      const c = await intake({
+        contactPhone: p,
+        complainantName: '张三',
+        complainantResidentId: '110101199003071233',
+        regionCode: '110102003',
+      });
       const q = `query($n: String!, $p: Mobile!) { caseStatus(number: $n, phone: $p) { number status nextStep receivedAt } }`;
       const res = await api.gql(q, { n: c.case.number, p });
-      expect(res.data).toEqual({ caseStatus: { number: c.case.number, status: 'RECEIVED', nextStep: expect.stringContaining('联系'), receivedAt: expect.any(String) } });
+      expect(res.data).toEqual({
+        caseStatus: {
+          number: c.case.number,
+          status: 'RECEIVED',
+          nextStep: expect.stringContaining('联系'),
+          receivedAt: expect.any(String),
+        },
+      });
       const body = JSON.stringify(res);
       for (const secret of [p, '张三', '110101199003071233', '工地拖欠']) expect(body).not.toContain(secret);
       const wrong = await api.gql(q, { n: c.case.number, p: phone() });
@@ -474,35 +675,85 @@ describe('cases: zero-threshold intake and the case mutations', () => {
         { role: 'LABOUR_WAGE_SPECIALIST', name: '吴劳资' },
       ];
       const r = await ok(REGISTER, {
-        i: { code: 'CY-2026-007', name: '朝阳区某商业综合体', regionCode: '110105001', generalContractorUscc: '91110000600037341L', labourSubcontractorUsccs: ['91350100M000100Y43'], regulatorAgencyId: city.housing.id, team, wageDeposit: 500_000_000, workerCount: 300 },
+        i: {
+          code: 'CY-2026-007',
+          name: '朝阳区某商业综合体',
+          regionCode: '110105001',
+          generalContractorUscc: '91110000600037341L',
+          labourSubcontractorUsccs: ['91350100M000100Y43'],
+          regulatorAgencyId: city.housing.id,
+          team,
+          wageDeposit: 500_000_000,
+          workerCount: 300,
+        },
       });
-      expect(r.registerProject).toMatchObject({ code: 'CY-2026-007', version: 1, wageDeposit: 500_000_000, generalContractor: { uscc: '91110000600037341L' }, labourSubcontractors: [{ uscc: '91350100M000100Y43' }], regulator: { name: '北京市住房和城乡建设委员会' }, region: { name: '建外街道' } });
+      expect(r.registerProject).toMatchObject({
+        code: 'CY-2026-007',
+        version: 1,
+        wageDeposit: 500_000_000,
+        generalContractor: { uscc: '91110000600037341L' },
+        labourSubcontractors: [{ uscc: '91350100M000100Y43' }],
+        regulator: { name: '北京市住房和城乡建设委员会' },
+        region: { name: '建外街道' },
+      });
       expect(r.registerProject.team.map((m: { role: string }) => m.role)).toEqual(team.map((m) => m.role));
 
       const UPDATE = `mutation($i: UpdateProjectInput!) { updateProject(input: $i) { version status workerCount } }`;
       const u = await ok(UPDATE, { i: { id: r.registerProject.id, expectedVersion: 1, status: 'SUSPENDED', workerCount: 280 } });
       expect(u.updateProject).toEqual({ version: 2, status: 'SUSPENDED', workerCount: 280 });
-      expect(await error(UPDATE, { i: { id: r.registerProject.id, expectedVersion: 1, workerCount: 1 } })).toMatchObject({ code: 'CONFLICT', rule: 'version.current' });
-      expect(await error(UPDATE, { i: { id: '00000000-0000-4000-8000-000000000000', expectedVersion: 1 } })).toMatchObject({ code: 'NOT_FOUND' });
+      expect(await error(UPDATE, { i: { id: r.registerProject.id, expectedVersion: 1, workerCount: 1 } })).toMatchObject({
+        code: 'CONFLICT',
+        rule: 'version.current',
+      });
+      expect(await error(UPDATE, { i: { id: '00000000-0000-4000-8000-000000000000', expectedVersion: 1 } })).toMatchObject({
+        code: 'NOT_FOUND',
+      });
     });
 
     it('refuses duplicates and unknown references, naming the field', async () => {
       const base = { name: '某项目', regionCode: '110102003' };
       expect(await error(REGISTER, { i: { ...base, code: 'XC-2026-001' } })).toMatchObject({ code: 'CONFLICT', field: 'input.code' });
-      expect(await error(REGISTER, { i: { ...base, code: 'N-1', generalContractorUscc: '91440300708461136T' } })).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.generalContractorUscc', rule: 'employer.registered' });
-      expect(await error(REGISTER, { i: { ...base, code: 'N-2', regulatorAgencyId: city.police.id } })).toMatchObject({ field: 'input.regulatorAgencyId', rule: 'agency.industry-regulator' });
-      expect(await error(REGISTER, { i: { ...base, code: 'N-3', team: [{ role: 'PROJECT_MANAGER', name: 'a' }, { role: 'PROJECT_MANAGER', name: 'b' }] } })).toMatchObject({ field: 'input.team', rule: 'team.one-per-role' });
+      expect(await error(REGISTER, { i: { ...base, code: 'N-1', generalContractorUscc: '91440300708461136T' } })).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'input.generalContractorUscc',
+        rule: 'employer.registered',
+      });
+      expect(await error(REGISTER, { i: { ...base, code: 'N-2', regulatorAgencyId: city.police.id } })).toMatchObject({
+        field: 'input.regulatorAgencyId',
+        rule: 'agency.industry-regulator',
+      });
+      expect(
+        await error(REGISTER, {
+          i: {
+            ...base,
+            code: 'N-3',
+            team: [
+              { role: 'PROJECT_MANAGER', name: 'a' },
+              { role: 'PROJECT_MANAGER', name: 'b' },
+            ],
+          },
+        }),
+      ).toMatchObject({ field: 'input.team', rule: 'team.one-per-role' });
       expect(await error(REGISTER, { i: { ...base, code: 'N-4', wageDeposit: -1 } })).toMatchObject({ rule: 'money.non-negative' });
       expect(await count(`select count(*) as n from project where code like 'N-%'`)).toBe(0);
     });
 
     it('lists projects, agencies and regions', async () => {
-      const r = await ok(`{ projects(regionCode: "110102") { code } agencies(kind: HRSS_INSPECTION) { name } regions(parentCode: "110100") { code name } }`);
+      const r = await ok(
+        `{ projects(regionCode: "110102") { code } agencies(kind: HRSS_INSPECTION) { name } regions(parentCode: "110100") { code name } }`,
+      );
       expect(r.projects.map((p: { code: string }) => p.code)).toContain('XC-2026-001');
-      expect(r.agencies.map((a: { name: string }) => a.name).sort()).toEqual(['北京市劳动保障监察总队', '朝阳区劳动保障监察大队', '西城区劳动保障监察大队'].sort());
-      expect(r.regions).toEqual([{ code: '110102', name: '西城区' }, { code: '110105', name: '朝阳区' }]);
+      expect(r.agencies.map((a: { name: string }) => a.name).sort()).toEqual(
+        ['北京市劳动保障监察总队', '朝阳区劳动保障监察大队', '西城区劳动保障监察大队'].sort(),
+      );
+      expect(r.regions).toEqual([
+        { code: '110102', name: '西城区' },
+        { code: '110105', name: '朝阳区' },
+      ]);
       // Region scope follows the region tree: the city holds both employers, a district only its own.
-      const scoped = await ok(`{ city: employers(regionCode: "110100") { nodes { uscc } } chaoyang: employers(regionCode: "110105") { nodes { uscc } } }`);
+      const scoped = await ok(
+        `{ city: employers(regionCode: "110100") { nodes { uscc } } chaoyang: employers(regionCode: "110105") { nodes { uscc } } }`,
+      );
       expect(scoped.city.nodes.map((e: { uscc: string }) => e.uscc).sort()).toEqual(['91110000600037341L', '91350100M000100Y43']);
       expect(scoped.chaoyang.nodes).toEqual([{ uscc: '91350100M000100Y43' }]);
     });

@@ -13,7 +13,11 @@ describe('configuration', () => {
   });
 
   it('reads external services', () => {
-    const c = loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/anxin', TEMPORAL_ADDRESS: 'temporal.internal:7233', TEMPORAL_NAMESPACE: 'anxin-prod' });
+    const c = loadConfig({
+      DATABASE_URL: 'postgres://u:p@db:5432/anxin',
+      TEMPORAL_ADDRESS: 'temporal.internal:7233',
+      TEMPORAL_NAMESPACE: 'anxin-prod',
+    });
     expect(c.database.url).toBe('postgres://u:p@db:5432/anxin');
     expect(c.temporal.address).toBe('temporal.internal:7233');
     expect(c.temporal.namespace).toBe('anxin-prod');
@@ -38,11 +42,14 @@ describe('configuration', () => {
   it('caps the active webhook endpoints of an integrator at 5 unless told otherwise', () => {
     expect(loadConfig({}).webhooks.maxActiveEndpoints).toBe(5);
     expect(loadConfig({ WEBHOOK_MAX_ACTIVE_ENDPOINTS: '20' }).webhooks.maxActiveEndpoints).toBe(20);
-    for (const bad of ['0', '-1', 'many', '2.5', '100000']) expect(() => loadConfig({ WEBHOOK_MAX_ACTIVE_ENDPOINTS: bad })).toThrow(/WEBHOOK_MAX_ACTIVE_ENDPOINTS/);
+    for (const bad of ['0', '-1', 'many', '2.5', '100000'])
+      expect(() => loadConfig({ WEBHOOK_MAX_ACTIVE_ENDPOINTS: bad })).toThrow(/WEBHOOK_MAX_ACTIVE_ENDPOINTS/);
   });
 
   it('requires external services for the separate api and worker processes', () => {
-    expect(() => loadConfig({}, 'api')).toThrow(/DATABASE_URL: required by `npm run api`[\s\S]*TEMPORAL_ADDRESS: required by `npm run api`/);
+    expect(() => loadConfig({}, 'api')).toThrow(
+      /DATABASE_URL: required by `npm run api`[\s\S]*TEMPORAL_ADDRESS: required by `npm run api`/,
+    );
     expect(() => loadConfig({ DATABASE_URL: 'postgres://db/x' }, 'worker')).toThrow(/TEMPORAL_ADDRESS: required by `npm run worker`/);
     expect(loadConfig({ DATABASE_URL: 'postgres://db/x', TEMPORAL_ADDRESS: 't:7233' }, 'worker').temporal.address).toBe('t:7233');
   });

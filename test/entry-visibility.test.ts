@@ -56,21 +56,42 @@ describe('entry visibility: reads, subscriptions and webhooks agree for every pe
   /** A 12345 case on XC-2026-001, with a dispatch, a referral the police declined (now supervised) and a mediation. */
   async function caseWithProcesses(): Promise<{ id: string; number: string }> {
     const hotline = as(city.hotline, city.integrator);
-    const { case: c } = await hotline.services.intake.intake(hotline, { channel: 'HOTLINE_12345', contactPhone: '13700009001', complainantName: '张三', complainantResidentId: '110101199003074514', description: '工地拖欠工资', projectCode: 'XC-2026-001', amountClaimedFen: 63_713_000, workersAffected: 49 });
+    const { case: c } = await hotline.services.intake.intake(hotline, {
+      channel: 'HOTLINE_12345',
+      contactPhone: '13700009001',
+      complainantName: '张三',
+      complainantResidentId: '110101199003074514',
+      description: '工地拖欠工资',
+      projectCode: 'XC-2026-001',
+      amountClaimedFen: 63_713_000,
+      workersAffected: 49,
+    });
     const hrss = () => as(city.inspector, city.xichengHrss);
     const director = () => as(city.director, city.xichengHrss);
     const police = () => as(city.policeOfficer, city.police);
     await hrss().services.cases.acceptCase(hrss(), { caseId: c.id });
     await hrss().services.processes.dispatchCase(hrss(), { caseId: c.id });
     await stack.settle();
-    const referral = await hrss().services.processes.proposePoliceReferral(hrss(), { caseId: c.id, team: [city.inspector.id, city.inspector2.id], policeAgencyId: city.police.id, orderToPayIssuedOn: '2026-10-01', orderToPayDueOn: '2026-10-15', grounds: '逾期未支付' });
+    const referral = await hrss().services.processes.proposePoliceReferral(hrss(), {
+      caseId: c.id,
+      team: [city.inspector.id, city.inspector2.id],
+      policeAgencyId: city.police.id,
+      orderToPayIssuedOn: '2026-10-01',
+      orderToPayDueOn: '2026-10-15',
+      grounds: '逾期未支付',
+    });
     await stack.settle();
-    const step = (ctx: RequestContext, update: string, args: Record<string, unknown> = {}) => ctx.services.processes.step(ctx, { processId: referral.id, update, args });
+    const step = (ctx: RequestContext, update: string, args: Record<string, unknown> = {}) =>
+      ctx.services.processes.step(ctx, { processId: referral.id, update, args });
     await step(director(), 'approveReferral', { approve: true });
     await step(hrss(), 'sendReferral');
     await step(police(), 'decideReferral', { decision: 'DECLINED', reasons: '证据不足' });
     await step(hrss(), 'requestSupervision', { procuratorateAgencyId: city.procuratorate.id, grounds: '立案监督' });
-    await hrss().services.processes.conveneMediation(hrss(), { caseId: c.id, parties: [{ role: 'WORKER_REPRESENTATIVE', name: '工人代表' }], agencyIds: [city.union.id] });
+    await hrss().services.processes.conveneMediation(hrss(), {
+      caseId: c.id,
+      parties: [{ role: 'WORKER_REPRESENTATIVE', name: '工人代表' }],
+      agencyIds: [city.union.id],
+    });
     await stack.settle();
     await hrss().services.cases.recordContact(hrss(), { caseId: c.id, kind: 'CALL', outcome: 'REACHED' });
     return c;
@@ -81,10 +102,18 @@ describe('entry visibility: reads, subscriptions and webhooks agree for every pe
 
   async function subscribed(headers: Record<string, string>, caseId: string, after: string): Promise<Entry[]> {
     const got: Entry[] = [];
-    const client = createClient({ url: api.url.replace(/^http/, 'ws'), webSocketImpl: WebSocket, connectionParams: headers, retryAttempts: 0 });
+    const client = createClient({
+      url: api.url.replace(/^http/, 'ws'),
+      webSocketImpl: WebSocket,
+      connectionParams: headers,
+      retryAttempts: 0,
+    });
     let last = Date.now();
     client.subscribe<{ caseEvents: Entry }>(
-      { query: 'subscription($f: CaseEventFilterInput, $after: String) { caseEvents(filter: $f, after: $after) { seq type payload } }', variables: { f: { caseId }, after } },
+      {
+        query: 'subscription($f: CaseEventFilterInput, $after: String) { caseEvents(filter: $f, after: $after) { seq type payload } }',
+        variables: { f: { caseId }, after },
+      },
       { next: (m) => (m.data && got.push(m.data.caseEvents), (last = Date.now())), error: () => undefined, complete: () => undefined },
     );
     // The replay from the cursor comes at once; stop after a quiet second.
@@ -96,21 +125,32 @@ describe('entry visibility: reads, subscriptions and webhooks agree for every pe
 
   it('hands every persona the same entries, with the same payloads, by read, subscription and webhook', async () => {
     const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`;
-    const reg = await api.gql('mutation($i: RegisterWebhookInput!) { registerWebhook(input: $i) { id } }', { i: { url: receiverUrl, secret: 's'.repeat(40), giveUpAfterSeconds: 60 } }, api.as(city.hotline, city.integrator));
+    const reg = await api.gql(
+      'mutation($i: RegisterWebhookInput!) { registerWebhook(input: $i) { id } }',
+      { i: { url: receiverUrl, secret: 's'.repeat(40), giveUpAfterSeconds: 60 } },
+      api.as(city.hotline, city.integrator),
+    );
     expect(reg.errors).toBeUndefined();
-    const [{ max }] = (await stack.db.orm.em.fork().getConnection().execute<Array<{ max: string | null }>>(`select max(id)::text as max from case_event`)) as [{ max: string | null }];
+    const [{ max }] = (await stack.db.orm.em
+      .fork()
+      .getConnection()
+      .execute<Array<{ max: string | null }>>(`select max(id)::text as max from case_event`)) as [{ max: string | null }];
     const before = encodeCursor([max ?? '0']);
     const c = await caseWithProcesses();
     await stack.settle();
 
     const hotline = api.as(city.hotline, city.integrator);
     type Delivery = { caseNumber: string; seq: number; status: string };
-    const deliveries = async () => (await api.gql<{ webhookDeliveries: Delivery[] }>('{ webhookDeliveries(first: 100) { caseNumber seq status } }', undefined, hotline)).data!.webhookDeliveries.filter((d) => d.caseNumber === c.number);
+    const deliveries = async () =>
+      (
+        await api.gql<{ webhookDeliveries: Delivery[] }>('{ webhookDeliveries(first: 100) { caseNumber seq status } }', undefined, hotline)
+      ).data!.webhookDeliveries.filter((d) => d.caseNumber === c.number);
     // Every delivery made is sent before comparing.
     const end = Date.now() + 30_000;
     for (;;) {
       const ds = await deliveries();
-      if (ds.length > 0 && ds.every((d) => d.status === 'DELIVERED') && posted.filter((p) => p.caseNumber === c.number).length >= ds.length) break;
+      if (ds.length > 0 && ds.every((d) => d.status === 'DELIVERED') && posted.filter((p) => p.caseNumber === c.number).length >= ds.length)
+        break;
       if (Date.now() > end) throw new Error(`deliveries not sent in time: ${JSON.stringify(ds)}`);
       await new Promise((r) => setTimeout(r, 200));
     }
@@ -120,17 +160,31 @@ describe('entry visibility: reads, subscriptions and webhooks agree for every pe
     const seen: Record<string, number[]> = {};
     for (const [who, [user, agency]] of Object.entries(personas())) {
       const headers = api.as(user, agency);
-      const read = await api.gql<{ case: { events: Entry[] } }>('query($id: ID!) { case(id: $id) { events { seq type payload } } }', { id: c.id }, headers);
+      const read = await api.gql<{ case: { events: Entry[] } }>(
+        'query($id: ID!) { case(id: $id) { events { seq type payload } } }',
+        { id: c.id },
+        headers,
+      );
       const readEntries = read.errors ? [] : bySeq(read.data!.case.events);
-      if (read.errors && read.errors[0]?.extensions?.code !== 'NOT_FOUND') failures.push(`${who}: read failed ${JSON.stringify(read.errors)}`);
+      if (read.errors && read.errors[0]?.extensions?.code !== 'NOT_FOUND')
+        failures.push(`${who}: read failed ${JSON.stringify(read.errors)}`);
       seen[who] = readEntries.map((e) => e.seq);
       const streamed = await subscribed(headers, c.id, before);
-      if (JSON.stringify(streamed) !== JSON.stringify(readEntries)) failures.push(`${who}: read ${JSON.stringify(readEntries.map((e) => e.seq))} but subscription ${JSON.stringify(streamed.map((e) => e.seq))} (or payloads differ)`);
+      if (JSON.stringify(streamed) !== JSON.stringify(readEntries))
+        failures.push(
+          `${who}: read ${JSON.stringify(readEntries.map((e) => e.seq))} but subscription ${JSON.stringify(streamed.map((e) => e.seq))} (or payloads differ)`,
+        );
       if (agency.kind === 'INTEGRATOR') {
         const listed = (await deliveries()).map((d) => d.seq).sort((a, b) => a - b);
-        if (JSON.stringify(listed) !== JSON.stringify(seen[who])) failures.push(`${who}: read ${JSON.stringify(seen[who])} but webhookDeliveries ${JSON.stringify(listed)}`);
-        const bodies = bySeq(posted.filter((p) => p.caseNumber === c.number).map(({ event: { seq, type, payload } }) => ({ seq, type, payload })));
-        if (JSON.stringify(bodies) !== JSON.stringify(readEntries)) failures.push(`${who}: read ${JSON.stringify(seen[who])} but POSTed ${JSON.stringify(bodies.map((b) => b.seq))} (or payloads differ)`);
+        if (JSON.stringify(listed) !== JSON.stringify(seen[who]))
+          failures.push(`${who}: read ${JSON.stringify(seen[who])} but webhookDeliveries ${JSON.stringify(listed)}`);
+        const bodies = bySeq(
+          posted.filter((p) => p.caseNumber === c.number).map(({ event: { seq, type, payload } }) => ({ seq, type, payload })),
+        );
+        if (JSON.stringify(bodies) !== JSON.stringify(readEntries))
+          failures.push(
+            `${who}: read ${JSON.stringify(seen[who])} but POSTed ${JSON.stringify(bodies.map((b) => b.seq))} (or payloads differ)`,
+          );
       }
     }
     expect(failures).toEqual([]);
@@ -154,7 +208,11 @@ describe('entry visibility: reads, subscriptions and webhooks agree for every pe
       const parties = (await em.find(ProcessParty, { process: p.id })).map((x) => x.agency);
       for (const [who, [user, agency]] of Object.entries(personas())) {
         const ts = seesProcess({ userId: user.id, agencyId: agency.id, agencyKind: agency.kind, roles: user.roles }, p, parties);
-        const [{ visible }] = (await em.getConnection().execute<Array<{ visible: boolean }>>(`select case_process_visible_to(?::uuid, ?::uuid) as visible`, [agency.id, p.id])) as [{ visible: boolean }];
+        const [{ visible }] = (await em
+          .getConnection()
+          .execute<Array<{ visible: boolean }>>(`select case_process_visible_to(?::uuid, ?::uuid) as visible`, [agency.id, p.id])) as [
+          { visible: boolean },
+        ];
         if (ts !== visible) failures.push(`${who} on ${p.kind} ${p.id}: seesProcess ${ts}, SQL ${visible}`);
       }
     }

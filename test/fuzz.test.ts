@@ -51,17 +51,53 @@ describe('fuzzing the GraphQL API', () => {
     );
 
   // ——— hostile values ———
-  const unicodeTricks = fc.constantFrom('\u202e1381234567', '\u200b', '\u0000', '\ud800', '１３８１２３４５６７８', 'Ⅸ', '👷‍♂️'.repeat(50), 'ＤＲＯＰ TABLE', "'; drop table wage_case; --", '${7*7}', '<script>', '\\u0000');
+  const unicodeTricks = fc.constantFrom(
+    '\u202e1381234567',
+    '\u200b',
+    '\u0000',
+    '\ud800',
+    '１３８１２３４５６７８',
+    'Ⅸ',
+    '👷‍♂️'.repeat(50),
+    'ＤＲＯＰ TABLE',
+    "'; drop table wage_case; --",
+    '${7*7}',
+    '<script>',
+    '\\u0000',
+  );
   const hugeString = fc.constantFrom('x'.repeat(300_000), '工'.repeat(200_000), ' '.repeat(100_000));
-  const badCode = fc.oneof(fc.string({ maxLength: 30 }), fc.stringMatching(/^[0-9A-Z]{18}$/), fc.stringMatching(/^\d{6,12}$/), fc.constantFrom('91110000600037341M', '110199', '999999', '11010219900307451X', '2026-13-45', 'O0O0O0'));
-  const badMoney = fc.oneof(fc.integer({ min: -1e9, max: 0 }), fc.constantFrom(2 ** 53, 2 ** 63, 1e30, -1e30, 12.5, Number.MAX_VALUE), fc.constantFrom('12', '1e3', 'NaN', '-0', '0x10'));
-  const wrongType = fc.oneof(fc.constant(null), fc.boolean(), fc.integer(), fc.double(), fc.array(fc.string(), { maxLength: 3 }), fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), { maxKeys: 3 }));
+  const badCode = fc.oneof(
+    fc.string({ maxLength: 30 }),
+    fc.stringMatching(/^[0-9A-Z]{18}$/),
+    fc.stringMatching(/^\d{6,12}$/),
+    fc.constantFrom('91110000600037341M', '110199', '999999', '11010219900307451X', '2026-13-45', 'O0O0O0'),
+  );
+  const badMoney = fc.oneof(
+    fc.integer({ min: -1e9, max: 0 }),
+    fc.constantFrom(2 ** 53, 2 ** 63, 1e30, -1e30, 12.5, Number.MAX_VALUE),
+    fc.constantFrom('12', '1e3', 'NaN', '-0', '0x10'),
+  );
+  const wrongType = fc.oneof(
+    fc.constant(null),
+    fc.boolean(),
+    fc.integer(),
+    fc.double(),
+    fc.array(fc.string(), { maxLength: 3 }),
+    fc.dictionary(fc.string({ maxLength: 5 }), fc.string({ maxLength: 5 }), { maxKeys: 3 }),
+  );
   const deep = fc.integer({ min: 50, max: 2000 }).map((n) => {
     let v: unknown = 'x';
     for (let i = 0; i < n; i++) v = i % 2 ? [v] : { a: v };
     return v;
   });
-  const hostile = fc.oneof({ weight: 3, arbitrary: badCode }, { weight: 2, arbitrary: badMoney }, { weight: 2, arbitrary: unicodeTricks }, { weight: 1, arbitrary: hugeString }, { weight: 3, arbitrary: wrongType }, { weight: 1, arbitrary: deep });
+  const hostile = fc.oneof(
+    { weight: 3, arbitrary: badCode },
+    { weight: 2, arbitrary: badMoney },
+    { weight: 2, arbitrary: unicodeTricks },
+    { weight: 1, arbitrary: hugeString },
+    { weight: 3, arbitrary: wrongType },
+    { weight: 1, arbitrary: deep },
+  );
   const id = fc.oneof(fc.uuid(), fc.constant('not-a-uuid'), fc.constant(''), fc.constantFrom(caseIdRef()));
   function caseIdRef(): string {
     return 'case-id';
@@ -69,21 +105,106 @@ describe('fuzzing the GraphQL API', () => {
 
   /** A mutation and its input, one field of which (at least) is hostile. */
   const MUTATIONS: Array<{ doc: string; input: Record<string, fc.Arbitrary<unknown>> }> = [
-    { doc: 'mutation($i: IntakeComplaintInput!) { intakeComplaint(input: $i) { outcome } }', input: { channel: fc.constantFrom('WALK_IN', 'HOTLINE_12345', 'NOPE'), contactPhone: badCode, description: fc.oneof(fc.constant(''), hugeString, unicodeTricks), regionCode: badCode, amountClaimed: badMoney, workersAffected: badMoney, complainantResidentId: badCode, employerUscc: badCode } },
-    { doc: 'mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { id } }', input: { caseId: id, amount: badMoney, workersPaid: badMoney, paidOn: badCode, payer: fc.oneof(unicodeTricks, hugeString, fc.constant('')), source: fc.constantFrom('EMPLOYER', 'BANK', 7) } },
-    { doc: 'mutation($i: RecordContactInput!) { recordContact(input: $i) { id } }', input: { caseId: id, kind: fc.constantFrom('CALL', 'TELEPATHY'), outcome: fc.constantFrom('REACHED', 1), at: fc.oneof(badCode, fc.constant('2999-01-01T00:00:00Z')), notes: fc.oneof(hugeString, unicodeTricks) } },
-    { doc: 'mutation($i: AcceptCaseInput!) { acceptCase(input: $i) { id } }', input: { caseId: id, employerUscc: badCode, projectCode: fc.oneof(badCode, hugeString), expectedVersion: badMoney } },
-    { doc: 'mutation($i: RejectCaseInput!) { rejectCase(input: $i) { id } }', input: { caseId: id, reason: fc.oneof(fc.constant(''), fc.constant('no'), hugeString), expectedVersion: badMoney } },
-    { doc: 'mutation($i: TransferCaseInput!) { transferCase(input: $i) { id } }', input: { caseId: id, to: fc.oneof(fc.constant(''), hugeString), reason: fc.oneof(fc.constant(''), wrongType) } },
+    {
+      doc: 'mutation($i: IntakeComplaintInput!) { intakeComplaint(input: $i) { outcome } }',
+      input: {
+        channel: fc.constantFrom('WALK_IN', 'HOTLINE_12345', 'NOPE'),
+        contactPhone: badCode,
+        description: fc.oneof(fc.constant(''), hugeString, unicodeTricks),
+        regionCode: badCode,
+        amountClaimed: badMoney,
+        workersAffected: badMoney,
+        complainantResidentId: badCode,
+        employerUscc: badCode,
+      },
+    },
+    {
+      doc: 'mutation($i: RecordPaymentInput!) { recordPayment(input: $i) { id } }',
+      input: {
+        caseId: id,
+        amount: badMoney,
+        workersPaid: badMoney,
+        paidOn: badCode,
+        payer: fc.oneof(unicodeTricks, hugeString, fc.constant('')),
+        source: fc.constantFrom('EMPLOYER', 'BANK', 7),
+      },
+    },
+    {
+      doc: 'mutation($i: RecordContactInput!) { recordContact(input: $i) { id } }',
+      input: {
+        caseId: id,
+        kind: fc.constantFrom('CALL', 'TELEPATHY'),
+        outcome: fc.constantFrom('REACHED', 1),
+        at: fc.oneof(badCode, fc.constant('2999-01-01T00:00:00Z')),
+        notes: fc.oneof(hugeString, unicodeTricks),
+      },
+    },
+    {
+      doc: 'mutation($i: AcceptCaseInput!) { acceptCase(input: $i) { id } }',
+      input: { caseId: id, employerUscc: badCode, projectCode: fc.oneof(badCode, hugeString), expectedVersion: badMoney },
+    },
+    {
+      doc: 'mutation($i: RejectCaseInput!) { rejectCase(input: $i) { id } }',
+      input: { caseId: id, reason: fc.oneof(fc.constant(''), fc.constant('no'), hugeString), expectedVersion: badMoney },
+    },
+    {
+      doc: 'mutation($i: TransferCaseInput!) { transferCase(input: $i) { id } }',
+      input: { caseId: id, to: fc.oneof(fc.constant(''), hugeString), reason: fc.oneof(fc.constant(''), wrongType) },
+    },
     { doc: 'mutation($i: AssignLeadInput!) { assignLead(input: $i) { id } }', input: { caseId: id, inspectorId: id } },
-    { doc: 'mutation($i: RegisterEmployerInput!) { registerEmployer(input: $i) { id } }', input: { uscc: badCode, name: fc.oneof(fc.constant('x'), hugeString, unicodeTricks) } },
-    { doc: 'mutation($i: RegisterProjectInput!) { registerProject(input: $i) { id } }', input: { code: fc.oneof(fc.constant(''), hugeString), name: fc.oneof(fc.constant(''), unicodeTricks), regionCode: badCode, wageDeposit: badMoney, workerCount: badMoney, generalContractorUscc: badCode } },
-    { doc: 'mutation($i: UpdateProjectInput!) { updateProject(input: $i) { id } }', input: { id, expectedVersion: badMoney, wageDeposit: badMoney, workerCount: badMoney } },
+    {
+      doc: 'mutation($i: RegisterEmployerInput!) { registerEmployer(input: $i) { id } }',
+      input: { uscc: badCode, name: fc.oneof(fc.constant('x'), hugeString, unicodeTricks) },
+    },
+    {
+      doc: 'mutation($i: RegisterProjectInput!) { registerProject(input: $i) { id } }',
+      input: {
+        code: fc.oneof(fc.constant(''), hugeString),
+        name: fc.oneof(fc.constant(''), unicodeTricks),
+        regionCode: badCode,
+        wageDeposit: badMoney,
+        workerCount: badMoney,
+        generalContractorUscc: badCode,
+      },
+    },
+    {
+      doc: 'mutation($i: UpdateProjectInput!) { updateProject(input: $i) { id } }',
+      input: { id, expectedVersion: badMoney, wageDeposit: badMoney, workerCount: badMoney },
+    },
     { doc: 'mutation($i: StartProcessInput!) { dispatchCase(input: $i) { id } }', input: { caseId: fc.oneof(id, wrongType) } },
-    { doc: 'mutation($i: ProposePoliceReferralInput!) { proposePoliceReferral(input: $i) { id } }', input: { caseId: id, team: fc.oneof(fc.array(id, { maxLength: 30 }), wrongType), policeAgencyId: id, orderToPayIssuedOn: badCode, orderToPayDueOn: badCode, grounds: fc.oneof(fc.constant(''), hugeString) } },
-    { doc: 'mutation($i: ConveneMediationInput!) { conveneMediation(input: $i) { id } }', input: { caseId: id, parties: fc.oneof(fc.constant([]), fc.array(fc.record({ role: fc.constantFrom('UNION', 'X'), name: unicodeTricks }), { maxLength: 60 })), agencyIds: fc.array(id, { maxLength: 25 }) } },
-    { doc: 'mutation($i: RecordAgreementInput!) { recordMediationAgreement(input: $i) { id } }', input: { processId: id, instalments: fc.oneof(fc.constant([]), fc.array(fc.record({ dueOn: badCode, amount: badMoney }), { maxLength: 40 })) } },
-    { doc: 'mutation($i: ApproveExtensionInput!) { approveExtension(input: $i) { id } }', input: { caseId: id, reason: fc.oneof(fc.constant(''), hugeString), idempotencyKey: hugeString } },
+    {
+      doc: 'mutation($i: ProposePoliceReferralInput!) { proposePoliceReferral(input: $i) { id } }',
+      input: {
+        caseId: id,
+        team: fc.oneof(fc.array(id, { maxLength: 30 }), wrongType),
+        policeAgencyId: id,
+        orderToPayIssuedOn: badCode,
+        orderToPayDueOn: badCode,
+        grounds: fc.oneof(fc.constant(''), hugeString),
+      },
+    },
+    {
+      doc: 'mutation($i: ConveneMediationInput!) { conveneMediation(input: $i) { id } }',
+      input: {
+        caseId: id,
+        parties: fc.oneof(
+          fc.constant([]),
+          fc.array(fc.record({ role: fc.constantFrom('UNION', 'X'), name: unicodeTricks }), { maxLength: 60 }),
+        ),
+        agencyIds: fc.array(id, { maxLength: 25 }),
+      },
+    },
+    {
+      doc: 'mutation($i: RecordAgreementInput!) { recordMediationAgreement(input: $i) { id } }',
+      input: {
+        processId: id,
+        instalments: fc.oneof(fc.constant([]), fc.array(fc.record({ dueOn: badCode, amount: badMoney }), { maxLength: 40 })),
+      },
+    },
+    {
+      doc: 'mutation($i: ApproveExtensionInput!) { approveExtension(input: $i) { id } }',
+      input: { caseId: id, reason: fc.oneof(fc.constant(''), hugeString), idempotencyKey: hugeString },
+    },
   ];
 
   function assertCoded(res: Awaited<ReturnType<TestApi['gql']>>, what: string): void {
@@ -97,7 +218,9 @@ describe('fuzzing the GraphQL API', () => {
 
   it('survives hostile variables: coded refusals, and a rejected mutation writes nothing', async () => {
     const inspector = api.as(city.inspector, city.xichengHrss);
-    const request = fc.integer({ min: 0, max: MUTATIONS.length - 1 }).chain((m) => fc.record({ m: fc.constant(m), input: fc.record(MUTATIONS[m]!.input, { requiredKeys: [] }) }));
+    const request = fc
+      .integer({ min: 0, max: MUTATIONS.length - 1 })
+      .chain((m) => fc.record({ m: fc.constant(m), input: fc.record(MUTATIONS[m]!.input, { requiredKeys: [] }) }));
     await fc.assert(
       fc.asyncProperty(request, async ({ m, input }) => {
         const vars = JSON.parse(JSON.stringify({ i: input }).replaceAll('"case-id"', JSON.stringify(caseId)));
@@ -116,19 +239,36 @@ describe('fuzzing the GraphQL API', () => {
 
   /** Documents: valid ones mutated by a few edits, deep nesting, and garbage. */
   function documents(valid: string[]): fc.Arbitrary<string> {
-    const mutate = fc.tuple(fc.constantFrom(...valid), fc.array(fc.tuple(fc.nat(), fc.constantFrom('{', '}', '(', ')', '$', ':', '"', '...', '@skip', '#', '\u0000', 'fragment F on Case { id }', '', 'x')), { maxLength: 6 })).map(([doc, edits]) => {
-      let d = doc;
-      for (const [at, s] of edits) {
-        const i = at % (d.length + 1);
-        d = s === '' ? d.slice(0, i) + d.slice(i + 1) : d.slice(0, i) + s + d.slice(i);
-      }
-      return d;
-    });
+    const mutate = fc
+      .tuple(
+        fc.constantFrom(...valid),
+        fc.array(
+          fc.tuple(
+            fc.nat(),
+            fc.constantFrom('{', '}', '(', ')', '$', ':', '"', '...', '@skip', '#', '\u0000', 'fragment F on Case { id }', '', 'x'),
+          ),
+          { maxLength: 6 },
+        ),
+      )
+      .map(([doc, edits]) => {
+        let d = doc;
+        for (const [at, s] of edits) {
+          const i = at % (d.length + 1);
+          d = s === '' ? d.slice(0, i) + d.slice(i + 1) : d.slice(0, i) + s + d.slice(i);
+        }
+        return d;
+      });
     const nested = fc.integer({ min: 5, max: 400 }).map((n) => `{ regions { ${'code '.repeat(3)}${'a { '.repeat(n)}b${' }'.repeat(n)} } }`);
     const garbage = fc.oneof(fc.string({ maxLength: 2000 }), fc.string({ unit: 'binary', maxLength: 500 }));
     return fc.oneof({ weight: 4, arbitrary: mutate }, { weight: 1, arbitrary: nested }, { weight: 2, arbitrary: garbage });
   }
-  const VALID = ['{ cases(first: 5) { totalCount edges { node { number status } } } }', '{ regions { code name } }', '{ case(number: "x") { id } }', 'query($n: String!, $p: Mobile!) { caseStatus(number: $n, phone: $p) { status } }', 'mutation { registerEmployer(input: { uscc: "x", name: "y" }) { id } }'];
+  const VALID = [
+    '{ cases(first: 5) { totalCount edges { node { number status } } } }',
+    '{ regions { code name } }',
+    '{ case(number: "x") { id } }',
+    'query($n: String!, $p: Mobile!) { caseStatus(number: $n, phone: $p) { status } }',
+    'mutation { registerEmployer(input: { uscc: "x", name: "y" }) { id } }',
+  ];
   const vars = fc.option(fc.dictionary(fc.string({ maxLength: 8 }), hostile, { maxKeys: 4 }), { nil: undefined });
 
   it('survives generated documents: garbage, mutated queries, deep nesting, anonymous or not', async () => {
@@ -149,8 +289,16 @@ describe('fuzzing the GraphQL API', () => {
 
   it('survives generated documents over graphql-ws: coded refusals, no internal error, no mutation run', async () => {
     // The same documents, plus subscriptions and valid mutations, over one socket per caller.
-    const overSocket = [...VALID, 'subscription { caseEvents { seq type caseNumber } }', 'subscription($a: String) { caseEvents(after: $a) { cursor } }', `mutation { recordContact(input: { caseId: "${caseId}", kind: CALL, outcome: REACHED }) { id } }`];
-    const sockets = { anonymous: new WsCaller(api.url), signedIn: new WsCaller(api.url, api.as(city.inspector, city.xichengHrss).authorization) };
+    const overSocket = [
+      ...VALID,
+      'subscription { caseEvents { seq type caseNumber } }',
+      'subscription($a: String) { caseEvents(after: $a) { cursor } }',
+      `mutation { recordContact(input: { caseId: "${caseId}", kind: CALL, outcome: REACHED }) { id } }`,
+    ];
+    const sockets = {
+      anonymous: new WsCaller(api.url),
+      signedIn: new WsCaller(api.url, api.as(city.inspector, city.xichengHrss).authorization),
+    };
     const sent = { requests: 0, refused: 0, subscribed: 0 };
     try {
       await fc.assert(
@@ -160,7 +308,8 @@ describe('fuzzing the GraphQL API', () => {
           sent.requests++;
           // A message over 1 MB is refused by the WebSocket itself (1009, as HTTP answers 413); nothing else closes it.
           const oversized = Buffer.byteLength(JSON.stringify({ query: d, variables: v })) > 1_000_000;
-          if (res.closeCode !== undefined && !(oversized && res.closeCode === 1009)) throw new Error(`${d.slice(0, 200)}: the socket closed with ${res.closeCode}`);
+          if (res.closeCode !== undefined && !(oversized && res.closeCode === 1009))
+            throw new Error(`${d.slice(0, 200)}: the socket closed with ${res.closeCode}`);
           for (const e of res.errors ?? []) {
             const code = e.extensions?.code;
             if (typeof code !== 'string') throw new Error(`${d.slice(0, 200)}: error without a code: ${JSON.stringify(e).slice(0, 300)}`);
@@ -175,7 +324,9 @@ describe('fuzzing the GraphQL API', () => {
       );
     } finally {
       await Promise.all([sockets.anonymous.dispose(), sockets.signedIn.dispose()]);
-      process.stdout.write(`fuzz over graphql-ws: ${sent.requests} documents (${sent.refused} refused, ${sent.subscribed} subscriptions)\n`);
+      process.stdout.write(
+        `fuzz over graphql-ws: ${sent.requests} documents (${sent.refused} refused, ${sent.subscribed} subscriptions)\n`,
+      );
     }
   }, 600_000);
 });

@@ -14,8 +14,14 @@ describe('GraphQL API over HTTP', () => {
     api = await startTestApi({ orm: db.orm, temporalAddress: temporal.address });
   });
   /** As an inspector of an inspection agency (employers registered without a region are in its view). */
-  const inspector = testTokens.issue({ userId: '5a1b0c3e-0000-4000-8000-000000000001', agencyId: '5a1b0c3e-0000-4000-8000-000000000002', agencyKind: 'HRSS_INSPECTION', roles: ['INSPECTOR'] });
-  const gql = <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>) => api.gql<T>(query, variables, { authorization: `Bearer ${inspector}` });
+  const inspector = testTokens.issue({
+    userId: '5a1b0c3e-0000-4000-8000-000000000001',
+    agencyId: '5a1b0c3e-0000-4000-8000-000000000002',
+    agencyKind: 'HRSS_INSPECTION',
+    roles: ['INSPECTOR'],
+  });
+  const gql = <T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>) =>
+    api.gql<T>(query, variables, { authorization: `Bearer ${inspector}` });
   afterAll(async () => {
     await api?.stop();
     await temporal?.teardown();
@@ -69,7 +75,9 @@ describe('GraphQL API over HTTP', () => {
     const input = { uscc: '91440300708461136T', name: '深圳某公司' };
     const q = 'mutation($input: RegisterEmployerInput!) { registerEmployer(input: $input) { id } }';
     expect((await gql(q, { input })).errors).toBeUndefined();
-    expect((await api.gql(q, { input: { ...input, uscc: '91350100M000100Y43', name: '某餐饮管理有限公司' } })).errors?.[0]?.extensions).toMatchObject({ code: 'UNAUTHENTICATED' }); // no token, no writes
+    expect(
+      (await api.gql(q, { input: { ...input, uscc: '91350100M000100Y43', name: '某餐饮管理有限公司' } })).errors?.[0]?.extensions,
+    ).toMatchObject({ code: 'UNAUTHENTICATED' }); // no token, no writes
     expect((await gql(q, { input })).errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT', field: 'input.uscc' });
     const missing = await gql('{ employer(uscc: "91350100M000100Y43") { id } }');
     expect(missing.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');

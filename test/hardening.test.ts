@@ -10,7 +10,12 @@ describe('hardened GraphQL endpoint', () => {
   let db: TestDatabase;
   let api: TestApi;
   let prod: TestApi;
-  const token = testTokens.issue({ userId: '7e000000-0000-4000-8000-000000000001', agencyId: '7e000000-0000-4000-8000-000000000002', agencyKind: 'HRSS_INSPECTION', roles: ['INSPECTOR'] });
+  const token = testTokens.issue({
+    userId: '7e000000-0000-4000-8000-000000000001',
+    agencyId: '7e000000-0000-4000-8000-000000000002',
+    agencyKind: 'HRSS_INSPECTION',
+    roles: ['INSPECTOR'],
+  });
   const auth = { authorization: `Bearer ${token}` };
 
   beforeAll(async () => {
@@ -24,7 +29,8 @@ describe('hardened GraphQL endpoint', () => {
     await db?.drop();
   });
 
-  const post = (url: string, body: string, headers: Record<string, string> = {}) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const post = (url: string, body: string, headers: Record<string, string> = {}) =>
+    fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
 
   it('refuses a document nested too deep, with too many aliases or too costly, before running it', async () => {
     // No type of the schema nests itself, so depth is bounded by the schema; the limit still refuses a document
@@ -55,7 +61,9 @@ describe('hardened GraphQL endpoint', () => {
     expect(batch.status).toBe(400);
     const huge = await post(api.url, JSON.stringify({ query: '{ health { database } }', variables: { x: 'x'.repeat(1_100_000) } }));
     expect(huge.status).toBe(413);
-    expect(await huge.json()).toEqual({ errors: [{ message: 'the request body is over the 1 MB limit', extensions: { code: 'PAYLOAD_TOO_LARGE' } }] });
+    expect(await huge.json()).toEqual({
+      errors: [{ message: 'the request body is over the 1 MB limit', extensions: { code: 'PAYLOAD_TOO_LARGE' } }],
+    });
     const notJson = await post(api.url, '{"query": ');
     expect(notJson.status).toBe(400);
     expect(((await notJson.json()) as { errors: Array<{ extensions: { code: string } }> }).errors[0]!.extensions.code).toBe('BAD_REQUEST');
@@ -73,7 +81,9 @@ describe('hardened GraphQL endpoint', () => {
   });
 
   it('limits each principal to its rate, with 429 and a code; another principal is unaffected', async () => {
-    const other = { authorization: `Bearer ${testTokens.issue({ userId: '7e000000-0000-4000-8000-000000000009', agencyId: '7e000000-0000-4000-8000-000000000002', agencyKind: 'HRSS_INSPECTION', roles: ['INSPECTOR'] })}` };
+    const other = {
+      authorization: `Bearer ${testTokens.issue({ userId: '7e000000-0000-4000-8000-000000000009', agencyId: '7e000000-0000-4000-8000-000000000002', agencyKind: 'HRSS_INSPECTION', roles: ['INSPECTOR'] })}`,
+    };
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) statuses.push((await prod.gql('{ regions { code } }', undefined, auth)).status);
     expect(statuses.filter((s) => s === 200).length).toBeLessThanOrEqual(5);

@@ -17,7 +17,8 @@ describe('intake through a kill -9 of the API', () => {
   let temporal: TestWorkflowEnvironment;
   let city: Awaited<ReturnType<typeof loadTestCity>>;
   beforeAll(async () => {
-    if (!existsSync(path.resolve(__dirname, '..', 'dist', 'src', 'api-main.js'))) throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
+    if (!existsSync(path.resolve(__dirname, '..', 'dist', 'src', 'api-main.js')))
+      throw new Error('dist/ is missing: run `npm run build` first (npm test does)');
     [db, temporal] = await Promise.all([createTestDatabase(), startDevServer()]);
     city = await loadTestCity(db.orm.em.fork());
   });

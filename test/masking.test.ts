@@ -24,19 +24,50 @@ describe('masked personal data', () => {
     const as = (user: User, agency: Agency) => stack.as(user, agency);
     // A case on the Xicheng project with a named complainant, in every process; the same caller again joins it.
     const hotline = as(city.hotline, city.integrator);
-    const first = await hotline.services.intake.intake(hotline, { channel: 'HOTLINE_12345', channelRef: 'BJ-MASK-1', contactPhone: MOBILE, complainantName: NAME, complainantResidentId: ID, description: '工地拖欠49名工人工资', projectCode: 'XC-2026-001', amountClaimedFen: 63_713_000, workersAffected: 49 });
+    const first = await hotline.services.intake.intake(hotline, {
+      channel: 'HOTLINE_12345',
+      channelRef: 'BJ-MASK-1',
+      contactPhone: MOBILE,
+      complainantName: NAME,
+      complainantResidentId: ID,
+      description: '工地拖欠49名工人工资',
+      projectCode: 'XC-2026-001',
+      amountClaimedFen: 63_713_000,
+      workersAffected: 49,
+    });
     caseId = first.case.id;
-    const again = await hotline.services.intake.intake(as(city.hotline, city.integrator), { channel: 'HOTLINE_12345', channelRef: 'BJ-MASK-2', contactPhone: MOBILE, description: '同一工地拖欠工资', projectCode: 'XC-2026-001' });
+    const again = await hotline.services.intake.intake(as(city.hotline, city.integrator), {
+      channel: 'HOTLINE_12345',
+      channelRef: 'BJ-MASK-2',
+      contactPhone: MOBILE,
+      description: '同一工地拖欠工资',
+      projectCode: 'XC-2026-001',
+    });
     expect(again.outcome).toBe('JOINED');
     const hrss = () => as(city.inspector, city.xichengHrss);
     await hrss().services.cases.recordContact(hrss(), { caseId, kind: 'CALL', outcome: 'REACHED' });
     await hrss().services.cases.acceptCase(hrss(), { caseId });
     await hrss().services.processes.dispatchCase(hrss(), { caseId });
-    const referral = await hrss().services.processes.proposePoliceReferral(hrss(), { caseId, team: [city.inspector.id, city.inspector2.id], policeAgencyId: city.police.id, orderToPayIssuedOn: '2026-10-01', orderToPayDueOn: '2026-10-15', grounds: '逾期未支付' });
+    const referral = await hrss().services.processes.proposePoliceReferral(hrss(), {
+      caseId,
+      team: [city.inspector.id, city.inspector2.id],
+      policeAgencyId: city.police.id,
+      orderToPayIssuedOn: '2026-10-01',
+      orderToPayDueOn: '2026-10-15',
+      grounds: '逾期未支付',
+    });
     await stack.settle();
-    await hrss().services.processes.step(as(city.director, city.xichengHrss), { processId: referral.id, update: 'approveReferral', args: { approve: true } });
+    await hrss().services.processes.step(as(city.director, city.xichengHrss), {
+      processId: referral.id,
+      update: 'approveReferral',
+      args: { approve: true },
+    });
     await hrss().services.processes.step(hrss(), { processId: referral.id, update: 'sendReferral', args: {} });
-    await hrss().services.processes.conveneMediation(hrss(), { caseId, parties: [{ role: 'WORKER_REPRESENTATIVE', name: '工人代表' }], agencyIds: [city.union.id] });
+    await hrss().services.processes.conveneMediation(hrss(), {
+      caseId,
+      parties: [{ role: 'WORKER_REPRESENTATIVE', name: '工人代表' }],
+      agencyIds: [city.union.id],
+    });
     await stack.settle();
   }, 120_000);
   afterAll(async () => {
@@ -67,7 +98,9 @@ describe('masked personal data', () => {
     expect(res.errors).toBeUndefined();
     const raw = JSON.stringify(res.data);
     for (const secret of [NAME, MOBILE, ID]) expect(raw).not.toContain(secret);
-    const people = (res.data as { case: { complainants: Array<{ person: Record<string, string | null> }> } }).case.complainants.map((c) => c.person);
+    const people = (res.data as { case: { complainants: Array<{ person: Record<string, string | null> }> } }).case.complainants.map(
+      (c) => c.person,
+    );
     expect(people).toEqual([
       { name: '张**', mobile: '138****1234', residentId: '110***********4514' },
       { name: '张**', mobile: '138****1234', residentId: '110***********4514' },
@@ -76,7 +109,11 @@ describe('masked personal data', () => {
     const search = await api.gql(`{ cases(filter: { text: "${NAME}" }, first: 10) { totalCount } }`, undefined, api.as(user, agency));
     expect(search.data).toEqual({ cases: { totalCount: 0 } });
     // Errors carry no personal data either: the public lookup with a wrong phone says only "not found".
-    const wrong = await api.gql('query($n: String!, $p: Mobile!) { caseStatus(number: $n, phone: $p) { status } }', { n: (res.data as { case: { number: string } }).case.number, p: '13700000000' }, api.as(user, agency));
+    const wrong = await api.gql(
+      'query($n: String!, $p: Mobile!) { caseStatus(number: $n, phone: $p) { status } }',
+      { n: (res.data as { case: { number: string } }).case.number, p: '13700000000' },
+      api.as(user, agency),
+    );
     expect(JSON.stringify(wrong.errors)).not.toMatch(new RegExp(`${MOBILE}|${NAME}`));
   });
 
@@ -84,12 +121,20 @@ describe('masked personal data', () => {
     const res = await api.gql(EVERYTHING, { id: caseId }, api.as(city.inspector, city.xichengHrss));
     const raw = JSON.stringify(res.data);
     for (const secret of [NAME, MOBILE, ID]) expect(raw).toContain(secret);
-    const search = await api.gql(`{ cases(filter: { text: "${NAME}" }, first: 10) { totalCount } }`, undefined, api.as(city.inspector, city.xichengHrss));
+    const search = await api.gql(
+      `{ cases(filter: { text: "${NAME}" }, first: 10) { totalCount } }`,
+      undefined,
+      api.as(city.inspector, city.xichengHrss),
+    );
     expect(search.data).toEqual({ cases: { totalCount: 1 } });
   });
 
   it('shows an agency only the processes it takes part in, and their entries in the case file', async () => {
-    const res = await api.gql<{ case: { events: Array<{ type: string }>; processes: Array<{ kind: string }> } }>(EVERYTHING, { id: caseId }, api.as(city.policeOfficer, city.police));
+    const res = await api.gql<{ case: { events: Array<{ type: string }>; processes: Array<{ kind: string }> } }>(
+      EVERYTHING,
+      { id: caseId },
+      api.as(city.policeOfficer, city.police),
+    );
     expect(res.data!.case.processes.map((p) => p.kind)).toEqual(['POLICE_REFERRAL']);
     const types = res.data!.case.events.map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(['RECEIVED', 'REFERRAL_PROPOSED', 'REFERRAL_SENT']));

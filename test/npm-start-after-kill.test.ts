@@ -58,13 +58,17 @@ describe('npm start after its process was killed', () => {
     expect(isAlive(postgres) && isAlive(temporal)).toBe(true);
 
     const second = await npmStart(env, { built: true });
-    expect(await gql(second.graphqlUrl, '{ health { database temporal } }')).toEqual({ data: { health: { database: 'UP', temporal: 'UP' } } });
+    expect(await gql(second.graphqlUrl, '{ health { database temporal } }')).toEqual({
+      data: { health: { database: 'UP', temporal: 'UP' } },
+    });
     expect(second.lines.some((l) => l.includes('stopping the PostgreSQL that a previous run left running'))).toBe(true);
     expect(second.lines.some((l) => l.includes('stopping the Temporal dev server that a previous run left running'))).toBe(true);
     expect([postgres, temporal].filter((pid) => processInfo(pid) && !processInfo(pid)!.zombie)).toEqual([]);
     await interruptAndCheckNothingIsLeft(second);
     // A clean stop leaves no pid files behind for the next start to look at.
-    expect(['anxin.pid', 'temporal-dev-server.pid', 'postgres/postmaster.pid'].filter((f) => existsSync(path.join(dataDir, f)))).toEqual([]);
+    expect(['anxin.pid', 'temporal-dev-server.pid', 'postgres/postmaster.pid'].filter((f) => existsSync(path.join(dataDir, f)))).toEqual(
+      [],
+    );
   }, 300_000);
 
   it('never signals a process that a pid file names when it is not our server (a recycled pid)', async () => {
@@ -91,7 +95,9 @@ describe('npm start after its process was killed', () => {
     const info = processInfo(owner)!;
     await mkdir(dataDir, { recursive: true });
     await writeFile(path.join(dataDir, 'anxin.pid'), JSON.stringify({ pid: owner, startTime: info.startTime, argv: info.argv }));
-    await expect(startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'anxin', log: testLog })).rejects.toThrow(/in use by another Anxin process \(pid \d+/);
+    await expect(startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'anxin', log: testLog })).rejects.toThrow(
+      /in use by another Anxin process \(pid \d+/,
+    );
     expect(isAlive(owner)).toBe(true);
   });
 });

@@ -21,17 +21,25 @@ describe('npm start', () => {
     expect(first.graphqlUrl).toBe(`http://127.0.0.1:${env.PORT}/graphql`);
     expect(first.temporalUiUrl).toBe(`http://127.0.0.1:${env.TEMPORAL_UI_PORT}`);
     expect((await fetch(first.temporalUiUrl)).status).toBe(200);
-    expect(await gql(first.graphqlUrl, '{ health { database temporal } }')).toEqual({ data: { health: { database: 'UP', temporal: 'UP' } } });
+    expect(await gql(first.graphqlUrl, '{ health { database temporal } }')).toEqual({
+      data: { health: { database: 'UP', temporal: 'UP' } },
+    });
     // The demo tokens it printed (and wrote down) work: an inspector registers an employer.
     expect(first.lines.some((l) => l.startsWith('  Authorization: Bearer '))).toBe(true);
     const tokens = (await readFile(path.join(dataDir, 'demo-tokens.tsv'), 'utf8')).split('\n').map((l) => l.split('\t'));
     const inspector = tokens.find(([kind, , role]) => kind === 'HRSS_INSPECTION' && role === 'INSPECTOR')![4]!;
-    const created = await gql(first.graphqlUrl, 'mutation($i: RegisterEmployerInput!) { registerEmployer(input: $i) { id } }', {
-      i: { uscc: '91350100M000100Y43', name: '福建某建设集团有限公司' },
-    }, inspector);
+    const created = await gql(
+      first.graphqlUrl,
+      'mutation($i: RegisterEmployerInput!) { registerEmployer(input: $i) { id } }',
+      {
+        i: { uscc: '91350100M000100Y43', name: '福建某建设集团有限公司' },
+      },
+      inspector,
+    );
     expect(created.errors).toBeUndefined();
     // Every log line is one JSON object carrying the request id of the request it belongs to.
-    const graphqlLogLines = () => first.lines.filter((l) => l.includes('"msg":"graphql"')).map((l) => JSON.parse(l) as { requestId?: string });
+    const graphqlLogLines = () =>
+      first.lines.filter((l) => l.includes('"msg":"graphql"')).map((l) => JSON.parse(l) as { requestId?: string });
     // The line is written as the response goes out; the pipe may deliver it a moment after the response.
     for (let i = 0; i < 50 && graphqlLogLines().length < 2; i++) await new Promise((r) => setTimeout(r, 50));
     const graphqlLines = graphqlLogLines();

@@ -33,7 +33,10 @@ const INSERTS_CASE_FILE = /insert\s+into\s+case_event\b/i;
 
 describe('one writer per fact', () => {
   describe('in the source', () => {
-    const code = [...typescriptFiles('src'), ...typescriptFiles('workflows')].map((file) => ({ file, text: readFileSync(path.join(ROOT, file), 'utf8') }));
+    const code = [...typescriptFiles('src'), ...typescriptFiles('workflows')].map((file) => ({
+      file,
+      text: readFileSync(path.join(ROOT, file), 'utf8'),
+    }));
 
     it('no TypeScript file inserts outbox rows or case-file entries itself', () => {
       expect(code.length).toBeGreaterThan(50);
@@ -46,7 +49,9 @@ describe('one writer per fact', () => {
     it('of the database sources, only the appenders insert outbox rows and case-file entries', () => {
       const sources = readSqlSources();
       expect(sources.filter((s) => INSERTS_OUTBOX.test(s.sql)).map((s) => s.name)).toEqual([expect.stringMatching(/_outbox_append\.sql$/)]);
-      expect(sources.filter((s) => INSERTS_CASE_FILE.test(s.sql)).map((s) => s.name)).toEqual([expect.stringMatching(/_case_file_append\.sql$/)]);
+      expect(sources.filter((s) => INSERTS_CASE_FILE.test(s.sql)).map((s) => s.name)).toEqual([
+        expect.stringMatching(/_case_file_append\.sql$/),
+      ]);
     });
   });
 
@@ -63,7 +68,8 @@ describe('one writer per fact', () => {
       await api?.stop();
       await db?.drop();
     });
-    const query = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => db.orm.em.fork().getConnection().execute<T[]>(sql, params);
+    const query = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) =>
+      db.orm.em.fork().getConnection().execute<T[]>(sql, params);
     const asHotline = () => api.as(city.hotline, city.integrator);
     let phones = 0;
     async function intake(): Promise<{ id: string; number: string }> {
@@ -71,7 +77,9 @@ describe('one writer per fact', () => {
       const phone = `137${String(20_000_000 + phones * 7919).slice(-8)}`;
       const r = await api.gql<{ intakeComplaint: { case: { id: string; number: string } } }>(
         'mutation($i: IntakeComplaintInput!) { intakeComplaint(input: $i) { case { id number } } }',
-        { i: { channel: 'HOTLINE_12345', channelRef: `OW-${phone}`, contactPhone: phone, description: '拖欠工资', regionCode: '110102003' } },
+        {
+          i: { channel: 'HOTLINE_12345', channelRef: `OW-${phone}`, contactPhone: phone, description: '拖欠工资', regionCode: '110102003' },
+        },
         asHotline(),
       );
       if (r.errors) throw new Error(JSON.stringify(r.errors));
@@ -80,7 +88,13 @@ describe('one writer per fact', () => {
 
     it('of the database functions (and so the triggers), only the appenders insert outbox rows and case-file entries', async () => {
       const writers = async (re: RegExp) =>
-        (await query<{ name: string; src: string }>(`select proname as name, prosrc as src from pg_proc where pronamespace = 'public'::regnamespace order by 1`)).filter((f) => re.test(f.src)).map((f) => f.name);
+        (
+          await query<{ name: string; src: string }>(
+            `select proname as name, prosrc as src from pg_proc where pronamespace = 'public'::regnamespace order by 1`,
+          )
+        )
+          .filter((f) => re.test(f.src))
+          .map((f) => f.name);
       expect(await writers(INSERTS_OUTBOX)).toEqual(['outbox_append']);
       expect(await writers(INSERTS_CASE_FILE)).toEqual(['case_file_append']);
     });
@@ -88,7 +102,10 @@ describe('one writer per fact', () => {
     it('the tracked state has the same fields in TypeScript (TRACKED) and in the database (case_tracked_state)', async () => {
       const { id } = await intake();
       const c = await db.orm.em.fork().findOneOrFail(Case, id);
-      const [row] = await query<{ keys: string[] }>('select array(select jsonb_object_keys(case_tracked_state(c)) order by 1) as keys from wage_case c where c.id = ?', [id]);
+      const [row] = await query<{ keys: string[] }>(
+        'select array(select jsonb_object_keys(case_tracked_state(c)) order by 1) as keys from wage_case c where c.id = ?',
+        [id],
+      );
       expect(row!.keys).toEqual(Object.keys(snapshot(c)).sort());
     });
 
@@ -100,22 +117,45 @@ describe('one writer per fact', () => {
         em.transactional(async (tem) => {
           const c = await tem.findOneOrFail(Case, id);
           const before = snapshot(c);
-          Object.assign(c, { status: 'ACCEPTED', acceptedAt: new Date('2026-03-03T01:00:00.001Z'), leadInspector: city.inspector.id, outcomeNote: '受理', updatedAt: new Date() });
+          Object.assign(c, {
+            status: 'ACCEPTED',
+            acceptedAt: new Date('2026-03-03T01:00:00.001Z'),
+            leadInspector: city.inspector.id,
+            outcomeNote: '受理',
+            updatedAt: new Date(),
+          });
           await tem.flush();
-          const opts = { actor: { userId: city.inspector.id, agencyId: city.xichengHrss.id }, operation: 'test:oneWriter', at: new Date('2026-03-03T01:00:00.001Z'), payload: { n: 1 } };
+          const opts = {
+            actor: { userId: city.inspector.id, agencyId: city.xichengHrss.id },
+            operation: 'test:oneWriter',
+            at: new Date('2026-03-03T01:00:00.001Z'),
+            payload: { n: 1 },
+          };
           const append = async (withBefore: boolean) => {
-            const [{ id: entryId }] = (await tem.getConnection().execute<Array<{ id: string }>>(
-              `select case_file_append(c, 'ACCEPTED', ?, ?, ?, ?::timestamptz, ?::jsonb, ?::jsonb) as id from wage_case c where c.id = ?`,
-              [opts.actor.userId, opts.actor.agencyId, opts.operation, opts.at.toISOString(), JSON.stringify(opts.payload), withBefore ? JSON.stringify(before) : null, id],
-              'all',
-              tem.getTransactionContext(),
-            )) as [{ id: string }];
-            const [entry] = await tem.getConnection().execute<Array<Record<string, unknown>>>(
-              `select seq, type, actor_user_id, actor_agency_id, operation, iso_instant(at) as at, payload, before, after from case_event where id = ?`,
-              [entryId],
-              'all',
-              tem.getTransactionContext(),
-            );
+            const [{ id: entryId }] = (await tem
+              .getConnection()
+              .execute<Array<{ id: string }>>(
+                `select case_file_append(c, 'ACCEPTED', ?, ?, ?, ?::timestamptz, ?::jsonb, ?::jsonb) as id from wage_case c where c.id = ?`,
+                [
+                  opts.actor.userId,
+                  opts.actor.agencyId,
+                  opts.operation,
+                  opts.at.toISOString(),
+                  JSON.stringify(opts.payload),
+                  withBefore ? JSON.stringify(before) : null,
+                  id,
+                ],
+                'all',
+                tem.getTransactionContext(),
+              )) as [{ id: string }];
+            const [entry] = await tem
+              .getConnection()
+              .execute<Array<Record<string, unknown>>>(
+                `select seq, type, actor_user_id, actor_agency_id, operation, iso_instant(at) as at, payload, before, after from case_event where id = ?`,
+                [entryId],
+                'all',
+                tem.getTransactionContext(),
+              );
             return entry!;
           };
           const expected = (withBefore: boolean) => {
@@ -145,8 +185,13 @@ describe('one writer per fact', () => {
     });
 
     it('the open statuses are the same in TypeScript (OPEN_CASE_STATUSES) and in the database (case_status_open)', async () => {
-      const rows = await query<{ status: string; open: boolean }>(`select s as status, case_status_open(s) as open from unnest(?::text[]) s`, [`{${CASE_STATUSES.join(',')}}`]);
-      expect(rows.filter((r) => r.open).map((r) => r.status)).toEqual(CASE_STATUSES.filter((s) => (OPEN_CASE_STATUSES as readonly string[]).includes(s)));
+      const rows = await query<{ status: string; open: boolean }>(
+        `select s as status, case_status_open(s) as open from unnest(?::text[]) s`,
+        [`{${CASE_STATUSES.join(',')}}`],
+      );
+      expect(rows.filter((r) => r.open).map((r) => r.status)).toEqual(
+        CASE_STATUSES.filter((s) => (OPEN_CASE_STATUSES as readonly string[]).includes(s)),
+      );
       expect(IN_HANDLING_STATUSES.every((s) => (OPEN_CASE_STATUSES as readonly string[]).includes(s))).toBe(true);
     });
 
@@ -157,9 +202,19 @@ describe('one writer per fact', () => {
       const input = { caseId: id, kind: 'ACCEPTANCE_OVERDUE', deadline: '2026-03-09T15:59:59.999Z', escalateTo: 'SUPERVISOR' };
       expect(await activities.recordEscalation(input)).toEqual({ recorded: true });
       expect(await activities.recordEscalation(input)).toEqual({ recorded: false });
-      const entries = await query('select seq, type, operation, payload, before, after from case_event where case_id = ? and type = ?', [id, 'ESCALATED']);
+      const entries = await query('select seq, type, operation, payload, before, after from case_event where case_id = ? and type = ?', [
+        id,
+        'ESCALATED',
+      ]);
       expect(entries).toEqual([
-        { seq: version + 1, type: 'ESCALATED', operation: 'workflow:caseLifecycle', payload: { kind: input.kind, deadline: input.deadline, escalateTo: input.escalateTo }, before: {}, after: {} },
+        {
+          seq: version + 1,
+          type: 'ESCALATED',
+          operation: 'workflow:caseLifecycle',
+          payload: { kind: input.kind, deadline: input.deadline, escalateTo: input.escalateTo },
+          before: {},
+          after: {},
+        },
       ]);
       expect(await query('select version from wage_case where id = ?', [id])).toEqual([{ version: version + 1 }]);
     });
@@ -186,8 +241,15 @@ describe('one writer per fact', () => {
         signal_name: 'deliveriesPending',
         args: [{ endpointId, caseId: c.id, giveUpAfter: '600s' }],
       });
-      const [delivery] = await query<{ id: string }>('select id::text as id from webhook_delivery where endpoint_id = ? and case_id = ?', [endpointId, c.id]);
-      const replayed = await api.gql('mutation($id: String!) { replayWebhookDelivery(id: $id) { status } }', { id: delivery!.id }, api.as(city.director, city.xichengHrss));
+      const [delivery] = await query<{ id: string }>('select id::text as id from webhook_delivery where endpoint_id = ? and case_id = ?', [
+        endpointId,
+        c.id,
+      ]);
+      const replayed = await api.gql(
+        'mutation($id: String!) { replayWebhookDelivery(id: $id) { status } }',
+        { id: delivery!.id },
+        api.as(city.director, city.xichengHrss),
+      );
       expect(replayed.errors).toBeUndefined();
       expect(await rows()).toEqual([fromTrigger, fromTrigger]);
     });

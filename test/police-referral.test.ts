@@ -15,21 +15,45 @@ describe('police referral', () => {
 
   /** An accepted case whose arrears meet the threshold, with an order to pay that ran out on 2026-11-10. */
   async function caseForReferral(amountFen = 16_658_000, workers = 22) {
-    const { case: c } = await s.h.services.intake.intake(s.h.as(s.city.clerk), { channel: 'WALK_IN', contactPhone: String(phone++), description: '22名餐馆员工被拖欠工资，老板失联', employerUscc: s.city.contractor.uscc, regionCode: '110102003', amountClaimedFen: amountFen, workersAffected: workers });
+    const { case: c } = await s.h.services.intake.intake(s.h.as(s.city.clerk), {
+      channel: 'WALK_IN',
+      contactPhone: String(phone++),
+      description: '22名餐馆员工被拖欠工资，老板失联',
+      employerUscc: s.city.contractor.uscc,
+      regionCode: '110102003',
+      amountClaimedFen: amountFen,
+      workersAffected: workers,
+    });
     await s.h.services.cases.acceptCase(s.h.as(s.city.inspector), { caseId: c.id });
     await s.h.relay.drain();
     return c;
   }
   const propose = (caseId: string, over: Partial<{ team: string[]; orderToPayDueOn: string }> = {}) =>
-    s.h.services.processes.proposePoliceReferral(s.h.as(s.city.inspector), { caseId, team: over.team ?? [s.city.inspector.id, s.city.inspector2.id], policeAgencyId: s.city.police.id, orderToPayIssuedOn: '2026-11-01', orderToPayDueOn: over.orderToPayDueOn ?? '2026-11-10', grounds: '责令支付后逾期未支付，涉嫌拒不支付劳动报酬罪' });
-  const escalationsOf = async (caseId: string) => (await s.h.fileOf(caseId)).filter((e) => e.type === 'ESCALATED').map((e) => `${e.payload.kind as string}→${e.payload.escalateTo as string}`);
+    s.h.services.processes.proposePoliceReferral(s.h.as(s.city.inspector), {
+      caseId,
+      team: over.team ?? [s.city.inspector.id, s.city.inspector2.id],
+      policeAgencyId: s.city.police.id,
+      orderToPayIssuedOn: '2026-11-01',
+      orderToPayDueOn: over.orderToPayDueOn ?? '2026-11-10',
+      grounds: '责令支付后逾期未支付，涉嫌拒不支付劳动报酬罪',
+    });
+  const escalationsOf = async (caseId: string) =>
+    (await s.h.fileOf(caseId))
+      .filter((e) => e.type === 'ESCALATED')
+      .map((e) => `${e.payload.kind as string}→${e.payload.escalateTo as string}`);
   const skip = async (ms: number) => s.h.env.sleep(ms);
 
   it('refuses a referral without its preconditions: a team of two, an ignored order to pay, the crime threshold', async () => {
     const c = await caseForReferral();
-    await expect(propose(c.id, { team: [s.city.inspector.id] })).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'input.team', rule: 'team.size' } });
-    await expect(propose(c.id, { team: [s.city.inspector.id, s.city.clerk.id] })).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'input.team', rule: 'team.inspectors' } });
-    await expect(propose(c.id, { orderToPayDueOn: '2099-01-01' })).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'input.orderToPayDueOn', rule: 'order-to-pay.ignored' } });
+    await expect(propose(c.id, { team: [s.city.inspector.id] })).rejects.toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT', field: 'input.team', rule: 'team.size' },
+    });
+    await expect(propose(c.id, { team: [s.city.inspector.id, s.city.clerk.id] })).rejects.toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT', field: 'input.team', rule: 'team.inspectors' },
+    });
+    await expect(propose(c.id, { orderToPayDueOn: '2099-01-01' })).rejects.toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT', field: 'input.orderToPayDueOn', rule: 'order-to-pay.ignored' },
+    });
     const small = await caseForReferral(300_000, 2);
     await expect(propose(small.id)).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', rule: 'crime-threshold' } });
     expect(await s.db.orm.em.fork().count(CaseProcess, {})).toBe(0);
@@ -40,7 +64,9 @@ describe('police referral', () => {
     const referral = await propose(c.id);
     await s.h.relay.drain();
 
-    await expect(s.h.step(s.city.inspector, referral.id, 'approveReferral', { approve: true })).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    await expect(s.h.step(s.city.inspector, referral.id, 'approveReferral', { approve: true })).rejects.toMatchObject({
+      extensions: { code: 'FORBIDDEN' },
+    });
     await s.h.step(s.city.director, referral.id, 'approveReferral', { approve: true, note: '同意移送' });
     await expect(s.h.step(s.city.clerk, referral.id, 'sendReferral')).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
     await s.h.step(s.city.inspector2, referral.id, 'sendReferral');
@@ -49,25 +75,51 @@ describe('police referral', () => {
     expect(sent.dueAt!.getTime() - new Date(sent.facts.sentAt!).getTime()).toBe(3 * DAY);
 
     // The police decline: not without written reasons, and not twice.
-    await expect(s.h.step(s.city.inspector, referral.id, 'decideReferral', { decision: 'DECLINED', reasons: '证据不足' })).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
-    await expect(s.h.step(s.city.policeOfficer, referral.id, 'decideReferral', { decision: 'DECLINED' })).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'input.reasons' } });
+    await expect(
+      s.h.step(s.city.inspector, referral.id, 'decideReferral', { decision: 'DECLINED', reasons: '证据不足' }),
+    ).rejects.toMatchObject({ extensions: { code: 'FORBIDDEN' } });
+    await expect(s.h.step(s.city.policeOfficer, referral.id, 'decideReferral', { decision: 'DECLINED' })).rejects.toMatchObject({
+      extensions: { code: 'BAD_USER_INPUT', field: 'input.reasons' },
+    });
     await skip(2 * DAY); // in time: day two of three
-    await s.h.step(s.city.policeOfficer, referral.id, 'decideReferral', { decision: 'DECLINED', reasons: '现有证据不足以证明有能力支付而不支付' });
-    await expect(s.h.step(s.city.policeOfficer, referral.id, 'decideReferral', { decision: 'FILED' })).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
+    await s.h.step(s.city.policeOfficer, referral.id, 'decideReferral', {
+      decision: 'DECLINED',
+      reasons: '现有证据不足以证明有能力支付而不支付',
+    });
+    await expect(s.h.step(s.city.policeOfficer, referral.id, 'decideReferral', { decision: 'FILED' })).rejects.toMatchObject({
+      extensions: { code: 'CONFLICT' },
+    });
 
     await skip(1 * DAY); // HRSS asks on day one of its three
     await s.h.step(s.city.inspector, referral.id, 'requestReconsideration', { grounds: '已补充银行流水，证明其有支付能力' });
     await skip(2 * DAY);
     await s.h.step(s.city.policeOfficer, referral.id, 'decideReconsideration', { decision: 'UPHELD', reasons: '维持原决定' });
-    await s.h.step(s.city.inspector, referral.id, 'requestSupervision', { procuratorateAgencyId: s.city.procuratorate.id, grounds: '申请检察院立案监督' });
+    await s.h.step(s.city.inspector, referral.id, 'requestSupervision', {
+      procuratorateAgencyId: s.city.procuratorate.id,
+      grounds: '申请检察院立案监督',
+    });
 
     const result = await s.h.env.client.workflow.getHandle(referral.workflowId).result();
     expect(result.status).toBe('SUPERVISION_REQUESTED');
     expect(await escalationsOf(c.id)).toEqual([]); // every step in time
     const row = await s.db.orm.em.fork().findOneOrFail(CaseProcess, { id: referral.id });
     expect(row).toMatchObject({ status: 'SUPERVISION_REQUESTED', outcome: 'SUPERVISION_REQUESTED' });
-    expect(row.facts).toMatchObject({ decision: 'DECLINED', reconsiderationDecision: 'UPHELD', procuratorateAgencyId: s.city.procuratorate.id, team: [s.city.inspector.id, s.city.inspector2.id] });
-    expect((await s.h.fileOf(c.id)).map((e) => e.type).slice(2)).toEqual(['REFERRAL_PROPOSED', 'REFERRAL_SUBMITTED_FOR_APPROVAL', 'REFERRAL_APPROVED', 'REFERRAL_SENT', 'REFERRAL_DECIDED', 'RECONSIDERATION_REQUESTED', 'RECONSIDERATION_DECIDED', 'SUPERVISION_REQUESTED']);
+    expect(row.facts).toMatchObject({
+      decision: 'DECLINED',
+      reconsiderationDecision: 'UPHELD',
+      procuratorateAgencyId: s.city.procuratorate.id,
+      team: [s.city.inspector.id, s.city.inspector2.id],
+    });
+    expect((await s.h.fileOf(c.id)).map((e) => e.type).slice(2)).toEqual([
+      'REFERRAL_PROPOSED',
+      'REFERRAL_SUBMITTED_FOR_APPROVAL',
+      'REFERRAL_APPROVED',
+      'REFERRAL_SENT',
+      'REFERRAL_DECIDED',
+      'RECONSIDERATION_REQUESTED',
+      'RECONSIDERATION_DECIDED',
+      'SUPERVISION_REQUESTED',
+    ]);
     // The administrative case goes on meanwhile.
     expect((await s.h.services.cases.byId(s.h.as(s.city.inspector), c.id)).status).toBe('ACCEPTED');
   });
@@ -83,7 +135,9 @@ describe('police referral', () => {
     await skip(2 * HOUR);
     expect(await escalationsOf(c.id)).toEqual(['POLICE_DECISION_OVERDUE→PROCURATORATE']);
     expect((await s.h.fileOf(c.id)).find((e) => e.type === 'ESCALATED')!.payload).toMatchObject({ dailyReport: true, waitingOn: 'POLICE' });
-    expect((await s.h.env.client.workflow.getHandle(referral.workflowId).query(referralStateQuery)).overdue).toEqual(['POLICE_DECISION_OVERDUE']);
+    expect((await s.h.env.client.workflow.getHandle(referral.workflowId).query(referralStateQuery)).overdue).toEqual([
+      'POLICE_DECISION_OVERDUE',
+    ]);
 
     // Filed, late: the employer enters the blacklist path; the criminal case is tracked to its outcome.
     await s.h.step(s.city.policeOfficer, referral.id, 'decideReferral', { decision: 'FILED' });
@@ -117,8 +171,13 @@ describe('police referral', () => {
     await s.h.step(s.city.inspector, referral.id, 'sendReferral');
     await s.h.step(s.city.policeOfficer, referral.id, 'decideReferral', { decision: 'DECLINED', reasons: '不构成犯罪' });
     await skip(3 * DAY + HOUR);
-    await expect(s.h.step(s.city.inspector, referral.id, 'requestReconsideration', { grounds: '补充证据' })).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
-    await s.h.step(s.city.inspector, referral.id, 'requestSupervision', { procuratorateAgencyId: s.city.procuratorate.id, grounds: '申请立案监督' });
+    await expect(s.h.step(s.city.inspector, referral.id, 'requestReconsideration', { grounds: '补充证据' })).rejects.toMatchObject({
+      extensions: { code: 'CONFLICT' },
+    });
+    await s.h.step(s.city.inspector, referral.id, 'requestSupervision', {
+      procuratorateAgencyId: s.city.procuratorate.id,
+      grounds: '申请立案监督',
+    });
     expect((await s.h.env.client.workflow.getHandle(referral.workflowId).result()).status).toBe('SUPERVISION_REQUESTED');
   });
 
@@ -130,12 +189,20 @@ describe('police referral', () => {
     await s.h.step(s.city.inspector, referral.id, 'sendReferral');
     await s.h.step(s.city.policeOfficer, referral.id, 'decideReferral', { decision: 'DECLINED', reasons: '不构成犯罪' });
     await s.h.step(s.city.inspector, referral.id, 'requestReconsideration', { grounds: '补充证据' });
-    await expect(s.h.step(s.city.inspector, referral.id, 'requestSupervision', { procuratorateAgencyId: s.city.procuratorate.id, grounds: '申请立案监督' })).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
+    await expect(
+      s.h.step(s.city.inspector, referral.id, 'requestSupervision', {
+        procuratorateAgencyId: s.city.procuratorate.id,
+        grounds: '申请立案监督',
+      }),
+    ).rejects.toMatchObject({ extensions: { code: 'CONFLICT' } });
     await skip(3 * DAY - HOUR);
     expect(await escalationsOf(c.id)).toEqual([]);
     await skip(2 * HOUR);
     expect(await escalationsOf(c.id)).toEqual(['RECONSIDERATION_DECISION_OVERDUE→PROCURATORATE']);
-    await s.h.step(s.city.inspector, referral.id, 'requestSupervision', { procuratorateAgencyId: s.city.procuratorate.id, grounds: '复议逾期未决定，申请立案监督' });
+    await s.h.step(s.city.inspector, referral.id, 'requestSupervision', {
+      procuratorateAgencyId: s.city.procuratorate.id,
+      grounds: '复议逾期未决定，申请立案监督',
+    });
     expect((await s.h.env.client.workflow.getHandle(referral.workflowId).result()).status).toBe('SUPERVISION_REQUESTED');
   });
 

@@ -43,15 +43,30 @@ describe('a process added by a folder and a registry line', () => {
     city = await loadTestCity(db.orm.em.fork());
     relay = new OutboxRelay(db.orm, env.client, taskQueue, testLog);
     const nudge = () => void relay.drain().catch(() => undefined);
-    const services = createServices({ orm: db.orm, temporal: Connection.lazy({ address: env.address }), workflowClient: env.client, outboxNudge: nudge, processModules: registry });
+    const services = createServices({
+      orm: db.orm,
+      temporal: Connection.lazy({ address: env.address }),
+      workflowClient: env.client,
+      outboxNudge: nudge,
+      processModules: registry,
+    });
     worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue,
-      workflowBundle: await bundleWorkflows(testLog, registry.map((m) => m.definition.workflowModule)),
+      workflowBundle: await bundleWorkflows(
+        testLog,
+        registry.map((m) => m.definition.workflowModule),
+      ),
       activities: createCaseActivities({ orm: db.orm, log: testLog, services }),
     });
     running = worker.run();
-    api = await startTestApi({ orm: db.orm, temporalAddress: env.address, workflowClient: env.client, outboxNudge: nudge, processModules: registry });
+    api = await startTestApi({
+      orm: db.orm,
+      temporalAddress: env.address,
+      workflowClient: env.client,
+      outboxNudge: nudge,
+      processModules: registry,
+    });
   });
   afterAll(async () => {
     await relay?.stop();
@@ -70,7 +85,9 @@ describe('a process added by a folder and a registry line', () => {
     );
     expect(intake.errors).toBeUndefined();
     const caseId = intake.data!.intakeComplaint.case.id;
-    const requested = await api.gql<{ requestUnionAcknowledgement: { id: string; kind: string; status: string; workflowId: string; waitingOn: string } }>(REQUEST, { input: { caseId, unionAgencyId: city.union.id } }, api.as(city.inspector, city.xichengHrss));
+    const requested = await api.gql<{
+      requestUnionAcknowledgement: { id: string; kind: string; status: string; workflowId: string; waitingOn: string };
+    }>(REQUEST, { input: { caseId, unionAgencyId: city.union.id } }, api.as(city.inspector, city.xichengHrss));
     expect(requested.errors).toBeUndefined();
     const p = requested.data!.requestUnionAcknowledgement;
     expect(p).toMatchObject({ kind: 'UNION_ACKNOWLEDGEMENT', status: 'REQUESTED', waitingOn: 'UNION', workflowId: `union-ack-${p.id}` });
@@ -78,7 +95,14 @@ describe('a process added by a folder and a registry line', () => {
     return { caseId, processId: p.id };
   }
 
-  const fileOf = (caseId: string) => db.orm.em.fork().getConnection().execute<Array<{ type: string; payload: Record<string, unknown> }>>(`select type, payload from case_event where case_id = ? order by seq`, [caseId]);
+  const fileOf = (caseId: string) =>
+    db.orm.em
+      .fork()
+      .getConnection()
+      .execute<Array<{ type: string; payload: Record<string, unknown> }>>(
+        `select type, payload from case_event where case_id = ? order by seq`,
+        [caseId],
+      );
 
   it('takes the new process through the API, the policy, the worker and the case file', async () => {
     const { caseId, processId } = await caseWithUnionAsked();
@@ -90,9 +114,24 @@ describe('a process added by a folder and a registry line', () => {
     // The workflow's validator refuses with the field; the step is taken once.
     const empty = await api.gql(ACKNOWLEDGE, { input: { processId, note: ' ' } }, api.as(city.unionMediator, city.union));
     expect(empty.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'input.note' });
-    const done = await api.gql<{ acknowledgeAsUnion: { status: string; outcome: string; endedAt: string | null; parties: Array<{ role: string; agency: { name: string } }> } }>(ACKNOWLEDGE, { input: { processId, note: '工会已知悉，将派员参与', idempotencyKey: 'ack-1' } }, api.as(city.unionMediator, city.union));
+    const done = await api.gql<{
+      acknowledgeAsUnion: {
+        status: string;
+        outcome: string;
+        endedAt: string | null;
+        parties: Array<{ role: string; agency: { name: string } }>;
+      };
+    }>(
+      ACKNOWLEDGE,
+      { input: { processId, note: '工会已知悉，将派员参与', idempotencyKey: 'ack-1' } },
+      api.as(city.unionMediator, city.union),
+    );
     expect(done.errors).toBeUndefined();
-    expect(done.data!.acknowledgeAsUnion).toMatchObject({ status: 'ACKNOWLEDGED', outcome: 'ACKNOWLEDGED', parties: [{ role: 'UNION', agency: { name: city.union.name } }] });
+    expect(done.data!.acknowledgeAsUnion).toMatchObject({
+      status: 'ACKNOWLEDGED',
+      outcome: 'ACKNOWLEDGED',
+      parties: [{ role: 'UNION', agency: { name: city.union.name } }],
+    });
     expect(done.data!.acknowledgeAsUnion.endedAt).not.toBeNull();
     const again = await api.gql(ACKNOWLEDGE, { input: { processId, note: '再次知悉' } }, api.as(city.unionMediator, city.union));
     expect(again.errors?.[0]?.extensions).toMatchObject({ code: 'CONFLICT' });
@@ -109,7 +148,11 @@ describe('a process added by a folder and a registry line', () => {
     await env.sleep(3 * DAY + 3_600_000);
     const overdue = (await fileOf(caseId)).filter((e) => e.type === 'ESCALATED' && e.payload.kind === 'UNION_ACKNOWLEDGEMENT_OVERDUE');
     expect(overdue).toHaveLength(1);
-    const read = await api.gql<{ process: { status: string; outcome: string } }>(PROCESS, { id: processId }, api.as(city.inspector, city.xichengHrss));
+    const read = await api.gql<{ process: { status: string; outcome: string } }>(
+      PROCESS,
+      { id: processId },
+      api.as(city.inspector, city.xichengHrss),
+    );
     expect(read.data?.process).toMatchObject({ status: 'OVERDUE', outcome: 'OVERDUE' });
   });
 

@@ -19,8 +19,10 @@ describe('sql sources: functions and triggers as versioned files', () => {
     await db?.drop();
     if (scratch) await rm(scratch, { recursive: true, force: true });
   });
-  const query = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => db.orm.em.fork().getConnection().execute<T[]>(sql, params);
-  const recorded = () => query<{ name: string; checksum: string; applied_at: Date }>('select name, checksum, applied_at from sql_source order by name');
+  const query = <T = Record<string, unknown>>(sql: string, params: unknown[] = []) =>
+    db.orm.em.fork().getConnection().execute<T[]>(sql, params);
+  const recorded = () =>
+    query<{ name: string; checksum: string; applied_at: Date }>('select name, checksum, applied_at from sql_source order by name');
 
   it('finds the folder from the project root, from TypeScript and compiled alike', () => {
     expect(sqlSourcesDir).toBe(path.resolve(__dirname, '..', 'migrations', 'sql'));
@@ -34,7 +36,9 @@ describe('sql sources: functions and triggers as versioned files', () => {
   it('a fresh database has every source applied, in name order, and recorded with its checksum', async () => {
     const sources = readSqlSources();
     expect(sources.map((s) => s.name)).toEqual([...sources.map((s) => s.name)].sort());
-    expect((await recorded()).map(({ name, checksum }) => ({ name, checksum }))).toEqual(sources.map(({ name, checksum }) => ({ name, checksum })));
+    expect((await recorded()).map(({ name, checksum }) => ({ name, checksum }))).toEqual(
+      sources.map(({ name, checksum }) => ({ name, checksum })),
+    );
   });
 
   it('applying again changes nothing', async () => {
@@ -55,7 +59,10 @@ describe('sql sources: functions and triggers as versioned files', () => {
     const dir = path.join(scratch, 'changed');
     await mkdir(dir);
     const write = (n: number) =>
-      writeFile(path.join(dir, '900_probe.sql'), `create or replace function sql_source_probe() returns int language sql as $$ select ${n} where '{"a":1}'::jsonb ? 'a' $$;\n`);
+      writeFile(
+        path.join(dir, '900_probe.sql'),
+        `create or replace function sql_source_probe() returns int language sql as $$ select ${n} where '{"a":1}'::jsonb ? 'a' $$;\n`,
+      );
     const probe = async () => (await query<{ n: number }>('select sql_source_probe() as n'))[0]!.n;
 
     await write(1);
@@ -70,8 +77,14 @@ describe('sql sources: functions and triggers as versioned files', () => {
   it('a failing source applies nothing: the sources before it in the same run are rolled back too', async () => {
     const dir = path.join(scratch, 'failing');
     await mkdir(dir);
-    await writeFile(path.join(dir, '901_fine.sql'), 'create or replace function sql_source_fine() returns int language sql as $$ select 1 $$;\n');
-    await writeFile(path.join(dir, '902_broken.sql'), 'create or replace function sql_source_broken() returns int language sql as $$ select from_nowhere $$;\n');
+    await writeFile(
+      path.join(dir, '901_fine.sql'),
+      'create or replace function sql_source_fine() returns int language sql as $$ select 1 $$;\n',
+    );
+    await writeFile(
+      path.join(dir, '902_broken.sql'),
+      'create or replace function sql_source_broken() returns int language sql as $$ select from_nowhere $$;\n',
+    );
     await expect(applySqlSources(db.orm, { dir })).rejects.toThrow();
     expect(await query(`select 1 from pg_proc where proname = 'sql_source_fine'`)).toEqual([]);
     expect(await query(`select 1 from sql_source where name in ('901_fine.sql', '902_broken.sql')`)).toEqual([]);
@@ -93,7 +106,11 @@ describe('sql sources: functions and triggers as versioned files', () => {
       .join('\n');
     const defined = (kind: 'function' | 'trigger', name: string) =>
       new RegExp(kind === 'function' ? `create or replace function ${name}\\(` : `create (constraint )?trigger ${name}\\s`, 'i').test(text);
-    const functions = (await query<{ name: string }>(`select proname as name from pg_proc where pronamespace = 'public'::regnamespace and proname not like 'sql\\_source\\_%'`)).map((r) => r.name);
+    const functions = (
+      await query<{ name: string }>(
+        `select proname as name from pg_proc where pronamespace = 'public'::regnamespace and proname not like 'sql\\_source\\_%'`,
+      )
+    ).map((r) => r.name);
     const triggers = (await query<{ name: string }>(`select tgname as name from pg_trigger where not tgisinternal`)).map((r) => r.name);
     expect(functions.length).toBeGreaterThan(10);
     expect(triggers.length).toBeGreaterThan(4);

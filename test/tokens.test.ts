@@ -24,20 +24,52 @@ describe('tokens', () => {
     const t = new Tokens([newKey]);
     const good = t.issue(principal);
     const [h, p, s] = good.split('.') as [string, string, string];
-    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), kind: 'HRSS_INSPECTION' })).toString('base64url');
+    const forged = Buffer.from(JSON.stringify({ ...JSON.parse(Buffer.from(p, 'base64url').toString()), kind: 'HRSS_INSPECTION' })).toString(
+      'base64url',
+    );
     expect(() => t.verify(`${h}.${forged}.${s}`)).toThrow('token invalid');
     expect(() => t.verify(t.issue(principal, { ttl: '-1s' }))).toThrow('token expired');
-    expect(() => t.verify(jwt.sign({ agency: 'a', kind: 'POLICE', roles: [] }, newKey.secret, { keyid: 'k-2026', subject: 'u', audience: 'someone-else', issuer: 'anxin' }))).toThrow('token invalid');
-    expect(() => t.verify(jwt.sign({ sub: 'u', agency: 'a', kind: 'POLICE', roles: [] }, '', { algorithm: 'none', keyid: 'k-2026' } as jwt.SignOptions))).toThrow();
+    expect(() =>
+      t.verify(
+        jwt.sign({ agency: 'a', kind: 'POLICE', roles: [] }, newKey.secret, {
+          keyid: 'k-2026',
+          subject: 'u',
+          audience: 'someone-else',
+          issuer: 'anxin',
+        }),
+      ),
+    ).toThrow('token invalid');
+    expect(() =>
+      t.verify(
+        jwt.sign({ sub: 'u', agency: 'a', kind: 'POLICE', roles: [] }, '', { algorithm: 'none', keyid: 'k-2026' } as jwt.SignOptions),
+      ),
+    ).toThrow();
   });
 
   it('refuses a token without an expiry, and says the same for an unknown key as for a bad signature (no key ids revealed)', () => {
     const t = new Tokens([newKey]);
-    const forever = jwt.sign({ agency: 'a-1', kind: 'POLICE', roles: ['OFFICER'] }, newKey.secret, { keyid: 'k-2026', subject: 'u-1', audience: 'anxin-api', issuer: 'anxin' });
+    const forever = jwt.sign({ agency: 'a-1', kind: 'POLICE', roles: ['OFFICER'] }, newKey.secret, {
+      keyid: 'k-2026',
+      subject: 'u-1',
+      audience: 'anxin-api',
+      issuer: 'anxin',
+    });
     expect(jwt.decode(forever, { json: true })?.exp).toBeUndefined();
     expect(() => t.verify(forever)).toThrow(new TokenError('token invalid'));
-    const unknownKey = jwt.sign({ agency: 'a-1', kind: 'POLICE', roles: ['OFFICER'] }, newKey.secret, { keyid: 'k-1999', subject: 'u-1', audience: 'anxin-api', issuer: 'anxin', expiresIn: '1h' });
-    const badSignature = jwt.sign({ agency: 'a-1', kind: 'POLICE', roles: ['OFFICER'] }, 'another-secret-0123456789abcdefghijklmn', { keyid: 'k-2026', subject: 'u-1', audience: 'anxin-api', issuer: 'anxin', expiresIn: '1h' });
+    const unknownKey = jwt.sign({ agency: 'a-1', kind: 'POLICE', roles: ['OFFICER'] }, newKey.secret, {
+      keyid: 'k-1999',
+      subject: 'u-1',
+      audience: 'anxin-api',
+      issuer: 'anxin',
+      expiresIn: '1h',
+    });
+    const badSignature = jwt.sign({ agency: 'a-1', kind: 'POLICE', roles: ['OFFICER'] }, 'another-secret-0123456789abcdefghijklmn', {
+      keyid: 'k-2026',
+      subject: 'u-1',
+      audience: 'anxin-api',
+      issuer: 'anxin',
+      expiresIn: '1h',
+    });
     const messages = [unknownKey, badSignature].map((tok) => {
       try {
         t.verify(tok);

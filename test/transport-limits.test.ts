@@ -31,15 +31,28 @@ describe('document limits and the WebSocket, on both transports', () => {
   });
 
   const codes = (o: { errors?: Array<{ extensions?: Record<string, unknown> }> }) => (o.errors ?? []).map((e) => e.extensions?.code);
-  const employers = async (uscc: string) => Number((await db.orm.em.fork().getConnection().execute<Array<{ n: string }>>('select count(*) as n from employer where uscc = ?', [uscc]))[0]!.n);
+  const employers = async (uscc: string) =>
+    Number(
+      (
+        await db.orm.em.fork().getConnection().execute<Array<{ n: string }>>('select count(*) as n from employer where uscc = ?', [uscc])
+      )[0]!.n,
+    );
 
   it('the socket refuses queries and mutations with OPERATION_NOT_ALLOWED, and the mutation does not run', async () => {
     const query = await wsOnce(api.url, '{ regions { code } }', undefined, auth);
     expect(codes(query)).toEqual(['OPERATION_NOT_ALLOWED']);
     expect(query.data).toBeUndefined();
-    const anonymousQuery = await wsOnce(api.url, 'query($n: String!, $p: Mobile!) { caseStatus(number: $n, phone: $p) { status } }', { n: '110102-2026-000001', p: '13800000000' });
+    const anonymousQuery = await wsOnce(api.url, 'query($n: String!, $p: Mobile!) { caseStatus(number: $n, phone: $p) { status } }', {
+      n: '110102-2026-000001',
+      p: '13800000000',
+    });
     expect(codes(anonymousQuery)).toEqual(['OPERATION_NOT_ALLOWED']);
-    const mutation = await wsOnce(api.url, 'mutation { registerEmployer(input: { uscc: "91440300708461136T", name: "深圳某公司" }) { id } }', undefined, auth);
+    const mutation = await wsOnce(
+      api.url,
+      'mutation { registerEmployer(input: { uscc: "91440300708461136T", name: "深圳某公司" }) { id } }',
+      undefined,
+      auth,
+    );
     expect(codes(mutation)).toEqual(['OPERATION_NOT_ALLOWED']);
     expect(await employers('91440300708461136T')).toBe(0);
     // Over HTTP the same caller may (the socket's refusal is about the transport, not the caller).
@@ -47,7 +60,10 @@ describe('document limits and the WebSocket, on both transports', () => {
   });
 
   it('a socket lives no longer than its token: a subscription opened with a token about to expire is closed at expiry', async () => {
-    const shortLived = testTokens.issue({ userId: city.inspector.id, agencyId: city.xichengHrss.id, agencyKind: 'HRSS_INSPECTION', roles: ['INSPECTOR'] }, { ttl: '2s' });
+    const shortLived = testTokens.issue(
+      { userId: city.inspector.id, agencyId: city.xichengHrss.id, agencyKind: 'HRSS_INSPECTION', roles: ['INSPECTOR'] },
+      { ttl: '2s' },
+    );
     const started = Date.now();
     const outcome = await wsOnce(api.url, 'subscription { caseEvents { seq } }', undefined, `Bearer ${shortLived}`, 6_000);
     expect(outcome.closeCode).toBe(4403);
@@ -56,7 +72,15 @@ describe('document limits and the WebSocket, on both transports', () => {
 
   it('the socket authenticates: a bad token closes it with 4403, anonymous subscribers are refused, a good token subscribes', async () => {
     expect((await wsOnce(api.url, 'subscription { caseEvents { seq } }', undefined, 'Bearer not-a-token')).closeCode).toBe(4403);
-    const forged = testTokens.issue({ userId: '7e000000-0000-4000-8000-000000000001', agencyId: city.xichengHrss.id, agencyKind: 'HRSS_INSPECTION', roles: ['INSPECTOR'] }).slice(0, -3) + 'abc';
+    const forged =
+      testTokens
+        .issue({
+          userId: '7e000000-0000-4000-8000-000000000001',
+          agencyId: city.xichengHrss.id,
+          agencyKind: 'HRSS_INSPECTION',
+          roles: ['INSPECTOR'],
+        })
+        .slice(0, -3) + 'abc';
     expect((await wsOnce(api.url, 'subscription { caseEvents { seq } }', undefined, `Bearer ${forged}`)).closeCode).toBe(4403);
     expect(codes(await wsOnce(api.url, 'subscription { caseEvents { seq } }'))).toEqual(['UNAUTHENTICATED']);
     expect(await wsOnce(api.url, 'subscription { caseEvents { seq } }', undefined, auth, 500)).toEqual({ open: true });
@@ -94,7 +118,11 @@ describe('document limits and the WebSocket, on both transports', () => {
   it('caps live subscriptions per user across all its sockets (RATE_LIMITED), freeing a slot when one completes or its socket closes', async () => {
     const token = `Bearer ${api.tokenFor(city.supervisor, city.xichengHrss)}`;
     const sub = 'subscription { caseEvents { seq } }';
-    const [a, b, other] = [new WsCaller(api.url, token), new WsCaller(api.url, token), new WsCaller(api.url, `Bearer ${api.tokenFor(city.director, city.xichengHrss)}`)];
+    const [a, b, other] = [
+      new WsCaller(api.url, token),
+      new WsCaller(api.url, token),
+      new WsCaller(api.url, `Bearer ${api.tokenFor(city.director, city.xichengHrss)}`),
+    ];
     try {
       const onA = [];
       for (let i = 0; i < 15; i++) onA.push(await a.start(sub));
@@ -147,13 +175,20 @@ describe('document limits and the WebSocket, on both transports', () => {
   });
 
   it('refuses { health { database ×1990 } } quickly, anonymous or signed in, over both transports, whatever comment makes it unique', async () => {
-    for (const [who, authorization] of [['anonymous', undefined], ['signed in', auth]] as const) {
+    for (const [who, authorization] of [
+      ['anonymous', undefined],
+      ['signed in', auth],
+    ] as const) {
       for (let i = 0; i < 3; i++) {
         const doc = `# ${who} ${i} ${Math.random()}\n{ health { ${'database '.repeat(1990)} } }`;
         let t = performance.now();
         const http = await api.gql(doc, undefined, authorization ? { authorization } : {});
         const httpMs = performance.now() - t;
-        expect([who, http.status, http.errors?.[0]?.extensions?.code]).toEqual([who, 400, expect.stringMatching(/^GRAPHQL_(PARSE|VALIDATION)_FAILED$/)]);
+        expect([who, http.status, http.errors?.[0]?.extensions?.code]).toEqual([
+          who,
+          400,
+          expect.stringMatching(/^GRAPHQL_(PARSE|VALIDATION)_FAILED$/),
+        ]);
         t = performance.now();
         const ws = await wsOnce(api.url, doc.replace('{ health', 'subscription { health'), undefined, authorization);
         const wsMs = performance.now() - t;
@@ -172,7 +207,10 @@ describe('document limits and the WebSocket, on both transports', () => {
     const fanOut = `{ health { ...D } } fragment A on Health { database temporal } fragment B on Health { ...A ...A ...A ...A ...A } fragment C on Health { ...B ...B ...B ...B ...B } fragment D on Health { ...C ...C ...C ...C ...C }`;
     expect((await api.gql(fanOut, undefined, { authorization: auth })).errors?.[0]?.extensions).toMatchObject({ limit: 'selections' });
     const cycle = `{ health { ...A } } fragment A on Health { database ...B } fragment B on Health { temporal ...A }`;
-    expect((await api.gql(cycle, undefined, { authorization: auth })).errors?.[0]?.extensions).toMatchObject({ code: 'GRAPHQL_VALIDATION_FAILED', limit: 'fragment-cycle' });
+    expect((await api.gql(cycle, undefined, { authorization: auth })).errors?.[0]?.extensions).toMatchObject({
+      code: 'GRAPHQL_VALIDATION_FAILED',
+      limit: 'fragment-cycle',
+    });
   });
 
   it('counts a page size given by a variable in the cost', async () => {
@@ -185,7 +223,9 @@ describe('document limits and the WebSocket, on both transports', () => {
   });
 
   it("counts a page size left to the variable's default value in the cost, sent or not, fresh or remembered", async () => {
-    const body = [0, 1, 2].map((i) => `c${i}: cases(first: $n) { edges { node { number status employer { name } region { name } } } }`).join(' ');
+    const body = [0, 1, 2]
+      .map((i) => `c${i}: cases(first: $n) { edges { node { number status employer { name } region { name } } } }`)
+      .join(' ');
     const doc = `query($n: Int = 200) { ${body} }`;
     const unsent = await api.gql(doc, undefined, { authorization: auth });
     expect([unsent.status, unsent.errors?.[0]?.extensions?.limit]).toEqual([400, 'cost']);
@@ -194,7 +234,9 @@ describe('document limits and the WebSocket, on both transports', () => {
     expect((await api.gql(doc, { n: 20 }, { authorization: auth })).errors).toBeUndefined();
     expect((await api.gql(doc, {}, { authorization: auth })).errors?.[0]?.extensions?.limit).toBe('cost');
     // A default that is not a positive integer counts as the largest page.
-    expect((await api.gql(`query($n: Int = 0) { ${body} }`, undefined, { authorization: auth })).errors?.[0]?.extensions?.limit).toBe('cost');
+    expect((await api.gql(`query($n: Int = 0) { ${body} }`, undefined, { authorization: auth })).errors?.[0]?.extensions?.limit).toBe(
+      'cost',
+    );
     // A small default is counted as it is.
     expect((await api.gql(`query($n: Int = 20) { ${body} }`, undefined, { authorization: auth })).errors).toBeUndefined();
   });
@@ -209,7 +251,14 @@ describe('document limits and the WebSocket, on both transports', () => {
     const dashboard = `{ cases(first: 50) { totalCount edges { node { number status region { name } employer { name } leadInspector { name } processes { kind status parties { role status agency { name } } } project { name regulator { name } generalContractor { name uscc } } } } } }`;
     expect((await api.gql(dashboard, undefined, { authorization: auth })).errors).toBeUndefined();
     // The public lookups still answer anonymously (health would wait on the absent Temporal here).
-    expect((await api.gql('query($n: String!, $p: Mobile!) { caseStatus(number: $n, phone: $p) { status nextStep receivedAt number } }', { n: '110102-2026-000001', p: '13800000000' })).errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(
+      (
+        await api.gql('query($n: String!, $p: Mobile!) { caseStatus(number: $n, phone: $p) { status nextStep receivedAt number } }', {
+          n: '110102-2026-000001',
+          p: '13800000000',
+        })
+      ).errors?.[0]?.extensions?.code,
+    ).toBe('NOT_FOUND');
   });
 
   it('rate-limits the socket with the HTTP budget of the same principal, anonymous callers with a smaller one', async () => {

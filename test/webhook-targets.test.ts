@@ -15,7 +15,32 @@ describe('webhook targets', () => {
   const loopbackAllowed = new WebhookTargetPolicy(['127.0.0.1/32']);
 
   it('refuses the ranges a webhook must not reach, and allows public addresses', () => {
-    const refused = ['169.254.169.254', '10.0.0.1', '172.16.5.4', '192.168.1.1', '127.0.0.1', '127.1.2.3', '0.0.0.0', '100.64.0.1', '100.100.100.200', '192.0.0.192', '224.0.0.1', '255.255.255.255', '::1', '::', 'fe80::1', 'fd00:ec2::254', 'fc00::1', 'ff02::1', '::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:169.254.169.254', '::ffff:8.8.8.8', '64:ff9b::a9fe:a9fe', 'not-an-address'];
+    const refused = [
+      '169.254.169.254',
+      '10.0.0.1',
+      '172.16.5.4',
+      '192.168.1.1',
+      '127.0.0.1',
+      '127.1.2.3',
+      '0.0.0.0',
+      '100.64.0.1',
+      '100.100.100.200',
+      '192.0.0.192',
+      '224.0.0.1',
+      '255.255.255.255',
+      '::1',
+      '::',
+      'fe80::1',
+      'fd00:ec2::254',
+      'fc00::1',
+      'ff02::1',
+      '::ffff:127.0.0.1',
+      '::ffff:7f00:1',
+      '::ffff:169.254.169.254',
+      '::ffff:8.8.8.8',
+      '64:ff9b::a9fe:a9fe',
+      'not-an-address',
+    ];
     for (const a of refused) expect([a, strict.allows(a)]).toEqual([a, false]);
     for (const a of ['8.8.8.8', '203.0.114.1', '2400:3200::1', '1.1.1.1']) expect([a, strict.allows(a)]).toEqual([a, true]);
   });
@@ -58,10 +83,16 @@ describe('webhook targets', () => {
 
   it('reads the allowance from WEBHOOK_ALLOWED_NETWORKS and refuses a bad one', () => {
     expect(loadConfig({}, 'tool').webhooks.allowedNetworks).toEqual([]);
-    expect(loadConfig({ DATABASE_URL: 'postgres://x/y', TEMPORAL_ADDRESS: 'temporal:7233' }, 'worker').webhooks.allowedNetworks).toEqual([]);
+    expect(loadConfig({ DATABASE_URL: 'postgres://x/y', TEMPORAL_ADDRESS: 'temporal:7233' }, 'worker').webhooks.allowedNetworks).toEqual(
+      [],
+    );
     expect(loadConfig({}, 'all-in-one').webhooks.allowedNetworks).toEqual(['127.0.0.1/32']); // the demo
     expect(loadConfig({ WEBHOOK_ALLOWED_NETWORKS: '' }, 'all-in-one').webhooks.allowedNetworks).toEqual([]);
-    expect(loadConfig({ WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1/32, 10.20.0.0/16,::1' }).webhooks.allowedNetworks).toEqual(['127.0.0.1/32', '10.20.0.0/16', '::1']);
+    expect(loadConfig({ WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1/32, 10.20.0.0/16,::1' }).webhooks.allowedNetworks).toEqual([
+      '127.0.0.1/32',
+      '10.20.0.0/16',
+      '::1',
+    ]);
     expect(() => loadConfig({ WEBHOOK_ALLOWED_NETWORKS: '127.0.0.1/33' })).toThrow(/WEBHOOK_ALLOWED_NETWORKS/);
     expect(() => loadConfig({ WEBHOOK_ALLOWED_NETWORKS: 'localhost' })).toThrow(/WEBHOOK_ALLOWED_NETWORKS/);
   });
@@ -75,7 +106,10 @@ describe('webhook targets', () => {
         received.push(req.url!);
         req.resume();
         if (req.url === '/redirect') return res.writeHead(307, { location: `http://127.0.0.1:${port}/redirected` }).end();
-        if (req.url === '/fails') return res.writeHead(502, { 'content-type': 'text/plain' }).end('upstream db-internal.corp:5432 said: password authentication failed');
+        if (req.url === '/fails')
+          return res
+            .writeHead(502, { 'content-type': 'text/plain' })
+            .end('upstream db-internal.corp:5432 said: password authentication failed');
         if (req.url === '/slow') return void setTimeout(() => res.writeHead(204).end(), 2_000).unref();
         res.writeHead(204).end();
       });
@@ -86,7 +120,8 @@ describe('webhook targets', () => {
       server.closeAllConnections();
       await new Promise((r) => server.close(r));
     });
-    const post = (url: string, policy = loopbackAllowed, timeoutMs?: number) => postWebhook(url, { 'content-type': 'application/json' }, '{}', policy, timeoutMs);
+    const post = (url: string, policy = loopbackAllowed, timeoutMs?: number) =>
+      postWebhook(url, { 'content-type': 'application/json' }, '{}', policy, timeoutMs);
 
     it('checks a name after it resolves, when it connects: localhost is loopback', async () => {
       received.length = 0;
@@ -97,14 +132,26 @@ describe('webhook targets', () => {
       // Local-use NAT64, SIIT and 6to4 forms of loopback (SIIT: 127.0.0.2, outside the allowance): refused before connecting (a literal) and in the lookup
       // the socket uses for a name (given the address as a name, the resolver answers it).
       for (const address of ['64:ff9b:1::7f00:1', '::ffff:0:7f00:2', '2002:7f00:1::1']) {
-        expect([address, await post(`http://[${address}]:${port}/g`)]).toEqual([address, { ok: false, statusCode: null, error: 'address-not-allowed' }]);
-        const resolved = await new Promise<string>((r) => checkedLookup(loopbackAllowed)(address, {}, (err, a) => r(err ? String(err.code) : String(a))));
+        expect([address, await post(`http://[${address}]:${port}/g`)]).toEqual([
+          address,
+          { ok: false, statusCode: null, error: 'address-not-allowed' },
+        ]);
+        const resolved = await new Promise<string>((r) =>
+          checkedLookup(loopbackAllowed)(address, {}, (err, a) => r(err ? String(err.code) : String(a))),
+        );
         expect([address, resolved]).toEqual([address, 'ANXIN_ADDRESS_NOT_ALLOWED']);
       }
-      expect(await new Promise<string>((r) => checkedLookup(loopbackAllowed)('127.0.0.1', {}, (err, a) => r(err ? String(err.code) : String(a))))).toBe('127.0.0.1');
+      expect(
+        await new Promise<string>((r) =>
+          checkedLookup(loopbackAllowed)('127.0.0.1', {}, (err, a) => r(err ? String(err.code) : String(a))),
+        ),
+      ).toBe('127.0.0.1');
       expect(received).toEqual([]);
       // With the operator's allowance, the same receiver is reached by name and by address.
-      expect(await post(`http://localhost:${port}/e`, new WebhookTargetPolicy(['127.0.0.1/32', '::1']))).toEqual({ ok: true, statusCode: 204 });
+      expect(await post(`http://localhost:${port}/e`, new WebhookTargetPolicy(['127.0.0.1/32', '::1']))).toEqual({
+        ok: true,
+        statusCode: 204,
+      });
       expect(await post(`http://127.0.0.1:${port}/f`)).toEqual({ ok: true, statusCode: 204 });
       expect(received).toEqual(['/e', '/f']);
     });
@@ -121,7 +168,10 @@ describe('webhook targets', () => {
       const closedPort = (closed.address() as AddressInfo).port;
       await new Promise((r) => closed.close(r));
       expect(await post(`http://127.0.0.1:${closedPort}/`)).toEqual({ ok: false, statusCode: null, error: 'refused' });
-      expect(await post('http://no-such-host.invalid/')).toMatchObject({ ok: false, error: expect.stringMatching(/^(dns|address-not-allowed)$/) });
+      expect(await post('http://no-such-host.invalid/')).toMatchObject({
+        ok: false,
+        error: expect.stringMatching(/^(dns|address-not-allowed)$/),
+      });
       expect(ATTEMPT_ERRORS).toContain('tls');
     });
   });

@@ -25,7 +25,13 @@ import {
   requestSupervisionUpdate,
   sendReferralUpdate,
 } from '../workflows/police-referral';
-import { confirmAttendanceUpdate, jointMediation, recordAgreementUpdate, recordInstalmentPaidUpdate, recordSessionUpdate } from '../workflows/joint-mediation';
+import {
+  confirmAttendanceUpdate,
+  jointMediation,
+  recordAgreementUpdate,
+  recordInstalmentPaidUpdate,
+  recordSessionUpdate,
+} from '../workflows/joint-mediation';
 import { ApplicationFailure } from '@temporalio/common';
 import { bundledWorkflowExports, startTimeSkippingServer, workflowBundle } from './support/temporal';
 
@@ -63,13 +69,20 @@ async function record(): Promise<void> {
     },
   });
   const save = async (name: string, workflowId: string) =>
-    writeFileSync(path.join(dir, `${name}.json`), `${JSON.stringify(await env.client.workflow.getHandle(workflowId).fetchHistory(), null, 1)}\n`);
+    writeFileSync(
+      path.join(dir, `${name}.json`),
+      `${JSON.stringify(await env.client.workflow.getHandle(workflowId).fetchHistory(), null, 1)}\n`,
+    );
   const webhookQueue: string[] = ['1', '2'];
   await worker.runUntil(async () => {
     const now = await env.currentTimeMs();
 
     // Webhook delivery: two waiting (one parked), a third announced by a signal, then idle until it ends.
-    const hook = await env.client.workflow.start(webhookDelivery, { taskQueue, workflowId: 'webhook-e1-c1', args: [{ endpointId: 'e1', caseId: 'c1', giveUpAfter: '1 hour' }] });
+    const hook = await env.client.workflow.start(webhookDelivery, {
+      taskQueue,
+      workflowId: 'webhook-e1-c1',
+      args: [{ endpointId: 'e1', caseId: 'c1', giveUpAfter: '1 hour' }],
+    });
     await hook.query('__stack_trace').catch(() => undefined);
     await env.sleep(1000);
     webhookQueue.push('3');
@@ -86,7 +99,13 @@ async function record(): Promise<void> {
     const director = actor('u2', hrss, ['DIRECTOR']);
     const officer = actor('u3', police, ['OFFICER']);
     const caseId = (n: number) => `00000000-0000-4000-8000-00000000010${n}`;
-    const clocks = { approval: '3 days', send: '24 hours', policeDecision: '3 days', reconsiderationRequest: '3 days', reconsiderationDecision: '3 days' } as const;
+    const clocks = {
+      approval: '3 days',
+      send: '24 hours',
+      policeDecision: '3 days',
+      reconsiderationRequest: '3 days',
+      reconsiderationDecision: '3 days',
+    } as const;
 
     // Three-way dispatch: two recipients acknowledge, the HQ reports, the regulator stays silent up the ladder.
     const recipients = (['DISTRICT_GOVERNMENT', 'INDUSTRY_REGULATOR', 'CONTRACTOR_HQ'] as const).map((role, i) => ({
@@ -101,29 +120,71 @@ async function record(): Promise<void> {
         { level: 'SUPERVISOR', acknowledgeAt: at(2 * DAY), reportAt: at(4 * DAY) },
       ],
     }));
-    const dispatch = await env.client.workflow.start(threeWayDispatch, { taskQueue, workflowId: 'dispatch-qingdao', args: [{ caseId: caseId(1), caseNumber: '110102-2026-000101', processId: 'd1', recipients }] });
+    const dispatch = await env.client.workflow.start(threeWayDispatch, {
+      taskQueue,
+      workflowId: 'dispatch-qingdao',
+      args: [{ caseId: caseId(1), caseNumber: '110102-2026-000101', processId: 'd1', recipients }],
+    });
     await dispatch.executeUpdate(acknowledgeDispatchUpdate, { args: [{ actor: actor('u4', 'a2', ['LIAISON']) }] });
     await dispatch.executeUpdate(acknowledgeDispatchUpdate, { args: [{ actor: actor('u5', 'a0', ['OFFICER']) }] });
-    await dispatch.executeUpdate(reportDispatchUpdate, { args: [{ actor: actor('u4', 'a2', ['LIAISON']), report: '已足额支付', payment: { amountFen: 63_713_000, workersPaid: 49, paidOn: '2026-11-24', payer: '总包' } }] });
+    await dispatch.executeUpdate(reportDispatchUpdate, {
+      args: [
+        {
+          actor: actor('u4', 'a2', ['LIAISON']),
+          report: '已足额支付',
+          payment: { amountFen: 63_713_000, workersPaid: 49, paidOn: '2026-11-24', payer: '总包' },
+        },
+      ],
+    });
     await env.sleep(5 * DAY);
     await dispatch.signal(caseEndedSignal, { reason: 'WAGES_PAID' });
     await dispatch.result();
     await save('three-way-dispatch-qingdao', 'dispatch-qingdao');
 
     // Police referral: declined, reconsideration upheld, the procuratorate asked to supervise.
-    const declined = await env.client.workflow.start(policeReferral, { taskQueue, workflowId: 'referral-declined', args: [{ caseId: caseId(2), caseNumber: '110102-2026-000102', processId: 'r1', hrssAgencyId: hrss, policeAgencyId: police, team: ['u1', 'u6'], clocks }] });
+    const declined = await env.client.workflow.start(policeReferral, {
+      taskQueue,
+      workflowId: 'referral-declined',
+      args: [
+        {
+          caseId: caseId(2),
+          caseNumber: '110102-2026-000102',
+          processId: 'r1',
+          hrssAgencyId: hrss,
+          policeAgencyId: police,
+          team: ['u1', 'u6'],
+          clocks,
+        },
+      ],
+    });
     await declined.executeUpdate(approveReferralUpdate, { args: [{ actor: director, approve: true }] });
     await declined.executeUpdate(sendReferralUpdate, { args: [{ actor: inspector }] });
     await env.sleep(2 * DAY);
     await declined.executeUpdate(decideReferralUpdate, { args: [{ actor: officer, decision: 'DECLINED', reasons: '证据不足' }] });
     await declined.executeUpdate(requestReconsiderationUpdate, { args: [{ actor: inspector, grounds: '补充证据' }] });
     await declined.executeUpdate(decideReconsiderationUpdate, { args: [{ actor: officer, decision: 'UPHELD', reasons: '维持' }] });
-    await declined.executeUpdate(requestSupervisionUpdate, { args: [{ actor: inspector, procuratorateAgencyId: 'a9', grounds: '立案监督' }] });
+    await declined.executeUpdate(requestSupervisionUpdate, {
+      args: [{ actor: inspector, procuratorateAgencyId: 'a9', grounds: '立案监督' }],
+    });
     await declined.result();
     await save('police-referral-declined', 'referral-declined');
 
     // Police referral: approval and decision overdue, then filed and concluded.
-    const overdue = await env.client.workflow.start(policeReferral, { taskQueue, workflowId: 'referral-overdue', args: [{ caseId: caseId(3), caseNumber: '110102-2026-000103', processId: 'r2', hrssAgencyId: hrss, policeAgencyId: police, team: ['u1', 'u6'], clocks }] });
+    const overdue = await env.client.workflow.start(policeReferral, {
+      taskQueue,
+      workflowId: 'referral-overdue',
+      args: [
+        {
+          caseId: caseId(3),
+          caseNumber: '110102-2026-000103',
+          processId: 'r2',
+          hrssAgencyId: hrss,
+          policeAgencyId: police,
+          team: ['u1', 'u6'],
+          clocks,
+        },
+      ],
+    });
     await env.sleep(4 * DAY);
     await overdue.executeUpdate(approveReferralUpdate, { args: [{ actor: director, approve: true }] });
     await overdue.executeUpdate(sendReferralUpdate, { args: [{ actor: inspector }] });
@@ -139,15 +200,46 @@ async function record(): Promise<void> {
     const mediation = await env.client.workflow.start(jointMediation, {
       taskQueue,
       workflowId: 'mediation-instalments',
-      args: [{ caseId: caseId(4), caseNumber: '110102-2026-000104', processId: 'm1', hrssAgencyId: hrss, agreementWindow: '15 days', invitees: [{ partyId: 'w', role: 'WORKER_REPRESENTATIVE', name: '工人代表' }, { partyId: 'u', role: 'UNION', agencyId: 'a8', name: '总工会' }] }],
+      args: [
+        {
+          caseId: caseId(4),
+          caseNumber: '110102-2026-000104',
+          processId: 'm1',
+          hrssAgencyId: hrss,
+          agreementWindow: '15 days',
+          invitees: [
+            { partyId: 'w', role: 'WORKER_REPRESENTATIVE', name: '工人代表' },
+            { partyId: 'u', role: 'UNION', agencyId: 'a8', name: '总工会' },
+          ],
+        },
+      ],
     });
     await mediation.executeUpdate(confirmAttendanceUpdate, { args: [{ actor: actor('u8', 'a8', ['MEDIATOR']), partyId: 'u' }] });
-    await mediation.executeUpdate(recordSessionUpdate, { args: [{ actor: inspector, heldAt: at(0), summary: '分三期', attendeePartyIds: ['w', 'u'] }] });
-    await mediation.executeUpdate(recordAgreementUpdate, { args: [{ actor: inspector, instalments: [{ dueOn: day(2), amountFen: 100 }, { dueOn: day(5), amountFen: 100 }, { dueOn: day(8), amountFen: 100 }] }] });
-    await mediation.executeUpdate(recordInstalmentPaidUpdate, { args: [{ actor: inspector, seq: 1, paidOn: day(0), payer: '总包', workersPaid: 3 }] });
+    await mediation.executeUpdate(recordSessionUpdate, {
+      args: [{ actor: inspector, heldAt: at(0), summary: '分三期', attendeePartyIds: ['w', 'u'] }],
+    });
+    await mediation.executeUpdate(recordAgreementUpdate, {
+      args: [
+        {
+          actor: inspector,
+          instalments: [
+            { dueOn: day(2), amountFen: 100 },
+            { dueOn: day(5), amountFen: 100 },
+            { dueOn: day(8), amountFen: 100 },
+          ],
+        },
+      ],
+    });
+    await mediation.executeUpdate(recordInstalmentPaidUpdate, {
+      args: [{ actor: inspector, seq: 1, paidOn: day(0), payer: '总包', workersPaid: 3 }],
+    });
     await env.sleep(7 * DAY);
-    await mediation.executeUpdate(recordInstalmentPaidUpdate, { args: [{ actor: inspector, seq: 2, paidOn: day(7), payer: '总包', workersPaid: 3 }] });
-    await mediation.executeUpdate(recordInstalmentPaidUpdate, { args: [{ actor: inspector, seq: 3, paidOn: day(7), payer: '总包', workersPaid: 3 }] });
+    await mediation.executeUpdate(recordInstalmentPaidUpdate, {
+      args: [{ actor: inspector, seq: 2, paidOn: day(7), payer: '总包', workersPaid: 3 }],
+    });
+    await mediation.executeUpdate(recordInstalmentPaidUpdate, {
+      args: [{ actor: inspector, seq: 3, paidOn: day(7), payer: '总包', workersPaid: 3 }],
+    });
     await mediation.result();
     await save('joint-mediation-instalments', 'mediation-instalments');
 
@@ -157,10 +249,26 @@ async function record(): Promise<void> {
     const parent = await env.client.workflow.start(caseLifecycle, {
       taskQueue,
       workflowId: 'case-with-processes',
-      args: [{ caseId: caseId(5), caseNumber: '110102-2026-000105', sameDayContactDue: fromParent(DAY / 2), acceptanceDue: fromParent(5 * DAY), contacted: true, resolutionDue: fromParent(90 * DAY) }],
+      args: [
+        {
+          caseId: caseId(5),
+          caseNumber: '110102-2026-000105',
+          sameDayContactDue: fromParent(DAY / 2),
+          acceptanceDue: fromParent(5 * DAY),
+          contacted: true,
+          resolutionDue: fromParent(90 * DAY),
+        },
+      ],
     });
-    await parent.signal(startProcessSignal, { deliveryId: 10, workflowType: 'threeWayDispatch', workflowId: 'dispatch-child', input: { caseId: caseId(5), caseNumber: '110102-2026-000105', processId: 'd2', recipients } });
-    await parent.executeUpdate(approveExtensionUpdate, { args: [{ actor: actor('u7', hrss, ['SUPERVISOR']), extendedDue: fromParent(130 * DAY), reason: '调取证据' }] });
+    await parent.signal(startProcessSignal, {
+      deliveryId: 10,
+      workflowType: 'threeWayDispatch',
+      workflowId: 'dispatch-child',
+      input: { caseId: caseId(5), caseNumber: '110102-2026-000105', processId: 'd2', recipients },
+    });
+    await parent.executeUpdate(approveExtensionUpdate, {
+      args: [{ actor: actor('u7', hrss, ['SUPERVISOR']), extendedDue: fromParent(130 * DAY), reason: '调取证据' }],
+    });
     await parent.signal(caseStepSignal, { deliveryId: 11, step: 'RESOLVED' });
     await parent.result();
     await env.client.workflow.getHandle('dispatch-child').result();
@@ -172,7 +280,14 @@ async function record(): Promise<void> {
     const late = await env.client.workflow.start(caseLifecycle, {
       taskQueue,
       workflowId: 'case-late',
-      args: [{ caseId: '00000000-0000-4000-8000-000000000001', caseNumber: '110102-2026-000003', sameDayContactDue: atLate(DAY / 2), acceptanceDue: atLate(5 * DAY) }],
+      args: [
+        {
+          caseId: '00000000-0000-4000-8000-000000000001',
+          caseNumber: '110102-2026-000003',
+          sameDayContactDue: atLate(DAY / 2),
+          acceptanceDue: atLate(5 * DAY),
+        },
+      ],
     });
     await env.sleep(6 * DAY);
     await late.signal(caseStepSignal, { deliveryId: 1, step: 'ACCEPTED', resolutionDue: atLate(90 * DAY) });
@@ -184,7 +299,14 @@ async function record(): Promise<void> {
     const onTime = await env.client.workflow.start(caseLifecycle, {
       taskQueue,
       workflowId: 'case-on-time',
-      args: [{ caseId: '00000000-0000-4000-8000-000000000002', caseNumber: '110102-2026-000004', sameDayContactDue: atLate(DAY / 2), acceptanceDue: atLate(5 * DAY) }],
+      args: [
+        {
+          caseId: '00000000-0000-4000-8000-000000000002',
+          caseNumber: '110102-2026-000004',
+          sameDayContactDue: atLate(DAY / 2),
+          acceptanceDue: atLate(5 * DAY),
+        },
+      ],
     });
     // One step at a time, each taken in (the query waits for it) before the next is sent.
     for (const step of [
@@ -211,7 +333,9 @@ describe('workflow replay', () => {
   const files = readdirSync(dir).filter((f) => f.endsWith('.json'));
   it('has recorded histories of every workflow type the bundle exports', () => {
     // Every exported function of the bundle's entry point is a workflow type: a new one without a history fails here.
-    const types = Object.entries(workflows).filter(([, v]) => typeof v === 'function').map(([name]) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
+    const types = Object.entries(workflows)
+      .filter(([, v]) => typeof v === 'function')
+      .map(([name]) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
     expect(types.sort()).toEqual(['case-lifecycle', 'joint-mediation', 'police-referral', 'three-way-dispatch', 'webhook-delivery']);
     for (const type of types) expect(files.filter((f) => f.startsWith(`${type}-`))).not.toHaveLength(0);
     for (const file of files) expect(types.some((type) => file.startsWith(`${type}-`))).toBe(true);

@@ -39,14 +39,21 @@ describe('working days (State Council calendar, Asia/Shanghai)', () => {
   it('takes the strictest clock: the statute’s 60 working days, or the 12345 hotline’s shorter one', () => {
     const accepted = bj('2026-03-02T10:00:00');
     expect(workingDaysBetween(accepted, resolutionDeadline(accepted, 'WALK_IN'))).toBe(60);
-    expect(workingDaysBetween(accepted, resolutionDeadline(accepted, 'HOTLINE_12345'))).toBe(caseDeadlineRules.channels.HOTLINE_12345!.resolution!.workingDays);
+    expect(workingDaysBetween(accepted, resolutionDeadline(accepted, 'HOTLINE_12345'))).toBe(
+      caseDeadlineRules.channels.HOTLINE_12345!.resolution!.workingDays,
+    );
     expect(workingDaysBetween(accepted, acceptanceDeadline(accepted, 'HOTLINE_12345'))).toBe(1);
     const due = resolutionDeadline(accepted, 'WALK_IN');
     expect(workingDaysBetween(due, extendedResolutionDeadline(due))).toBe(30);
   });
 
   it('names the legal source of every clock', () => {
-    for (const rule of [caseDeadlineRules.acceptance, caseDeadlineRules.resolution, caseDeadlineRules.resolutionExtension, caseDeadlineRules.sameDayContact]) {
+    for (const rule of [
+      caseDeadlineRules.acceptance,
+      caseDeadlineRules.resolution,
+      caseDeadlineRules.resolutionExtension,
+      caseDeadlineRules.sameDayContact,
+    ]) {
       expect(rule.source.length).toBeGreaterThan(10);
     }
     expect(caseDeadlineRules.resolution.source).toMatch(/第十七条/);

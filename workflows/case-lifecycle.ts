@@ -1,4 +1,16 @@
-import { allHandlersFinished, condition, defineQuery, defineSignal, defineUpdate, ParentClosePolicy, proxyActivities, setHandler, sleep, startChild, type ChildWorkflowHandle } from '@temporalio/workflow';
+import {
+  allHandlersFinished,
+  condition,
+  defineQuery,
+  defineSignal,
+  defineUpdate,
+  ParentClosePolicy,
+  proxyActivities,
+  setHandler,
+  sleep,
+  startChild,
+  type ChildWorkflowHandle,
+} from '@temporalio/workflow';
 import type { ProcessActivities } from '../src/processes/process-step.contract';
 import { EXTENSION_APPROVERS, hasRole } from '../src/policy/roles';
 import { caseEndedSignal, refuse, requireActor, StepWriter, type StepActor } from './process-kit';
@@ -58,7 +70,9 @@ export const caseStepSignal = defineSignal<[CaseStepSignal]>('caseStep');
 export const startProcessSignal = defineSignal<[StartProcessSignal]>('startProcess');
 export const caseLifecycleStateQuery = defineQuery<CaseLifecycleState>('caseLifecycleState');
 /** 延期: the one 30-working-day extension, approved by a supervisor or director; `extendedDue` is computed by the API. */
-export const approveExtensionUpdate = defineUpdate<{ resolutionDue: string }, [{ actor: StepActor; extendedDue: string; reason: string }]>('approveExtension');
+export const approveExtensionUpdate = defineUpdate<{ resolutionDue: string }, [{ actor: StepActor; extendedDue: string; reason: string }]>(
+  'approveExtension',
+);
 
 const { recordEscalation } = proxyActivities<ProcessActivities>({
   startToCloseTimeout: '30 seconds',
@@ -93,7 +107,11 @@ export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase:
     const child: (typeof children)[number] = { workflowType: s.workflowType, workflowId: s.workflowId };
     children.push(child);
     // ABANDON: a referral the police hold outlives the case; the others end themselves when told the case ended.
-    child.handle = await startChild<ProcessWorkflow>(s.workflowType, { workflowId: s.workflowId, args: [s.input], parentClosePolicy: ParentClosePolicy.ABANDON });
+    child.handle = await startChild<ProcessWorkflow>(s.workflowType, {
+      workflowId: s.workflowId,
+      args: [s.input],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+    });
   });
   setHandler(
     approveExtensionUpdate,
@@ -116,11 +134,15 @@ export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase:
     {
       validator: ({ actor, extendedDue, reason }) => {
         const a = requireActor(actor);
-        if (!hasRole(a, EXTENSION_APPROVERS)) refuse('FORBIDDEN', 'an extension needs a supervisor’s or director’s approval (劳动保障监察条例 第十七条)');
-        if (!steps.has('ACCEPTED') || ended() || !resolutionDue) refuse('CONFLICT', 'only an accepted case still in handling can be extended');
+        if (!hasRole(a, EXTENSION_APPROVERS))
+          refuse('FORBIDDEN', 'an extension needs a supervisor’s or director’s approval (劳动保障监察条例 第十七条)');
+        if (!steps.has('ACCEPTED') || ended() || !resolutionDue)
+          refuse('CONFLICT', 'only an accepted case still in handling can be extended');
         if (extended || extending) refuse('CONFLICT', 'the statute allows one extension, and this case has had it');
-        if (Date.now() > Date.parse(resolutionDue)) refuse('CONFLICT', 'the resolution deadline has passed: an extension is approved before it runs out');
-        if (!(Date.parse(extendedDue) > Date.parse(resolutionDue))) refuse('BAD_USER_INPUT', 'the extended deadline must fall after the current one', 'input.extendedDue');
+        if (Date.now() > Date.parse(resolutionDue))
+          refuse('CONFLICT', 'the resolution deadline has passed: an extension is approved before it runs out');
+        if (!(Date.parse(extendedDue) > Date.parse(resolutionDue)))
+          refuse('BAD_USER_INPUT', 'the extended deadline must fall after the current one', 'input.extendedDue');
         if (!reason.trim()) refuse('BAD_USER_INPUT', 'an extension needs its reason on record', 'input.reason');
       },
     },
@@ -128,9 +150,11 @@ export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase:
 
   setHandler(caseLifecycleStateQuery, () => {
     const open: CaseLifecycleState['openDeadlines'] = [];
-    if (!steps.has('CONTACT_REACHED') && !decided()) open.push({ name: 'sameDayContact', due: input.sameDayContactDue, waitingOn: 'intake clerk' });
+    if (!steps.has('CONTACT_REACHED') && !decided())
+      open.push({ name: 'sameDayContact', due: input.sameDayContactDue, waitingOn: 'intake clerk' });
     if (!decided()) open.push({ name: 'acceptance', due: input.acceptanceDue, waitingOn: 'inspection agency' });
-    if (steps.has('ACCEPTED') && !ended() && resolutionDue) open.push({ name: 'resolution', due: resolutionDue, waitingOn: 'lead inspector' });
+    if (steps.has('ACCEPTED') && !ended() && resolutionDue)
+      open.push({ name: 'resolution', due: resolutionDue, waitingOn: 'lead inspector' });
     return {
       phase: ended() ? 'ENDED' : steps.has('ACCEPTED') ? 'IN_HANDLING' : 'AWAITING_ACCEPTANCE',
       contacted: steps.has('CONTACT_REACHED'),
@@ -162,7 +186,12 @@ export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase:
   }
 
   // Same-day contact always falls due before acceptance, so the clocks run one after the other.
-  await clock('SAME_DAY_CONTACT_MISSED', () => input.sameDayContactDue, 'SUPERVISOR', () => steps.has('CONTACT_REACHED') || decided());
+  await clock(
+    'SAME_DAY_CONTACT_MISSED',
+    () => input.sameDayContactDue,
+    'SUPERVISOR',
+    () => steps.has('CONTACT_REACHED') || decided(),
+  );
   await clock('ACCEPTANCE_OVERDUE', () => input.acceptanceDue, 'SUPERVISOR', decided);
   await condition(decided);
 
@@ -174,7 +203,13 @@ export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase:
 
   // The processes end with the case (wages paid end a dispatch; a referral with the police goes on).
   await condition(allHandlersFinished);
-  const reason = steps.has('RESOLVED') ? 'WAGES_PAID' : steps.has('CLOSED') ? 'CASE_CLOSED' : steps.has('TRANSFERRED') ? 'CASE_TRANSFERRED' : 'CASE_REJECTED';
+  const reason = steps.has('RESOLVED')
+    ? 'WAGES_PAID'
+    : steps.has('CLOSED')
+      ? 'CASE_CLOSED'
+      : steps.has('TRANSFERRED')
+        ? 'CASE_TRANSFERRED'
+        : 'CASE_REJECTED';
   for (const child of children) {
     try {
       await child.handle?.signal(caseEndedSignal, { reason });

@@ -1,7 +1,18 @@
 import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { allHandlersFinished, condition, defineQuery, defineUpdate, setHandler } from '@temporalio/workflow';
-import { beijingToday, caseEndedSignal, deadlineOperation, Deadlines, endOfBeijingDay, refuse, requireMember, StepWriter, stepKey, type StepActor } from './process-kit';
+import {
+  beijingToday,
+  caseEndedSignal,
+  deadlineOperation,
+  Deadlines,
+  endOfBeijingDay,
+  refuse,
+  requireMember,
+  StepWriter,
+  stepKey,
+  type StepActor,
+} from './process-kit';
 import { MEDIATION_STAFF } from '../src/policy/roles';
 
 /**
@@ -44,9 +55,18 @@ export interface MediationState {
 }
 
 export const confirmAttendanceUpdate = defineUpdate<MediationState, [{ actor: StepActor; partyId: string }]>('confirmAttendance');
-export const recordSessionUpdate = defineUpdate<MediationState, [{ actor: StepActor; heldAt: string; summary: string; attendeePartyIds: string[] }]>('recordSession');
-export const recordAgreementUpdate = defineUpdate<MediationState, [{ actor: StepActor; instalments: Array<{ dueOn: string; amountFen: number }> }]>('recordAgreement');
-export const recordInstalmentPaidUpdate = defineUpdate<MediationState, [{ actor: StepActor; seq: number; paidOn: string; payer: string; workersPaid: number }]>('recordInstalmentPaid');
+export const recordSessionUpdate = defineUpdate<
+  MediationState,
+  [{ actor: StepActor; heldAt: string; summary: string; attendeePartyIds: string[] }]
+>('recordSession');
+export const recordAgreementUpdate = defineUpdate<
+  MediationState,
+  [{ actor: StepActor; instalments: Array<{ dueOn: string; amountFen: number }> }]
+>('recordAgreement');
+export const recordInstalmentPaidUpdate = defineUpdate<
+  MediationState,
+  [{ actor: StepActor; seq: number; paidOn: string; payer: string; workersPaid: number }]
+>('recordInstalmentPaid');
 export const mediationStateQuery = defineQuery<MediationState>('mediationState');
 
 const HRSS_STAFF = MEDIATION_STAFF;
@@ -61,7 +81,13 @@ export async function jointMediation(input: JointMediationInput): Promise<Mediat
   let instalments: Instalment[] = [];
   let busy = false;
   let caseEnded: string | undefined;
-  const state = (): MediationState => ({ status, confirmed: [...confirmed], sessions, instalments: instalments.map((i) => ({ ...i })), agreementDue });
+  const state = (): MediationState => ({
+    status,
+    confirmed: [...confirmed],
+    sessions,
+    instalments: instalments.map((i) => ({ ...i })),
+    agreementDue,
+  });
   const over = () => status !== 'CONVENED' && status !== 'AGREED';
 
   async function take<T>(run: () => Promise<T>): Promise<MediationState> {
@@ -88,14 +114,20 @@ export async function jointMediation(input: JointMediationInput): Promise<Mediat
     confirmAttendanceUpdate,
     ({ actor, partyId }) =>
       take(async () => {
-        await steps.write({ stepKey: stepKey(input.processId, `confirm:${partyId}`), actor, event: { type: 'MEDIATION_ATTENDANCE_CONFIRMED', payload: { partyId } }, effects: [{ kind: 'party', partyId, status: 'CONFIRMED', acknowledged: true }] });
+        await steps.write({
+          stepKey: stepKey(input.processId, `confirm:${partyId}`),
+          actor,
+          event: { type: 'MEDIATION_ATTENDANCE_CONFIRMED', payload: { partyId } },
+          effects: [{ kind: 'party', partyId, status: 'CONFIRMED', acknowledged: true }],
+        });
         confirmed.add(partyId);
       }),
     {
       validator: ({ actor, partyId }) => {
         const invitee = input.invitees.find((i) => i.partyId === partyId);
         if (!invitee) refuse('BAD_USER_INPUT', `party ${partyId} is not invited to this mediation`, 'input.partyId');
-        if (invitee.agencyId && actor.agencyId !== invitee.agencyId) requireMember(actor, input.hrssAgencyId, HRSS_STAFF, `confirm for ${invitee.name}`);
+        if (invitee.agencyId && actor.agencyId !== invitee.agencyId)
+          requireMember(actor, input.hrssAgencyId, HRSS_STAFF, `confirm for ${invitee.name}`);
         if (!invitee.agencyId) hrss(actor, `confirm for ${invitee.name}`);
         expect('CONVENED');
         if (confirmed.has(partyId)) refuse('CONFLICT', `${invitee.name} has already confirmed`);
@@ -106,14 +138,30 @@ export async function jointMediation(input: JointMediationInput): Promise<Mediat
     recordSessionUpdate,
     ({ actor, heldAt, summary, attendeePartyIds }) =>
       take(async () => {
-        await steps.write({ stepKey: stepKey(input.processId, 'session'), actor, event: { type: 'MEDIATION_SESSION_RECORDED', payload: { heldAt, summary, attendeePartyIds } }, effects: [{ kind: 'process', facts: { sessions: [{ heldAt, summary, attendeePartyIds }] } }] });
+        await steps.write({
+          stepKey: stepKey(input.processId, 'session'),
+          actor,
+          event: { type: 'MEDIATION_SESSION_RECORDED', payload: { heldAt, summary, attendeePartyIds } },
+          effects: [{ kind: 'process', facts: { sessions: [{ heldAt, summary, attendeePartyIds }] } }],
+        });
         sessions++;
       }),
     {
-      validator: ({ actor, heldAt, summary, attendeePartyIds }: { actor: StepActor; heldAt: string; summary: string; attendeePartyIds: string[] }) => {
+      validator: ({
+        actor,
+        heldAt,
+        summary,
+        attendeePartyIds,
+      }: {
+        actor: StepActor;
+        heldAt: string;
+        summary: string;
+        attendeePartyIds: string[];
+      }) => {
         hrss(actor, 'record a mediation session');
         expect('CONVENED', 'AGREED');
-        if (Number.isNaN(Date.parse(heldAt)) || Date.parse(heldAt) > Date.now() + 60_000) refuse('BAD_USER_INPUT', 'the session must have been held, not be in the future', 'input.heldAt');
+        if (Number.isNaN(Date.parse(heldAt)) || Date.parse(heldAt) > Date.now() + 60_000)
+          refuse('BAD_USER_INPUT', 'the session must have been held, not be in the future', 'input.heldAt');
         if (!summary.trim()) refuse('BAD_USER_INPUT', 'the minutes must say what was discussed', 'input.summary');
         const stranger = attendeePartyIds.find((id) => !input.invitees.some((i) => i.partyId === id));
         if (stranger) refuse('BAD_USER_INPUT', `party ${stranger} is not invited to this mediation`, 'input.attendeePartyIds');
@@ -125,7 +173,24 @@ export async function jointMediation(input: JointMediationInput): Promise<Mediat
     ({ actor, instalments: plan }) =>
       take(async () => {
         const numbered = plan.map((p, i) => ({ seq: i + 1, dueOn: p.dueOn, amountFen: p.amountFen }));
-        await steps.write({ stepKey: stepKey(input.processId, 'agreement'), actor, event: { type: 'MEDIATION_AGREEMENT_RECORDED', payload: { instalments: numbered, totalFen: numbered.reduce((s, i) => s + i.amountFen, 0) } }, effects: [{ kind: 'instalments', plan: numbered }, { kind: 'process', status: 'AGREED', facts: { agreedAt: new Date().toISOString() }, dueAt: new Date(endOfBeijingDay(numbered[0]!.dueOn)).toISOString(), waitingOn: 'PAYER' }] });
+        await steps.write({
+          stepKey: stepKey(input.processId, 'agreement'),
+          actor,
+          event: {
+            type: 'MEDIATION_AGREEMENT_RECORDED',
+            payload: { instalments: numbered, totalFen: numbered.reduce((s, i) => s + i.amountFen, 0) },
+          },
+          effects: [
+            { kind: 'instalments', plan: numbered },
+            {
+              kind: 'process',
+              status: 'AGREED',
+              facts: { agreedAt: new Date().toISOString() },
+              dueAt: new Date(endOfBeijingDay(numbered[0]!.dueOn)).toISOString(),
+              waitingOn: 'PAYER',
+            },
+          ],
+        });
         instalments = numbered.map((i) => ({ ...i, status: 'PENDING' }));
         status = 'AGREED';
         for (const i of instalments) deadlines.at(endOfBeijingDay(i.dueOn), () => checkInstalment(i));
@@ -137,8 +202,10 @@ export async function jointMediation(input: JointMediationInput): Promise<Mediat
         if (plan.length === 0) refuse('BAD_USER_INPUT', 'an agreement has at least one instalment', 'input.instalments');
         let previous = beijingToday();
         plan.forEach((p, i) => {
-          if (!Number.isSafeInteger(p.amountFen) || p.amountFen <= 0) refuse('BAD_USER_INPUT', 'each instalment is a positive amount in fen', `input.instalments.${i}.amountFen`);
-          if (!/^\d{4}-\d{2}-\d{2}$/.test(p.dueOn) || p.dueOn < previous) refuse('BAD_USER_INPUT', 'due dates run forward from today, in order', `input.instalments.${i}.dueOn`);
+          if (!Number.isSafeInteger(p.amountFen) || p.amountFen <= 0)
+            refuse('BAD_USER_INPUT', 'each instalment is a positive amount in fen', `input.instalments.${i}.amountFen`);
+          if (!/^\d{4}-\d{2}-\d{2}$/.test(p.dueOn) || p.dueOn < previous)
+            refuse('BAD_USER_INPUT', 'due dates run forward from today, in order', `input.instalments.${i}.dueOn`);
           previous = p.dueOn;
         });
       },
@@ -157,7 +224,9 @@ export async function jointMediation(input: JointMediationInput): Promise<Mediat
           event: { type: 'INSTALMENT_PAID', payload: { seq, amountFen: i.amountFen, dueOn: i.dueOn, paidOn, late: i.status === 'MISSED' } },
           effects: [
             { kind: 'instalment', seq, status: 'PAID', paidOn },
-            last ? { kind: 'process', status: 'COMPLETED', end: { outcome: 'COMPLETED' } } : { kind: 'process', dueAt: next ? new Date(endOfBeijingDay(next.dueOn)).toISOString() : null },
+            last
+              ? { kind: 'process', status: 'COMPLETED', end: { outcome: 'COMPLETED' } }
+              : { kind: 'process', dueAt: next ? new Date(endOfBeijingDay(next.dueOn)).toISOString() : null },
             { kind: 'payment', amountFen: i.amountFen, workersPaid, paidOn, payer, source: 'OTHER' },
           ],
         });
@@ -171,7 +240,8 @@ export async function jointMediation(input: JointMediationInput): Promise<Mediat
         const i = instalments.find((x) => x.seq === seq);
         if (!i) refuse('BAD_USER_INPUT', `the agreement has no instalment ${seq}`, 'input.seq');
         if (i.status === 'PAID') refuse('CONFLICT', `instalment ${seq} is already paid`);
-        if (!/^\d{4}-\d{2}-\d{2}$/.test(paidOn) || paidOn > beijingToday()) refuse('BAD_USER_INPUT', 'the payment date is a past or present day', 'input.paidOn');
+        if (!/^\d{4}-\d{2}-\d{2}$/.test(paidOn) || paidOn > beijingToday())
+          refuse('BAD_USER_INPUT', 'the payment date is a past or present day', 'input.paidOn');
       },
     },
   );
@@ -184,8 +254,21 @@ export async function jointMediation(input: JointMediationInput): Promise<Mediat
     await steps.write({
       operation: deadlineOperation(),
       stepKey: `${input.processId}:instalment-missed:${i.seq}`,
-      event: { type: 'ESCALATED', payload: { kind: 'INSTALMENT_MISSED', seq: i.seq, dueOn: i.dueOn, amountFen: i.amountFen, deadline: new Date(endOfBeijingDay(i.dueOn)).toISOString(), escalateTo: 'ENFORCEMENT_OR_POLICE_REFERRAL' } },
-      effects: [{ kind: 'instalment', seq: i.seq, status: 'MISSED' }, { kind: 'process', status: 'BREACHED', waitingOn: 'HRSS' }],
+      event: {
+        type: 'ESCALATED',
+        payload: {
+          kind: 'INSTALMENT_MISSED',
+          seq: i.seq,
+          dueOn: i.dueOn,
+          amountFen: i.amountFen,
+          deadline: new Date(endOfBeijingDay(i.dueOn)).toISOString(),
+          escalateTo: 'ENFORCEMENT_OR_POLICE_REFERRAL',
+        },
+      },
+      effects: [
+        { kind: 'instalment', seq: i.seq, status: 'MISSED' },
+        { kind: 'process', status: 'BREACHED', waitingOn: 'HRSS' },
+      ],
     });
     status = 'BREACHED';
   }
@@ -202,7 +285,14 @@ export async function jointMediation(input: JointMediationInput): Promise<Mediat
     await steps.write({
       operation: deadlineOperation(),
       stepKey: `${input.processId}:no-agreement`,
-      event: { type: 'MEDIATION_ENDED', payload: { outcome: 'NO_AGREEMENT', route: 'ARBITRATION', note: 'no agreement within the window: the workers may apply for labour arbitration (劳动争议调解仲裁法 第十四条)' } },
+      event: {
+        type: 'MEDIATION_ENDED',
+        payload: {
+          outcome: 'NO_AGREEMENT',
+          route: 'ARBITRATION',
+          note: 'no agreement within the window: the workers may apply for labour arbitration (劳动争议调解仲裁法 第十四条)',
+        },
+      },
       effects: [{ kind: 'process', status: 'NO_AGREEMENT', end: { outcome: 'NO_AGREEMENT' } }],
     });
   });
@@ -212,7 +302,11 @@ export async function jointMediation(input: JointMediationInput): Promise<Mediat
   await condition(() => status === 'COMPLETED' || status === 'NO_AGREEMENT' || (caseEnded !== undefined && !busy));
   await condition(() => deadlines.idle && allHandlersFinished());
   if (!over() || (status as MediationState['status']) === 'BREACHED') {
-    await steps.write({ stepKey: `${input.processId}:closed-with-case`, event: { type: 'MEDIATION_ENDED', payload: { outcome: 'CLOSED_WITH_CASE', reason: caseEnded } }, effects: [{ kind: 'process', status: 'CLOSED_WITH_CASE', end: { outcome: 'CLOSED_WITH_CASE' } }] });
+    await steps.write({
+      stepKey: `${input.processId}:closed-with-case`,
+      event: { type: 'MEDIATION_ENDED', payload: { outcome: 'CLOSED_WITH_CASE', reason: caseEnded } },
+      effects: [{ kind: 'process', status: 'CLOSED_WITH_CASE', end: { outcome: 'CLOSED_WITH_CASE' } }],
+    });
     status = 'CLOSED_WITH_CASE';
   }
   return state();

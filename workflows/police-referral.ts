@@ -32,7 +32,13 @@ export interface PoliceReferralInput {
   hrssAgencyId: string;
   policeAgencyId: string;
   team: string[];
-  clocks: { approval: Duration; send: Duration; policeDecision: Duration; reconsiderationRequest: Duration; reconsiderationDecision: Duration };
+  clocks: {
+    approval: Duration;
+    send: Duration;
+    policeDecision: Duration;
+    reconsiderationRequest: Duration;
+    reconsiderationDecision: Duration;
+  };
 }
 
 export interface ReferralState {
@@ -42,12 +48,21 @@ export interface ReferralState {
   overdue: string[];
 }
 
-export const approveReferralUpdate = defineUpdate<ReferralState, [{ actor: StepActor; approve: boolean; note?: string }]>('approveReferral');
+export const approveReferralUpdate = defineUpdate<ReferralState, [{ actor: StepActor; approve: boolean; note?: string }]>(
+  'approveReferral',
+);
 export const sendReferralUpdate = defineUpdate<ReferralState, [{ actor: StepActor }]>('sendReferral');
-export const decideReferralUpdate = defineUpdate<ReferralState, [{ actor: StepActor; decision: 'FILED' | 'DECLINED'; reasons?: string }]>('decideReferral');
+export const decideReferralUpdate = defineUpdate<ReferralState, [{ actor: StepActor; decision: 'FILED' | 'DECLINED'; reasons?: string }]>(
+  'decideReferral',
+);
 export const requestReconsiderationUpdate = defineUpdate<ReferralState, [{ actor: StepActor; grounds: string }]>('requestReconsideration');
-export const decideReconsiderationUpdate = defineUpdate<ReferralState, [{ actor: StepActor; decision: 'FILED' | 'UPHELD'; reasons?: string }]>('decideReconsideration');
-export const requestSupervisionUpdate = defineUpdate<ReferralState, [{ actor: StepActor; procuratorateAgencyId: string; grounds: string }]>('requestSupervision');
+export const decideReconsiderationUpdate = defineUpdate<
+  ReferralState,
+  [{ actor: StepActor; decision: 'FILED' | 'UPHELD'; reasons?: string }]
+>('decideReconsideration');
+export const requestSupervisionUpdate = defineUpdate<ReferralState, [{ actor: StepActor; procuratorateAgencyId: string; grounds: string }]>(
+  'requestSupervision',
+);
 export const recordCriminalOutcomeUpdate = defineUpdate<ReferralState, [{ actor: StepActor; outcome: string }]>('recordCriminalOutcome');
 export const referralStateQuery = defineQuery<ReferralState>('referralState');
 
@@ -75,17 +90,37 @@ export async function policeReferral(input: PoliceReferralInput): Promise<Referr
       await condition(() => !busy); // a step being recorded as the clock runs out is let finish: it may be this one
       if (status !== awaited) return;
       overdue.push(kind);
-      await steps.write({ operation: deadlineOperation(), stepKey: `${input.processId}:${kind}`, event: { type: 'ESCALATED', payload: { kind, deadline: at, escalateTo, waitingOn, dailyReport: true } }, effects: [] });
+      await steps.write({
+        operation: deadlineOperation(),
+        stepKey: `${input.processId}:${kind}`,
+        event: { type: 'ESCALATED', payload: { kind, deadline: at, escalateTo, waitingOn, dailyReport: true } },
+        effects: [],
+      });
     });
     return { kind: 'process', dueAt: at, waitingOn };
   }
 
   /** Runs one step: the validator has checked it; `busy` keeps a second step from slipping in meanwhile. */
-  async function take(name: string, actor: StepActor, next: ReferralStatus, event: Parameters<StepWriter['write']>[0]['event'], extra: ProcessEffect[], also?: Parameters<StepWriter['write']>[0]['alsoEvents']): Promise<ReferralState> {
+  async function take(
+    name: string,
+    actor: StepActor,
+    next: ReferralStatus,
+    event: Parameters<StepWriter['write']>[0]['event'],
+    extra: ProcessEffect[],
+    also?: Parameters<StepWriter['write']>[0]['alsoEvents'],
+  ): Promise<ReferralState> {
     busy = true;
     try {
-      const closing: ProcessEffect[] = ['REFUSED', 'SUPERVISION_REQUESTED', 'CONCLUDED'].includes(next) ? [{ kind: 'process', end: { outcome: next } }] : [];
-      await steps.write({ stepKey: stepKey(input.processId, name), actor, event, effects: [{ kind: 'process', status: next }, ...extra, ...closing], alsoEvents: also });
+      const closing: ProcessEffect[] = ['REFUSED', 'SUPERVISION_REQUESTED', 'CONCLUDED'].includes(next)
+        ? [{ kind: 'process', end: { outcome: next } }]
+        : [];
+      await steps.write({
+        stepKey: stepKey(input.processId, name),
+        actor,
+        event,
+        effects: [{ kind: 'process', status: next }, ...extra, ...closing],
+        alsoEvents: also,
+      });
       status = next;
       if (closing.length) due = undefined;
       return state();
@@ -108,7 +143,10 @@ export async function policeReferral(input: PoliceReferralInput): Promise<Referr
     approveReferralUpdate,
     ({ actor, approve, note }) =>
       approve
-        ? take('approve', actor, 'APPROVED', { type: 'REFERRAL_APPROVED', payload: { note } }, [{ kind: 'process', facts: { approvedBy: actor.userId, approvedAt: new Date().toISOString() } }, awaitStep(input.clocks.send, 'HRSS_TEAM', 'APPROVED', 'REFERRAL_SEND_OVERDUE', 'DIRECTOR')])
+        ? take('approve', actor, 'APPROVED', { type: 'REFERRAL_APPROVED', payload: { note } }, [
+            { kind: 'process', facts: { approvedBy: actor.userId, approvedAt: new Date().toISOString() } },
+            awaitStep(input.clocks.send, 'HRSS_TEAM', 'APPROVED', 'REFERRAL_SEND_OVERDUE', 'DIRECTOR'),
+          ])
         : take('refuse', actor, 'REFUSED', { type: 'REFERRAL_REFUSED', payload: { note } }, []),
     {
       validator: ({ actor, approve, note }) => {
@@ -120,11 +158,16 @@ export async function policeReferral(input: PoliceReferralInput): Promise<Referr
   );
   setHandler(
     sendReferralUpdate,
-    ({ actor }) => take('send', actor, 'SENT', { type: 'REFERRAL_SENT', payload: { policeAgencyId: input.policeAgencyId } }, [{ kind: 'process', facts: { sentAt: new Date().toISOString() } }, awaitStep(input.clocks.policeDecision, 'POLICE', 'SENT', 'POLICE_DECISION_OVERDUE', 'PROCURATORATE')]),
+    ({ actor }) =>
+      take('send', actor, 'SENT', { type: 'REFERRAL_SENT', payload: { policeAgencyId: input.policeAgencyId } }, [
+        { kind: 'process', facts: { sentAt: new Date().toISOString() } },
+        awaitStep(input.clocks.policeDecision, 'POLICE', 'SENT', 'POLICE_DECISION_OVERDUE', 'PROCURATORATE'),
+      ]),
     {
       validator: ({ actor }) => {
         requireMember(actor, input.hrssAgencyId, HRSS_INSPECTORS, 'send a referral');
-        if (!input.team.includes(actor.userId) && !actor.roles.includes('DIRECTOR')) refuse('FORBIDDEN', 'only a member of the referral team sends it');
+        if (!input.team.includes(actor.userId) && !actor.roles.includes('DIRECTOR'))
+          refuse('FORBIDDEN', 'only a member of the referral team sends it');
         expect('APPROVED');
       },
     },
@@ -133,24 +176,53 @@ export async function policeReferral(input: PoliceReferralInput): Promise<Referr
     decideReferralUpdate,
     ({ actor, decision, reasons }) =>
       decision === 'FILED'
-        ? take('decide', actor, 'FILED', { type: 'REFERRAL_DECIDED', payload: { decision, reasons } }, [{ kind: 'process', facts: { decision, decisionReasons: reasons, decidedAt: new Date().toISOString() }, dueAt: null, waitingOn: 'POLICE' }], [{ type: 'BLACKLIST_PATH_OPENED', payload: { reason: 'criminal case filed on a referral (MOHRSS order 45 art. 5)' } }])
-        : take('decide', actor, 'DECLINED', { type: 'REFERRAL_DECIDED', payload: { decision, reasons } }, [{ kind: 'process', facts: { decision, decisionReasons: reasons, decidedAt: new Date().toISOString() } }, awaitStep(input.clocks.reconsiderationRequest, 'HRSS', 'DECLINED', 'RECONSIDERATION_WINDOW_CLOSED', 'NONE')]),
+        ? take(
+            'decide',
+            actor,
+            'FILED',
+            { type: 'REFERRAL_DECIDED', payload: { decision, reasons } },
+            [
+              {
+                kind: 'process',
+                facts: { decision, decisionReasons: reasons, decidedAt: new Date().toISOString() },
+                dueAt: null,
+                waitingOn: 'POLICE',
+              },
+            ],
+            [{ type: 'BLACKLIST_PATH_OPENED', payload: { reason: 'criminal case filed on a referral (MOHRSS order 45 art. 5)' } }],
+          )
+        : take('decide', actor, 'DECLINED', { type: 'REFERRAL_DECIDED', payload: { decision, reasons } }, [
+            { kind: 'process', facts: { decision, decisionReasons: reasons, decidedAt: new Date().toISOString() } },
+            awaitStep(input.clocks.reconsiderationRequest, 'HRSS', 'DECLINED', 'RECONSIDERATION_WINDOW_CLOSED', 'NONE'),
+          ]),
     {
       validator: ({ actor, decision, reasons }) => {
         requireMember(actor, input.policeAgencyId, POLICE_OFFICERS, 'decide on this referral');
         expect('SENT');
-        if (decision === 'DECLINED' && !reasons?.trim()) refuse('BAD_USER_INPUT', 'a declined referral needs written reasons', 'input.reasons');
+        if (decision === 'DECLINED' && !reasons?.trim())
+          refuse('BAD_USER_INPUT', 'a declined referral needs written reasons', 'input.reasons');
       },
     },
   );
   setHandler(
     requestReconsiderationUpdate,
-    ({ actor, grounds }) => take('reconsider', actor, 'RECONSIDERATION_REQUESTED', { type: 'RECONSIDERATION_REQUESTED', payload: { grounds } }, [{ kind: 'process', facts: { reconsiderationRequestedAt: new Date().toISOString() } }, awaitStep(input.clocks.reconsiderationDecision, 'POLICE', 'RECONSIDERATION_REQUESTED', 'RECONSIDERATION_DECISION_OVERDUE', 'PROCURATORATE')]),
+    ({ actor, grounds }) =>
+      take('reconsider', actor, 'RECONSIDERATION_REQUESTED', { type: 'RECONSIDERATION_REQUESTED', payload: { grounds } }, [
+        { kind: 'process', facts: { reconsiderationRequestedAt: new Date().toISOString() } },
+        awaitStep(
+          input.clocks.reconsiderationDecision,
+          'POLICE',
+          'RECONSIDERATION_REQUESTED',
+          'RECONSIDERATION_DECISION_OVERDUE',
+          'PROCURATORATE',
+        ),
+      ]),
     {
       validator: ({ actor, grounds }) => {
         requireMember(actor, input.hrssAgencyId, HRSS_INSPECTORS, 'ask for reconsideration');
         expect('DECLINED');
-        if (overdue.includes('RECONSIDERATION_WINDOW_CLOSED')) refuse('CONFLICT', 'the 3 days to ask for reconsideration have passed; ask the procuratorate to supervise instead');
+        if (overdue.includes('RECONSIDERATION_WINDOW_CLOSED'))
+          refuse('CONFLICT', 'the 3 days to ask for reconsideration have passed; ask the procuratorate to supervise instead');
         if (!grounds.trim()) refuse('BAD_USER_INPUT', 'give the grounds for reconsideration', 'input.grounds');
       },
     },
@@ -159,24 +231,51 @@ export async function policeReferral(input: PoliceReferralInput): Promise<Referr
     decideReconsiderationUpdate,
     ({ actor, decision, reasons }) =>
       decision === 'FILED'
-        ? take('reconsidered', actor, 'FILED', { type: 'RECONSIDERATION_DECIDED', payload: { decision, reasons } }, [{ kind: 'process', facts: { reconsiderationDecision: decision, reconsiderationReasons: reasons }, dueAt: null, waitingOn: 'POLICE' }], [{ type: 'BLACKLIST_PATH_OPENED', payload: { reason: 'criminal case filed on reconsideration' } }])
-        : take('reconsidered', actor, 'UPHELD', { type: 'RECONSIDERATION_DECIDED', payload: { decision, reasons } }, [{ kind: 'process', facts: { reconsiderationDecision: decision, reconsiderationReasons: reasons }, dueAt: null, waitingOn: 'HRSS' }]),
+        ? take(
+            'reconsidered',
+            actor,
+            'FILED',
+            { type: 'RECONSIDERATION_DECIDED', payload: { decision, reasons } },
+            [
+              {
+                kind: 'process',
+                facts: { reconsiderationDecision: decision, reconsiderationReasons: reasons },
+                dueAt: null,
+                waitingOn: 'POLICE',
+              },
+            ],
+            [{ type: 'BLACKLIST_PATH_OPENED', payload: { reason: 'criminal case filed on reconsideration' } }],
+          )
+        : take('reconsidered', actor, 'UPHELD', { type: 'RECONSIDERATION_DECIDED', payload: { decision, reasons } }, [
+            {
+              kind: 'process',
+              facts: { reconsiderationDecision: decision, reconsiderationReasons: reasons },
+              dueAt: null,
+              waitingOn: 'HRSS',
+            },
+          ]),
     {
       validator: ({ actor, decision, reasons }) => {
         requireMember(actor, input.policeAgencyId, POLICE_OFFICERS, 'decide the reconsideration');
         expect('RECONSIDERATION_REQUESTED');
-        if (decision === 'UPHELD' && !reasons?.trim()) refuse('BAD_USER_INPUT', 'upholding a refusal needs written reasons', 'input.reasons');
+        if (decision === 'UPHELD' && !reasons?.trim())
+          refuse('BAD_USER_INPUT', 'upholding a refusal needs written reasons', 'input.reasons');
       },
     },
   );
   setHandler(
     requestSupervisionUpdate,
-    ({ actor, procuratorateAgencyId, grounds }) => take('supervision', actor, 'SUPERVISION_REQUESTED', { type: 'SUPERVISION_REQUESTED', payload: { procuratorateAgencyId, grounds } }, [{ kind: 'process', facts: { supervisionRequestedAt: new Date().toISOString(), procuratorateAgencyId } }]),
+    ({ actor, procuratorateAgencyId, grounds }) =>
+      take('supervision', actor, 'SUPERVISION_REQUESTED', { type: 'SUPERVISION_REQUESTED', payload: { procuratorateAgencyId, grounds } }, [
+        { kind: 'process', facts: { supervisionRequestedAt: new Date().toISOString(), procuratorateAgencyId } },
+      ]),
     {
       validator: ({ actor, grounds }) => {
         requireMember(actor, input.hrssAgencyId, HRSS_INSPECTORS, 'ask the procuratorate to supervise');
         // 立案监督: after police declined or upheld a refusal, or let a decision go overdue.
-        const lateDecision = (status === 'SENT' && overdue.includes('POLICE_DECISION_OVERDUE')) || (status === 'RECONSIDERATION_REQUESTED' && overdue.includes('RECONSIDERATION_DECISION_OVERDUE'));
+        const lateDecision =
+          (status === 'SENT' && overdue.includes('POLICE_DECISION_OVERDUE')) ||
+          (status === 'RECONSIDERATION_REQUESTED' && overdue.includes('RECONSIDERATION_DECISION_OVERDUE'));
         if (!lateDecision) expect('DECLINED', 'UPHELD');
         if (!grounds.trim()) refuse('BAD_USER_INPUT', 'give the grounds for supervision', 'input.grounds');
       },
@@ -184,7 +283,10 @@ export async function policeReferral(input: PoliceReferralInput): Promise<Referr
   );
   setHandler(
     recordCriminalOutcomeUpdate,
-    ({ actor, outcome }) => take('outcome', actor, 'CONCLUDED', { type: 'CRIMINAL_OUTCOME_RECORDED', payload: { outcome } }, [{ kind: 'process', facts: { criminalOutcome: outcome } }]),
+    ({ actor, outcome }) =>
+      take('outcome', actor, 'CONCLUDED', { type: 'CRIMINAL_OUTCOME_RECORDED', payload: { outcome } }, [
+        { kind: 'process', facts: { criminalOutcome: outcome } },
+      ]),
     {
       validator: ({ actor, outcome }) => {
         requireMember(actor, input.policeAgencyId, POLICE_OFFICERS, 'record the outcome of the criminal case');
@@ -195,13 +297,21 @@ export async function policeReferral(input: PoliceReferralInput): Promise<Referr
   );
 
   const first = awaitStep(input.clocks.approval, 'DIRECTOR', 'AWAITING_APPROVAL', 'REFERRAL_APPROVAL_OVERDUE', 'PARENT_AGENCY');
-  await steps.write({ stepKey: `${input.processId}:opened`, event: { type: 'REFERRAL_SUBMITTED_FOR_APPROVAL', payload: { approvalDue: first.kind === 'process' ? first.dueAt : null } }, effects: [{ kind: 'process', status: 'AWAITING_APPROVAL' }, first] });
+  await steps.write({
+    stepKey: `${input.processId}:opened`,
+    event: { type: 'REFERRAL_SUBMITTED_FOR_APPROVAL', payload: { approvalDue: first.kind === 'process' ? first.dueAt : null } },
+    effects: [{ kind: 'process', status: 'AWAITING_APPROVAL' }, first],
+  });
 
   // A declined or upheld referral stays open for HRSS's next step (reconsideration, supervision) until the case ends.
   await condition(() => ended() || (caseEnded !== undefined && !withPolice() && !busy));
   await condition(() => deadlines.idle && allHandlersFinished());
   if (!ended()) {
-    await steps.write({ stepKey: `${input.processId}:closed-with-case`, event: { type: 'REFERRAL_CLOSED', payload: { reason: caseEnded, statusWhenClosed: status } }, effects: [{ kind: 'process', status: 'CLOSED_WITH_CASE', end: { outcome: 'CLOSED_WITH_CASE' } }] });
+    await steps.write({
+      stepKey: `${input.processId}:closed-with-case`,
+      event: { type: 'REFERRAL_CLOSED', payload: { reason: caseEnded, statusWhenClosed: status } },
+      effects: [{ kind: 'process', status: 'CLOSED_WITH_CASE', end: { outcome: 'CLOSED_WITH_CASE' } }],
+    });
     status = 'CLOSED_WITH_CASE';
   }
   return state();

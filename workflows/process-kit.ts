@@ -1,4 +1,12 @@
-import { ActivityFailure, ApplicationFailure, currentUpdateInfo, defineSignal, proxyActivities, sleep, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  ApplicationFailure,
+  currentUpdateInfo,
+  defineSignal,
+  proxyActivities,
+  sleep,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { ProcessActivities, ProcessStepInput, StepActor } from '../src/processes/process-step.contract';
 import { isMemberWithRole } from '../src/policy/roles';
 
@@ -60,7 +68,12 @@ export class StepWriter {
 
   write(step: Omit<ProcessStepInput, 'caseId' | 'processId' | 'at'> & { at?: string }): Promise<void> {
     const update = currentUpdateInfo();
-    const input: ProcessStepInput = { ...this.base, at: step.at ?? new Date().toISOString(), operation: `workflow:${update ? update.name : workflowInfo().workflowType}`, ...step };
+    const input: ProcessStepInput = {
+      ...this.base,
+      at: step.at ?? new Date().toISOString(),
+      operation: `workflow:${update ? update.name : workflowInfo().workflowType}`,
+      ...step,
+    };
     const run = this.chain.then(async () => {
       try {
         await recordProcessStep(input);
@@ -107,4 +120,3 @@ export function endOfBeijingDay(isoDate: string): number {
 export function beijingToday(): string {
   return new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
 }
-

@@ -50,18 +50,30 @@ export interface DispatchPayment {
 }
 
 export const acknowledgeDispatchUpdate = defineUpdate<RecipientState, [{ actor: StepActor }]>('acknowledgeDispatch');
-export const reportDispatchUpdate = defineUpdate<RecipientState, [{ actor: StepActor; report: string; payment?: DispatchPayment }]>('reportDispatch');
+export const reportDispatchUpdate = defineUpdate<RecipientState, [{ actor: StepActor; report: string; payment?: DispatchPayment }]>(
+  'reportDispatch',
+);
 export const dispatchStateQuery = defineQuery<DispatchState>('dispatchState');
 
 export async function threeWayDispatch(input: ThreeWayDispatchInput): Promise<DispatchState> {
   const steps = new StepWriter({ caseId: input.caseId, processId: input.processId });
   const deadlines = new Deadlines();
   const state = new Map<string, RecipientState & { busy: boolean }>(
-    input.recipients.map((r) => [r.partyId, { partyId: r.partyId, role: r.role, status: 'SENT', acknowledged: false, reported: false, escalations: [], busy: false }]),
+    input.recipients.map((r) => [
+      r.partyId,
+      { partyId: r.partyId, role: r.role, status: 'SENT', acknowledged: false, reported: false, escalations: [], busy: false },
+    ]),
   );
   let ready = false;
   let ended: string | undefined;
-  const view = (s: RecipientState): RecipientState => ({ partyId: s.partyId, role: s.role, status: s.status, acknowledged: s.acknowledged, reported: s.reported, escalations: [...s.escalations] });
+  const view = (s: RecipientState): RecipientState => ({
+    partyId: s.partyId,
+    role: s.role,
+    status: s.status,
+    acknowledged: s.acknowledged,
+    reported: s.reported,
+    escalations: [...s.escalations],
+  });
   const snapshot = (): DispatchState => ({ ready, ended: ended ?? null, recipients: [...state.values()].map(view) });
 
   /** The recipient the actor speaks for; a stranger is refused. */
@@ -97,7 +109,18 @@ export async function threeWayDispatch(input: ThreeWayDispatchInput): Promise<Di
         await condition(() => ready);
         s.acknowledged = true; // counted before writing, so nextDue() moves on to the report
         try {
-          await steps.write({ stepKey: stepKey(input.processId, `ack:${r.partyId}`), actor, event: { type: 'DISPATCH_ACKNOWLEDGED', payload: { partyId: r.partyId, role: r.role, onTime: Date.now() <= Date.parse(r.acknowledgeDue) } }, effects: [{ kind: 'party', partyId: r.partyId, status: 'ACKNOWLEDGED', acknowledged: true }, { kind: 'process', status: 'IN_PROGRESS', ...nextDue() }] });
+          await steps.write({
+            stepKey: stepKey(input.processId, `ack:${r.partyId}`),
+            actor,
+            event: {
+              type: 'DISPATCH_ACKNOWLEDGED',
+              payload: { partyId: r.partyId, role: r.role, onTime: Date.now() <= Date.parse(r.acknowledgeDue) },
+            },
+            effects: [
+              { kind: 'party', partyId: r.partyId, status: 'ACKNOWLEDGED', acknowledged: true },
+              { kind: 'process', status: 'IN_PROGRESS', ...nextDue() },
+            ],
+          });
         } catch (err) {
           s.acknowledged = false;
           throw err;
@@ -128,11 +151,28 @@ export async function threeWayDispatch(input: ThreeWayDispatchInput): Promise<Di
           await steps.write({
             stepKey: stepKey(input.processId, `report:${r.partyId}`),
             actor,
-            event: { type: 'DISPATCH_REPORTED', payload: { partyId: r.partyId, role: r.role, report, onTime: Date.now() <= Date.parse(r.reportDue), ...(payment ? { payment } : {}) } },
+            event: {
+              type: 'DISPATCH_REPORTED',
+              payload: {
+                partyId: r.partyId,
+                role: r.role,
+                report,
+                onTime: Date.now() <= Date.parse(r.reportDue),
+                ...(payment ? { payment } : {}),
+              },
+            },
             effects: [
               { kind: 'party', partyId: r.partyId, status: 'REPORTED', reported: true, report },
               { kind: 'process', ...nextDue() },
-              ...(payment ? [{ kind: 'payment' as const, ...payment, source: r.role === 'CONTRACTOR_HQ' ? ('GENERAL_CONTRACTOR' as const) : ('OTHER' as const) }] : []),
+              ...(payment
+                ? [
+                    {
+                      kind: 'payment' as const,
+                      ...payment,
+                      source: r.role === 'CONTRACTOR_HQ' ? ('GENERAL_CONTRACTOR' as const) : ('OTHER' as const),
+                    },
+                  ]
+                : []),
             ],
           });
         } catch (err) {
@@ -160,7 +200,18 @@ export async function threeWayDispatch(input: ThreeWayDispatchInput): Promise<Di
   // Sending the handover sheets; steps that arrive meanwhile wait in their handlers (kept, not dropped).
   await steps.write({
     stepKey: `${input.processId}:sent`,
-    event: { type: 'DISPATCH_SENT', payload: { recipients: input.recipients.map((r) => ({ partyId: r.partyId, role: r.role, agencyId: r.agencyId, acknowledgeDue: r.acknowledgeDue, reportDue: r.reportDue })) } },
+    event: {
+      type: 'DISPATCH_SENT',
+      payload: {
+        recipients: input.recipients.map((r) => ({
+          partyId: r.partyId,
+          role: r.role,
+          agencyId: r.agencyId,
+          acknowledgeDue: r.acknowledgeDue,
+          reportDue: r.reportDue,
+        })),
+      },
+    },
     effects: [{ kind: 'process', status: 'SENT', ...nextDue() }],
   });
   ready = true;
@@ -168,12 +219,20 @@ export async function threeWayDispatch(input: ThreeWayDispatchInput): Promise<Di
   for (const r of input.recipients) {
     const s = state.get(r.partyId)!;
     for (const rung of r.ladder) {
-      deadlines.at(rung.acknowledgeAt, () => (!ended && !s.acknowledged ? escalate(r, s, 'ACKNOWLEDGE', rung.level, r.acknowledgeDue) : undefined));
+      deadlines.at(rung.acknowledgeAt, () =>
+        !ended && !s.acknowledged ? escalate(r, s, 'ACKNOWLEDGE', rung.level, r.acknowledgeDue) : undefined,
+      );
       deadlines.at(rung.reportAt, () => (!ended && !s.reported ? escalate(r, s, 'REPORT', rung.level, r.reportDue) : undefined));
     }
   }
 
-  async function escalate(r: DispatchRecipient, s: RecipientState, stage: 'ACKNOWLEDGE' | 'REPORT', level: string, deadline: string): Promise<void> {
+  async function escalate(
+    r: DispatchRecipient,
+    s: RecipientState,
+    stage: 'ACKNOWLEDGE' | 'REPORT',
+    level: string,
+    deadline: string,
+  ): Promise<void> {
     const kind = `DISPATCH_${stage}_OVERDUE`;
     s.escalations.push(`${kind}:${level}`);
     s.status = 'OVERDUE';
@@ -187,6 +246,10 @@ export async function threeWayDispatch(input: ThreeWayDispatchInput): Promise<Di
 
   await condition(() => ended !== undefined);
   await condition(() => deadlines.idle && allHandlersFinished());
-  await steps.write({ stepKey: `${input.processId}:ended`, event: { type: 'DISPATCH_ENDED', payload: { reason: ended } }, effects: [{ kind: 'process', status: 'ENDED', end: { outcome: ended! } }] });
+  await steps.write({
+    stepKey: `${input.processId}:ended`,
+    event: { type: 'DISPATCH_ENDED', payload: { reason: ended } },
+    effects: [{ kind: 'process', status: 'ENDED', end: { outcome: ended! } }],
+  });
   return snapshot();
 }

@@ -17,7 +17,10 @@ export interface WebhookDeliveryInput {
 export const deliveriesPendingSignal = defineSignal('deliveriesPending');
 
 export async function webhookDelivery(input: WebhookDeliveryInput): Promise<{ delivered: number; parked: number }> {
-  const { nextWebhookDelivery, parkWebhook } = proxyActivities<WebhookActivities>({ startToCloseTimeout: '30 seconds', retry: { maximumInterval: '1 minute' } });
+  const { nextWebhookDelivery, parkWebhook } = proxyActivities<WebhookActivities>({
+    startToCloseTimeout: '30 seconds',
+    retry: { maximumInterval: '1 minute' },
+  });
   const { sendWebhook } = proxyActivities<WebhookActivities>({
     startToCloseTimeout: '30 seconds',
     scheduleToCloseTimeout: input.giveUpAfter ?? '24 hours',
@@ -38,11 +41,16 @@ export async function webhookDelivery(input: WebhookDeliveryInput): Promise<{ de
     while (next) {
       let following: { id: string } | null | undefined;
       try {
-        const sent = await sendWebhook(sendAnswersNext ? { deliveryId: next.id, endpointId: input.endpointId, caseId: input.caseId } : { deliveryId: next.id });
+        const sent = await sendWebhook(
+          sendAnswersNext ? { deliveryId: next.id, endpointId: input.endpointId, caseId: input.caseId } : { deliveryId: next.id },
+        );
         following = sent.next;
         delivered++;
       } catch (err) {
-        await parkWebhook({ deliveryId: next.id, reason: err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err) });
+        await parkWebhook({
+          deliveryId: next.id,
+          reason: err instanceof Error ? (err.cause instanceof Error ? err.cause.message : err.message) : String(err),
+        });
         parked++;
       }
       next = following !== undefined ? following : await nextWebhookDelivery(input);

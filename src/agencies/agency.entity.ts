@@ -22,7 +22,17 @@ export type AgencyKind = (typeof AGENCY_KINDS)[number];
 export const SECTORS = ['CONSTRUCTION', 'TRANSPORT', 'WATER', 'CATERING', 'LOGISTICS', 'RETAIL', 'MANUFACTURING', 'OTHER'] as const;
 export type Sector = (typeof SECTORS)[number];
 
-export const USER_ROLES = ['INTAKE_CLERK', 'INSPECTOR', 'SUPERVISOR', 'DIRECTOR', 'OFFICER', 'GRID_WORKER', 'LIAISON', 'MEDIATOR', 'INTEGRATOR'] as const;
+export const USER_ROLES = [
+  'INTAKE_CLERK',
+  'INSPECTOR',
+  'SUPERVISOR',
+  'DIRECTOR',
+  'OFFICER',
+  'GRID_WORKER',
+  'LIAISON',
+  'MEDIATOR',
+  'INTEGRATOR',
+] as const;
 export type UserRole = (typeof USER_ROLES)[number];
 
 /** An agency taking part in the work: inspection, governments, regulators, contractor HQs, police … */

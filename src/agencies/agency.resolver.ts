@@ -52,7 +52,10 @@ export function toUserType(u: User): UserType {
 @Resolver(() => AgencyType)
 export class AgencyResolver {
   @Query(() => [AgencyType], { description: 'Agencies, optionally of one kind, ordered by name' })
-  async agencies(@Ctx() ctx: RequestContext, @Arg('kind', () => AgencyKindEnum, { nullable: true }) kind?: AgencyKind): Promise<AgencyType[]> {
+  async agencies(
+    @Ctx() ctx: RequestContext,
+    @Arg('kind', () => AgencyKindEnum, { nullable: true }) kind?: AgencyKind,
+  ): Promise<AgencyType[]> {
     signedIn(ctx);
     const rows = await ctx.em.find(Agency, kind ? { kind } : {}, { orderBy: { name: 'asc' } });
     return rows.map(toAgencyType);

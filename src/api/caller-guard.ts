@@ -51,7 +51,9 @@ export class CallerGuard {
 
   /** One request's point of the principal's budget: past it, RATE_LIMITED (429) with when to retry. */
   async admit(actor: Actor | undefined, address: string | undefined): Promise<void> {
-    const [burst, limiter, key] = actor ? [this.signedInBurst, this.signedInLimiter, actor.userId] : [this.anonymousBurst, this.anonymousLimiter, address ?? 'unknown'];
+    const [burst, limiter, key] = actor
+      ? [this.signedInBurst, this.signedInLimiter, actor.userId]
+      : [this.anonymousBurst, this.anonymousLimiter, address ?? 'unknown'];
     try {
       await burst.consume(key);
       await limiter.consume(key);
@@ -63,7 +65,8 @@ export class CallerGuard {
 
   /** The parsed document, within the caller's tier of limits, or DocumentRefused (see DocumentLimits). */
   checkDocument(text: string, actor: Actor | undefined, variables?: unknown, operationRule?: OperationRule): DocumentNode {
-    const vars = typeof variables === 'object' && variables !== null && !Array.isArray(variables) ? (variables as Record<string, unknown>) : undefined;
+    const vars =
+      typeof variables === 'object' && variables !== null && !Array.isArray(variables) ? (variables as Record<string, unknown>) : undefined;
     return this.documents.check(text, tierOf(actor), vars, operationRule);
   }
 }

@@ -1,5 +1,17 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
-import { GraphQLError, isObjectType, Kind, parse, validate, visit, type DocumentNode, type FieldNode, type GraphQLSchema, type SelectionSetNode, type ValidationRule } from 'graphql';
+import {
+  GraphQLError,
+  isObjectType,
+  Kind,
+  parse,
+  validate,
+  visit,
+  type DocumentNode,
+  type FieldNode,
+  type GraphQLSchema,
+  type SelectionSetNode,
+  type ValidationRule,
+} from 'graphql';
 import { MAX_PAGE, pageSize } from './pagination';
 
 /**
@@ -41,13 +53,31 @@ export type CallerTier = 'anonymous' | 'signedIn';
 export const DOCUMENT_LIMITS: Record<CallerTier, DocumentLimitSet> = {
   // The largest public document, `caseStatus(number:, phone:) { number status nextStep receivedAt }` with its
   // variables, is about 30 tokens, 5 selections and cost 8.
-  anonymous: { maxChars: 2_000, maxTokens: 200, maxSelections: 40, maxOverlapPairs: 10, maxDepth: 4, maxAliases: 4, maxCost: 100, maxDirectives: 4 },
+  anonymous: {
+    maxChars: 2_000,
+    maxTokens: 200,
+    maxSelections: 40,
+    maxOverlapPairs: 10,
+    maxDepth: 4,
+    maxAliases: 4,
+    maxCost: 100,
+    maxDirectives: 4,
+  },
   // The dashboard's list document is about 30 selections and no repeated field; 300 selections leave room for
   // fragment-heavy screens. Repeats are what make validation quadratic (1,990 `database` took 900 ms, 100
   // `case(number:) { id }` 130 ms; a pair of fields with arguments and sub-selections costs about 50 µs): 200 pairs
   // keep the validation of the worst document the limits allow to about 10 ms. Ten fragments that all select `id`
   // on one type make 45.
-  signedIn: { maxChars: 50_000, maxTokens: 2_000, maxSelections: 300, maxOverlapPairs: 200, maxDepth: 12, maxAliases: 15, maxCost: 20_000, maxDirectives: 20 },
+  signedIn: {
+    maxChars: 50_000,
+    maxTokens: 2_000,
+    maxSelections: 300,
+    maxOverlapPairs: 200,
+    maxDepth: 12,
+    maxAliases: 15,
+    maxCost: 20_000,
+    maxDirectives: 20,
+  },
 };
 
 /** The refusal of a document: GraphQL errors in the shape both transports send (400 over HTTP). */
@@ -181,7 +211,11 @@ interface Accepted {
  * default value in the operation (`query($n: Int = 200)`: unsent, it is 200, not the resolver's default), else the
  * resolver's default.
  */
-function withPageSizes(document: DocumentNode, paged: ReadonlySet<string>, variables: Readonly<Record<string, unknown>> | undefined): { document: DocumentNode; fromVariables: boolean } {
+function withPageSizes(
+  document: DocumentNode,
+  paged: ReadonlySet<string>,
+  variables: Readonly<Record<string, unknown>> | undefined,
+): { document: DocumentNode; fromVariables: boolean } {
   const defaults = variableDefaultSizes(document);
   let fromVariables = false;
   const sized = visit(document, {
@@ -196,7 +230,11 @@ function withPageSizes(document: DocumentNode, paged: ReadonlySet<string>, varia
         const name = first.value.name.value;
         size = variables && Object.hasOwn(variables, name) ? sizeOf(variables[name]) : (defaults.get(name) ?? size);
       } else if (first) size = MAX_PAGE;
-      const sizeArg = { kind: Kind.ARGUMENT, name: { kind: Kind.NAME, value: 'first' }, value: { kind: Kind.INT, value: String(size) } } as const;
+      const sizeArg = {
+        kind: Kind.ARGUMENT,
+        name: { kind: Kind.NAME, value: 'first' },
+        value: { kind: Kind.INT, value: String(size) },
+      } as const;
       return { ...node, arguments: [sizeArg, ...args.filter((a) => a !== first)] };
     },
   });
@@ -213,7 +251,13 @@ function variableDefaultSizes(document: DocumentNode): Map<string, number> {
     if (d.kind !== Kind.OPERATION_DEFINITION) continue;
     for (const v of d.variableDefinitions ?? []) {
       const dv = v.defaultValue;
-      const size = !dv ? pageSize(undefined) : dv.kind === Kind.INT ? sizeOf(Number(dv.value)) : dv.kind === Kind.NULL ? sizeOf(null) : MAX_PAGE;
+      const size = !dv
+        ? pageSize(undefined)
+        : dv.kind === Kind.INT
+          ? sizeOf(Number(dv.value))
+          : dv.kind === Kind.NULL
+            ? sizeOf(null)
+            : MAX_PAGE;
       sizes.set(v.variable.name.value, Math.max(size, sizes.get(v.variable.name.value) ?? 0));
     }
   }
@@ -243,9 +287,23 @@ export class DocumentLimits {
     const off = { enabled: false } as const;
     // Tokens are counted by graphql-js's parser below (graphql-armor's answers a syntax error with a 500).
     const shape = (l: DocumentLimitSet) =>
-      new ApolloArmor({ maxDepth: { n: l.maxDepth }, maxAliases: { n: l.maxAliases }, maxDirectives: { n: l.maxDirectives }, costLimit: off, maxTokens: off, blockFieldSuggestion: off }).protect().validationRules;
+      new ApolloArmor({
+        maxDepth: { n: l.maxDepth },
+        maxAliases: { n: l.maxAliases },
+        maxDirectives: { n: l.maxDirectives },
+        costLimit: off,
+        maxTokens: off,
+        blockFieldSuggestion: off,
+      }).protect().validationRules;
     const cost = (l: DocumentLimitSet) =>
-      new ApolloArmor({ costLimit: { maxCost: l.maxCost }, maxDepth: off, maxAliases: off, maxDirectives: off, maxTokens: off, blockFieldSuggestion: off }).protect().validationRules;
+      new ApolloArmor({
+        costLimit: { maxCost: l.maxCost },
+        maxDepth: off,
+        maxAliases: off,
+        maxDirectives: off,
+        maxTokens: off,
+        blockFieldSuggestion: off,
+      }).protect().validationRules;
     this.shapeRules = { anonymous: shape(limits.anonymous), signedIn: shape(limits.signedIn) };
     this.costRules = { anonymous: cost(limits.anonymous), signedIn: cost(limits.signedIn) };
     this.paged = new Set();
@@ -270,7 +328,10 @@ export class DocumentLimits {
     }
     const l = this.limits[tier];
     const who = tier === 'anonymous' ? 'an anonymous' : 'a signed-in';
-    if (text.length > l.maxChars) throw new DocumentRefused([refusal('GRAPHQL_VALIDATION_FAILED', `the document is over the ${l.maxChars}-character limit for ${who} caller`, 'characters')]);
+    if (text.length > l.maxChars)
+      throw new DocumentRefused([
+        refusal('GRAPHQL_VALIDATION_FAILED', `the document is over the ${l.maxChars}-character limit for ${who} caller`, 'characters'),
+      ]);
     let document: DocumentNode;
     try {
       document = parse(text, { maxTokens: l.maxTokens, noLocation: false });
@@ -287,10 +348,22 @@ export class DocumentLimits {
       throw err;
     }
     if (selections > l.maxSelections) {
-      throw new DocumentRefused([refusal('GRAPHQL_VALIDATION_FAILED', `the document selects more than ${l.maxSelections} fields (fragments expanded), the limit for ${who} caller`, 'selections')]);
+      throw new DocumentRefused([
+        refusal(
+          'GRAPHQL_VALIDATION_FAILED',
+          `the document selects more than ${l.maxSelections} fields (fragments expanded), the limit for ${who} caller`,
+          'selections',
+        ),
+      ]);
     }
     if (countOverlapPairs(document, l.maxOverlapPairs) > l.maxOverlapPairs) {
-      throw new DocumentRefused([refusal('GRAPHQL_VALIDATION_FAILED', `the document repeats fields of the same name in one selection more than ${who} caller may (${l.maxOverlapPairs} pairs)`, 'repeated-fields')]);
+      throw new DocumentRefused([
+        refusal(
+          'GRAPHQL_VALIDATION_FAILED',
+          `the document repeats fields of the same name in one selection more than ${who} caller may (${l.maxOverlapPairs} pairs)`,
+          'repeated-fields',
+        ),
+      ]);
     }
     armorCheck(this.schema, document, this.shapeRules[tier]);
     const costFromVariables = this.checkCost(document, tier, variables);
@@ -316,7 +389,9 @@ function armorCheck(schema: GraphQLSchema, document: DocumentNode, rules: readon
     errors = [err];
   }
   if (errors.length > 0) {
-    throw new DocumentRefused(errors.map((e) => refusal('GRAPHQL_VALIDATION_FAILED', e.message.replace(/^Syntax Error: /, ''), limitName(e.message))));
+    throw new DocumentRefused(
+      errors.map((e) => refusal('GRAPHQL_VALIDATION_FAILED', e.message.replace(/^Syntax Error: /, ''), limitName(e.message))),
+    );
   }
 }
 

@@ -85,14 +85,18 @@ export const TeamRoleEnum = enumOf('TeamRole', TEAM_ROLES, {
   PROJECT_MANAGER: '项目经理',
   LABOUR_WAGE_SPECIALIST: '劳资专管员',
 });
-export const PaymentSourceEnum = enumOf('PaymentSource', ['EMPLOYER', 'GENERAL_CONTRACTOR', 'CONSTRUCTION_UNIT', 'WAGE_DEPOSIT', 'WAGE_ACCOUNT', 'OTHER'] as const, {
-  EMPLOYER: '用人单位',
-  GENERAL_CONTRACTOR: '施工总承包单位',
-  CONSTRUCTION_UNIT: '建设单位',
-  WAGE_DEPOSIT: '工资保证金',
-  WAGE_ACCOUNT: '工资专用账户',
-  OTHER: '其他',
-});
+export const PaymentSourceEnum = enumOf(
+  'PaymentSource',
+  ['EMPLOYER', 'GENERAL_CONTRACTOR', 'CONSTRUCTION_UNIT', 'WAGE_DEPOSIT', 'WAGE_ACCOUNT', 'OTHER'] as const,
+  {
+    EMPLOYER: '用人单位',
+    GENERAL_CONTRACTOR: '施工总承包单位',
+    CONSTRUCTION_UNIT: '建设单位',
+    WAGE_DEPOSIT: '工资保证金',
+    WAGE_ACCOUNT: '工资专用账户',
+    OTHER: '其他',
+  },
+);
 export const ContactKindEnum = enumOf('ContactKind', ['CALL', 'VISIT', 'SMS'] as const, { CALL: '电话', VISIT: '走访', SMS: '短信' });
 export const ContactOutcomeEnum = enumOf('ContactOutcome', ['REACHED', 'NO_ANSWER', 'WRONG_NUMBER', 'CALLBACK_REQUESTED'] as const, {
   REACHED: '已联系上',

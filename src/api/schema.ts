@@ -38,7 +38,9 @@ function resolverSet(modules: ReadonlyArray<AnyProcessModule>, services?: Servic
     [RegionResolver, () => new RegionResolver()],
     [AgencyResolver, () => new AgencyResolver()],
     [ProcessResolver, () => new ProcessResolver(s().processes)],
-    ...modules.flatMap((m) => m.resolvers.map((R): [ResolverClass, () => object] => [R as ResolverClass, () => new R(s().processServices.get(m) as never)])),
+    ...modules.flatMap((m) =>
+      m.resolvers.map((R): [ResolverClass, () => object] => [R as ResolverClass, () => new R(s().processServices.get(m) as never)]),
+    ),
     [ExtensionResolver, () => new ExtensionResolver(s().processes)],
     [ProcessPartyResolver, () => new ProcessPartyResolver()],
     [CaseProcessesResolver, () => new CaseProcessesResolver()],
@@ -49,14 +51,18 @@ function resolverSet(modules: ReadonlyArray<AnyProcessModule>, services?: Servic
 
 const unusedPubSub = {
   publish: () => undefined,
-  subscribe: (): AsyncIterable<never> => ({ [Symbol.asyncIterator]: () => ({ next: async () => ({ done: true as const, value: undefined as never }) }) }),
+  subscribe: (): AsyncIterable<never> => ({
+    [Symbol.asyncIterator]: () => ({ next: async () => ({ done: true as const, value: undefined as never }) }),
+  }),
 };
 
 /**
  * The GraphQL schema over the registry's processes. Resolvers are built once, with the services they need passed
  * to their constructors (type-graphql's container hands them out); without services the schema can only be printed.
  */
-export async function buildAppSchema(opts: { services?: Services; modules?: ReadonlyArray<AnyProcessModule> } = {}): Promise<GraphQLSchema> {
+export async function buildAppSchema(
+  opts: { services?: Services; modules?: ReadonlyArray<AnyProcessModule> } = {},
+): Promise<GraphQLSchema> {
   const modules = opts.modules ?? processModules;
   registerProcessKinds(modules.map((m) => m.definition));
   const set = resolverSet(modules, opts.services);

@@ -56,7 +56,10 @@ function requestLogging(): ApolloServerPlugin<RequestContext> {
         },
         async willSendResponse({ operationName, errors }) {
           const ms = Number(process.hrtime.bigint() - started) / 1e6;
-          contextValue.log.info({ operation: operationName ?? undefined, ms: Math.round(ms * 10) / 10, errors: errors?.length ?? 0 }, 'graphql');
+          contextValue.log.info(
+            { operation: operationName ?? undefined, ms: Math.round(ms * 10) / 10, errors: errors?.length ?? 0 },
+            'graphql',
+          );
         },
       };
     },
@@ -108,7 +111,10 @@ export async function startApiServer(opts: {
   const schema = await buildAppSchema({ services: opts.services, modules: opts.processModules });
   // One guard for both transports: authentication, per-principal rate limits and the document limits by caller tier
   // (src/api/document-limits.ts), checked before graphql-js's validation runs.
-  const guard = new CallerGuard(opts.tokens, schema, { signedInPerMinute: opts.rateLimitPerMinute ?? 600, anonymousPerMinute: opts.anonymousRateLimitPerMinute ?? 60 });
+  const guard = new CallerGuard(opts.tokens, schema, {
+    signedInPerMinute: opts.rateLimitPerMinute ?? 600,
+    anonymousPerMinute: opts.anonymousRateLimitPerMinute ?? 60,
+  });
   // graphql-armor here only hides field suggestions in production; its limits run in the guard's pre-check.
   const armor = new ApolloArmor({
     maxDepth: { enabled: false },
@@ -126,7 +132,16 @@ export async function startApiServer(opts: {
   const feed = new CaseEventFeed(opts.orm, horizon);
   const tally = new CaseTallyCompactor(opts.orm, opts.log.child({ component: 'case-tally' }));
   tally.start();
-  const wsCleanup = startWebSocketServer({ httpServer, schema, guard, orm: opts.orm, log: opts.log, feed, production: !!opts.production, subscriptionsPerPrincipal: opts.subscriptionsPerPrincipal });
+  const wsCleanup = startWebSocketServer({
+    httpServer,
+    schema,
+    guard,
+    orm: opts.orm,
+    log: opts.log,
+    feed,
+    production: !!opts.production,
+    subscriptionsPerPrincipal: opts.subscriptionsPerPrincipal,
+  });
 
   const apollo = new ApolloServer<RequestContext>({
     schema,
@@ -163,7 +178,10 @@ export async function startApiServer(opts: {
         const actor = guard.authenticate(req.header('authorization'));
         await guard.admit(actor, req.ip);
         res.locals.actor = actor;
-      })().then(() => next(), (err: unknown) => answerRefusal(res, err, next));
+      })().then(
+        () => next(),
+        (err: unknown) => answerRefusal(res, err, next),
+      );
     },
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
@@ -171,7 +189,10 @@ export async function startApiServer(opts: {
         const requestId = res.locals.requestId as string;
         const actor = res.locals.actor as Actor | undefined;
         // Apollo builds the context before it parses: refusing here keeps a hostile document from its validation.
-        const body = req.method === 'GET' ? { query: req.query.query, variables: jsonOrUndefined(req.query.variables) } : (req.body as { query?: unknown; variables?: unknown } | undefined);
+        const body =
+          req.method === 'GET'
+            ? { query: req.query.query, variables: jsonOrUndefined(req.query.variables) }
+            : (req.body as { query?: unknown; variables?: unknown } | undefined);
         if (typeof body?.query === 'string') {
           try {
             guard.checkDocument(body.query, actor, body.variables);
@@ -188,12 +209,20 @@ export async function startApiServer(opts: {
   );
 
   // Body errors (too large, not JSON) answer in GraphQL's shape with a code, not as an HTML error page.
-  app.use('/graphql', (err: { status?: number; type?: string; message?: string }, _req: express.Request, res: express.Response, next: express.NextFunction) => {
-    if (!err || typeof err.status !== 'number' || err.status >= 500) return next(err);
-    const code = err.type === 'entity.too.large' ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST';
-    const message = err.type === 'entity.too.large' ? 'the request body is over the 1 MB limit' : 'the request body is not valid JSON';
-    res.status(err.status).json({ errors: [{ message, extensions: { code } }] });
-  });
+  app.use(
+    '/graphql',
+    (
+      err: { status?: number; type?: string; message?: string },
+      _req: express.Request,
+      res: express.Response,
+      next: express.NextFunction,
+    ) => {
+      if (!err || typeof err.status !== 'number' || err.status >= 500) return next(err);
+      const code = err.type === 'entity.too.large' ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST';
+      const message = err.type === 'entity.too.large' ? 'the request body is over the 1 MB limit' : 'the request body is not valid JSON';
+      res.status(err.status).json({ errors: [{ message, extensions: { code } }] });
+    },
+  );
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
@@ -219,7 +248,8 @@ export async function startApiServer(opts: {
  * same errors; anything else is a fault for express's error handling.
  */
 function answerRefusal(res: express.Response, err: unknown, next: express.NextFunction): void {
-  const http = err instanceof GraphQLError ? (err.extensions.http as { status?: number; headers?: Map<string, string> } | undefined) : undefined;
+  const http =
+    err instanceof GraphQLError ? (err.extensions.http as { status?: number; headers?: Map<string, string> } | undefined) : undefined;
   if (!(err instanceof GraphQLError) || !http?.status) return next(err);
   const { http: _http, ...extensions } = err.extensions;
   for (const [name, value] of http.headers ?? []) res.setHeader(name, value);

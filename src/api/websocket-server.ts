@@ -1,6 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import type http from 'node:http';
-import { GraphQLError, getOperationAST, NoSchemaIntrospectionCustomRule, specifiedRules, validate, type DocumentNode, type ExecutionArgs, type GraphQLFormattedError, type GraphQLSchema } from 'graphql';
+import {
+  GraphQLError,
+  getOperationAST,
+  NoSchemaIntrospectionCustomRule,
+  specifiedRules,
+  validate,
+  type DocumentNode,
+  type ExecutionArgs,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+} from 'graphql';
 import type { Context } from 'graphql-ws';
 import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
@@ -107,7 +117,13 @@ export function startWebSocketServer(opts: {
           ctx.extra.socket.close(CLOSE_RATE_LIMITED, `at most ${MAX_ANONYMOUS_SOCKETS_PER_ADDRESS} open connections without a token`);
           return false;
         }
-        connections.set(ctx, { actor, address, principal: actor ? `user:${actor.userId}` : `address:${address ?? 'unknown'}`, live: new Set(), anonymousSlot });
+        connections.set(ctx, {
+          actor,
+          address,
+          principal: actor ? `user:${actor.userId}` : `address:${address ?? 'unknown'}`,
+          live: new Set(),
+          anonymousSlot,
+        });
         if (actor?.expiresAt) closeAtExpiry(ctx.extra.socket, actor.expiresAt);
         return true;
       },
@@ -119,27 +135,51 @@ export function startWebSocketServer(opts: {
           // The operation is picked out first: a query or mutation is refused as such, whatever its size.
           const subscriptionsOnly = (doc: DocumentNode) => {
             const operation = getOperationAST(doc, payload.operationName);
-            if (!operation) throw new DocumentRefused([new GraphQLError('the document must name one operation to run (operationName)', { extensions: { code: 'OPERATION_RESOLUTION_FAILURE' } })]);
+            if (!operation)
+              throw new DocumentRefused([
+                new GraphQLError('the document must name one operation to run (operationName)', {
+                  extensions: { code: 'OPERATION_RESOLUTION_FAILURE' },
+                }),
+              ]);
             if (operation.operation !== 'subscription') {
-              throw new DocumentRefused([new GraphQLError(`a ${operation.operation} is not carried over the WebSocket: send it with HTTP POST to /graphql`, { extensions: { code: ErrorCode.OperationNotAllowed } })]);
+              throw new DocumentRefused([
+                new GraphQLError(`a ${operation.operation} is not carried over the WebSocket: send it with HTTP POST to /graphql`, {
+                  extensions: { code: ErrorCode.OperationNotAllowed },
+                }),
+              ]);
             }
           };
           const document = opts.guard.checkDocument(payload.query, conn.actor, payload.variables, subscriptionsOnly);
           if (conn.live.size >= MAX_SUBSCRIPTIONS_PER_SOCKET) {
-            return [new GraphQLError(`at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions on one connection`, { extensions: { code: ErrorCode.RateLimited, retryAfterSeconds: 1 } })];
+            return [
+              new GraphQLError(`at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions on one connection`, {
+                extensions: { code: ErrorCode.RateLimited, retryAfterSeconds: 1 },
+              }),
+            ];
           }
           if (conn.closed) return [new GraphQLError('the connection is closed', { extensions: { code: ErrorCode.Unauthenticated } })];
           if (perPrincipal.held(conn.principal) >= perPrincipal.maxPerPrincipal) {
-            return [new GraphQLError(`at most ${perPrincipal.maxPerPrincipal} subscriptions at once for one caller, across its connections`, { extensions: { code: ErrorCode.RateLimited, retryAfterSeconds: 1 } })];
+            return [
+              new GraphQLError(`at most ${perPrincipal.maxPerPrincipal} subscriptions at once for one caller, across its connections`, {
+                extensions: { code: ErrorCode.RateLimited, retryAfterSeconds: 1 },
+              }),
+            ];
           }
           const errors = validate(opts.schema, document, validationRules);
-          if (errors.length > 0) return errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
+          if (errors.length > 0)
+            return errors.map((e) => new GraphQLError(e.message, { nodes: e.nodes, extensions: { code: 'GRAPHQL_VALIDATION_FAILED' } }));
           // No await since the check above: the slot cannot have been taken meanwhile.
           perPrincipal.tryAcquire(conn.principal);
           conn.live.add(id);
           const requestId = randomUUID();
           const contextValue: RequestContext = {
-            ...executionContext({ requestId, log: opts.log.child({ requestId, subscription: true, ...(conn.actor ? { userId: conn.actor.userId } : {}) }), em: opts.orm.em.fork(), actor: conn.actor, clientAddress: conn.address }),
+            ...executionContext({
+              requestId,
+              log: opts.log.child({ requestId, subscription: true, ...(conn.actor ? { userId: conn.actor.userId } : {}) }),
+              em: opts.orm.em.fork(),
+              actor: conn.actor,
+              clientAddress: conn.address,
+            }),
             feed: opts.feed,
           };
           return { schema: opts.schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
@@ -172,7 +212,10 @@ export const CLOSE_TOKEN_EXPIRED = 4403;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** A socket lives no longer than the token it was opened with: a subscription must not outlive its caller's right. */
-function closeAtExpiry(socket: { close(code: number, reason: string): void; once(event: 'close', listener: () => void): unknown }, expiresAt: number): void {
+function closeAtExpiry(
+  socket: { close(code: number, reason: string): void; once(event: 'close', listener: () => void): unknown },
+  expiresAt: number,
+): void {
   let timer: NodeJS.Timeout;
   const wait = () => {
     const left = expiresAt - Date.now();

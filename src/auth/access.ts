@@ -20,7 +20,9 @@ import type { Channel } from '../rules/case-deadlines';
  */
 export async function canSeeCase(em: EntityManager, actor: Actor | undefined, caseId: string): Promise<boolean> {
   const scope = caseScope(actor);
-  const rows = await em.getConnection().execute(`select 1 from wage_case c where c.id = ? and ${scope.sql}`, [caseId, ...scope.params], 'all', em.getTransactionContext());
+  const rows = await em
+    .getConnection()
+    .execute(`select 1 from wage_case c where c.id = ? and ${scope.sql}`, [caseId, ...scope.params], 'all', em.getTransactionContext());
   return rows.length > 0;
 }
 
@@ -51,8 +53,11 @@ export async function authorizeIntake(ctx: ExecutionContext, channel: Channel): 
     return actor;
   }
   if (actor.agencyKind === 'INTEGRATOR') {
-    const rows = await ctx.em.getConnection().execute<Array<{ channel: string | null }>>(`select channel from agency where id = ?`, [actor.agencyId]);
-    if (rows[0]?.channel !== channel) throw forbidden(`this integrator sends cases on its own channel (${rows[0]?.channel ?? 'none'}) only`);
+    const rows = await ctx.em
+      .getConnection()
+      .execute<Array<{ channel: string | null }>>(`select channel from agency where id = ?`, [actor.agencyId]);
+    if (rows[0]?.channel !== channel)
+      throw forbidden(`this integrator sends cases on its own channel (${rows[0]?.channel ?? 'none'}) only`);
     return actor;
   }
   throw forbidden('complaints are taken in by labour inspection, integrators and grid workers');
@@ -89,13 +94,27 @@ export async function employerFilter(em: EntityManager, actor: Actor | undefined
   switch (actor?.agencyKind) {
     case 'HRSS_INSPECTION':
       // Employers registered before anyone placed them belong to every inspection agency's view; so do those it registered.
-      return { $or: [{ region: { $in: await regionsOfAgency(em, actor.agencyId) } }, { region: null }, { id: { $in: await registeredBy(em, actor.agencyId) } }] };
+      return {
+        $or: [
+          { region: { $in: await regionsOfAgency(em, actor.agencyId) } },
+          { region: null },
+          { id: { $in: await registeredBy(em, actor.agencyId) } },
+        ],
+      };
     case 'DISTRICT_GOVERNMENT':
     case 'STREET_GOVERNMENT':
       return { region: { $in: await regionsOfAgency(em, actor.agencyId) } };
     case 'INDUSTRY_REGULATOR': {
       const projects = await em.find(Project, { regulator: actor.agencyId }, { fields: ['generalContractor', 'constructionUnit'] });
-      return { id: { $in: [NO_ROW, ...projects.flatMap((p) => [p.generalContractor, p.constructionUnit]).filter((x): x is string => !!x), ...(await registeredBy(em, actor.agencyId))] } };
+      return {
+        id: {
+          $in: [
+            NO_ROW,
+            ...projects.flatMap((p) => [p.generalContractor, p.constructionUnit]).filter((x): x is string => !!x),
+            ...(await registeredBy(em, actor.agencyId)),
+          ],
+        },
+      };
     }
     case 'CONTRACTOR_HQ':
       return { id: (await em.findOne(Agency, { id: actor.agencyId }))?.employerId ?? NO_ROW };
@@ -109,7 +128,9 @@ const NO_ROW = '00000000-0000-0000-0000-000000000000';
 
 /** The employers an agency registered (employer_registrant): in its view whatever their region. */
 async function registeredBy(em: EntityManager, agencyId: string): Promise<string[]> {
-  const rows = await em.getConnection().execute<Array<{ employer_id: string }>>('select employer_id from employer_registrant where agency_id = ?', [agencyId]);
+  const rows = await em
+    .getConnection()
+    .execute<Array<{ employer_id: string }>>('select employer_id from employer_registrant where agency_id = ?', [agencyId]);
   return [NO_ROW, ...rows.map((r) => r.employer_id)];
 }
 

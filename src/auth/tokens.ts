@@ -69,8 +69,19 @@ export class Tokens {
       const claims = jwt.verify(token, key, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE }) as jwt.JwtPayload;
       // A token without an expiry would be good forever: every token we issue has one.
       if (typeof claims.exp !== 'number') throw new TokenError(INVALID);
-      if (typeof claims.sub !== 'string' || typeof claims.agency !== 'string' || typeof claims.kind !== 'string' || !Array.isArray(claims.roles)) throw new TokenError(INVALID);
-      const principal: Principal = { userId: claims.sub, agencyId: claims.agency, agencyKind: claims.kind as AgencyKind, roles: claims.roles as UserRole[] };
+      if (
+        typeof claims.sub !== 'string' ||
+        typeof claims.agency !== 'string' ||
+        typeof claims.kind !== 'string' ||
+        !Array.isArray(claims.roles)
+      )
+        throw new TokenError(INVALID);
+      const principal: Principal = {
+        userId: claims.sub,
+        agencyId: claims.agency,
+        agencyKind: claims.kind as AgencyKind,
+        roles: claims.roles as UserRole[],
+      };
       // Not enumerable: a principal compares and serialises as who it is; the expiry is for long-lived connections.
       return Object.defineProperty(principal, 'expiresAt', { value: claims.exp * 1000, enumerable: false });
     } catch (err) {

@@ -75,7 +75,11 @@ export class CaseList {
     return { sql, params };
   }
 
-  async page(opts: { first: number; after?: string | null; order: CaseOrder }): Promise<{ nodes: CaseRecord[]; hasNextPage: boolean; endCursor: string | null }> {
+  async page(opts: {
+    first: number;
+    after?: string | null;
+    order: CaseOrder;
+  }): Promise<{ nodes: CaseRecord[]; hasNextPage: boolean; endCursor: string | null }> {
     const { sql, params } = this.where();
     const desc = opts.order === 'RECEIVED_AT_DESC';
     if (opts.after) {
@@ -104,7 +108,11 @@ export class CaseList {
     const meta = this.em.getMetadata().get(Case.name);
     const nodes = rows.slice(0, opts.first).map((r) => this.em.getDriver().mapResult(r, meta) as CaseRecord);
     const last = nodes.at(-1);
-    return { nodes, hasNextPage: rows.length > opts.first, endCursor: last ? encodeCursor([last.receivedAt.toISOString(), last.id]) : null };
+    return {
+      nodes,
+      hasNextPage: rows.length > opts.first,
+      endCursor: last ? encodeCursor([last.receivedAt.toISOString(), last.id]) : null,
+    };
   }
 
   /** The regions the caller may see and asked for, when the caller's scope is by region alone. */
@@ -131,7 +139,12 @@ export class CaseList {
 
   /** Only filters the tally holds, over a scope that reads only the region; any other filter counts the cases. */
   private talliable(): boolean {
-    return !!this.access.scope.regionOnly && Object.entries(this.filter).every(([key, value]) => TALLY_FILTERS.has(key) || value == null || (Array.isArray(value) && value.length === 0));
+    return (
+      !!this.access.scope.regionOnly &&
+      Object.entries(this.filter).every(
+        ([key, value]) => TALLY_FILTERS.has(key) || value == null || (Array.isArray(value) && value.length === 0),
+      )
+    );
   }
 }
 

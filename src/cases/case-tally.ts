@@ -25,7 +25,14 @@ export class CaseTallyCompactor {
     this.running ??= this.orm.em
       .fork()
       .transactional(async (em) => {
-        const [lock] = await em.getConnection().execute<Array<{ ok: boolean }>>(`select pg_try_advisory_xact_lock(hashtextextended('case_tally', 0)) as ok`, [], 'all', em.getTransactionContext());
+        const [lock] = await em
+          .getConnection()
+          .execute<Array<{ ok: boolean }>>(
+            `select pg_try_advisory_xact_lock(hashtextextended('case_tally', 0)) as ok`,
+            [],
+            'all',
+            em.getTransactionContext(),
+          );
         if (lock?.ok) await em.getConnection().execute('select compact_case_tally()', [], 'all', em.getTransactionContext());
       })
       .catch((err: unknown) => this.log.warn({ err }, 'case tally: compaction failed; the next turn tries again'))

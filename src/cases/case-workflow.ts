@@ -20,7 +20,9 @@ export function caseLifecycleInput(c: LifecycleFacts): CaseLifecycleInput {
     sameDayContactDue: c.sameDayContactDue.toISOString(),
     acceptanceDue: c.acceptanceDue.toISOString(),
     ...(c.firstContactAt ? { contacted: true } : {}),
-    ...(c.resolutionDue && (IN_HANDLING_STATUSES as readonly string[]).includes(c.status) ? { resolutionDue: (c.resolutionExtendedDue ?? c.resolutionDue).toISOString() } : {}),
+    ...(c.resolutionDue && (IN_HANDLING_STATUSES as readonly string[]).includes(c.status)
+      ? { resolutionDue: (c.resolutionExtendedDue ?? c.resolutionDue).toISOString() }
+      : {}),
   };
 }
 
@@ -30,10 +32,11 @@ export function caseLifecycleInput(c: LifecycleFacts): CaseLifecycleInput {
  */
 export async function enqueueLifecycleForOpenCases(em: EntityManager): Promise<number> {
   const open = await em.find(Case, { status: { $in: [...OPEN_CASE_STATUSES] } });
-  const queued = await em.getConnection().execute<Array<{ workflow_id: string }>>(
-    `select workflow_id from workflow_outbox where action = 'START' and workflow_id in (?)`,
-    [open.length ? open.map((c) => caseWorkflowId(c.id)) : ['']],
-  );
+  const queued = await em
+    .getConnection()
+    .execute<Array<{ workflow_id: string }>>(`select workflow_id from workflow_outbox where action = 'START' and workflow_id in (?)`, [
+      open.length ? open.map((c) => caseWorkflowId(c.id)) : [''],
+    ]);
   const have = new Set(queued.map((r) => r.workflow_id));
   let n = 0;
   for (const c of open) {

@@ -7,7 +7,16 @@ import { Project } from '../projects/project.entity';
 import { Region } from '../regions/region.entity';
 import type { Channel } from '../rules/case-deadlines';
 
-export const CHANNELS: Channel[] = ['HOTLINE_12345', 'HOTLINE_12333', 'NATIONAL_PLATFORM', 'PROVINCIAL_SYSTEM', 'QR_FORM', 'WALK_IN', 'GRID_PATROL', 'POLICE_ALERT'];
+export const CHANNELS: Channel[] = [
+  'HOTLINE_12345',
+  'HOTLINE_12333',
+  'NATIONAL_PLATFORM',
+  'PROVINCIAL_SYSTEM',
+  'QR_FORM',
+  'WALK_IN',
+  'GRID_PATROL',
+  'POLICE_ALERT',
+];
 export const CASE_STATUSES = ['RECEIVED', 'ACCEPTED', 'REJECTED', 'TRANSFERRED', 'IN_PROGRESS', 'RESOLVED', 'CLOSED'] as const;
 export type CaseStatus = (typeof CASE_STATUSES)[number];
 export type CaseSector = 'CONSTRUCTION' | 'OTHER';
@@ -316,4 +325,5 @@ export class Contact {
 }
 
 /** A case row as a plain record (mapped from SQL without the ORM's identity map): what the API shows. */
-export type CaseRecord = Omit<Case, typeof OptionalProps> & Pick<Case, 'id' | 'version' | 'status' | 'amountRecoveredFen' | 'createdAt' | 'updatedAt'>;
+export type CaseRecord = Omit<Case, typeof OptionalProps> &
+  Pick<Case, 'id' | 'version' | 'status' | 'amountRecoveredFen' | 'createdAt' | 'updatedAt'>;

@@ -93,7 +93,11 @@ export class CaseResolver {
   @Query(() => CaseStatusLookupType, {
     description: 'Public: a complainant looks up their case by number and the phone they gave. NOT_FOUND unless both match.',
   })
-  async caseStatus(@Ctx() ctx: RequestContext, @Arg('number') number: string, @Arg('phone', () => MobileScalar) phone: string): Promise<CaseStatusLookupType> {
+  async caseStatus(
+    @Ctx() ctx: RequestContext,
+    @Arg('number') number: string,
+    @Arg('phone', () => MobileScalar) phone: string,
+  ): Promise<CaseStatusLookupType> {
     // Not a case number's shape: no case has it, and it is not kept as a key of the attempt counters.
     if (!CASE_NUMBER.test(number)) throw notFound('case', number.slice(0, 40));
     // Every lookup spends an attempt of the number and of the caller, on every transport (see CaseStatusAttempts).
@@ -123,7 +127,9 @@ export class CaseResolver {
     return toCaseType(await this.caseService.recordContact(ctx, input));
   }
 
-  @Mutation(() => CaseType, { description: 'Labour inspection records who a complainant is, after checking it; the case file notes which fields changed' })
+  @Mutation(() => CaseType, {
+    description: 'Labour inspection records who a complainant is, after checking it; the case file notes which fields changed',
+  })
   async recordComplainantIdentity(@Ctx() ctx: RequestContext, @Arg('input') input: RecordComplainantIdentityInput): Promise<CaseType> {
     return toCaseType(await this.caseService.recordComplainantIdentity(ctx, input));
   }

@@ -7,7 +7,17 @@ import { User } from '../agencies/agency.entity';
 import { Employer } from '../employers/employer.entity';
 import { Project } from '../projects/project.entity';
 import { appendCaseEvent, snapshot } from './case-file';
-import { Case, CaseComplainant, Contact, Payment, type CaseEventType, type CaseStatus, type ContactKind, type ContactOutcome, type PaymentSource } from './case.entity';
+import {
+  Case,
+  CaseComplainant,
+  Contact,
+  Payment,
+  type CaseEventType,
+  type CaseStatus,
+  type ContactKind,
+  type ContactOutcome,
+  type PaymentSource,
+} from './case.entity';
 import { resolutionDeadline } from './deadlines';
 import { beijingDate } from '../domain/working-days';
 import { paymentBounds } from '../rules/input-bounds';
@@ -21,7 +31,14 @@ import { seesPersonalData } from '../policy/personal-data';
 import { signedIn } from '../policy/signed-in';
 import { type CaseAction } from '../policy/roles';
 
-export type PaymentInput = CaseRef & { amountFen: number; workersPaid: number; paidOn: string; payer: string; source: PaymentSource; settlesCase?: boolean | null };
+export type PaymentInput = CaseRef & {
+  amountFen: number;
+  workersPaid: number;
+  paidOn: string;
+  payer: string;
+  source: PaymentSource;
+  settlesCase?: boolean | null;
+};
 
 export interface CaseRef {
   caseId: string;
@@ -68,11 +85,22 @@ export class CaseService {
   }
 
   /** A change made by another feature (a process starting): the same checks, file entry and outbox as ours. */
-  changeCase(ctx: ExecutionContext, ref: CaseRef, allowed: readonly CaseStatus[], apply: (c: Case, em: EntityManager) => Promise<Change> | Change): Promise<Case> {
+  changeCase(
+    ctx: ExecutionContext,
+    ref: CaseRef,
+    allowed: readonly CaseStatus[],
+    apply: (c: Case, em: EntityManager) => Promise<Change> | Change,
+  ): Promise<Case> {
     return this.change(ctx, 'DECIDE', ref, allowed, apply);
   }
 
-  private async change(ctx: ExecutionContext, authority: ChangeAuthority, ref: CaseRef, allowed: readonly CaseStatus[], apply: (c: Case, em: EntityManager) => Promise<Change> | Change): Promise<Case> {
+  private async change(
+    ctx: ExecutionContext,
+    authority: ChangeAuthority,
+    ref: CaseRef,
+    allowed: readonly CaseStatus[],
+    apply: (c: Case, em: EntityManager) => Promise<Change> | Change,
+  ): Promise<Case> {
     if (authority !== 'WORKFLOW_STEP') signedIn(ctx);
     // Inside a caller's transaction (a process step), what this queues commits with the caller: it nudges then.
     const nested = ctx.em.isInTransaction();
@@ -84,10 +112,18 @@ export class CaseService {
         if (!c) throw notFound('case', ref.caseId);
         if (authority !== 'WORKFLOW_STEP') await authorizeCaseChange(ctx, em, c, authority);
         if (ref.expectedVersion != null && ref.expectedVersion !== c.version) {
-          throw conflict(`case ${c.number} is at version ${c.version}, not ${ref.expectedVersion}: reload it`, { field: 'input.expectedVersion', rule: 'version.current', currentVersion: c.version });
+          throw conflict(`case ${c.number} is at version ${c.version}, not ${ref.expectedVersion}: reload it`, {
+            field: 'input.expectedVersion',
+            rule: 'version.current',
+            currentVersion: c.version,
+          });
         }
         if (!allowed.includes(c.status)) {
-          throw conflict(`case ${c.number} is ${c.status}; this step needs it to be ${allowed.join(' or ')}`, { field: 'input.caseId', rule: 'case.status', status: c.status });
+          throw conflict(`case ${c.number} is ${c.status}; this step needs it to be ${allowed.join(' or ')}`, {
+            field: 'input.caseId',
+            rule: 'case.status',
+            status: c.status,
+          });
         }
         const before = snapshot(c);
         const change = await apply(c, em);
@@ -95,29 +131,49 @@ export class CaseService {
         await em.flush(); // UPDATE … WHERE version = n: a concurrent writer makes this fail
         em.persist(appendCaseEvent(em, c, change.type, { actor: ctx.actor, operation: ctx.operation, before, payload: change.payload }));
         await em.flush();
-        if (change.step) await enqueueWorkflowSignal(em, { workflowId: caseWorkflowId(c.id), signal: caseStepSignal, payload: change.step });
-        if (change.startProcess) await enqueueWorkflowSignal(em, { workflowId: caseWorkflowId(c.id), signal: startProcessSignal, payload: change.startProcess });
+        if (change.step)
+          await enqueueWorkflowSignal(em, { workflowId: caseWorkflowId(c.id), signal: caseStepSignal, payload: change.step });
+        if (change.startProcess)
+          await enqueueWorkflowSignal(em, { workflowId: caseWorkflowId(c.id), signal: startProcessSignal, payload: change.startProcess });
         ctx.log.info({ caseNumber: c.number, event: change.type, version: c.version }, 'case changed');
         return { c, signalled: !!change.step || !!change.startProcess };
       });
       if (result.signalled && !nested) this.outbox.nudge();
       return result.c;
     } catch (err) {
-      if (err instanceof OptimisticLockError) throw conflict('the case was changed by someone else meanwhile: reload it', { rule: 'version.current' });
+      if (err instanceof OptimisticLockError)
+        throw conflict('the case was changed by someone else meanwhile: reload it', { rule: 'version.current' });
       throw err;
     }
   }
 
-  recordContact(ctx: ExecutionContext, input: CaseRef & { kind: ContactKind; outcome: ContactOutcome; at?: Date | null; notes?: string | null }): Promise<Case> {
+  recordContact(
+    ctx: ExecutionContext,
+    input: CaseRef & { kind: ContactKind; outcome: ContactOutcome; at?: Date | null; notes?: string | null },
+  ): Promise<Case> {
     return this.change(ctx, 'CONTACT', input, ['RECEIVED', 'ACCEPTED', 'IN_PROGRESS', 'RESOLVED'], (c, em) => {
       const at = input.at ?? new Date();
       if (at.getTime() > Date.now() + 60_000) throw badUserInput('input.at', 'not-in-future', 'must not be in the future');
-      const contact = em.create(Contact, { case: c.id, person: c.primaryComplainant, kind: input.kind, outcome: input.outcome, notes: input.notes ?? undefined, at, recordedBy: ctx.actor?.userId });
+      const contact = em.create(Contact, {
+        case: c.id,
+        person: c.primaryComplainant,
+        kind: input.kind,
+        outcome: input.outcome,
+        notes: input.notes ?? undefined,
+        at,
+        recordedBy: ctx.actor?.userId,
+      });
       const firstReached = input.outcome === 'REACHED' && !c.firstContactAt;
       if (firstReached) c.firstContactAt = at;
       return {
         type: 'CONTACT_RECORDED',
-        payload: { contactId: contact.id, kind: input.kind, outcome: input.outcome, at: at.toISOString(), onTime: at <= c.sameDayContactDue },
+        payload: {
+          contactId: contact.id,
+          kind: input.kind,
+          outcome: input.outcome,
+          at: at.toISOString(),
+          onTime: at <= c.sameDayContactDue,
+        },
         step: firstReached ? { step: 'CONTACT_REACHED' } : undefined,
       };
     });
@@ -129,7 +185,10 @@ export class CaseService {
    * no other agency's case shows or changes through it. The case file records which fields changed, not their
    * values, since other agencies read the file.
    */
-  recordComplainantIdentity(ctx: ExecutionContext, input: CaseRef & { personId: string; name?: string | null; residentId?: string | null }): Promise<Case> {
+  recordComplainantIdentity(
+    ctx: ExecutionContext,
+    input: CaseRef & { personId: string; name?: string | null; residentId?: string | null },
+  ): Promise<Case> {
     return this.change(ctx, 'CONTACT', input, ['RECEIVED', 'ACCEPTED', 'IN_PROGRESS', 'RESOLVED'], async (c, em) => {
       const rows = await em.find(CaseComplainant, { case: c.id, person: input.personId }, { orderBy: { joinedAt: 'asc', id: 'asc' } });
       if (rows.length === 0) throw notFound('complainant', input.personId);
@@ -139,7 +198,8 @@ export class CaseService {
         ...(name && name !== (rows[0]!.identifiedName ?? rows[0]!.statedName) ? ['name'] : []),
         ...(input.residentId && input.residentId !== (rows[0]!.identifiedResidentId ?? rows[0]!.statedResidentId) ? ['residentId'] : []),
       ];
-      if (fields.length === 0) throw badUserInput('input.name', 'identity.changes', 'give a name or resident ID number that differs from the one on record');
+      if (fields.length === 0)
+        throw badUserInput('input.name', 'identity.changes', 'give a name or resident ID number that differs from the one on record');
       for (const r of rows) {
         if (fields.includes('name')) r.identifiedName = name;
         if (fields.includes('residentId')) r.identifiedResidentId = input.residentId!;
@@ -163,12 +223,21 @@ export class CaseService {
       }
       // On a construction project the general contractor answers for its subcontractors' wages.
       if (!c.employer && c.project) c.employer = (await em.findOneOrFail(Project, { id: c.project })).generalContractor;
-      if (!c.employer) throw badUserInput('input.employerUscc', 'employer-identified', 'the employer must be identified before a case is accepted (若干规定 第十八条)');
+      if (!c.employer)
+        throw badUserInput(
+          'input.employerUscc',
+          'employer-identified',
+          'the employer must be identified before a case is accepted (若干规定 第十八条)',
+        );
       const now = new Date();
       c.status = 'ACCEPTED';
       c.acceptedAt = now;
       c.resolutionDue = resolutionDeadline(now, c.channel);
-      return { type: 'ACCEPTED', payload: { resolutionDue: c.resolutionDue.toISOString() }, step: { step: 'ACCEPTED', resolutionDue: c.resolutionDue.toISOString() } };
+      return {
+        type: 'ACCEPTED',
+        payload: { resolutionDue: c.resolutionDue.toISOString() },
+        step: { step: 'ACCEPTED', resolutionDue: c.resolutionDue.toISOString() },
+      };
     });
   }
 
@@ -196,9 +265,14 @@ export class CaseService {
       // The lead works for the agency that owns the case, or for the acting one (a city director taking a case up).
       if (!inspector) throw notFound('user', input.inspectorId);
       if (inspector.agency !== c.owningAgency && inspector.agency !== ctx.actor?.agencyId) {
-        throw badUserInput('input.inspectorId', 'inspector.own-agency', 'the lead must be an inspector of the agency that owns the case, or of yours');
+        throw badUserInput(
+          'input.inspectorId',
+          'inspector.own-agency',
+          'the lead must be an inspector of the agency that owns the case, or of yours',
+        );
       }
-      if (!inspector.roles.includes('INSPECTOR')) throw badUserInput('input.inspectorId', 'role.inspector', 'the lead must hold the INSPECTOR role');
+      if (!inspector.roles.includes('INSPECTOR'))
+        throw badUserInput('input.inspectorId', 'role.inspector', 'the lead must hold the INSPECTOR role');
       c.leadInspector = inspector.id;
       if (c.status === 'ACCEPTED') c.status = 'IN_PROGRESS';
       return { type: 'LEAD_ASSIGNED', payload: { inspectorId: inspector.id } };
@@ -224,7 +298,15 @@ export class CaseService {
       if (c.amountRecoveredFen + input.amountFen > Number.MAX_SAFE_INTEGER) {
         throw badUserInput('input.amount', 'money.total-exact', 'the case’s recovered total would pass what is counted exactly (2^53 fen)');
       }
-      const payment = em.create(Payment, { case: c.id, amountFen: input.amountFen, workersPaid: input.workersPaid, paidOn: input.paidOn, payer: input.payer, source: input.source, recordedBy: ctx.actor?.userId });
+      const payment = em.create(Payment, {
+        case: c.id,
+        amountFen: input.amountFen,
+        workersPaid: input.workersPaid,
+        paidOn: input.paidOn,
+        payer: input.payer,
+        source: input.source,
+        recordedBy: ctx.actor?.userId,
+      });
       c.amountRecoveredFen += input.amountFen;
       const paidInFull = c.amountClaimedFen != null && c.amountRecoveredFen >= c.amountClaimedFen;
       const resolves = c.status !== 'RESOLVED' && (!!input.settlesCase || paidInFull);
@@ -234,7 +316,14 @@ export class CaseService {
       }
       return {
         type: 'PAYMENT_RECORDED',
-        payload: { paymentId: payment.id, amountFen: input.amountFen, workersPaid: input.workersPaid, paidOn: input.paidOn, payer: input.payer, source: input.source },
+        payload: {
+          paymentId: payment.id,
+          amountFen: input.amountFen,
+          workersPaid: input.workersPaid,
+          paidOn: input.paidOn,
+          payer: input.payer,
+          source: input.source,
+        },
         step: resolves ? { step: 'RESOLVED' } : undefined,
       };
     });
@@ -244,7 +333,13 @@ export class CaseService {
 /** A payment is recorded once made (not after today in Beijing) and belongs to this complaint (not years before it). */
 function checkPaidOn(paidOn: string, receivedAt: Date, now: Date): void {
   const today = beijingDate(now);
-  if (paymentBounds.paidOn.notAfterToday && paidOn > today) throw badUserInput('input.paidOn', 'not-in-future', `must not be after today (${today}, Beijing)`);
+  if (paymentBounds.paidOn.notAfterToday && paidOn > today)
+    throw badUserInput('input.paidOn', 'not-in-future', `must not be after today (${today}, Beijing)`);
   const earliest = beijingDate(new Date(receivedAt.getTime() - paymentBounds.paidOn.maxDaysBeforeReceipt * 86_400_000));
-  if (paidOn < earliest) throw badUserInput('input.paidOn', 'not-before-limit', `must not be before ${earliest}, ${paymentBounds.paidOn.maxDaysBeforeReceipt} days before the complaint`);
+  if (paidOn < earliest)
+    throw badUserInput(
+      'input.paidOn',
+      'not-before-limit',
+      `must not be before ${earliest}, ${paymentBounds.paidOn.maxDaysBeforeReceipt} days before the complaint`,
+    );
 }

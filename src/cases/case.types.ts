@@ -15,9 +15,21 @@ import { PageInfo } from '../api/pagination';
 import { DivisionCodeScalar, LocalDateScalar, MobileScalar, MoneyScalar, ResidentIdScalar } from '../api/scalars';
 import { UsccScalar } from '../api/scalars/uscc.scalar';
 import type { Channel } from '../rules/case-deadlines';
-import type { CaseEvent, CaseRecord, CaseSector, CaseStatus, Contact, ContactKind, ContactOutcome, Payment, PaymentSource } from './case.entity';
+import type {
+  CaseEvent,
+  CaseRecord,
+  CaseSector,
+  CaseStatus,
+  Contact,
+  ContactKind,
+  ContactOutcome,
+  Payment,
+  PaymentSource,
+} from './case.entity';
 
-@ObjectType('CaseDeadlines', { description: 'The clocks of a case (UTC instants; days counted in Beijing, working days per the State Council calendar)' })
+@ObjectType('CaseDeadlines', {
+  description: 'The clocks of a case (UTC instants; days counted in Beijing, working days per the State Council calendar)',
+})
 export class CaseDeadlinesType {
   @Field(() => DateTimeResolver, { description: '首日对接: contact the complainant by' })
   sameDayContact!: Date;
@@ -25,7 +37,10 @@ export class CaseDeadlinesType {
   @Field(() => DateTimeResolver, { description: 'accept or reject by (5 working days, or the channel’s stricter clock)' })
   acceptance!: Date;
 
-  @Field(() => DateTimeResolver, { nullable: true, description: 'resolve by (60 working days from acceptance, or the channel’s stricter clock)' })
+  @Field(() => DateTimeResolver, {
+    nullable: true,
+    description: 'resolve by (60 working days from acceptance, or the channel’s stricter clock)',
+  })
   resolution!: Date | null;
 
   @Field(() => DateTimeResolver, { nullable: true, description: 'resolve by, after the one 30-working-day extension' })
@@ -230,7 +245,16 @@ export function toCaseType(c: CaseRecord): CaseType {
 }
 
 export function toCaseEventType(e: CaseEvent): CaseEventType {
-  return { seq: e.seq, type: e.type, at: e.at, actorUserId: e.actorUserId ?? null, actorAgencyId: e.actorAgencyId ?? null, payload: e.payload, before: e.before ?? null, after: e.after ?? null };
+  return {
+    seq: e.seq,
+    type: e.type,
+    at: e.at,
+    actorUserId: e.actorUserId ?? null,
+    actorAgencyId: e.actorAgencyId ?? null,
+    payload: e.payload,
+    before: e.before ?? null,
+    after: e.after ?? null,
+  };
 }
 
 export function toPaymentType(p: Payment): PaymentType {
@@ -267,7 +291,9 @@ export class CaseConnection {
   }
 }
 
-@ObjectType('InputWarning', { description: 'Something in the input that was not used, with the field and rule, though the request succeeded' })
+@ObjectType('InputWarning', {
+  description: 'Something in the input that was not used, with the field and rule, though the request succeeded',
+})
 export class InputWarningType {
   @Field()
   field!: string;
@@ -286,7 +312,8 @@ export class IntakeResultType {
 
   @Field(() => CaseType, {
     nullable: true,
-    description: 'The case, when the caller may read it. A replay or a repeat complaint that lands on another agency’s case answers null here: caseNumber and owningAgency say whom to hand the complainant to (首问负责).',
+    description:
+      'The case, when the caller may read it. A replay or a repeat complaint that lands on another agency’s case answers null here: caseNumber and owningAgency say whom to hand the complainant to (首问负责).',
   })
   case!: CaseType | null;
 
@@ -507,5 +534,3 @@ export class RecordPaymentInput extends CaseRefInput {
   @Field({ nullable: true, description: 'Resolve the case with this payment even if less than claimed was paid' })
   settlesCase?: boolean;
 }
-
-

@@ -3,7 +3,10 @@ import type { RequestContext } from '../api/context';
 import { mask, seesPersonalData } from '../policy/personal-data';
 import { ComplainantType } from './case.types';
 
-@ObjectType('Person', { description: 'A complainant or worker. Shown whole to labour inspection; every other agency gets masked forms (张*, 138****1234, 110***********1234).' })
+@ObjectType('Person', {
+  description:
+    'A complainant or worker. Shown whole to labour inspection; every other agency gets masked forms (张*, 138****1234, 110***********1234).',
+})
 export class PersonType {
   @Field(() => String, { nullable: true })
   name!: string | null;
@@ -17,14 +20,18 @@ export class PersonType {
 
 @Resolver(() => ComplainantType)
 export class ComplainantResolver {
-  @FieldResolver(() => PersonType, { description: 'Who the complainant is on this case: what labour inspection established here, else what a complaint here said, and the mobile number' })
+  @FieldResolver(() => PersonType, {
+    description:
+      'Who the complainant is on this case: what labour inspection established here, else what a complaint here said, and the mobile number',
+  })
   async person(@Root() c: ComplainantType, @Ctx() ctx: RequestContext): Promise<PersonType> {
     const p = (await ctx.loaders.person.load(c.personId))!;
     return shown(ctx, { name: c.identity.name, mobile: p.mobile ?? null, residentId: c.identity.residentId });
   }
 
   @FieldResolver(() => PersonType, {
-    description: 'What this complaint said of its complainant, as given (masked as the person is). The person itself changes only through recordComplainantIdentity.',
+    description:
+      'What this complaint said of its complainant, as given (masked as the person is). The person itself changes only through recordComplainantIdentity.',
   })
   stated(@Root() c: ComplainantType, @Ctx() ctx: RequestContext): PersonType {
     return shown(ctx, { name: c.statedName, mobile: null, residentId: c.statedResidentId });
@@ -34,5 +41,9 @@ export class ComplainantResolver {
 /** Personal data whole for labour inspection, masked for everyone else. */
 function shown(ctx: RequestContext, p: PersonType): PersonType {
   if (seesPersonalData(ctx.actor)) return p;
-  return { name: p.name ? mask.name(p.name) : null, mobile: p.mobile ? mask.mobile(p.mobile) : null, residentId: p.residentId ? mask.residentId(p.residentId) : null };
+  return {
+    name: p.name ? mask.name(p.name) : null,
+    mobile: p.mobile ? mask.mobile(p.mobile) : null,
+    residentId: p.residentId ? mask.residentId(p.residentId) : null,
+  };
 }

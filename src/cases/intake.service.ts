@@ -51,13 +51,33 @@ export interface IntakeResult {
 }
 
 /** What the caller of an intake is answered: the case only when it may read it. */
-export function answerFor(result: IntakeResult): { outcome: IntakeOutcome; case: CaseRecord | null; caseNumber: string; owningAgencyId: string; warnings: IntakeWarning[] } {
-  return { outcome: result.outcome, case: result.readable ? result.case : null, caseNumber: result.case.number, owningAgencyId: result.case.owningAgency, warnings: result.warnings };
+export function answerFor(result: IntakeResult): {
+  outcome: IntakeOutcome;
+  case: CaseRecord | null;
+  caseNumber: string;
+  owningAgencyId: string;
+  warnings: IntakeWarning[];
+} {
+  return {
+    outcome: result.outcome,
+    case: result.readable ? result.case : null,
+    caseNumber: result.case.number,
+    owningAgencyId: result.case.owningAgency,
+    warnings: result.warnings,
+  };
 }
 
 const UNKNOWN_FIELD_WARNINGS: Record<string, IntakeWarning> = {
-  employerUscc: { field: 'input.employerUscc', rule: 'employer.known', message: 'no employer with this unified social credit code is registered; the complaint was taken in without it' },
-  projectCode: { field: 'input.projectCode', rule: 'project.known', message: 'no project with this code is registered; the complaint was taken in without it' },
+  employerUscc: {
+    field: 'input.employerUscc',
+    rule: 'employer.known',
+    message: 'no employer with this unified social credit code is registered; the complaint was taken in without it',
+  },
+  projectCode: {
+    field: 'input.projectCode',
+    rule: 'project.known',
+    message: 'no project with this code is registered; the complaint was taken in without it',
+  },
 };
 
 /**
@@ -130,16 +150,22 @@ export class IntakeService {
   /** One statement, one transaction: it commits or leaves nothing. */
   private async call(ctx: ExecutionContext, request: IntakeRequest): Promise<IntakeRow> {
     try {
-      const rows = await ctx.em.getConnection().execute<IntakeRow[]>(
-        'select f.intake_outcome, f.unknown_fields, (f.intake_case).* from intake_complaint(?::jsonb) f',
-        [JSON.stringify(request)],
-        'all',
-      );
+      const rows = await ctx.em
+        .getConnection()
+        .execute<IntakeRow[]>(
+          'select f.intake_outcome, f.unknown_fields, (f.intake_case).* from intake_complaint(?::jsonb) f',
+          [JSON.stringify(request)],
+          'all',
+        );
       return rows[0]!;
     } catch (err) {
       const e = err as { code?: string; detail?: string };
       if (e.code === 'ANX01') {
-        throw badUserInput('input.regionCode', 'known-region-with-inspection', `region ${e.detail ?? '(none)'} is unknown or no labour inspection agency covers it`);
+        throw badUserInput(
+          'input.regionCode',
+          'known-region-with-inspection',
+          `region ${e.detail ?? '(none)'} is unknown or no labour inspection agency covers it`,
+        );
       }
       throw err;
     }
@@ -151,7 +177,8 @@ type IntakeRow = Record<string, unknown> & { intake_outcome: string; unknown_fie
 /** When a channel says it received the complaint: not in the future, not before the backdating limit. */
 function checkReceivedAt(receivedAt: Date): void {
   const { futureToleranceSeconds, maxBackdatedDays } = intakeBounds.receivedAt;
-  if (receivedAt.getTime() > Date.now() + futureToleranceSeconds * 1000) throw badUserInput('input.receivedAt', 'not-in-future', 'must not be in the future');
+  if (receivedAt.getTime() > Date.now() + futureToleranceSeconds * 1000)
+    throw badUserInput('input.receivedAt', 'not-in-future', 'must not be in the future');
   if (receivedAt.getTime() < Date.now() - maxBackdatedDays * 86_400_000) {
     throw badUserInput('input.receivedAt', 'not-before-limit', `must be within the last ${maxBackdatedDays} days`);
   }

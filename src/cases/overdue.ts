@@ -17,10 +17,20 @@ const RULES: ReadonlyArray<{
   dueSql: string;
 }> = [
   // 首日对接: the first contact reached ends it.
-  { deadline: 'sameDayContact', statuses: ['RECEIVED'], due: (c) => (c.firstContactAt ? null : c.sameDayContactDue), dueSql: 'case when c.first_contact_at is null then c.same_day_contact_due end' },
+  {
+    deadline: 'sameDayContact',
+    statuses: ['RECEIVED'],
+    due: (c) => (c.firstContactAt ? null : c.sameDayContactDue),
+    dueSql: 'case when c.first_contact_at is null then c.same_day_contact_due end',
+  },
   { deadline: 'acceptance', statuses: ['RECEIVED'], due: (c) => c.acceptanceDue, dueSql: 'c.acceptance_due' },
   // An approved extension replaces the original resolution deadline.
-  { deadline: 'resolution', statuses: IN_HANDLING_STATUSES, due: (c) => c.resolutionExtendedDue ?? c.resolutionDue, dueSql: 'coalesce(c.resolution_extended_due, c.resolution_due)' },
+  {
+    deadline: 'resolution',
+    statuses: IN_HANDLING_STATUSES,
+    due: (c) => c.resolutionExtendedDue ?? c.resolutionDue,
+    dueSql: 'coalesce(c.resolution_extended_due, c.resolution_due)',
+  },
 ];
 
 export function overdueDeadlines(c: CaseRecord, now = new Date()): OverdueDeadline[] {

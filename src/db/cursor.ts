@@ -23,6 +23,7 @@ export function decodeCursor(cursor: string, kinds: readonly CursorPart[]): stri
   } catch {
     parts = undefined;
   }
-  if (Array.isArray(parts) && parts.length === kinds.length && kinds.every((k, i) => CURSOR_PART_CHECKS[k](parts[i]))) return parts as string[];
+  if (Array.isArray(parts) && parts.length === kinds.length && kinds.every((k, i) => CURSOR_PART_CHECKS[k](parts[i])))
+    return parts as string[];
   throw badUserInput('after', 'cursor.valid', 'is not a cursor this list gave out');
 }

@@ -65,13 +65,23 @@ export function createLoaders(em: EntityManager) {
       }
       const seen = new Map<string, Set<number>>(keys.map((k) => [k, new Set<number>()]));
       for (const [agency, caseIds] of byAgency) {
-        const rows = await em.getConnection().execute<Array<{ case_id: string; seq: number }>>(`select e.case_id, e.seq from case_event e where e.case_id in (?) and ${ENTRY_VISIBLE_SQL}`, [caseIds, agency]);
+        const rows = await em
+          .getConnection()
+          .execute<Array<{ case_id: string; seq: number }>>(
+            `select e.case_id, e.seq from case_event e where e.case_id in (?) and ${ENTRY_VISIBLE_SQL}`,
+            [caseIds, agency],
+          );
         for (const r of rows) seen.get(`${agency}|${r.case_id}`)?.add(r.seq);
       }
       return keys.map((k) => seen.get(k)!);
     }),
     webhookAttempts: new DataLoader<string, WebhookAttemptRow[]>(async (ids) => {
-      const rows = await em.getConnection().execute<WebhookAttemptRow[]>(`select id::text as id, delivery_id::text as delivery_id, at, status_code, error from webhook_attempt where delivery_id in (?) order by id`, [[...ids]]);
+      const rows = await em
+        .getConnection()
+        .execute<WebhookAttemptRow[]>(
+          `select id::text as id, delivery_id::text as delivery_id, at, status_code, error from webhook_attempt where delivery_id in (?) order by id`,
+          [[...ids]],
+        );
       return ids.map((id) => rows.filter((r) => r.delivery_id === id).map((r) => ({ ...r, at: toDate(r.at) })));
     }),
   };

@@ -21,7 +21,9 @@ function boot(): void {
     const sources = await applySqlSources(orm);
     log.info(
       { migrations: applied.map((m) => m.name), sources },
-      applied.length || sources.length ? `applied ${applied.length} migrations and ${sources.length} function and trigger sources` : 'the database is up to date',
+      applied.length || sources.length
+        ? `applied ${applied.length} migrations and ${sources.length} function and trigger sources`
+        : 'the database is up to date',
     );
     await lifecycle.stopAll();
   });

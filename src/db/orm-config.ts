@@ -11,7 +11,23 @@ import { Grid, Region } from '../regions/region.entity';
 import type { Logger } from '../logger';
 
 /** Every entity of the model; the migrations in `migrations/` create their tables. */
-export const entities = [Region, Grid, Agency, User, Employer, Project, Person, Case, CaseComplainant, CaseEvent, Payment, Contact, CaseProcess, ProcessParty, ProcessInstalment];
+export const entities = [
+  Region,
+  Grid,
+  Agency,
+  User,
+  Employer,
+  Project,
+  Person,
+  Case,
+  CaseComplainant,
+  CaseEvent,
+  Payment,
+  Contact,
+  CaseProcess,
+  ProcessParty,
+  ProcessInstalment,
+];
 
 // Running from TypeScript (jest) we load migrations from `migrations/*.ts`; compiled, from `dist/migrations/*.js`.
 // Both sit two levels above this file's folder (src/db → migrations, dist/src/db → dist/migrations).

@@ -45,7 +45,10 @@ export async function applySqlSources(orm: MikroORM, opts: { dir?: string } = {}
     const trx = em.getTransactionContext();
     await conn.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [LOCK_KEY], 'run', trx);
     const recorded = new Map(
-      (await conn.execute<Array<{ name: string; checksum: string }>>('select name, checksum from sql_source', [], 'all', trx)).map((r) => [r.name, r.checksum]),
+      (await conn.execute<Array<{ name: string; checksum: string }>>('select name, checksum from sql_source', [], 'all', trx)).map((r) => [
+        r.name,
+        r.checksum,
+      ]),
     );
     const applied: string[] = [];
     for (const source of sources) {

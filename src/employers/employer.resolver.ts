@@ -90,9 +90,7 @@ export function toEmployerType(e: Employer): EmployerType {
 
 @Resolver(() => EmployerType)
 export class EmployerResolver {
-  constructor(
-    private readonly employerService: EmployerService,
-  ) {}
+  constructor(private readonly employerService: EmployerService) {}
 
   @Query(() => EmployerType, { description: 'An employer by its unified social credit code or id; NOT_FOUND if unknown' })
   async employer(

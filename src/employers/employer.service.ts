@@ -40,7 +40,10 @@ export class EmployerService {
     } catch (err) {
       if (err instanceof UniqueConstraintViolationException) {
         await this.keepInView(ctx, actor.agencyId, { uscc: input.uscc });
-        throw conflict(`an employer with unified social credit code ${input.uscc} is already on file: look it up with employer(uscc:)`, { field: 'input.uscc', rule: 'uscc.unique' });
+        throw conflict(`an employer with unified social credit code ${input.uscc} is already on file: look it up with employer(uscc:)`, {
+          field: 'input.uscc',
+          rule: 'uscc.unique',
+        });
       }
       throw err;
     }
@@ -52,10 +55,12 @@ export class EmployerService {
   /** Records the agency as a registrant of the employer (an agency not on file, as in a bare test token, records nothing). */
   private async keepInView(ctx: ExecutionContext, agencyId: string, usccOrId: { uscc: string } | { id: string }): Promise<void> {
     const [column, key] = 'uscc' in usccOrId ? ['uscc', usccOrId.uscc] : ['id', usccOrId.id];
-    await ctx.em.getConnection().execute(
-      `insert into employer_registrant (employer_id, agency_id) select e.id, a.id from employer e join agency a on a.id = ? where e.${column} = ? on conflict do nothing`,
-      [agencyId, key],
-    );
+    await ctx.em
+      .getConnection()
+      .execute(
+        `insert into employer_registrant (employer_id, agency_id) select e.id, a.id from employer e join agency a on a.id = ? where e.${column} = ? on conflict do nothing`,
+        [agencyId, key],
+      );
   }
 
   async byUscc(ctx: ExecutionContext, uscc: string): Promise<Employer> {
@@ -71,7 +76,10 @@ export class EmployerService {
   }
 
   /** A page of employers by name, optionally in a region (and below) or matching a name fragment. */
-  async list(ctx: ExecutionContext, opts: { regionCode?: string | null; nameContains?: string | null; first: number; after?: string | null }) {
+  async list(
+    ctx: ExecutionContext,
+    opts: { regionCode?: string | null; nameContains?: string | null; first: number; after?: string | null },
+  ) {
     const where: Record<string, unknown> = {};
     if (opts.regionCode) where.region = { $in: await regionCodesUnder(ctx.em, opts.regionCode) };
     if (opts.nameContains) where.name = { $ilike: `%${opts.nameContains.replace(/[%_\\]/g, '\\$&')}%` };
@@ -79,7 +87,11 @@ export class EmployerService {
       const [name, id] = decodeCursor(opts.after, ['string', 'uuid']);
       where.$or = [{ name: { $gt: name } }, { name, id: { $gt: id } }];
     }
-    const rows = await ctx.em.find(Employer, { $and: [where, await employerFilter(ctx.em, signedIn(ctx))] }, { orderBy: { name: 'asc', id: 'asc' }, limit: opts.first + 1 });
+    const rows = await ctx.em.find(
+      Employer,
+      { $and: [where, await employerFilter(ctx.em, signedIn(ctx))] },
+      { orderBy: { name: 'asc', id: 'asc' }, limit: opts.first + 1 },
+    );
     const page = rows.slice(0, opts.first);
     const last = page.at(-1);
     return { nodes: page, hasNextPage: rows.length > opts.first, endCursor: last ? encodeCursor([last.name, last.id]) : null };

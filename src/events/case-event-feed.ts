@@ -176,7 +176,11 @@ class FeedGroup {
     try {
       do {
         this.again = false;
-        for (let top = this.feed.horizon.top ?? this.cursor; this.cursor < top && this.members.size > 0; top = this.feed.horizon.top ?? top) {
+        for (
+          let top = this.feed.horizon.top ?? this.cursor;
+          this.cursor < top && this.members.size > 0;
+          top = this.feed.horizon.top ?? top
+        ) {
           const page = await this.feed.read(this.query, this.cursor, top);
           for (const entry of page) for (const member of this.members) member.push(entry);
           this.cursor = page.length === PAGE ? BigInt(page[page.length - 1]!.id) : top;

@@ -33,7 +33,8 @@ export class CaseEventFilterInput {
 @Resolver()
 export class CaseEventSubscriptionResolver {
   @Subscription(() => CaseEventMessage, {
-    description: 'The case-file entries the caller may see, filtered, in order: after `after` (resumable), then live. Over graphql-ws on /graphql.',
+    description:
+      'The case-file entries the caller may see, filtered, in order: after `after` (resumable), then live. Over graphql-ws on /graphql.',
     subscribe: ({ args, context }) => {
       const ctx = context as RequestContext;
       if (!ctx.feed) throw new Error('this server has no event feed');

@@ -10,7 +10,9 @@ import type { ExecutionContext } from '../core/execution-context';
  * response depends only on the entry, the document and the caller's agency, kind and roles (the same inputs the
  * policy uses; a user id is not one of them). Each subscriber keeps its own source stream, cursor and socket.
  */
-export function sharedSubscriptionExecution(opts: { keepMs?: number } = {}): (args: ExecutionArgs) => Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+export function sharedSubscriptionExecution(
+  opts: { keepMs?: number } = {},
+): (args: ExecutionArgs) => Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
   const keepMs = opts.keepMs ?? 1_000;
   const results = new Map<string, Promise<ExecutionResult>>();
 
@@ -62,7 +64,14 @@ function groupKey(args: ExecutionArgs): string | undefined {
   const text = args.document.loc?.source.body;
   const actor = (args.contextValue as ExecutionContext | undefined)?.actor;
   if (text === undefined || !actor) return undefined;
-  return JSON.stringify([text, args.operationName ?? null, args.variableValues ?? null, actor.agencyId, actor.agencyKind ?? null, [...(actor.roles ?? [])].sort()]);
+  return JSON.stringify([
+    text,
+    args.operationName ?? null,
+    args.variableValues ?? null,
+    actor.agencyId,
+    actor.agencyKind ?? null,
+    [...(actor.roles ?? [])].sort(),
+  ]);
 }
 
 function eventId(event: unknown): string | undefined {

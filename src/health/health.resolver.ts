@@ -21,9 +21,7 @@ export class Health {
 
 @Resolver()
 export class HealthResolver {
-  constructor(
-    private readonly healthService: HealthService,
-  ) {}
+  constructor(private readonly healthService: HealthService) {}
 
   @Query(() => Health)
   async health(): Promise<Health> {

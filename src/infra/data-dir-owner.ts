@@ -33,7 +33,8 @@ export function claimDataDir(dataDir: string, log: Logger): void {
         'stop it first, or give this one another DATA_DIR',
     );
   }
-  if (previous && previous.pid !== process.pid) log.info({ previousOwner: previous.pid }, `taking over ${dir} from a process that is no longer running`);
+  if (previous && previous.pid !== process.pid)
+    log.info({ previousOwner: previous.pid }, `taking over ${dir} from a process that is no longer running`);
   const me = processInfo(process.pid);
   const record: OwnerRecord = { pid: process.pid, startTime: me?.startTime, argv: process.argv };
   // Write-then-rename, so a reader never sees half a file.

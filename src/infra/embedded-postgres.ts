@@ -79,10 +79,14 @@ export async function startEmbeddedPostgres(opts: {
     if (ids) await chown(clusterDir, ids.uid, ids.gid);
     try {
       await runToEnd(
-        spawn(path.join(bin, 'initdb'), ['-D', clusterDir, '-U', USER, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '-E', 'UTF8', '--locale=C'], {
-          ...ids,
-          stdio: ['ignore', 'pipe', 'pipe'],
-        }),
+        spawn(
+          path.join(bin, 'initdb'),
+          ['-D', clusterDir, '-U', USER, `--pwfile=${pwfile}`, '--auth=scram-sha-256', '-E', 'UTF8', '--locale=C'],
+          {
+            ...ids,
+            stdio: ['ignore', 'pipe', 'pipe'],
+          },
+        ),
         'initdb',
       );
     } finally {
@@ -157,7 +161,9 @@ async function stopOrphanedPostgres(clusterDir: string, log: Logger): Promise<vo
   const outcome = await stopOrphanedServer({
     name: 'PostgreSQL',
     pid,
-    isOurs: (argv) => path.basename(argv[0] ?? '') === 'postgres' && argv.some((a, i) => argv[i - 1] === '-D' && path.resolve(a) === path.resolve(clusterDir)),
+    isOurs: (argv) =>
+      path.basename(argv[0] ?? '') === 'postgres' &&
+      argv.some((a, i) => argv[i - 1] === '-D' && path.resolve(a) === path.resolve(clusterDir)),
     signals: ['SIGINT', 'SIGQUIT', 'SIGKILL'],
     graceMs: 30_000,
     log,
@@ -172,6 +178,8 @@ function runToEnd(child: ChildProcess, name: string): Promise<void> {
   child.stderr?.on('data', (c: Buffer) => out.push(c.toString()));
   return new Promise((resolve, reject) => {
     child.once('error', reject);
-    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${name} failed (code ${code}):\n${out.join('').slice(-2000)}`))));
+    child.once('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`${name} failed (code ${code}):\n${out.join('').slice(-2000)}`)),
+    );
   });
 }

@@ -24,10 +24,16 @@ export async function stopOrphanedServer(opts: {
   const info = processInfo(opts.pid);
   if (!info || info.zombie) return 'none';
   if (!opts.isOurs(info.argv)) {
-    opts.log.info({ pid: opts.pid, command: info.argv.join(' ') }, `the ${opts.name} pid file names a process that is not our ${opts.name}; leaving it alone`);
+    opts.log.info(
+      { pid: opts.pid, command: info.argv.join(' ') },
+      `the ${opts.name} pid file names a process that is not our ${opts.name}; leaving it alone`,
+    );
     return 'not-ours';
   }
-  opts.log.warn({ pid: opts.pid }, `stopping the ${opts.name} that a previous run left running on this data folder (it did not shut down: killed or crashed)`);
+  opts.log.warn(
+    { pid: opts.pid },
+    `stopping the ${opts.name} that a previous run left running on this data folder (it did not shut down: killed or crashed)`,
+  );
   const by = await stopProcess(opts.pid, opts.signals, opts.graceMs);
   opts.log.info({ pid: opts.pid, signal: by }, `stopped the orphaned ${opts.name}`);
   return 'stopped';

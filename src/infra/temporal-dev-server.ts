@@ -81,6 +81,13 @@ async function stopOrphanedDevServer(pidFile: string, dbFilename: string, log: L
     return; // none recorded: the last run stopped cleanly, or never started one
   }
   // SIGTERM lets it close its SQLite database; SIGKILL only if it does not within the grace period.
-  await stopOrphanedServer({ name: 'Temporal dev server', pid, isOurs: (argv) => isDevServerOn(argv, dbFilename), signals: ['SIGTERM', 'SIGKILL'], graceMs: 10_000, log });
+  await stopOrphanedServer({
+    name: 'Temporal dev server',
+    pid,
+    isOurs: (argv) => isDevServerOn(argv, dbFilename),
+    signals: ['SIGTERM', 'SIGKILL'],
+    graceMs: 10_000,
+    log,
+  });
   rmSync(pidFile, { force: true });
 }

@@ -81,7 +81,12 @@ export class OutboxRelay {
           await this.deliver(row);
         } catch (err) {
           // Keep the order: a failed row blocks the ones after it until the next pass.
-          await conn.execute(`update workflow_outbox set attempts = attempts + 1, last_error = ? where id = ?`, [String((err as Error).message).slice(0, 2000), row.id], 'run', trx);
+          await conn.execute(
+            `update workflow_outbox set attempts = attempts + 1, last_error = ? where id = ?`,
+            [String((err as Error).message).slice(0, 2000), row.id],
+            'run',
+            trx,
+          );
           this.log.warn({ err, outboxId: row.id, workflowId: row.workflow_id }, 'outbox delivery failed; will retry');
           break;
         }
@@ -103,7 +108,13 @@ export class OutboxRelay {
     }
     if (row.action === 'SIGNAL_WITH_START') {
       // Wakes the workflow, starting it first if it is not running (a webhook delivery workflow that went idle).
-      await this.client.workflow.signalWithStart(row.workflow_type!, { workflowId: row.workflow_id, taskQueue: this.taskQueue, args: row.args, signal: row.signal_name!, signalArgs: [] });
+      await this.client.workflow.signalWithStart(row.workflow_type!, {
+        workflowId: row.workflow_id,
+        taskQueue: this.taskQueue,
+        args: row.args,
+        signal: row.signal_name!,
+        signalArgs: [],
+      });
       return;
     }
     const [payload] = row.args as [Record<string, unknown>];

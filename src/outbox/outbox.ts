@@ -11,26 +11,36 @@ type SignalPayload<S> = S extends { deliveryId: number } ? Omit<S, 'deliveryId'>
  * exists exactly when the database change that needs it was committed. Every row goes through the database's
  * `outbox_append` (migrations/sql/080_outbox_append.sql), which the database functions call too.
  */
-export async function enqueueWorkflowStart<A extends unknown[]>(em: EntityManager, opts: { workflow: WorkflowFunction<A>; workflowId: string; args: A }): Promise<void> {
-  await em.getConnection().execute(
-    `select outbox_append('START', ?, ?, null, ?::jsonb)`,
-    [opts.workflow.name, opts.workflowId, JSON.stringify(opts.args)],
-    'run',
-    em.getTransactionContext(),
-  );
+export async function enqueueWorkflowStart<A extends unknown[]>(
+  em: EntityManager,
+  opts: { workflow: WorkflowFunction<A>; workflowId: string; args: A },
+): Promise<void> {
+  await em
+    .getConnection()
+    .execute(
+      `select outbox_append('START', ?, ?, null, ?::jsonb)`,
+      [opts.workflow.name, opts.workflowId, JSON.stringify(opts.args)],
+      'run',
+      em.getTransactionContext(),
+    );
 }
 
 /**
  * The relay adds the outbox row id to the payload as `deliveryId`: it may deliver a signal twice (a crash after
  * the signal, before it is marked delivered), and the workflow ignores a delivery id it has already seen.
  */
-export async function enqueueWorkflowSignal<S>(em: EntityManager, opts: { workflowId: string; signal: SignalDefinition<[S]>; payload: SignalPayload<S> }): Promise<void> {
-  await em.getConnection().execute(
-    `select outbox_append('SIGNAL', null, ?, ?, ?::jsonb)`,
-    [opts.workflowId, opts.signal.name, JSON.stringify([opts.payload])],
-    'run',
-    em.getTransactionContext(),
-  );
+export async function enqueueWorkflowSignal<S>(
+  em: EntityManager,
+  opts: { workflowId: string; signal: SignalDefinition<[S]>; payload: SignalPayload<S> },
+): Promise<void> {
+  await em
+    .getConnection()
+    .execute(
+      `select outbox_append('SIGNAL', null, ?, ?, ?::jsonb)`,
+      [opts.workflowId, opts.signal.name, JSON.stringify([opts.payload])],
+      'run',
+      em.getTransactionContext(),
+    );
 }
 
 /** Signals a workflow, starting it first if it is not running (the relay's signalWithStart). */
@@ -38,10 +48,12 @@ export async function enqueueWorkflowSignalWithStart<A extends unknown[]>(
   em: EntityManager,
   opts: { workflow: WorkflowFunction<A>; workflowId: string; signal: SignalDefinition<[]>; args: A },
 ): Promise<void> {
-  await em.getConnection().execute(
-    `select outbox_append('SIGNAL_WITH_START', ?, ?, ?, ?::jsonb)`,
-    [opts.workflow.name, opts.workflowId, opts.signal.name, JSON.stringify(opts.args)],
-    'run',
-    em.getTransactionContext(),
-  );
+  await em
+    .getConnection()
+    .execute(
+      `select outbox_append('SIGNAL_WITH_START', ?, ?, ?, ?::jsonb)`,
+      [opts.workflow.name, opts.workflowId, opts.signal.name, JSON.stringify(opts.args)],
+      'run',
+      em.getTransactionContext(),
+    );
 }

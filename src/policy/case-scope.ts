@@ -32,11 +32,17 @@ export function caseScope(actor: Actor | undefined): CaseScope {
       case 'DISTRICT_GOVERNMENT':
       case 'STREET_GOVERNMENT':
         // Besides what is dispatched to it: the cases it sent in itself (a grid patrol's findings).
-        return { sql: `exists (select 1 from case_event re where re.case_id = c.id and re.seq = 1 and re.actor_agency_id = ?)`, params: [id] };
+        return {
+          sql: `exists (select 1 from case_event re where re.case_id = c.id and re.seq = 1 and re.actor_agency_id = ?)`,
+          params: [id],
+        };
       case 'INDUSTRY_REGULATOR':
         return { sql: `exists (select 1 from project pr where pr.id = c.project_id and pr.regulator_id = ?)`, params: [id] };
       case 'CONTRACTOR_HQ':
-        return { sql: `exists (select 1 from project pr join agency hq on hq.id = ? where pr.id = c.project_id and pr.general_contractor_id = hq.employer_id)`, params: [id] };
+        return {
+          sql: `exists (select 1 from project pr join agency hq on hq.id = ? where pr.id = c.project_id and pr.general_contractor_id = hq.employer_id)`,
+          params: [id],
+        };
       case 'PROCURATORATE':
         // Referrals it was asked to supervise, and referrals in its area whose police decision went overdue.
         return {
@@ -75,7 +81,8 @@ export function processEntryScope(actor: Actor | undefined): { sql: string; para
 export function webhookDeliveryScope(ctx: { actor?: Actor }): { sql: string; params: unknown[] } {
   const actor = signedIn(ctx);
   const cases = caseScope(actor);
-  if (actor.agencyKind === 'INTEGRATOR') return { sql: `ep.agency_id = ? and ${cases.sql} and ${ENTRY_VISIBLE_SQL}`, params: [actor.agencyId, ...cases.params, actor.agencyId] };
+  if (actor.agencyKind === 'INTEGRATOR')
+    return { sql: `ep.agency_id = ? and ${cases.sql} and ${ENTRY_VISIBLE_SQL}`, params: [actor.agencyId, ...cases.params, actor.agencyId] };
   if (actor.agencyKind === 'HRSS_INSPECTION' && actor.roles.includes('DIRECTOR')) return cases;
   throw forbidden('webhook deliveries are for their integrator and for the directors of labour inspection');
 }

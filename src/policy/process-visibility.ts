@@ -14,15 +14,20 @@ export function partiesSeeProcess(p: { kind: string; facts: object }): boolean {
 }
 
 /** The same rule as SQL over `case_process cp`. */
-export const PARTIES_SEE_PROCESS_SQL = Object.entries(PARTIES_SEE_ONCE)
-  .map(([kind, fact]) => `not (cp.kind = '${kind}' and cp.facts->>'${fact}' is null)`)
-  .join(' and ') || 'true';
+export const PARTIES_SEE_PROCESS_SQL =
+  Object.entries(PARTIES_SEE_ONCE)
+    .map(([kind, fact]) => `not (cp.kind = '${kind}' and cp.facts->>'${fact}' is null)`)
+    .join(' and ') || 'true';
 
 /**
  * A process on a visible case is shown to labour inspection, and to the agencies that take part in it (a
  * recipient, an invitee, the police it was sent to, the procuratorate asked to supervise).
  */
-export function seesProcess(actor: Actor | undefined, p: { kind: string; facts: { procuratorateAgencyId?: string } }, partyAgencies: Array<string | undefined>): boolean {
+export function seesProcess(
+  actor: Actor | undefined,
+  p: { kind: string; facts: { procuratorateAgencyId?: string } },
+  partyAgencies: Array<string | undefined>,
+): boolean {
   if (!actor?.agencyKind) return false;
   if (actor.agencyKind === 'HRSS_INSPECTION') return true;
   if (p.facts.procuratorateAgencyId === actor.agencyId) return true;

@@ -27,7 +27,11 @@ export function hasRole(actor: { roles?: readonly string[] }, roles: readonly st
 }
 
 /** A member of `agencyId` holding one of `roles`. */
-export function isMemberWithRole(actor: { agencyId: string; roles?: readonly string[] } | undefined, agencyId: string, roles: readonly string[]): boolean {
+export function isMemberWithRole(
+  actor: { agencyId: string; roles?: readonly string[] } | undefined,
+  agencyId: string,
+  roles: readonly string[],
+): boolean {
   return !!actor && actor.agencyId === agencyId && hasRole(actor, roles);
 }
 

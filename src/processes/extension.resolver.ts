@@ -9,7 +9,9 @@ import { ApproveExtensionInput } from './process.types';
 export class ExtensionResolver {
   constructor(private readonly processes: ProcessService) {}
 
-  @Mutation(() => CaseType, { description: '延期: approve the one 30-working-day extension of the resolution deadline (supervisor or director)' })
+  @Mutation(() => CaseType, {
+    description: '延期: approve the one 30-working-day extension of the resolution deadline (supervisor or director)',
+  })
   async approveExtension(@Ctx() ctx: RequestContext, @Arg('input') input: ApproveExtensionInput): Promise<CaseType> {
     return toCaseType(await this.processes.approveExtension(ctx, input));
   }

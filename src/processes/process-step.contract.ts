@@ -15,8 +15,23 @@ export interface StepActor {
 
 /** A change to the process's rows, applied with the step's case-file entry in one transaction. */
 export type ProcessEffect =
-  | { kind: 'process'; status?: string; dueAt?: string | null; waitingOn?: string | null; end?: { outcome: string }; facts?: ProcessFacts & Record<string, unknown> }
-  | { kind: 'party'; partyId: string; status?: PartyStatus; acknowledged?: boolean; reported?: boolean; report?: string; escalationLevel?: string }
+  | {
+      kind: 'process';
+      status?: string;
+      dueAt?: string | null;
+      waitingOn?: string | null;
+      end?: { outcome: string };
+      facts?: ProcessFacts & Record<string, unknown>;
+    }
+  | {
+      kind: 'party';
+      partyId: string;
+      status?: PartyStatus;
+      acknowledged?: boolean;
+      reported?: boolean;
+      report?: string;
+      escalationLevel?: string;
+    }
   | { kind: 'instalments'; plan: Array<{ seq: number; dueOn: string; amountFen: number }> }
   | { kind: 'instalment'; seq: number; status: InstalmentStatus; paidOn?: string }
   | { kind: 'payment'; amountFen: number; workersPaid: number; paidOn: string; payer: string; source: PaymentSource }

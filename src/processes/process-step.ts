@@ -16,49 +16,81 @@ import { CaseProcess, ProcessInstalment, ProcessParty } from './process.entity';
  * all in one transaction, once. A refusal (the case is in a state that forbids the step) is a DomainError, which
  * the worker edge hands to the workflow as a non-retryable failure with its code.
  */
-export async function applyProcessStep(deps: { em: EntityManager; cases: CaseService; outbox: OutboxNotifier; log: Logger }, input: ProcessStepInput): Promise<{ recorded: boolean }> {
+export async function applyProcessStep(
+  deps: { em: EntityManager; cases: CaseService; outbox: OutboxNotifier; log: Logger },
+  input: ProcessStepInput,
+): Promise<{ recorded: boolean }> {
   const result = await deps.em.fork().transactional(async (em) => {
-      const c = await em.findOne(Case, { id: input.caseId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-      if (!c) throw notFound('case', input.caseId);
-      const seen = await em.getConnection().execute(
+    const c = await em.findOne(Case, { id: input.caseId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
+    if (!c) throw notFound('case', input.caseId);
+    const seen = await em
+      .getConnection()
+      .execute(
         `select 1 from case_event where case_id = ? and payload->>'stepKey' = ?`,
         [input.caseId, input.stepKey],
         'all',
         em.getTransactionContext(),
       );
-      if (seen.length > 0) return { recorded: false };
+    if (seen.length > 0) return { recorded: false };
 
-      const actor = input.actor ? { userId: input.actor.userId, agencyId: input.actor.agencyId } : undefined;
-      const before = snapshot(c);
-      for (const effect of input.effects) if (effect.kind !== 'payment') await applyEffect(em, c, input, effect);
+    const actor = input.actor ? { userId: input.actor.userId, agencyId: input.actor.agencyId } : undefined;
+    const before = snapshot(c);
+    for (const effect of input.effects) if (effect.kind !== 'payment') await applyEffect(em, c, input, effect);
 
+    c.updatedAt = new Date();
+    await em.flush(); // bumps the case version: the entry below takes it as its sequence number
+    const at = new Date(input.at);
+    em.persist(
+      appendCaseEvent(em, c, input.event.type as CaseEventType, {
+        actor,
+        operation: input.operation,
+        before,
+        at,
+        payload: { ...input.event.payload, ...(input.processId ? { processId: input.processId } : {}), stepKey: input.stepKey },
+      }),
+    );
+    await em.flush();
+    for (const extra of input.alsoEvents ?? []) {
       c.updatedAt = new Date();
-      await em.flush(); // bumps the case version: the entry below takes it as its sequence number
-      const at = new Date(input.at);
-      em.persist(appendCaseEvent(em, c, input.event.type as CaseEventType, { actor, operation: input.operation, before, at, payload: { ...input.event.payload, ...(input.processId ? { processId: input.processId } : {}), stepKey: input.stepKey } }));
       await em.flush();
-      for (const extra of input.alsoEvents ?? []) {
-        c.updatedAt = new Date();
-        await em.flush();
-        em.persist(appendCaseEvent(em, c, extra.type as CaseEventType, { actor, operation: input.operation, at, payload: { ...extra.payload, ...(input.processId ? { processId: input.processId } : {}) } }));
-        await em.flush();
-      }
-      // A payment goes last, through the case service: it writes its own entry, the case resolves when paid in
-      // full, and the case's lifecycle workflow hears of it through the outbox, as with a payment made in the API.
-      for (const effect of input.effects) {
-        if (effect.kind !== 'payment') continue;
-        const ctx = executionContext({ em, log: deps.log, actor: input.actor, operation: 'workflow:payment' });
-        await deps.cases.recordPaymentOfStep(ctx, { caseId: c.id, amountFen: effect.amountFen, workersPaid: effect.workersPaid, paidOn: effect.paidOn, payer: effect.payer, source: effect.source });
-      }
-      deps.log.info({ caseNumber: c.number, event: input.event.type, stepKey: input.stepKey }, 'process step recorded');
-      return { recorded: true };
-    });
+      em.persist(
+        appendCaseEvent(em, c, extra.type as CaseEventType, {
+          actor,
+          operation: input.operation,
+          at,
+          payload: { ...extra.payload, ...(input.processId ? { processId: input.processId } : {}) },
+        }),
+      );
+      await em.flush();
+    }
+    // A payment goes last, through the case service: it writes its own entry, the case resolves when paid in
+    // full, and the case's lifecycle workflow hears of it through the outbox, as with a payment made in the API.
+    for (const effect of input.effects) {
+      if (effect.kind !== 'payment') continue;
+      const ctx = executionContext({ em, log: deps.log, actor: input.actor, operation: 'workflow:payment' });
+      await deps.cases.recordPaymentOfStep(ctx, {
+        caseId: c.id,
+        amountFen: effect.amountFen,
+        workersPaid: effect.workersPaid,
+        paidOn: effect.paidOn,
+        payer: effect.payer,
+        source: effect.source,
+      });
+    }
+    deps.log.info({ caseNumber: c.number, event: input.event.type, stepKey: input.stepKey }, 'process step recorded');
+    return { recorded: true };
+  });
   // A payment queued a signal to the case's lifecycle in this transaction: deliver it now that it is committed.
   if (result.recorded && input.effects.some((e) => e.kind === 'payment')) deps.outbox.nudge();
   return result;
 }
 
-async function applyEffect(em: EntityManager, c: Case, input: ProcessStepInput, effect: Exclude<ProcessEffect, { kind: 'payment' }>): Promise<void> {
+async function applyEffect(
+  em: EntityManager,
+  c: Case,
+  input: ProcessStepInput,
+  effect: Exclude<ProcessEffect, { kind: 'payment' }>,
+): Promise<void> {
   switch (effect.kind) {
     case 'process': {
       const p = await em.findOneOrFail(CaseProcess, { id: input.processId! });
@@ -66,7 +98,12 @@ async function applyEffect(em: EntityManager, c: Case, input: ProcessStepInput, 
       if (effect.dueAt !== undefined) p.dueAt = effect.dueAt ? new Date(effect.dueAt) : undefined;
       if (effect.waitingOn !== undefined) p.waitingOn = effect.waitingOn ?? undefined;
       // Sessions accumulate; other facts are set.
-      if (effect.facts) p.facts = { ...p.facts, ...effect.facts, ...(effect.facts.sessions ? { sessions: [...(p.facts.sessions ?? []), ...effect.facts.sessions] } : {}) };
+      if (effect.facts)
+        p.facts = {
+          ...p.facts,
+          ...effect.facts,
+          ...(effect.facts.sessions ? { sessions: [...(p.facts.sessions ?? []), ...effect.facts.sessions] } : {}),
+        };
       if (effect.end) {
         p.endedAt = new Date(input.at);
         p.outcome = effect.end.outcome;
@@ -85,7 +122,8 @@ async function applyEffect(em: EntityManager, c: Case, input: ProcessStepInput, 
       return;
     }
     case 'instalments':
-      for (const i of effect.plan) em.create(ProcessInstalment, { process: input.processId!, seq: i.seq, dueOn: i.dueOn, amountFen: i.amountFen });
+      for (const i of effect.plan)
+        em.create(ProcessInstalment, { process: input.processId!, seq: i.seq, dueOn: i.dueOn, amountFen: i.amountFen });
       await em.flush();
       return;
     case 'instalment': {

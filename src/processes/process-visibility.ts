@@ -7,7 +7,13 @@ import type { CaseProcess } from './process.entity';
 export async function visibleProcesses(ctx: ExecutionContext, caseId: string): Promise<CaseProcess[]> {
   const processes = await ctx.loaders.processes.load(caseId);
   const parties = await Promise.all(processes.map((p) => ctx.loaders.processParties.load(p.id)));
-  return processes.filter((p, i) => seesProcess(ctx.actor, p, parties[i]!.map((x) => x.agency)));
+  return processes.filter((p, i) =>
+    seesProcess(
+      ctx.actor,
+      p,
+      parties[i]!.map((x) => x.agency),
+    ),
+  );
 }
 
 /**
@@ -16,6 +22,9 @@ export async function visibleProcesses(ctx: ExecutionContext, caseId: string): P
  */
 export async function visibleEntries(ctx: ExecutionContext, caseId: string): Promise<CaseEvent[]> {
   if (!ctx.actor?.agencyKind) return [];
-  const [entries, seqs] = await Promise.all([ctx.loaders.events.load(caseId), ctx.loaders.visibleEntrySeqs.load(`${ctx.actor.agencyId}|${caseId}`)]);
+  const [entries, seqs] = await Promise.all([
+    ctx.loaders.events.load(caseId),
+    ctx.loaders.visibleEntrySeqs.load(`${ctx.actor.agencyId}|${caseId}`),
+  ]);
   return entries.filter((e) => seqs.has(e.seq));
 }

@@ -49,7 +49,14 @@ export class ProcessService {
     const p = await ctx.em.findOne(CaseProcess, { id });
     if (!p || !(await canSeeCase(ctx.em, ctx.actor, p.case))) throw notFound('process', id);
     const parties = await ctx.em.find(ProcessParty, { process: p.id });
-    if (!seesProcess(ctx.actor, p, parties.map((x) => x.agency))) throw notFound('process', id);
+    if (
+      !seesProcess(
+        ctx.actor,
+        p,
+        parties.map((x) => x.agency),
+      )
+    )
+      throw notFound('process', id);
     return p;
   }
 
@@ -72,7 +79,11 @@ export class ProcessService {
       this.ownedBy(c, actor);
       await this.noOpenProcess(ctx, c, definition.kind);
       const start = await build(c, em, { processId, workflowId, actor });
-      return { type: start.type as CaseEventType, payload: start.payload, startProcess: { workflowType: definition.workflow.name, workflowId, input: start.input } };
+      return {
+        type: start.type as CaseEventType,
+        payload: start.payload,
+        startProcess: { workflowType: definition.workflow.name, workflowId, input: start.input },
+      };
     });
     return this.byId(ctx, processId);
   }
@@ -84,8 +95,19 @@ export class ProcessService {
   ): Promise<CaseProcess> {
     const actor = this.actor(ctx);
     const p = await this.byId(ctx, input.processId);
-    if (p.endedAt) throw conflict(`this process has ended (${p.outcome ?? p.status}): it takes no more steps`, { rule: 'process.ended', processId: p.id });
-    await this.update(ctx, p.workflowId, input.update, { actor, ...input.args } as A, input.idempotencyKey, p.status === 'REQUESTED' || p.status === 'PROPOSED');
+    if (p.endedAt)
+      throw conflict(`this process has ended (${p.outcome ?? p.status}): it takes no more steps`, {
+        rule: 'process.ended',
+        processId: p.id,
+      });
+    await this.update(
+      ctx,
+      p.workflowId,
+      input.update,
+      { actor, ...input.args } as A,
+      input.idempotencyKey,
+      p.status === 'REQUESTED' || p.status === 'PROPOSED',
+    );
     ctx.em.clear();
     return this.byId(ctx, p.id);
   }
@@ -95,14 +117,33 @@ export class ProcessService {
     const actor = this.actor(ctx);
     const c = await this.cases.byId(ctx, input.caseId);
     this.ownedBy(c, actor);
-    if (!c.resolutionDue) throw conflict(`case ${c.number} has no resolution clock yet: accept it first`, { field: 'input.caseId', rule: 'case.status', status: c.status });
+    if (!c.resolutionDue)
+      throw conflict(`case ${c.number} has no resolution clock yet: accept it first`, {
+        field: 'input.caseId',
+        rule: 'case.status',
+        status: c.status,
+      });
     const extendedDue = extendedResolutionDeadline(c.resolutionDue);
-    await this.update(ctx, caseWorkflowId(c.id), approveExtensionUpdate, { actor, extendedDue: extendedDue.toISOString(), reason: input.reason }, input.idempotencyKey, false);
+    await this.update(
+      ctx,
+      caseWorkflowId(c.id),
+      approveExtensionUpdate,
+      { actor, extendedDue: extendedDue.toISOString(), reason: input.reason },
+      input.idempotencyKey,
+      false,
+    );
     ctx.em.clear();
     return this.cases.byId(ctx, c.id);
   }
 
-  private async update<A>(ctx: ExecutionContext, workflowId: string, update: UpdateDefinition<unknown, [A]>, arg: A, idempotencyKey: string | null | undefined, mayBeStarting: boolean): Promise<void> {
+  private async update<A>(
+    ctx: ExecutionContext,
+    workflowId: string,
+    update: UpdateDefinition<unknown, [A]>,
+    arg: A,
+    idempotencyKey: string | null | undefined,
+    mayBeStarting: boolean,
+  ): Promise<void> {
     // Temporal deduplicates updates by id across the whole workflow: the caller's key is scoped to the step and
     // the caller, so two agencies (or two steps) using the same key never swallow each other.
     const actor = ctx.actor!;
@@ -141,13 +182,23 @@ export class ProcessService {
 
   private async noOpenProcess(ctx: ExecutionContext, c: Case, kind: string): Promise<void> {
     const open = await ctx.em.fork().findOne(CaseProcess, { case: c.id, kind, endedAt: null });
-    if (open) throw conflict(`case ${c.number} already has a ${kind.toLowerCase().replace('_', ' ')} under way`, { field: 'input.caseId', rule: 'process.one-open', processId: open.id });
+    if (open)
+      throw conflict(`case ${c.number} already has a ${kind.toLowerCase().replace('_', ' ')} under way`, {
+        field: 'input.caseId',
+        rule: 'process.one-open',
+        processId: open.id,
+      });
   }
 }
 
 /** A refused update keeps the workflow's code and message; anything else is a fault. */
 function toStepError(err: unknown, workflowId: string): Error {
-  if (err instanceof WorkflowUpdateFailedError && err.cause instanceof ApplicationFailure && err.cause.type && STEP_CODES.has(err.cause.type)) {
+  if (
+    err instanceof WorkflowUpdateFailedError &&
+    err.cause instanceof ApplicationFailure &&
+    err.cause.type &&
+    STEP_CODES.has(err.cause.type)
+  ) {
     const details = (err.cause.details?.[0] ?? {}) as Record<string, unknown>;
     return new DomainError(err.cause.message, err.cause.type, details);
   }

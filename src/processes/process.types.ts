@@ -20,7 +20,8 @@ export function registerProcessKinds(definitions: ReadonlyArray<{ kind: string; 
 @ObjectType('ProcessParty', { description: 'A recipient of a dispatch, an invitee of a mediation, or the police of a referral' })
 export class ProcessPartyType {
   @Field(() => ID) id!: string;
-  @Field({ description: 'DISTRICT_GOVERNMENT, INDUSTRY_REGULATOR, CONTRACTOR_HQ; a mediation party role or agency kind; POLICE' }) role!: string;
+  @Field({ description: 'DISTRICT_GOVERNMENT, INDUSTRY_REGULATOR, CONTRACTOR_HQ; a mediation party role or agency kind; POLICE' })
+  role!: string;
   @Field(() => ID, { nullable: true }) agencyId!: string | null;
   @Field() name!: string;
   @Field({ description: 'SENT, ACKNOWLEDGED, REPORTED, OVERDUE (dispatch); INVITED, CONFIRMED (mediation)' }) status!: string;
@@ -29,7 +30,8 @@ export class ProcessPartyType {
   @Field(() => DateTimeResolver, { nullable: true }) acknowledgedAt!: Date | null;
   @Field(() => DateTimeResolver, { nullable: true }) reportedAt!: Date | null;
   @Field(() => String, { nullable: true }) report!: string | null;
-  @Field(() => String, { nullable: true, description: 'How far silence has climbed: REMINDER, SUPERVISOR, CITY_DAILY_REPORT' }) escalationLevel!: string | null;
+  @Field(() => String, { nullable: true, description: 'How far silence has climbed: REMINDER, SUPERVISOR, CITY_DAILY_REPORT' })
+  escalationLevel!: string | null;
 }
 
 @ObjectType('Instalment', { description: 'One payment of a mediation agreement, checked on its due date' })
@@ -53,7 +55,10 @@ export class CaseProcessType {
   @Field(() => String, { nullable: true }) outcome!: string | null;
   @Field(() => DateTimeResolver, { nullable: true, description: 'The deadline of the step awaited now' }) dueAt!: Date | null;
   @Field(() => String, { nullable: true, description: 'Who the process waits on now' }) waitingOn!: string | null;
-  @Field(() => GraphQLJSONObject, { description: 'Referral and mediation facts: team, decision and reasons, sessions …' }) facts!: Record<string, unknown>;
+  @Field(() => GraphQLJSONObject, { description: 'Referral and mediation facts: team, decision and reasons, sessions …' }) facts!: Record<
+    string,
+    unknown
+  >;
 }
 
 export function toProcessType(p: CaseProcess): CaseProcessType {
@@ -106,6 +111,9 @@ export class ProcessStepInput {
 @InputType()
 export class ApproveExtensionInput {
   @Field(() => ID) caseId!: string;
-  @Field() @MinLength(4, { message: 'must be at least 4 characters' }) @MaxLength(2000, { message: 'must be at most 2000 characters' }) reason!: string;
+  @Field()
+  @MinLength(4, { message: 'must be at least 4 characters' })
+  @MaxLength(2000, { message: 'must be at most 2000 characters' })
+  reason!: string;
   @Field(() => String, { nullable: true }) @MaxLength(100, { message: 'must be at most 100 characters' }) idempotencyKey?: string;
 }

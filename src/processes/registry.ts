@@ -8,8 +8,4 @@ import { jointMediationModule } from './joint-mediation/mediation.module';
  * Every cross-agency process Anxin runs: one line each. The API's schema, the worker's workflow bundle and the
  * `ProcessKind` enum are built from this list; a new process is a folder under `src/processes/` and a line here.
  */
-export const processModules: ReadonlyArray<AnyProcessModule> = [
-  threeWayDispatchModule,
-  policeReferralModule,
-  jointMediationModule,
-];
+export const processModules: ReadonlyArray<AnyProcessModule> = [threeWayDispatchModule, policeReferralModule, jointMediationModule];

@@ -4,7 +4,13 @@ import { Agency } from '../agencies/agency.entity';
 import { Employer } from '../employers/employer.entity';
 import { Region } from '../regions/region.entity';
 
-export const TEAM_ROLES = ['STREET_OFFICER', 'REGULATOR_SUPERVISOR', 'LABOUR_INSPECTOR', 'PROJECT_MANAGER', 'LABOUR_WAGE_SPECIALIST'] as const;
+export const TEAM_ROLES = [
+  'STREET_OFFICER',
+  'REGULATOR_SUPERVISOR',
+  'LABOUR_INSPECTOR',
+  'PROJECT_MANAGER',
+  'LABOUR_WAGE_SPECIALIST',
+] as const;
 export type TeamRole = (typeof TEAM_ROLES)[number];
 
 /** One member of the five-member project team (五员管理); officials also have a user account. */

@@ -30,7 +30,10 @@ export class TeamMemberType {
 
 @Resolver(() => TeamMemberType)
 export class TeamMemberResolver {
-  @FieldResolver(() => String, { nullable: true, description: 'Mobile number (11 digits) for labour inspection; its masked form (138****1234) for every other agency' })
+  @FieldResolver(() => String, {
+    nullable: true,
+    description: 'Mobile number (11 digits) for labour inspection; its masked form (138****1234) for every other agency',
+  })
   mobile(@Root() m: TeamMemberType, @Ctx() ctx: RequestContext): string | null {
     if (!m.mobile) return null;
     return seesPersonalData(ctx.actor) ? m.mobile : mask.mobile(m.mobile);
@@ -180,9 +183,7 @@ function fields(input: ProjectFieldsInput & { name?: string; regionCode?: string
 
 @Resolver(() => ProjectType)
 export class ProjectResolver {
-  constructor(
-    private readonly projectService: ProjectService,
-  ) {}
+  constructor(private readonly projectService: ProjectService) {}
 
   @Query(() => ProjectType, { description: 'A project by id or code; NOT_FOUND if unknown' })
   async project(
@@ -234,7 +235,9 @@ export class ProjectResolver {
   @FieldResolver(() => [EmployerType], { description: '劳务分包单位' })
   async labourSubcontractors(@Root() p: ProjectType, @Ctx() ctx: RequestContext): Promise<EmployerType[]> {
     const rows = await ctx.loaders.employer.loadMany(p.labourSubcontractorIds);
-    return rows.filter((e): e is NonNullable<typeof e> & { id: string } => !!e && !(e instanceof Error)).map((e) => toEmployerType(e as never));
+    return rows
+      .filter((e): e is NonNullable<typeof e> & { id: string } => !!e && !(e instanceof Error))
+      .map((e) => toEmployerType(e as never));
   }
 
   @FieldResolver(() => AgencyType, { nullable: true, description: '行业主管部门' })

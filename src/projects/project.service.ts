@@ -39,12 +39,17 @@ export class ProjectService {
   async update(ctx: ExecutionContext, input: ProjectFields & { id: string; expectedVersion: number }): Promise<Project> {
     const actor = authorizeRegistry(ctx);
     // A regulator changes only the projects it regulates; labour inspection, those in its area.
-    if (!(await ctx.em.findOne(Project, { $and: [{ id: input.id }, await projectFilter(ctx.em, actor)] }))) throw notFound('project', input.id);
+    if (!(await ctx.em.findOne(Project, { $and: [{ id: input.id }, await projectFilter(ctx.em, actor)] })))
+      throw notFound('project', input.id);
     return this.write(ctx, async (em) => {
       const project = await em.findOne(Project, { id: input.id });
       if (!project) throw notFound('project', input.id);
       if (project.version !== input.expectedVersion) {
-        throw conflict(`project ${project.code} is at version ${project.version}, not ${input.expectedVersion}: reload it`, { field: 'input.expectedVersion', rule: 'version.current', currentVersion: project.version });
+        throw conflict(`project ${project.code} is at version ${project.version}, not ${input.expectedVersion}: reload it`, {
+          field: 'input.expectedVersion',
+          rule: 'version.current',
+          currentVersion: project.version,
+        });
       }
       await this.apply(em, project, input);
       return project;
@@ -63,11 +68,18 @@ export class ProjectService {
     return p;
   }
 
-  async list(ctx: ExecutionContext, opts: { regionCode?: string | null; generalContractorId?: string | null; first: number }): Promise<Project[]> {
+  async list(
+    ctx: ExecutionContext,
+    opts: { regionCode?: string | null; generalContractorId?: string | null; first: number },
+  ): Promise<Project[]> {
     const where: Record<string, unknown> = {};
     if (opts.regionCode) where.region = { $in: await regionCodesUnder(ctx.em, opts.regionCode) };
     if (opts.generalContractorId) where.generalContractor = opts.generalContractorId;
-    return ctx.em.find(Project, { $and: [where, await projectFilter(ctx.em, signedIn(ctx))] }, { orderBy: { code: 'asc' }, limit: opts.first });
+    return ctx.em.find(
+      Project,
+      { $and: [where, await projectFilter(ctx.em, signedIn(ctx))] },
+      { orderBy: { code: 'asc' }, limit: opts.first },
+    );
   }
 
   private async write(ctx: ExecutionContext, work: (em: EntityManager) => Promise<Project>): Promise<Project> {
@@ -76,8 +88,10 @@ export class ProjectService {
       ctx.log.info({ projectId: project.id, code: project.code, version: project.version }, 'project saved');
       return project;
     } catch (err) {
-      if (err instanceof UniqueConstraintViolationException) throw conflict('a project with this code is already registered', { field: 'input.code', rule: 'project-code.unique' });
-      if (err instanceof OptimisticLockError) throw conflict('the project was changed by someone else meanwhile: reload it', { rule: 'version.current' });
+      if (err instanceof UniqueConstraintViolationException)
+        throw conflict('a project with this code is already registered', { field: 'input.code', rule: 'project-code.unique' });
+      if (err instanceof OptimisticLockError)
+        throw conflict('the project was changed by someone else meanwhile: reload it', { rule: 'version.current' });
       throw err;
     }
   }
@@ -91,7 +105,8 @@ export class ProjectService {
     };
     if (f.name != null) p.name = f.name;
     if (f.regionCode != null) {
-      if (!(await em.count(Region, { code: f.regionCode }))) throw badUserInput('input.regionCode', 'region.known', `unknown region ${f.regionCode}`);
+      if (!(await em.count(Region, { code: f.regionCode })))
+        throw badUserInput('input.regionCode', 'region.known', `unknown region ${f.regionCode}`);
       p.region = f.regionCode;
     }
     if (f.constructionUnitUscc != null) p.constructionUnit = await employerId(f.constructionUnitUscc, 'input.constructionUnitUscc');
@@ -103,14 +118,20 @@ export class ProjectService {
     }
     if (f.regulatorAgencyId != null) {
       const regulator = await em.findOne(Agency, { id: f.regulatorAgencyId });
-      if (!regulator || regulator.kind !== 'INDUSTRY_REGULATOR') throw badUserInput('input.regulatorAgencyId', 'agency.industry-regulator', 'must be an industry regulator');
+      if (!regulator || regulator.kind !== 'INDUSTRY_REGULATOR')
+        throw badUserInput('input.regulatorAgencyId', 'agency.industry-regulator', 'must be an industry regulator');
       p.regulator = regulator.id;
     }
     if (f.team != null) {
       const roles = f.team.map((m) => m.role);
       const repeated = roles.find((r, i) => roles.indexOf(r) !== i);
       if (repeated) throw badUserInput('input.team', 'team.one-per-role', `the five-member team has one ${repeated}, not several`);
-      p.team = f.team.map((m) => ({ role: m.role, name: m.name, ...(m.mobile ? { mobile: m.mobile } : {}), ...(m.userId ? { userId: m.userId } : {}) }));
+      p.team = f.team.map((m) => ({
+        role: m.role,
+        name: m.name,
+        ...(m.mobile ? { mobile: m.mobile } : {}),
+        ...(m.userId ? { userId: m.userId } : {}),
+      }));
     }
     if (f.wageAccountBalanceFen != null) p.wageAccountBalanceFen = f.wageAccountBalanceFen;
     if (f.wageDepositFen != null) p.wageDepositFen = f.wageDepositFen;

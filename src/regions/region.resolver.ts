@@ -26,7 +26,10 @@ export function toRegionType(r: Region): RegionType {
 @Resolver(() => RegionType)
 export class RegionResolver {
   @Query(() => [RegionType], { description: 'Regions below a parent (all top-level ones without it), ordered by code' })
-  async regions(@Ctx() ctx: RequestContext, @Arg('parentCode', () => DivisionCodeScalar, { nullable: true }) parentCode?: string): Promise<RegionType[]> {
+  async regions(
+    @Ctx() ctx: RequestContext,
+    @Arg('parentCode', () => DivisionCodeScalar, { nullable: true }) parentCode?: string,
+  ): Promise<RegionType[]> {
     signedIn(ctx);
     const rows = await ctx.em.find(Region, parentCode ? { parent: parentCode } : { parent: null }, { orderBy: { code: 'asc' } });
     return rows.map(toRegionType);

@@ -3,14 +3,7 @@
  * statutory clock and its channel's clock. A city changes these here; code never hard-codes a deadline.
  */
 export type Channel =
-  | 'HOTLINE_12345'
-  | 'HOTLINE_12333'
-  | 'NATIONAL_PLATFORM'
-  | 'PROVINCIAL_SYSTEM'
-  | 'QR_FORM'
-  | 'WALK_IN'
-  | 'GRID_PATROL'
-  | 'POLICE_ALERT';
+  'HOTLINE_12345' | 'HOTLINE_12333' | 'NATIONAL_PLATFORM' | 'PROVINCIAL_SYSTEM' | 'QR_FORM' | 'WALK_IN' | 'GRID_PATROL' | 'POLICE_ALERT';
 
 export interface SameDayContactRule {
   /** Arrivals at or after this Beijing time (or on a non-working day) are "night arrivals". */
@@ -54,8 +47,14 @@ export const caseDeadlineRules: CaseDeadlineRules = {
   },
   channels: {
     HOTLINE_12345: {
-      acceptance: { workingDays: 1, source: '12345 市民服务热线 接诉即办: the hotline requires acceptance by the next working day (city configuration)' },
-      resolution: { workingDays: 15, source: '12345 市民服务热线 接诉即办: the hotline requires an answer within 15 working days (city configuration)' },
+      acceptance: {
+        workingDays: 1,
+        source: '12345 市民服务热线 接诉即办: the hotline requires acceptance by the next working day (city configuration)',
+      },
+      resolution: {
+        workingDays: 15,
+        source: '12345 市民服务热线 接诉即办: the hotline requires an answer within 15 working days (city configuration)',
+      },
     },
   },
 };

@@ -22,7 +22,10 @@ export interface DispatchRules {
 }
 
 export const dispatchRules: DispatchRules = {
-  acknowledge: { workingDays: 1, source: '三交办 (Qingdao): recipients acknowledge by the end of the next working day (city configuration)' },
+  acknowledge: {
+    workingDays: 1,
+    source: '三交办 (Qingdao): recipients acknowledge by the end of the next working day (city configuration)',
+  },
   firstReport: { workingDays: 3, source: '三交办 (Qingdao): recipients report what they did within 3 working days (city configuration)' },
   escalationLadder: [
     { level: 'REMINDER', afterWorkingDays: 0 },
@@ -54,13 +57,26 @@ export const policeReferralRules: PoliceReferralRules = {
     amountFen: 1_000_000,
     workers: 10,
     manyWorkersAmountFen: 3_000_000,
-    source: '最高人民法院《关于审理拒不支付劳动报酬刑事案件适用法律若干问题的解释》第三条: one worker ¥5,000–20,000 (3+ months of wages), or 10+ workers ¥30,000–100,000 in all; each province fixes its figure in that range (default here: ¥10,000 outstanding, or 10+ workers and ¥30,000)',
+    source:
+      '最高人民法院《关于审理拒不支付劳动报酬刑事案件适用法律若干问题的解释》第三条: one worker ¥5,000–20,000 (3+ months of wages), or 10+ workers ¥30,000–100,000 in all; each province fixes its figure in that range (default here: ¥10,000 outstanding, or 10+ workers and ¥30,000)',
   },
-  approval: { duration: '3 days', source: '行政执法机关移送涉嫌犯罪案件的规定 第五条: the head of the agency decides on a referral within 3 days' },
+  approval: {
+    duration: '3 days',
+    source: '行政执法机关移送涉嫌犯罪案件的规定 第五条: the head of the agency decides on a referral within 3 days',
+  },
   send: { duration: '24 hours', source: '行政执法机关移送涉嫌犯罪案件的规定 第五条: an approved referral is sent within 24 hours' },
-  policeDecision: { duration: '3 days', source: '行政执法机关移送涉嫌犯罪案件的规定 第八条: police decide within 3 days of receiving the referral' },
-  reconsiderationRequest: { duration: '3 days', source: '行政执法机关移送涉嫌犯罪案件的规定 第九条: the agency may ask for reconsideration within 3 days of the decision to decline' },
-  reconsiderationDecision: { duration: '3 days', source: '行政执法机关移送涉嫌犯罪案件的规定 第九条: police decide the reconsideration within 3 days' },
+  policeDecision: {
+    duration: '3 days',
+    source: '行政执法机关移送涉嫌犯罪案件的规定 第八条: police decide within 3 days of receiving the referral',
+  },
+  reconsiderationRequest: {
+    duration: '3 days',
+    source: '行政执法机关移送涉嫌犯罪案件的规定 第九条: the agency may ask for reconsideration within 3 days of the decision to decline',
+  },
+  reconsiderationDecision: {
+    duration: '3 days',
+    source: '行政执法机关移送涉嫌犯罪案件的规定 第九条: police decide the reconsideration within 3 days',
+  },
 };
 
 export interface MediationRules {
@@ -68,5 +84,8 @@ export interface MediationRules {
 }
 
 export const mediationRules: MediationRules = {
-  agreementWindow: { duration: '15 days', source: '劳动争议调解仲裁法 第十四条: no agreement within 15 days of the request, and the parties may go to arbitration' },
+  agreementWindow: {
+    duration: '15 days',
+    source: '劳动争议调解仲裁法 第十四条: no agreement within 15 days of the request, and the parties may go to arbitration',
+  },
 };

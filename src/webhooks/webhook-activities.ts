@@ -37,7 +37,8 @@ export function createWebhookActivities(deps: { orm: Orm; log: Logger; services:
     return rows[0] ?? null;
   };
   /** Parks a delivery that must not be sent, with the reason's code. */
-  const withhold = (id: string, code: 'endpoint-deactivated' | 'not-visible') => conn().execute(`update webhook_delivery set status = 'PARKED', last_error = ? where id = ? and status = 'PENDING'`, [code, id]);
+  const withhold = (id: string, code: 'endpoint-deactivated' | 'not-visible') =>
+    conn().execute(`update webhook_delivery set status = 'PARKED', last_error = ? where id = ? and status = 'PENDING'`, [code, id]);
   return {
     async nextWebhookDelivery(input: { endpointId: string; caseId: string }): Promise<{ id: string } | null> {
       return nextPending(input.endpointId, input.caseId);
@@ -47,7 +48,11 @@ export function createWebhookActivities(deps: { orm: Orm; log: Logger; services:
      * With the endpoint and case, it also answers the case's next pending delivery, so the workflow needs one
      * activity per delivery, not two (older workflow runs ask `nextWebhookDelivery` themselves).
      */
-    async sendWebhook(input: { deliveryId: string; endpointId?: string; caseId?: string }): Promise<{ sent: boolean; next?: { id: string } | null }> {
+    async sendWebhook(input: {
+      deliveryId: string;
+      endpointId?: string;
+      caseId?: string;
+    }): Promise<{ sent: boolean; next?: { id: string } | null }> {
       const following = async () => (input.endpointId && input.caseId ? { next: await nextPending(input.endpointId, input.caseId) } : {});
       // Visibility is decided again at send time by the same rule as the trigger's (a delivery made before the rule,
       // or a process the integrator no longer may see, is withheld).
@@ -66,23 +71,44 @@ export function createWebhookActivities(deps: { orm: Orm; log: Logger; services:
       }
       // The entry as the integrator reads it through `case { events }`: same entry, same masking.
       const payload = entryPayloadFor({ agencyKind: d.agency_kind }, d.payload);
-      const body = JSON.stringify({ deliveryId: d.id, caseNumber: d.case_number, channelRef: d.channel_ref, event: { seq: d.seq, type: d.event_type, at: new Date(d.at).toISOString(), payload } });
+      const body = JSON.stringify({
+        deliveryId: d.id,
+        caseNumber: d.case_number,
+        channelRef: d.channel_ref,
+        event: { seq: d.seq, type: d.event_type, at: new Date(d.at).toISOString(), payload },
+      });
       const timestamp = Math.floor(Date.now() / 1000);
-      const headers = { 'content-type': 'application/json', 'x-anxin-delivery': d.id, 'x-anxin-event': d.event_type, 'x-anxin-timestamp': String(timestamp), 'x-anxin-signature': signWebhook(d.secret, timestamp, body) };
+      const headers = {
+        'content-type': 'application/json',
+        'x-anxin-delivery': d.id,
+        'x-anxin-event': d.event_type,
+        'x-anxin-timestamp': String(timestamp),
+        'x-anxin-signature': signWebhook(d.secret, timestamp, body),
+      };
       const result = await postWebhook(d.url, headers, body, deps.services.webhooks.targets);
       const error = result.ok ? null : result.error;
-      await conn().execute(`insert into webhook_attempt (delivery_id, status_code, error) values (?, ?, ?)`, [d.id, result.statusCode, error]);
+      await conn().execute(`insert into webhook_attempt (delivery_id, status_code, error) values (?, ?, ?)`, [
+        d.id,
+        result.statusCode,
+        error,
+      ]);
       if (error) {
         await conn().execute(`update webhook_delivery set attempts = attempts + 1, last_error = ? where id = ?`, [error, d.id]);
         throw new Error(`webhook delivery ${d.id}: ${error}`); // Temporal retries with backoff
       }
-      await conn().execute(`update webhook_delivery set attempts = attempts + 1, last_error = null, status = 'DELIVERED', delivered_at = now() where id = ? and status = 'PENDING'`, [d.id]);
+      await conn().execute(
+        `update webhook_delivery set attempts = attempts + 1, last_error = null, status = 'DELIVERED', delivered_at = now() where id = ? and status = 'PENDING'`,
+        [d.id],
+      );
       return { sent: true, ...(await following()) };
     },
 
     /** After the give-up time: parked, keeping the last attempt's error code (the workflow's reason is only logged). */
     async parkWebhook(input: { deliveryId: string; reason: string }): Promise<void> {
-      await conn().execute(`update webhook_delivery set status = 'PARKED', last_error = coalesce(last_error, 'gave-up') where id = ? and status = 'PENDING'`, [input.deliveryId]);
+      await conn().execute(
+        `update webhook_delivery set status = 'PARKED', last_error = coalesce(last_error, 'gave-up') where id = ? and status = 'PENDING'`,
+        [input.deliveryId],
+      );
       deps.log.warn({ deliveryId: input.deliveryId, reason: input.reason }, 'webhook delivery parked after its give-up time');
     },
   };

@@ -8,7 +8,16 @@ import { literalAddress, type WebhookTargetPolicy } from './webhook-targets';
  * What an attempt records when it fails: a small fixed vocabulary, never the remote side's words or an error
  * message (those reach the integrator and the dashboards, and would echo whatever an internal host answered).
  */
-export const ATTEMPT_ERRORS = ['timeout', 'refused', 'address-not-allowed', 'url-not-allowed', 'redirect-not-followed', 'tls', 'dns', 'network'] as const;
+export const ATTEMPT_ERRORS = [
+  'timeout',
+  'refused',
+  'address-not-allowed',
+  'url-not-allowed',
+  'redirect-not-followed',
+  'tls',
+  'dns',
+  'network',
+] as const;
 export type AttemptError = (typeof ATTEMPT_ERRORS)[number] | `http-${number}`;
 
 export type AttemptResult = { ok: true; statusCode: number } | { ok: false; statusCode: number | null; error: AttemptError };
@@ -22,16 +31,24 @@ const TIMED_OUT = 'ANXIN_TIMEOUT';
  * connected to. No redirect is followed (a 3xx is a failed attempt: following it would re-send the signed body
  * wherever the receiver points), and the response body is not read.
  */
-export function postWebhook(url: string, headers: Record<string, string>, body: string, policy: WebhookTargetPolicy, timeoutMs = 10_000): Promise<AttemptResult> {
+export function postWebhook(
+  url: string,
+  headers: Record<string, string>,
+  body: string,
+  policy: WebhookTargetPolicy,
+  timeoutMs = 10_000,
+): Promise<AttemptResult> {
   let target: URL;
   try {
     target = new URL(url);
   } catch {
     return Promise.resolve({ ok: false, statusCode: null, error: 'url-not-allowed' });
   }
-  if ((target.protocol !== 'http:' && target.protocol !== 'https:') || target.username || target.password) return Promise.resolve({ ok: false, statusCode: null, error: 'url-not-allowed' });
+  if ((target.protocol !== 'http:' && target.protocol !== 'https:') || target.username || target.password)
+    return Promise.resolve({ ok: false, statusCode: null, error: 'url-not-allowed' });
   const literal = literalAddress(target);
-  if (literal !== undefined && !policy.allows(literal)) return Promise.resolve({ ok: false, statusCode: null, error: 'address-not-allowed' });
+  if (literal !== undefined && !policy.allows(literal))
+    return Promise.resolve({ ok: false, statusCode: null, error: 'address-not-allowed' });
 
   return new Promise<AttemptResult>((resolve) => {
     const request = (target.protocol === 'https:' ? https : http).request(
@@ -77,7 +94,16 @@ export function checkedLookup(policy: WebhookTargetPolicy): LookupFunction {
   };
 }
 
-const TLS_CODES = new Set(['CERT_HAS_EXPIRED', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY', 'CERT_UNTRUSTED', 'HOSTNAME_MISMATCH', 'EPROTO']);
+const TLS_CODES = new Set([
+  'CERT_HAS_EXPIRED',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_UNTRUSTED',
+  'HOSTNAME_MISMATCH',
+  'EPROTO',
+]);
 
 function classify(err: unknown): AttemptError {
   const e = err as NodeJS.ErrnoException & { errors?: unknown[] };

@@ -13,14 +13,20 @@ export class WebhookEndpointType {
   @Field() active!: boolean;
   @Field(() => DateTimeResolver) createdAt!: Date;
   @Field(() => DateTimeResolver, { nullable: true }) deactivatedAt!: Date | null;
-  @Field(() => DateTimeResolver, { nullable: true, description: 'When the signing secret was last replaced' }) secretRotatedAt!: Date | null;
+  @Field(() => DateTimeResolver, { nullable: true, description: 'When the signing secret was last replaced' })
+  secretRotatedAt!: Date | null;
 }
 
 @ObjectType('WebhookAttempt')
 export class WebhookAttemptType {
   @Field(() => DateTimeResolver) at!: Date;
   @Field(() => Int, { nullable: true }) statusCode!: number | null;
-  @Field(() => String, { nullable: true, description: 'Why it failed, as a code: http-<status>, redirect-not-followed, timeout, refused, address-not-allowed, url-not-allowed, tls, dns or network' }) error!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Why it failed, as a code: http-<status>, redirect-not-followed, timeout, refused, address-not-allowed, url-not-allowed, tls, dns or network',
+  })
+  error!: string | null;
 }
 
 @ObjectType('WebhookDelivery', { description: 'One case entry sent (or being sent) to one endpoint' })
@@ -32,7 +38,11 @@ export class WebhookDeliveryType {
   @Field(() => Int) seq!: number;
   @Field({ description: 'PENDING, DELIVERED or PARKED (given up; an administrator may replay it)' }) status!: string;
   @Field(() => Int, { description: 'How many times it was sent' }) attemptCount!: number;
-  @Field(() => String, { nullable: true, description: 'The last attempt’s error code (see WebhookAttempt.error), endpoint-deactivated, not-visible or gave-up' }) lastError!: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'The last attempt’s error code (see WebhookAttempt.error), endpoint-deactivated, not-visible or gave-up',
+  })
+  lastError!: string | null;
   @Field(() => DateTimeResolver) createdAt!: Date;
   @Field(() => DateTimeResolver, { nullable: true }) deliveredAt!: Date | null;
 }
@@ -41,32 +51,39 @@ export class WebhookDeliveryType {
 export class RegisterWebhookInput {
   @Field() url!: string;
   @Field({ description: '32 to 256 characters; signs every POST (HMAC-SHA256 over "<timestamp>.<body>")' }) secret!: string;
-  @Field(() => Int, { nullable: true, description: 'How long one delivery is retried before it is parked (default one day)' }) giveUpAfterSeconds?: number;
+  @Field(() => Int, { nullable: true, description: 'How long one delivery is retried before it is parked (default one day)' })
+  giveUpAfterSeconds?: number;
 }
 
 @InputType()
 export class RotateWebhookSecretInput {
   @Field(() => ID) id!: string;
-  @Field({ description: 'The new secret, 32 to 256 characters; it signs from the next POST on, and the old one no longer does' }) secret!: string;
+  @Field({ description: 'The new secret, 32 to 256 characters; it signs from the next POST on, and the old one no longer does' })
+  secret!: string;
 }
 
 @Resolver(() => WebhookDeliveryType)
 export class WebhookResolver {
-  constructor(
-    private readonly webhooks: WebhookService,
-  ) {}
+  constructor(private readonly webhooks: WebhookService) {}
 
-  @Mutation(() => WebhookEndpointType, { description: 'An integrator registers an endpoint for its own channel; registering the same URL again while it is active answers the same endpoint' })
+  @Mutation(() => WebhookEndpointType, {
+    description:
+      'An integrator registers an endpoint for its own channel; registering the same URL again while it is active answers the same endpoint',
+  })
   async registerWebhook(@Ctx() ctx: RequestContext, @Arg('input') input: RegisterWebhookInput): Promise<WebhookEndpointType> {
     return toEndpoint(await this.webhooks.register(ctx, input));
   }
 
-  @Query(() => [WebhookEndpointType], { description: 'An integrator’s own webhook endpoints, newest first (their secrets are never shown)' })
+  @Query(() => [WebhookEndpointType], {
+    description: 'An integrator’s own webhook endpoints, newest first (their secrets are never shown)',
+  })
   async webhookEndpoints(@Ctx() ctx: RequestContext): Promise<WebhookEndpointType[]> {
     return (await this.webhooks.endpoints(ctx)).map(toEndpoint);
   }
 
-  @Mutation(() => WebhookEndpointType, { description: 'Stops an endpoint: nothing more is sent to it, and its pending deliveries are parked' })
+  @Mutation(() => WebhookEndpointType, {
+    description: 'Stops an endpoint: nothing more is sent to it, and its pending deliveries are parked',
+  })
   async deactivateWebhook(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<WebhookEndpointType> {
     return toEndpoint(await this.webhooks.deactivate(ctx, id));
   }
@@ -76,8 +93,14 @@ export class WebhookResolver {
     return toEndpoint(await this.webhooks.rotateSecret(ctx, input.id, input.secret));
   }
 
-  @Query(() => [WebhookDeliveryType], { description: 'Webhook deliveries, newest first: an integrator’s own, or those of the cases a director of labour inspection may see' })
-  async webhookDeliveries(@Ctx() ctx: RequestContext, @Arg('status', () => String, { nullable: true }) status?: string, @Arg('first', () => Int, { nullable: true }) first?: number): Promise<WebhookDeliveryType[]> {
+  @Query(() => [WebhookDeliveryType], {
+    description: 'Webhook deliveries, newest first: an integrator’s own, or those of the cases a director of labour inspection may see',
+  })
+  async webhookDeliveries(
+    @Ctx() ctx: RequestContext,
+    @Arg('status', () => String, { nullable: true }) status?: string,
+    @Arg('first', () => Int, { nullable: true }) first?: number,
+  ): Promise<WebhookDeliveryType[]> {
     return (await this.webhooks.deliveries(ctx, { status, first: pageSize(first) })).map(toDelivery);
   }
 
@@ -93,9 +116,29 @@ export class WebhookResolver {
 }
 
 function toEndpoint(r: import('./webhook.service').WebhookEndpointRow): WebhookEndpointType {
-  return { id: r.id, channel: r.channel, url: r.url, giveUpAfterSeconds: r.give_up_seconds, active: r.active, createdAt: r.created_at, deactivatedAt: r.deactivated_at, secretRotatedAt: r.secret_rotated_at };
+  return {
+    id: r.id,
+    channel: r.channel,
+    url: r.url,
+    giveUpAfterSeconds: r.give_up_seconds,
+    active: r.active,
+    createdAt: r.created_at,
+    deactivatedAt: r.deactivated_at,
+    secretRotatedAt: r.secret_rotated_at,
+  };
 }
 
 function toDelivery(r: import('./webhook.service').WebhookDeliveryRow): WebhookDeliveryType {
-  return { id: r.id, endpointId: r.endpoint_id, caseNumber: r.case_number, eventType: r.event_type, seq: r.seq, status: r.status, attemptCount: r.attempts, lastError: r.last_error, createdAt: r.created_at, deliveredAt: r.delivered_at };
+  return {
+    id: r.id,
+    endpointId: r.endpoint_id,
+    caseNumber: r.case_number,
+    eventType: r.event_type,
+    seq: r.seq,
+    status: r.status,
+    attemptCount: r.attempts,
+    lastError: r.last_error,
+    createdAt: r.created_at,
+    deliveredAt: r.delivered_at,
+  };
 }

@@ -41,7 +41,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * handed to GraphQL carries Dates, or the DateTime scalar refuses it after the work is done.
  */
 function endpointRow(r: WebhookEndpointRow): WebhookEndpointRow {
-  return { ...r, created_at: toDate(r.created_at), deactivated_at: toDate(r.deactivated_at), secret_rotated_at: toDate(r.secret_rotated_at) };
+  return {
+    ...r,
+    created_at: toDate(r.created_at),
+    deactivated_at: toDate(r.deactivated_at),
+    secret_rotated_at: toDate(r.secret_rotated_at),
+  };
 }
 
 function deliveryRow(r: WebhookDeliveryRow): WebhookDeliveryRow {
@@ -78,7 +83,10 @@ export class WebhookService {
    * endpoint back (with a different secret or give-up time it is a CONFLICT: rotate the secret instead), even at
    * the cap. A new URL past `maxActiveEndpoints` active endpoints is a CONFLICT (`rule: endpoints.max`).
    */
-  async register(ctx: ExecutionContext, input: { url: string; secret: string; giveUpAfterSeconds?: number | null }): Promise<WebhookEndpointRow> {
+  async register(
+    ctx: ExecutionContext,
+    input: { url: string; secret: string; giveUpAfterSeconds?: number | null },
+  ): Promise<WebhookEndpointRow> {
     const actor = authorizeWebhookEndpoints(ctx);
     return ctx.em.transactional(async (em) => {
       const conn = em.getConnection();
@@ -86,23 +94,45 @@ export class WebhookService {
       // The integrator's row is locked, so its registrations take turns: the count below and the insert after it
       // see the same endpoints (two at once cannot both take the last place). NO KEY UPDATE, not UPDATE: rows that
       // merely reference the agency (cases, users) are not held up.
-      const [agency] = await conn.execute<Array<{ channel: string | null }>>(`select channel from agency where id = ? for no key update`, [actor.agencyId], 'all', trx);
+      const [agency] = await conn.execute<Array<{ channel: string | null }>>(
+        `select channel from agency where id = ? for no key update`,
+        [actor.agencyId],
+        'all',
+        trx,
+      );
       if (!agency?.channel) throw forbidden('this integrator has no channel of its own');
       const url = this.checkUrl(input.url);
       checkSecret('input.secret', input.secret);
       const giveUp = input.giveUpAfterSeconds ?? 86_400;
-      if (!Number.isInteger(giveUp) || giveUp < 1 || giveUp > 30 * 86_400) throw badUserInput('input.giveUpAfterSeconds', 'range', 'must be between 1 second and 30 days');
-      const [existing] = await conn.execute<Array<WebhookEndpointRow & { secret: string }>>(`select ${ENDPOINT_COLUMNS}, secret from webhook_endpoint where agency_id = ? and url = ? and active`, [actor.agencyId, url], 'all', trx);
+      if (!Number.isInteger(giveUp) || giveUp < 1 || giveUp > 30 * 86_400)
+        throw badUserInput('input.giveUpAfterSeconds', 'range', 'must be between 1 second and 30 days');
+      const [existing] = await conn.execute<Array<WebhookEndpointRow & { secret: string }>>(
+        `select ${ENDPOINT_COLUMNS}, secret from webhook_endpoint where agency_id = ? and url = ? and active`,
+        [actor.agencyId, url],
+        'all',
+        trx,
+      );
       if (existing) {
         if (!sameSecret(existing.secret, input.secret) || existing.give_up_seconds !== giveUp) {
-          throw conflict('an active endpoint for this URL exists with another secret or give-up time: rotate its secret, or deactivate it first', { field: 'input.url', rule: 'url.registered', endpointId: existing.id });
+          throw conflict(
+            'an active endpoint for this URL exists with another secret or give-up time: rotate its secret, or deactivate it first',
+            { field: 'input.url', rule: 'url.registered', endpointId: existing.id },
+          );
         }
         const { secret: _secret, ...row } = existing;
         return endpointRow(row);
       }
-      const [{ active } = { active: 0 }] = await conn.execute<Array<{ active: number }>>(`select count(*)::int as active from webhook_endpoint where agency_id = ? and active`, [actor.agencyId], 'all', trx);
+      const [{ active } = { active: 0 }] = await conn.execute<Array<{ active: number }>>(
+        `select count(*)::int as active from webhook_endpoint where agency_id = ? and active`,
+        [actor.agencyId],
+        'all',
+        trx,
+      );
       if (active >= this.maxActiveEndpoints) {
-        throw conflict(`this integrator has ${active} active endpoints, the most allowed (${this.maxActiveEndpoints}): deactivate one first`, { field: 'input.url', rule: 'endpoints.max', max: this.maxActiveEndpoints });
+        throw conflict(
+          `this integrator has ${active} active endpoints, the most allowed (${this.maxActiveEndpoints}): deactivate one first`,
+          { field: 'input.url', rule: 'endpoints.max', max: this.maxActiveEndpoints },
+        );
       }
       const [made] = await conn.execute<WebhookEndpointRow[]>(
         `insert into webhook_endpoint (id, agency_id, channel, url, secret, give_up_seconds) values (?, ?, ?, ?, ?, ?) returning ${ENDPOINT_COLUMNS}`,
@@ -117,7 +147,11 @@ export class WebhookService {
   /** The caller's own endpoints, newest first (never their secrets). */
   async endpoints(ctx: ExecutionContext): Promise<WebhookEndpointRow[]> {
     const actor = authorizeWebhookEndpoints(ctx);
-    const rows = await ctx.em.getConnection().execute<WebhookEndpointRow[]>(`select ${ENDPOINT_COLUMNS} from webhook_endpoint where agency_id = ? order by created_at desc, id`, [actor.agencyId]);
+    const rows = await ctx.em
+      .getConnection()
+      .execute<WebhookEndpointRow[]>(`select ${ENDPOINT_COLUMNS} from webhook_endpoint where agency_id = ? order by created_at desc, id`, [
+        actor.agencyId,
+      ]);
     return rows.map(endpointRow);
   }
 
@@ -135,7 +169,12 @@ export class WebhookService {
         trx,
       );
       if (!row) throw notFound('webhook endpoint', id);
-      await conn.execute(`update webhook_delivery set status = 'PARKED', last_error = 'endpoint-deactivated' where endpoint_id = ? and status = 'PENDING'`, [id], 'run', trx);
+      await conn.execute(
+        `update webhook_delivery set status = 'PARKED', last_error = 'endpoint-deactivated' where endpoint_id = ? and status = 'PENDING'`,
+        [id],
+        'run',
+        trx,
+      );
       return endpointRow(row);
     });
   }
@@ -149,10 +188,14 @@ export class WebhookService {
     if (!UUID.test(id)) throw notFound('webhook endpoint', id);
     checkSecret('secret', secret);
     const conn = ctx.em.getConnection();
-    const [row] = await conn.execute<WebhookEndpointRow[]>(`update webhook_endpoint set secret = ?, secret_rotated_at = now() where id = ? and agency_id = ? and active returning ${ENDPOINT_COLUMNS}`, [secret, id, actor.agencyId]);
+    const [row] = await conn.execute<WebhookEndpointRow[]>(
+      `update webhook_endpoint set secret = ?, secret_rotated_at = now() where id = ? and agency_id = ? and active returning ${ENDPOINT_COLUMNS}`,
+      [secret, id, actor.agencyId],
+    );
     if (row) return endpointRow(row);
     const [inactive] = await conn.execute(`select 1 from webhook_endpoint where id = ? and agency_id = ?`, [id, actor.agencyId]);
-    if (inactive) throw conflict('this endpoint is deactivated: register the URL again for a new one', { field: 'id', rule: 'endpoint.inactive' });
+    if (inactive)
+      throw conflict('this endpoint is deactivated: register the URL again for a new one', { field: 'id', rule: 'endpoint.inactive' });
     throw notFound('webhook endpoint', id);
   }
 
@@ -176,7 +219,9 @@ export class WebhookService {
       const conn = em.getConnection();
       const trx = em.getTransactionContext();
       // The delivery workflow's id is spelled once, in the database (webhook_delivery_workflow_id), for the trigger too.
-      const [d] = await conn.execute<Array<{ endpoint_id: string; case_id: string; give_up_seconds: number; active: boolean; workflow_id: string }>>(
+      const [d] = await conn.execute<
+        Array<{ endpoint_id: string; case_id: string; give_up_seconds: number; active: boolean; workflow_id: string }>
+      >(
         `select d.endpoint_id, d.case_id, ep.give_up_seconds, ep.active, webhook_delivery_workflow_id(d.endpoint_id, d.case_id) as workflow_id
            from webhook_delivery d join webhook_endpoint ep on ep.id = d.endpoint_id join case_event e on e.id = d.event_id join wage_case c on c.id = d.case_id
           where d.id = ? and ${scope.sql} for update of d`,
@@ -214,7 +259,11 @@ export class WebhookService {
     if (url.username || url.password) throw badUserInput('input.url', 'url.userinfo', 'must not carry a user name or password');
     const address = literalAddress(url);
     if (address !== undefined && !this.targets.allows(address)) {
-      throw badUserInput('input.url', 'url.address-not-allowed', 'this address is private, loopback, link-local or otherwise not reachable for webhooks');
+      throw badUserInput(
+        'input.url',
+        'url.address-not-allowed',
+        'this address is private, loopback, link-local or otherwise not reachable for webhooks',
+      );
     }
     return url.toString();
   }

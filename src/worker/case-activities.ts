@@ -19,7 +19,9 @@ export function createCaseActivities(deps: { orm: Orm; log: Logger; services: Se
     ...createWebhookActivities(deps),
     /** One step of a cross-agency process (or one of its escalations), written once. */
     recordProcessStep(input: ProcessStepInput): Promise<{ recorded: boolean }> {
-      return atWorkerEdge(() => applyProcessStep({ em: deps.orm.em, cases: deps.services.cases, outbox: deps.services.outbox, log: deps.log }, input));
+      return atWorkerEdge(() =>
+        applyProcessStep({ em: deps.orm.em, cases: deps.services.cases, outbox: deps.services.outbox, log: deps.log }, input),
+      );
     },
 
     /**
@@ -31,12 +33,14 @@ export function createCaseActivities(deps: { orm: Orm; log: Logger; services: Se
       return em.transactional(async (tem) => {
         const c = await tem.findOne(Case, { id: input.caseId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
         if (!c) throw new Error(`case ${input.caseId} not found`);
-        const already = await tem.getConnection().execute(
-          `select 1 from case_event where case_id = ? and type = 'ESCALATED' and payload->>'kind' = ?`,
-          [input.caseId, input.kind],
-          'all',
-          tem.getTransactionContext(),
-        );
+        const already = await tem
+          .getConnection()
+          .execute(
+            `select 1 from case_event where case_id = ? and type = 'ESCALATED' and payload->>'kind' = ?`,
+            [input.caseId, input.kind],
+            'all',
+            tem.getTransactionContext(),
+          );
         if (already.length > 0) return { recorded: false };
         const before = snapshot(c);
         c.updatedAt = new Date();

@@ -20,12 +20,21 @@ export function bundleWorkflows(log: Logger | undefined, processWorkflowModules:
   mkdirSync(dir, { recursive: true });
   const entry = path.join(dir, 'index.js');
   writeFileSync(entry, source);
-  const projectModules = path.resolve(__dirname, '..', '..', ...(path.basename(path.resolve(__dirname, '..', '..')) === 'dist' ? ['..'] : []), 'node_modules');
+  const projectModules = path.resolve(
+    __dirname,
+    '..',
+    '..',
+    ...(path.basename(path.resolve(__dirname, '..', '..')) === 'dist' ? ['..'] : []),
+    'node_modules',
+  );
   return bundleWorkflowCode({
     workflowsPath: entry,
     logger: log ? pinoToTemporal(log.child({ component: 'bundler' })) : undefined,
     // The generated entry lives outside the project: the SDK's own imports resolve from the project's node_modules.
-    webpackConfigHook: (config) => ({ ...config, resolve: { ...config.resolve, modules: [...(config.resolve?.modules ?? []), projectModules] } }),
+    webpackConfigHook: (config) => ({
+      ...config,
+      resolve: { ...config.resolve, modules: [...(config.resolve?.modules ?? []), projectModules] },
+    }),
   });
 }
 

@@ -19,7 +19,11 @@ export interface TestApi {
   /** Open case-event subscriptions in this API server. */
   subscribers(): number;
   /** POSTs one GraphQL operation over real HTTP. */
-  gql<T = Record<string, unknown>>(query: string, variables?: Record<string, unknown>, headers?: Record<string, string>): Promise<GraphQLResponse<T> & { status: number; headers: Headers }>;
+  gql<T = Record<string, unknown>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    headers?: Record<string, string>,
+  ): Promise<GraphQLResponse<T> & { status: number; headers: Headers }>;
   /** A signed token for a user of an agency, as `npm start` would print it. */
   tokenFor(user: User, agency: Agency): string;
   /** The Authorization header for that token. */
@@ -36,11 +40,43 @@ export const testTokens = new Tokens([
   { kid: 'test-1', secret: 'test-secret-one-0123456789abcdefghijklmnop' },
 ]);
 
-export async function startTestApi(opts: { orm: Orm; temporalAddress: string; workflowClient?: Client; outboxNudge?: () => void; repeatComplaintWindowDays?: number; production?: boolean; rateLimitPerMinute?: number; anonymousRateLimitPerMinute?: number; caseStatusLimits?: CaseStatusLimits; processModules?: ReadonlyArray<AnyProcessModule> }): Promise<TestApi> {
+export async function startTestApi(opts: {
+  orm: Orm;
+  temporalAddress: string;
+  workflowClient?: Client;
+  outboxNudge?: () => void;
+  repeatComplaintWindowDays?: number;
+  production?: boolean;
+  rateLimitPerMinute?: number;
+  anonymousRateLimitPerMinute?: number;
+  caseStatusLimits?: CaseStatusLimits;
+  processModules?: ReadonlyArray<AnyProcessModule>;
+}): Promise<TestApi> {
   const temporal = Connection.lazy({ address: opts.temporalAddress });
-  const services = createServices({ orm: opts.orm, caseStatusLimits: opts.caseStatusLimits, temporal, workflowClient: opts.workflowClient, outboxNudge: opts.outboxNudge, webhookTargets: testWebhookTargets, intakeRules: { repeatComplaintWindowDays: opts.repeatComplaintWindowDays ?? 30 }, ...(opts.processModules ? { processModules: opts.processModules } : {}) });
-  const server: ApiServer = await startApiServer({ host: '127.0.0.1', port: 0, orm: opts.orm, services, processModules: opts.processModules, tokens: testTokens, production: opts.production, rateLimitPerMinute: opts.rateLimitPerMinute ?? 1_000_000, anonymousRateLimitPerMinute: opts.anonymousRateLimitPerMinute ?? opts.rateLimitPerMinute ?? 1_000_000, log: testLog });
-  const tokenFor = (user: User, agency: Agency) => testTokens.issue({ userId: user.id, agencyId: agency.id, agencyKind: agency.kind, roles: user.roles });
+  const services = createServices({
+    orm: opts.orm,
+    caseStatusLimits: opts.caseStatusLimits,
+    temporal,
+    workflowClient: opts.workflowClient,
+    outboxNudge: opts.outboxNudge,
+    webhookTargets: testWebhookTargets,
+    intakeRules: { repeatComplaintWindowDays: opts.repeatComplaintWindowDays ?? 30 },
+    ...(opts.processModules ? { processModules: opts.processModules } : {}),
+  });
+  const server: ApiServer = await startApiServer({
+    host: '127.0.0.1',
+    port: 0,
+    orm: opts.orm,
+    services,
+    processModules: opts.processModules,
+    tokens: testTokens,
+    production: opts.production,
+    rateLimitPerMinute: opts.rateLimitPerMinute ?? 1_000_000,
+    anonymousRateLimitPerMinute: opts.anonymousRateLimitPerMinute ?? opts.rateLimitPerMinute ?? 1_000_000,
+    log: testLog,
+  });
+  const tokenFor = (user: User, agency: Agency) =>
+    testTokens.issue({ userId: user.id, agencyId: agency.id, agencyKind: agency.kind, roles: user.roles });
   return {
     url: server.url,
     subscribers: () => server.subscribers(),

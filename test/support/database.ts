@@ -20,7 +20,11 @@ export async function createTestDatabase(opts: { onQuery?: (sql: string) => void
   await admin.end();
   const url = new URL(base);
   url.pathname = `/${name}`;
-  const orm = await openDatabase({ url: url.toString(), log: createLogger({ log: { level: 'warn', format: 'json' } }), onQuery: opts.onQuery });
+  const orm = await openDatabase({
+    url: url.toString(),
+    log: createLogger({ log: { level: 'warn', format: 'json' } }),
+    onQuery: opts.onQuery,
+  });
   return {
     orm,
     url: url.toString(),

@@ -6,7 +6,8 @@ import { Region } from '../../src/regions/region.entity';
 
 /** A small piece of Beijing: enough agencies, people and places for the case tests. */
 export async function loadTestCity(em: EntityManager) {
-  const region = (code: string, name: string, level: Region['level'], path: string, parent?: string) => em.create(Region, { code, name, level, path, parent });
+  const region = (code: string, name: string, level: Region['level'], path: string, parent?: string) =>
+    em.create(Region, { code, name, level, path, parent });
   region('110000', '北京市', 'PROVINCE', '110000');
   region('110100', '市辖区', 'CITY', '110000/110100', '110000');
   region('110102', '西城区', 'DISTRICT', '110000/110100/110102', '110100');
@@ -15,15 +16,29 @@ export async function loadTestCity(em: EntityManager) {
   region('110105001', '建外街道', 'STREET', '110000/110100/110105/110105001', '110105');
   const cityHrss = em.create(Agency, { kind: 'HRSS_INSPECTION', name: '北京市劳动保障监察总队', region: '110100' });
   const xichengHrss = em.create(Agency, { kind: 'HRSS_INSPECTION', name: '西城区劳动保障监察大队', region: '110102', parent: cityHrss.id });
-  const housing = em.create(Agency, { kind: 'INDUSTRY_REGULATOR', name: '北京市住房和城乡建设委员会', region: '110100', sector: 'CONSTRUCTION' });
+  const housing = em.create(Agency, {
+    kind: 'INDUSTRY_REGULATOR',
+    name: '北京市住房和城乡建设委员会',
+    region: '110100',
+    sector: 'CONSTRUCTION',
+  });
   const police = em.create(Agency, { kind: 'POLICE', name: '西城分局', region: '110102' });
   const xichengGov = em.create(Agency, { kind: 'DISTRICT_GOVERNMENT', name: '西城区人民政府', region: '110102' });
   const procuratorate = em.create(Agency, { kind: 'PROCURATORATE', name: '西城区人民检察院', region: '110102' });
   const union = em.create(Agency, { kind: 'UNION', name: '西城区总工会', region: '110102' });
   const integrator = em.create(Agency, { kind: 'INTEGRATOR', name: '北京市12345市民服务热线', region: '110100', channel: 'HOTLINE_12345' });
-  const cityDirector = em.create(User, { agency: cityHrss.id, name: '市总队长', roles: ['DIRECTOR', 'SUPERVISOR', 'INSPECTOR', 'INTAKE_CLERK'] });
+  const cityDirector = em.create(User, {
+    agency: cityHrss.id,
+    name: '市总队长',
+    roles: ['DIRECTOR', 'SUPERVISOR', 'INSPECTOR', 'INTAKE_CLERK'],
+  });
   const hotline = em.create(User, { agency: integrator.id, name: '12345热线接口', roles: ['INTEGRATOR'] });
-  const chaoyangHrss = em.create(Agency, { kind: 'HRSS_INSPECTION', name: '朝阳区劳动保障监察大队', region: '110105', parent: cityHrss.id });
+  const chaoyangHrss = em.create(Agency, {
+    kind: 'HRSS_INSPECTION',
+    name: '朝阳区劳动保障监察大队',
+    region: '110105',
+    parent: cityHrss.id,
+  });
   const chaoyangInspector = em.create(User, { agency: chaoyangHrss.id, name: '朝阳监察', roles: ['INSPECTOR'] });
   const xinjiekou = em.create(Agency, { kind: 'STREET_GOVERNMENT', name: '新街口街道办事处', region: '110102003', parent: xichengGov.id });
   const gridWorker = em.create(User, { agency: xinjiekou.id, name: '网格员小刘', roles: ['GRID_WORKER'] });
@@ -45,11 +60,33 @@ export async function loadTestCity(em: EntityManager) {
   const policeOfficer = em.create(User, { agency: police.id, name: '郑警官', roles: ['OFFICER'] });
   const unionMediator = em.create(User, { agency: union.id, name: '冯调解', roles: ['MEDIATOR'] });
   const clerk = em.create(User, { agency: xichengHrss.id, name: '王受理', roles: ['INTAKE_CLERK'] });
-  const contractor = em.create(Employer, { uscc: '91110000600037341L', name: '北京城建某工程有限公司', industry: 'CONSTRUCTION', region: '110102' });
-  const restaurant = em.create(Employer, { uscc: '91350100M000100Y43', name: '某餐饮管理有限公司', industry: 'CATERING', region: '110105' });
-  const contractorHq = em.create(Agency, { kind: 'CONTRACTOR_HQ', name: '北京城建某工程有限公司总部', region: '110100', employerId: contractor.id });
+  const contractor = em.create(Employer, {
+    uscc: '91110000600037341L',
+    name: '北京城建某工程有限公司',
+    industry: 'CONSTRUCTION',
+    region: '110102',
+  });
+  const restaurant = em.create(Employer, {
+    uscc: '91350100M000100Y43',
+    name: '某餐饮管理有限公司',
+    industry: 'CATERING',
+    region: '110105',
+  });
+  const contractorHq = em.create(Agency, {
+    kind: 'CONTRACTOR_HQ',
+    name: '北京城建某工程有限公司总部',
+    region: '110100',
+    employerId: contractor.id,
+  });
   const contractorLiaison = em.create(User, { agency: contractorHq.id, name: '陈联络', roles: ['LIAISON'] });
-  const project = em.create(Project, { code: 'XC-2026-001', name: '西城区某住宅项目', region: '110102003', generalContractor: contractor.id, regulator: housing.id, workerCount: 120 });
+  const project = em.create(Project, {
+    code: 'XC-2026-001',
+    name: '西城区某住宅项目',
+    region: '110102003',
+    generalContractor: contractor.id,
+    regulator: housing.id,
+    workerCount: 120,
+  });
   await em.flush();
   return {
     chaoyangHrss,

@@ -41,11 +41,22 @@ export async function startLiveStack(taskQueue: string): Promise<LiveStack> {
   relay.start(100);
   const nudge = () => void relay.drain().catch(() => undefined);
   const api = await startTestApi({ orm: db.orm, temporalAddress: temporal.address, workflowClient: temporal.client, outboxNudge: nudge });
-  const services = createServices({ orm: db.orm, temporal: Connection.lazy({ address: temporal.address }), workflowClient: temporal.client, outboxNudge: nudge, webhookTargets: testWebhookTargets });
+  const services = createServices({
+    orm: db.orm,
+    temporal: Connection.lazy({ address: temporal.address }),
+    workflowClient: temporal.client,
+    outboxNudge: nudge,
+    webhookTargets: testWebhookTargets,
+  });
   const workers: Array<{ stop(): Promise<void> }> = [];
 
   async function startWorker() {
-    const worker = await Worker.create({ connection: temporal.nativeConnection, taskQueue, workflowBundle: await workflowBundle(), activities: createCaseActivities({ orm: db.orm, log: testLog, services }) });
+    const worker = await Worker.create({
+      connection: temporal.nativeConnection,
+      taskQueue,
+      workflowBundle: await workflowBundle(),
+      activities: createCaseActivities({ orm: db.orm, log: testLog, services }),
+    });
     const running = worker.run();
     const handle = {
       async stop() {
@@ -66,7 +77,15 @@ export async function startLiveStack(taskQueue: string): Promise<LiveStack> {
     services,
     as(user, agency) {
       const em = db.orm.em.fork();
-      return { requestId: randomUUID(), log: testLog, em, services, loaders: createLoaders(em), actor: { userId: user.id, agencyId: agency.id, agencyKind: agency.kind, roles: user.roles }, clock: systemClock };
+      return {
+        requestId: randomUUID(),
+        log: testLog,
+        em,
+        services,
+        loaders: createLoaders(em),
+        actor: { userId: user.id, agencyId: agency.id, agencyKind: agency.kind, roles: user.roles },
+        clock: systemClock,
+      };
     },
     async settle() {
       while ((await relay.drain()) > 0);

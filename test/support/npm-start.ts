@@ -19,9 +19,21 @@ export const startedTrees: number[] = [];
  * The environment of an `npm start` on its own data folder and four distinct free ports (asked for together: one
  * at a time, the same port can come back twice), with JSON logs in development mode.
  */
-export async function npmStartEnv(dataDir: string, extra: Record<string, string> = {}): Promise<Record<string, string> & { PORT: string; TEMPORAL_UI_PORT: string }> {
+export async function npmStartEnv(
+  dataDir: string,
+  extra: Record<string, string> = {},
+): Promise<Record<string, string> & { PORT: string; TEMPORAL_UI_PORT: string }> {
   const [api, pg, temporal, ui] = (await freePorts(4)).map(String) as [string, string, string, string];
-  return { DATA_DIR: dataDir, PORT: api, EMBEDDED_PG_PORT: pg, TEMPORAL_DEV_PORT: temporal, TEMPORAL_UI_PORT: ui, LOG_FORMAT: 'json', NODE_ENV: 'development', ...extra };
+  return {
+    DATA_DIR: dataDir,
+    PORT: api,
+    EMBEDDED_PG_PORT: pg,
+    TEMPORAL_DEV_PORT: temporal,
+    TEMPORAL_UI_PORT: ui,
+    LOG_FORMAT: 'json',
+    NODE_ENV: 'development',
+    ...extra,
+  };
 }
 
 /**
@@ -55,8 +67,17 @@ export async function npmStart(env: Record<string, string>, opts: { built?: bool
   return { child, lines, graphqlUrl: ready.graphql!, temporalUiUrl: ready.temporalUi! };
 }
 
-export async function gql(url: string, query: string, variables?: object, token?: string): Promise<{ data?: Record<string, unknown>; errors?: unknown[] }> {
-  const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify({ query, variables }) });
+export async function gql(
+  url: string,
+  query: string,
+  variables?: object,
+  token?: string,
+): Promise<{ data?: Record<string, unknown>; errors?: unknown[] }> {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
   return (await res.json()) as { data?: Record<string, unknown> };
 }
 

@@ -39,7 +39,12 @@ export async function startProcessHarness(db: TestDatabase, taskQueue: string): 
   const env = await startTimeSkippingServer();
   const relay = new OutboxRelay(db.orm, env.client, taskQueue, testLog);
   const nudge = () => void relay.drain().catch(() => undefined);
-  const services = createServices({ orm: db.orm, temporal: Connection.lazy({ address: '127.0.0.1:1' }), workflowClient: env.client, outboxNudge: nudge });
+  const services = createServices({
+    orm: db.orm,
+    temporal: Connection.lazy({ address: '127.0.0.1:1' }),
+    workflowClient: env.client,
+    outboxNudge: nudge,
+  });
   const activities = createCaseActivities({ orm: db.orm, log: testLog, services });
   const holds = new Map<string, Promise<void>>();
   const worker = await Worker.create({
@@ -69,7 +74,11 @@ export async function startProcessHarness(db: TestDatabase, taskQueue: string): 
     step(user, processId, update, args = {}) {
       return services.processes.step(harness.as(user), { processId, update, args });
     },
-    fileOf: (caseId) => db.orm.em.fork().getConnection().execute(`select type, payload, actor_agency_id from case_event where case_id = ? order by seq`, [caseId]),
+    fileOf: (caseId) =>
+      db.orm.em
+        .fork()
+        .getConnection()
+        .execute(`select type, payload, actor_agency_id from case_event where case_id = ? order by seq`, [caseId]),
     holdStep(eventType) {
       let release!: () => void;
       holds.set(eventType, new Promise<void>((r) => (release = r)));

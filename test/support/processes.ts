@@ -30,7 +30,9 @@ export function isAlive(pid: number): boolean {
 
 export function commandOf(pid: number): string {
   try {
-    return execFileSync('ps', ['-o', 'args=', '-p', String(pid)]).toString().trim();
+    return execFileSync('ps', ['-o', 'args=', '-p', String(pid)])
+      .toString()
+      .trim();
   } catch {
     return '';
   }

@@ -13,7 +13,10 @@ const toolsDir = path.resolve(__dirname, '..', '..', '.tools');
 export async function startDevServer(): Promise<TestWorkflowEnvironment> {
   const cli = await locateTemporalCli({ toolsDir, envPath: process.env.TEMPORAL_CLI_PATH });
   return TestWorkflowEnvironment.createLocal({
-    server: { executable: cli ? { type: 'existing-path', path: cli.path } : { type: 'cached-download', downloadDir: toolsDir }, ip: '127.0.0.1' },
+    server: {
+      executable: cli ? { type: 'existing-path', path: cli.path } : { type: 'cached-download', downloadDir: toolsDir },
+      ip: '127.0.0.1',
+    },
   });
 }
 

@@ -10,7 +10,12 @@ import { policeReferralModule } from '../../src/processes/police-referral/referr
 import { threeWayDispatchModule } from '../../src/processes/three-way-dispatch/dispatch.module';
 import type { StepActor } from '../../src/processes/process-step.contract';
 
-type StepCall = { processId: string; update: string | UpdateDefinition<unknown, [{ actor: StepActor }]>; args?: Record<string, unknown>; idempotencyKey?: string | null };
+type StepCall = {
+  processId: string;
+  update: string | UpdateDefinition<unknown, [{ actor: StepActor }]>;
+  args?: Record<string, unknown>;
+  idempotencyKey?: string | null;
+};
 
 /**
  * The services as the tests drive them: the app's, plus the process starts by their old names and a step by its
@@ -18,9 +23,15 @@ type StepCall = { processId: string; update: string | UpdateDefinition<unknown, 
  */
 export type TestServices = Omit<Services, 'processes'> & {
   processes: Services['processes'] & {
-    dispatchCase: ReturnType<typeof processServiceOf<import('../../src/processes/three-way-dispatch/dispatch.service').DispatchService>>['dispatchCase'];
-    proposePoliceReferral: ReturnType<typeof processServiceOf<import('../../src/processes/police-referral/referral.service').ReferralService>>['proposePoliceReferral'];
-    conveneMediation: ReturnType<typeof processServiceOf<import('../../src/processes/joint-mediation/mediation.service').MediationService>>['conveneMediation'];
+    dispatchCase: ReturnType<
+      typeof processServiceOf<import('../../src/processes/three-way-dispatch/dispatch.service').DispatchService>
+    >['dispatchCase'];
+    proposePoliceReferral: ReturnType<
+      typeof processServiceOf<import('../../src/processes/police-referral/referral.service').ReferralService>
+    >['proposePoliceReferral'];
+    conveneMediation: ReturnType<
+      typeof processServiceOf<import('../../src/processes/joint-mediation/mediation.service').MediationService>
+    >['conveneMediation'];
     step(ctx: ExecutionContext, input: StepCall): Promise<CaseProcess>;
   };
 };
@@ -35,11 +46,19 @@ export function updateNamed(name: string, modules = processModules): UpdateDefin
 
 export function testServices(services: Services): TestServices {
   const processes = Object.assign(Object.create(services.processes) as Services['processes'], {
-    dispatchCase: (ctx: ExecutionContext, input: { caseId: string }) => processServiceOf(services, threeWayDispatchModule).dispatchCase(ctx, input),
-    proposePoliceReferral: (ctx: ExecutionContext, input: Parameters<TestServices['processes']['proposePoliceReferral']>[1]) => processServiceOf(services, policeReferralModule).proposePoliceReferral(ctx, input),
-    conveneMediation: (ctx: ExecutionContext, input: Parameters<TestServices['processes']['conveneMediation']>[1]) => processServiceOf(services, jointMediationModule).conveneMediation(ctx, input),
+    dispatchCase: (ctx: ExecutionContext, input: { caseId: string }) =>
+      processServiceOf(services, threeWayDispatchModule).dispatchCase(ctx, input),
+    proposePoliceReferral: (ctx: ExecutionContext, input: Parameters<TestServices['processes']['proposePoliceReferral']>[1]) =>
+      processServiceOf(services, policeReferralModule).proposePoliceReferral(ctx, input),
+    conveneMediation: (ctx: ExecutionContext, input: Parameters<TestServices['processes']['conveneMediation']>[1]) =>
+      processServiceOf(services, jointMediationModule).conveneMediation(ctx, input),
     step: (ctx: ExecutionContext, input: StepCall) =>
-      services.processes.step(ctx, { processId: input.processId, update: typeof input.update === 'string' ? updateNamed(input.update) : input.update, args: input.args ?? {}, idempotencyKey: input.idempotencyKey }),
+      services.processes.step(ctx, {
+        processId: input.processId,
+        update: typeof input.update === 'string' ? updateNamed(input.update) : input.update,
+        args: input.args ?? {},
+        idempotencyKey: input.idempotencyKey,
+      }),
   });
   return { ...services, processes };
 }

@@ -67,7 +67,10 @@ export class WsCaller {
         { query, variables },
         {
           next: (r) => answer({ data: r.data, errors: r.errors as WsOutcome['errors'] }),
-          error: (e) => answer(Array.isArray(e) ? { errors: e as WsOutcome['errors'] } : { closeCode: (e as { code?: number }).code ?? this.closeCode }),
+          error: (e) =>
+            answer(
+              Array.isArray(e) ? { errors: e as WsOutcome['errors'] } : { closeCode: (e as { code?: number }).code ?? this.closeCode },
+            ),
           complete: () => answer({}),
         },
       );
@@ -91,7 +94,13 @@ export class WsCaller {
 }
 
 /** One operation on a connection of its own. */
-export async function wsOnce(httpUrl: string, query: string, variables?: Record<string, unknown>, authorization?: string, waitMs?: number): Promise<WsOutcome> {
+export async function wsOnce(
+  httpUrl: string,
+  query: string,
+  variables?: Record<string, unknown>,
+  authorization?: string,
+  waitMs?: number,
+): Promise<WsOutcome> {
   const caller = new WsCaller(httpUrl, authorization);
   try {
     return await caller.run(query, variables, waitMs);

@@ -29,7 +29,17 @@ function boot(): void {
     const temporal = Connection.lazy({ address: '127.0.0.1:1' });
     const services = createServices({ orm, caseStatusLimits: config.caseStatusLimits, temporal, processModules });
     const tokens = new Tokens(config.auth.keys ? parseKeys(config.auth.keys) : localDevelopmentKeys(config.dataDir), config.auth.tokenTtl);
-    const api = await startApiServer({ host: config.api.host, port: config.api.port, orm, services, log, tokens, production: config.env === 'production', rateLimitPerMinute: config.rateLimitPerMinute, anonymousRateLimitPerMinute: config.anonymousRateLimitPerMinute });
+    const api = await startApiServer({
+      host: config.api.host,
+      port: config.api.port,
+      orm,
+      services,
+      log,
+      tokens,
+      production: config.env === 'production',
+      rateLimitPerMinute: config.rateLimitPerMinute,
+      anonymousRateLimitPerMinute: config.anonymousRateLimitPerMinute,
+    });
     lifecycle.onStop('GraphQL API', api.stop);
     log.info({ graphql: api.url }, `Anxin API (alone, for benchmarks) ready — GraphQL: ${api.url}`);
   });

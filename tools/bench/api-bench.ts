@@ -84,8 +84,12 @@ function parseArgs(argv: string[]): Options {
       case '--region': {
         // A comma list spreads intakes over districts: each district-year has one case-number counter row,
         // which every intake in that district locks until it commits.
-        const codes = (value() ?? '').split(',').map((c) => c.trim()).filter(Boolean);
-        if (codes.length === 0 || codes.some((c) => !/^\d{6}(\d{3})?$/.test(c))) fail('--region needs 6- or 9-digit division codes, comma-separated');
+        const codes = (value() ?? '')
+          .split(',')
+          .map((c) => c.trim())
+          .filter(Boolean);
+        if (codes.length === 0 || codes.some((c) => !/^\d{6}(\d{3})?$/.test(c)))
+          fail('--region needs 6- or 9-digit division codes, comma-separated');
         o.regions = codes;
         break;
       }
@@ -132,7 +136,12 @@ function post(o: Options, body: string): Promise<GraphQLResponse> {
       {
         method: 'POST',
         agent,
-        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), accept: 'application/json', ...o.headers },
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(body),
+          accept: 'application/json',
+          ...o.headers,
+        },
         timeout: 30_000,
       },
       (res) => {
@@ -147,7 +156,8 @@ function post(o: Options, body: string): Promise<GraphQLResponse> {
             reject(new RequestError(`HTTP ${res.statusCode}: ${text.slice(0, 200)}`));
             return;
           }
-          if (parsed.errors?.length) reject(new RequestError(parsed.errors.map((e) => `${e.extensions?.code ?? 'ERROR'}: ${e.message}`).join('; ')));
+          if (parsed.errors?.length)
+            reject(new RequestError(parsed.errors.map((e) => `${e.extensions?.code ?? 'ERROR'}: ${e.message}`).join('; ')));
           else if (res.statusCode !== 200) reject(new RequestError(`HTTP ${res.statusCode}`));
           else resolve(parsed);
         });
@@ -160,7 +170,11 @@ function post(o: Options, body: string): Promise<GraphQLResponse> {
   });
 }
 
-async function timedPost(o: Options, query: string, variables: unknown): Promise<{ ms: number; data?: Record<string, unknown>; error?: string }> {
+async function timedPost(
+  o: Options,
+  query: string,
+  variables: unknown,
+): Promise<{ ms: number; data?: Record<string, unknown>; error?: string }> {
   const body = JSON.stringify({ query, variables });
   const t = process.hrtime.bigint();
   try {
@@ -201,7 +215,10 @@ function stats(ms: number[], errors: number): Stats {
 
 // ---- the three measurements -------------------------------------------------------------------------------
 
-async function benchList(o: Options, firstErrors: string[]): Promise<{ overall: Stats; bySet: Record<string, Stats>; meanTotalCount: number }> {
+async function benchList(
+  o: Options,
+  firstErrors: string[],
+): Promise<{ overall: Stats; bySet: Record<string, Stats>; meanTotalCount: number }> {
   for (let k = 0; k < o.warmup; k++) {
     const r = await timedPost(o, LIST_QUERY, listVariables(k));
     if (r.error && k === 0) throw new Error(`the case list query fails: ${r.error}`);
@@ -301,7 +318,15 @@ async function benchThroughput(
   };
   await Promise.all(Array.from({ length: o.concurrency }, client));
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-  return { clients: o.concurrency, seconds: Math.round(seconds * 100) / 100, requests: ok + errors, ok, errors, perSecond: Math.round(((ok + errors) / seconds) * 10) / 10, latency: stats(ms, errors) };
+  return {
+    clients: o.concurrency,
+    seconds: Math.round(seconds * 100) / 100,
+    requests: ok + errors,
+    ok,
+    errors,
+    perSecond: Math.round(((ok + errors) / seconds) * 10) / 10,
+    latency: stats(ms, errors),
+  };
 }
 
 // ---- main ---------------------------------------------------------------------------------------------------
@@ -339,7 +364,9 @@ async function main(): Promise<void> {
   line(`(c) intakeComplaint ×${throughput.clients} clients`, throughput.latency);
   console.log('');
   console.log(`(a) mean totalCount per list: ${list.meanTotalCount}`);
-  console.log(`(c) throughput: ${throughput.perSecond} requests/s (${throughput.ok} ok, ${throughput.errors} errors in ${throughput.seconds} s)`);
+  console.log(
+    `(c) throughput: ${throughput.perSecond} requests/s (${throughput.ok} ok, ${throughput.errors} errors in ${throughput.seconds} s)`,
+  );
   for (const e of firstErrors) console.log(`first errors: ${e}`);
   console.log(
     JSON.stringify({
@@ -349,7 +376,15 @@ async function main(): Promise<void> {
       intakeRegions: o.regions,
       list: { ...list.overall, meanTotalCount: list.meanTotalCount, byStatuses: list.bySet },
       intake,
-      throughput: { clients: throughput.clients, seconds: throughput.seconds, requests: throughput.requests, ok: throughput.ok, errors: throughput.errors, perSecond: throughput.perSecond, latency: throughput.latency },
+      throughput: {
+        clients: throughput.clients,
+        seconds: throughput.seconds,
+        requests: throughput.requests,
+        ok: throughput.ok,
+        errors: throughput.errors,
+        perSecond: throughput.perSecond,
+        latency: throughput.latency,
+      },
     }),
   );
   agent.destroy();

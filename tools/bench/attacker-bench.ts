@@ -58,7 +58,10 @@ function anonymousWorst(i: number): string {
 /** Signed in: near every limit at once — repeated composite fields with arguments (≈200 pairs), the cost ceiling, a unique comment. */
 function signedInWorst(i: number): string {
   const repeated = `case(number: "110102-2026-000001") { ${CASE_FIELDS} } `.repeat(6);
-  const costly = Array.from({ length: 2 }, (_, k) => `c${k}: cases(first: 100) { edges { node { ${CASE_FIELDS} employer { name uscc } region { name } } } }`).join(' ');
+  const costly = Array.from(
+    { length: 2 },
+    (_, k) => `c${k}: cases(first: 100) { edges { node { ${CASE_FIELDS} employer { name uscc } region { name } } } }`,
+  ).join(' ');
   return `# ${i} ${Math.random()}\n{ ${repeated} ${costly} }`;
 }
 
@@ -78,20 +81,30 @@ interface Answer {
 function post(url: URL, agent: http.Agent, body: string, headers: Record<string, string>): Promise<Answer> {
   const started = process.hrtime.bigint();
   return new Promise((resolve) => {
-    const req = http.request(url, { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers }, timeout: 30_000 }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        let code: string | undefined;
-        try {
-          code = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { errors?: Array<{ extensions?: { code?: string } }> }).errors?.[0]?.extensions?.code;
-        } catch {
-          code = 'NOT_JSON';
-        }
-        resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, status: res.statusCode ?? 0, code });
-      });
-      res.on('error', () => resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, status: 0, code: 'RESPONSE_ERROR' }));
-    });
+    const req = http.request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers },
+        timeout: 30_000,
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          let code: string | undefined;
+          try {
+            code = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { errors?: Array<{ extensions?: { code?: string } }> })
+              .errors?.[0]?.extensions?.code;
+          } catch {
+            code = 'NOT_JSON';
+          }
+          resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, status: res.statusCode ?? 0, code });
+        });
+        res.on('error', () => resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, status: 0, code: 'RESPONSE_ERROR' }));
+      },
+    );
     req.on('timeout', () => req.destroy(new Error('timeout')));
     req.on('error', () => resolve({ ms: Number(process.hrtime.bigint() - started) / 1e6, status: 0, code: 'REQUEST_ERROR' }));
     req.end(body);
@@ -121,7 +134,14 @@ interface PhaseResult {
   attacker?: { sent: number; byOutcome: Record<string, number> };
 }
 
-async function runPhase(name: string, o: Options, url: URL, userHeaders: Record<string, string>, attacker: Attacker | undefined, k0: number): Promise<PhaseResult> {
+async function runPhase(
+  name: string,
+  o: Options,
+  url: URL,
+  userHeaders: Record<string, string>,
+  attacker: Attacker | undefined,
+  k0: number,
+): Promise<PhaseResult> {
   const deadline = Date.now() + o.seconds * 1000;
   const userAgent = new http.Agent({ keepAlive: true, maxSockets: 2 });
   const attackAgent = new http.Agent({ keepAlive: true, maxSockets: 16 });
@@ -165,7 +185,14 @@ async function runPhase(name: string, o: Options, url: URL, userHeaders: Record<
   attackAgent.destroy();
   return {
     phase: name,
-    user: { n: u.ms.length, errors: u.errors, p50: round(percentile(u.ms, 50)), p95: round(percentile(u.ms, 95)), p99: round(percentile(u.ms, 99)), max: round(u.ms[u.ms.length - 1] ?? NaN) },
+    user: {
+      n: u.ms.length,
+      errors: u.errors,
+      p50: round(percentile(u.ms, 50)),
+      p95: round(percentile(u.ms, 95)),
+      p99: round(percentile(u.ms, 99)),
+      max: round(u.ms[u.ms.length - 1] ?? NaN),
+    },
     ...(attacker ? { attacker: { sent, byOutcome: outcomes } } : {}),
   };
 }
@@ -190,13 +217,22 @@ function boot(): void {
     await orm.close();
     if (users.length < 3) throw new Error('the database has no demo city (HRSS directors and inspectors): start from an empty DATA_DIR');
     const tokens = new Tokens(config.auth.keys ? parseKeys(config.auth.keys) : localDevelopmentKeys(config.dataDir));
-    const bearer = (u: { user_id: string; agency_id: string; roles: string[] }) => ({ authorization: `Bearer ${tokens.issue({ userId: u.user_id, agencyId: u.agency_id, agencyKind: 'HRSS_INSPECTION', roles: u.roles as never })}` });
+    const bearer = (u: { user_id: string; agency_id: string; roles: string[] }) => ({
+      authorization: `Bearer ${tokens.issue({ userId: u.user_id, agencyId: u.agency_id, agencyKind: 'HRSS_INSPECTION', roles: u.roles as never })}`,
+    });
     const [director, attackerUser, pinger] = [bearer(users[0]!), bearer(users[1]!), bearer(users[2]!)];
 
     // The API alone, in its own process, so the clients here do not share its event loop.
     const port = await freePort();
     const child: ChildProcess = spawn(process.execPath, ['--enable-source-maps', path.join(__dirname, 'api-alone-main.js')], {
-      env: { ...process.env, DATABASE_URL: dbUrl, HOST: '127.0.0.1', PORT: String(port), LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', DEMO_DATA: 'false' },
+      env: {
+        ...process.env,
+        DATABASE_URL: dbUrl,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+        DEMO_DATA: 'false',
+      },
       stdio: ['ignore', 'inherit', 'inherit'],
     });
     const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -217,16 +253,36 @@ function boot(): void {
     const signedInRate = Number(process.env.RATE_LIMIT_PER_MINUTE ?? 600) / 60;
     const anonymousRate = Number(process.env.ANONYMOUS_RATE_LIMIT_PER_MINUTE ?? 60) / 60;
     const alternate = (worst: (i: number) => string) => (i: number) => (i % 2 === 0 ? worst(i) : bomb(i));
-    const anonymous: Attacker = { name: 'anonymous attacker', headers: {}, perSecond: anonymousRate, inFlight: 4, document: alternate(anonymousWorst) };
-    const signedIn: Attacker = { name: 'signed-in attacker', headers: attackerUser, perSecond: signedInRate, inFlight: 8, document: alternate(signedInWorst) };
+    const anonymous: Attacker = {
+      name: 'anonymous attacker',
+      headers: {},
+      perSecond: anonymousRate,
+      inFlight: 4,
+      document: alternate(anonymousWorst),
+    };
+    const signedIn: Attacker = {
+      name: 'signed-in attacker',
+      headers: attackerUser,
+      perSecond: signedInRate,
+      inFlight: 8,
+      document: alternate(signedInWorst),
+    };
     const flood: Attacker = { ...signedIn, name: 'signed-in attacker flooding past its rate', perSecond: 200, inFlight: 8 };
 
     console.log(`Anxin attacker-beside-user benchmark — ${url.href} — ${o.seconds} s per phase, the user at ${o.userPerSecond}/s`);
-    console.log(`rates allowed: signed in ${signedInRate * 60}/min, anonymous ${anonymousRate * 60}/min; the attacker alternates its tier's worst accepted document and the health ×1990 bomb`);
+    console.log(
+      `rates allowed: signed in ${signedInRate * 60}/min, anonymous ${anonymousRate * 60}/min; the attacker alternates its tier's worst accepted document and the health ×1990 bomb`,
+    );
     // A warm-up for the user's query (plans, JIT), not measured.
     await runPhase('warm-up', { ...o, seconds: Math.min(5, o.seconds) }, url, director, undefined, 0);
     const results: PhaseResult[] = [];
-    const phases: Array<[string, Attacker | undefined]> = [['user alone', undefined], ['+ ' + anonymous.name, anonymous], ['+ ' + signedIn.name, signedIn], ['+ ' + flood.name, flood], ['user alone again', undefined]];
+    const phases: Array<[string, Attacker | undefined]> = [
+      ['user alone', undefined],
+      ['+ ' + anonymous.name, anonymous],
+      ['+ ' + signedIn.name, signedIn],
+      ['+ ' + flood.name, flood],
+      ['user alone again', undefined],
+    ];
     for (const [name, attacker] of phases) {
       console.log(`… ${name}`);
       // Each phase starts with fresh rate budgets: the attackers' previous minute does not carry over.
@@ -235,14 +291,23 @@ function boot(): void {
     }
     const pad = (s: string | number, n: number, left = false) => (left ? String(s).padEnd(n) : String(s).padStart(n));
     console.log('');
-    console.log(`${pad('phase', 46, true)}${pad('n', 6)}${pad('errors', 8)}${pad('p50 ms', 9)}${pad('p95 ms', 9)}${pad('p99 ms', 9)}${pad('max ms', 9)}  attacker's answers`);
+    console.log(
+      `${pad('phase', 46, true)}${pad('n', 6)}${pad('errors', 8)}${pad('p50 ms', 9)}${pad('p95 ms', 9)}${pad('p99 ms', 9)}${pad('max ms', 9)}  attacker's answers`,
+    );
     for (const r of results) {
-      const a = r.attacker ? `${r.attacker.sent} sent: ${Object.entries(r.attacker.byOutcome).map(([k, v]) => `${v}× ${k}`).join(', ')}` : '';
-      console.log(`${pad(r.phase, 46, true)}${pad(r.user.n, 6)}${pad(r.user.errors, 8)}${pad(r.user.p50, 9)}${pad(r.user.p95, 9)}${pad(r.user.p99, 9)}${pad(r.user.max, 9)}  ${a}`);
+      const a = r.attacker
+        ? `${r.attacker.sent} sent: ${Object.entries(r.attacker.byOutcome)
+            .map(([k, v]) => `${v}× ${k}`)
+            .join(', ')}`
+        : '';
+      console.log(
+        `${pad(r.phase, 46, true)}${pad(r.user.n, 6)}${pad(r.user.errors, 8)}${pad(r.user.p50, 9)}${pad(r.user.p95, 9)}${pad(r.user.p99, 9)}${pad(r.user.max, 9)}  ${a}`,
+      );
     }
     const alone = Math.max(results[0]!.user.p95, results[4]!.user.p95);
     console.log('');
-    for (const r of results.slice(1, 4)) console.log(`user p95 ${r.phase}: ${round(r.user.p95 / alone)}× the worse of the two alone phases`);
+    for (const r of results.slice(1, 4))
+      console.log(`user p95 ${r.phase}: ${round(r.user.p95 / alone)}× the worse of the two alone phases`);
     console.log(JSON.stringify({ bench: 'anxin-attacker', seconds: o.seconds, userPerSecond: o.userPerSecond, results }));
     pingAgent.destroy();
     await lifecycle.stopAll();

@@ -27,7 +27,13 @@ async function listPage(ctx: ExecutionContext, list: CaseList): Promise<number> 
   const started = performance.now();
   const [page] = await Promise.all([list.page({ first: 50, order: 'RECEIVED_AT_DESC' }), list.count()]);
   // The nested fields, as the resolvers load them: one batched query each.
-  await Promise.all(page.nodes.flatMap((c) => [c.employer ? ctx.loaders.employer.load(c.employer) : null, c.project ? ctx.loaders.project.load(c.project) : null, c.leadInspector ? ctx.loaders.user.load(c.leadInspector) : null]));
+  await Promise.all(
+    page.nodes.flatMap((c) => [
+      c.employer ? ctx.loaders.employer.load(c.employer) : null,
+      c.project ? ctx.loaders.project.load(c.project) : null,
+      c.leadInspector ? ctx.loaders.user.load(c.leadInspector) : null,
+    ]),
+  );
   return performance.now() - started;
 }
 
@@ -41,14 +47,18 @@ function boot(): void {
     lifecycle.onStop('database pool', () => orm.close());
 
     // The busiest district and an inspector of its inspection agency.
-    const [target] = await orm.em.getConnection().execute<Array<{ district: string; user_id: string; agency_id: string; roles: string[]; cases: string }>>(
-      `select left(c.region_code, 6) as district, u.id as user_id, a.id as agency_id, u.roles, count(*) as cases
+    const [target] = await orm.em
+      .getConnection()
+      .execute<Array<{ district: string; user_id: string; agency_id: string; roles: string[]; cases: string }>>(
+        `select left(c.region_code, 6) as district, u.id as user_id, a.id as agency_id, u.roles, count(*) as cases
          from wage_case c join agency a on a.kind = 'HRSS_INSPECTION' and a.region_code = left(c.region_code, 6)
          join app_user u on u.agency_id = a.id and 'INSPECTOR' = any(u.roles)
         group by 1, 2, 3, 4 order by count(*) desc, u.id limit 1`,
-    );
+      );
     if (!target) throw new Error('no cases: run `npm run seed` first');
-    const [{ n: total }] = (await orm.em.getConnection().execute<Array<{ n: string }>>('select count(*) as n from wage_case')) as [{ n: string }];
+    const [{ n: total }] = (await orm.em.getConnection().execute<Array<{ n: string }>>('select count(*) as n from wage_case')) as [
+      { n: string },
+    ];
     const actor = { userId: target.user_id, agencyId: target.agency_id, agencyKind: 'HRSS_INSPECTION' as const, roles: target.roles };
     const filter = { regionCode: target.district, statuses: ['ACCEPTED' as const, 'IN_PROGRESS' as const] };
     const context = (): ExecutionContext => {
@@ -72,7 +82,12 @@ function boot(): void {
     without.sort((x, y) => x - y);
 
     const tokens = new Tokens([{ kid: 'bench', secret: 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz' }]);
-    const token = tokens.issue({ userId: actor.userId, agencyId: actor.agencyId, agencyKind: 'HRSS_INSPECTION', roles: target.roles as never });
+    const token = tokens.issue({
+      userId: actor.userId,
+      agencyId: actor.agencyId,
+      agencyKind: 'HRSS_INSPECTION',
+      roles: target.roles as never,
+    });
     const verifies = 20_000;
     const t0 = performance.now();
     for (let i = 0; i < verifies; i++) tokens.verify(token);
@@ -88,7 +103,9 @@ function boot(): void {
       tokenVerifyMicros: Math.round(verifyMicros * 10) / 10,
     };
     console.log(JSON.stringify(result));
-    console.log(`list query, ${result.cases} cases: with the policy p50 ${result.withPolicy.p50} ms / p95 ${result.withPolicy.p95} ms; without p50 ${result.withoutPolicy.p50} ms / p95 ${result.withoutPolicy.p95} ms; token check ${result.tokenVerifyMicros} µs per request`);
+    console.log(
+      `list query, ${result.cases} cases: with the policy p50 ${result.withPolicy.p50} ms / p95 ${result.withPolicy.p95} ms; without p50 ${result.withoutPolicy.p50} ms / p95 ${result.withoutPolicy.p95} ms; token check ${result.tokenVerifyMicros} µs per request`,
+    );
     await lifecycle.stopAll();
   });
 }

@@ -45,7 +45,14 @@ async function main(): Promise<void> {
     const [pgPort, temporalPort, uiPort] = await freePorts(3);
     const [pg, temporal] = await Promise.all([
       startEmbeddedPostgres({ dataDir, port: pgPort!, database: 'anxin', log }),
-      startTemporalDevServer({ dataDir, toolsDir: path.resolve(__dirname, '..', '..', '..', '.tools'), port: temporalPort!, uiPort: uiPort!, namespace: 'default', log }),
+      startTemporalDevServer({
+        dataDir,
+        toolsDir: path.resolve(__dirname, '..', '..', '..', '.tools'),
+        port: temporalPort!,
+        uiPort: uiPort!,
+        namespace: 'default',
+        log,
+      }),
     ]);
     stops.push(pg.stop, temporal.stop);
     const orm = await openDatabase({ url: pg.url, log });
@@ -61,7 +68,12 @@ async function main(): Promise<void> {
     log.info(opts, 'streaming intakes; the API is killed with SIGKILL part-way');
     const r = await runCrashIntake({
       databaseUrl: pg.url,
-      temporal: { address: temporal.address, namespace: 'default', taskQueue: 'anxin', client: new Client({ connection, namespace: 'default' }) },
+      temporal: {
+        address: temporal.address,
+        namespace: 'default',
+        taskQueue: 'anxin',
+        client: new Client({ connection, namespace: 'default' }),
+      },
       caller: { userId: clerk.id, agencyId: xicheng.id, agencyKind: 'HRSS_INSPECTION', roles: clerk.roles },
       regionCode: '110102003',
       log,
@@ -80,7 +92,9 @@ kill -9 of the API during ${r.intakes} intakes (${r.clients} clients, killed aft
   workflows started     ${r.workflowsStarted} (cases without exactly one: ${r.casesWithoutOneWorkflow})
   time                  ${s(r.timings.totalMs)}: API start ${s(r.timings.apiStartMs)}, intake stream ${s(r.timings.streamMs)} (restart after the kill ${s(r.timings.restartMs)}), workflow starts delivered ${s(r.timings.deliveryMs)} after the last answer`);
     console.log(JSON.stringify(r));
-    const ok = r.cases === r.intakes && r.duplicateCases + r.missingCases + r.wrongAnswers + r.casesWithoutOneStart + r.casesWithoutOneWorkflow === 0;
+    const ok =
+      r.cases === r.intakes &&
+      r.duplicateCases + r.missingCases + r.wrongAnswers + r.casesWithoutOneStart + r.casesWithoutOneWorkflow === 0;
     if (!ok) process.exitCode = 1;
   } finally {
     for (const stop of stops.reverse()) await stop().catch((err: unknown) => log.warn({ err }, 'stopping failed'));

@@ -62,7 +62,10 @@ export interface CrashIntakeReport {
 
 const INTAKE = `mutation($i: IntakeComplaintInput!) { intakeComplaint(input: $i) { outcome case { id number } } }`;
 // Run from dist/tools/bench when compiled, from tools/bench under ts-jest: the API process is always the compiled one.
-const apiScript = path.basename(path.resolve(__dirname, '..', '..')) === 'dist' ? path.resolve(__dirname, '..', '..', 'src', 'api-main.js') : path.resolve(__dirname, '..', '..', 'dist', 'src', 'api-main.js');
+const apiScript =
+  path.basename(path.resolve(__dirname, '..', '..')) === 'dist'
+    ? path.resolve(__dirname, '..', '..', 'src', 'api-main.js')
+    : path.resolve(__dirname, '..', '..', 'dist', 'src', 'api-main.js');
 
 export async function runCrashIntake(opts: CrashIntakeOptions): Promise<CrashIntakeReport> {
   const startedAt = Date.now();
@@ -107,7 +110,13 @@ export async function runCrashIntake(opts: CrashIntakeOptions): Promise<CrashInt
   const deadline = streamStarted + Math.max(300_000, opts.intakes * 100);
   const client = async () => {
     for (let i = next++; i < opts.intakes; i = next++) {
-      const input = { channel: 'WALK_IN', idempotencyKey: keyOf(i), contactPhone: phoneOf(i), description: `crash-intake ${run} #${i}: 拖欠工资`, regionCode: opts.regionCode };
+      const input = {
+        channel: 'WALK_IN',
+        idempotencyKey: keyOf(i),
+        contactPhone: phoneOf(i),
+        description: `crash-intake ${run} #${i}: 拖欠工资`,
+        regionCode: opts.regionCode,
+      };
       for (let attempt = 0; ; attempt++) {
         if (crashFailed) throw crashFailed;
         if (Date.now() > deadline) throw new Error(`intake ${i} still unanswered at the deadline (${attempt} attempts)`);
@@ -146,21 +155,36 @@ export async function runCrashIntake(opts: CrashIntakeOptions): Promise<CrashInt
   const perIntake = new Map<number, string[]>();
   let startsPerWorkflow: Map<string, number>;
   try {
-    const rows = (await db.query<{ id: string; description: string }>(`select id, description from wage_case where description like $1`, [`crash-intake ${run} #%`])).rows;
+    const rows = (
+      await db.query<{ id: string; description: string }>(`select id, description from wage_case where description like $1`, [
+        `crash-intake ${run} #%`,
+      ])
+    ).rows;
     for (const r of rows) {
       const i = Number(/#(\d+):/.exec(r.description)![1]);
       perIntake.set(i, [...(perIntake.get(i) ?? []), r.id]);
     }
     const workflowIds = rows.map((r) => caseWorkflowId(r.id));
     startsPerWorkflow = new Map(
-      (await db.query<{ workflow_id: string; n: string }>(`select workflow_id, count(*) as n from workflow_outbox where action = 'START' and workflow_id = any($1) group by 1`, [workflowIds])).rows.map((r) => [r.workflow_id, Number(r.n)]),
+      (
+        await db.query<{ workflow_id: string; n: string }>(
+          `select workflow_id, count(*) as n from workflow_outbox where action = 'START' and workflow_id = any($1) group by 1`,
+          [workflowIds],
+        )
+      ).rows.map((r) => [r.workflow_id, Number(r.n)]),
     );
 
     // The worker's part: deliver whatever the killed API left in the outbox.
     const relay = new OutboxRelay(orm, opts.temporal.client, opts.temporal.taskQueue, opts.log);
     for (;;) {
       await relay.drain();
-      const pending = Number((await db.query<{ n: string }>(`select count(*) as n from workflow_outbox where delivered_at is null and workflow_id = any($1)`, [workflowIds])).rows[0]!.n);
+      const pending = Number(
+        (
+          await db.query<{ n: string }>(`select count(*) as n from workflow_outbox where delivered_at is null and workflow_id = any($1)`, [
+            workflowIds,
+          ])
+        ).rows[0]!.n,
+      );
       if (pending === 0) break;
       if (Date.now() > deadline) throw new Error(`${pending} outbox rows of this run still undelivered at the deadline`);
       await new Promise((r) => setTimeout(r, 500));
@@ -237,7 +261,9 @@ class ApiProcess {
     const failed = this.exited.then(() => {
       throw new Error(`the API process exited before it was ready:\n${this.output.join('').slice(-3000)}`);
     });
-    const timeout = new Promise<never>((_, reject) => setTimeout(() => reject(new Error('the API was not ready within 60 s')), 60_000).unref());
+    const timeout = new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error('the API was not ready within 60 s')), 60_000).unref(),
+    );
     try {
       await Promise.race([ready, failed, timeout]);
     } catch (err) {
@@ -262,7 +288,10 @@ class ApiProcess {
    * that a retry cannot change (bad input, forbidden) throws.
    */
   async intake(token: string, input: Record<string, unknown>): Promise<{ outcome: string; caseId: string } | undefined> {
-    let body: { data?: { intakeComplaint?: { outcome: string; case: { id: string } } | null } | null; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+    let body: {
+      data?: { intakeComplaint?: { outcome: string; case: { id: string } } | null } | null;
+      errors?: Array<{ message: string; extensions?: { code?: string } }>;
+    };
     try {
       const res = await fetch(`http://127.0.0.1:${this.port}/graphql`, {
         method: 'POST',

@@ -34,20 +34,38 @@ async function main(): Promise<void> {
   await loadDemoCity(orm.em.fork(), log);
   const tokens = new Tokens([{ kid: 'bench', secret: 'bench-secret-0123456789abcdefghijklmnopqrstuvwxyz' }]);
   const services = createServices({ orm, temporal: Connection.lazy({ address: '127.0.0.1:1' }), processModules });
-  const api = await startApiServer({ host: '127.0.0.1', port: 0, orm, services, tokens, log, rateLimitPerMinute: 1_000_000, subscriptionsPerPrincipal: SUBSCRIBERS });
+  const api = await startApiServer({
+    host: '127.0.0.1',
+    port: 0,
+    orm,
+    services,
+    tokens,
+    log,
+    rateLimitPerMinute: 1_000_000,
+    subscriptionsPerPrincipal: SUBSCRIBERS,
+  });
 
-  const [director] = await orm.em.getConnection().execute<Array<{ id: string; agency_id: string; roles: string[] }>>(
-    `select u.id, u.agency_id, u.roles from app_user u join agency a on a.id = u.agency_id where a.kind = 'HRSS_INSPECTION' and a.parent_id is null and 'DIRECTOR' = any(u.roles) limit 1`,
-  );
+  const [director] = await orm.em
+    .getConnection()
+    .execute<Array<{ id: string; agency_id: string; roles: string[] }>>(
+      `select u.id, u.agency_id, u.roles from app_user u join agency a on a.id = u.agency_id where a.kind = 'HRSS_INSPECTION' and a.parent_id is null and 'DIRECTOR' = any(u.roles) limit 1`,
+    );
   const actor = { userId: director!.id, agencyId: director!.agency_id, agencyKind: 'HRSS_INSPECTION' as const, roles: director!.roles };
   const token = tokens.issue({ ...actor, roles: actor.roles as never });
 
   const committed = new Map<string, number>();
   const child = fork(__filename, ['--clients', String(SUBSCRIBERS), api.url.replace(/^http/, 'ws'), token], { stdio: 'inherit' });
-  const received = new Promise<Array<[string, number]>>((resolve) => child.on('message', (m: { receipts?: Array<[string, number]> }) => m.receipts && resolve(m.receipts)));
+  const received = new Promise<Array<[string, number]>>((resolve) =>
+    child.on('message', (m: { receipts?: Array<[string, number]> }) => m.receipts && resolve(m.receipts)),
+  );
   await new Promise<void>((resolve) => child.on('message', (m: { ready?: boolean }) => m.ready && resolve()));
 
-  const cases = await orm.em.getConnection().execute<Array<{ id: string }>>(`select id from wage_case where status in ('RECEIVED','ACCEPTED','IN_PROGRESS') order by number limit ?`, [ENTRIES]);
+  const cases = await orm.em
+    .getConnection()
+    .execute<Array<{ id: string }>>(
+      `select id from wage_case where status in ('RECEIVED','ACCEPTED','IN_PROGRESS') order by number limit ?`,
+      [ENTRIES],
+    );
   for (const c of cases) {
     const em = orm.em.fork();
     const ctx = executionContext({ em, log, actor });
@@ -71,9 +89,21 @@ async function main(): Promise<void> {
   const median = (xs: number[]) => Math.round(xs.sort((a, b) => a - b)[Math.floor(xs.length / 2)]! * 10) / 10;
   delays.sort((a, b) => a - b);
   const pct = (p: number) => Math.round(delays[Math.min(delays.length - 1, Math.floor((p / 100) * delays.length))]! * 10) / 10;
-  const result = { subscribers: SUBSCRIBERS, entries: cases.length, received: delays.length, expected, p50Ms: pct(50), p99Ms: pct(99), maxMs: pct(100), firstSubscriberMedianMs: median([...first.values()]), lastSubscriberMedianMs: median([...last.values()]) };
+  const result = {
+    subscribers: SUBSCRIBERS,
+    entries: cases.length,
+    received: delays.length,
+    expected,
+    p50Ms: pct(50),
+    p99Ms: pct(99),
+    maxMs: pct(100),
+    firstSubscriberMedianMs: median([...first.values()]),
+    lastSubscriberMedianMs: median([...last.values()]),
+  };
   console.log(JSON.stringify(result));
-  console.log(`commit → delivery for ${SUBSCRIBERS} subscribers: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms (${result.received}/${expected} delivered)`);
+  console.log(
+    `commit → delivery for ${SUBSCRIBERS} subscribers: p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms (${result.received}/${expected} delivered)`,
+  );
 
   child.kill();
   await api.stop();
@@ -88,11 +118,21 @@ async function clients(n: number, url: string, token: string): Promise<void> {
   const list: Client[] = [];
   let ready = 0;
   for (let i = 0; i < n; i++) {
-    const client = createClient({ url, webSocketImpl: WebSocket, connectionParams: { authorization: `Bearer ${token}` }, lazy: false, on: { connected: () => void ready++ } });
+    const client = createClient({
+      url,
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${token}` },
+      lazy: false,
+      on: { connected: () => void ready++ },
+    });
     list.push(client);
     client.subscribe<{ caseEvents: { caseId: string; seq: number } }>(
       { query: 'subscription { caseEvents(filter: { types: ["CONTACT_RECORDED"] }) { caseId seq } }' },
-      { next: (m) => void receipts.push([`${m.data!.caseEvents.caseId}:${m.data!.caseEvents.seq}`, now()]), error: () => undefined, complete: () => undefined },
+      {
+        next: (m) => void receipts.push([`${m.data!.caseEvents.caseId}:${m.data!.caseEvents.seq}`, now()]),
+        error: () => undefined,
+        complete: () => undefined,
+      },
     );
   }
   while (ready < n) await new Promise((r) => setTimeout(r, 50));
@@ -108,8 +148,9 @@ async function clients(n: number, url: string, token: string): Promise<void> {
 
 if (process.argv[2] === '--clients') {
   void clients(Number(process.argv[3]), process.argv[4]!, process.argv[5]!);
-} else main().then(
-  () => process.exit(0),
+} else
+  main().then(
+    () => process.exit(0),
     (err: unknown) => {
       console.error(err);
       process.exit(1);

@@ -16,7 +16,15 @@ function timeToReady(dataDir: string): Promise<number> {
       cwd: repo,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, DATA_DIR: dataDir, PORT: '4290', EMBEDDED_PG_PORT: '5690', TEMPORAL_DEV_PORT: '7490', TEMPORAL_UI_PORT: '8490', LOG_FORMAT: 'json' },
+      env: {
+        ...process.env,
+        DATA_DIR: dataDir,
+        PORT: '4290',
+        EMBEDDED_PG_PORT: '5690',
+        TEMPORAL_DEV_PORT: '7490',
+        TEMPORAL_UI_PORT: '8490',
+        LOG_FORMAT: 'json',
+      },
     });
     let ms: number | undefined;
     const timer = setTimeout(() => process.kill(-child.pid!, 'SIGKILL'), 300_000);

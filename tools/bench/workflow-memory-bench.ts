@@ -108,10 +108,7 @@ interface MemoryReport {
 }
 
 type FromWorker =
-  | { type: 'ready' }
-  | ({ type: 'status' } & StatusReport)
-  | ({ type: 'memory' } & MemoryReport)
-  | { type: 'error'; message: string };
+  { type: 'ready' } | ({ type: 'status' } & StatusReport) | ({ type: 'memory' } & MemoryReport) | { type: 'error'; message: string };
 
 interface WorkerArgs {
   address: string;
@@ -128,7 +125,10 @@ async function runWorker(args: WorkerArgs): Promise<void> {
   // The SDK's INFO lines (worker state) would interleave with the driver's table.
   Runtime.install({ logger: new DefaultLogger('WARN') });
   // Bundled here, as `npm run worker` does, so the baseline includes what a real worker carries.
-  const bundle = await bundleWorkflows(pino({ level: 'warn' }), processModules.map((m) => m.definition.workflowModule));
+  const bundle = await bundleWorkflows(
+    pino({ level: 'warn' }),
+    processModules.map((m) => m.definition.workflowModule),
+  );
   const connection = await NativeConnection.connect({ address: args.address });
   const worker = await Worker.create({
     connection,
@@ -349,8 +349,16 @@ async function runDriver(opts: Options): Promise<void> {
   try {
     const run = randomUUID().slice(0, 8);
     const taskQueue = `bench-memory-${run}`;
-    worker = await WorkerProcess.start({ address: env.address, namespace: 'default', taskQueue, maxCached: opts.maxCached, wftSlots: opts.wftSlots });
-    console.log(`worker pid ${worker.child.pid}, task queue ${taskQueue}, counts ${opts.counts.join(', ')}, concurrency ${opts.concurrency}`);
+    worker = await WorkerProcess.start({
+      address: env.address,
+      namespace: 'default',
+      taskQueue,
+      maxCached: opts.maxCached,
+      wftSlots: opts.wftSlots,
+    });
+    console.log(
+      `worker pid ${worker.child.pid}, task queue ${taskQueue}, counts ${opts.counts.join(', ')}, concurrency ${opts.concurrency}`,
+    );
 
     const rows: Array<{ count: number; vmRss: number; heapUsed: number; external: number; cached: number; startsPerSec: number }> = [];
     let open = 0;

@@ -71,9 +71,11 @@ export async function seedBulkCases(em: EntityManager, opts: BulkSeedOptions): P
   const now = opts.now ?? new Date(Math.floor(Date.now() / 3_600_000) * 3_600_000);
   if (total === 0) return { cases: 0, events: 0, ms: 0 };
 
-  const hrss = await em.getConnection().execute<Array<{ district: string }>>(
-    `select r.code as district from region r join agency a on a.region_code = r.code and a.kind = 'HRSS_INSPECTION' where r.level = 'DISTRICT'`,
-  );
+  const hrss = await em
+    .getConnection()
+    .execute<Array<{ district: string }>>(
+      `select r.code as district from region r join agency a on a.region_code = r.code and a.kind = 'HRSS_INSPECTION' where r.level = 'DISTRICT'`,
+    );
   if (hrss.length === 0) throw new Error('bulk seed needs the demo city (districts with an HRSS inspection agency): load it first');
 
   // Reference data sized to the run: a pool of people, and more employers and projects than the demo city has.
@@ -82,17 +84,27 @@ export async function seedBulkCases(em: EntityManager, opts: BulkSeedOptions): P
     const sql = sqlRunner(tem);
     const people = opts.persons ?? Math.min(200_000, Math.max(1_000, Math.ceil(total / 5)));
     await seedPersons(sql, people, now);
-    await seedEmployersAndProjects(sql, Math.min(5_000, Math.max(100, Math.ceil(total / 200))), Math.min(1_000, Math.max(20, Math.ceil(total / 1_000))), now);
+    await seedEmployersAndProjects(
+      sql,
+      Math.min(5_000, Math.max(100, Math.ceil(total / 200))),
+      Math.min(1_000, Math.max(20, Math.ceil(total / 1_000))),
+      now,
+    );
   });
   log.info({ ms: Date.now() - t0 }, 'bulk seed: people, employers and projects ready');
 
   const calendar = deadlineCalendar(new Date(now.getTime() - (days + 2) * DAY), now);
-  const [{ base }] = (await em.getConnection().execute<Array<{ base: string }>>('select count(*)::bigint as base from wage_case')) as [{ base: string }];
+  const [{ base }] = (await em.getConnection().execute<Array<{ base: string }>>('select count(*)::bigint as base from wage_case')) as [
+    { base: string },
+  ];
   const run: RunParams = { runStart: Number(base), total, days, seed, now };
 
-  const [role] = await em.getConnection().execute<Array<{ rolsuper: boolean }>>('select rolsuper from pg_roles where rolname = current_user');
+  const [role] = await em
+    .getConnection()
+    .execute<Array<{ rolsuper: boolean }>>('select rolsuper from pg_roles where rolname = current_user');
   const skipForeignKeyChecks = !opts.checkForeignKeys && role?.rolsuper === true;
-  if (skipForeignKeyChecks) log.info('bulk seed: foreign-key triggers off inside the seed transactions (superuser); references come from existing rows');
+  if (skipForeignKeyChecks)
+    log.info('bulk seed: foreign-key triggers off inside the seed transactions (superuser); references come from existing rows');
 
   // Numbers for the whole run are reserved up front, chunk by chunk in time order, so chunks need no shared
   // lock and can run side by side (one PostgreSQL backend per core).
@@ -141,7 +153,9 @@ export async function seedBulkCases(em: EntityManager, opts: BulkSeedOptions): P
   const failure = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
   if (failure) {
     // Give back the numbers the failed chunks did not use, so each counter again equals its highest number.
-    await repairCounters(em.fork(), plan.pairs).catch((err: unknown) => log.error({ err }, 'bulk seed: could not repair the case number counters'));
+    await repairCounters(em.fork(), plan.pairs).catch((err: unknown) =>
+      log.error({ err }, 'bulk seed: could not repair the case number counters'),
+    );
     throw failure.reason;
   }
   const ms = Date.now() - started;
@@ -173,7 +187,9 @@ async function reserveNumbers(em: EntityManager, run: RunParams, chunk: number):
     const key = (d: string, y: number) => `${d}-${y}`;
     const pairs = [...new Map(counts.map((c) => [key(c.district, c.yr), { district: c.district, year: c.yr }])).values()];
     const pairValues = pairs.map((p) => `('${p.district}', ${p.year})`).join(', ');
-    await sql(`insert into case_number_counter (district_code, year, last) select d, y, 0 from (values ${pairValues}) v(d, y) on conflict do nothing`);
+    await sql(
+      `insert into case_number_counter (district_code, year, last) select d, y, 0 from (values ${pairValues}) v(d, y) on conflict do nothing`,
+    );
     const current = await sql<{ district_code: string; year: number; last: number }>(
       `select district_code, year, last from case_number_counter where (district_code, year) in (${pairValues}) for update`,
     );
@@ -187,7 +203,8 @@ async function reserveNumbers(em: EntityManager, run: RunParams, chunk: number):
       bases.get(c.chunk)!.push({ district: c.district, year: c.yr, base });
     }
     const overflow = [...next.entries()].find(([, last]) => last > 999_999);
-    if (overflow) throw new Error(`case numbers have 6 digits: ${overflow[0]} would reach ${overflow[1]}; seed fewer cases or over more days`);
+    if (overflow)
+      throw new Error(`case numbers have 6 digits: ${overflow[0]} would reach ${overflow[1]}; seed fewer cases or over more days`);
     await sql(
       `update case_number_counter c set last = v.last from (values ${[...next.entries()].map(([k, last]) => `('${k.slice(0, 6)}', ${k.slice(7)}, ${last})`).join(', ')}) v(d, y, last)
         where c.district_code = v.d and c.year = v.y`,
@@ -225,7 +242,13 @@ async function seedPersons(sql: Sql, count: number, now: Date): Promise<void> {
   const rows: Array<Array<string | null>> = [];
   const createdAt = iso(new Date(now.getTime() - 800 * DAY));
   for (let i = 0; i < count; i++) {
-    rows.push([rng.uuid(), rng.chance(0.85) ? chineseName(rng) : null, uniqueMobile(rng, mobiles), rng.chance(0.3) ? uniqueResidentId(rng, ids, now) : null, createdAt]);
+    rows.push([
+      rng.uuid(),
+      rng.chance(0.85) ? chineseName(rng) : null,
+      uniqueMobile(rng, mobiles),
+      rng.chance(0.3) ? uniqueResidentId(rng, ids, now) : null,
+      createdAt,
+    ]);
   }
   await insertRows(sql, 'person', ['id', 'name', 'mobile', 'resident_id', 'created_at'], rows, {
     casts: { id: 'uuid', created_at: 'timestamptz' },
@@ -253,30 +276,52 @@ async function seedEmployersAndProjects(sql: Sql, employerCount: number, project
     const industry = rng.weighted({ CONSTRUCTION: 40, CATERING: 20, LOGISTICS: 15, RETAIL: 15, MANUFACTURING: 10 });
     const name = `北京${rng.pick(TRADE_NAMES)}${rng.pick(TRADE_NAMES)}${rng.pick(NAME_ENDINGS[industry]!)}`;
     const id = rng.uuid();
-    const row = [id, uniqueUscc(rng, d.code, usccs), name, chineseName(rng), iso(new Date(now.getTime() - rng.int(100, 2_000) * DAY)), industry, street, gridCode(street, rng.int(1, GRIDS_PER_STREET)), rng.weighted({ A: 30, B: 55, C: 15 })];
+    const row = [
+      id,
+      uniqueUscc(rng, d.code, usccs),
+      name,
+      chineseName(rng),
+      iso(new Date(now.getTime() - rng.int(100, 2_000) * DAY)),
+      industry,
+      street,
+      gridCode(street, rng.int(1, GRIDS_PER_STREET)),
+      rng.weighted({ A: 30, B: 55, C: 15 }),
+    ];
     employers.push({ id, industry, district: d.code, row });
   }
-  await insertRows(sql, 'employer', ['id', 'uscc', 'name', 'legal_representative', 'created_at', 'industry', 'region_code', 'grid_code', 'credit_grade'], employers.map((e) => e.row), {
-    casts: { id: 'uuid', created_at: 'timestamptz' },
-    batch: 1_000,
-    suffix: 'on conflict do nothing',
-  });
+  await insertRows(
+    sql,
+    'employer',
+    ['id', 'uscc', 'name', 'legal_representative', 'created_at', 'industry', 'region_code', 'grid_code', 'credit_grade'],
+    employers.map((e) => e.row),
+    {
+      casts: { id: 'uuid', created_at: 'timestamptz' },
+      batch: 1_000,
+      suffix: 'on conflict do nothing',
+    },
+  );
 
   // Projects only reference employers that made it in (a rerun skips both).
-  const present = new Set(
-    (await sql<{ id: string }>(`select id from employer where industry = 'CONSTRUCTION'`)).map((r) => r.id),
-  );
+  const present = new Set((await sql<{ id: string }>(`select id from employer where industry = 'CONSTRUCTION'`)).map((r) => r.id));
   const builders = employers.filter((e) => e.industry === 'CONSTRUCTION' && present.has(e.id));
   if (builders.length < 3) return;
-  const [regulator] = await sql<{ id: string }>(`select id from agency where kind = 'INDUSTRY_REGULATOR' and sector = 'CONSTRUCTION' order by name limit 1`);
+  const [regulator] = await sql<{ id: string }>(
+    `select id from agency where kind = 'INDUSTRY_REGULATOR' and sector = 'CONSTRUCTION' order by name limit 1`,
+  );
   const kinds = ['住宅楼', '安置房', '办公楼', '学校', '医院', '道路改造', '管网改造', '产业园'];
   const rows: Array<Array<string | number | null>> = [];
   for (let i = 0; i < projectCount; i++) {
     const d = rng.pick(DISTRICTS);
     const street = rng.pick(d.streets);
-    const [gc, ...subs] = rng.sample(builders, 3) as [typeof builders[number], ...typeof builders];
+    const [gc, ...subs] = rng.sample(builders, 3) as [(typeof builders)[number], ...typeof builders];
     const workers = rng.int(40, 1_200);
-    const team: TeamMember[] = ['STREET_OFFICER', 'REGULATOR_SUPERVISOR', 'LABOUR_INSPECTOR', 'PROJECT_MANAGER', 'LABOUR_WAGE_SPECIALIST'].map((role) => ({
+    const team: TeamMember[] = [
+      'STREET_OFFICER',
+      'REGULATOR_SUPERVISOR',
+      'LABOUR_INSPECTOR',
+      'PROJECT_MANAGER',
+      'LABOUR_WAGE_SPECIALIST',
+    ].map((role) => ({
       role: role as TeamMember['role'],
       name: chineseName(rng),
       mobile: uniqueMobile(rng, new Set()),
@@ -301,9 +346,36 @@ async function seedEmployersAndProjects(sql: Sql, employerCount: number, project
   await insertRows(
     sql,
     'project',
-    ['id', 'code', 'name', 'region_code', 'construction_unit_id', 'general_contractor_id', 'labour_subcontractors', 'regulator_id', 'team', 'wage_account_balance_fen', 'wage_deposit_fen', 'worker_count', 'status', 'created_at'],
+    [
+      'id',
+      'code',
+      'name',
+      'region_code',
+      'construction_unit_id',
+      'general_contractor_id',
+      'labour_subcontractors',
+      'regulator_id',
+      'team',
+      'wage_account_balance_fen',
+      'wage_deposit_fen',
+      'worker_count',
+      'status',
+      'created_at',
+    ],
     rows,
-    { casts: { id: 'uuid', construction_unit_id: 'uuid', general_contractor_id: 'uuid', labour_subcontractors: 'uuid[]', regulator_id: 'uuid', team: 'jsonb', created_at: 'timestamptz' }, batch: 500, suffix: 'on conflict do nothing' },
+    {
+      casts: {
+        id: 'uuid',
+        construction_unit_id: 'uuid',
+        general_contractor_id: 'uuid',
+        labour_subcontractors: 'uuid[]',
+        regulator_id: 'uuid',
+        team: 'jsonb',
+        created_at: 'timestamptz',
+      },
+      batch: 500,
+      suffix: 'on conflict do nothing',
+    },
   );
 }
 
@@ -368,10 +440,17 @@ function deadlineCalendar(from: Date, to: Date): CalendarDay[] {
     const row = rows[r]!;
     const morning = new Date(Date.parse(`${row.day}T09:00:00+08:00`));
     const night = new Date(Date.parse(`${row.day}T${String(nh).padStart(2, '0')}:${String(nm).padStart(2, '0')}:00+08:00`) + 60_000);
-    const expected = [sameDayContactDeadline(morning), sameDayContactDeadline(night), acceptanceDeadline(morning, row.channel), resolutionDeadline(morning, row.channel)];
+    const expected = [
+      sameDayContactDeadline(morning),
+      sameDayContactDeadline(night),
+      acceptanceDeadline(morning, row.channel),
+      resolutionDeadline(morning, row.channel),
+    ];
     const got = [row.dayDue, row.nightDue, row.acceptanceDue, row.resolutionDue];
     if (expected.some((e, k) => e.getTime() !== got[k]!.getTime())) {
-      throw new Error(`bulk seed deadline table disagrees with src/cases/deadlines.ts on ${row.day} ${row.channel}: ${got.map((d) => d.toISOString())} vs ${expected.map((d) => d.toISOString())}`);
+      throw new Error(
+        `bulk seed deadline table disagrees with src/cases/deadlines.ts on ${row.day} ${row.channel}: ${got.map((d) => d.toISOString())} vs ${expected.map((d) => d.toISOString())}`,
+      );
     }
   }
   return rows;
@@ -411,9 +490,14 @@ async function createPools(sql: Sql, calendar: CalendarDay[]): Promise<void> {
     create index on bs_emp (building, k);
     create index on bs_proj (district, k);
   `);
-  const values = calendar.map((c) => `('${c.day}','${c.channel}','${c.dayDue.toISOString()}','${c.nightDue.toISOString()}','${c.acceptanceDue.toISOString()}','${c.resolutionDue.toISOString()}')`);
+  const values = calendar.map(
+    (c) =>
+      `('${c.day}','${c.channel}','${c.dayDue.toISOString()}','${c.nightDue.toISOString()}','${c.acceptanceDue.toISOString()}','${c.resolutionDue.toISOString()}')`,
+  );
   await sql(`insert into bs_cal values ${values.join(',')}`);
-  await sql('analyze bs_cal; analyze bs_street; analyze bs_insp; analyze bs_emp; analyze bs_proj; analyze bs_person; analyze bs_insp_n; analyze bs_emp_n; analyze bs_proj_n');
+  await sql(
+    'analyze bs_cal; analyze bs_street; analyze bs_insp; analyze bs_emp; analyze bs_proj; analyze bs_person; analyze bs_insp_n; analyze bs_emp_n; analyze bs_proj_n',
+  );
 }
 
 const TEMPLATES = {
@@ -451,7 +535,8 @@ interface RunParams {
 }
 
 /** u(k): the k-th independent uniform [0,1) of row g.i, from a 64-bit hash (deterministic, no session state). */
-const uSql = (seed: number, k: number) => `(((hashint8extended(g.i, ${seed * 64 + k}) >> 11) & 9007199254740991)::float8 / 9007199254740992.0)`;
+const uSql = (seed: number, k: number) =>
+  `(((hashint8extended(g.i, ${seed * 64 + k}) >> 11) & 9007199254740991)::float8 / 9007199254740992.0)`;
 
 /**
  * The rows i = first … first+count-1 with their time of receipt, channel, street and random draws. Shared by
@@ -652,7 +737,8 @@ function receivedAfterSql(f: string): string {
   };
   const keys = Object.keys(snapshot({ status: 'RECEIVED' } as unknown as Case));
   const unknown = keys.filter((k) => !(k in exprs));
-  if (unknown.length > 0) throw new Error(`bulk seed does not know how to record the tracked case fields ${unknown.join(', ')}: update receivedAfterSql`);
+  if (unknown.length > 0)
+    throw new Error(`bulk seed does not know how to record the tracked case fields ${unknown.join(', ')}: update receivedAfterSql`);
   return `jsonb_build_object(${keys.map((k) => `'${k}', ${exprs[k]}`).join(', ')})`;
 }
 
@@ -660,37 +746,97 @@ async function insertCaseFiles(sql: Sql): Promise<number> {
   // All of a chunk's case-file entries in one statement, in (case, seq) order: the unique index on
   // (case_id, seq) then grows at its right edge instead of splitting pages in the middle nine times over.
   const steps: Array<[applies: string, seq: number, type: string, at: string, payload: string, before: string, after: string]> = [
-    ['true', 1, 'RECEIVED', 'f.received_at', `jsonb_build_object('channel', f.channel, 'channelRef', case when f.channel = 'WALK_IN' then null else f.channel_ref end)`, 'null::jsonb', receivedAfterSql('f')],
-    ['f.contacted', 2, 'CONTACT_RECORDED', 'f.contact_at',
+    [
+      'true',
+      1,
+      'RECEIVED',
+      'f.received_at',
+      `jsonb_build_object('channel', f.channel, 'channelRef', case when f.channel = 'WALK_IN' then null else f.channel_ref end)`,
+      'null::jsonb',
+      receivedAfterSql('f'),
+    ],
+    [
+      'f.contacted',
+      2,
+      'CONTACT_RECORDED',
+      'f.contact_at',
       `jsonb_build_object('contactId', f.contact_id, 'kind', case when f.channel in ('GRID_PATROL', 'POLICE_ALERT') then 'VISIT' else 'CALL' end, 'outcome', 'REACHED', 'at', ${isoSql('f.contact_at')}, 'onTime', f.contact_at <= f.same_day_due)`,
-      `jsonb_build_object('firstContactAt', null)`, `jsonb_build_object('firstContactAt', ${isoSql('f.contact_at')})`],
-    ['f.accepted', 3, 'ACCEPTED', 'f.decided_at', `jsonb_build_object('resolutionDue', ${isoSql('f.resolution_due')})`,
+      `jsonb_build_object('firstContactAt', null)`,
+      `jsonb_build_object('firstContactAt', ${isoSql('f.contact_at')})`,
+    ],
+    [
+      'f.accepted',
+      3,
+      'ACCEPTED',
+      'f.decided_at',
+      `jsonb_build_object('resolutionDue', ${isoSql('f.resolution_due')})`,
       `jsonb_build_object('status', 'RECEIVED', 'acceptedAt', null, 'resolutionDue', null) || case when f.emp_at_intake then '{}'::jsonb else jsonb_build_object('employer', null) end`,
-      `jsonb_build_object('status', 'ACCEPTED', 'acceptedAt', ${isoSql('f.decided_at')}, 'resolutionDue', ${isoSql('f.resolution_due')}) || case when f.emp_at_intake then '{}'::jsonb else jsonb_build_object('employer', f.employer_id) end`],
-    [`f.status = 'REJECTED'`, 3, 'REJECTED', 'f.decided_at', `jsonb_build_object('reason', f.reject_reason)`,
-      `jsonb_build_object('status', 'RECEIVED', 'outcomeNote', null)`, `jsonb_build_object('status', 'REJECTED', 'outcomeNote', f.reject_reason)`],
-    [`f.status = 'TRANSFERRED'`, 3, 'TRANSFERRED', 'f.decided_at', `jsonb_build_object('to', f.transfer_to, 'reason', ${sqlText(TRANSFER_REASON)})`,
+      `jsonb_build_object('status', 'ACCEPTED', 'acceptedAt', ${isoSql('f.decided_at')}, 'resolutionDue', ${isoSql('f.resolution_due')}) || case when f.emp_at_intake then '{}'::jsonb else jsonb_build_object('employer', f.employer_id) end`,
+    ],
+    [
+      `f.status = 'REJECTED'`,
+      3,
+      'REJECTED',
+      'f.decided_at',
+      `jsonb_build_object('reason', f.reject_reason)`,
+      `jsonb_build_object('status', 'RECEIVED', 'outcomeNote', null)`,
+      `jsonb_build_object('status', 'REJECTED', 'outcomeNote', f.reject_reason)`,
+    ],
+    [
+      `f.status = 'TRANSFERRED'`,
+      3,
+      'TRANSFERRED',
+      'f.decided_at',
+      `jsonb_build_object('to', f.transfer_to, 'reason', ${sqlText(TRANSFER_REASON)})`,
       `jsonb_build_object('status', 'RECEIVED', 'outcomeNote', null, 'transferredTo', null)`,
-      `jsonb_build_object('status', 'TRANSFERRED', 'outcomeNote', ${sqlText(TRANSFER_REASON)}, 'transferredTo', f.transfer_to)`],
-    ['f.led', 4, 'LEAD_ASSIGNED', 'f.lead_at', `jsonb_build_object('inspectorId', f.insp_id)`,
-      `jsonb_build_object('status', 'ACCEPTED', 'leadInspector', null)`, `jsonb_build_object('status', 'IN_PROGRESS', 'leadInspector', f.insp_id)`],
-    ['f.paid', 5, 'PAYMENT_RECORDED', 'f.resolved_at',
+      `jsonb_build_object('status', 'TRANSFERRED', 'outcomeNote', ${sqlText(TRANSFER_REASON)}, 'transferredTo', f.transfer_to)`,
+    ],
+    [
+      'f.led',
+      4,
+      'LEAD_ASSIGNED',
+      'f.lead_at',
+      `jsonb_build_object('inspectorId', f.insp_id)`,
+      `jsonb_build_object('status', 'ACCEPTED', 'leadInspector', null)`,
+      `jsonb_build_object('status', 'IN_PROGRESS', 'leadInspector', f.insp_id)`,
+    ],
+    [
+      'f.paid',
+      5,
+      'PAYMENT_RECORDED',
+      'f.resolved_at',
       `jsonb_build_object('paymentId', f.payment_id, 'amountFen', f.recovered, 'workersPaid', f.workers, 'paidOn', to_char(f.resolved_at at time zone 'Asia/Shanghai', 'YYYY-MM-DD'), 'payer', coalesce(f.emp_name, '用人单位'), 'source', 'EMPLOYER')`,
       `jsonb_build_object('status', 'IN_PROGRESS', 'amountRecoveredFen', 0, 'resolvedAt', null)`,
-      `jsonb_build_object('status', 'RESOLVED', 'amountRecoveredFen', f.recovered, 'resolvedAt', ${isoSql('f.resolved_at')})`],
-    [`f.status = 'CLOSED'`, 6, 'CONTACT_RECORDED', 'f.callback_at',
+      `jsonb_build_object('status', 'RESOLVED', 'amountRecoveredFen', f.recovered, 'resolvedAt', ${isoSql('f.resolved_at')})`,
+    ],
+    [
+      `f.status = 'CLOSED'`,
+      6,
+      'CONTACT_RECORDED',
+      'f.callback_at',
       `jsonb_build_object('contactId', f.callback_id, 'kind', 'CALL', 'outcome', 'REACHED', 'at', ${isoSql('f.callback_at')}, 'onTime', false, 'purpose', 'CALLBACK', 'paidInFull', f.recovered >= coalesce(f.claimed, 0), 'satisfied', true)`,
-      `'{}'::jsonb`, `'{}'::jsonb`],
-    [`f.status = 'CLOSED'`, 7, 'CLOSED', 'f.closed_at', `jsonb_build_object('closedAt', ${isoSql('f.closed_at')})`,
-      `jsonb_build_object('status', 'RESOLVED')`, `jsonb_build_object('status', 'CLOSED')`],
+      `'{}'::jsonb`,
+      `'{}'::jsonb`,
+    ],
+    [
+      `f.status = 'CLOSED'`,
+      7,
+      'CLOSED',
+      'f.closed_at',
+      `jsonb_build_object('closedAt', ${isoSql('f.closed_at')})`,
+      `jsonb_build_object('status', 'RESOLVED')`,
+      `jsonb_build_object('status', 'CLOSED')`,
+    ],
   ];
   // One SELECT per step (so each entry's JSON is built only for the cases that have that step), one sort.
   await sql(`
     insert into case_event (case_id, seq, type, actor_user_id, actor_agency_id, at, payload, before, after)
     select * from (
       ${steps
-        .map(([applies, seq, type, at, payload, before, after]) =>
-          `select f.id, ${seq}, '${type}', ${seq === 1 ? 'null::uuid' : 'f.insp_id'}, f.agency_id, ${at}, ${payload}, ${before}, ${after} from bs_final f where ${applies}`)
+        .map(
+          ([applies, seq, type, at, payload, before, after]) =>
+            `select f.id, ${seq}, '${type}', ${seq === 1 ? 'null::uuid' : 'f.insp_id'}, f.agency_id, ${at}, ${payload}, ${before}, ${after} from bs_final f where ${applies}`,
+        )
         .join('\n      union all\n      ')}
     ) as e(case_id, seq, type, actor_user_id, actor_agency_id, at, payload, before, after)
     order by case_id, seq`);

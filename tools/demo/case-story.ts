@@ -24,7 +24,16 @@ export type Step =
   | { kind: 'reject'; at: Date; reason: string; actor?: Actor }
   | { kind: 'transfer'; at: Date; to: string; reason: string; actor?: Actor }
   | { kind: 'lead'; at: Date; inspectorId: string; actor?: Actor }
-  | { kind: 'payment'; at: Date; amountFen: number; workersPaid: number; payer: string; source: PaymentSource; settles?: boolean; actor?: Actor }
+  | {
+      kind: 'payment';
+      at: Date;
+      amountFen: number;
+      workersPaid: number;
+      payer: string;
+      source: PaymentSource;
+      settles?: boolean;
+      actor?: Actor;
+    }
   | { kind: 'callback'; at: Date; paidInFull: boolean; satisfied: boolean; actor?: Actor }
   | { kind: 'close'; at: Date; actor?: Actor };
 
@@ -177,12 +186,26 @@ export function playCase(rng: Random, intake: Intake, steps: Step[]): CaseRows {
   };
   const rows: CaseRows = {
     draft,
-    complainants: [{ caseId: draft.id, personId: intake.complainant, channel: intake.channel, channelRef: intake.channelRef, joinedAt: intake.receivedAt }],
+    complainants: [
+      {
+        caseId: draft.id,
+        personId: intake.complainant,
+        channel: intake.channel,
+        channelRef: intake.channelRef,
+        joinedAt: intake.receivedAt,
+      },
+    ],
     events: [],
     contacts: [],
     payments: [],
   };
-  const append = (type: EventRow['type'], at: Date, actor: Actor | undefined, payload: Record<string, unknown>, diff: { before: CaseSnapshot; after: CaseSnapshot } | null) => {
+  const append = (
+    type: EventRow['type'],
+    at: Date,
+    actor: Actor | undefined,
+    payload: Record<string, unknown>,
+    diff: { before: CaseSnapshot; after: CaseSnapshot } | null,
+  ) => {
     if (rows.events.length > 0) draft.version += 1;
     draft.updatedAt = at;
     rows.events.push({
@@ -210,8 +233,20 @@ export function playCase(rng: Random, intake: Intake, steps: Step[]): CaseRows {
     let payload: Record<string, unknown>;
     switch (step.kind) {
       case 'join':
-        rows.complainants.push({ caseId: draft.id, personId: step.personId, channel: step.channel, channelRef: step.channelRef, joinedAt: step.at });
-        append('COMPLAINANT_JOINED', step.at, step.actor, { personId: step.personId, channel: step.channel, channelRef: step.channelRef ?? null }, null);
+        rows.complainants.push({
+          caseId: draft.id,
+          personId: step.personId,
+          channel: step.channel,
+          channelRef: step.channelRef,
+          joinedAt: step.at,
+        });
+        append(
+          'COMPLAINANT_JOINED',
+          step.at,
+          step.actor,
+          { personId: step.personId, channel: step.channel, channelRef: step.channelRef ?? null },
+          null,
+        );
         continue;
       case 'contact':
       case 'callback': {
@@ -223,7 +258,10 @@ export function playCase(rng: Random, intake: Intake, steps: Step[]): CaseRows {
           personId: draft.primaryComplainant,
           kind: step.kind === 'contact' ? step.contact : 'CALL',
           outcome,
-          notes: step.kind === 'contact' ? step.notes : `回访:工资${step.paidInFull ? '已足额' : '未足额'}到账,${step.satisfied ? '对处理结果满意' : '对处理结果不满意'}`,
+          notes:
+            step.kind === 'contact'
+              ? step.notes
+              : `回访:工资${step.paidInFull ? '已足额' : '未足额'}到账,${step.satisfied ? '对处理结果满意' : '对处理结果不满意'}`,
           at: step.at,
           recordedBy: step.actor?.userId,
         });
@@ -270,7 +308,17 @@ export function playCase(rng: Random, intake: Intake, steps: Step[]): CaseRows {
       case 'payment': {
         const paymentId = rng.uuid();
         const paidOn = beijingDate(step.at);
-        rows.payments.push({ id: paymentId, caseId: draft.id, amountFen: step.amountFen, workersPaid: step.workersPaid, paidOn, payer: step.payer, source: step.source, recordedBy: step.actor?.userId, recordedAt: step.at });
+        rows.payments.push({
+          id: paymentId,
+          caseId: draft.id,
+          amountFen: step.amountFen,
+          workersPaid: step.workersPaid,
+          paidOn,
+          payer: step.payer,
+          source: step.source,
+          recordedBy: step.actor?.userId,
+          recordedAt: step.at,
+        });
         draft.amountRecoveredFen += step.amountFen;
         const paidInFull = draft.amountClaimedFen != null && draft.amountRecoveredFen >= draft.amountClaimedFen;
         if (draft.status !== 'RESOLVED' && (step.settles || paidInFull)) {

@@ -226,7 +226,8 @@ class DemoCity {
       this.regions.push({ code: d.code, name: d.name, level: 'DISTRICT', parent: CITY.code, path: dPath });
       for (const s of d.streets) {
         this.regions.push({ code: s.code, name: s.name, level: 'STREET', parent: d.code, path: `${dPath}/${s.code}` });
-        for (let g = 1; g <= GRIDS_PER_STREET; g++) this.grids.push({ code: gridCode(s.code, g), name: `${s.name}第${g}网格`, street: s.code });
+        for (let g = 1; g <= GRIDS_PER_STREET; g++)
+          this.grids.push({ code: gridCode(s.code, g), name: `${s.name}第${g}网格`, street: s.code });
       }
     }
   }
@@ -321,7 +322,18 @@ class DemoCity {
       }
       const police = this.agency('POLICE', `北京市公安局${d.short}分局`, d.code, { parent: policeCity.id });
       const policeOfficer = this.user(police, ['OFFICER']);
-      this.staff.set(d.code, { def: d, hrss, clerks, inspectors, supervisor, director, police, policeOfficer, gridWorkers, streetOfficers });
+      this.staff.set(d.code, {
+        def: d,
+        hrss,
+        clerks,
+        inspectors,
+        supervisor,
+        director,
+        police,
+        policeOfficer,
+        gridWorkers,
+        streetOfficers,
+      });
     }
 
     // District bodies the mediations and referrals of the seed stories involve.
@@ -456,11 +468,33 @@ class DemoCity {
             actor: this.actor(xc.policeOfficer),
           },
           [
-            { kind: 'join', at: bj(2026, 2, 12, 14, 35), personId: caller.id, channel: 'HOTLINE_12345', channelRef: this.channelRef('HOTLINE_12345', at), actor: this.actor(this.integratorUser) },
-            { kind: 'contact', at: bj(2026, 2, 12, 15, 5), contact: 'VISIT', outcome: 'REACHED', notes: '大队负责人带病赶赴现场,当场承诺负责解决,请工人配合核算工程增量', actor: this.actor(xc.director) },
+            {
+              kind: 'join',
+              at: bj(2026, 2, 12, 14, 35),
+              personId: caller.id,
+              channel: 'HOTLINE_12345',
+              channelRef: this.channelRef('HOTLINE_12345', at),
+              actor: this.actor(this.integratorUser),
+            },
+            {
+              kind: 'contact',
+              at: bj(2026, 2, 12, 15, 5),
+              contact: 'VISIT',
+              outcome: 'REACHED',
+              notes: '大队负责人带病赶赴现场,当场承诺负责解决,请工人配合核算工程增量',
+              actor: this.actor(xc.director),
+            },
             { kind: 'accept', at: bj(2026, 2, 12, 15, 30), employer: this.employer('ls-minggong').id, actor: this.actor(xc.director) },
             { kind: 'lead', at: bj(2026, 2, 12, 15, 32), inspectorId: xc.director.id, actor: this.actor(xc.director) },
-            { kind: 'payment', at: bj(2026, 2, 12, 23, 0), amountFen: 63_713_000, workersPaid: 49, payer: jingzhu.def.name, source: 'GENERAL_CONTRACTOR', actor: this.actor(xc.director) },
+            {
+              kind: 'payment',
+              at: bj(2026, 2, 12, 23, 0),
+              amountFen: 63_713_000,
+              workersPaid: 49,
+              payer: jingzhu.def.name,
+              source: 'GENERAL_CONTRACTOR',
+              actor: this.actor(xc.director),
+            },
           ],
         ),
       );
@@ -496,8 +530,23 @@ class DemoCity {
             { kind: 'contact', at: bj(2022, 11, 25, 11, 0), contact: 'CALL', outcome: 'REACHED', actor: this.actor(inspector) },
             { kind: 'accept', at: bj(2022, 11, 25, 11, 20), actor: this.actor(xc.supervisor) },
             { kind: 'lead', at: bj(2022, 11, 25, 11, 25), inspectorId: inspector.id, actor: this.actor(xc.supervisor) },
-            { kind: 'contact', at: bj(2022, 11, 25, 14, 30), contact: 'VISIT', outcome: 'REACHED', notes: '穿防护服进入封控区现场处置,向企业推送复工复产“二维码政策包”', actor: this.actor(inspector) },
-            { kind: 'payment', at: bj(2022, 11, 25, 22, 24), amountFen: 16_658_000, workersPaid: 22, payer: weihexuan.def.name, source: 'EMPLOYER', actor: this.actor(inspector) },
+            {
+              kind: 'contact',
+              at: bj(2022, 11, 25, 14, 30),
+              contact: 'VISIT',
+              outcome: 'REACHED',
+              notes: '穿防护服进入封控区现场处置,向企业推送复工复产“二维码政策包”',
+              actor: this.actor(inspector),
+            },
+            {
+              kind: 'payment',
+              at: bj(2022, 11, 25, 22, 24),
+              amountFen: 16_658_000,
+              workersPaid: 22,
+              payer: weihexuan.def.name,
+              source: 'EMPLOYER',
+              actor: this.actor(inspector),
+            },
             { kind: 'callback', at: bj(2022, 11, 28, 10, 0), paidInFull: true, satisfied: true, actor: this.actor(inspector) },
             { kind: 'close', at: bj(2022, 11, 28, 10, 5), actor: this.actor(inspector) },
           ],
@@ -535,7 +584,15 @@ class DemoCity {
             { kind: 'contact', at: bj(2026, 9, 15, 10, 30), contact: 'CALL', outcome: 'REACHED', actor: this.actor(inspector) },
             { kind: 'accept', at: bj(2026, 9, 15, 14, 0), actor: this.actor(ft.supervisor) },
             { kind: 'lead', at: bj(2026, 9, 15, 14, 5), inspectorId: inspector.id, actor: this.actor(ft.supervisor) },
-            { kind: 'payment', at: bj(2026, 9, 18, 16, 0), amountFen: 680_000, workersPaid: 1, payer: sudi.def.name, source: 'EMPLOYER', actor: this.actor(inspector) },
+            {
+              kind: 'payment',
+              at: bj(2026, 9, 18, 16, 0),
+              amountFen: 680_000,
+              workersPaid: 1,
+              payer: sudi.def.name,
+              source: 'EMPLOYER',
+              actor: this.actor(inspector),
+            },
             { kind: 'callback', at: bj(2026, 9, 21, 9, 30), paidInFull: true, satisfied: true, actor: this.actor(inspector) },
             { kind: 'close', at: bj(2026, 9, 21, 9, 35), actor: this.actor(inspector) },
           ],
@@ -571,10 +628,25 @@ class DemoCity {
             actor: this.actor(gridWorker),
           },
           [
-            { kind: 'contact', at: bj(2026, 11, 10, 10, 40), contact: 'VISIT', outcome: 'REACHED', notes: '网格员上门协调', actor: this.actor(gridWorker) },
+            {
+              kind: 'contact',
+              at: bj(2026, 11, 10, 10, 40),
+              contact: 'VISIT',
+              outcome: 'REACHED',
+              notes: '网格员上门协调',
+              actor: this.actor(gridWorker),
+            },
             { kind: 'accept', at: bj(2026, 11, 10, 11, 30), actor: this.actor(cp.supervisor) },
             { kind: 'lead', at: bj(2026, 11, 10, 11, 35), inspectorId: inspector.id, actor: this.actor(cp.supervisor) },
-            { kind: 'payment', at: bj(2026, 11, 10, 17, 45), amountFen: 3_960_000, workersPaid: 6, payer: shop.def.name, source: 'EMPLOYER', actor: this.actor(inspector) },
+            {
+              kind: 'payment',
+              at: bj(2026, 11, 10, 17, 45),
+              amountFen: 3_960_000,
+              workersPaid: 6,
+              payer: shop.def.name,
+              source: 'EMPLOYER',
+              actor: this.actor(inspector),
+            },
           ],
         ),
       );
@@ -604,14 +676,35 @@ class DemoCity {
             workersAffected: 23,
             amountClaimedFen: 21_500_000,
             employerNameGiven: '包工头刘某(姓名、单位不详)',
-            description: '20余名农民工到窗口投诉:跟随包工头刘某在城区多个项目工地做工,大部分工人未拿到工资,共被拖欠20多万元,无书面证据。零门槛受理。',
+            description:
+              '20余名农民工到窗口投诉:跟随包工头刘某在城区多个项目工地做工,大部分工人未拿到工资,共被拖欠20多万元,无书面证据。零门槛受理。',
             actor: this.actor(cy.clerks[0]),
           },
           [
-            { kind: 'contact', at: bj(2026, 11, 5, 10, 5), contact: 'VISIT', outcome: 'REACHED', notes: '窗口当面登记投诉人基本信息,告知后续程序', actor: this.actor(cy.clerks[0]) },
+            {
+              kind: 'contact',
+              at: bj(2026, 11, 5, 10, 5),
+              contact: 'VISIT',
+              outcome: 'REACHED',
+              notes: '窗口当面登记投诉人基本信息,告知后续程序',
+              actor: this.actor(cy.clerks[0]),
+            },
             { kind: 'lead', at: bj(2026, 11, 5, 11, 0), inspectorId: inspector.id, actor: this.actor(cy.supervisor) },
-            { kind: 'contact', at: bj(2026, 11, 6, 15, 0), contact: 'VISIT', outcome: 'REACHED', notes: '赴工地核查考勤及工资发放记录:总包未履行代发责任,包工头挪用工资', actor: this.actor(inspector) },
-            { kind: 'accept', at: bj(2026, 11, 7, 10, 0), employer: this.employer('ls-shunli').id, project: project.id, actor: this.actor(inspector) },
+            {
+              kind: 'contact',
+              at: bj(2026, 11, 6, 15, 0),
+              contact: 'VISIT',
+              outcome: 'REACHED',
+              notes: '赴工地核查考勤及工资发放记录:总包未履行代发责任,包工头挪用工资',
+              actor: this.actor(inspector),
+            },
+            {
+              kind: 'accept',
+              at: bj(2026, 11, 7, 10, 0),
+              employer: this.employer('ls-shunli').id,
+              project: project.id,
+              actor: this.actor(inspector),
+            },
           ],
         ),
       );
@@ -623,7 +716,8 @@ class DemoCity {
   private statusFor(ageDays: number): CaseStatus {
     if (ageDays < 0.5) return this.rng.weighted({ RECEIVED: 75, ACCEPTED: 15, IN_PROGRESS: 10 });
     if (ageDays < 5) return this.rng.weighted({ RECEIVED: 25, ACCEPTED: 25, IN_PROGRESS: 30, RESOLVED: 10, REJECTED: 5, TRANSFERRED: 5 });
-    if (ageDays < 30) return this.rng.weighted({ RECEIVED: 4, ACCEPTED: 8, IN_PROGRESS: 38, RESOLVED: 25, CLOSED: 15, REJECTED: 6, TRANSFERRED: 4 });
+    if (ageDays < 30)
+      return this.rng.weighted({ RECEIVED: 4, ACCEPTED: 8, IN_PROGRESS: 38, RESOLVED: 25, CLOSED: 15, REJECTED: 6, TRANSFERRED: 4 });
     return this.rng.weighted({ RECEIVED: 1, ACCEPTED: 2, IN_PROGRESS: 12, RESOLVED: 15, CLOSED: 58, REJECTED: 7, TRANSFERRED: 5 });
   }
 
@@ -660,7 +754,10 @@ class DemoCity {
     const districtProjects = this.projects.filter((p) => p.street.startsWith(d.code) && p.status !== 'PLANNED');
     const project = construction && districtProjects.length > 0 && rng.chance(0.6) ? rng.pick(districtProjects) : undefined;
     const candidates = this.employers.filter(
-      (e) => e.def.industry === industry && (industry !== 'CONSTRUCTION' || e.def.role !== 'CONSTRUCTION_UNIT') && (e.def.district === d.code || rng.chance(0.3)),
+      (e) =>
+        e.def.industry === industry &&
+        (industry !== 'CONSTRUCTION' || e.def.role !== 'CONSTRUCTION_UNIT') &&
+        (e.def.district === d.code || rng.chance(0.3)),
     );
     const projectEmployer = project ? rng.pick([project.generalContractor, ...project.subcontractors]) : undefined;
     const employer = projectEmployer
@@ -679,7 +776,8 @@ class DemoCity {
 
     // Now and then someone complains again (another employer, another time): an earlier complainant.
     const earlier = rng.chance(0.08) ? this.persons.filter((p) => p.createdAt <= receivedAt) : [];
-    const complainant = earlier.length > 10 ? rng.pick(earlier) : this.person(rng.chance(0.85) ? chineseName(rng) : null, rng.chance(0.3), receivedAt);
+    const complainant =
+      earlier.length > 10 ? rng.pick(earlier) : this.person(rng.chance(0.85) ? chineseName(rng) : null, rng.chance(0.3), receivedAt);
 
     const clerk = rng.pick(staff.clerks);
     const gridWorker = staff.gridWorkers.find((u) => u.grid?.startsWith(street)) ?? rng.pick(staff.gridWorkers);
@@ -715,7 +813,13 @@ class DemoCity {
     this.cases.push(playCase(rng, intake, this.randomSteps(intake, status, staff, employer, project)));
   }
 
-  private randomSteps(intake: Intake, status: CaseStatus, staff: DistrictStaff, employer: EmployerRow, project: ProjectRow | undefined): Step[] {
+  private randomSteps(
+    intake: Intake,
+    status: CaseStatus,
+    staff: DistrictStaff,
+    employer: EmployerRow,
+    project: ProjectRow | undefined,
+  ): Step[] {
     const rng = this.rng;
     const steps: Step[] = [];
     const clerk = rng.pick(staff.clerks);
@@ -729,7 +833,14 @@ class DemoCity {
       const other = this.person(chineseName(rng), false, t);
       const channel: Channel = intake.channel === 'HOTLINE_12345' ? 'HOTLINE_12333' : 'HOTLINE_12345';
       t = this.after(t, rng.int(20, 600) * MINUTE, 0.2);
-      steps.push({ kind: 'join', at: t, personId: other.id, channel, channelRef: this.channelRef(channel, t), actor: channel === 'HOTLINE_12345' ? this.actor(this.integratorUser) : this.actor(clerk) });
+      steps.push({
+        kind: 'join',
+        at: t,
+        personId: other.id,
+        channel,
+        channelRef: this.channelRef(channel, t),
+        actor: channel === 'HOTLINE_12345' ? this.actor(this.integratorUser) : this.actor(clerk),
+      });
     }
 
     // 首日对接: most are reached on time; some first attempts go unanswered; a few are late.
@@ -769,7 +880,12 @@ class DemoCity {
     }
     // Zero threshold: if the worker could not name the employer, the inspector identifies it before acceptance.
     const acceptedAt = decide();
-    steps.push({ kind: 'accept', at: acceptedAt, employer: intake.employer ? undefined : employer.id, actor: this.actor(staff.supervisor) });
+    steps.push({
+      kind: 'accept',
+      at: acceptedAt,
+      employer: intake.employer ? undefined : employer.id,
+      actor: this.actor(staff.supervisor),
+    });
     if (status === 'ACCEPTED') return steps;
     if (status === 'TRANSFERRED') {
       const target = rng.pick(TRANSFER_TARGETS);
@@ -787,7 +903,10 @@ class DemoCity {
     const claimed = intake.amountClaimedFen ?? (intake.workersAffected ?? 1) * rng.int(50, 120) * 10_000;
     const total = rng.chance(0.85) ? claimed : Math.round((claimed * rng.int(60, 95)) / 100 / 100) * 100;
     const workers = intake.workersAffected ?? 1;
-    const source: PaymentSource = intake.sector === 'CONSTRUCTION' ? rng.weighted({ GENERAL_CONTRACTOR: 45, EMPLOYER: 35, WAGE_DEPOSIT: 10, WAGE_ACCOUNT: 10 }) : 'EMPLOYER';
+    const source: PaymentSource =
+      intake.sector === 'CONSTRUCTION'
+        ? rng.weighted({ GENERAL_CONTRACTOR: 45, EMPLOYER: 35, WAGE_DEPOSIT: 10, WAGE_ACCOUNT: 10 })
+        : 'EMPLOYER';
     const payer = this.payerName(source, employer, project);
     const window = Math.max(HOUR, resolutionDue - t.getTime());
     const finalTarget = rng.chance(0.1) ? window + rng.int(1, 15) * DAY : window * rng.next() * 0.7;
@@ -796,7 +915,16 @@ class DemoCity {
       t = this.after(t, finalTarget / 2, 0.3);
       steps.push({ kind: 'payment', at: t, amountFen: first, workersPaid: Math.ceil(workers / 2), payer, source, actor: this.actor(lead) });
       t = this.after(t, finalTarget / 2, 0.5);
-      steps.push({ kind: 'payment', at: t, amountFen: total - first, workersPaid: workers - Math.ceil(workers / 2), payer, source, settles: true, actor: this.actor(lead) });
+      steps.push({
+        kind: 'payment',
+        at: t,
+        amountFen: total - first,
+        workersPaid: workers - Math.ceil(workers / 2),
+        payer,
+        source,
+        settles: true,
+        actor: this.actor(lead),
+      });
     } else {
       t = this.after(t, finalTarget, 0.6);
       steps.push({ kind: 'payment', at: t, amountFen: total, workersPaid: workers, payer, source, settles: true, actor: this.actor(lead) });
@@ -813,7 +941,14 @@ class DemoCity {
 
   /** How a worker names an employer they cannot identify: the shop sign, or the gang master. */
   private nameAsGiven(employer: EmployerRow): string {
-    const place: Record<Industry, string> = { CONSTRUCTION: '工地', CATERING: '饭店', LOGISTICS: '快递站', RETAIL: '超市', MANUFACTURING: '工厂', OTHER: '公司' };
+    const place: Record<Industry, string> = {
+      CONSTRUCTION: '工地',
+      CATERING: '饭店',
+      LOGISTICS: '快递站',
+      RETAIL: '超市',
+      MANUFACTURING: '工厂',
+      OTHER: '公司',
+    };
     if (employer.def.industry === 'CONSTRUCTION' && this.rng.chance(0.6)) return `包工头${this.rng.pick([...'王李张刘陈杨赵黄'])}某`;
     return employer.def.name.replace(/^(北京|河北|中冶)/, '').slice(0, 3) + place[employer.def.industry];
   }
@@ -858,12 +993,27 @@ class DemoCity {
       ['code', 'name', 'level', 'parent_code', 'path'],
       this.regions.map((r) => [r.code, r.name, r.level, r.parent, r.path]),
     );
-    await insertRows(sql, 'grid', ['code', 'name', 'street_code'], this.grids.map((g) => [g.code, g.name, g.street]));
+    await insertRows(
+      sql,
+      'grid',
+      ['code', 'name', 'street_code'],
+      this.grids.map((g) => [g.code, g.name, g.street]),
+    );
     await insertRows(
       sql,
       'employer',
       ['id', 'uscc', 'name', 'legal_representative', 'created_at', 'industry', 'region_code', 'grid_code', 'credit_grade'],
-      this.employers.map((e) => [e.id, e.uscc, e.def.name, e.legalRepresentative, iso(e.createdAt), e.def.industry, e.street, e.grid, e.def.grade]),
+      this.employers.map((e) => [
+        e.id,
+        e.uscc,
+        e.def.name,
+        e.legalRepresentative,
+        iso(e.createdAt),
+        e.def.industry,
+        e.street,
+        e.grid,
+        e.def.grade,
+      ]),
       { casts: { id: U, created_at: T } },
     );
     // Parents before children (the agency tree references itself).
@@ -885,12 +1035,49 @@ class DemoCity {
     await insertRows(
       sql,
       'project',
-      ['id', 'code', 'name', 'region_code', 'construction_unit_id', 'general_contractor_id', 'labour_subcontractors', 'regulator_id', 'team', 'wage_account_balance_fen', 'wage_deposit_fen', 'worker_count', 'status', 'created_at'],
+      [
+        'id',
+        'code',
+        'name',
+        'region_code',
+        'construction_unit_id',
+        'general_contractor_id',
+        'labour_subcontractors',
+        'regulator_id',
+        'team',
+        'wage_account_balance_fen',
+        'wage_deposit_fen',
+        'worker_count',
+        'status',
+        'created_at',
+      ],
       this.projects.map((p) => [
-        p.id, p.code, p.name, p.street, p.constructionUnit, p.generalContractor, pgArray(p.subcontractors), p.regulator, json(p.team),
-        p.wageAccountBalanceFen, p.wageDepositFen, p.workerCount, p.status, iso(p.createdAt),
+        p.id,
+        p.code,
+        p.name,
+        p.street,
+        p.constructionUnit,
+        p.generalContractor,
+        pgArray(p.subcontractors),
+        p.regulator,
+        json(p.team),
+        p.wageAccountBalanceFen,
+        p.wageDepositFen,
+        p.workerCount,
+        p.status,
+        iso(p.createdAt),
       ]),
-      { casts: { id: U, construction_unit_id: U, general_contractor_id: U, labour_subcontractors: 'uuid[]', regulator_id: U, team: 'jsonb', created_at: T } },
+      {
+        casts: {
+          id: U,
+          construction_unit_id: U,
+          general_contractor_id: U,
+          labour_subcontractors: 'uuid[]',
+          regulator_id: U,
+          team: 'jsonb',
+          created_at: T,
+        },
+      },
     );
     await insertRows(
       sql,
@@ -903,23 +1090,88 @@ class DemoCity {
       sql,
       'wage_case',
       [
-        'id', 'number', 'channel', 'channel_ref', 'received_at', 'status', 'sector', 'region_code', 'owning_agency_id', 'primary_complainant_id',
-        'workers_affected', 'amount_claimed_fen', 'amount_recovered_fen', 'employer_id', 'employer_name_given', 'project_id', 'description',
-        'lead_inspector_id', 'same_day_contact_due', 'first_contact_at', 'acceptance_due', 'accepted_at', 'resolution_due', 'resolved_at',
-        'closed_at', 'outcome_note', 'transferred_to', 'version', 'created_at', 'updated_at',
+        'id',
+        'number',
+        'channel',
+        'channel_ref',
+        'received_at',
+        'status',
+        'sector',
+        'region_code',
+        'owning_agency_id',
+        'primary_complainant_id',
+        'workers_affected',
+        'amount_claimed_fen',
+        'amount_recovered_fen',
+        'employer_id',
+        'employer_name_given',
+        'project_id',
+        'description',
+        'lead_inspector_id',
+        'same_day_contact_due',
+        'first_contact_at',
+        'acceptance_due',
+        'accepted_at',
+        'resolution_due',
+        'resolved_at',
+        'closed_at',
+        'outcome_note',
+        'transferred_to',
+        'version',
+        'created_at',
+        'updated_at',
       ],
       this.cases.map(({ draft: c }) => [
-        c.id, c.number, c.channel, c.channelRef ?? null, iso(c.receivedAt), c.status, c.sector, c.region, c.owningAgency, c.primaryComplainant,
-        c.workersAffected ?? null, c.amountClaimedFen ?? null, c.amountRecoveredFen, c.employer ?? null, c.employerNameGiven ?? null, c.project ?? null, c.description,
-        c.leadInspector ?? null, iso(c.sameDayContactDue), iso(c.firstContactAt), iso(c.acceptanceDue), iso(c.acceptedAt), iso(c.resolutionDue), iso(c.resolvedAt),
-        iso(c.closedAt), c.outcomeNote ?? null, c.transferredTo ?? null, c.version, iso(c.receivedAt), iso(c.updatedAt),
+        c.id,
+        c.number,
+        c.channel,
+        c.channelRef ?? null,
+        iso(c.receivedAt),
+        c.status,
+        c.sector,
+        c.region,
+        c.owningAgency,
+        c.primaryComplainant,
+        c.workersAffected ?? null,
+        c.amountClaimedFen ?? null,
+        c.amountRecoveredFen,
+        c.employer ?? null,
+        c.employerNameGiven ?? null,
+        c.project ?? null,
+        c.description,
+        c.leadInspector ?? null,
+        iso(c.sameDayContactDue),
+        iso(c.firstContactAt),
+        iso(c.acceptanceDue),
+        iso(c.acceptedAt),
+        iso(c.resolutionDue),
+        iso(c.resolvedAt),
+        iso(c.closedAt),
+        c.outcomeNote ?? null,
+        c.transferredTo ?? null,
+        c.version,
+        iso(c.receivedAt),
+        iso(c.updatedAt),
       ]),
       {
         batch: 200,
         casts: {
-          id: U, received_at: T, owning_agency_id: U, primary_complainant_id: U, employer_id: U, project_id: U, lead_inspector_id: U,
-          same_day_contact_due: T, first_contact_at: T, acceptance_due: T, accepted_at: T, resolution_due: T, resolved_at: T, closed_at: T,
-          created_at: T, updated_at: T,
+          id: U,
+          received_at: T,
+          owning_agency_id: U,
+          primary_complainant_id: U,
+          employer_id: U,
+          project_id: U,
+          lead_inspector_id: U,
+          same_day_contact_due: T,
+          first_contact_at: T,
+          acceptance_due: T,
+          accepted_at: T,
+          resolution_due: T,
+          resolved_at: T,
+          closed_at: T,
+          created_at: T,
+          updated_at: T,
         },
       },
     );
@@ -932,12 +1184,24 @@ class DemoCity {
       { casts: { case_id: U, person_id: U, joined_at: T } },
     );
     // Each demo complaint stated who its complainant is: the identity the demo gave the person.
-    await sql(`update case_complainant cc set stated_name = p.name, stated_resident_id = p.resident_id from person p where p.id = cc.person_id`);
+    await sql(
+      `update case_complainant cc set stated_name = p.name, stated_resident_id = p.resident_id from person p where p.id = cc.person_id`,
+    );
     await insertRows(
       sql,
       'case_event',
       ['case_id', 'seq', 'type', 'actor_user_id', 'actor_agency_id', 'at', 'payload', 'before', 'after'],
-      all((c) => c.events).map((e) => [e.caseId, e.seq, e.type, e.actorUserId ?? null, e.actorAgencyId ?? null, iso(e.at), json(e.payload), json(e.before), json(e.after)]),
+      all((c) => c.events).map((e) => [
+        e.caseId,
+        e.seq,
+        e.type,
+        e.actorUserId ?? null,
+        e.actorAgencyId ?? null,
+        iso(e.at),
+        json(e.payload),
+        json(e.before),
+        json(e.after),
+      ]),
       { casts: { case_id: U, actor_user_id: U, actor_agency_id: U, at: T, payload: 'jsonb', before: 'jsonb', after: 'jsonb' } },
     );
     await insertRows(
@@ -951,7 +1215,17 @@ class DemoCity {
       sql,
       'payment',
       ['id', 'case_id', 'amount_fen', 'workers_paid', 'paid_on', 'payer', 'source', 'recorded_by', 'recorded_at'],
-      all((c) => c.payments).map((p) => [p.id, p.caseId, p.amountFen, p.workersPaid, p.paidOn, p.payer, p.source, p.recordedBy ?? null, iso(p.recordedAt)]),
+      all((c) => c.payments).map((p) => [
+        p.id,
+        p.caseId,
+        p.amountFen,
+        p.workersPaid,
+        p.paidOn,
+        p.payer,
+        p.source,
+        p.recordedBy ?? null,
+        iso(p.recordedAt),
+      ]),
       { casts: { id: U, paid_on: 'date', recorded_by: U, recorded_at: T } },
     );
     // The counters continue from the numbers used here, so the next intake in a district takes the next number.

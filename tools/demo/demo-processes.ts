@@ -23,12 +23,27 @@ interface Person {
  * beside the case lifecycles: a three-way dispatch the contractor HQ has acknowledged, a police referral the
  * director has approved, a joint mediation with the union invited. Started through the same services as the API.
  */
-export async function startDemoProcesses(deps: { orm: Orm; services: Services; log: Logger; drainOutbox: () => Promise<number> }): Promise<void> {
+export async function startDemoProcesses(deps: {
+  orm: Orm;
+  services: Services;
+  log: Logger;
+  drainOutbox: () => Promise<number>;
+}): Promise<void> {
   const sql = <T>(q: string, params: unknown[] = []) => deps.orm.em.fork().getConnection().execute<T[]>(q, params);
   const as = (p: Person): ExecutionContext => {
-    return executionContext({ em: deps.orm.em.fork(), log: deps.log, actor: { userId: p.id, agencyId: p.agency_id, agencyKind: p.kind, roles: p.roles } });
+    return executionContext({
+      em: deps.orm.em.fork(),
+      log: deps.log,
+      actor: { userId: p.id, agencyId: p.agency_id, agencyKind: p.kind, roles: p.roles },
+    });
   };
-  const staff = async (agencyId: string, role: string) => (await sql<Person>(`select u.id, u.agency_id, a.kind, u.roles from app_user u join agency a on a.id = u.agency_id where u.agency_id = ? and ? = any(u.roles) order by u.name`, [agencyId, role]))[0];
+  const staff = async (agencyId: string, role: string) =>
+    (
+      await sql<Person>(
+        `select u.id, u.agency_id, a.kind, u.roles from app_user u join agency a on a.id = u.agency_id where u.agency_id = ? and ? = any(u.roles) order by u.name`,
+        [agencyId, role],
+      )
+    )[0];
 
   // A construction case in handling whose project has a regulator and a contractor HQ on record.
   const [dispatchCase] = await sql<{ id: string; owning_agency_id: string; hq_id: string }>(
@@ -57,7 +72,10 @@ export async function startDemoProcesses(deps: { orm: Orm; services: Services; l
     [policeReferralRules.crimeThreshold.amountFen, dispatchCase?.id ?? randomUUID()],
   );
   if (referralCase) {
-    const team = await sql<Person>(`select u.id, u.agency_id, a.kind, u.roles from app_user u join agency a on a.id = u.agency_id where u.agency_id = ? and 'INSPECTOR' = any(u.roles) order by u.name limit 2`, [referralCase.owning_agency_id]);
+    const team = await sql<Person>(
+      `select u.id, u.agency_id, a.kind, u.roles from app_user u join agency a on a.id = u.agency_id where u.agency_id = ? and 'INSPECTOR' = any(u.roles) order by u.name limit 2`,
+      [referralCase.owning_agency_id],
+    );
     const director = await staff(referralCase.owning_agency_id, 'DIRECTOR');
     if (team.length === 2 && director) {
       const p = await processServiceOf(deps.services, policeReferralModule).proposePoliceReferral(as(team[0]!), {
@@ -69,7 +87,11 @@ export async function startDemoProcesses(deps: { orm: Orm; services: Services; l
         grounds: '责令支付逾期未履行，拖欠数额达到追诉标准，涉嫌拒不支付劳动报酬罪',
       });
       while ((await deps.drainOutbox()) > 0);
-      await processServiceOf(deps.services, policeReferralModule).approve(as(director), { processId: p.id, approve: true, note: '同意移送公安机关' });
+      await processServiceOf(deps.services, policeReferralModule).approve(as(director), {
+        processId: p.id,
+        approve: true,
+        note: '同意移送公安机关',
+      });
     }
   }
 

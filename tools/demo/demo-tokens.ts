@@ -50,7 +50,14 @@ export async function writeDemoTokens(em: EntityManager, tokens: Tokens, dataDir
       lines.push([row.kind, row.agency_name, role, row.user_name, token].join('\t'));
       for (const s of SHOWCASE) {
         const persona = `${s.kind}:${s.role}`;
-        if (s.kind === row.kind && s.role === role && (!s.region || s.region === row.region_code) && (!s.name || row.agency_name.includes(s.name)) && !byPersona.has(persona)) byPersona.set(persona, { row, token });
+        if (
+          s.kind === row.kind &&
+          s.role === role &&
+          (!s.region || s.region === row.region_code) &&
+          (!s.name || row.agency_name.includes(s.name)) &&
+          !byPersona.has(persona)
+        )
+          byPersona.set(persona, { row, token });
       }
     }
   }

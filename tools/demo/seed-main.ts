@@ -13,7 +13,8 @@ import { loadDemoCity } from './demo-city';
  * VACUUM (ANALYZE) so the planner knows the new sizes and counts can use index-only scans. Uses DATABASE_URL, or starts the embedded PostgreSQL on its
  * data directory the way `npm start` does (so stop `npm start` first, or point DATABASE_URL at it).
  */
-const USAGE = 'usage: seed-main [--cases N] [--chunk N] [--parallel N] [--persons N] [--days N]\n  defaults: 1000000 cases over 730 days, chunks of 50000, one chunk at a time per core (at most 4)';
+const USAGE =
+  'usage: seed-main [--cases N] [--chunk N] [--parallel N] [--persons N] [--days N]\n  defaults: 1000000 cases over 730 days, chunks of 50000, one chunk at a time per core (at most 4)';
 
 interface Args {
   cases: number;
@@ -27,7 +28,12 @@ function parseArgs(argv: string[]): Args {
   const out: Args = { cases: 1_000_000 };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i]!.split('=', 2) as [string, string | undefined];
-    const key = ({ '--cases': 'cases', '--chunk': 'chunk', '--parallel': 'parallel', '--persons': 'persons', '--days': 'days' } as Record<string, keyof Args>)[flag];
+    const key = (
+      { '--cases': 'cases', '--chunk': 'chunk', '--parallel': 'parallel', '--persons': 'persons', '--days': 'days' } as Record<
+        string,
+        keyof Args
+      >
+    )[flag];
     if (flag === '--help' || flag === '-h') {
       console.log(USAGE);
       process.exit(0);
@@ -68,7 +74,14 @@ function boot(): void {
     timings.demoCityMs = Date.now() - t;
 
     t = Date.now();
-    const bulk = await seedBulkCases(orm.em.fork(), { cases: args.cases, chunk: args.chunk, parallel: args.parallel, persons: args.persons, days: args.days, log });
+    const bulk = await seedBulkCases(orm.em.fork(), {
+      cases: args.cases,
+      chunk: args.chunk,
+      parallel: args.parallel,
+      persons: args.persons,
+      days: args.days,
+      log,
+    });
     timings.bulkMs = Date.now() - t;
 
     // The bulk seed writes with triggers off: the case tally is counted afresh (see the case_tally migration).
@@ -80,9 +93,11 @@ function boot(): void {
     await orm.em.getConnection().execute('vacuum (analyze)');
     timings.vacuumAnalyzeMs = Date.now() - t;
 
-    const [totals] = await orm.em.getConnection().execute<Array<{ cases: string; events: string; persons: string }>>(
-      `select (select count(*) from wage_case) as cases, (select count(*) from case_event) as events, (select count(*) from person) as persons`,
-    );
+    const [totals] = await orm.em
+      .getConnection()
+      .execute<Array<{ cases: string; events: string; persons: string }>>(
+        `select (select count(*) from wage_case) as cases, (select count(*) from case_event) as events, (select count(*) from person) as persons`,
+      );
     timings.totalMs = Date.now() - started;
     const summary = {
       demoCityLoaded: demo.loaded,

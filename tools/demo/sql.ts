@@ -45,6 +45,9 @@ export async function insertRows(
       if (row.length !== columns.length) throw new Error(`${table}: row has ${row.length} values for ${columns.length} columns`);
       params.push(...row);
     }
-    await sql(`insert into ${table} (${columns.join(', ')}) values ${slice.map(() => tuple).join(', ')}${opts.suffix ? ` ${opts.suffix}` : ''}`, params);
+    await sql(
+      `insert into ${table} (${columns.join(', ')}) values ${slice.map(() => tuple).join(', ')}${opts.suffix ? ` ${opts.suffix}` : ''}`,
+      params,
+    );
   }
 }

@@ -10,9 +10,17 @@ async function main(): Promise<void> {
   const toolsDir = path.resolve(__dirname, '..', '..', '..', '.tools');
   const say = (m: string) => console.log(`[setup] ${m}`);
   const cli = await locateTemporalCli({ toolsDir, envPath: process.env.TEMPORAL_CLI_PATH || undefined, log: say });
-  say(cli ? `Temporal CLI: ${cli.path} (${cli.version.split('\n')[0]}, from ${cli.source})` : 'Temporal CLI: none local; the Temporal SDK will download it (needs internet)');
+  say(
+    cli
+      ? `Temporal CLI: ${cli.path} (${cli.version.split('\n')[0]}, from ${cli.source})`
+      : 'Temporal CLI: none local; the Temporal SDK will download it (needs internet)',
+  );
   const server = await locateTestServer({ toolsDir, envPath: process.env.TEMPORAL_TEST_SERVER_PATH || undefined, log: say });
-  say(server ? `Temporal test server: ${server.path} (${server.version}, from ${server.source})` : 'Temporal test server: none local; the Temporal SDK will download it (needs internet)');
+  say(
+    server
+      ? `Temporal test server: ${server.path} (${server.version}, from ${server.source})`
+      : 'Temporal test server: none local; the Temporal SDK will download it (needs internet)',
+  );
 }
 
 main().catch((err: unknown) => {

@@ -50,7 +50,11 @@ fi
 exec java -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData -Xshare:auto -Xlog:disable -Xlog:all=error:stderr "$@"
 `;
 
-export async function locateTestServer(opts: { toolsDir: string; envPath?: string; log?: (msg: string) => void }): Promise<Located | undefined> {
+export async function locateTestServer(opts: {
+  toolsDir: string;
+  envPath?: string;
+  log?: (msg: string) => void;
+}): Promise<Located | undefined> {
   const log = opts.log ?? (() => undefined);
   if (opts.envPath) {
     if (!existsSync(opts.envPath)) throw new Error(`TEMPORAL_TEST_SERVER_PATH=${opts.envPath} does not exist`);
@@ -94,7 +98,10 @@ async function fetchFromMavenCentral(dir: string, log: (msg: string) => void): P
   await mkdir(staging, { recursive: true });
   await writeFile(path.join(staging, 'pom.xml'), POM);
   // -C: fail on a checksum mismatch instead of warning.
-  const r = await runCommand('mvn', ['-B', '-q', '-C', 'dependency:copy-dependencies', '-DincludeScope=runtime', '-DoutputDirectory=lib'], { cwd: staging, timeoutMs: 600_000 });
+  const r = await runCommand('mvn', ['-B', '-q', '-C', 'dependency:copy-dependencies', '-DincludeScope=runtime', '-DoutputDirectory=lib'], {
+    cwd: staging,
+    timeoutMs: 600_000,
+  });
   if (!r.ok) throw new Error(`mvn failed: ${(r.stdout + r.stderr).split('\n').slice(-5).join(' ')}`);
   await writeFile(path.join(staging, 'temporal-test-server'), WRAPPER);
   await chmod(path.join(staging, 'temporal-test-server'), 0o755);

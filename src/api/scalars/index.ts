@@ -24,24 +24,33 @@ function stringScalar(name: string, description: string, parse: (v: string) => s
   });
 }
 
-export const MobileScalar = stringScalar('Mobile', '手机号: a mainland mobile number, 11 digits starting with 1 (+86 and separators are stripped)', (v) => {
-  const m = normaliseMobile(v);
-  if (!m) throw invalid('mobile number must be 11 digits starting with 1', 'mobile.format');
-  return m;
-});
+export const MobileScalar = stringScalar(
+  'Mobile',
+  '手机号: a mainland mobile number, 11 digits starting with 1 (+86 and separators are stripped)',
+  (v) => {
+    const m = normaliseMobile(v);
+    if (!m) throw invalid('mobile number must be 11 digits starting with 1', 'mobile.format');
+    return m;
+  },
+);
 
-export const DivisionCodeScalar = stringScalar('DivisionCode', '行政区划代码: GB/T 2260 division code, 6 digits (province/city/district), 9 (street) or 12 (community)', (v) => {
-  const code = v.trim();
-  if (!divisionLevel(code)) throw invalid('division code must be 6, 9 or 12 digits (GB/T 2260)', 'division-code.format');
-  return code;
-});
+export const DivisionCodeScalar = stringScalar(
+  'DivisionCode',
+  '行政区划代码: GB/T 2260 division code, 6 digits (province/city/district), 9 (street) or 12 (community)',
+  (v) => {
+    const code = v.trim();
+    if (!divisionLevel(code)) throw invalid('division code must be 6, 9 or 12 digits (GB/T 2260)', 'division-code.format');
+    return code;
+  },
+);
 
 export const ResidentIdScalar = stringScalar('ResidentId', '居民身份证号码: 18 characters with a GB 11643 check character', (v) => {
   const id = v.trim().toUpperCase();
   const problem = residentIdProblem(id);
   if (problem === 'format') throw invalid('resident ID number must be 17 digits and a digit or X', 'resident-id.format');
   if (problem === 'birth-date') throw invalid('resident ID number has an impossible birth date', 'resident-id.birth-date');
-  if (problem === 'check-character') throw invalid('resident ID number has a wrong check character (GB 11643)', 'resident-id.check-character');
+  if (problem === 'check-character')
+    throw invalid('resident ID number has a wrong check character (GB 11643)', 'resident-id.check-character');
   return id;
 });
 
@@ -63,7 +72,8 @@ export const MoneyScalar = new GraphQLScalarType<number, number>({
   description: `An amount of money in fen (分, 1/100 yuan): a non-negative integer, at most ${moneyBounds.maxAmountFen} as input`,
   serialize: (v) => {
     const n = typeof v === 'bigint' || typeof v === 'string' ? Number(v) : v;
-    if (typeof n !== 'number' || !Number.isSafeInteger(n) || String(n) !== String(v)) throw new Error(`money ${String(v)} is not an exact whole number of fen`);
+    if (typeof n !== 'number' || !Number.isSafeInteger(n) || String(n) !== String(v))
+      throw new Error(`money ${String(v)} is not an exact whole number of fen`);
     return n;
   },
   parseValue: (v) => parseFen(v),
@@ -71,9 +81,11 @@ export const MoneyScalar = new GraphQLScalarType<number, number>({
 });
 
 function parseFen(v: unknown): number {
-  if (typeof v === 'string' && /^\d+$/.test(v) && v.replace(/^0+(?=\d)/, '').length > String(moneyBounds.maxAmountFen).length) throw tooMuch();
+  if (typeof v === 'string' && /^\d+$/.test(v) && v.replace(/^0+(?=\d)/, '').length > String(moneyBounds.maxAmountFen).length)
+    throw tooMuch();
   const n = typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v;
-  if (typeof n !== 'number' || !Number.isInteger(n)) throw invalid('money must be a whole number of fen (no decimals)', 'money.integer-fen');
+  if (typeof n !== 'number' || !Number.isInteger(n))
+    throw invalid('money must be a whole number of fen (no decimals)', 'money.integer-fen');
   if (n < 0) throw invalid('money must not be negative', 'money.non-negative');
   if (n > moneyBounds.maxAmountFen) throw tooMuch();
   return n;

@@ -1,4 +1,10 @@
-import { confirmAttendanceUpdate, jointMediation, recordAgreementUpdate, recordInstalmentPaidUpdate, recordSessionUpdate } from '../../../workflows/joint-mediation';
+import {
+  confirmAttendanceUpdate,
+  jointMediation,
+  recordAgreementUpdate,
+  recordInstalmentPaidUpdate,
+  recordSessionUpdate,
+} from '../../../workflows/joint-mediation';
 import { mediationRules } from '../../rules/process-rules';
 import { defineProcess } from '../process-definition';
 
@@ -15,7 +21,10 @@ export const jointMediationProcess = defineProcess({
     instalmentDue: { source: 'the agreement itself: each instalment is checked at the end of its due day (Beijing)' },
   },
   steps: {
-    confirmAttendance: { update: confirmAttendanceUpdate, who: 'an invited agency for itself; labour inspection staff for a party without an account (MEDIATION_STAFF)' },
+    confirmAttendance: {
+      update: confirmAttendanceUpdate,
+      who: 'an invited agency for itself; labour inspection staff for a party without an account (MEDIATION_STAFF)',
+    },
     recordSession: { update: recordSessionUpdate, who: 'labour inspection staff of the owning agency (MEDIATION_STAFF)' },
     recordAgreement: { update: recordAgreementUpdate, who: 'labour inspection staff of the owning agency (MEDIATION_STAFF)' },
     recordInstalmentPaid: { update: recordInstalmentPaidUpdate, who: 'labour inspection staff of the owning agency (MEDIATION_STAFF)' },

@@ -2,7 +2,13 @@ import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { RequestContext } from '../../api/context';
 import { CaseProcessType, toProcessType } from '../process.types';
 import type { MediationService } from './mediation.service';
-import { ConfirmAttendanceInput, ConveneMediationInput, RecordAgreementInput, RecordInstalmentPaidInput, RecordSessionInput } from './mediation.types';
+import {
+  ConfirmAttendanceInput,
+  ConveneMediationInput,
+  RecordAgreementInput,
+  RecordInstalmentPaidInput,
+  RecordSessionInput,
+} from './mediation.types';
 
 @Resolver()
 export class MediationResolver {
@@ -10,7 +16,9 @@ export class MediationResolver {
 
   @Mutation(() => CaseProcessType, { description: '联合调处: convene the parties and agencies' })
   async conveneMediation(@Ctx() ctx: RequestContext, @Arg('input') input: ConveneMediationInput): Promise<CaseProcessType> {
-    return toProcessType(await this.mediation.conveneMediation(ctx, { caseId: input.caseId, parties: input.parties, agencyIds: input.agencyIds }));
+    return toProcessType(
+      await this.mediation.conveneMediation(ctx, { caseId: input.caseId, parties: input.parties, agencyIds: input.agencyIds }),
+    );
   }
 
   @Mutation(() => CaseProcessType, { description: 'An invitee confirms attendance (an agency for itself; HRSS for a party)' })
@@ -25,7 +33,12 @@ export class MediationResolver {
 
   @Mutation(() => CaseProcessType, { description: 'Record the agreement and its payment plan; each instalment is checked when due' })
   async recordMediationAgreement(@Ctx() ctx: RequestContext, @Arg('input') input: RecordAgreementInput): Promise<CaseProcessType> {
-    return toProcessType(await this.mediation.recordAgreement(ctx, { ...input, instalments: input.instalments.map((i) => ({ dueOn: i.dueOn, amountFen: i.amount })) }));
+    return toProcessType(
+      await this.mediation.recordAgreement(ctx, {
+        ...input,
+        instalments: input.instalments.map((i) => ({ dueOn: i.dueOn, amountFen: i.amount })),
+      }),
+    );
   }
 
   @Mutation(() => CaseProcessType, { description: 'Record an instalment paid; it is recorded on the case as a payment' })

@@ -3,7 +3,13 @@ import { Agency } from '../../agencies/agency.entity';
 import type { ExecutionContext } from '../../core/execution-context';
 import { badUserInput } from '../../domain/errors';
 import { mediationRules } from '../../rules/process-rules';
-import { confirmAttendanceUpdate, recordAgreementUpdate, recordInstalmentPaidUpdate, recordSessionUpdate, type JointMediationInput } from '../../../workflows/joint-mediation';
+import {
+  confirmAttendanceUpdate,
+  recordAgreementUpdate,
+  recordInstalmentPaidUpdate,
+  recordSessionUpdate,
+  type JointMediationInput,
+} from '../../../workflows/joint-mediation';
 import { CaseProcess, ProcessParty } from '../process.entity';
 import type { ProcessService } from '../process.service';
 import { IN_HANDLING_STATUSES as IN_HANDLING } from '../../domain/case-status';
@@ -15,7 +21,10 @@ export class MediationService {
   constructor(private readonly processes: ProcessService) {}
 
   /** 联合调处: the parties (named; confirmed by HRSS on their word) and the agencies (confirming for themselves). */
-  conveneMediation(ctx: ExecutionContext, input: { caseId: string; parties: Array<{ role: string; name: string }>; agencyIds: string[] }): Promise<CaseProcess> {
+  conveneMediation(
+    ctx: ExecutionContext,
+    input: { caseId: string; parties: Array<{ role: string; name: string }>; agencyIds: string[] },
+  ): Promise<CaseProcess> {
     return this.processes.start(ctx, jointMediationProcess, input.caseId, IN_HANDLING, async (c, em, { processId, workflowId, actor }) => {
       if (input.parties.length === 0) throw badUserInput('input.parties', 'required', 'a mediation needs the parties to the dispute');
       input.parties.forEach((p, i) => {
@@ -25,10 +34,21 @@ export class MediationService {
       const unknown = input.agencyIds.find((id) => !agencies.some((a) => a.id === id));
       if (unknown) throw badUserInput('input.agencyIds', 'agency.exists', `agency ${unknown} is not on record`);
       const agreementDue = new Date(ctx.clock.now().getTime() + msToNumber(mediationRules.agreementWindow.duration));
-      em.create(CaseProcess, { id: processId, case: c.id, kind: jointMediationProcess.kind, workflowId, status: 'REQUESTED', startedBy: actor.userId, dueAt: agreementDue, waitingOn: 'PARTIES' });
+      em.create(CaseProcess, {
+        id: processId,
+        case: c.id,
+        kind: jointMediationProcess.kind,
+        workflowId,
+        status: 'REQUESTED',
+        startedBy: actor.userId,
+        dueAt: agreementDue,
+        waitingOn: 'PARTIES',
+      });
       const invitees = [
         ...input.parties.map((p) => em.create(ProcessParty, { process: processId, role: p.role, name: p.name, status: 'INVITED' })),
-        ...agencies.map((a) => em.create(ProcessParty, { process: processId, role: a.kind, agency: a.id, name: a.name, status: 'INVITED' })),
+        ...agencies.map((a) =>
+          em.create(ProcessParty, { process: processId, role: a.kind, agency: a.id, name: a.name, status: 'INVITED' }),
+        ),
       ];
       await em.flush();
       const wfInput: JointMediationInput = {
@@ -44,18 +64,47 @@ export class MediationService {
   }
 
   confirmAttendance(ctx: ExecutionContext, input: StepRef & { partyId: string }): Promise<CaseProcess> {
-    return this.processes.step(ctx, { processId: input.processId, update: confirmAttendanceUpdate, args: { partyId: input.partyId }, idempotencyKey: input.idempotencyKey });
+    return this.processes.step(ctx, {
+      processId: input.processId,
+      update: confirmAttendanceUpdate,
+      args: { partyId: input.partyId },
+      idempotencyKey: input.idempotencyKey,
+    });
   }
 
-  recordSession(ctx: ExecutionContext, input: StepRef & { heldAt: string; summary: string; attendeePartyIds: string[] }): Promise<CaseProcess> {
-    return this.processes.step(ctx, { processId: input.processId, update: recordSessionUpdate, args: { heldAt: input.heldAt, summary: input.summary, attendeePartyIds: input.attendeePartyIds }, idempotencyKey: input.idempotencyKey });
+  recordSession(
+    ctx: ExecutionContext,
+    input: StepRef & { heldAt: string; summary: string; attendeePartyIds: string[] },
+  ): Promise<CaseProcess> {
+    return this.processes.step(ctx, {
+      processId: input.processId,
+      update: recordSessionUpdate,
+      args: { heldAt: input.heldAt, summary: input.summary, attendeePartyIds: input.attendeePartyIds },
+      idempotencyKey: input.idempotencyKey,
+    });
   }
 
-  recordAgreement(ctx: ExecutionContext, input: StepRef & { instalments: Array<{ dueOn: string; amountFen: number }> }): Promise<CaseProcess> {
-    return this.processes.step(ctx, { processId: input.processId, update: recordAgreementUpdate, args: { instalments: input.instalments }, idempotencyKey: input.idempotencyKey });
+  recordAgreement(
+    ctx: ExecutionContext,
+    input: StepRef & { instalments: Array<{ dueOn: string; amountFen: number }> },
+  ): Promise<CaseProcess> {
+    return this.processes.step(ctx, {
+      processId: input.processId,
+      update: recordAgreementUpdate,
+      args: { instalments: input.instalments },
+      idempotencyKey: input.idempotencyKey,
+    });
   }
 
-  recordInstalmentPaid(ctx: ExecutionContext, input: StepRef & { seq: number; paidOn: string; payer: string; workersPaid: number }): Promise<CaseProcess> {
-    return this.processes.step(ctx, { processId: input.processId, update: recordInstalmentPaidUpdate, args: { seq: input.seq, paidOn: input.paidOn, payer: input.payer, workersPaid: input.workersPaid }, idempotencyKey: input.idempotencyKey });
+  recordInstalmentPaid(
+    ctx: ExecutionContext,
+    input: StepRef & { seq: number; paidOn: string; payer: string; workersPaid: number },
+  ): Promise<CaseProcess> {
+    return this.processes.step(ctx, {
+      processId: input.processId,
+      update: recordInstalmentPaidUpdate,
+      args: { seq: input.seq, paidOn: input.paidOn, payer: input.payer, workersPaid: input.workersPaid },
+      idempotencyKey: input.idempotencyKey,
+    });
   }
 }

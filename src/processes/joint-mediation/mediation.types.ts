@@ -5,17 +5,24 @@ import { enumOf } from '../../api/enums';
 import { LocalDateScalar, MoneyScalar } from '../../api/scalars';
 import { ProcessStepInput, StartProcessInput } from '../process.types';
 
-export const MediationPartyRoleEnum = enumOf('MediationPartyRole', ['CONSTRUCTION_UNIT', 'GENERAL_CONTRACTOR', 'LABOUR_SUBCONTRACTOR', 'WORKER_REPRESENTATIVE'] as const, {
-  CONSTRUCTION_UNIT: '建设单位',
-  GENERAL_CONTRACTOR: '施工总承包单位',
-  LABOUR_SUBCONTRACTOR: '劳务分包单位',
-  WORKER_REPRESENTATIVE: '农民工代表',
-});
+export const MediationPartyRoleEnum = enumOf(
+  'MediationPartyRole',
+  ['CONSTRUCTION_UNIT', 'GENERAL_CONTRACTOR', 'LABOUR_SUBCONTRACTOR', 'WORKER_REPRESENTATIVE'] as const,
+  {
+    CONSTRUCTION_UNIT: '建设单位',
+    GENERAL_CONTRACTOR: '施工总承包单位',
+    LABOUR_SUBCONTRACTOR: '劳务分包单位',
+    WORKER_REPRESENTATIVE: '农民工代表',
+  },
+);
 
 @InputType()
 export class MediationPartyInput {
   @Field(() => MediationPartyRoleEnum) role!: string;
-  @Field() @MinLength(2, { message: 'must be at least 2 characters' }) @MaxLength(200, { message: 'must be at most 200 characters' }) name!: string;
+  @Field()
+  @MinLength(2, { message: 'must be at least 2 characters' })
+  @MaxLength(200, { message: 'must be at most 200 characters' })
+  name!: string;
 }
 
 @InputType()
@@ -38,7 +45,10 @@ export class ConfirmAttendanceInput extends ProcessStepInput {
 @InputType()
 export class RecordSessionInput extends ProcessStepInput {
   @Field(() => DateTimeResolver) heldAt!: Date;
-  @Field() @MinLength(4, { message: 'must be at least 4 characters' }) @MaxLength(8000, { message: 'must be at most 8000 characters' }) summary!: string;
+  @Field()
+  @MinLength(4, { message: 'must be at least 4 characters' })
+  @MaxLength(8000, { message: 'must be at most 8000 characters' })
+  summary!: string;
   @Field(() => [ID]) @ArrayMaxSize(70, { message: 'must have at most 70 attendees' }) attendeePartyIds!: string[];
 }
 
@@ -61,6 +71,9 @@ export class RecordAgreementInput extends ProcessStepInput {
 export class RecordInstalmentPaidInput extends ProcessStepInput {
   @Field(() => Int) @Min(1, { message: 'must be at least 1' }) seq!: number;
   @Field(() => LocalDateScalar) paidOn!: string;
-  @Field() @MinLength(2, { message: 'must be at least 2 characters' }) @MaxLength(200, { message: 'must be at most 200 characters' }) payer!: string;
+  @Field()
+  @MinLength(2, { message: 'must be at least 2 characters' })
+  @MaxLength(200, { message: 'must be at most 200 characters' })
+  payer!: string;
   @Field(() => Int) @Min(1, { message: 'must be at least 1' }) workersPaid!: number;
 }

@@ -18,7 +18,8 @@ export const policeReferralProcess = defineProcess({
   workflow: policeReferral,
   workflowModule: require.resolve('../../../workflows/police-referral'),
   idPrefix: 'referral',
-  facts: 'team, police agency, grounds, the ignored order to pay; approval, sending, the decision and its reasons, reconsideration, supervision, the criminal outcome',
+  facts:
+    'team, police agency, grounds, the ignored order to pay; approval, sending, the decision and its reasons, reconsideration, supervision, the criminal outcome',
   clocks: {
     crimeThreshold: policeReferralRules.crimeThreshold,
     approval: policeReferralRules.approval,

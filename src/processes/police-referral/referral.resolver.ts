@@ -16,7 +16,9 @@ import {
 export class ReferralResolver {
   constructor(private readonly referrals: ReferralService) {}
 
-  @Mutation(() => CaseProcessType, { description: '移送: propose a police referral (order to pay ignored, crime threshold met, team of 2+)' })
+  @Mutation(() => CaseProcessType, {
+    description: '移送: propose a police referral (order to pay ignored, crime threshold met, team of 2+)',
+  })
   async proposePoliceReferral(@Ctx() ctx: RequestContext, @Arg('input') input: ProposePoliceReferralInput): Promise<CaseProcessType> {
     return toProcessType(await this.referrals.proposePoliceReferral(ctx, input));
   }
@@ -47,7 +49,10 @@ export class ReferralResolver {
   }
 
   @Mutation(() => CaseProcessType, { description: '立案监督: HRSS asks the procuratorate to supervise' })
-  async requestProcuratorateSupervision(@Ctx() ctx: RequestContext, @Arg('input') input: RequestSupervisionInput): Promise<CaseProcessType> {
+  async requestProcuratorateSupervision(
+    @Ctx() ctx: RequestContext,
+    @Arg('input') input: RequestSupervisionInput,
+  ): Promise<CaseProcessType> {
     return toProcessType(await this.referrals.requestSupervision(ctx, input));
   }
 

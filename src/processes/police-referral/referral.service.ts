@@ -24,24 +24,40 @@ export class ReferralService {
   constructor(private readonly processes: ProcessService) {}
 
   /** 移送: only when an order to pay was ignored and the arrears meet the crime threshold. */
-  proposePoliceReferral(ctx: ExecutionContext, input: { caseId: string; team: string[]; policeAgencyId: string; orderToPayIssuedOn: string; orderToPayDueOn: string; grounds: string }): Promise<CaseProcess> {
+  proposePoliceReferral(
+    ctx: ExecutionContext,
+    input: { caseId: string; team: string[]; policeAgencyId: string; orderToPayIssuedOn: string; orderToPayDueOn: string; grounds: string },
+  ): Promise<CaseProcess> {
     const rules = policeReferralRules;
     return this.processes.start(ctx, policeReferralProcess, input.caseId, IN_HANDLING, async (c, em, { processId, workflowId, actor }) => {
       const team = [...new Set(input.team)];
-      if (team.length < rules.minimumTeam) throw badUserInput('input.team', 'team.size', `a referral is written by a team of at least ${rules.minimumTeam} inspectors`);
+      if (team.length < rules.minimumTeam)
+        throw badUserInput('input.team', 'team.size', `a referral is written by a team of at least ${rules.minimumTeam} inspectors`);
       const members = await em.find(User, { id: { $in: team } });
       const outsider = team.find((id) => !members.some((m) => m.id === id && m.agency === c.owningAgency && m.roles.includes('INSPECTOR')));
-      if (outsider) throw badUserInput('input.team', 'team.inspectors', `team member ${outsider} is not an inspector of the agency that owns the case`);
+      if (outsider)
+        throw badUserInput('input.team', 'team.inspectors', `team member ${outsider} is not an inspector of the agency that owns the case`);
       const police = await em.findOne(Agency, { id: input.policeAgencyId });
-      if (!police || police.kind !== 'POLICE') throw badUserInput('input.policeAgencyId', 'agency.police', 'the referral goes to a police agency');
-      if (input.orderToPayDueOn < input.orderToPayIssuedOn) throw badUserInput('input.orderToPayDueOn', 'date.order', 'the order’s deadline comes after its issue');
+      if (!police || police.kind !== 'POLICE')
+        throw badUserInput('input.policeAgencyId', 'agency.police', 'the referral goes to a police agency');
+      if (input.orderToPayDueOn < input.orderToPayIssuedOn)
+        throw badUserInput('input.orderToPayDueOn', 'date.order', 'the order’s deadline comes after its issue');
       const today = beijingDate(ctx.clock.now());
-      if (input.orderToPayDueOn >= today) throw badUserInput('input.orderToPayDueOn', 'order-to-pay.ignored', 'a referral needs an order to pay whose deadline has passed unpaid');
+      if (input.orderToPayDueOn >= today)
+        throw badUserInput(
+          'input.orderToPayDueOn',
+          'order-to-pay.ignored',
+          'a referral needs an order to pay whose deadline has passed unpaid',
+        );
       const outstanding = (c.amountClaimedFen ?? 0) - c.amountRecoveredFen;
       const t = rules.crimeThreshold;
       const meetsThreshold = outstanding >= t.amountFen || ((c.workersAffected ?? 0) >= t.workers && outstanding >= t.manyWorkersAmountFen);
       if (!meetsThreshold) {
-        throw badUserInput('input.caseId', 'crime-threshold', `the arrears (${outstanding} fen, ${c.workersAffected ?? 0} workers) are below the crime threshold: ${rules.crimeThreshold.source}`);
+        throw badUserInput(
+          'input.caseId',
+          'crime-threshold',
+          `the arrears (${outstanding} fen, ${c.workersAffected ?? 0} workers) are below the crime threshold: ${rules.crimeThreshold.source}`,
+        );
       }
       if (!input.grounds.trim()) throw badUserInput('input.grounds', 'required', 'state the grounds of the referral');
       em.create(CaseProcess, {
@@ -51,7 +67,13 @@ export class ReferralService {
         workflowId,
         status: 'PROPOSED',
         startedBy: actor.userId,
-        facts: { team, policeAgencyId: police.id, grounds: input.grounds, orderToPayIssuedOn: input.orderToPayIssuedOn, orderToPayDueOn: input.orderToPayDueOn },
+        facts: {
+          team,
+          policeAgencyId: police.id,
+          grounds: input.grounds,
+          orderToPayIssuedOn: input.orderToPayIssuedOn,
+          orderToPayDueOn: input.orderToPayDueOn,
+        },
       });
       em.create(ProcessParty, { process: processId, role: 'POLICE', agency: police.id, name: police.name, status: 'INVITED' });
       await em.flush();
@@ -62,37 +84,85 @@ export class ReferralService {
         hrssAgencyId: c.owningAgency,
         policeAgencyId: police.id,
         team,
-        clocks: { approval: rules.approval.duration, send: rules.send.duration, policeDecision: rules.policeDecision.duration, reconsiderationRequest: rules.reconsiderationRequest.duration, reconsiderationDecision: rules.reconsiderationDecision.duration },
+        clocks: {
+          approval: rules.approval.duration,
+          send: rules.send.duration,
+          policeDecision: rules.policeDecision.duration,
+          reconsiderationRequest: rules.reconsiderationRequest.duration,
+          reconsiderationDecision: rules.reconsiderationDecision.duration,
+        },
       };
-      return { type: 'REFERRAL_PROPOSED', payload: { processId, team, policeAgencyId: police.id, outstandingFen: outstanding }, input: wfInput };
+      return {
+        type: 'REFERRAL_PROPOSED',
+        payload: { processId, team, policeAgencyId: police.id, outstandingFen: outstanding },
+        input: wfInput,
+      };
     });
   }
 
   approve(ctx: ExecutionContext, input: StepRef & { approve: boolean; note?: string | null }): Promise<CaseProcess> {
-    return this.processes.step(ctx, { processId: input.processId, update: approveReferralUpdate, args: { approve: input.approve, note: input.note ?? undefined }, idempotencyKey: input.idempotencyKey });
+    return this.processes.step(ctx, {
+      processId: input.processId,
+      update: approveReferralUpdate,
+      args: { approve: input.approve, note: input.note ?? undefined },
+      idempotencyKey: input.idempotencyKey,
+    });
   }
 
   send(ctx: ExecutionContext, input: StepRef): Promise<CaseProcess> {
-    return this.processes.step(ctx, { processId: input.processId, update: sendReferralUpdate, args: {}, idempotencyKey: input.idempotencyKey });
+    return this.processes.step(ctx, {
+      processId: input.processId,
+      update: sendReferralUpdate,
+      args: {},
+      idempotencyKey: input.idempotencyKey,
+    });
   }
 
   decide(ctx: ExecutionContext, input: StepRef & { decision: 'FILED' | 'DECLINED'; reasons?: string | null }): Promise<CaseProcess> {
-    return this.processes.step(ctx, { processId: input.processId, update: decideReferralUpdate, args: { decision: input.decision, reasons: input.reasons ?? undefined }, idempotencyKey: input.idempotencyKey });
+    return this.processes.step(ctx, {
+      processId: input.processId,
+      update: decideReferralUpdate,
+      args: { decision: input.decision, reasons: input.reasons ?? undefined },
+      idempotencyKey: input.idempotencyKey,
+    });
   }
 
   requestReconsideration(ctx: ExecutionContext, input: StepRef & { grounds: string }): Promise<CaseProcess> {
-    return this.processes.step(ctx, { processId: input.processId, update: requestReconsiderationUpdate, args: { grounds: input.grounds }, idempotencyKey: input.idempotencyKey });
+    return this.processes.step(ctx, {
+      processId: input.processId,
+      update: requestReconsiderationUpdate,
+      args: { grounds: input.grounds },
+      idempotencyKey: input.idempotencyKey,
+    });
   }
 
-  decideReconsideration(ctx: ExecutionContext, input: StepRef & { decision: 'FILED' | 'UPHELD'; reasons?: string | null }): Promise<CaseProcess> {
-    return this.processes.step(ctx, { processId: input.processId, update: decideReconsiderationUpdate, args: { decision: input.decision, reasons: input.reasons ?? undefined }, idempotencyKey: input.idempotencyKey });
+  decideReconsideration(
+    ctx: ExecutionContext,
+    input: StepRef & { decision: 'FILED' | 'UPHELD'; reasons?: string | null },
+  ): Promise<CaseProcess> {
+    return this.processes.step(ctx, {
+      processId: input.processId,
+      update: decideReconsiderationUpdate,
+      args: { decision: input.decision, reasons: input.reasons ?? undefined },
+      idempotencyKey: input.idempotencyKey,
+    });
   }
 
   requestSupervision(ctx: ExecutionContext, input: StepRef & { procuratorateAgencyId: string; grounds: string }): Promise<CaseProcess> {
-    return this.processes.step(ctx, { processId: input.processId, update: requestSupervisionUpdate, args: { procuratorateAgencyId: input.procuratorateAgencyId, grounds: input.grounds }, idempotencyKey: input.idempotencyKey });
+    return this.processes.step(ctx, {
+      processId: input.processId,
+      update: requestSupervisionUpdate,
+      args: { procuratorateAgencyId: input.procuratorateAgencyId, grounds: input.grounds },
+      idempotencyKey: input.idempotencyKey,
+    });
   }
 
   recordCriminalOutcome(ctx: ExecutionContext, input: StepRef & { outcome: string }): Promise<CaseProcess> {
-    return this.processes.step(ctx, { processId: input.processId, update: recordCriminalOutcomeUpdate, args: { outcome: input.outcome }, idempotencyKey: input.idempotencyKey });
+    return this.processes.step(ctx, {
+      processId: input.processId,
+      update: recordCriminalOutcomeUpdate,
+      args: { outcome: input.outcome },
+      idempotencyKey: input.idempotencyKey,
+    });
   }
 }

@@ -5,7 +5,10 @@ import { LocalDateScalar } from '../../api/scalars';
 import { ProcessStepInput, StartProcessInput } from '../process.types';
 
 export const ReferralDecisionEnum = enumOf('ReferralDecision', ['FILED', 'DECLINED'] as const, { FILED: '立案', DECLINED: '不予立案' });
-export const ReconsiderationDecisionEnum = enumOf('ReconsiderationDecision', ['FILED', 'UPHELD'] as const, { FILED: '复议后立案', UPHELD: '维持不予立案' });
+export const ReconsiderationDecisionEnum = enumOf('ReconsiderationDecision', ['FILED', 'UPHELD'] as const, {
+  FILED: '复议后立案',
+  UPHELD: '维持不予立案',
+});
 
 @InputType()
 export class ProposePoliceReferralInput extends StartProcessInput {
@@ -15,7 +18,10 @@ export class ProposePoliceReferralInput extends StartProcessInput {
   @Field(() => ID) policeAgencyId!: string;
   @Field(() => LocalDateScalar, { description: 'When the order to pay (责令支付) was issued' }) orderToPayIssuedOn!: string;
   @Field(() => LocalDateScalar, { description: 'The order’s deadline, passed unpaid' }) orderToPayDueOn!: string;
-  @Field() @MinLength(4, { message: 'must be at least 4 characters' }) @MaxLength(4000, { message: 'must be at most 4000 characters' }) grounds!: string;
+  @Field()
+  @MinLength(4, { message: 'must be at least 4 characters' })
+  @MaxLength(4000, { message: 'must be at most 4000 characters' })
+  grounds!: string;
 }
 
 @InputType()
@@ -27,12 +33,17 @@ export class ApprovePoliceReferralInput extends ProcessStepInput {
 @InputType()
 export class DecidePoliceReferralInput extends ProcessStepInput {
   @Field(() => ReferralDecisionEnum) decision!: 'FILED' | 'DECLINED';
-  @Field(() => String, { nullable: true, description: 'Required when declining: the written reasons' }) @MaxLength(4000, { message: 'must be at most 4000 characters' }) reasons?: string;
+  @Field(() => String, { nullable: true, description: 'Required when declining: the written reasons' })
+  @MaxLength(4000, { message: 'must be at most 4000 characters' })
+  reasons?: string;
 }
 
 @InputType()
 export class RequestReconsiderationInput extends ProcessStepInput {
-  @Field() @MinLength(4, { message: 'must be at least 4 characters' }) @MaxLength(4000, { message: 'must be at most 4000 characters' }) grounds!: string;
+  @Field()
+  @MinLength(4, { message: 'must be at least 4 characters' })
+  @MaxLength(4000, { message: 'must be at most 4000 characters' })
+  grounds!: string;
 }
 
 @InputType()
@@ -44,10 +55,16 @@ export class DecideReconsiderationInput extends ProcessStepInput {
 @InputType()
 export class RequestSupervisionInput extends ProcessStepInput {
   @Field(() => ID) procuratorateAgencyId!: string;
-  @Field() @MinLength(4, { message: 'must be at least 4 characters' }) @MaxLength(4000, { message: 'must be at most 4000 characters' }) grounds!: string;
+  @Field()
+  @MinLength(4, { message: 'must be at least 4 characters' })
+  @MaxLength(4000, { message: 'must be at most 4000 characters' })
+  grounds!: string;
 }
 
 @InputType()
 export class RecordCriminalOutcomeInput extends ProcessStepInput {
-  @Field() @MinLength(2, { message: 'must be at least 2 characters' }) @MaxLength(4000, { message: 'must be at most 4000 characters' }) outcome!: string;
+  @Field()
+  @MinLength(2, { message: 'must be at least 2 characters' })
+  @MaxLength(4000, { message: 'must be at most 4000 characters' })
+  outcome!: string;
 }

@@ -13,7 +13,9 @@ export const threeWayDispatchProcess = defineProcess({
   clocks: {
     acknowledge: dispatchRules.acknowledge,
     firstReport: dispatchRules.firstReport,
-    escalationLadder: { source: '三交办 (Qingdao): silence climbs reminder → supervisor → city daily report, one working day apart (city configuration)' },
+    escalationLadder: {
+      source: '三交办 (Qingdao): silence climbs reminder → supervisor → city daily report, one working day apart (city configuration)',
+    },
   },
   steps: {
     acknowledge: { update: acknowledgeDispatchUpdate, who: 'the recipient agency, for itself' },

@@ -8,7 +8,9 @@ import { ReportDispatchInput } from './dispatch.types';
 export class DispatchResolver {
   constructor(private readonly dispatch: DispatchService) {}
 
-  @Mutation(() => CaseProcessType, { description: '三交办: hand the case to the district government, the industry regulator and the general contractor’s HQ at once' })
+  @Mutation(() => CaseProcessType, {
+    description: '三交办: hand the case to the district government, the industry regulator and the general contractor’s HQ at once',
+  })
   async dispatchCase(@Ctx() ctx: RequestContext, @Arg('input') input: StartProcessInput): Promise<CaseProcessType> {
     return toProcessType(await this.dispatch.dispatchCase(ctx, input));
   }
@@ -18,9 +20,25 @@ export class DispatchResolver {
     return toProcessType(await this.dispatch.acknowledge(ctx, input));
   }
 
-  @Mutation(() => CaseProcessType, { description: 'A dispatch recipient reports what it did; a payment in the report is recorded on the case' })
+  @Mutation(() => CaseProcessType, {
+    description: 'A dispatch recipient reports what it did; a payment in the report is recorded on the case',
+  })
   async reportDispatch(@Ctx() ctx: RequestContext, @Arg('input') input: ReportDispatchInput): Promise<CaseProcessType> {
-    const payment = input.payment ? { amountFen: input.payment.amount, workersPaid: input.payment.workersPaid, paidOn: input.payment.paidOn, payer: input.payment.payer } : undefined;
-    return toProcessType(await this.dispatch.report(ctx, { processId: input.processId, idempotencyKey: input.idempotencyKey, report: input.report, ...(payment ? { payment } : {}) }));
+    const payment = input.payment
+      ? {
+          amountFen: input.payment.amount,
+          workersPaid: input.payment.workersPaid,
+          paidOn: input.payment.paidOn,
+          payer: input.payment.payer,
+        }
+      : undefined;
+    return toProcessType(
+      await this.dispatch.report(ctx, {
+        processId: input.processId,
+        idempotencyKey: input.idempotencyKey,
+        report: input.report,
+        ...(payment ? { payment } : {}),
+      }),
+    );
   }
 }

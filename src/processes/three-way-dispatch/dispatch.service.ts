@@ -16,47 +16,111 @@ export class DispatchService {
 
   /** 三交办: to the district government, the project's regulator and the general contractor's HQ, at once. */
   dispatchCase(ctx: ExecutionContext, input: { caseId: string }): Promise<CaseProcess> {
-    return this.processes.start(ctx, threeWayDispatchProcess, input.caseId, OPEN_CASE_STATUSES, async (c, em, { processId, workflowId, actor }) => {
-      if (!c.project) throw badUserInput('input.caseId', 'case.project-known', 'a three-way dispatch needs the case’s project (its regulator and general contractor)');
-      const project = await em.findOneOrFail(Project, { id: c.project });
-      const recipients: Array<{ role: DispatchRole; agency: Agency | null; rule: string }> = [
-        { role: 'DISTRICT_GOVERNMENT', agency: await this.districtGovernment(ctx, c.region), rule: 'recipient.district-government' },
-        { role: 'INDUSTRY_REGULATOR', agency: project.regulator ? await em.findOne(Agency, { id: project.regulator }) : null, rule: 'recipient.industry-regulator' },
-        { role: 'CONTRACTOR_HQ', agency: project.generalContractor ? await em.findOne(Agency, { kind: 'CONTRACTOR_HQ', employerId: project.generalContractor }) : null, rule: 'recipient.contractor-hq' },
-      ];
-      const missing = recipients.find((r) => !r.agency);
-      if (missing) throw badUserInput('input.caseId', missing.rule, `no ${missing.role.toLowerCase().replace(/_/g, ' ')} account is on record for this case’s ${missing.role === 'DISTRICT_GOVERNMENT' ? 'district' : 'project'}`);
+    return this.processes.start(
+      ctx,
+      threeWayDispatchProcess,
+      input.caseId,
+      OPEN_CASE_STATUSES,
+      async (c, em, { processId, workflowId, actor }) => {
+        if (!c.project)
+          throw badUserInput(
+            'input.caseId',
+            'case.project-known',
+            'a three-way dispatch needs the case’s project (its regulator and general contractor)',
+          );
+        const project = await em.findOneOrFail(Project, { id: c.project });
+        const recipients: Array<{ role: DispatchRole; agency: Agency | null; rule: string }> = [
+          { role: 'DISTRICT_GOVERNMENT', agency: await this.districtGovernment(ctx, c.region), rule: 'recipient.district-government' },
+          {
+            role: 'INDUSTRY_REGULATOR',
+            agency: project.regulator ? await em.findOne(Agency, { id: project.regulator }) : null,
+            rule: 'recipient.industry-regulator',
+          },
+          {
+            role: 'CONTRACTOR_HQ',
+            agency: project.generalContractor
+              ? await em.findOne(Agency, { kind: 'CONTRACTOR_HQ', employerId: project.generalContractor })
+              : null,
+            rule: 'recipient.contractor-hq',
+          },
+        ];
+        const missing = recipients.find((r) => !r.agency);
+        if (missing)
+          throw badUserInput(
+            'input.caseId',
+            missing.rule,
+            `no ${missing.role.toLowerCase().replace(/_/g, ' ')} account is on record for this case’s ${missing.role === 'DISTRICT_GOVERNMENT' ? 'district' : 'project'}`,
+          );
 
-      const { acknowledgeDue, reportDue, ladder } = dispatchDeadlines(ctx.clock.now());
-      em.create(CaseProcess, { id: processId, case: c.id, kind: threeWayDispatchProcess.kind, workflowId, status: 'REQUESTED', startedBy: actor.userId, dueAt: acknowledgeDue, waitingOn: 'RECIPIENTS' });
-      const parties: DispatchRecipient[] = recipients.map(({ role, agency }) => {
-        const party = em.create(ProcessParty, { process: processId, role, agency: agency!.id, name: agency!.name, status: 'SENT', acknowledgeDue, reportDue });
+        const { acknowledgeDue, reportDue, ladder } = dispatchDeadlines(ctx.clock.now());
+        em.create(CaseProcess, {
+          id: processId,
+          case: c.id,
+          kind: threeWayDispatchProcess.kind,
+          workflowId,
+          status: 'REQUESTED',
+          startedBy: actor.userId,
+          dueAt: acknowledgeDue,
+          waitingOn: 'RECIPIENTS',
+        });
+        const parties: DispatchRecipient[] = recipients.map(({ role, agency }) => {
+          const party = em.create(ProcessParty, {
+            process: processId,
+            role,
+            agency: agency!.id,
+            name: agency!.name,
+            status: 'SENT',
+            acknowledgeDue,
+            reportDue,
+          });
+          return {
+            partyId: party.id,
+            role,
+            agencyId: agency!.id,
+            name: agency!.name,
+            acknowledgeDue: acknowledgeDue.toISOString(),
+            reportDue: reportDue.toISOString(),
+            ladder: ladder.map((r) => ({
+              level: r.level,
+              acknowledgeAt: r.acknowledgeAt.toISOString(),
+              reportAt: r.reportAt.toISOString(),
+            })),
+          };
+        });
+        await em.flush();
+        const input: ThreeWayDispatchInput = { caseId: c.id, caseNumber: c.number, processId, recipients: parties };
         return {
-          partyId: party.id,
-          role,
-          agencyId: agency!.id,
-          name: agency!.name,
-          acknowledgeDue: acknowledgeDue.toISOString(),
-          reportDue: reportDue.toISOString(),
-          ladder: ladder.map((r) => ({ level: r.level, acknowledgeAt: r.acknowledgeAt.toISOString(), reportAt: r.reportAt.toISOString() })),
+          type: 'DISPATCH_REQUESTED',
+          payload: {
+            processId,
+            recipients: parties.map((p) => ({ role: p.role, agencyId: p.agencyId })),
+            rules: [dispatchRules.acknowledge.source, dispatchRules.firstReport.source],
+          },
+          input,
         };
-      });
-      await em.flush();
-      const input: ThreeWayDispatchInput = { caseId: c.id, caseNumber: c.number, processId, recipients: parties };
-      return {
-        type: 'DISPATCH_REQUESTED',
-        payload: { processId, recipients: parties.map((p) => ({ role: p.role, agencyId: p.agencyId })), rules: [dispatchRules.acknowledge.source, dispatchRules.firstReport.source] },
-        input,
-      };
-    });
+      },
+    );
   }
 
   acknowledge(ctx: ExecutionContext, input: { processId: string; idempotencyKey?: string | null }): Promise<CaseProcess> {
-    return this.processes.step(ctx, { processId: input.processId, update: acknowledgeDispatchUpdate, args: {}, idempotencyKey: input.idempotencyKey });
+    return this.processes.step(ctx, {
+      processId: input.processId,
+      update: acknowledgeDispatchUpdate,
+      args: {},
+      idempotencyKey: input.idempotencyKey,
+    });
   }
 
-  report(ctx: ExecutionContext, input: { processId: string; idempotencyKey?: string | null; report: string; payment?: DispatchPayment }): Promise<CaseProcess> {
-    return this.processes.step(ctx, { processId: input.processId, update: reportDispatchUpdate, args: { report: input.report, ...(input.payment ? { payment: input.payment } : {}) }, idempotencyKey: input.idempotencyKey });
+  report(
+    ctx: ExecutionContext,
+    input: { processId: string; idempotencyKey?: string | null; report: string; payment?: DispatchPayment },
+  ): Promise<CaseProcess> {
+    return this.processes.step(ctx, {
+      processId: input.processId,
+      update: reportDispatchUpdate,
+      args: { report: input.report, ...(input.payment ? { payment: input.payment } : {}) },
+      idempotencyKey: input.idempotencyKey,
+    });
   }
 
   /** The district government over the case's region: the deepest DISTRICT_GOVERNMENT on its path. */

@@ -8,12 +8,18 @@ export class DispatchPaymentInput {
   @Field(() => MoneyScalar) @Min(1, { message: 'must be at least 1 fen' }) amount!: number;
   @Field(() => Int) @Min(1, { message: 'must be at least 1' }) workersPaid!: number;
   @Field(() => LocalDateScalar) paidOn!: string;
-  @Field() @MinLength(2, { message: 'must be at least 2 characters' }) @MaxLength(200, { message: 'must be at most 200 characters' }) payer!: string;
+  @Field()
+  @MinLength(2, { message: 'must be at least 2 characters' })
+  @MaxLength(200, { message: 'must be at most 200 characters' })
+  payer!: string;
 }
 
 @InputType()
 export class ReportDispatchInput extends ProcessStepInput {
-  @Field() @MinLength(4, { message: 'must be at least 4 characters' }) @MaxLength(4000, { message: 'must be at most 4000 characters' }) report!: string;
+  @Field()
+  @MinLength(4, { message: 'must be at least 4 characters' })
+  @MaxLength(4000, { message: 'must be at most 4000 characters' })
+  report!: string;
   @Field(() => DispatchPaymentInput, { nullable: true, description: 'Wages paid as part of what was done: recorded on the case' })
   @ValidateNested()
   payment?: DispatchPaymentInput;

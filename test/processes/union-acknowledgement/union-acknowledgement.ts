@@ -33,20 +33,46 @@ export class UnionAcknowledgementService {
   constructor(private readonly processes: ProcessService) {}
 
   request(ctx: ExecutionContext, input: { caseId: string; unionAgencyId: string }): Promise<CaseProcess> {
-    return this.processes.start(ctx, unionAcknowledgementProcess, input.caseId, OPEN_CASE_STATUSES, async (c, em, { processId, workflowId, actor }) => {
-      const union = await em.findOne(Agency, { id: input.unionAgencyId });
-      if (!union || union.kind !== 'UNION') throw badUserInput('input.unionAgencyId', 'agency.union', 'the acknowledgement is asked of a union');
-      const acknowledgeDue = new Date(ctx.clock.now().getTime() + ACKNOWLEDGE_WITHIN_MS);
-      em.create(CaseProcess, { id: processId, case: c.id, kind: unionAcknowledgementProcess.kind, workflowId, status: 'REQUESTED', startedBy: actor.userId, dueAt: acknowledgeDue, waitingOn: 'UNION' });
-      em.create(ProcessParty, { process: processId, role: 'UNION', agency: union.id, name: union.name, status: 'INVITED' });
-      await em.flush();
-      const workflowInput: UnionAcknowledgementInput = { caseId: c.id, processId, unionAgencyId: union.id, acknowledgeDue: acknowledgeDue.toISOString() };
-      return { type: 'UNION_ACKNOWLEDGEMENT_REQUESTED', payload: { processId, unionAgencyId: union.id }, input: workflowInput };
-    });
+    return this.processes.start(
+      ctx,
+      unionAcknowledgementProcess,
+      input.caseId,
+      OPEN_CASE_STATUSES,
+      async (c, em, { processId, workflowId, actor }) => {
+        const union = await em.findOne(Agency, { id: input.unionAgencyId });
+        if (!union || union.kind !== 'UNION')
+          throw badUserInput('input.unionAgencyId', 'agency.union', 'the acknowledgement is asked of a union');
+        const acknowledgeDue = new Date(ctx.clock.now().getTime() + ACKNOWLEDGE_WITHIN_MS);
+        em.create(CaseProcess, {
+          id: processId,
+          case: c.id,
+          kind: unionAcknowledgementProcess.kind,
+          workflowId,
+          status: 'REQUESTED',
+          startedBy: actor.userId,
+          dueAt: acknowledgeDue,
+          waitingOn: 'UNION',
+        });
+        em.create(ProcessParty, { process: processId, role: 'UNION', agency: union.id, name: union.name, status: 'INVITED' });
+        await em.flush();
+        const workflowInput: UnionAcknowledgementInput = {
+          caseId: c.id,
+          processId,
+          unionAgencyId: union.id,
+          acknowledgeDue: acknowledgeDue.toISOString(),
+        };
+        return { type: 'UNION_ACKNOWLEDGEMENT_REQUESTED', payload: { processId, unionAgencyId: union.id }, input: workflowInput };
+      },
+    );
   }
 
   acknowledge(ctx: ExecutionContext, input: { processId: string; note: string; idempotencyKey?: string | null }): Promise<CaseProcess> {
-    return this.processes.step(ctx, { processId: input.processId, update: acknowledgeAsUnionUpdate, args: { note: input.note }, idempotencyKey: input.idempotencyKey });
+    return this.processes.step(ctx, {
+      processId: input.processId,
+      update: acknowledgeAsUnionUpdate,
+      args: { note: input.note },
+      idempotencyKey: input.idempotencyKey,
+    });
   }
 }
 
@@ -66,7 +92,10 @@ export class UnionAcknowledgementResolver {
   constructor(private readonly service: UnionAcknowledgementService) {}
 
   @Mutation(() => CaseProcessType, { description: 'Ask the union to acknowledge the case (test-only process)' })
-  async requestUnionAcknowledgement(@Ctx() ctx: RequestContext, @Arg('input') input: RequestUnionAcknowledgementInput): Promise<CaseProcessType> {
+  async requestUnionAcknowledgement(
+    @Ctx() ctx: RequestContext,
+    @Arg('input') input: RequestUnionAcknowledgementInput,
+  ): Promise<CaseProcessType> {
     return toProcessType(await this.service.request(ctx, input));
   }
 

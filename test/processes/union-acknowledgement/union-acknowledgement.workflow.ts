@@ -1,5 +1,14 @@
 import { allHandlersFinished, condition, defineUpdate, setHandler } from '@temporalio/workflow';
-import { caseEndedSignal, deadlineOperation, Deadlines, refuse, requireMember, StepWriter, stepKey, type StepActor } from '../../../workflows/process-kit';
+import {
+  caseEndedSignal,
+  deadlineOperation,
+  Deadlines,
+  refuse,
+  requireMember,
+  StepWriter,
+  stepKey,
+  type StepActor,
+} from '../../../workflows/process-kit';
 
 /** A test-only process: the union is told of a case and acknowledges it; silence past the deadline escalates once. */
 export interface UnionAcknowledgementInput {
@@ -11,7 +20,9 @@ export interface UnionAcknowledgementInput {
 
 export type UnionAcknowledgementStatus = 'WAITING' | 'ACKNOWLEDGED' | 'OVERDUE';
 
-export const acknowledgeAsUnionUpdate = defineUpdate<{ status: UnionAcknowledgementStatus }, [{ actor: StepActor; note: string }]>('acknowledgeAsUnion');
+export const acknowledgeAsUnionUpdate = defineUpdate<{ status: UnionAcknowledgementStatus }, [{ actor: StepActor; note: string }]>(
+  'acknowledgeAsUnion',
+);
 
 export async function unionAcknowledgement(input: UnionAcknowledgementInput): Promise<{ status: UnionAcknowledgementStatus }> {
   const steps = new StepWriter({ caseId: input.caseId, processId: input.processId });
@@ -23,7 +34,12 @@ export async function unionAcknowledgement(input: UnionAcknowledgementInput): Pr
     acknowledgeAsUnionUpdate,
     async ({ actor, note }) => {
       status = 'ACKNOWLEDGED';
-      await steps.write({ stepKey: stepKey(input.processId, 'acknowledge'), actor, event: { type: 'UNION_ACKNOWLEDGED', payload: { note } }, effects: [{ kind: 'process', status, end: { outcome: status } }] });
+      await steps.write({
+        stepKey: stepKey(input.processId, 'acknowledge'),
+        actor,
+        event: { type: 'UNION_ACKNOWLEDGED', payload: { note } },
+        effects: [{ kind: 'process', status, end: { outcome: status } }],
+      });
       return { status };
     },
     {
@@ -34,14 +50,21 @@ export async function unionAcknowledgement(input: UnionAcknowledgementInput): Pr
       },
     },
   );
-  await steps.write({ stepKey: `${input.processId}:notified`, event: { type: 'UNION_NOTIFIED', payload: { acknowledgeDue: input.acknowledgeDue } }, effects: [{ kind: 'process', status: 'WAITING', dueAt: input.acknowledgeDue, waitingOn: 'UNION' }] });
+  await steps.write({
+    stepKey: `${input.processId}:notified`,
+    event: { type: 'UNION_NOTIFIED', payload: { acknowledgeDue: input.acknowledgeDue } },
+    effects: [{ kind: 'process', status: 'WAITING', dueAt: input.acknowledgeDue, waitingOn: 'UNION' }],
+  });
   deadlines.at(input.acknowledgeDue, async () => {
     if (status !== 'WAITING' || caseEnded) return;
     status = 'OVERDUE';
     await steps.write({
       operation: deadlineOperation(),
       stepKey: `${input.processId}:overdue`,
-      event: { type: 'ESCALATED', payload: { kind: 'UNION_ACKNOWLEDGEMENT_OVERDUE', deadline: input.acknowledgeDue, escalateTo: 'SUPERVISOR' } },
+      event: {
+        type: 'ESCALATED',
+        payload: { kind: 'UNION_ACKNOWLEDGEMENT_OVERDUE', deadline: input.acknowledgeDue, escalateTo: 'SUPERVISOR' },
+      },
       effects: [{ kind: 'process', status, end: { outcome: status } }],
     });
   });
