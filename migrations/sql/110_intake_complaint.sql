@@ -135,7 +135,7 @@ begin
   perform case_file_append(intake_case, 'RECEIVED', (request->>'actorUserId')::uuid, (request->>'actorAgencyId')::uuid,
                            request->>'operation', v_received,
                            jsonb_build_object('channel', v_channel, 'channelRef', v_ref));
-  perform outbox_append('START', 'caseLifecycle', request->>'workflowId', null,
+  perform outbox_append('START', request->>'workflowType', request->>'workflowId', null,
                         jsonb_build_array(request->'lifecycle' || jsonb_build_object('caseNumber', v_number)));
   intake_outcome := 'CREATED';
 end $$;

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { caseLifecycle } from '../../workflows/case-lifecycle';
 import type { ExecutionContext, OutboxNotifier } from '../core/execution-context';
 import { badUserInput } from '../domain/errors';
 import type { Channel } from '../rules/case-deadlines';
@@ -129,6 +130,7 @@ export class IntakeService {
       sameDayContactDue,
       acceptanceDue,
       repeatSince: new Date(receivedAt.getTime() - this.rules.repeatComplaintWindowDays * 86_400_000),
+      workflowType: caseLifecycle.name,
       workflowId: caseWorkflowId(id),
       lifecycle: caseLifecycleInput({ id, status: 'RECEIVED', sameDayContactDue, acceptanceDue }),
       actorUserId: actor.userId,
@@ -207,6 +209,8 @@ interface IntakeRequest {
   acceptanceDue: Date;
   /** A repeat complaint joins an open case received at or after this instant. */
   repeatSince: Date;
+  /** The lifecycle workflow's type and id: the database queues its start with the case. */
+  workflowType: string;
   workflowId: string;
   /** The lifecycle workflow's input; the database adds the number it gives. */
   lifecycle: ReturnType<typeof caseLifecycleInput>;
