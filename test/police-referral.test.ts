@@ -59,7 +59,7 @@ describe('police referral', () => {
     expect(await s.db.orm.em.fork().count(CaseProcess, {})).toBe(0);
   });
 
-  it('the seed story: police decline, HRSS asks for reconsideration, the refusal is upheld, the procuratorate is asked to supervise', async () => {
+  it('a declined referral: HRSS asks for reconsideration, the refusal is upheld, the procuratorate is asked to supervise', async () => {
     const c = await caseForReferral();
     const referral = await propose(c.id);
     await s.h.relay.drain();

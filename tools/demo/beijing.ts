@@ -84,7 +84,7 @@ export const DISTRICTS: DistrictDef[] = [
     weight: 14,
     streets: [
       { code: '110114001', name: '城北街道' },
-      { code: '110114002', name: '城南街道' },
+      { code: '110114005', name: '城南街道' },
       { code: '110114006', name: '回龙观街道' },
     ],
   },

@@ -605,7 +605,7 @@ class DemoCity {
     {
       const cp = this.staff.get('110114')!;
       const at = bj(2026, 11, 10, 10, 20);
-      const gridWorker = cp.gridWorkers.find((u) => u.grid?.startsWith('110114002')) ?? cp.gridWorkers[0]!;
+      const gridWorker = cp.gridWorkers.find((u) => u.grid?.startsWith('110114005')) ?? cp.gridWorkers[0]!;
       const cashier = this.person(chineseName(this.rng), false, at);
       const shop = this.employer('rt-changfeng');
       const inspector = cp.inspectors[4]!;
@@ -618,7 +618,7 @@ class DemoCity {
             channelRef: this.channelRef('GRID_PATROL', at),
             receivedAt: at,
             sector: 'OTHER',
-            region: '110114002',
+            region: '110114005',
             owningAgency: cp.hrss.id,
             complainant: cashier.id,
             workersAffected: 6,
