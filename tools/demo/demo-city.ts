@@ -633,8 +633,9 @@ class DemoCity {
               at: bj(2026, 11, 10, 10, 40),
               contact: 'VISIT',
               outcome: 'REACHED',
-              notes: '网格员上门协调',
-              actor: this.actor(gridWorker),
+              // Recorded by the inspector who went with the grid worker: contacts are labour inspection's step.
+              notes: '监察员会同网格员上门协调',
+              actor: this.actor(inspector),
             },
             { kind: 'accept', at: bj(2026, 11, 10, 11, 30), actor: this.actor(cp.supervisor) },
             { kind: 'lead', at: bj(2026, 11, 10, 11, 35), inspectorId: inspector.id, actor: this.actor(cp.supervisor) },

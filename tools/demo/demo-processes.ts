@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { beijingDate } from '../../src/domain/working-days';
 import type { ExecutionContext } from '../../src/core/execution-context';
 import type { Services } from '../../src/app/services';
 import { executionContext } from '../../src/app/execution';
@@ -63,12 +64,13 @@ export async function startDemoProcesses(deps: {
   }
 
   // A case in handling whose arrears meet the crime threshold, with a police agency in its district.
-  const [referralCase] = await sql<{ id: string; owning_agency_id: string; police_id: string }>(
-    `select c.id, c.owning_agency_id, pol.id as police_id from wage_case c
+  // Its order to pay was issued a week after the complaint and ran two weeks: both after the case was received.
+  const [referralCase] = await sql<{ id: string; owning_agency_id: string; police_id: string; received_at: Date }>(
+    `select c.id, c.owning_agency_id, pol.id as police_id, c.received_at from wage_case c
        join agency h on h.id = c.owning_agency_id
        join agency pol on pol.kind = 'POLICE' and pol.region_code = h.region_code
       where c.status in ('ACCEPTED','IN_PROGRESS') and coalesce(c.amount_claimed_fen, 0) - c.amount_recovered_fen >= ?
-        and c.id <> ? order by c.number limit 1`,
+        and c.received_at < now() - interval '30 days' and c.id <> ? order by c.number limit 1`,
     [policeReferralRules.crimeThreshold.amountFen, dispatchCase?.id ?? randomUUID()],
   );
   if (referralCase) {
@@ -82,8 +84,8 @@ export async function startDemoProcesses(deps: {
         caseId: referralCase.id,
         team: team.map((t) => t.id),
         policeAgencyId: referralCase.police_id,
-        orderToPayIssuedOn: '2026-10-08',
-        orderToPayDueOn: '2026-10-22',
+        orderToPayIssuedOn: beijingDate(new Date(new Date(referralCase.received_at).getTime() + 7 * 86_400_000)),
+        orderToPayDueOn: beijingDate(new Date(new Date(referralCase.received_at).getTime() + 21 * 86_400_000)),
         grounds: '责令支付逾期未履行，拖欠数额达到追诉标准，涉嫌拒不支付劳动报酬罪',
       });
       while ((await deps.drainOutbox()) > 0);
