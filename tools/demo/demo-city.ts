@@ -600,6 +600,52 @@ class DemoCity {
       );
     }
 
+    // Seed 004 (Ezhou, 鄂城区, told here in Fengtai): 刘女士 complains on 28 August that a restaurant owes her
+    // ¥8,000; the office brings both sides together in several rounds and she is paid in full on 1 September.
+    {
+      const ft = this.staff.get('110106')!;
+      const at = bj(2026, 8, 28, 9, 15);
+      const liu = this.person('刘女士', true, at);
+      const restaurant = this.employer('ct-jinghua');
+      const inspector = ft.inspectors[1]!;
+      this.cases.push(
+        playCase(
+          this.rng,
+          {
+            id: this.rng.uuid(),
+            channel: 'WALK_IN',
+            channelRef: this.channelRef('WALK_IN', at),
+            receivedAt: at,
+            sector: 'OTHER',
+            region: '110106001',
+            owningAgency: ft.hrss.id,
+            complainant: liu.id,
+            workersAffected: 1,
+            amountClaimedFen: 800_000,
+            employer: restaurant.id,
+            description: '刘女士投诉辖区某餐饮店拖欠工资8000元,孩子学费生活费没有着落。',
+            actor: this.actor(ft.clerks[0]),
+          },
+          [
+            { kind: 'contact', at: bj(2026, 8, 28, 10, 0), contact: 'CALL', outcome: 'REACHED', actor: this.actor(inspector) },
+            { kind: 'accept', at: bj(2026, 8, 28, 15, 0), actor: this.actor(ft.supervisor) },
+            { kind: 'lead', at: bj(2026, 8, 28, 15, 5), inspectorId: inspector.id, actor: this.actor(ft.supervisor) },
+            {
+              kind: 'payment',
+              at: bj(2026, 9, 1, 16, 30),
+              amountFen: 800_000,
+              workersPaid: 1,
+              payer: restaurant.def.name,
+              source: 'EMPLOYER',
+              actor: this.actor(inspector),
+            },
+            { kind: 'callback', at: bj(2026, 9, 3, 10, 0), paidInFull: true, satisfied: true, actor: this.actor(inspector) },
+            { kind: 'close', at: bj(2026, 9, 3, 10, 10), actor: this.actor(ft.supervisor) },
+          ],
+        ),
+      );
+    }
+
     // Seed 004: a grid worker on patrol sees the first signs of arrears at a supermarket, goes in to mediate,
     // and the wages are settled that same day.
     {
