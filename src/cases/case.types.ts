@@ -547,10 +547,10 @@ export class RecordPaymentInput extends CaseRefInput {
   @Field(() => [PaymentAllocationInput], {
     nullable: true,
     description:
-      '工资发放到人: what of the amount reached each worker of the case’s roster. The parts add up to the amount, one per worker, as many as workersPaid, none past what the worker is still owed',
+      '工资发放到人: what of the amount reached each worker of the case’s roster. The parts add up to the amount, one per worker, as many as workersPaid, none past what the worker is still owed; at most 100 parts (a larger payroll is recorded as several payments)',
   })
   @IsOptional()
   @ValidateNested({ each: true })
-  @ArrayMaxSize(100_000, { message: 'must have at most 100,000 parts' })
+  @ArrayMaxSize(100, { message: 'must have at most 100 parts: record a larger payroll as several payments' })
   allocations?: PaymentAllocationInput[];
 }
