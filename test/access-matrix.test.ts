@@ -5,6 +5,7 @@ import type { Agency, User } from '../src/agencies/agency.entity';
 import type { TestContext as RequestContext } from './support/test-services';
 import { buildAppSchema } from '../src/api/schema';
 import { ProcessParty } from '../src/processes/process.entity';
+import { OwedWorker } from '../src/cases/owed-worker.entity';
 import type { TestApi } from './support/api';
 import type { TestDatabase } from './support/database';
 import type { loadTestCity } from './support/fixtures';
@@ -249,6 +250,17 @@ describe('access matrix: every operation × every role of every agency kind, in 
     const c = await chaoyangCase();
     return () => ({ doc: '{ cases(first: 100) { edges { node { id } } } }', included: (d) => JSON.stringify(d).includes(c.id) });
   });
+  // Case.owedWorkers: whoever sees the case sees its roster (masked but for labour inspection: test/owed-workers.test.ts).
+  row('case', 'in scope, with its roster of owed workers (Case.owedWorkers)', IN_CASE_VIEWERS, async () => {
+    await inCaseReady();
+    if ((await db.orm.em.fork().count(OwedWorker, { case: inCase.id })) === 0)
+      await hrss().services.roster.addOwedWorker(hrss(), { caseId: inCase.id, name: '张三', monthsOwed: 3, amountOwedFen: 1_300_000 });
+    return () => ({
+      doc: 'query($id: ID!) { case(id: $id) { owedWorkers { id name monthsOwed amountOwed amountPaid } } }',
+      vars: { id: inCase.id },
+      included: (d) => ((d.case as { owedWorkers: unknown[] } | null)?.owedWorkers.length ?? 0) > 0,
+    });
+  });
   row('process', 'a dispatch', [...HRSS_XC_ALL, 'districtOfficer', 'housing', 'hqLiaison'], async () => {
     await inCaseReady();
     return () => ({ doc: 'query($id: ID!) { process(id: $id) { status } }', vars: { id: inDispatch.id } });
@@ -364,6 +376,33 @@ describe('access matrix: every operation × every role of every agency kind, in 
     (caseId) => ({ caseId, amount: 100, workersPaid: 1, paidOn: '2026-11-20', payer: '总包单位', source: 'GENERAL_CONTRACTOR' }),
     true,
   );
+  // The roster of owed workers (issue 14): labour inspection's caseworkers keep it; one line per caller, so an
+  // allowed caller's change leaves the next caller's line in place.
+  const rosterRow = (op: string, input: string, vars: (caseId: string, lineId: string, n: number) => Record<string, unknown>) =>
+    row(op, 'a line of a Xicheng case’s roster', [...XC_CASEWORKERS, 'cityDirector'], async () => {
+      const c = await xichengCase({ accept: false });
+      const lines = new Map<Who, string>();
+      for (const who of EVERYONE) {
+        const before = await db.orm.em.fork().count(OwedWorker, { case: c.id });
+        await hrss().services.roster.addOwedWorker(hrss(), { caseId: c.id, name: `工人${before}`, monthsOwed: 2, amountOwedFen: 100_000 });
+        const added = await db.orm.em.fork().find(OwedWorker, { case: c.id }, { orderBy: { addedAt: 'desc', id: 'desc' } });
+        lines.set(who, added.find((l) => l.name === `工人${before}`)!.id);
+      }
+      let n = 0;
+      return (who) => ({ doc: `mutation($i: ${input}!) { ${op}(input: $i) { id } }`, vars: { i: vars(c.id, lines.get(who)!, ++n) } });
+    });
+  rosterRow('addOwedWorker', 'AddOwedWorkerInput', (caseId, _line, n) => ({
+    caseId,
+    name: `新增工人${n}`,
+    monthsOwed: 1,
+    amountOwed: 5_000,
+  }));
+  rosterRow('correctOwedWorker', 'CorrectOwedWorkerInput', (caseId, owedWorkerId, n) => ({
+    caseId,
+    owedWorkerId,
+    amountOwed: 200_000 + n,
+  }));
+  rosterRow('removeOwedWorker', 'RemoveOwedWorkerInput', (caseId, owedWorkerId) => ({ caseId, owedWorkerId, reason: '重复登记' }));
   row('approveExtension', 'an accepted Xicheng case', ['xcSupervisor', 'xcDirector'], async () => {
     const c = await xichengCase();
     await settle();

@@ -6,6 +6,7 @@ import type { Services } from '../app/services';
 import { CaseResolver } from '../cases/case.resolver';
 import { ComplainantResolver } from '../cases/complainant.resolver';
 import { IntakeResultResolver } from '../cases/intake-result.resolver';
+import { OwedWorkerResolver } from '../cases/owed-worker.resolver';
 import { EmployerResolver } from '../employers/employer.resolver';
 import { ProjectResolver, TeamMemberResolver } from '../projects/project.resolver';
 import { RegionResolver } from '../regions/region.resolver';
@@ -32,6 +33,7 @@ function resolverSet(modules: ReadonlyArray<AnyProcessModule>, services?: Servic
     [CaseResolver, () => new CaseResolver(s().cases, s().intake, s().caseStatusAttempts)],
     [IntakeResultResolver, () => new IntakeResultResolver()],
     [ComplainantResolver, () => new ComplainantResolver()],
+    [OwedWorkerResolver, () => new OwedWorkerResolver(s().roster)],
     [EmployerResolver, () => new EmployerResolver(s().employers)],
     [ProjectResolver, () => new ProjectResolver(s().projects)],
     [TeamMemberResolver, () => new TeamMemberResolver()],

@@ -154,9 +154,18 @@ export class CaseResolver {
     return toCaseType(await this.caseService.assignLead(ctx, input));
   }
 
-  @Mutation(() => CaseType, { description: 'Record wages paid; resolves the case when all claimed is paid or settlesCase is set' })
+  @Mutation(() => CaseType, {
+    description:
+      'Record wages paid, in total and per worker of the roster (allocations); resolves the case when every worker on the roster is paid or settled (without a roster: when all claimed is paid), or when settlesCase is set',
+  })
   async recordPayment(@Ctx() ctx: RequestContext, @Arg('input') input: RecordPaymentInput): Promise<CaseType> {
-    return toCaseType(await this.caseService.recordPayment(ctx, { ...input, amountFen: input.amount }));
+    return toCaseType(
+      await this.caseService.recordPayment(ctx, {
+        ...input,
+        amountFen: input.amount,
+        allocations: input.allocations?.map((a) => ({ owedWorkerId: a.owedWorkerId, amountFen: a.amount })),
+      }),
+    );
   }
 
   @FieldResolver(() => RegionType)

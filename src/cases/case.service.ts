@@ -30,6 +30,7 @@ import { caseScope } from '../policy/case-scope';
 import { seesPersonalData } from '../policy/personal-data';
 import { signedIn } from '../policy/signed-in';
 import { type CaseAction } from '../policy/roles';
+import { OwedWorker, PaymentAllocation, lineDone, paidByLine } from './owed-worker.entity';
 
 export type PaymentInput = CaseRef & {
   amountFen: number;
@@ -38,6 +39,8 @@ export type PaymentInput = CaseRef & {
   payer: string;
   source: PaymentSource;
   settlesCase?: boolean | null;
+  /** 工资发放到人: what of the amount reached each worker of the case's roster; the parts add up to the amount. */
+  allocations?: ReadonlyArray<{ owedWorkerId: string; amountFen: number }> | null;
 };
 
 export interface CaseRef {
@@ -293,11 +296,15 @@ export class CaseService {
   }
 
   private payment(ctx: ExecutionContext, authority: ChangeAuthority, input: PaymentInput): Promise<Case> {
-    return this.change(ctx, authority, input, ['ACCEPTED', 'IN_PROGRESS', 'RESOLVED'], (c, em) => {
+    return this.change(ctx, authority, input, ['ACCEPTED', 'IN_PROGRESS', 'RESOLVED'], async (c, em) => {
       if (authority !== 'WORKFLOW_STEP') checkPaidOn(input.paidOn, c.receivedAt, ctx.clock.now());
       if (c.amountRecoveredFen + input.amountFen > Number.MAX_SAFE_INTEGER) {
         throw badUserInput('input.amount', 'money.total-exact', 'the case’s recovered total would pass what is counted exactly (2^53 fen)');
       }
+      const roster = await em.find(OwedWorker, { case: c.id });
+      const paid = paidByLine(roster.length > 0 ? await em.find(PaymentAllocation, { case: c.id }) : []);
+      const allocations = input.allocations ?? [];
+      checkAllocations(input, allocations, roster, paid);
       const payment = em.create(Payment, {
         case: c.id,
         amountFen: input.amountFen,
@@ -307,8 +314,16 @@ export class CaseService {
         source: input.source,
         recordedBy: ctx.actor?.userId,
       });
+      for (const a of allocations) {
+        em.create(PaymentAllocation, { payment: payment.id, owedWorker: a.owedWorkerId, case: c.id, amountFen: a.amountFen });
+        paid.set(a.owedWorkerId, (paid.get(a.owedWorkerId) ?? 0) + a.amountFen);
+      }
       c.amountRecoveredFen += input.amountFen;
-      const paidInFull = c.amountClaimedFen != null && c.amountRecoveredFen >= c.amountClaimedFen;
+      // With a roster, paid in full means every worker on it paid (or settled); without one, all claimed recovered.
+      const paidInFull =
+        roster.length > 0
+          ? roster.every((line) => lineDone(line, paid))
+          : c.amountClaimedFen != null && c.amountRecoveredFen >= c.amountClaimedFen;
       const resolves = c.status !== 'RESOLVED' && (!!input.settlesCase || paidInFull);
       if (resolves) {
         c.status = 'RESOLVED';
@@ -323,11 +338,58 @@ export class CaseService {
           paidOn: input.paidOn,
           payer: input.payer,
           source: input.source,
+          ...(allocations.length > 0
+            ? { allocations: allocations.map((a) => ({ owedWorkerId: a.owedWorkerId, amountFen: a.amountFen })) }
+            : {}),
         },
         step: resolves ? { step: 'RESOLVED' } : undefined,
       };
     });
   }
+}
+
+/**
+ * A payment's parts per worker: each a line of this case's roster, each line once, none paid past what it is owed,
+ * and together the payment's amount, paid to as many workers as the payment says.
+ */
+function checkAllocations(
+  input: PaymentInput,
+  allocations: ReadonlyArray<{ owedWorkerId: string; amountFen: number }>,
+  roster: readonly OwedWorker[],
+  paid: ReadonlyMap<string, number>,
+): void {
+  if (allocations.length === 0) return;
+  const seen = new Set<string>();
+  let sum = 0;
+  allocations.forEach((a, i) => {
+    const field = `input.allocations[${i}]`;
+    const line = roster.find((l) => l.id === a.owedWorkerId);
+    if (!line) throw badUserInput(`${field}.owedWorkerId`, 'owed-worker.on-case', 'not a line of this case’s roster of owed workers');
+    if (seen.has(line.id)) throw badUserInput(`${field}.owedWorkerId`, 'allocations.distinct', 'each worker appears once in a payment');
+    seen.add(line.id);
+    if (!Number.isSafeInteger(a.amountFen) || a.amountFen < 1)
+      throw badUserInput(`${field}.amount`, 'money.positive', 'must be at least 1 fen');
+    const owes = line.amountOwedFen - (paid.get(line.id) ?? 0);
+    if (a.amountFen > owes)
+      throw badUserInput(
+        `${field}.amount`,
+        'allocation.within-owed',
+        `this worker is owed ${Math.max(0, owes)} fen more; no more can be paid to them`,
+      );
+    sum += a.amountFen;
+  });
+  if (sum !== input.amountFen)
+    throw badUserInput(
+      'input.allocations',
+      'allocations.sum',
+      `the parts per worker add up to ${sum} fen, not the payment’s ${input.amountFen} fen`,
+    );
+  if (input.workersPaid !== allocations.length)
+    throw badUserInput(
+      'input.workersPaid',
+      'allocations.workers',
+      `the payment is allocated to ${allocations.length} workers, not ${input.workersPaid}`,
+    );
 }
 
 /** A payment is recorded once made (not after today in Beijing) and belongs to this complaint (not years before it). */

@@ -1,5 +1,5 @@
 import { DateTimeResolver, GraphQLJSONObject } from 'graphql-scalars';
-import { IsOptional, Max, MaxLength, Min, MinLength } from 'class-validator';
+import { ArrayMaxSize, IsOptional, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { overdueDeadlines } from './overdue';
 import {
@@ -509,6 +509,16 @@ export class AssignLeadInput extends CaseRefInput {
   inspectorId!: string;
 }
 
+@InputType({ description: 'The part of a payment that reached one worker of the case’s roster of owed workers' })
+export class PaymentAllocationInput {
+  @Field(() => ID, { description: 'The line of the roster (OwedWorker.id)' })
+  owedWorkerId!: string;
+
+  @Field(() => MoneyScalar, { description: 'What this worker was paid of the payment, in fen' })
+  @Min(1, { message: 'must be at least 1 fen' })
+  amount!: number;
+}
+
 @InputType()
 export class RecordPaymentInput extends CaseRefInput {
   @Field(() => MoneyScalar)
@@ -533,4 +543,14 @@ export class RecordPaymentInput extends CaseRefInput {
 
   @Field({ nullable: true, description: 'Resolve the case with this payment even if less than claimed was paid' })
   settlesCase?: boolean;
+
+  @Field(() => [PaymentAllocationInput], {
+    nullable: true,
+    description:
+      '工资发放到人: what of the amount reached each worker of the case’s roster. The parts add up to the amount, one per worker, as many as workersPaid, none past what the worker is still owed; at most 100 parts (a larger payroll is recorded as several payments)',
+  })
+  @IsOptional()
+  @ValidateNested({ each: true })
+  @ArrayMaxSize(100, { message: 'must have at most 100 parts: record a larger payroll as several payments' })
+  allocations?: PaymentAllocationInput[];
 }

@@ -4,6 +4,7 @@ import DataLoader from 'dataloader';
 import { Agency, User } from '../agencies/agency.entity';
 import { CaseComplainant, CaseEvent, Contact, Payment } from '../cases/case.entity';
 import { Employer } from '../employers/employer.entity';
+import { OwedWorker, PaymentAllocation } from '../cases/owed-worker.entity';
 import { Person } from '../people/person.entity';
 import { Project } from '../projects/project.entity';
 import { Region } from '../regions/region.entity';
@@ -50,6 +51,9 @@ export function createLoaders(em: EntityManager) {
     events: byCase(CaseEvent, { seq: 'asc' }),
     payments: byCase(Payment, { recordedAt: 'asc' }),
     contacts: byCase(Contact, { at: 'asc' }),
+    /** A case's roster of owed workers, and the parts of its payments that reached them (what each line was paid). */
+    owedWorkers: byCase(OwedWorker, { addedAt: 'asc', id: 'asc' }),
+    paymentAllocations: byCase(PaymentAllocation, { id: 'asc' }),
     processes: byCase(CaseProcess, { startedAt: 'asc', id: 'asc' }),
     processParties: byProcess(ProcessParty, { role: 'asc', id: 'asc' }),
     processInstalments: byProcess(ProcessInstalment, { seq: 'asc' }),

@@ -4,6 +4,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { Agency, User } from '../agencies/agency.entity';
 import { Case, CaseComplainant, CaseEvent, Contact, Payment } from '../cases/case.entity';
 import { Employer } from '../employers/employer.entity';
+import { OwedWorker, PaymentAllocation } from '../cases/owed-worker.entity';
 import { Person } from '../people/person.entity';
 import { CaseProcess, ProcessInstalment, ProcessParty } from '../processes/process.entity';
 import { Project } from '../projects/project.entity';
@@ -24,6 +25,8 @@ export const entities = [
   CaseEvent,
   Payment,
   Contact,
+  OwedWorker,
+  PaymentAllocation,
   CaseProcess,
   ProcessParty,
   ProcessInstalment,

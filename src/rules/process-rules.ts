@@ -42,8 +42,16 @@ export interface CalendarClock {
 export interface PoliceReferralRules {
   /** A referral team has at least this many inspectors. */
   minimumTeam: number;
-  /** The crime threshold (拒不支付劳动报酬罪): set by each province. Either condition suffices. */
-  crimeThreshold: { amountFen: number; workers: number; manyWorkersAmountFen: number; source: string };
+  /**
+   * The crime threshold (拒不支付劳动报酬罪), per worker: one worker owed `oneWorker.months` months or more and at
+   * least `oneWorker.amountFen`, or `manyWorkers.workers` or more workers owed at least `manyWorkers.amountFen` in
+   * all. Each province fixes the two figures within the interpretation's ranges. Either condition suffices.
+   */
+  crimeThreshold: {
+    oneWorker: { months: number; amountFen: number };
+    manyWorkers: { workers: number; amountFen: number };
+    source: string;
+  };
   approval: CalendarClock;
   send: CalendarClock;
   policeDecision: CalendarClock;
@@ -54,11 +62,10 @@ export interface PoliceReferralRules {
 export const policeReferralRules: PoliceReferralRules = {
   minimumTeam: 2,
   crimeThreshold: {
-    amountFen: 1_000_000,
-    workers: 10,
-    manyWorkersAmountFen: 3_000_000,
+    oneWorker: { months: 3, amountFen: 1_000_000 },
+    manyWorkers: { workers: 10, amountFen: 3_000_000 },
     source:
-      '最高人民法院《关于审理拒不支付劳动报酬刑事案件适用法律若干问题的解释》第三条: one worker ¥5,000–20,000 (3+ months of wages), or 10+ workers ¥30,000–100,000 in all; each province fixes its figure in that range (default here: ¥10,000 outstanding, or 10+ workers and ¥30,000)',
+      '最高人民法院《关于审理拒不支付劳动报酬刑事案件适用法律若干问题的解释》(2013) 第三条: one worker owed 3 months of wages or more and ¥5,000–20,000 or more, or 10 or more workers owed ¥30,000–100,000 or more in all; each province fixes its figures in those ranges. The figures here (¥10,000; ¥30,000) are city configuration within the ranges, not taken from a provincial notice',
   },
   approval: {
     duration: '3 days',

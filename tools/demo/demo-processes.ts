@@ -70,8 +70,13 @@ export async function startDemoProcesses(deps: {
        join agency h on h.id = c.owning_agency_id
        join agency pol on pol.kind = 'POLICE' and pol.region_code = h.region_code
       where c.status in ('ACCEPTED','IN_PROGRESS') and coalesce(c.amount_claimed_fen, 0) - c.amount_recovered_fen >= ?
+        and coalesce(c.workers_affected, 0) >= ?
         and c.received_at < now() - interval '30 days' and c.id <> ? order by c.number limit 1`,
-    [policeReferralRules.crimeThreshold.amountFen, dispatchCase?.id ?? randomUUID()],
+    [
+      policeReferralRules.crimeThreshold.manyWorkers.amountFen,
+      policeReferralRules.crimeThreshold.manyWorkers.workers,
+      dispatchCase?.id ?? randomUUID(),
+    ],
   );
   if (referralCase) {
     const team = await sql<Person>(

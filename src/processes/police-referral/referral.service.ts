@@ -17,6 +17,8 @@ import { CaseProcess, ProcessParty } from '../process.entity';
 import type { ProcessService } from '../process.service';
 import { IN_HANDLING_STATUSES as IN_HANDLING } from '../../domain/case-status';
 import { policeReferralProcess } from './referral.definition';
+import { crimeThresholdMet } from '../../cases/crime-threshold';
+import { outstandingByWorker } from '../../cases/owed-worker.service';
 
 type StepRef = { processId: string; idempotencyKey?: string | null };
 
@@ -50,13 +52,17 @@ export class ReferralService {
           'a referral needs an order to pay whose deadline has passed unpaid',
         );
       const outstanding = (c.amountClaimedFen ?? 0) - c.amountRecoveredFen;
-      const t = rules.crimeThreshold;
-      const meetsThreshold = outstanding >= t.amountFen || ((c.workersAffected ?? 0) >= t.workers && outstanding >= t.manyWorkersAmountFen);
-      if (!meetsThreshold) {
+      // Worker by worker when the case has a roster of owed workers; without one, only the many-workers condition.
+      const threshold = crimeThresholdMet(rules.crimeThreshold, {
+        roster: await outstandingByWorker(em, c.id),
+        workersAffected: c.workersAffected ?? null,
+        outstandingFen: outstanding,
+      });
+      if (!threshold.met) {
         throw badUserInput(
           'input.caseId',
           'crime-threshold',
-          `the arrears (${outstanding} fen, ${c.workersAffected ?? 0} workers) are below the crime threshold: ${rules.crimeThreshold.source}`,
+          `below the crime threshold: ${threshold.why} (${rules.crimeThreshold.source})`,
         );
       }
       if (!input.grounds.trim()) throw badUserInput('input.grounds', 'required', 'state the grounds of the referral');
