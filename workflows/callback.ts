@@ -135,7 +135,7 @@ export async function callback(input: CallbackInput): Promise<CallbackState> {
             refuse('BAD_USER_INPUT', 'a reached callback says whether the wages were received in full', 'input.wagesReceivedInFull');
           if (!satisfaction || !(SATISFACTION_LEVELS as readonly string[]).includes(satisfaction))
             refuse('BAD_USER_INPUT', 'a reached callback records the satisfaction (满意 / 基本满意 / 不满意)', 'input.satisfaction');
-          if (!(Date.parse(reviewDue) > Date.now())) refuse('BAD_USER_INPUT', 'the review deadline must lie ahead', 'input.reviewDue');
+          if (Number.isNaN(Date.parse(reviewDue))) refuse('BAD_USER_INPUT', 'the review deadline is an instant', 'input.reviewDue');
         } else if (wagesReceivedInFull != null || satisfaction != null) {
           refuse('BAD_USER_INPUT', 'a callback that did not reach the complainant records no answers', 'input.reached');
         }
