@@ -246,6 +246,44 @@ describe('closure and callback', () => {
     expect(await approve(r.c.id)).toMatchObject({ status: 'CLOSED' });
   });
 
+  it('the webhook of the integrator that sent the case carries each notice (acceptance, resolution, closing, callback)', async () => {
+    const conn = s.db.orm.em.fork().getConnection();
+    const endpoint = '0e000000-0000-4000-8000-000000000001';
+    await conn.execute(
+      `insert into webhook_endpoint (id, agency_id, channel, url, secret, give_up_seconds)
+       values (?, ?, 'HOTLINE_12345', 'http://127.0.0.1:9/hook', ?, 1) on conflict do nothing`,
+      [endpoint, s.city.integrator.id, 'x'.repeat(40)],
+    );
+    try {
+      const { c } = await resolvedCase();
+      await pay(c.id);
+      await report(c.id);
+      await approve(c.id);
+      await s.h.relay.drain();
+      await waitFor(async () => (await callbackOf(c.id)).status === 'WAITING');
+      await callbacks().recordCallback(s.h.as(s.city.inspector), {
+        processId: (await callbackOf(c.id)).id,
+        reached: true,
+        wagesReceivedInFull: true,
+        satisfaction: 'BASICALLY_SATISFIED',
+      });
+      const delivered = await conn.execute<Array<{ type: string; milestone: string }>>(
+        `select e.type, coalesce(e.payload->>'milestone', e.payload->'notice'->>'milestone') as milestone
+           from webhook_delivery d join case_event e on e.id = d.event_id
+          where d.endpoint_id = ? and d.case_id = ? and (e.type = 'NOTICE' or e.payload->'notice' is not null) order by e.seq`,
+        [endpoint, c.id],
+      );
+      expect(delivered).toEqual([
+        { type: 'ACCEPTED', milestone: 'ACCEPTED' },
+        { type: 'PAYMENT_RECORDED', milestone: 'RESOLVED' },
+        { type: 'NOTICE', milestone: 'CLOSED' },
+        { type: 'NOTICE', milestone: 'CALLBACK_DONE' },
+      ]);
+    } finally {
+      await conn.execute(`update webhook_endpoint set active = false where id = ?`, [endpoint]);
+    }
+  });
+
   it('the sample: a rate of 1 calls every case back, a rate of 0 none, a fraction the same cases every time', () => {
     expect(callbackRules.samplingRate.rate).toBe(1);
     expect(sampledForCallback('00000000-0000-4000-8000-000000000000', 0)).toBe(false);
