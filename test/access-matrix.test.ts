@@ -4,7 +4,7 @@ import WebSocket from 'ws';
 import type { Agency, User } from '../src/agencies/agency.entity';
 import type { TestContext as RequestContext } from './support/test-services';
 import { buildAppSchema } from '../src/api/schema';
-import { ProcessParty } from '../src/processes/process.entity';
+import { CaseProcess, ProcessParty } from '../src/processes/process.entity';
 import { OwedWorker } from '../src/cases/owed-worker.entity';
 import type { TestApi } from './support/api';
 import type { TestDatabase } from './support/database';
@@ -409,6 +409,68 @@ describe('access matrix: every operation × every role of every agency kind, in 
     return () => ({
       doc: 'mutation($i: ApproveExtensionInput!) { approveExtension(input: $i) { id } }',
       vars: { i: { caseId: c.id, reason: '需要调取银行流水' } },
+    });
+  });
+
+  // ——— closing and callback ———
+  async function resolvedXichengCase() {
+    const c = await xichengCase();
+    await hrss().services.cases.recordPayment(hrss(), {
+      caseId: c.id,
+      amountFen: 63_713_000,
+      workersPaid: 49,
+      paidOn: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10),
+      payer: '总包单位',
+      source: 'GENERAL_CONTRACTOR',
+    });
+    await settle();
+    return c;
+  }
+  const closingReport = { findings: '查明拖欠工资', recovery: '已追回全部工资', outcome: '工资已足额支付' };
+  async function callbackOf(opts: { underReview?: boolean } = {}) {
+    const c = await resolvedXichengCase();
+    await hrss().services.closure.submitClosingReport(hrss(), { caseId: c.id, ...closingReport });
+    await director().services.closure.approveClosing(director(), { caseId: c.id });
+    await settle();
+    const p = await db.orm.em.fork().findOneOrFail(CaseProcess, { case: c.id, kind: 'CALLBACK' });
+    if (opts.underReview)
+      await hrss().services.processes.step(hrss(), {
+        processId: p.id,
+        update: 'recordCallback',
+        args: {
+          reached: true,
+          wagesReceivedInFull: false,
+          satisfaction: 'DISSATISFIED',
+          notes: null,
+          reviewDue: new Date(Date.now() + 86_400_000).toISOString(),
+        },
+      });
+    return p;
+  }
+  row('submitClosingReport', 'a resolved Xicheng case', XC_CASEWORKERS, async () => {
+    const c = await resolvedXichengCase();
+    return () => ({
+      doc: 'mutation($i: SubmitClosingReportInput!) { submitClosingReport(input: $i) { id } }',
+      vars: { i: { caseId: c.id, ...closingReport } },
+    });
+  });
+  row('approveClosing', 'a resolved Xicheng case with its closing report', ['xcSupervisor', 'xcDirector'], async () => {
+    const c = await resolvedXichengCase();
+    await hrss().services.closure.submitClosingReport(hrss(), { caseId: c.id, ...closingReport });
+    return () => ({ doc: 'mutation($i: ApproveClosingInput!) { approveClosing(input: $i) { id } }', vars: { i: { caseId: c.id } } });
+  });
+  row('recordCallback', 'the callback of a closed Xicheng case', ['xcClerk', 'xcInspector', 'xcSupervisor', 'xcDirector'], async () => {
+    const p = await callbackOf();
+    return () => ({
+      doc: 'mutation($i: RecordCallbackInput!) { recordCallback(input: $i) { id } }',
+      vars: { i: { processId: p.id, reached: false, notes: '无人接听' } },
+    });
+  });
+  row('reviewCallback', 'a callback under the supervisor’s review', ['xcSupervisor', 'xcDirector'], async () => {
+    const p = await callbackOf({ underReview: true });
+    return () => ({
+      doc: 'mutation($i: ReviewCallbackInput!) { reviewCallback(input: $i) { id } }',
+      vars: { i: { processId: p.id, decision: 'CLOSURE_UPHELD', findings: '复核后维持结案' } },
     });
   });
 

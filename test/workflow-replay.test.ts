@@ -32,6 +32,7 @@ import {
   recordInstalmentPaidUpdate,
   recordSessionUpdate,
 } from '../workflows/joint-mediation';
+import { callback, recordCallbackUpdate, reviewCallbackUpdate } from '../workflows/callback';
 import { ApplicationFailure } from '@temporalio/common';
 import { bundledWorkflowExports, startTimeSkippingServer, workflowBundle } from './support/temporal';
 
@@ -320,6 +321,38 @@ async function record(): Promise<void> {
     }
     await onTime.result();
     await save('case-lifecycle-on-time', 'case-on-time');
+
+    // Callback: a call that does not get through, the deadline missed (escalated once), then reached and
+    // dissatisfied: the supervisor's review opens, runs out (escalated to the director), and is decided.
+    const callbackStart = await env.currentTimeMs();
+    const fromCallback = (ms: number) => new Date(callbackStart + ms).toISOString();
+    const cb = await env.client.workflow.start(callback, {
+      taskQueue,
+      workflowId: 'callback-review',
+      args: [
+        { caseId: caseId(6), caseNumber: '110102-2026-000106', processId: 'c1', hrssAgencyId: hrss, callbackDue: fromCallback(14 * DAY) },
+      ],
+    });
+    await cb.executeUpdate(recordCallbackUpdate, {
+      args: [{ actor: inspector, reached: false, notes: '无人接听', reviewDue: fromCallback(7 * DAY) }],
+    });
+    await env.sleep(15 * DAY);
+    await cb.executeUpdate(recordCallbackUpdate, {
+      args: [
+        {
+          actor: inspector,
+          reached: true,
+          wagesReceivedInFull: false,
+          satisfaction: 'DISSATISFIED',
+          notes: null,
+          reviewDue: fromCallback(22 * DAY),
+        },
+      ],
+    });
+    await env.sleep(8 * DAY);
+    await cb.executeUpdate(reviewCallbackUpdate, { args: [{ actor: director, decision: 'FOLLOW_UP_ORDERED', findings: '责令补发' }] });
+    await cb.result();
+    await save('callback-review', 'callback-review');
   });
   await env.teardown();
 }
@@ -336,7 +369,14 @@ describe('workflow replay', () => {
     const types = Object.entries(workflows)
       .filter(([, v]) => typeof v === 'function')
       .map(([name]) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
-    expect(types.sort()).toEqual(['case-lifecycle', 'joint-mediation', 'police-referral', 'three-way-dispatch', 'webhook-delivery']);
+    expect(types.sort()).toEqual([
+      'callback',
+      'case-lifecycle',
+      'joint-mediation',
+      'police-referral',
+      'three-way-dispatch',
+      'webhook-delivery',
+    ]);
     for (const type of types) expect(files.filter((f) => f.startsWith(`${type}-`))).not.toHaveLength(0);
     for (const file of files) expect(types.some((type) => file.startsWith(`${type}-`))).toBe(true);
   });

@@ -19,6 +19,7 @@ import type { AnyProcessModule } from '../processes/process-module';
 import { registerProcessKinds } from '../processes/process.types';
 import { processModules } from '../processes/registry';
 import { ExtensionResolver } from '../processes/extension.resolver';
+import { ClosureResolver } from '../processes/closure/closure.resolver';
 
 type ResolverClass = new (...args: never[]) => object;
 
@@ -44,6 +45,7 @@ function resolverSet(modules: ReadonlyArray<AnyProcessModule>, services?: Servic
       m.resolvers.map((R): [ResolverClass, () => object] => [R as ResolverClass, () => new R(s().processServices.get(m) as never)]),
     ),
     [ExtensionResolver, () => new ExtensionResolver(s().processes)],
+    [ClosureResolver, () => new ClosureResolver(s().closure)],
     [ProcessPartyResolver, () => new ProcessPartyResolver()],
     [CaseProcessesResolver, () => new CaseProcessesResolver()],
     [CaseEventSubscriptionResolver, () => new CaseEventSubscriptionResolver()],

@@ -9,6 +9,7 @@ import { EmployerService } from '../employers/employer.service';
 import { HealthService } from '../health/health.service';
 import { ProjectService } from '../projects/project.service';
 import { ProcessService } from '../processes/process.service';
+import { ClosureService } from '../processes/closure/closure.service';
 import type { AnyProcessModule } from '../processes/process-module';
 import { WebhookService } from '../webhooks/webhook.service';
 import { WebhookTargetPolicy } from '../webhooks/webhook-targets';
@@ -26,6 +27,8 @@ export interface Services {
   /** The roster of owed workers of a case. */
   roster: RosterService;
   processes: ProcessService;
+  /** 结案: the closing report and its approval (case steps; the approval schedules the callback). */
+  closure: ClosureService;
   webhooks: WebhookService;
   /** Attempts of the public status lookup, per case number and per caller. */
   caseStatusAttempts: CaseStatusAttempts;
@@ -67,6 +70,7 @@ export function createServices(deps: ServiceDeps): Services {
     webhooks: new WebhookService(deps.webhookTargets ?? new WebhookTargetPolicy(), deps.maxActiveWebhookEndpoints, outbox),
     caseStatusAttempts: new CaseStatusAttempts(deps.caseStatusLimits),
     processes,
+    closure: new ClosureService(cases, outbox),
     outbox,
     processServices: new Map(deps.processModules.map((m) => [m, m.createService(processes)])),
   };

@@ -187,6 +187,8 @@ export type CaseEventType =
   | 'CLOSED'
   | 'ESCALATED'
   | 'RESOLUTION_EXTENDED'
+  | 'CLOSING_REPORT_SUBMITTED'
+  | 'NOTICE'
   | ProcessEventType;
 
 /** Entries the cross-agency processes write into the case file. */
@@ -215,7 +217,12 @@ export type ProcessEventType =
   | 'MEDIATION_SESSION_RECORDED'
   | 'MEDIATION_AGREEMENT_RECORDED'
   | 'INSTALMENT_PAID'
-  | 'MEDIATION_ENDED';
+  | 'MEDIATION_ENDED'
+  | 'CALLBACK_SCHEDULED'
+  | 'CALLBACK_ATTEMPTED'
+  | 'CALLBACK_RECORDED'
+  | 'CALLBACK_REVIEW_OPENED'
+  | 'CALLBACK_REVIEWED';
 
 /** The case file (档案): append-only; the database refuses UPDATE and DELETE on this table. */
 @Entity({ tableName: 'case_event' })

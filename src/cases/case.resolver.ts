@@ -2,6 +2,7 @@ import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } fro
 import type { CaseService } from './case.service';
 import type { IntakeService } from './intake.service';
 import type { CaseStatusAttempts } from './case-status-attempts';
+import { LATEST_NOTICE_SQL } from './case-status-notice';
 import type { RequestContext } from '../api/context';
 import { CaseOrderEnum } from '../api/enums';
 import { notFound, requireExactlyOne } from '../domain/errors';
@@ -102,16 +103,18 @@ export class CaseResolver {
     if (!CASE_NUMBER.test(number)) throw notFound('case', number.slice(0, 40));
     // Every lookup spends an attempt of the number and of the caller, on every transport (see CaseStatusAttempts).
     await this.caseStatusAttempts.spend(number, ctx.actor ? `user:${ctx.actor.userId}` : `address:${ctx.clientAddress ?? 'unknown'}`);
-    const rows = await ctx.em.getConnection().execute<Array<{ number: string; status: CaseStatus; received_at: Date }>>(
-      `select c.number, c.status, c.received_at from wage_case c
+    const rows = await ctx.em
+      .getConnection()
+      .execute<Array<{ number: string; status: CaseStatus; received_at: Date; notice: string | null }>>(
+        `select c.number, c.status, c.received_at, ${LATEST_NOTICE_SQL} as notice from wage_case c
         where c.number = ? and exists (select 1 from case_complainant cc join person p on p.id = cc.person_id where cc.case_id = c.id and p.mobile = ?)`,
-      [number, phone],
-    );
+        [number, phone],
+      );
     // The same answer for an unknown number and a wrong phone: the lookup must not confirm that a case exists.
     const row = rows[0];
     if (!row) throw notFound('case', number);
     const c = { number: row.number, status: row.status, receivedAt: new Date(row.received_at) };
-    return { number: c.number, status: c.status, nextStep: NEXT_STEP[c.status], receivedAt: c.receivedAt };
+    return { number: c.number, status: c.status, nextStep: NEXT_STEP[c.status], receivedAt: c.receivedAt, notice: row.notice ?? null };
   }
 
   @Mutation(() => IntakeResultType, {

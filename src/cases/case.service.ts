@@ -31,6 +31,7 @@ import { seesPersonalData } from '../policy/personal-data';
 import { signedIn } from '../policy/signed-in';
 import { type CaseAction } from '../policy/roles';
 import { OwedWorker, PaymentAllocation, lineDone, paidByLine } from './owed-worker.entity';
+import { noticePayload, type NoticeMilestone } from '../rules/complainant-notices';
 
 export type PaymentInput = CaseRef & {
   amountFen: number;
@@ -56,6 +57,8 @@ export interface Change {
   step?: { step: CaseStep; resolutionDue?: string };
   /** A cross-agency process the lifecycle starts as its child, sent through the outbox in this transaction. */
   startProcess?: { workflowType: string; workflowId: string; input: unknown };
+  /** 告知投诉人: a NOTICE entry for the complainant, written after the change's own entry (closing writes one). */
+  notice?: NoticeMilestone;
 }
 
 /**
@@ -134,6 +137,14 @@ export class CaseService {
         await em.flush(); // UPDATE … WHERE version = n: a concurrent writer makes this fail
         em.persist(appendCaseEvent(em, c, change.type, { actor: ctx.actor, operation: ctx.operation, before, payload: change.payload }));
         await em.flush();
+        if (change.notice) {
+          c.updatedAt = new Date(Math.max(ctx.clock.now().getTime(), c.updatedAt.getTime() + 1));
+          await em.flush(); // bumps the version again: the notice takes the next sequence number
+          em.persist(
+            appendCaseEvent(em, c, 'NOTICE', { actor: ctx.actor, operation: ctx.operation, payload: noticePayload(change.notice) }),
+          );
+          await em.flush();
+        }
         if (change.step)
           await enqueueWorkflowSignal(em, { workflowId: caseWorkflowId(c.id), signal: caseStepSignal, payload: change.step });
         if (change.startProcess)
@@ -238,7 +249,8 @@ export class CaseService {
       c.resolutionDue = resolutionDeadline(now, c.channel);
       return {
         type: 'ACCEPTED',
-        payload: { resolutionDue: c.resolutionDue.toISOString() },
+        // 告知投诉人: the milestone's notice rides on its own entry (the public lookup and webhooks read it there).
+        payload: { resolutionDue: c.resolutionDue.toISOString(), notice: noticePayload('ACCEPTED') },
         step: { step: 'ACCEPTED', resolutionDue: c.resolutionDue.toISOString() },
       };
     });
@@ -341,6 +353,7 @@ export class CaseService {
           ...(allocations.length > 0
             ? { allocations: allocations.map((a) => ({ owedWorkerId: a.owedWorkerId, amountFen: a.amountFen })) }
             : {}),
+          ...(resolves ? { notice: noticePayload('RESOLVED') } : {}),
         },
         step: resolves ? { step: 'RESOLVED' } : undefined,
       };

@@ -185,6 +185,9 @@ export class CaseType {
   @Field(() => DateTimeResolver, { nullable: true })
   resolvedAt!: Date | null;
 
+  @Field(() => DateTimeResolver, { nullable: true, description: '结案: when the closing report was approved and the case became CLOSED' })
+  closedAt!: Date | null;
+
   @Field(() => String, { nullable: true, description: 'Reason for rejection or transfer' })
   outcomeNote!: string | null;
 
@@ -226,6 +229,7 @@ export function toCaseType(c: CaseRecord): CaseType {
     firstContactAt: c.firstContactAt ?? null,
     acceptedAt: c.acceptedAt ?? null,
     resolvedAt: c.resolvedAt ?? null,
+    closedAt: c.closedAt ?? null,
     outcomeNote: c.outcomeNote ?? null,
     transferredTo: c.transferredTo ?? null,
     deadlines: {
@@ -339,6 +343,12 @@ export class CaseStatusLookupType {
 
   @Field(() => DateTimeResolver)
   receivedAt!: Date;
+
+  @Field(() => String, {
+    nullable: true,
+    description: '告知: the latest notice to the complainant (accepted, resolved, closed, callback), in Chinese',
+  })
+  notice!: string | null;
 }
 
 @InputType()

@@ -13,6 +13,15 @@ export const EXTENSION_APPROVERS: readonly UserRole[] = ['SUPERVISOR', 'DIRECTOR
 /** The head of the agency approves a police referral (行政执法机关移送涉嫌犯罪案件的规定 第五条). */
 export const REFERRAL_APPROVERS: readonly UserRole[] = ['DIRECTOR'];
 
+/** 结案: the closing report is written by a caseworker of the owning agency (the lead inspector, or a supervisor or director). */
+export const CLOSING_SUBMITTERS: readonly UserRole[] = CASEWORKERS;
+/** 结案: a supervisor or director of the owning agency approves the closing report (not the one who submitted it). */
+export const CLOSING_APPROVERS: readonly UserRole[] = ['SUPERVISOR', 'DIRECTOR'];
+/** 回访: labour inspection staff of the owning agency make the callback. */
+export const CALLBACK_STAFF: readonly UserRole[] = HRSS_ROLES;
+/** The supervisor's review of a callback that found wages unpaid or the complainant dissatisfied. */
+export const CALLBACK_REVIEWERS: readonly UserRole[] = ['SUPERVISOR', 'DIRECTOR'];
+
 export type CaseAction = 'CONTACT' | 'DECIDE' | 'ASSIGN_LEAD' | 'PAYMENT';
 export const CASE_ACTION_ROLES: Record<CaseAction, readonly UserRole[]> = {
   CONTACT: HRSS_ROLES,

@@ -1,0 +1,23 @@
+import { callback, recordCallbackUpdate, reviewCallbackUpdate } from '../../../workflows/callback';
+import { callbackRules } from '../../rules/closure-callback';
+import { defineProcess } from '../process-definition';
+
+/**
+ * 回访 / 回头看: a closed case (all, or a sample: `callbackRules.samplingRate`) is called back; wages not received in
+ * full or a dissatisfied complainant opens the supervisor's review. Started by the closing approval
+ * (src/processes/closure), not by a mutation of its own: the case has ended, so it runs on its own, not as a
+ * child of the case's lifecycle.
+ */
+export const callbackProcess = defineProcess({
+  kind: 'CALLBACK',
+  label: '回访',
+  workflow: callback,
+  workflowModule: require.resolve('../../../workflows/callback'),
+  idPrefix: 'callback',
+  facts: 'attempts made; the callback (reached, wages received in full, satisfaction, notes, on time); the review (decision, findings)',
+  clocks: { callback: callbackRules.callbackWithin, review: callbackRules.reviewWithin },
+  steps: {
+    recordCallback: { update: recordCallbackUpdate, who: 'labour inspection staff of the owning agency (CALLBACK_STAFF)' },
+    reviewCallback: { update: reviewCallbackUpdate, who: 'a supervisor or director of the owning agency (CALLBACK_REVIEWERS)' },
+  },
+});
