@@ -122,6 +122,14 @@ export class Case {
   @Property({ type: 'string', length: 200, nullable: true })
   transferredTo?: string;
 
+  /** The Beijing date the violation began, as the caseworker established it (劳动保障监察条例 第二十条). */
+  @Property({ type: 'date', nullable: true })
+  violationStartedOn?: string;
+
+  /** The Beijing date the violation ended; null while it continues. Its two-year limit counts from this day. */
+  @Property({ type: 'date', nullable: true })
+  violationEndedOn?: string;
+
   @Property({ type: 'integer', version: true })
   version: number = 1;
 
@@ -184,6 +192,7 @@ export type CaseEventType =
   | 'CLOSED'
   | 'ESCALATED'
   | 'RESOLUTION_EXTENDED'
+  | 'VIOLATION_PERIOD_RECORDED'
   | ProcessEventType;
 
 /** Entries the cross-agency processes write into the case file. */

@@ -13,12 +13,14 @@ export const EXTENSION_APPROVERS: readonly UserRole[] = ['SUPERVISOR', 'DIRECTOR
 /** The head of the agency approves a police referral (行政执法机关移送涉嫌犯罪案件的规定 第五条). */
 export const REFERRAL_APPROVERS: readonly UserRole[] = ['DIRECTOR'];
 
-export type CaseAction = 'CONTACT' | 'DECIDE' | 'ASSIGN_LEAD' | 'PAYMENT';
+export type CaseAction = 'CONTACT' | 'DECIDE' | 'ASSIGN_LEAD' | 'PAYMENT' | 'VIOLATION_PERIOD';
 export const CASE_ACTION_ROLES: Record<CaseAction, readonly UserRole[]> = {
   CONTACT: HRSS_ROLES,
   DECIDE: CASEWORKERS,
   ASSIGN_LEAD: ['SUPERVISOR', 'DIRECTOR'],
   PAYMENT: CASEWORKERS,
+  /** The period of the violation, on which the two-year limit turns (劳动保障监察条例 第二十条). */
+  VIOLATION_PERIOD: CASEWORKERS,
 };
 
 /** Holds one of `roles` (any role when none is named). */
