@@ -360,6 +360,11 @@ describe('access matrix: every operation × every role of every agency kind, in 
   });
   caseMutation('acceptCase', 'AcceptCaseInput', [...XC_CASEWORKERS, 'cityDirector'], (caseId) => ({ caseId }));
   caseMutation('rejectCase', 'RejectCaseInput', [...XC_CASEWORKERS, 'cityDirector'], (caseId) => ({ caseId, reason: '超过两年时效' }));
+  caseMutation('recordViolationPeriod', 'RecordViolationPeriodInput', [...XC_CASEWORKERS, 'cityDirector'], (caseId) => ({
+    caseId,
+    startedOn: '2024-01-01',
+    endedOn: '2024-06-30',
+  }));
   caseMutation('transferCase', 'TransferCaseInput', [...XC_CASEWORKERS, 'cityDirector'], (caseId) => ({
     caseId,
     to: '劳动人事争议仲裁委员会',

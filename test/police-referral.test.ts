@@ -152,7 +152,10 @@ describe('police referral', () => {
     const c = await caseForReferral();
     const referral = await propose(c.id);
     await s.h.relay.drain();
-    await skip(3 * DAY + HOUR);
+    // The director's 3 calendar days end at 24:00 Beijing of the third day (民法典 arts. 201–203), not 72 hours on.
+    let approvalDue = 0;
+    while (!approvalDue) approvalDue = (await s.db.orm.em.fork().findOneOrFail(CaseProcess, { id: referral.id })).dueAt?.getTime() ?? 0;
+    await skip(approvalDue - (await s.h.env.currentTimeMs()) + HOUR);
     expect(await escalationsOf(c.id)).toEqual(['REFERRAL_APPROVAL_OVERDUE→PARENT_AGENCY']);
     await s.h.step(s.city.director, referral.id, 'approveReferral', { approve: true });
     await skip(23 * HOUR);

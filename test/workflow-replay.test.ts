@@ -353,6 +353,43 @@ async function record(): Promise<void> {
     await cb.executeUpdate(reviewCallbackUpdate, { args: [{ actor: director, decision: 'FOLLOW_UP_ORDERED', findings: '责令补发' }] });
     await cb.result();
     await save('callback-review', 'callback-review');
+    // Police referral with the day clocks as instants the API counted (民法典 arts. 201–203): the approval's in the
+    // input, each later one in the update that starts it; declined, reconsideration asked, its decision overdue.
+    const calendarStart = await env.currentTimeMs();
+    const endOfDayAfter = (ms: number, days: number) => {
+      const beijingMidnight = Math.floor((calendarStart + ms + 8 * 3_600_000) / DAY) * DAY - 8 * 3_600_000;
+      return new Date(beijingMidnight + (days + 1) * DAY).toISOString();
+    };
+    const calendar = await env.client.workflow.start(policeReferral, {
+      taskQueue,
+      workflowId: 'referral-calendar-days',
+      args: [
+        {
+          caseId: '00000000-0000-4000-8000-000000000106',
+          caseNumber: '110102-2026-000106',
+          processId: 'r3',
+          hrssAgencyId: hrss,
+          policeAgencyId: police,
+          team: ['u1', 'u6'],
+          clocks: { ...clocks, approvalDueAt: endOfDayAfter(0, 3) },
+        },
+      ],
+    });
+    await calendar.executeUpdate(approveReferralUpdate, { args: [{ actor: director, approve: true }] });
+    await calendar.executeUpdate(sendReferralUpdate, { args: [{ actor: inspector, policeDecisionDueAt: endOfDayAfter(0, 3) }] });
+    await env.sleep(3 * DAY);
+    await calendar.executeUpdate(decideReferralUpdate, {
+      args: [{ actor: officer, decision: 'DECLINED', reasons: '证据不足', reconsiderationRequestDueAt: endOfDayAfter(3 * DAY, 3) }],
+    });
+    await calendar.executeUpdate(requestReconsiderationUpdate, {
+      args: [{ actor: inspector, grounds: '补充证据', reconsiderationDecisionDueAt: endOfDayAfter(3 * DAY, 3) }],
+    });
+    await env.sleep(4 * DAY);
+    await calendar.executeUpdate(requestSupervisionUpdate, {
+      args: [{ actor: inspector, procuratorateAgencyId: 'a9', grounds: '复议逾期未决定' }],
+    });
+    await calendar.result();
+    await save('police-referral-calendar-days', 'referral-calendar-days');
   });
   await env.teardown();
 }

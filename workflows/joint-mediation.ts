@@ -37,6 +37,11 @@ export interface JointMediationInput {
   hrssAgencyId: string;
   invitees: MediationInvitee[];
   agreementWindow: Duration;
+  /**
+   * When the 15 calendar days end, counted by the API (民法典 arts. 201–203); absent in workflows started before
+   * instants were passed, which wait `agreementWindow` from their start.
+   */
+  agreementDueAt?: string;
 }
 
 export interface Instalment {
@@ -74,7 +79,7 @@ const HRSS_STAFF = MEDIATION_STAFF;
 export async function jointMediation(input: JointMediationInput): Promise<MediationState> {
   const steps = new StepWriter({ caseId: input.caseId, processId: input.processId });
   const deadlines = new Deadlines();
-  const agreementDue = new Date(Date.now() + msToNumber(input.agreementWindow)).toISOString();
+  const agreementDue = new Date(input.agreementDueAt ?? Date.now() + msToNumber(input.agreementWindow)).toISOString();
   let status: MediationState['status'] = 'CONVENED';
   const confirmed = new Set<string>();
   let sessions = 0;

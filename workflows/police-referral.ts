@@ -10,7 +10,10 @@ import { CASEWORKERS, POLICE_DECIDERS, REFERRAL_APPROVERS } from '../src/policy/
  * within 3 days, it is sent to police within 24 hours of approval. Police decide within 3 days of receipt, in
  * writing: filed (tracked to its outcome; the employer enters the blacklist path) or declined with reasons
  * (HRSS may ask for reconsideration within 3 days, decided within 3 days, and may ask the procuratorate to
- * supervise; the case goes on administratively). Every clock arrives in the input from the rule table.
+ * supervise; the case goes on administratively). Every clock arrives from the rule table: the day clocks as the
+ * instant they end (counted by the API on the State Council calendar, 民法典 arts. 201–203), in the input for the
+ * approval and as an argument of the step that starts each later one; the 24-hour send as a duration. A workflow
+ * given no instant (histories recorded before instants were passed) waits the duration, as it did then.
  */
 export type ReferralStatus =
   | 'AWAITING_APPROVAL'
@@ -38,6 +41,8 @@ export interface PoliceReferralInput {
     policeDecision: Duration;
     reconsiderationRequest: Duration;
     reconsiderationDecision: Duration;
+    /** When the director's 3 calendar days end (absent in workflows started before instants were passed). */
+    approvalDueAt?: string;
   };
 }
 
@@ -51,11 +56,18 @@ export interface ReferralState {
 export const approveReferralUpdate = defineUpdate<ReferralState, [{ actor: StepActor; approve: boolean; note?: string }]>(
   'approveReferral',
 );
-export const sendReferralUpdate = defineUpdate<ReferralState, [{ actor: StepActor }]>('sendReferral');
-export const decideReferralUpdate = defineUpdate<ReferralState, [{ actor: StepActor; decision: 'FILED' | 'DECLINED'; reasons?: string }]>(
-  'decideReferral',
-);
-export const requestReconsiderationUpdate = defineUpdate<ReferralState, [{ actor: StepActor; grounds: string }]>('requestReconsideration');
+/** `policeDecisionDueAt`: when the police's 3 calendar days end, counted by the API from the sending. */
+export const sendReferralUpdate = defineUpdate<ReferralState, [{ actor: StepActor; policeDecisionDueAt?: string }]>('sendReferral');
+/** `reconsiderationRequestDueAt`: when HRSS's 3 calendar days to ask for reconsideration of a decline end. */
+export const decideReferralUpdate = defineUpdate<
+  ReferralState,
+  [{ actor: StepActor; decision: 'FILED' | 'DECLINED'; reasons?: string; reconsiderationRequestDueAt?: string }]
+>('decideReferral');
+/** `reconsiderationDecisionDueAt`: when the police's 3 calendar days to decide the reconsideration end. */
+export const requestReconsiderationUpdate = defineUpdate<
+  ReferralState,
+  [{ actor: StepActor; grounds: string; reconsiderationDecisionDueAt?: string }]
+>('requestReconsideration');
 export const decideReconsiderationUpdate = defineUpdate<
   ReferralState,
   [{ actor: StepActor; decision: 'FILED' | 'UPHELD'; reasons?: string }]
@@ -67,6 +79,23 @@ export const recordCriminalOutcomeUpdate = defineUpdate<ReferralState, [{ actor:
 export const referralStateQuery = defineQuery<ReferralState>('referralState');
 
 const HRSS_INSPECTORS = CASEWORKERS;
+
+/**
+ * Listing on a police filing is seed 002's local rule (涉嫌犯拒不支付劳动报酬罪被公安机关立案侦查的 … 直接列入黑名单). The
+ * national rule (MOHRSS order 45) lists after a missed order to pay when the arrears reach the crime threshold, by
+ * the enforcing agency's own decision, not on the filing itself.
+ */
+const BLACKLIST_ON_FILING = 'criminal case filed on a referral';
+const BLACKLIST_ON_FILING_SOURCE =
+  'seed 002 (local rule): an employer whose suspected 拒不支付劳动报酬罪 the police file for investigation is listed directly; MOHRSS order 45 lists only by the enforcing agency’s decision after a missed order to pay';
+
+/** A due instant the API counted must be an instant still ahead: a step cannot start a clock that has run out. */
+function requireFutureInstant(dueAt: string | undefined, field: string): void {
+  if (dueAt === undefined) return;
+  const at = Date.parse(dueAt);
+  if (Number.isNaN(at)) refuse('BAD_USER_INPUT', `${field} is not an instant`, `input.${field}`);
+  if (at <= Date.now()) refuse('BAD_USER_INPUT', `${field} (${dueAt}) is not in the future`, `input.${field}`);
+}
 const POLICE_OFFICERS = POLICE_DECIDERS;
 
 export async function policeReferral(input: PoliceReferralInput): Promise<ReferralState> {
@@ -82,9 +111,19 @@ export async function policeReferral(input: PoliceReferralInput): Promise<Referr
   const withPolice = () => status === 'SENT' || status === 'FILED' || status === 'RECONSIDERATION_REQUESTED';
   let caseEnded: string | undefined;
 
-  /** Starts the clock of the step now awaited; missing it escalates once, to whom the rule names. */
-  function awaitStep(clock: Duration, waitingOn: string, awaited: ReferralStatus, kind: string, escalateTo: string): ProcessEffect {
-    const at = new Date(Date.now() + msToNumber(clock)).toISOString();
+  /**
+   * Starts the clock of the step now awaited; missing it escalates once, to whom the rule names. It ends at `dueAt`
+   * when the API counted it (calendar days), else `clock` from now (hours, and workflows started before instants).
+   */
+  function awaitStep(
+    clock: Duration,
+    dueAt: string | undefined,
+    waitingOn: string,
+    awaited: ReferralStatus,
+    kind: string,
+    escalateTo: string,
+  ): ProcessEffect {
+    const at = dueAt !== undefined ? new Date(dueAt).toISOString() : new Date(Date.now() + msToNumber(clock)).toISOString();
     due = { at, waitingOn };
     deadlines.at(at, async () => {
       await condition(() => !busy); // a step being recorded as the clock runs out is let finish: it may be this one
@@ -145,7 +184,7 @@ export async function policeReferral(input: PoliceReferralInput): Promise<Referr
       approve
         ? take('approve', actor, 'APPROVED', { type: 'REFERRAL_APPROVED', payload: { note } }, [
             { kind: 'process', facts: { approvedBy: actor.userId, approvedAt: new Date().toISOString() } },
-            awaitStep(input.clocks.send, 'HRSS_TEAM', 'APPROVED', 'REFERRAL_SEND_OVERDUE', 'DIRECTOR'),
+            awaitStep(input.clocks.send, undefined, 'HRSS_TEAM', 'APPROVED', 'REFERRAL_SEND_OVERDUE', 'DIRECTOR'),
           ])
         : take('refuse', actor, 'REFUSED', { type: 'REFERRAL_REFUSED', payload: { note } }, []),
     {
@@ -158,23 +197,24 @@ export async function policeReferral(input: PoliceReferralInput): Promise<Referr
   );
   setHandler(
     sendReferralUpdate,
-    ({ actor }) =>
+    ({ actor, policeDecisionDueAt }) =>
       take('send', actor, 'SENT', { type: 'REFERRAL_SENT', payload: { policeAgencyId: input.policeAgencyId } }, [
         { kind: 'process', facts: { sentAt: new Date().toISOString() } },
-        awaitStep(input.clocks.policeDecision, 'POLICE', 'SENT', 'POLICE_DECISION_OVERDUE', 'PROCURATORATE'),
+        awaitStep(input.clocks.policeDecision, policeDecisionDueAt, 'POLICE', 'SENT', 'POLICE_DECISION_OVERDUE', 'PROCURATORATE'),
       ]),
     {
-      validator: ({ actor }) => {
+      validator: ({ actor, policeDecisionDueAt }) => {
         requireMember(actor, input.hrssAgencyId, HRSS_INSPECTORS, 'send a referral');
         if (!input.team.includes(actor.userId) && !actor.roles.includes('DIRECTOR'))
           refuse('FORBIDDEN', 'only a member of the referral team sends it');
         expect('APPROVED');
+        requireFutureInstant(policeDecisionDueAt, 'policeDecisionDueAt');
       },
     },
   );
   setHandler(
     decideReferralUpdate,
-    ({ actor, decision, reasons }) =>
+    ({ actor, decision, reasons, reconsiderationRequestDueAt }) =>
       decision === 'FILED'
         ? take(
             'decide',
@@ -189,28 +229,37 @@ export async function policeReferral(input: PoliceReferralInput): Promise<Referr
                 waitingOn: 'POLICE',
               },
             ],
-            [{ type: 'BLACKLIST_PATH_OPENED', payload: { reason: 'criminal case filed on a referral (MOHRSS order 45 art. 5)' } }],
+            [{ type: 'BLACKLIST_PATH_OPENED', payload: { reason: BLACKLIST_ON_FILING, source: BLACKLIST_ON_FILING_SOURCE } }],
           )
         : take('decide', actor, 'DECLINED', { type: 'REFERRAL_DECIDED', payload: { decision, reasons } }, [
             { kind: 'process', facts: { decision, decisionReasons: reasons, decidedAt: new Date().toISOString() } },
-            awaitStep(input.clocks.reconsiderationRequest, 'HRSS', 'DECLINED', 'RECONSIDERATION_WINDOW_CLOSED', 'NONE'),
+            awaitStep(
+              input.clocks.reconsiderationRequest,
+              reconsiderationRequestDueAt,
+              'HRSS',
+              'DECLINED',
+              'RECONSIDERATION_WINDOW_CLOSED',
+              'NONE',
+            ),
           ]),
     {
-      validator: ({ actor, decision, reasons }) => {
+      validator: ({ actor, decision, reasons, reconsiderationRequestDueAt }) => {
         requireMember(actor, input.policeAgencyId, POLICE_OFFICERS, 'decide on this referral');
         expect('SENT');
         if (decision === 'DECLINED' && !reasons?.trim())
           refuse('BAD_USER_INPUT', 'a declined referral needs written reasons', 'input.reasons');
+        requireFutureInstant(reconsiderationRequestDueAt, 'reconsiderationRequestDueAt');
       },
     },
   );
   setHandler(
     requestReconsiderationUpdate,
-    ({ actor, grounds }) =>
+    ({ actor, grounds, reconsiderationDecisionDueAt }) =>
       take('reconsider', actor, 'RECONSIDERATION_REQUESTED', { type: 'RECONSIDERATION_REQUESTED', payload: { grounds } }, [
         { kind: 'process', facts: { reconsiderationRequestedAt: new Date().toISOString() } },
         awaitStep(
           input.clocks.reconsiderationDecision,
+          reconsiderationDecisionDueAt,
           'POLICE',
           'RECONSIDERATION_REQUESTED',
           'RECONSIDERATION_DECISION_OVERDUE',
@@ -218,12 +267,13 @@ export async function policeReferral(input: PoliceReferralInput): Promise<Referr
         ),
       ]),
     {
-      validator: ({ actor, grounds }) => {
+      validator: ({ actor, grounds, reconsiderationDecisionDueAt }) => {
         requireMember(actor, input.hrssAgencyId, HRSS_INSPECTORS, 'ask for reconsideration');
         expect('DECLINED');
         if (overdue.includes('RECONSIDERATION_WINDOW_CLOSED'))
           refuse('CONFLICT', 'the 3 days to ask for reconsideration have passed; ask the procuratorate to supervise instead');
         if (!grounds.trim()) refuse('BAD_USER_INPUT', 'give the grounds for reconsideration', 'input.grounds');
+        requireFutureInstant(reconsiderationDecisionDueAt, 'reconsiderationDecisionDueAt');
       },
     },
   );
@@ -244,7 +294,12 @@ export async function policeReferral(input: PoliceReferralInput): Promise<Referr
                 waitingOn: 'POLICE',
               },
             ],
-            [{ type: 'BLACKLIST_PATH_OPENED', payload: { reason: 'criminal case filed on reconsideration' } }],
+            [
+              {
+                type: 'BLACKLIST_PATH_OPENED',
+                payload: { reason: 'criminal case filed on reconsideration', source: BLACKLIST_ON_FILING_SOURCE },
+              },
+            ],
           )
         : take('reconsidered', actor, 'UPHELD', { type: 'RECONSIDERATION_DECIDED', payload: { decision, reasons } }, [
             {
@@ -296,7 +351,14 @@ export async function policeReferral(input: PoliceReferralInput): Promise<Referr
     },
   );
 
-  const first = awaitStep(input.clocks.approval, 'DIRECTOR', 'AWAITING_APPROVAL', 'REFERRAL_APPROVAL_OVERDUE', 'PARENT_AGENCY');
+  const first = awaitStep(
+    input.clocks.approval,
+    input.clocks.approvalDueAt,
+    'DIRECTOR',
+    'AWAITING_APPROVAL',
+    'REFERRAL_APPROVAL_OVERDUE',
+    'PARENT_AGENCY',
+  );
   await steps.write({
     stepKey: `${input.processId}:opened`,
     event: { type: 'REFERRAL_SUBMITTED_FOR_APPROVAL', payload: { approvalDue: first.kind === 'process' ? first.dueAt : null } },

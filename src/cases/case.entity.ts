@@ -122,6 +122,14 @@ export class Case {
   @Property({ type: 'string', length: 200, nullable: true })
   transferredTo?: string;
 
+  /** The Beijing date the violation began, as the caseworker established it (劳动保障监察条例 第二十条). */
+  @Property({ type: 'date', nullable: true })
+  violationStartedOn?: string;
+
+  /** The Beijing date the violation ended; null while it continues. Its two-year limit counts from this day. */
+  @Property({ type: 'date', nullable: true })
+  violationEndedOn?: string;
+
   @Property({ type: 'integer', version: true })
   version: number = 1;
 
@@ -189,6 +197,7 @@ export type CaseEventType =
   | 'RESOLUTION_EXTENDED'
   | 'CLOSING_REPORT_SUBMITTED'
   | 'NOTICE'
+  | 'VIOLATION_PERIOD_RECORDED'
   | ProcessEventType;
 
 /** Entries the cross-agency processes write into the case file. */

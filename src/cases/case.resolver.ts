@@ -34,6 +34,7 @@ import {
   RecordComplainantIdentityInput,
   RecordContactInput,
   RecordPaymentInput,
+  RecordViolationPeriodInput,
   RejectCaseInput,
   TransferCaseInput,
   toCaseEventType,
@@ -145,6 +146,14 @@ export class CaseResolver {
   @Mutation(() => CaseType, { description: '不予受理: reject a received case with a written reason' })
   async rejectCase(@Ctx() ctx: RequestContext, @Arg('input') input: RejectCaseInput): Promise<CaseType> {
     return toCaseType(await this.caseService.rejectCase(ctx, input));
+  }
+
+  @Mutation(() => CaseType, {
+    description:
+      'Record the period of the violation (labour inspection caseworkers); the case then shows whether the two-year limit of 劳动保障监察条例 第二十条 has run out',
+  })
+  async recordViolationPeriod(@Ctx() ctx: RequestContext, @Arg('input') input: RecordViolationPeriodInput): Promise<CaseType> {
+    return toCaseType(await this.caseService.recordViolationPeriod(ctx, input));
   }
 
   @Mutation(() => CaseType, { description: '移交: transfer a case to the competent body' })

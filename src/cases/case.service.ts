@@ -7,6 +7,7 @@ import { User } from '../agencies/agency.entity';
 import { Employer } from '../employers/employer.entity';
 import { Project } from '../projects/project.entity';
 import { appendCaseEvent, snapshot } from './case-file';
+import { limitationOf } from './limitation';
 import {
   Case,
   CaseComplainant,
@@ -260,7 +261,40 @@ export class CaseService {
     return this.change(ctx, 'DECIDE', input, ['RECEIVED'], (c) => {
       c.status = 'REJECTED';
       c.outcomeNote = input.reason;
-      return { type: 'REJECTED', payload: { reason: input.reason }, step: { step: 'REJECTED' } };
+      // A violation out of time (劳动保障监察条例 第二十条) is cited in the rejection's entry.
+      const limitation = limitationOf(c);
+      const cited = limitation?.expired
+        ? { limitation: { rule: limitation.rule, source: limitation.source, endedOn: limitation.endedOn, lastDay: limitation.lastDay } }
+        : {};
+      return { type: 'REJECTED', payload: { reason: input.reason, ...cited }, step: { step: 'REJECTED' } };
+    });
+  }
+
+  /**
+   * The period of the violation, as established (劳动保障监察条例 第二十条: the two years count from the day it
+   * occurred or, if it continued, ended). An open case; the dates are Beijing's and not in the future.
+   */
+  recordViolationPeriod(ctx: ExecutionContext, input: CaseRef & { startedOn: string; endedOn?: string | null }): Promise<Case> {
+    return this.change(ctx, 'VIOLATION_PERIOD', input, OPEN_CASE_STATUSES, (c) => {
+      const today = beijingDate(ctx.clock.now());
+      if (input.startedOn > today) throw badUserInput('input.startedOn', 'not-in-future', 'the violation cannot begin after today');
+      const endedOn = input.endedOn ?? null;
+      if (endedOn !== null && endedOn > today) throw badUserInput('input.endedOn', 'not-in-future', 'the violation cannot end after today');
+      if (endedOn !== null && endedOn < input.startedOn)
+        throw badUserInput('input.endedOn', 'date.order', 'the violation ends on or after the day it began');
+      const before = { startedOn: c.violationStartedOn ?? null, endedOn: c.violationEndedOn ?? null };
+      c.violationStartedOn = input.startedOn;
+      c.violationEndedOn = endedOn ?? undefined;
+      const limitation = limitationOf(c)!;
+      return {
+        type: 'VIOLATION_PERIOD_RECORDED',
+        payload: {
+          startedOn: input.startedOn,
+          endedOn,
+          previously: before,
+          limitation: { expired: limitation.expired, lastDay: limitation.lastDay, rule: limitation.rule, source: limitation.source },
+        },
+      };
     });
   }
 

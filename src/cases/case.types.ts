@@ -2,6 +2,7 @@ import { DateTimeResolver, GraphQLJSONObject } from 'graphql-scalars';
 import { ArrayMaxSize, IsOptional, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { overdueDeadlines } from './overdue';
+import { limitationOf } from './limitation';
 import {
   CaseSectorEnum,
   CaseStatusEnum,
@@ -138,6 +139,35 @@ export class ContactType {
   at!: Date;
 }
 
+@ObjectType('CaseLimitation', {
+  description: '查处时效: the two-year limit on investigating the violation (劳动保障监察条例 第二十条), once its period is recorded',
+})
+export class CaseLimitationType {
+  @Field({ description: 'True when the violation ended more than two years before the first complaint was received' })
+  expired!: boolean;
+
+  @Field({ description: 'The rule applied, in words' })
+  rule!: string;
+
+  @Field({ description: 'The rule’s legal source, with the article’s text' })
+  source!: string;
+
+  @Field(() => LocalDateScalar, { description: 'The Beijing date the violation began' })
+  startedOn!: string;
+
+  @Field(() => LocalDateScalar, { nullable: true, description: 'The Beijing date the violation ended; null while it continues' })
+  endedOn!: string | null;
+
+  @Field(() => LocalDateScalar, {
+    nullable: true,
+    description: 'The last day on which a complaint was in time (two years after endedOn); null while the violation continues',
+  })
+  lastDay!: string | null;
+
+  @Field(() => LocalDateScalar, { description: 'The Beijing date the case’s first complaint was received' })
+  firstComplaintOn!: string;
+}
+
 @ObjectType('Case', { description: '案件: a wage-arrears case' })
 export class CaseType {
   @Field(() => ID)
@@ -197,6 +227,12 @@ export class CaseType {
   @Field(() => CaseDeadlinesType)
   deadlines!: CaseDeadlinesType;
 
+  @Field(() => CaseLimitationType, {
+    nullable: true,
+    description: 'The two-year limit on the violation (劳动保障监察条例 第二十条); null until the violation period is recorded',
+  })
+  limitation!: CaseLimitationType | null;
+
   @Field(() => Int, { description: 'Optimistic-lock version: send it back as expectedVersion' })
   version!: number;
 
@@ -239,6 +275,7 @@ export function toCaseType(c: CaseRecord): CaseType {
       resolutionExtended: c.resolutionExtendedDue ?? null,
       overdue: overdueDeadlines(c),
     },
+    limitation: limitationOf(c),
     version: c.version,
     regionCode: c.region,
     owningAgencyId: c.owningAgency,
@@ -483,6 +520,18 @@ export class RejectCaseInput extends CaseRefInput {
   @MinLength(4, { message: 'must be at least 4 characters' })
   @MaxLength(2000, { message: 'must be at most 2000 characters' })
   reason!: string;
+}
+
+@InputType({ description: 'The period of the violation, as the caseworker established it' })
+export class RecordViolationPeriodInput extends CaseRefInput {
+  @Field(() => LocalDateScalar, { description: 'The Beijing date the violation began (or occurred, for a single act)' })
+  startedOn!: string;
+
+  @Field(() => LocalDateScalar, {
+    nullable: true,
+    description: 'The Beijing date the violation ended (the same as startedOn for a single act); omit while it continues',
+  })
+  endedOn?: string | null;
 }
 
 @InputType()

@@ -22,12 +22,14 @@ export const CALLBACK_STAFF: readonly UserRole[] = HRSS_ROLES;
 /** The supervisor's review of a callback that found wages unpaid or the complainant dissatisfied. */
 export const CALLBACK_REVIEWERS: readonly UserRole[] = ['SUPERVISOR', 'DIRECTOR'];
 
-export type CaseAction = 'CONTACT' | 'DECIDE' | 'ASSIGN_LEAD' | 'PAYMENT';
+export type CaseAction = 'CONTACT' | 'DECIDE' | 'ASSIGN_LEAD' | 'PAYMENT' | 'VIOLATION_PERIOD';
 export const CASE_ACTION_ROLES: Record<CaseAction, readonly UserRole[]> = {
   CONTACT: HRSS_ROLES,
   DECIDE: CASEWORKERS,
   ASSIGN_LEAD: ['SUPERVISOR', 'DIRECTOR'],
   PAYMENT: CASEWORKERS,
+  /** The period of the violation, on which the two-year limit turns (劳动保障监察条例 第二十条). */
+  VIOLATION_PERIOD: CASEWORKERS,
 };
 
 /** Holds one of `roles` (any role when none is named). */

@@ -49,11 +49,13 @@ export const caseDeadlineRules: CaseDeadlineRules = {
     HOTLINE_12345: {
       acceptance: {
         workingDays: 1,
-        source: '12345 市民服务热线 接诉即办: the hotline requires acceptance by the next working day (city configuration)',
+        source:
+          'local configuration: no law or seed gives this figure (acceptance by the next working day for 12345 calls; seed 000 says only that the 12345 hotline’s time limits are shorter than the labour-inspection statute’s)',
       },
       resolution: {
         workingDays: 15,
-        source: '12345 市民服务热线 接诉即办: the hotline requires an answer within 15 working days (city configuration)',
+        source:
+          'local configuration: no law or seed gives this figure (an answer within 15 working days for 12345 calls; seed 000 says only that the 12345 hotline’s time limits are shorter than the labour-inspection statute’s)',
       },
     },
   },

@@ -1,7 +1,7 @@
-import { msToNumber } from '@temporalio/common/lib/time';
 import { Agency } from '../../agencies/agency.entity';
 import type { ExecutionContext } from '../../core/execution-context';
 import { badUserInput } from '../../domain/errors';
+import { calendarPeriodEnd } from '../../domain/calendar-periods';
 import { mediationRules } from '../../rules/process-rules';
 import {
   confirmAttendanceUpdate,
@@ -33,7 +33,8 @@ export class MediationService {
       const agencies = await em.find(Agency, { id: { $in: [...new Set(input.agencyIds)] } });
       const unknown = input.agencyIds.find((id) => !agencies.some((a) => a.id === id));
       if (unknown) throw badUserInput('input.agencyIds', 'agency.exists', `agency ${unknown} is not on record`);
-      const agreementDue = new Date(ctx.clock.now().getTime() + msToNumber(mediationRules.agreementWindow.duration));
+      // 15 calendar days counted as 民法典 arts. 201–203 count them: the workflow waits this instant.
+      const agreementDue = calendarPeriodEnd(ctx.clock.now(), mediationRules.agreementWindow.days);
       em.create(CaseProcess, {
         id: processId,
         case: c.id,
@@ -58,6 +59,7 @@ export class MediationService {
         hrssAgencyId: c.owningAgency,
         invitees: invitees.map((i) => ({ partyId: i.id, role: i.role, name: i.name, ...(i.agency ? { agencyId: i.agency } : {}) })),
         agreementWindow: mediationRules.agreementWindow.duration,
+        agreementDueAt: agreementDue.toISOString(),
       };
       return { type: 'MEDIATION_CONVENED', payload: { processId, invitees: wfInput.invitees.length }, input: wfInput };
     });

@@ -2,6 +2,7 @@ import { Agency, User } from '../../agencies/agency.entity';
 import type { ExecutionContext } from '../../core/execution-context';
 import { badUserInput } from '../../domain/errors';
 import { beijingDate } from '../../domain/working-days';
+import { calendarPeriodEnd } from '../../domain/calendar-periods';
 import { policeReferralRules } from '../../rules/process-rules';
 import {
   approveReferralUpdate,
@@ -21,6 +22,11 @@ import { crimeThresholdMet } from '../../cases/crime-threshold';
 import { outstandingByWorker } from '../../cases/owed-worker.service';
 
 type StepRef = { processId: string; idempotencyKey?: string | null };
+
+/** The end of a calendar-day period that a step taken now starts, as the instant the workflow waits for. */
+function dueAfter(ctx: ExecutionContext, days: number): string {
+  return calendarPeriodEnd(ctx.clock.now(), days).toISOString();
+}
 
 export class ReferralService {
   constructor(private readonly processes: ProcessService) {}
@@ -96,6 +102,7 @@ export class ReferralService {
           policeDecision: rules.policeDecision.duration,
           reconsiderationRequest: rules.reconsiderationRequest.duration,
           reconsiderationDecision: rules.reconsiderationDecision.duration,
+          approvalDueAt: calendarPeriodEnd(ctx.clock.now(), rules.approval.days).toISOString(),
         },
       };
       return {
@@ -119,7 +126,8 @@ export class ReferralService {
     return this.processes.step(ctx, {
       processId: input.processId,
       update: sendReferralUpdate,
-      args: {},
+      // The police's 3 calendar days start with the sending (民法典 arts. 201–203 count them; the workflow waits the instant).
+      args: { policeDecisionDueAt: dueAfter(ctx, policeReferralRules.policeDecision.days) },
       idempotencyKey: input.idempotencyKey,
     });
   }
@@ -128,7 +136,13 @@ export class ReferralService {
     return this.processes.step(ctx, {
       processId: input.processId,
       update: decideReferralUpdate,
-      args: { decision: input.decision, reasons: input.reasons ?? undefined },
+      args: {
+        decision: input.decision,
+        reasons: input.reasons ?? undefined,
+        ...(input.decision === 'DECLINED'
+          ? { reconsiderationRequestDueAt: dueAfter(ctx, policeReferralRules.reconsiderationRequest.days) }
+          : {}),
+      },
       idempotencyKey: input.idempotencyKey,
     });
   }
@@ -137,7 +151,7 @@ export class ReferralService {
     return this.processes.step(ctx, {
       processId: input.processId,
       update: requestReconsiderationUpdate,
-      args: { grounds: input.grounds },
+      args: { grounds: input.grounds, reconsiderationDecisionDueAt: dueAfter(ctx, policeReferralRules.reconsiderationDecision.days) },
       idempotencyKey: input.idempotencyKey,
     });
   }

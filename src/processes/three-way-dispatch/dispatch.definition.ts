@@ -13,9 +13,7 @@ export const threeWayDispatchProcess = defineProcess({
   clocks: {
     acknowledge: dispatchRules.acknowledge,
     firstReport: dispatchRules.firstReport,
-    escalationLadder: {
-      source: '三交办 (Qingdao): silence climbs reminder → supervisor → city daily report, one working day apart (city configuration)',
-    },
+    escalationLadder: { source: dispatchRules.escalationLadderSource },
   },
   steps: {
     acknowledge: { update: acknowledgeDispatchUpdate, who: 'the recipient agency, for itself' },
