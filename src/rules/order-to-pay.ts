@@ -23,7 +23,8 @@ export const orderToPayRules: OrderToPayRules = {
   additionalCompensation: {
     minPercent: 50,
     maxPercent: 100,
-    rounding: 'per worker, the amount ordered × rate ÷ 100, rounded half up to the fen; the total is the sum of the workers’ amounts',
+    rounding:
+      'per worker, the amount ordered × rate ÷ 100, rounded half up to the fen; the total is the sum of the workers’ amounts (local practice: no source gives a rounding)',
     source:
       '劳动保障监察条例 第二十六条 / 劳动合同法 第八十五条: unpaid by the deadline, the employer is ordered to pay the workers additional compensation of 50% to 100% of the amount owed',
   },

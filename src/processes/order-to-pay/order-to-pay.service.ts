@@ -3,7 +3,7 @@ import type { ExecutionContext } from '../../core/execution-context';
 import { IN_HANDLING_STATUSES as IN_HANDLING } from '../../domain/case-status';
 import { badUserInput, forbidden } from '../../domain/errors';
 import { beijingDate } from '../../domain/working-days';
-import { hasRole, ORDER_ISSUERS } from '../../policy/roles';
+import { CASEWORKERS, hasRole, ORDER_ISSUERS, ownsCase } from '../../policy/roles';
 import { orderToPayRules } from '../../rules/order-to-pay';
 import { orderAdditionalCompensationUpdate, recordOrderCompliedUpdate, type OrderToPayInput } from '../../../workflows/order-to-pay';
 import { CaseProcess } from '../process.entity';
@@ -84,6 +84,10 @@ export class OrderToPayService {
     if (p.kind === orderToPayProcess.kind) {
       const facts = p.facts as unknown as OrderToPayFacts;
       const c = await ctx.em.findOneOrFail(Case, { id: p.case });
+      // Who may take the step is the workflow's rule too; asked first here, so a stranger learns nothing of the payments.
+      const actor = ctx.actor;
+      if (!actor || !ownsCase(actor, c) || !hasRole(actor, CASEWORKERS))
+        throw forbidden(`recording compliance takes the role ${CASEWORKERS.join(' or ')} in the agency that owns the case`);
       const paidSince = c.amountRecoveredFen - (facts.recoveredAtIssueFen ?? 0);
       if (paidSince < facts.totalFen)
         throw badUserInput(
