@@ -32,6 +32,7 @@ import {
   recordInstalmentPaidUpdate,
   recordSessionUpdate,
 } from '../workflows/joint-mediation';
+import { orderAdditionalCompensationUpdate, orderToPay, recordOrderCompliedUpdate } from '../workflows/order-to-pay';
 import { ApplicationFailure } from '@temporalio/common';
 import { bundledWorkflowExports, startTimeSkippingServer, workflowBundle } from './support/temporal';
 
@@ -106,6 +107,36 @@ async function record(): Promise<void> {
       reconsiderationRequest: '3 days',
       reconsiderationDecision: '3 days',
     } as const;
+
+    // Order to pay: one complied with in time; one missed at the end of its due day, additional compensation at
+    // 50 %, ended with the case.
+    const orderStart = await env.currentTimeMs();
+    const orderDay = (n: number) => new Date(orderStart + 8 * 3_600_000 + n * DAY).toISOString().slice(0, 10);
+    const supervisor = actor('u7', hrss, ['SUPERVISOR']);
+    const orderInput = (n: number, processId: string) => ({
+      caseId: caseId(n),
+      caseNumber: `110102-2026-00010${n}`,
+      processId,
+      hrssAgencyId: hrss,
+      issuedOn: orderDay(0),
+      dueOn: orderDay(7),
+      workers: [
+        { name: '王建国', amountFen: 333_333 },
+        { name: '李春生', amountFen: 1 },
+      ],
+      totalFen: 333_334,
+    });
+    const complied = await env.client.workflow.start(orderToPay, { taskQueue, workflowId: 'order-complied', args: [orderInput(6, 'o1')] });
+    const missedOrder = await env.client.workflow.start(orderToPay, { taskQueue, workflowId: 'order-missed', args: [orderInput(7, 'o2')] });
+    await env.sleep(3 * DAY);
+    await complied.executeUpdate(recordOrderCompliedUpdate, { args: [{ actor: inspector, paidOn: orderDay(2), note: '银行流水' }] });
+    await complied.result();
+    await save('order-to-pay-complied', 'order-complied');
+    await env.sleep(6 * DAY);
+    await missedOrder.executeUpdate(orderAdditionalCompensationUpdate, { args: [{ actor: supervisor, ratePercent: 50 }] });
+    await missedOrder.signal(caseEndedSignal, { reason: 'CASE_CLOSED' });
+    await missedOrder.result();
+    await save('order-to-pay-missed', 'order-missed');
 
     // Three-way dispatch: two recipients acknowledge, the HQ reports, the regulator stays silent up the ladder.
     const recipients = (['DISTRICT_GOVERNMENT', 'INDUSTRY_REGULATOR', 'CONTRACTOR_HQ'] as const).map((role, i) => ({
@@ -326,7 +357,7 @@ async function record(): Promise<void> {
 
 describe('workflow replay', () => {
   if (recording) {
-    it('records the histories', record, 300_000);
+    it('records the histories', record, 600_000);
     return;
   }
 
@@ -336,7 +367,14 @@ describe('workflow replay', () => {
     const types = Object.entries(workflows)
       .filter(([, v]) => typeof v === 'function')
       .map(([name]) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
-    expect(types.sort()).toEqual(['case-lifecycle', 'joint-mediation', 'police-referral', 'three-way-dispatch', 'webhook-delivery']);
+    expect(types.sort()).toEqual([
+      'case-lifecycle',
+      'joint-mediation',
+      'order-to-pay',
+      'police-referral',
+      'three-way-dispatch',
+      'webhook-delivery',
+    ]);
     for (const type of types) expect(files.filter((f) => f.startsWith(`${type}-`))).not.toHaveLength(0);
     for (const file of files) expect(types.some((type) => file.startsWith(`${type}-`))).toBe(true);
   });
