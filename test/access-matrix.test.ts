@@ -6,6 +6,8 @@ import type { TestContext as RequestContext } from './support/test-services';
 import { buildAppSchema } from '../src/api/schema';
 import { CaseProcess, ProcessParty } from '../src/processes/process.entity';
 import { OwedWorker } from '../src/cases/owed-worker.entity';
+import { processServiceOf } from '../src/processes/process-module';
+import { orderToPayModule } from '../src/processes/order-to-pay/order-to-pay.module';
 import type { TestApi } from './support/api';
 import type { TestDatabase } from './support/database';
 import type { loadTestCity } from './support/fixtures';
@@ -153,6 +155,17 @@ describe('access matrix: every operation × every role of every agency kind, in 
         },
       });
     }
+    return p;
+  }
+  /** An order to pay issued by the Xicheng supervisor, due in ten days (not missed: a step that needs MISSED answers CONFLICT). */
+  async function orderToPay(caseId: string) {
+    const supervisor = as(city.supervisor, city.xichengHrss);
+    const p = await processServiceOf(supervisor.services, orderToPayModule).issue(supervisor, {
+      caseId,
+      workers: [{ name: '王建国', amountFen: 500_000 }],
+      dueOn: new Date(Date.now() + 8 * 3_600_000 + 10 * 86_400_000).toISOString().slice(0, 10),
+    });
+    await settle();
     return p;
   }
   async function dispatch(caseId: string) {
@@ -616,6 +629,29 @@ describe('access matrix: every operation × every role of every agency kind, in 
     XC_CASEWORKERS,
     async () => mediation((await xichengCase()).id, true),
     () => ({ seq: 1, paidOn: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10), payer: '总包单位', workersPaid: 1 }),
+  );
+
+  row('issueOrderToPay', 'an accepted Xicheng case', ['xcSupervisor', 'xcDirector'], async () => {
+    const c = await xichengCase();
+    const dueOn = new Date(Date.now() + 8 * 3_600_000 + 10 * 86_400_000).toISOString().slice(0, 10);
+    return () => ({
+      doc: 'mutation($i: IssueOrderToPayInput!) { issueOrderToPay(input: $i) { id } }',
+      vars: { i: { caseId: c.id, dueOn, workers: [{ name: '王建国', amount: 500_000 }] } },
+    });
+  });
+  stepRow(
+    'recordOrderComplied',
+    'RecordOrderCompliedInput',
+    XC_CASEWORKERS,
+    async () => orderToPay((await xichengCase()).id),
+    () => ({ paidOn: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10) }),
+  );
+  stepRow(
+    'orderAdditionalCompensation',
+    'OrderAdditionalCompensationInput',
+    ['xcSupervisor', 'xcDirector'],
+    async () => orderToPay((await xichengCase()).id),
+    () => ({ ratePercent: 50 }),
   );
 
   // ——— webhooks ———

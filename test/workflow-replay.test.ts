@@ -33,6 +33,7 @@ import {
   recordSessionUpdate,
 } from '../workflows/joint-mediation';
 import { callback, recordCallbackUpdate, reviewCallbackUpdate } from '../workflows/callback';
+import { orderAdditionalCompensationUpdate, orderToPay, recordOrderCompliedUpdate } from '../workflows/order-to-pay';
 import { ApplicationFailure } from '@temporalio/common';
 import { bundledWorkflowExports, startTimeSkippingServer, workflowBundle } from './support/temporal';
 
@@ -107,6 +108,36 @@ async function record(): Promise<void> {
       reconsiderationRequest: '3 days',
       reconsiderationDecision: '3 days',
     } as const;
+
+    // Order to pay: one complied with in time; one missed at the end of its due day, additional compensation at
+    // 50 %, ended with the case.
+    const orderStart = await env.currentTimeMs();
+    const orderDay = (n: number) => new Date(orderStart + 8 * 3_600_000 + n * DAY).toISOString().slice(0, 10);
+    const supervisor = actor('u7', hrss, ['SUPERVISOR']);
+    const orderInput = (n: number, processId: string) => ({
+      caseId: caseId(n),
+      caseNumber: `110102-2026-00010${n}`,
+      processId,
+      hrssAgencyId: hrss,
+      issuedOn: orderDay(0),
+      dueOn: orderDay(7),
+      workers: [
+        { name: '王建国', amountFen: 333_333 },
+        { name: '李春生', amountFen: 1 },
+      ],
+      totalFen: 333_334,
+    });
+    const complied = await env.client.workflow.start(orderToPay, { taskQueue, workflowId: 'order-complied', args: [orderInput(6, 'o1')] });
+    const missedOrder = await env.client.workflow.start(orderToPay, { taskQueue, workflowId: 'order-missed', args: [orderInput(7, 'o2')] });
+    await env.sleep(3 * DAY);
+    await complied.executeUpdate(recordOrderCompliedUpdate, { args: [{ actor: inspector, paidOn: orderDay(2), note: '银行流水' }] });
+    await complied.result();
+    await save('order-to-pay-complied', 'order-complied');
+    await env.sleep(6 * DAY);
+    await missedOrder.executeUpdate(orderAdditionalCompensationUpdate, { args: [{ actor: supervisor, ratePercent: 50 }] });
+    await missedOrder.signal(caseEndedSignal, { reason: 'CASE_CLOSED' });
+    await missedOrder.result();
+    await save('order-to-pay-missed', 'order-missed');
 
     // Three-way dispatch: two recipients acknowledge, the HQ reports, the regulator stays silent up the ladder.
     const recipients = (['DISTRICT_GOVERNMENT', 'INDUSTRY_REGULATOR', 'CONTRACTOR_HQ'] as const).map((role, i) => ({
@@ -396,7 +427,7 @@ async function record(): Promise<void> {
 
 describe('workflow replay', () => {
   if (recording) {
-    it('records the histories', record, 300_000);
+    it('records the histories', record, 600_000);
     return;
   }
 
@@ -410,6 +441,7 @@ describe('workflow replay', () => {
       'callback',
       'case-lifecycle',
       'joint-mediation',
+      'order-to-pay',
       'police-referral',
       'three-way-dispatch',
       'webhook-delivery',

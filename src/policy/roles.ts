@@ -12,6 +12,11 @@ export const MEDIATION_STAFF: readonly UserRole[] = ['INSPECTOR', 'SUPERVISOR', 
 export const EXTENSION_APPROVERS: readonly UserRole[] = ['SUPERVISOR', 'DIRECTOR'];
 /** The head of the agency approves a police referral (行政执法机关移送涉嫌犯罪案件的规定 第五条). */
 export const REFERRAL_APPROVERS: readonly UserRole[] = ['DIRECTOR'];
+/**
+ * 限期支付 / 劳动保障监察限期改正指令书 and 加付赔偿金 are issued in the agency's name (劳动保障监察条例 第二十六条);
+ * neither the law nor the seeds name the signer, so a supervisor or director of the owning agency issues them.
+ */
+export const ORDER_ISSUERS: readonly UserRole[] = ['SUPERVISOR', 'DIRECTOR'];
 
 /** 结案: the closing report is written by a caseworker of the owning agency (the lead inspector, or a supervisor or director). */
 export const CLOSING_SUBMITTERS: readonly UserRole[] = CASEWORKERS;

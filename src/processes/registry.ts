@@ -4,6 +4,7 @@ import { threeWayDispatchModule } from './three-way-dispatch/dispatch.module';
 import { policeReferralModule } from './police-referral/referral.module';
 import { jointMediationModule } from './joint-mediation/mediation.module';
 import { callbackModule } from './callback/callback.module';
+import { orderToPayModule } from './order-to-pay/order-to-pay.module';
 
 /**
  * Every cross-agency process Anxin runs: one line each. The API's schema, the worker's workflow bundle and the
@@ -14,4 +15,5 @@ export const processModules: ReadonlyArray<AnyProcessModule> = [
   policeReferralModule,
   jointMediationModule,
   callbackModule,
+  orderToPayModule,
 ];

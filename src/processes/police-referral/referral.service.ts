@@ -1,6 +1,7 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
 import { Agency, User } from '../../agencies/agency.entity';
 import type { ExecutionContext } from '../../core/execution-context';
-import { badUserInput } from '../../domain/errors';
+import { badUserInput, conflict } from '../../domain/errors';
 import { beijingDate } from '../../domain/working-days';
 import { calendarPeriodEnd } from '../../domain/calendar-periods';
 import { policeReferralRules } from '../../rules/process-rules';
@@ -20,6 +21,7 @@ import { IN_HANDLING_STATUSES as IN_HANDLING } from '../../domain/case-status';
 import { policeReferralProcess } from './referral.definition';
 import { crimeThresholdMet } from '../../cases/crime-threshold';
 import { outstandingByWorker } from '../../cases/owed-worker.service';
+import { orderToPayProcess } from '../order-to-pay/order-to-pay.definition';
 
 type StepRef = { processId: string; idempotencyKey?: string | null };
 
@@ -31,10 +33,21 @@ function dueAfter(ctx: ExecutionContext, days: number): string {
 export class ReferralService {
   constructor(private readonly processes: ProcessService) {}
 
-  /** 移送: only when an order to pay was ignored and the arrears meet the crime threshold. */
+  /**
+   * 移送: only when an order to pay was ignored and the arrears meet the crime threshold. The order is the case's
+   * missed order to pay in Anxin (its dates need not be typed), or one issued outside Anxin whose dates are stated;
+   * while the case's order to pay is still running, no referral.
+   */
   proposePoliceReferral(
     ctx: ExecutionContext,
-    input: { caseId: string; team: string[]; policeAgencyId: string; orderToPayIssuedOn: string; orderToPayDueOn: string; grounds: string },
+    input: {
+      caseId: string;
+      team: string[];
+      policeAgencyId: string;
+      orderToPayIssuedOn?: string | null;
+      orderToPayDueOn?: string | null;
+      grounds: string;
+    },
   ): Promise<CaseProcess> {
     const rules = policeReferralRules;
     return this.processes.start(ctx, policeReferralProcess, input.caseId, IN_HANDLING, async (c, em, { processId, workflowId, actor }) => {
@@ -48,15 +61,7 @@ export class ReferralService {
       const police = await em.findOne(Agency, { id: input.policeAgencyId });
       if (!police || police.kind !== 'POLICE')
         throw badUserInput('input.policeAgencyId', 'agency.police', 'the referral goes to a police agency');
-      if (input.orderToPayDueOn < input.orderToPayIssuedOn)
-        throw badUserInput('input.orderToPayDueOn', 'date.order', 'the order’s deadline comes after its issue');
-      const today = beijingDate(ctx.clock.now());
-      if (input.orderToPayDueOn >= today)
-        throw badUserInput(
-          'input.orderToPayDueOn',
-          'order-to-pay.ignored',
-          'a referral needs an order to pay whose deadline has passed unpaid',
-        );
+      const order = await this.orderToPayOf(em, c.id, input, beijingDate(ctx.clock.now()));
       const outstanding = (c.amountClaimedFen ?? 0) - c.amountRecoveredFen;
       // Worker by worker when the case has a roster of owed workers; without one, only the many-workers condition.
       const threshold = crimeThresholdMet(rules.crimeThreshold, {
@@ -79,13 +84,7 @@ export class ReferralService {
         workflowId,
         status: 'PROPOSED',
         startedBy: actor.userId,
-        facts: {
-          team,
-          policeAgencyId: police.id,
-          grounds: input.grounds,
-          orderToPayIssuedOn: input.orderToPayIssuedOn,
-          orderToPayDueOn: input.orderToPayDueOn,
-        },
+        facts: { team, policeAgencyId: police.id, grounds: input.grounds, ...order } as CaseProcess['facts'],
       });
       em.create(ProcessParty, { process: processId, role: 'POLICE', agency: police.id, name: police.name, status: 'INVITED' });
       await em.flush();
@@ -111,6 +110,52 @@ export class ReferralService {
         input: wfInput,
       };
     });
+  }
+
+  /**
+   * The order to pay a referral rests on: the case's missed order to pay (ORDER_TO_PAY_PROCESS), else the dates
+   * stated for an order issued outside Anxin (STATED). An order of the case still running refuses the referral.
+   */
+  private async orderToPayOf(
+    em: EntityManager,
+    caseId: string,
+    input: { orderToPayIssuedOn?: string | null; orderToPayDueOn?: string | null },
+    today: string,
+  ): Promise<Record<string, unknown>> {
+    const orders = await em.find(CaseProcess, { case: caseId, kind: orderToPayProcess.kind }, { orderBy: { startedAt: 'desc' } });
+    const facts = (p: CaseProcess) => p.facts as { issuedOn?: string; dueOn?: string; totalFen?: number; missedAt?: string };
+    const running = orders.find((p) => !p.endedAt && !facts(p).missedAt);
+    if (running)
+      throw conflict(`the case’s order to pay is still running (due ${facts(running).dueOn}): a referral waits until it is missed`, {
+        field: 'input.caseId',
+        rule: 'order-to-pay.running',
+        processId: running.id,
+      });
+    const missed = orders.find((p) => facts(p).missedAt);
+    if (missed) {
+      const f = facts(missed);
+      return {
+        orderSource: 'ORDER_TO_PAY_PROCESS',
+        orderToPayProcessId: missed.id,
+        orderToPayIssuedOn: f.issuedOn,
+        orderToPayDueOn: f.dueOn,
+        orderToPayAmountFen: f.totalFen,
+        orderToPayMissedAt: f.missedAt,
+      };
+    }
+    const issuedOn = input.orderToPayIssuedOn;
+    const dueOn = input.orderToPayDueOn;
+    if (!issuedOn)
+      throw badUserInput('input.orderToPayIssuedOn', 'required', 'the case has no missed order to pay: state when the order was issued');
+    if (!dueOn) throw badUserInput('input.orderToPayDueOn', 'required', 'the case has no missed order to pay: state the order’s deadline');
+    if (dueOn < issuedOn) throw badUserInput('input.orderToPayDueOn', 'date.order', 'the order’s deadline comes after its issue');
+    if (dueOn >= today)
+      throw badUserInput(
+        'input.orderToPayDueOn',
+        'order-to-pay.ignored',
+        'a referral needs an order to pay whose deadline has passed unpaid',
+      );
+    return { orderSource: 'STATED', orderToPayIssuedOn: issuedOn, orderToPayDueOn: dueOn };
   }
 
   approve(ctx: ExecutionContext, input: StepRef & { approve: boolean; note?: string | null }): Promise<CaseProcess> {

@@ -16,8 +16,17 @@ export class ProposePoliceReferralInput extends StartProcessInput {
   @ArrayMaxSize(20, { message: 'must have at most 20 members' })
   team!: string[];
   @Field(() => ID) policeAgencyId!: string;
-  @Field(() => LocalDateScalar, { description: 'When the order to pay (责令支付) was issued' }) orderToPayIssuedOn!: string;
-  @Field(() => LocalDateScalar, { description: 'The order’s deadline, passed unpaid' }) orderToPayDueOn!: string;
+  @Field(() => LocalDateScalar, {
+    nullable: true,
+    description:
+      'When the order to pay (责令支付) was issued, for an order issued outside Anxin; omit it when the case has a missed order to pay (issueOrderToPay)',
+  })
+  orderToPayIssuedOn?: string | null;
+  @Field(() => LocalDateScalar, {
+    nullable: true,
+    description: 'The order’s deadline, passed unpaid, for an order issued outside Anxin; omit it when the case has a missed order to pay',
+  })
+  orderToPayDueOn?: string | null;
   @Field()
   @MinLength(4, { message: 'must be at least 4 characters' })
   @MaxLength(4000, { message: 'must be at most 4000 characters' })
