@@ -6,6 +6,7 @@ import type { Services } from '../app/services';
 import { CaseResolver } from '../cases/case.resolver';
 import { ComplainantResolver } from '../cases/complainant.resolver';
 import { IntakeResultResolver } from '../cases/intake-result.resolver';
+import { InvestigationResolver } from '../cases/investigation.resolver';
 import { EmployerResolver } from '../employers/employer.resolver';
 import { ProjectResolver, TeamMemberResolver } from '../projects/project.resolver';
 import { RegionResolver } from '../regions/region.resolver';
@@ -31,6 +32,7 @@ function resolverSet(modules: ReadonlyArray<AnyProcessModule>, services?: Servic
     [HealthResolver, () => new HealthResolver(s().health)],
     [CaseResolver, () => new CaseResolver(s().cases, s().intake, s().caseStatusAttempts)],
     [IntakeResultResolver, () => new IntakeResultResolver()],
+    [InvestigationResolver, () => new InvestigationResolver(s().investigation)],
     [ComplainantResolver, () => new ComplainantResolver()],
     [EmployerResolver, () => new EmployerResolver(s().employers)],
     [ProjectResolver, () => new ProjectResolver(s().projects)],

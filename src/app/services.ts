@@ -4,6 +4,7 @@ import { noOutboxNotifier, type OutboxNotifier } from '../core/execution-context
 import { CaseStatusAttempts, type CaseStatusLimits } from '../cases/case-status-attempts';
 import { CaseService } from '../cases/case.service';
 import { IntakeService, type IntakeRules } from '../cases/intake.service';
+import { InvestigationService } from '../cases/investigation.service';
 import { EmployerService } from '../employers/employer.service';
 import { HealthService } from '../health/health.service';
 import { ProjectService } from '../projects/project.service';
@@ -22,6 +23,8 @@ export interface Services {
   projects: ProjectService;
   intake: IntakeService;
   cases: CaseService;
+  /** The investigation on the record: team, inquiries, evidence. */
+  investigation: InvestigationService;
   processes: ProcessService;
   webhooks: WebhookService;
   /** Attempts of the public status lookup, per case number and per caller. */
@@ -60,6 +63,7 @@ export function createServices(deps: ServiceDeps): Services {
     projects: new ProjectService(),
     intake: new IntakeService(deps.intakeRules ?? { repeatComplaintWindowDays: 30 }, outbox),
     cases,
+    investigation: new InvestigationService(cases),
     webhooks: new WebhookService(deps.webhookTargets ?? new WebhookTargetPolicy(), deps.maxActiveWebhookEndpoints, outbox),
     caseStatusAttempts: new CaseStatusAttempts(deps.caseStatusLimits),
     processes,
