@@ -32,6 +32,13 @@ import {
   recordInstalmentPaidUpdate,
   recordSessionUpdate,
 } from '../workflows/joint-mediation';
+import {
+  decidePenaltyUpdate,
+  penalty,
+  recordPenaltyStatementUpdate,
+  servePenaltyDecisionUpdate,
+  servePenaltyNoticeUpdate,
+} from '../workflows/penalty';
 import { ApplicationFailure } from '@temporalio/common';
 import { bundledWorkflowExports, startTimeSkippingServer, workflowBundle } from './support/temporal';
 
@@ -320,13 +327,55 @@ async function record(): Promise<void> {
     }
     await onTime.result();
     await save('case-lifecycle-on-time', 'case-on-time');
+
+    // Administrative penalty (a large fine): notice, a statement, the hearing window passes, decided, served late.
+    const penaltyStart = await env.currentTimeMs();
+    const fromPenalty = (ms: number) => new Date(penaltyStart + ms).toISOString();
+    const fine = await env.client.workflow.start(penalty, {
+      taskQueue,
+      workflowId: 'penalty-large-fine',
+      args: [
+        {
+          caseId: caseId(6),
+          caseNumber: '110102-2026-000106',
+          processId: 'pn1',
+          hrssAgencyId: hrss,
+          proposedBy: 'u1',
+          amountFen: 5_000_000,
+          provision: '劳动保障监察条例 第二十六条',
+          largeFine: true,
+          serious: false,
+        },
+      ],
+    });
+    await fine.executeUpdate(servePenaltyNoticeUpdate, {
+      args: [{ actor: inspector, noticeRef: '告1', statementDue: fromPenalty(3 * DAY), hearingRequestDue: fromPenalty(5 * DAY) }],
+    });
+    await fine.executeUpdate(recordPenaltyStatementUpdate, { args: [{ actor: inspector, summary: '请求从轻' }] });
+    await env.sleep(6 * DAY);
+    await fine.executeUpdate(decidePenaltyUpdate, {
+      args: [
+        {
+          actor: director,
+          decision: 'IMPOSE',
+          amountFen: 4_000_000,
+          decisionRef: '决1',
+          serviceDue: fromPenalty(13 * DAY),
+          investigators: ['u1', 'u6'],
+        },
+      ],
+    });
+    await env.sleep(8 * DAY);
+    await fine.executeUpdate(servePenaltyDecisionUpdate, { args: [{ actor: inspector, method: '直接送达' }] });
+    await fine.result();
+    await save('penalty-large-fine', 'penalty-large-fine');
   });
   await env.teardown();
 }
 
 describe('workflow replay', () => {
   if (recording) {
-    it('records the histories', record, 300_000);
+    it('records the histories', record, 600_000);
     return;
   }
 
@@ -336,7 +385,14 @@ describe('workflow replay', () => {
     const types = Object.entries(workflows)
       .filter(([, v]) => typeof v === 'function')
       .map(([name]) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
-    expect(types.sort()).toEqual(['case-lifecycle', 'joint-mediation', 'police-referral', 'three-way-dispatch', 'webhook-delivery']);
+    expect(types.sort()).toEqual([
+      'case-lifecycle',
+      'joint-mediation',
+      'penalty',
+      'police-referral',
+      'three-way-dispatch',
+      'webhook-delivery',
+    ]);
     for (const type of types) expect(files.filter((f) => f.startsWith(`${type}-`))).not.toHaveLength(0);
     for (const file of files) expect(types.some((type) => file.startsWith(`${type}-`))).toBe(true);
   });
