@@ -8,6 +8,8 @@ import { CaseProcess, ProcessParty } from '../src/processes/process.entity';
 import { OwedWorker } from '../src/cases/owed-worker.entity';
 import { processServiceOf } from '../src/processes/process-module';
 import { orderToPayModule } from '../src/processes/order-to-pay/order-to-pay.module';
+import { penaltyModule } from '../src/processes/penalty/penalty.module';
+import { penaltyRules } from '../src/rules/penalty-rules';
 import type { TestApi } from './support/api';
 import type { TestDatabase } from './support/database';
 import type { loadTestCity } from './support/fixtures';
@@ -274,6 +276,15 @@ describe('access matrix: every operation × every role of every agency kind, in 
       included: (d) => ((d.case as { owedWorkers: unknown[] } | null)?.owedWorkers.length ?? 0) > 0,
     });
   });
+  // The investigation is labour inspection's alone: other agencies that see the case see null in its place.
+  row('case', 'its investigation (team, inquiries, evidence)', HRSS_XC_ALL, async () => {
+    await inCaseReady();
+    return () => ({
+      doc: 'query($id: ID!) { case(id: $id) { investigation { team { id } inquiries { id } evidence { id } } } }',
+      vars: { id: inCase.id },
+      included: (d) => (d.case as { investigation: unknown } | null)?.investigation != null,
+    });
+  });
   row('process', 'a dispatch', [...HRSS_XC_ALL, 'districtOfficer', 'housing', 'hqLiaison'], async () => {
     await inCaseReady();
     return () => ({ doc: 'query($id: ID!) { process(id: $id) { status } }', vars: { id: inDispatch.id } });
@@ -491,6 +502,43 @@ describe('access matrix: every operation × every role of every agency kind, in 
       vars: { i: { processId: p.id, decision: 'CLOSURE_UPHELD', findings: '复核后维持结案' } },
     });
   });
+  // ——— investigation ———
+  caseMutation(
+    'setInvestigationTeam',
+    'SetInvestigationTeamInput',
+    ['xcSupervisor', 'xcDirector'],
+    (caseId) => ({ caseId, inspectorIds: [city.inspector2.id] }),
+    true,
+  );
+  const present = () => [city.inspector.id, city.inspector2.id];
+  caseMutation(
+    'recordInquiry',
+    'RecordInquiryInput',
+    XC_CASEWORKERS,
+    (caseId) => ({
+      caseId,
+      personAsked: '张某',
+      askedAt: new Date(Date.now() - 3_600_000).toISOString(),
+      place: '询问室',
+      inspectorIds: present(),
+      fileRef: '询〔2026〕1号',
+    }),
+    true,
+  );
+  caseMutation(
+    'recordEvidence',
+    'RecordEvidenceInput',
+    XC_CASEWORKERS,
+    (caseId) => ({
+      caseId,
+      kind: 'DOCUMENTARY',
+      description: '工资表',
+      collectedAt: new Date(Date.now() - 3_600_000).toISOString(),
+      collectedBy: present(),
+      fileRef: '证〔2026〕1号',
+    }),
+    true,
+  );
 
   // ——— registry ———
   const REGISTRARS: Who[] = [...XC_CASEWORKERS, 'cityDirector', 'cyInspector', 'housing', 'transport'];
@@ -652,6 +700,74 @@ describe('access matrix: every operation × every role of every agency kind, in 
     ['xcSupervisor', 'xcDirector'],
     async () => orderToPay((await xichengCase()).id),
     () => ({ ratePercent: 50 }),
+  );
+
+  // ——— administrative penalty ———
+  async function penalty(caseId: string, to: 'PROPOSED' | 'NOTICE_SERVED' | 'HEARING_REQUESTED') {
+    const penalties = processServiceOf(hrss().services, penaltyModule);
+    const p = await penalties.proposePenalty(hrss(), {
+      caseId,
+      amountFen: penaltyRules.largeFine.amountFen,
+      provision: '劳动保障监察条例 第二十六条',
+    });
+    await settle();
+    if (to === 'PROPOSED') return p;
+    await penalties.serveNotice(hrss(), { processId: p.id, noticeRef: '告〔2026〕1号' });
+    if (to === 'NOTICE_SERVED') return p;
+    await penalties.requestHearing(hrss(), { processId: p.id, requestedBy: '法定代表人' });
+    return p;
+  }
+  startRow('proposePenalty', 'ProposePenaltyInput', (caseId) => ({ caseId, amount: 100_000, provision: '劳动保障监察条例 第二十六条' }));
+  stepRow(
+    'servePenaltyNotice',
+    'ServePenaltyNoticeInput',
+    XC_CASEWORKERS,
+    async () => penalty((await xichengCase()).id, 'PROPOSED'),
+    () => ({ noticeRef: '告〔2026〕1号' }),
+  );
+  stepRow(
+    'recordPenaltyStatement',
+    'RecordPenaltyStatementInput',
+    XC_CASEWORKERS,
+    async () => penalty((await xichengCase()).id, 'NOTICE_SERVED'),
+    () => ({ summary: '已补发工资' }),
+  );
+  stepRow(
+    'requestPenaltyHearing',
+    'RequestPenaltyHearingInput',
+    XC_CASEWORKERS,
+    async () => penalty((await xichengCase()).id, 'NOTICE_SERVED'),
+    () => ({ requestedBy: '法定代表人' }),
+  );
+  stepRow(
+    'recordPenaltyHearing',
+    'RecordPenaltyHearingInput',
+    XC_CASEWORKERS,
+    async () => penalty((await xichengCase()).id, 'HEARING_REQUESTED'),
+    () => ({ heldAt: new Date(Date.now() - 60_000).toISOString(), summary: '听证笔录' }),
+  );
+  // Taken in turn: the allowed callers get past the policy to the workflow's order (CONFLICT), the others are refused first.
+  stepRow(
+    'recordPenaltyDeliberation',
+    'RecordPenaltyDeliberationInput',
+    ['xcDirector'],
+    async () => penalty((await xichengCase()).id, 'NOTICE_SERVED'),
+    () => ({ heldAt: new Date(Date.now() - 60_000).toISOString(), participants: ['甲', '乙'], conclusion: '同意' }),
+  );
+  // The proposer (xcInspector) investigated; supervisors and directors who did not may decide.
+  stepRow(
+    'decidePenalty',
+    'DecidePenaltyInput',
+    ['xcSupervisor', 'xcDirector'],
+    async () => penalty((await xichengCase()).id, 'NOTICE_SERVED'),
+    () => ({ decision: 'IMPOSE', amount: 100, decisionRef: '决〔2026〕1号' }),
+  );
+  stepRow(
+    'servePenaltyDecision',
+    'ServePenaltyDecisionInput',
+    XC_CASEWORKERS,
+    async () => penalty((await xichengCase()).id, 'NOTICE_SERVED'),
+    () => ({ method: '直接送达' }),
   );
 
   // ——— webhooks ———

@@ -34,6 +34,13 @@ import {
 } from '../workflows/joint-mediation';
 import { callback, recordCallbackUpdate, reviewCallbackUpdate } from '../workflows/callback';
 import { orderAdditionalCompensationUpdate, orderToPay, recordOrderCompliedUpdate } from '../workflows/order-to-pay';
+import {
+  decidePenaltyUpdate,
+  penalty,
+  recordPenaltyStatementUpdate,
+  servePenaltyDecisionUpdate,
+  servePenaltyNoticeUpdate,
+} from '../workflows/penalty';
 import { ApplicationFailure } from '@temporalio/common';
 import { bundledWorkflowExports, startTimeSkippingServer, workflowBundle } from './support/temporal';
 
@@ -384,6 +391,47 @@ async function record(): Promise<void> {
     await cb.executeUpdate(reviewCallbackUpdate, { args: [{ actor: director, decision: 'FOLLOW_UP_ORDERED', findings: '责令补发' }] });
     await cb.result();
     await save('callback-review', 'callback-review');
+    // Administrative penalty (a large fine): notice, a statement, the hearing window passes, decided, served late.
+    const penaltyStart = await env.currentTimeMs();
+    const fromPenalty = (ms: number) => new Date(penaltyStart + ms).toISOString();
+    const fine = await env.client.workflow.start(penalty, {
+      taskQueue,
+      workflowId: 'penalty-large-fine',
+      args: [
+        {
+          caseId: caseId(6),
+          caseNumber: '110102-2026-000106',
+          processId: 'pn1',
+          hrssAgencyId: hrss,
+          proposedBy: 'u1',
+          amountFen: 5_000_000,
+          provision: '劳动保障监察条例 第二十六条',
+          largeFine: true,
+          serious: false,
+        },
+      ],
+    });
+    await fine.executeUpdate(servePenaltyNoticeUpdate, {
+      args: [{ actor: inspector, noticeRef: '告1', statementDue: fromPenalty(3 * DAY), hearingRequestDue: fromPenalty(5 * DAY) }],
+    });
+    await fine.executeUpdate(recordPenaltyStatementUpdate, { args: [{ actor: inspector, summary: '请求从轻' }] });
+    await env.sleep(6 * DAY);
+    await fine.executeUpdate(decidePenaltyUpdate, {
+      args: [
+        {
+          actor: director,
+          decision: 'IMPOSE',
+          amountFen: 4_000_000,
+          decisionRef: '决1',
+          serviceDue: fromPenalty(13 * DAY),
+          investigators: ['u1', 'u6'],
+        },
+      ],
+    });
+    await env.sleep(8 * DAY);
+    await fine.executeUpdate(servePenaltyDecisionUpdate, { args: [{ actor: inspector, method: '直接送达' }] });
+    await fine.result();
+    await save('penalty-large-fine', 'penalty-large-fine');
     // Police referral with the day clocks as instants the API counted (民法典 arts. 201–203): the approval's in the
     // input, each later one in the update that starts it; declined, reconsideration asked, its decision overdue.
     const calendarStart = await env.currentTimeMs();
@@ -442,6 +490,7 @@ describe('workflow replay', () => {
       'case-lifecycle',
       'joint-mediation',
       'order-to-pay',
+      'penalty',
       'police-referral',
       'three-way-dispatch',
       'webhook-delivery',

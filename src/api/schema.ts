@@ -7,6 +7,7 @@ import { CaseResolver } from '../cases/case.resolver';
 import { ComplainantResolver } from '../cases/complainant.resolver';
 import { IntakeResultResolver } from '../cases/intake-result.resolver';
 import { OwedWorkerResolver } from '../cases/owed-worker.resolver';
+import { InvestigationResolver } from '../cases/investigation.resolver';
 import { EmployerResolver } from '../employers/employer.resolver';
 import { ProjectResolver, TeamMemberResolver } from '../projects/project.resolver';
 import { RegionResolver } from '../regions/region.resolver';
@@ -33,6 +34,7 @@ function resolverSet(modules: ReadonlyArray<AnyProcessModule>, services?: Servic
     [HealthResolver, () => new HealthResolver(s().health)],
     [CaseResolver, () => new CaseResolver(s().cases, s().intake, s().caseStatusAttempts)],
     [IntakeResultResolver, () => new IntakeResultResolver()],
+    [InvestigationResolver, () => new InvestigationResolver(s().investigation)],
     [ComplainantResolver, () => new ComplainantResolver()],
     [OwedWorkerResolver, () => new OwedWorkerResolver(s().roster)],
     [EmployerResolver, () => new EmployerResolver(s().employers)],

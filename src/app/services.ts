@@ -5,6 +5,7 @@ import { CaseStatusAttempts, type CaseStatusLimits } from '../cases/case-status-
 import { CaseService } from '../cases/case.service';
 import { IntakeService, type IntakeRules } from '../cases/intake.service';
 import { RosterService } from '../cases/owed-worker.service';
+import { InvestigationService } from '../cases/investigation.service';
 import { EmployerService } from '../employers/employer.service';
 import { HealthService } from '../health/health.service';
 import { ProjectService } from '../projects/project.service';
@@ -26,6 +27,8 @@ export interface Services {
   cases: CaseService;
   /** The roster of owed workers of a case. */
   roster: RosterService;
+  /** The investigation on the record: team, inquiries, evidence. */
+  investigation: InvestigationService;
   processes: ProcessService;
   /** 结案: the closing report and its approval (case steps; the approval schedules the callback). */
   closure: ClosureService;
@@ -67,6 +70,7 @@ export function createServices(deps: ServiceDeps): Services {
     intake: new IntakeService(deps.intakeRules ?? { repeatComplaintWindowDays: 30 }, outbox),
     cases,
     roster: new RosterService(cases),
+    investigation: new InvestigationService(cases),
     webhooks: new WebhookService(deps.webhookTargets ?? new WebhookTargetPolicy(), deps.maxActiveWebhookEndpoints, outbox),
     caseStatusAttempts: new CaseStatusAttempts(deps.caseStatusLimits),
     processes,

@@ -5,6 +5,7 @@ import { policeReferralModule } from './police-referral/referral.module';
 import { jointMediationModule } from './joint-mediation/mediation.module';
 import { callbackModule } from './callback/callback.module';
 import { orderToPayModule } from './order-to-pay/order-to-pay.module';
+import { penaltyModule } from './penalty/penalty.module';
 
 /**
  * Every cross-agency process Anxin runs: one line each. The API's schema, the worker's workflow bundle and the
@@ -16,4 +17,5 @@ export const processModules: ReadonlyArray<AnyProcessModule> = [
   jointMediationModule,
   callbackModule,
   orderToPayModule,
+  penaltyModule,
 ];
