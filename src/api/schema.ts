@@ -18,6 +18,7 @@ import type { AnyProcessModule } from '../processes/process-module';
 import { registerProcessKinds } from '../processes/process.types';
 import { processModules } from '../processes/registry';
 import { ExtensionResolver } from '../processes/extension.resolver';
+import { HolidayCalendarResolver } from '../calendar/holiday-calendar.resolver';
 
 type ResolverClass = new (...args: never[]) => object;
 
@@ -46,6 +47,7 @@ function resolverSet(modules: ReadonlyArray<AnyProcessModule>, services?: Servic
     [CaseProcessesResolver, () => new CaseProcessesResolver()],
     [CaseEventSubscriptionResolver, () => new CaseEventSubscriptionResolver()],
     [WebhookResolver, () => new WebhookResolver(s().webhooks)],
+    [HolidayCalendarResolver, () => new HolidayCalendarResolver(s().calendar)],
   ];
 }
 

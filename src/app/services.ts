@@ -11,6 +11,7 @@ import { ProcessService } from '../processes/process.service';
 import type { AnyProcessModule } from '../processes/process-module';
 import { WebhookService } from '../webhooks/webhook.service';
 import { WebhookTargetPolicy } from '../webhooks/webhook-targets';
+import { HolidayCalendarService } from '../calendar/holiday-calendar.service';
 
 /**
  * The use cases of Anxin, created once per process with their collaborators passed to their constructors. They
@@ -24,6 +25,8 @@ export interface Services {
   cases: CaseService;
   processes: ProcessService;
   webhooks: WebhookService;
+  /** The holiday calendar: loading a year of the State Council schedule. */
+  calendar: HolidayCalendarService;
   /** Attempts of the public status lookup, per case number and per caller. */
   caseStatusAttempts: CaseStatusAttempts;
   /** Asks the outbox relay to deliver now (after a commit); a no-op where no relay runs in this process. */
@@ -62,6 +65,7 @@ export function createServices(deps: ServiceDeps): Services {
     cases,
     webhooks: new WebhookService(deps.webhookTargets ?? new WebhookTargetPolicy(), deps.maxActiveWebhookEndpoints, outbox),
     caseStatusAttempts: new CaseStatusAttempts(deps.caseStatusLimits),
+    calendar: new HolidayCalendarService(outbox),
     processes,
     outbox,
     processServices: new Map(deps.processModules.map((m) => [m, m.createService(processes)])),

@@ -184,6 +184,8 @@ export type CaseEventType =
   | 'CLOSED'
   | 'ESCALATED'
   | 'RESOLUTION_EXTENDED'
+  /** Provisional deadlines counted again when a year of the holiday calendar was loaded. */
+  | 'DEADLINES_RECOUNTED'
   | ProcessEventType;
 
 /** Entries the cross-agency processes write into the case file. */
