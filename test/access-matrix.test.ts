@@ -560,6 +560,14 @@ describe('access matrix: every operation × every role of every agency kind, in 
     });
   });
 
+  // ——— the holiday calendar ———
+  // The allowed caller gets past the policy to the input check (a day outside the year: BAD_USER_INPUT), so the
+  // matrix leaves the calendar every other row counts on as it is.
+  row('loadHolidayYear', 'the calendar (top-level inspection director only)', ['cityDirector'], async () => () => ({
+    doc: 'mutation($i: LoadHolidayYearInput!) { loadHolidayYear(input: $i) { year } }',
+    vars: { i: { year: 2027, source: '矩阵测试 (not a notice)', days: [{ date: '2028-01-01', kind: 'HOLIDAY', name: '元旦' }] } },
+  }));
+
   // ——— processes ———
   const startRow = (op: string, input: string, vars: (caseId: string) => Record<string, unknown>) =>
     row(op, 'an accepted Xicheng case', XC_CASEWORKERS, async () => {

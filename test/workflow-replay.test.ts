@@ -9,6 +9,7 @@ import {
   caseLifecycle,
   caseLifecycleStateQuery,
   caseStepSignal,
+  deadlinesMovedSignal,
   startProcessSignal,
   webhookDelivery,
   deliveriesPendingSignal,
@@ -54,6 +55,8 @@ const workflows = bundledWorkflowExports();
  */
 const dir = path.join(__dirname, 'histories');
 const recording = process.env.RECORD_HISTORIES === '1';
+/** RECORD_ONLY=<name>[,<name>…]: save only these recordings (a new one), leaving the others' files as they are. */
+const recordOnly = process.env.RECORD_ONLY?.split(',');
 const DAY = 86_400_000;
 
 async function record(): Promise<void> {
@@ -78,6 +81,7 @@ async function record(): Promise<void> {
     },
   });
   const save = async (name: string, workflowId: string) =>
+    (!recordOnly || recordOnly.includes(name)) &&
     writeFileSync(
       path.join(dir, `${name}.json`),
       `${JSON.stringify(await env.client.workflow.getHandle(workflowId).fetchHistory(), null, 1)}\n`,
@@ -432,6 +436,35 @@ async function record(): Promise<void> {
     await fine.executeUpdate(servePenaltyDecisionUpdate, { args: [{ actor: inspector, method: '直接送达' }] });
     await fine.result();
     await save('penalty-large-fine', 'penalty-large-fine');
+
+    // Deadlines moved by the holiday calendar (deadlinesMoved): the acceptance clock waits for its later deadline,
+    // then the resolution clock for its own, moved later, and escalates when that one passes.
+    const movedStart = await env.currentTimeMs();
+    const atMoved = (ms: number) => new Date(movedStart + ms).toISOString();
+    const moved = await env.client.workflow.start(caseLifecycle, {
+      taskQueue,
+      workflowId: 'case-deadlines-moved',
+      args: [
+        {
+          caseId: '00000000-0000-4000-8000-000000000005',
+          caseNumber: '110102-2026-000005',
+          sameDayContactDue: atMoved(DAY / 2),
+          acceptanceDue: atMoved(5 * DAY),
+          contacted: true,
+        },
+      ],
+    });
+    await moved.signal(deadlinesMovedSignal, { deliveryId: 1, acceptanceDue: atMoved(7 * DAY) });
+    await moved.query(caseLifecycleStateQuery);
+    await env.sleep(6 * DAY); // past the old acceptance deadline: no escalation
+    await moved.signal(caseStepSignal, { deliveryId: 2, step: 'ACCEPTED', resolutionDue: atMoved(30 * DAY) });
+    await moved.query(caseLifecycleStateQuery);
+    await moved.signal(deadlinesMovedSignal, { deliveryId: 3, resolutionDue: atMoved(35 * DAY) });
+    await moved.query(caseLifecycleStateQuery);
+    await env.sleep(30 * DAY); // past the moved resolution deadline: escalated
+    await moved.signal(caseStepSignal, { deliveryId: 4, step: 'RESOLVED' });
+    await moved.result();
+    await save('case-lifecycle-deadlines-moved', 'case-deadlines-moved');
     // Police referral with the day clocks as instants the API counted (民法典 arts. 201–203): the approval's in the
     // input, each later one in the update that starts it; declined, reconsideration asked, its decision overdue.
     const calendarStart = await env.currentTimeMs();

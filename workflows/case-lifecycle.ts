@@ -66,7 +66,21 @@ export interface CaseLifecycleState {
   processes: Array<{ workflowType: string; workflowId: string }>;
 }
 
+/**
+ * The holiday calendar gained a year (an administrator loaded the State Council's notice), and the deadlines the
+ * API had counted across it on weekdays only were counted again: the new instants of the ones that moved. Only
+ * the due values change; the running clock wakes and waits for the new one.
+ */
+export interface DeadlinesMovedSignal {
+  deliveryId: number;
+  /** The new acceptance deadline, when the case awaits acceptance. */
+  acceptanceDue?: string;
+  /** The new resolution deadline (the extended one, once extended), when the case is in handling. */
+  resolutionDue?: string;
+}
+
 export const caseStepSignal = defineSignal<[CaseStepSignal]>('caseStep');
+export const deadlinesMovedSignal = defineSignal<[DeadlinesMovedSignal]>('deadlinesMoved');
 export const startProcessSignal = defineSignal<[StartProcessSignal]>('startProcess');
 export const caseLifecycleStateQuery = defineQuery<CaseLifecycleState>('caseLifecycleState');
 /** 延期: the one 30-working-day extension, approved by a supervisor or director; `extendedDue` is computed by the API. */
@@ -83,6 +97,9 @@ export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase:
   const seen = new Set<number>();
   const steps = new Set<CaseStep>();
   let resolutionDue: string | undefined = input.resolutionDue;
+  let acceptanceDue: string = input.acceptanceDue;
+  /** Set when a deadline was moved (deadlinesMoved), so the running clock wakes and re-reads its due value. */
+  let moved = false;
   let extended = false;
   let extending = false;
   const escalations: string[] = [];
@@ -100,6 +117,13 @@ export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase:
     seen.add(s.deliveryId);
     steps.add(s.step);
     if (s.step === 'ACCEPTED' && s.resolutionDue) resolutionDue = s.resolutionDue;
+  });
+  setHandler(deadlinesMovedSignal, (s) => {
+    if (seen.has(s.deliveryId)) return;
+    seen.add(s.deliveryId);
+    if (s.acceptanceDue && !decided()) acceptanceDue = s.acceptanceDue;
+    if (s.resolutionDue && steps.has('ACCEPTED') && !ended()) resolutionDue = s.resolutionDue;
+    moved = true;
   });
   setHandler(startProcessSignal, async (s) => {
     if (seen.has(s.deliveryId) || children.some((c) => c.workflowId === s.workflowId)) return;
@@ -152,7 +176,7 @@ export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase:
     const open: CaseLifecycleState['openDeadlines'] = [];
     if (!steps.has('CONTACT_REACHED') && !decided())
       open.push({ name: 'sameDayContact', due: input.sameDayContactDue, waitingOn: 'intake clerk' });
-    if (!decided()) open.push({ name: 'acceptance', due: input.acceptanceDue, waitingOn: 'inspection agency' });
+    if (!decided()) open.push({ name: 'acceptance', due: acceptanceDue, waitingOn: 'inspection agency' });
     if (steps.has('ACCEPTED') && !ended() && resolutionDue)
       open.push({ name: 'resolution', due: resolutionDue, waitingOn: 'lead inspector' });
     return {
@@ -169,16 +193,20 @@ export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase:
    * Waits for `done` until the deadline `due()` (which an extension may move); if the clock runs out first,
    * escalates once and returns. The timer is left to run out rather than cancelled when `done` comes first:
    * Temporal's time-skipping test server (1.38) rejects a workflow task that cancels one timer and starts the
-   * next, and a timer that fires with nothing waiting on it costs one history event.
+   * next, and a timer that fires with nothing waiting on it costs one history event. A deadline moved by the
+   * calendar (deadlinesMoved) wakes the clock at once, which then waits for the new deadline (a later one, or an
+   * earlier one, which the old timer would have let pass).
    */
   async function clock(name: string, due: () => string, escalateTo: string, done: () => boolean): Promise<void> {
     for (;;) {
       const target = due();
       let expired = false;
+      moved = false;
       void sleep(Math.max(1, Date.parse(target) - Date.now())).then(() => (expired = true));
-      await condition(() => done() || (expired && !extending)); // an extension being recorded is let finish
+      await condition(() => done() || moved || (expired && !extending)); // an extension being recorded is let finish
       if (done()) return;
-      if (due() !== target) continue; // extended meanwhile: wait for the new deadline
+      if (due() !== target) continue; // extended or moved meanwhile: wait for the new deadline
+      if (!expired) continue; // woken by a move of another deadline: this one still stands
       await recordEscalation({ caseId: input.caseId, kind: name, deadline: target, escalateTo });
       escalations.push(name);
       return;
@@ -192,7 +220,7 @@ export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase:
     'SUPERVISOR',
     () => steps.has('CONTACT_REACHED') || decided(),
   );
-  await clock('ACCEPTANCE_OVERDUE', () => input.acceptanceDue, 'SUPERVISOR', decided);
+  await clock('ACCEPTANCE_OVERDUE', () => acceptanceDue, 'SUPERVISOR', decided);
   await condition(decided);
 
   if (steps.has('ACCEPTED') && !ended()) {

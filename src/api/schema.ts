@@ -21,6 +21,7 @@ import { registerProcessKinds } from '../processes/process.types';
 import { processModules } from '../processes/registry';
 import { ExtensionResolver } from '../processes/extension.resolver';
 import { ClosureResolver } from '../processes/closure/closure.resolver';
+import { HolidayCalendarResolver } from '../calendar/holiday-calendar.resolver';
 
 type ResolverClass = new (...args: never[]) => object;
 
@@ -52,6 +53,7 @@ function resolverSet(modules: ReadonlyArray<AnyProcessModule>, services?: Servic
     [CaseProcessesResolver, () => new CaseProcessesResolver()],
     [CaseEventSubscriptionResolver, () => new CaseEventSubscriptionResolver()],
     [WebhookResolver, () => new WebhookResolver(s().webhooks)],
+    [HolidayCalendarResolver, () => new HolidayCalendarResolver(s().calendar)],
   ];
 }
 

@@ -14,6 +14,7 @@ import { ClosureService } from '../processes/closure/closure.service';
 import type { AnyProcessModule } from '../processes/process-module';
 import { WebhookService } from '../webhooks/webhook.service';
 import { WebhookTargetPolicy } from '../webhooks/webhook-targets';
+import { HolidayCalendarService } from '../calendar/holiday-calendar.service';
 
 /**
  * The use cases of Anxin, created once per process with their collaborators passed to their constructors. They
@@ -33,6 +34,8 @@ export interface Services {
   /** 结案: the closing report and its approval (case steps; the approval schedules the callback). */
   closure: ClosureService;
   webhooks: WebhookService;
+  /** The holiday calendar: loading a year of the State Council schedule. */
+  calendar: HolidayCalendarService;
   /** Attempts of the public status lookup, per case number and per caller. */
   caseStatusAttempts: CaseStatusAttempts;
   /** Asks the outbox relay to deliver now (after a commit); a no-op where no relay runs in this process. */
@@ -73,6 +76,7 @@ export function createServices(deps: ServiceDeps): Services {
     investigation: new InvestigationService(cases),
     webhooks: new WebhookService(deps.webhookTargets ?? new WebhookTargetPolicy(), deps.maxActiveWebhookEndpoints, outbox),
     caseStatusAttempts: new CaseStatusAttempts(deps.caseStatusLimits),
+    calendar: new HolidayCalendarService(outbox),
     processes,
     closure: new ClosureService(cases, outbox),
     outbox,

@@ -7,7 +7,7 @@ import type { Actor, ExecutionContext } from '../core/execution-context';
 import { forbidden, notFound } from '../domain/errors';
 import type { AgencyKind } from '../agencies/agency.entity';
 import { AGENCY_REGION_AND_BELOW, caseScope } from '../policy/case-scope';
-import { CASE_ACTION_ROLES, CASEWORKERS, HRSS_ROLES, hasRole, type CaseAction } from '../policy/roles';
+import { CASE_ACTION_ROLES, CASEWORKERS, HRSS_ROLES, hasRole, mayLoadHolidayCalendar, type CaseAction } from '../policy/roles';
 import { signedIn, type SignedInActor } from '../policy/signed-in';
 import type { Case } from '../cases/case.entity';
 import type { Channel } from '../rules/case-deadlines';
@@ -143,5 +143,14 @@ async function regionsOfAgency(em: EntityManager, agencyId: string): Promise<str
 export function authorizeWebhookEndpoints(ctx: ExecutionContext): Actor & { agencyKind: AgencyKind; roles: string[] } {
   const actor = signedIn(ctx);
   if (actor.agencyKind !== 'INTEGRATOR') throw forbidden('webhook endpoints are an integrator’s, for its own channel');
+  return actor;
+}
+
+/** Loading the holiday calendar: the director of the top-level (city or province) inspection agency only. */
+export async function authorizeCalendarLoad(ctx: ExecutionContext): Promise<SignedInActor> {
+  const actor = signedIn(ctx);
+  const agency = await ctx.em.findOne(Agency, { id: actor.agencyId });
+  if (!agency || !mayLoadHolidayCalendar(actor, agency))
+    throw forbidden('the holiday calendar is loaded by the director of the top-level labour inspection agency');
   return actor;
 }

@@ -198,6 +198,8 @@ export type CaseEventType =
   | 'CLOSING_REPORT_SUBMITTED'
   | 'NOTICE'
   | 'VIOLATION_PERIOD_RECORDED'
+  /** Provisional deadlines counted again when a year of the holiday calendar was loaded. */
+  | 'DEADLINES_RECOUNTED'
   | ProcessEventType;
 
 /** Entries the cross-agency processes write into the case file. */

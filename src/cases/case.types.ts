@@ -3,6 +3,7 @@ import { ArrayMaxSize, IsOptional, Max, MaxLength, Min, MinLength, ValidateNeste
 import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
 import { overdueDeadlines } from './overdue';
 import { limitationOf } from './limitation';
+import { isProvisionalDeadline } from '../domain/working-days';
 import {
   CaseSectorEnum,
   CaseStatusEnum,
@@ -49,6 +50,56 @@ export class CaseDeadlinesType {
 
   @Field(() => [String], { description: 'Names of the deadlines that have passed with their step still open' })
   overdue!: string[];
+
+  @Field({
+    description:
+      'Whether the same-day contact deadline is provisional: it falls past the last day of the loaded State Council holiday ' +
+      'schedule, so it was counted on weekdays only and moves when that year is loaded',
+  })
+  sameDayContactProvisional!: boolean;
+
+  @Field({
+    description: 'Whether the acceptance deadline is provisional (past the loaded holiday schedule; exact once its year is loaded)',
+  })
+  acceptanceProvisional!: boolean;
+
+  @Field({
+    description: 'Whether the resolution deadline is provisional (past the loaded holiday schedule; exact once its year is loaded)',
+  })
+  resolutionProvisional!: boolean;
+
+  @Field({
+    description:
+      'Whether the extended resolution deadline is provisional (past the loaded holiday schedule; exact once its year is loaded)',
+  })
+  resolutionExtendedProvisional!: boolean;
+
+  @Field({
+    description:
+      'Whether any deadline shown here is provisional: counted across days whose State Council holiday schedule is not loaded yet ' +
+      '(weekdays only); loading that year counts it again and moves the clock',
+  })
+  provisional!: boolean;
+}
+
+/** The deadlines as shown, each with whether it is provisional on the holiday calendar loaded now. */
+function deadlinesOf(c: CaseRecord): CaseDeadlinesType {
+  const provisional = (d: Date | null | undefined) => !!d && isProvisionalDeadline(d);
+  const flags = {
+    sameDayContactProvisional: provisional(c.sameDayContactDue),
+    acceptanceProvisional: provisional(c.acceptanceDue),
+    resolutionProvisional: provisional(c.resolutionDue),
+    resolutionExtendedProvisional: provisional(c.resolutionExtendedDue),
+  };
+  return {
+    sameDayContact: c.sameDayContactDue,
+    acceptance: c.acceptanceDue,
+    resolution: c.resolutionDue ?? null,
+    resolutionExtended: c.resolutionExtendedDue ?? null,
+    overdue: overdueDeadlines(c),
+    ...flags,
+    provisional: Object.values(flags).some(Boolean),
+  };
 }
 
 @ObjectType('Complainant', { description: 'A complainant on a case, with the channel they came through' })
@@ -268,13 +319,7 @@ export function toCaseType(c: CaseRecord): CaseType {
     closedAt: c.closedAt ?? null,
     outcomeNote: c.outcomeNote ?? null,
     transferredTo: c.transferredTo ?? null,
-    deadlines: {
-      sameDayContact: c.sameDayContactDue,
-      acceptance: c.acceptanceDue,
-      resolution: c.resolutionDue ?? null,
-      resolutionExtended: c.resolutionExtendedDue ?? null,
-      overdue: overdueDeadlines(c),
-    },
+    deadlines: deadlinesOf(c),
     limitation: limitationOf(c),
     version: c.version,
     regionCode: c.region,

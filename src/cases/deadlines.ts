@@ -1,4 +1,5 @@
 import { addWorkingDays, beijingMinuteOfDay, beijingDate, endOfBeijingDay, isWorkingDay, nextWorkingDayAt } from '../domain/working-days';
+import { IN_HANDLING_STATUSES } from '../domain/case-status';
 import { caseDeadlineRules, type CaseDeadlineRules, type Channel, type WorkingDayClock } from '../rules/case-deadlines';
 
 function minutes(hhmm: string): number {
@@ -30,4 +31,51 @@ export function resolutionDeadline(acceptedAt: Date, channel: Channel, rules: Ca
 /** The one extension the statute allows, counted on from the original resolution deadline. */
 export function extendedResolutionDeadline(resolutionDue: Date, rules: CaseDeadlineRules = caseDeadlineRules): Date {
   return addWorkingDays(resolutionDue, rules.resolutionExtension.workingDays);
+}
+
+/** What a case's working-day deadlines are counted from, as stored. */
+export interface CaseDeadlineFacts {
+  status: string;
+  channel: Channel;
+  receivedAt: Date;
+  acceptedAt?: Date | null;
+  acceptanceDue: Date;
+  resolutionDue?: Date | null;
+  resolutionExtendedDue?: Date | null;
+}
+
+export interface MovedDeadlines {
+  acceptanceDue?: Date;
+  resolutionDue?: Date;
+  resolutionExtendedDue?: Date;
+}
+
+/**
+ * The deadlines of an open case counted again on the calendar as it is now, for those that were provisional
+ * (`wasProvisional`: counted across days the calendar did not know then): acceptance while the case awaits it,
+ * resolution and its extension while it is in handling (the extension is counted on from the resolution deadline,
+ * so it moves with it). Only the ones whose instant changes are returned.
+ */
+export function recountProvisionalDeadlines(
+  c: CaseDeadlineFacts,
+  wasProvisional: (due: Date) => boolean,
+  rules: CaseDeadlineRules = caseDeadlineRules,
+): MovedDeadlines {
+  const out: MovedDeadlines = {};
+  if (c.status === 'RECEIVED' && wasProvisional(c.acceptanceDue)) {
+    const due = acceptanceDeadline(c.receivedAt, c.channel, rules);
+    if (due.getTime() !== c.acceptanceDue.getTime()) out.acceptanceDue = due;
+  }
+  if ((IN_HANDLING_STATUSES as readonly string[]).includes(c.status) && c.acceptedAt && c.resolutionDue) {
+    let resolution = c.resolutionDue;
+    if (wasProvisional(c.resolutionDue)) {
+      const due = resolutionDeadline(c.acceptedAt, c.channel, rules);
+      if (due.getTime() !== resolution.getTime()) resolution = out.resolutionDue = due;
+    }
+    if (c.resolutionExtendedDue && (out.resolutionDue || wasProvisional(c.resolutionExtendedDue))) {
+      const due = extendedResolutionDeadline(resolution, rules);
+      if (due.getTime() !== c.resolutionExtendedDue.getTime()) out.resolutionExtendedDue = due;
+    }
+  }
+  return out;
 }

@@ -2,10 +2,11 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from '../logger';
 import { ormConfig } from './orm-config';
 import { applySqlSources } from './sql-sources';
+import { loadHolidayCalendar } from '../calendar/calendar-store';
 
 export type Orm = MikroORM;
 
-/** Connects and brings the schema up to date: migrations are the only way the schema changes. */
+/** Connects, brings the schema up to date (migrations are the only way the schema changes) and loads the holiday calendar. */
 export async function openDatabase(opts: { url: string; log: Logger; migrate?: boolean; onQuery?: (sql: string) => void }): Promise<Orm> {
   const orm = await MikroORM.init(ormConfig({ clientUrl: opts.url, log: opts.log, onQuery: opts.onQuery }));
   if (opts.migrate !== false) {
@@ -14,6 +15,8 @@ export async function openDatabase(opts: { url: string; log: Logger; migrate?: b
     const sources = await applySqlSources(orm);
     if (sources.length > 0) opts.log.info({ sources }, 'applied database functions and triggers');
   }
+  // The working-day functions count on the holiday calendar the database holds.
+  await loadHolidayCalendar(orm.em.fork(), opts.log);
   return orm;
 }
 

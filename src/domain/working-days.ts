@@ -1,10 +1,13 @@
-import { isWorkday } from 'chinese-days';
 import { DateTime, FixedOffsetZone } from 'luxon';
+import { installHolidayCalendar, isKnownYear, isPastHorizon, scheduledDay } from './holiday-calendar';
+import { checkedInSchedule } from './state-council-schedule';
 
 /**
  * Days and deadlines are Beijing's: a "day" is a calendar day in Asia/Shanghai, and working days follow the
- * State Council holiday schedule with its adjusted working weekends (调休), from the maintained
- * `chinese-days` calendar. Instants stay UTC `Date`s; only the day arithmetic happens in the zone.
+ * State Council holiday schedule with its adjusted working weekends (调休), as the database holds it
+ * (src/domain/holiday-calendar.ts). A day of a year whose schedule is not loaded yet is counted on weekdays only,
+ * and a deadline counted across such a day is provisional (`isProvisionalDeadline`). Instants stay UTC `Date`s;
+ * only the day arithmetic happens in the zone.
  */
 export const ZONE = 'Asia/Shanghai';
 
@@ -24,8 +27,25 @@ export function beijingDate(at: Date): string {
   return local(at).toISODate()!;
 }
 
+// Until the database's calendar is loaded (openDatabase does it), the checked-in schedule the migration seeds.
+installHolidayCalendar(checkedInSchedule());
+
+/** A working day: not a holiday of the schedule, and a weekday or a weekend day worked (调休); weekdays only in a year not loaded. */
 export function isWorkingDay(isoDate: string): boolean {
-  return isWorkday(isoDate);
+  const kind = scheduledDay(isoDate);
+  if (kind === 'HOLIDAY') return false;
+  if (kind === 'ADJUSTED_WORKDAY' && isKnownYear(isoDate)) return true;
+  const weekday = new Date(`${isoDate}T00:00:00Z`).getUTCDay(); // the date's own weekday: 0 = Sunday … 6 = Saturday
+  return weekday !== 0 && weekday !== 6;
+}
+
+/**
+ * A deadline counted in working days is provisional when its day lies past the last day of the loaded
+ * schedule: some of the days counted to reach it were counted on weekdays only, and the State Council's notice
+ * for that year may make them holidays (or make a weekend day a working day). Loading the year makes it exact.
+ */
+export function isProvisionalDeadline(due: Date): boolean {
+  return isPastHorizon(beijingDate(due));
 }
 
 /** The last instant of the Beijing day that `at` falls on. */

@@ -61,3 +61,17 @@ export const PROCESS_STARTERS: readonly UserRole[] = CASEWORKERS;
 export function ownsCase(actor: { agencyId: string }, c: { owningAgency: string }): boolean {
   return actor.agencyId === c.owningAgency;
 }
+
+/** Loading a year of the State Council holiday schedule: the director of the top-level inspection agency. */
+export const CALENDAR_LOADERS: readonly UserRole[] = ['DIRECTOR'];
+
+/**
+ * Who may load the holiday calendar, which every deadline of every agency counts on: a director of labour
+ * inspection at the top of the hierarchy (the city's or province's own, an agency with no parent).
+ */
+export function mayLoadHolidayCalendar(
+  actor: { agencyKind?: string; roles?: readonly string[] },
+  agency: { parent?: string | null },
+): boolean {
+  return actor.agencyKind === 'HRSS_INSPECTION' && hasRole(actor, CALENDAR_LOADERS) && !agency.parent;
+}
