@@ -32,6 +32,13 @@ import {
   recordInstalmentPaidUpdate,
   recordSessionUpdate,
 } from '../workflows/joint-mediation';
+import {
+  acceptHandoverUpdate,
+  acknowledgeExternalReferralUpdate,
+  externalReferral,
+  handover,
+  returnHandoverUpdate,
+} from '../workflows/handover';
 import { ApplicationFailure } from '@temporalio/common';
 import { bundledWorkflowExports, startTimeSkippingServer, workflowBundle } from './support/temporal';
 
@@ -320,13 +327,60 @@ async function record(): Promise<void> {
     }
     await onTime.result();
     await save('case-lifecycle-on-time', 'case-on-time');
+
+    // Handover (移交): unanswered past its deadline (escalated once), then accepted; another returned at once.
+    const handoverStart = await env.currentTimeMs();
+    const fromHandover = (ms: number) => new Date(handoverStart + ms).toISOString();
+    const city = 'a0000000-0000-4000-8000-000000000003';
+    const cityDirector = actor('u9', city, ['DIRECTOR']);
+    const handedOver = await env.client.workflow.start(handover, {
+      taskQueue,
+      workflowId: 'handover-overdue',
+      args: [{ caseId: caseId(6), processId: 'h1', fromAgencyId: hrss, toAgencyId: city, partyId: 'p1', answerDue: fromHandover(3 * DAY) }],
+    });
+    await env.sleep(4 * DAY);
+    await handedOver.executeUpdate(acceptHandoverUpdate, { args: [{ actor: cityDirector, note: '市总队承办' }] });
+    await handedOver.result();
+    await save('handover-overdue-accepted', 'handover-overdue');
+    const returned = await env.client.workflow.start(handover, {
+      taskQueue,
+      workflowId: 'handover-returned',
+      args: [{ caseId: caseId(7), processId: 'h2', fromAgencyId: hrss, toAgencyId: city, partyId: 'p2', answerDue: fromHandover(8 * DAY) }],
+    });
+    await returned.executeUpdate(returnHandoverUpdate, { args: [{ actor: cityDirector, reason: '属地管辖' }] });
+    await returned.result();
+    await save('handover-returned', 'handover-returned');
+
+    // Referral outside inspection (转介): the case ends meanwhile; acknowledged after its deadline was escalated.
+    const court = 'a0000000-0000-4000-8000-000000000004';
+    const referredOut = await env.client.workflow.start(externalReferral, {
+      taskQueue,
+      workflowId: 'external-referral-overdue',
+      args: [
+        {
+          caseId: caseId(8),
+          processId: 'x1',
+          fromAgencyId: hrss,
+          receiverAgencyId: court,
+          partyId: 'p3',
+          acknowledgeDue: new Date((await env.currentTimeMs()) + 5 * DAY).toISOString(),
+        },
+      ],
+    });
+    await referredOut.signal(caseEndedSignal, { reason: 'TRANSFERRED' });
+    await env.sleep(6 * DAY);
+    await referredOut.executeUpdate(acknowledgeExternalReferralUpdate, {
+      args: [{ actor: actor('u10', court, ['OFFICER']), note: '已立案', reference: '(2026)京0102民初1号' }],
+    });
+    await referredOut.result();
+    await save('external-referral-overdue', 'external-referral-overdue');
   });
   await env.teardown();
 }
 
 describe('workflow replay', () => {
   if (recording) {
-    it('records the histories', record, 300_000);
+    it('records the histories', record, 600_000);
     return;
   }
 
@@ -336,7 +390,15 @@ describe('workflow replay', () => {
     const types = Object.entries(workflows)
       .filter(([, v]) => typeof v === 'function')
       .map(([name]) => name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`));
-    expect(types.sort()).toEqual(['case-lifecycle', 'joint-mediation', 'police-referral', 'three-way-dispatch', 'webhook-delivery']);
+    expect(types.sort()).toEqual([
+      'case-lifecycle',
+      'external-referral',
+      'handover',
+      'joint-mediation',
+      'police-referral',
+      'three-way-dispatch',
+      'webhook-delivery',
+    ]);
     for (const type of types) expect(files.filter((f) => f.startsWith(`${type}-`))).not.toHaveLength(0);
     for (const file of files) expect(types.some((type) => file.startsWith(`${type}-`))).toBe(true);
   });
