@@ -7,6 +7,8 @@ import { buildAppSchema } from '../src/api/schema';
 import { CaseProcess, ProcessParty } from '../src/processes/process.entity';
 import { OwedWorker } from '../src/cases/owed-worker.entity';
 import { processServiceOf } from '../src/processes/process-module';
+import { handoverModule } from '../src/processes/handover/handover.module';
+import { externalReferralModule } from '../src/processes/external-referral/external-referral.module';
 import { orderToPayModule } from '../src/processes/order-to-pay/order-to-pay.module';
 import { penaltyModule } from '../src/processes/penalty/penalty.module';
 import { penaltyRules } from '../src/rules/penalty-rules';
@@ -170,6 +172,24 @@ describe('access matrix: every operation × every role of every agency kind, in 
     await settle();
     return p;
   }
+  async function handover(caseId: string) {
+    const p = await processServiceOf(hrss().services, handoverModule).handOver(hrss(), {
+      caseId,
+      toAgencyId: city.cityHrss.id,
+      reason: '提级由市总队办理',
+    });
+    await settle();
+    return p;
+  }
+  async function referralOut(caseId: string) {
+    const p = await processServiceOf(hrss().services, externalReferralModule).refer(hrss(), {
+      caseId,
+      receiverAgencyId: city.court.id,
+      grounds: '属劳动争议，转介人民法院',
+    });
+    await settle();
+    return p;
+  }
   async function dispatch(caseId: string) {
     const p = await hrss().services.processes.dispatchCase(hrss(), { caseId });
     await settle();
@@ -296,6 +316,39 @@ describe('access matrix: every operation × every role of every agency kind, in 
   row('process', 'a mediation', [...HRSS_XC_ALL, 'unionMediator'], async () => {
     await inCaseReady();
     return () => ({ doc: 'query($id: ID!) { process(id: $id) { status } }', vars: { id: inMediation.id } });
+  });
+  // A case referred to the court (转介): the court sees the case and the referral, not the case's other processes (the
+  // union, invited to its mediation, sees the case and the mediation, not the referral).
+  let referredCase: { id: string } | undefined;
+  let referredOut: { id: string };
+  let referredMediation: { id: string };
+  const referredReady = async () => {
+    if (referredCase) return;
+    referredCase = await xichengCase();
+    referredMediation = await mediation(referredCase.id);
+    referredOut = await referralOut(referredCase.id);
+  };
+  const PROJECT_CASE_VIEWERS: Who[] = [...HRSS_XC_ALL, 'housing', 'hqLiaison', 'integrator'];
+  row(
+    'case',
+    'referred to the court (转介), waiting for its acknowledgement',
+    [...PROJECT_CASE_VIEWERS, 'unionMediator', 'courtOfficer'],
+    async () => {
+      await referredReady();
+      return () => ({ doc: 'query($id: ID!) { case(id: $id) { number } }', vars: { id: referredCase!.id } });
+    },
+  );
+  row('process', 'a referral to the court (转介)', [...HRSS_XC_ALL, 'courtOfficer'], async () => {
+    await referredReady();
+    return () => ({ doc: 'query($id: ID!) { process(id: $id) { status } }', vars: { id: referredOut.id } });
+  });
+  row('process', 'a mediation on a case referred to the court', [...HRSS_XC_ALL, 'unionMediator'], async () => {
+    await referredReady();
+    return () => ({ doc: 'query($id: ID!) { process(id: $id) { status } }', vars: { id: referredMediation.id } });
+  });
+  row('process', 'a handover to the city corps (移交)', HRSS_XC_ALL, async () => {
+    const p = await handover((await xichengCase()).id);
+    return () => ({ doc: 'query($id: ID!) { process(id: $id) { status } }', vars: { id: p.id } });
   });
 
   // ——— employers, projects, agencies, regions ———
@@ -776,6 +829,34 @@ describe('access matrix: every operation × every role of every agency kind, in 
     XC_CASEWORKERS,
     async () => penalty((await xichengCase()).id, 'NOTICE_SERVED'),
     () => ({ method: '直接送达' }),
+  );
+
+  startRow('handOverCase', 'HandOverCaseInput', (caseId) => ({ caseId, toAgencyId: city.cityHrss.id, reason: '提级由市总队办理' }));
+  startRow('referCaseOutsideInspection', 'ReferCaseOutsideInspectionInput', (caseId) => ({
+    caseId,
+    receiverAgencyId: city.court.id,
+    grounds: '属劳动争议，转介人民法院',
+  }));
+  stepRow(
+    'acceptHandover',
+    'AcceptHandoverInput',
+    ['cityDirector'],
+    async () => handover((await xichengCase()).id),
+    () => ({ note: '市总队承办' }),
+  );
+  stepRow(
+    'returnHandover',
+    'ReturnHandoverInput',
+    ['cityDirector'],
+    async () => handover((await xichengCase()).id),
+    () => ({ reason: '属地管辖，应由西城大队办理' }),
+  );
+  stepRow(
+    'acknowledgeExternalReferral',
+    'AcknowledgeExternalReferralInput',
+    ['courtOfficer'],
+    async () => referralOut((await xichengCase()).id),
+    () => ({ note: '已登记', reference: '(2026)京0102民初1号' }),
   );
 
   // ——— webhooks ———

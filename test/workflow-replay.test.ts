@@ -42,6 +42,13 @@ import {
   servePenaltyDecisionUpdate,
   servePenaltyNoticeUpdate,
 } from '../workflows/penalty';
+import {
+  acceptHandoverUpdate,
+  acknowledgeExternalReferralUpdate,
+  externalReferral,
+  handover,
+  returnHandoverUpdate,
+} from '../workflows/handover';
 import { ApplicationFailure } from '@temporalio/common';
 import { bundledWorkflowExports, startTimeSkippingServer, workflowBundle } from './support/temporal';
 
@@ -465,6 +472,53 @@ async function record(): Promise<void> {
     await moved.signal(caseStepSignal, { deliveryId: 4, step: 'RESOLVED' });
     await moved.result();
     await save('case-lifecycle-deadlines-moved', 'case-deadlines-moved');
+
+    // Handover (移交): unanswered past its deadline (escalated once), then accepted; another returned at once.
+    const handoverStart = await env.currentTimeMs();
+    const fromHandover = (ms: number) => new Date(handoverStart + ms).toISOString();
+    const city = 'a0000000-0000-4000-8000-000000000003';
+    const cityDirector = actor('u9', city, ['DIRECTOR']);
+    const handedOver = await env.client.workflow.start(handover, {
+      taskQueue,
+      workflowId: 'handover-overdue',
+      args: [{ caseId: caseId(6), processId: 'h1', fromAgencyId: hrss, toAgencyId: city, partyId: 'p1', answerDue: fromHandover(3 * DAY) }],
+    });
+    await env.sleep(4 * DAY);
+    await handedOver.executeUpdate(acceptHandoverUpdate, { args: [{ actor: cityDirector, note: '市总队承办' }] });
+    await handedOver.result();
+    await save('handover-overdue-accepted', 'handover-overdue');
+    const returned = await env.client.workflow.start(handover, {
+      taskQueue,
+      workflowId: 'handover-returned',
+      args: [{ caseId: caseId(7), processId: 'h2', fromAgencyId: hrss, toAgencyId: city, partyId: 'p2', answerDue: fromHandover(8 * DAY) }],
+    });
+    await returned.executeUpdate(returnHandoverUpdate, { args: [{ actor: cityDirector, reason: '属地管辖' }] });
+    await returned.result();
+    await save('handover-returned', 'handover-returned');
+
+    // Referral outside inspection (转介): the case ends meanwhile; acknowledged after its deadline was escalated.
+    const court = 'a0000000-0000-4000-8000-000000000004';
+    const referredOut = await env.client.workflow.start(externalReferral, {
+      taskQueue,
+      workflowId: 'external-referral-overdue',
+      args: [
+        {
+          caseId: caseId(8),
+          processId: 'x1',
+          fromAgencyId: hrss,
+          receiverAgencyId: court,
+          partyId: 'p3',
+          acknowledgeDue: new Date((await env.currentTimeMs()) + 5 * DAY).toISOString(),
+        },
+      ],
+    });
+    await referredOut.signal(caseEndedSignal, { reason: 'TRANSFERRED' });
+    await env.sleep(6 * DAY);
+    await referredOut.executeUpdate(acknowledgeExternalReferralUpdate, {
+      args: [{ actor: actor('u10', court, ['OFFICER']), note: '已立案', reference: '(2026)京0102民初1号' }],
+    });
+    await referredOut.result();
+    await save('external-referral-overdue', 'external-referral-overdue');
     // Police referral with the day clocks as instants the API counted (民法典 arts. 201–203): the approval's in the
     // input, each later one in the update that starts it; declined, reconsideration asked, its decision overdue.
     const calendarStart = await env.currentTimeMs();
@@ -521,6 +575,8 @@ describe('workflow replay', () => {
     expect(types.sort()).toEqual([
       'callback',
       'case-lifecycle',
+      'external-referral',
+      'handover',
       'joint-mediation',
       'order-to-pay',
       'penalty',

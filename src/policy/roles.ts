@@ -75,3 +75,13 @@ export function mayLoadHolidayCalendar(
 ): boolean {
   return actor.agencyKind === 'HRSS_INSPECTION' && hasRole(actor, CALENDAR_LOADERS) && !agency.parent;
 }
+
+/** 移交: only the receiving inspection agency's supervisor or director accepts or returns a case handed to it. */
+export const HANDOVER_ANSWERERS: readonly UserRole[] = ['SUPERVISOR', 'DIRECTOR'];
+
+/**
+ * 转介: the bodies outside inspection a case may be referred to, by agency kind (the court; the justice bureau for
+ * legal aid), and who acknowledges for them (any of their officers or mediators).
+ */
+export const EXTERNAL_REFERRAL_RECEIVER_KINDS = ['COURT', 'JUSTICE_BUREAU'] as const;
+export const EXTERNAL_REFERRAL_ACKNOWLEDGERS: readonly UserRole[] = ['OFFICER', 'MEDIATOR', 'SUPERVISOR', 'DIRECTOR'];

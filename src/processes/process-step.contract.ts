@@ -35,7 +35,9 @@ export type ProcessEffect =
   | { kind: 'instalments'; plan: Array<{ seq: number; dueOn: string; amountFen: number }> }
   | { kind: 'instalment'; seq: number; status: InstalmentStatus; paidOn?: string }
   | { kind: 'payment'; amountFen: number; workersPaid: number; paidOn: string; payer: string; source: PaymentSource }
-  | { kind: 'extension'; resolutionExtendedDue: string };
+  | { kind: 'extension'; resolutionExtendedDue: string }
+  /** 移交 accepted: the case changes owner (首问负责 until then); the sender's lead stops being the case's lead. */
+  | { kind: 'owner'; fromAgencyId: string; toAgencyId: string };
 
 export interface ProcessStepInput {
   caseId: string;

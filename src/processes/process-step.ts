@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { executionContext } from '../app/execution';
 import type { CaseService } from '../cases/case.service';
 import type { OutboxNotifier } from '../core/execution-context';
-import { notFound } from '../domain/errors';
+import { conflict, notFound } from '../domain/errors';
 import type { ProcessEffect, ProcessStepInput } from './process-step.contract';
 import type { Logger } from '../logger';
 import { appendCaseEvent, snapshot } from '../cases/case-file';
@@ -134,6 +134,16 @@ async function applyEffect(
     }
     case 'extension':
       c.resolutionExtendedDue = new Date(effect.resolutionExtendedDue);
+      return;
+    case 'owner':
+      // Only from the agency that hands over: a case handed on meanwhile (by another path) is not taken from its owner.
+      if (c.owningAgency !== effect.fromAgencyId)
+        throw conflict(`case ${c.number} is no longer owned by the agency that handed it over`, {
+          rule: 'handover.owner',
+          owningAgencyId: c.owningAgency,
+        });
+      c.owningAgency = effect.toAgencyId;
+      c.leadInspector = undefined;
       return;
   }
 }

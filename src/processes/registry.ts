@@ -6,6 +6,8 @@ import { jointMediationModule } from './joint-mediation/mediation.module';
 import { callbackModule } from './callback/callback.module';
 import { orderToPayModule } from './order-to-pay/order-to-pay.module';
 import { penaltyModule } from './penalty/penalty.module';
+import { handoverModule } from './handover/handover.module';
+import { externalReferralModule } from './external-referral/external-referral.module';
 
 /**
  * Every cross-agency process Anxin runs: one line each. The API's schema, the worker's workflow bundle and the
@@ -18,4 +20,6 @@ export const processModules: ReadonlyArray<AnyProcessModule> = [
   callbackModule,
   orderToPayModule,
   penaltyModule,
+  handoverModule,
+  externalReferralModule,
 ];
