@@ -32,6 +32,16 @@ export interface CaseStepSignal {
   resolutionDue?: string;
 }
 
+/**
+ * A deadline moved earlier by the API (a complaint on a channel with a stricter clock joined the case): the
+ * workflow waits for the new instant instead. A later instant is ignored (only the extension moves a deadline on).
+ */
+export interface DeadlinesChangedSignal {
+  deliveryId: number;
+  acceptanceDue?: string;
+  resolutionDue?: string;
+}
+
 /** A cross-agency process to run as a child of this case (sent through the outbox by the API). */
 export interface StartProcessSignal {
   deliveryId: number;
@@ -68,6 +78,7 @@ export interface CaseLifecycleState {
 
 export const caseStepSignal = defineSignal<[CaseStepSignal]>('caseStep');
 export const startProcessSignal = defineSignal<[StartProcessSignal]>('startProcess');
+export const deadlinesChangedSignal = defineSignal<[DeadlinesChangedSignal]>('deadlinesChanged');
 export const caseLifecycleStateQuery = defineQuery<CaseLifecycleState>('caseLifecycleState');
 /** 延期: the one 30-working-day extension, approved by a supervisor or director; `extendedDue` is computed by the API. */
 export const approveExtensionUpdate = defineUpdate<{ resolutionDue: string }, [{ actor: StepActor; extendedDue: string; reason: string }]>(
@@ -82,6 +93,7 @@ const { recordEscalation } = proxyActivities<ProcessActivities>({
 export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase: Phase; escalations: string[] }> {
   const seen = new Set<number>();
   const steps = new Set<CaseStep>();
+  let acceptanceDue = input.acceptanceDue;
   let resolutionDue: string | undefined = input.resolutionDue;
   let extended = false;
   let extending = false;
@@ -100,6 +112,14 @@ export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase:
     seen.add(s.deliveryId);
     steps.add(s.step);
     if (s.step === 'ACCEPTED' && s.resolutionDue) resolutionDue = s.resolutionDue;
+  });
+  setHandler(deadlinesChangedSignal, (s) => {
+    if (seen.has(s.deliveryId)) return;
+    seen.add(s.deliveryId);
+    const earlier = (to: string | undefined, from: string | undefined) =>
+      to !== undefined && (from === undefined || Date.parse(to) < Date.parse(from));
+    if (earlier(s.acceptanceDue, acceptanceDue)) acceptanceDue = s.acceptanceDue!;
+    if (!extended && !extending && resolutionDue !== undefined && earlier(s.resolutionDue, resolutionDue)) resolutionDue = s.resolutionDue;
   });
   setHandler(startProcessSignal, async (s) => {
     if (seen.has(s.deliveryId) || children.some((c) => c.workflowId === s.workflowId)) return;
@@ -152,7 +172,7 @@ export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase:
     const open: CaseLifecycleState['openDeadlines'] = [];
     if (!steps.has('CONTACT_REACHED') && !decided())
       open.push({ name: 'sameDayContact', due: input.sameDayContactDue, waitingOn: 'intake clerk' });
-    if (!decided()) open.push({ name: 'acceptance', due: input.acceptanceDue, waitingOn: 'inspection agency' });
+    if (!decided()) open.push({ name: 'acceptance', due: acceptanceDue, waitingOn: 'inspection agency' });
     if (steps.has('ACCEPTED') && !ended() && resolutionDue)
       open.push({ name: 'resolution', due: resolutionDue, waitingOn: 'lead inspector' });
     return {
@@ -166,8 +186,8 @@ export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase:
   });
 
   /**
-   * Waits for `done` until the deadline `due()` (which an extension may move); if the clock runs out first,
-   * escalates once and returns. The timer is left to run out rather than cancelled when `done` comes first:
+   * Waits for `done` until the deadline `due()` (which an extension may move on, and a joining channel's stricter
+   * clock earlier); if the clock runs out first, escalates once and returns. The timer is left to run out rather than cancelled when `done` comes first:
    * Temporal's time-skipping test server (1.38) rejects a workflow task that cancels one timer and starts the
    * next, and a timer that fires with nothing waiting on it costs one history event.
    */
@@ -176,7 +196,9 @@ export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase:
       const target = due();
       let expired = false;
       void sleep(Math.max(1, Date.parse(target) - Date.now())).then(() => (expired = true));
-      await condition(() => done() || (expired && !extending)); // an extension being recorded is let finish
+      // An extension being recorded is let finish; a deadline moved earlier is waited for at once (a later one is
+      // waited for when the current timer fires, as it always was).
+      await condition(() => done() || (expired && !extending) || Date.parse(due()) < Date.parse(target));
       if (done()) return;
       if (due() !== target) continue; // extended meanwhile: wait for the new deadline
       await recordEscalation({ caseId: input.caseId, kind: name, deadline: target, escalateTo });
@@ -192,7 +214,7 @@ export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase:
     'SUPERVISOR',
     () => steps.has('CONTACT_REACHED') || decided(),
   );
-  await clock('ACCEPTANCE_OVERDUE', () => input.acceptanceDue, 'SUPERVISOR', decided);
+  await clock('ACCEPTANCE_OVERDUE', () => acceptanceDue, 'SUPERVISOR', decided);
   await condition(decided);
 
   if (steps.has('ACCEPTED') && !ended()) {
