@@ -9,6 +9,7 @@ import {
   caseLifecycle,
   caseLifecycleStateQuery,
   caseStepSignal,
+  deadlinesChangedSignal,
   startProcessSignal,
   webhookDelivery,
   deliveriesPendingSignal,
@@ -320,6 +321,42 @@ async function record(): Promise<void> {
     }
     await onTime.result();
     await save('case-lifecycle-on-time', 'case-on-time');
+
+    // A 12345 complaint joins a walk-in case: its acceptance deadline moves earlier (redelivered once, and a later
+    // one ignored) and is missed; once accepted, its resolution deadline moves earlier and is missed too.
+    const movedStart = await env.currentTimeMs();
+    const atMoved = (ms: number) => new Date(movedStart + ms).toISOString();
+    const moved = await env.client.workflow.start(caseLifecycle, {
+      taskQueue,
+      workflowId: 'case-deadlines-moved',
+      args: [
+        {
+          caseId: '00000000-0000-4000-8000-000000000003',
+          caseNumber: '110102-2026-000005',
+          sameDayContactDue: atMoved(DAY / 2),
+          acceptanceDue: atMoved(5 * DAY),
+        },
+      ],
+    });
+    await moved.signal(caseStepSignal, { deliveryId: 6, step: 'CONTACT_REACHED' });
+    await moved.query(caseLifecycleStateQuery);
+    for (const change of [
+      { deliveryId: 7, acceptanceDue: atMoved(DAY) },
+      { deliveryId: 7, acceptanceDue: atMoved(DAY) }, // a redelivery: ignored
+      { deliveryId: 8, acceptanceDue: atMoved(3 * DAY) }, // later: ignored
+    ]) {
+      await moved.signal(deadlinesChangedSignal, change);
+      await moved.query(caseLifecycleStateQuery);
+    }
+    await env.sleep(2 * DAY);
+    await moved.signal(caseStepSignal, { deliveryId: 9, step: 'ACCEPTED', resolutionDue: atMoved(90 * DAY) });
+    await moved.query(caseLifecycleStateQuery);
+    await moved.signal(deadlinesChangedSignal, { deliveryId: 10, resolutionDue: atMoved(20 * DAY) });
+    await moved.query(caseLifecycleStateQuery);
+    await env.sleep(20 * DAY);
+    await moved.signal(caseStepSignal, { deliveryId: 11, step: 'RESOLVED' });
+    await moved.result();
+    await save('case-lifecycle-deadlines-moved', 'case-deadlines-moved');
   });
   await env.teardown();
 }
