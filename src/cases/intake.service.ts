@@ -85,7 +85,9 @@ const UNKNOWN_FIELD_WARNINGS: Record<string, IntakeWarning> = {
 /**
  * Zero-threshold intake (零门槛): a way to reach the complainant and a description are enough.
  * Idempotent on the idempotency key and on channel + channel reference; a repeat complaint (same phone, same
- * employer or project, within the configured window) joins the open case instead of opening another.
+ * employer or project, within the configured window) joins the open case instead of opening another. Where the
+ * city configures it, so does a collective complaint by any phone about the open case's project (no project named:
+ * its employer); a joining complaint whose channel has a stricter clock moves the case's deadlines earlier.
  *
  * The service checks who may take it in and works out what needs the holiday calendar (the deadlines); the rest
  * is one call to the database function `intake_complaint` (migration intake_in_one_statement), one transaction:
