@@ -49,7 +49,10 @@ export function createCore(opts: {
     webhookTargets: new WebhookTargetPolicy(opts.config.webhooks.allowedNetworks),
     maxActiveWebhookEndpoints: opts.config.webhooks.maxActiveEndpoints,
     caseStatusLimits: opts.config.caseStatusLimits,
-    intakeRules: { repeatComplaintWindowDays: opts.config.cases.repeatComplaintWindowDays },
+    intakeRules: {
+      repeatComplaintWindowDays: opts.config.cases.repeatComplaintWindowDays,
+      collectiveComplaintWindowDays: opts.config.cases.collectiveComplaintWindowDays,
+    },
     processModules: modules,
   });
   return { services, relay, workflowClient, modules };

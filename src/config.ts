@@ -42,6 +42,7 @@ const schema = z.object({
   TEMPORAL_UI_PORT: port(8233),
   TEMPORAL_CLI_PATH: optionalText,
   REPEAT_COMPLAINT_WINDOW_DAYS: z.coerce.number().int().min(0).max(365).default(30),
+  COLLECTIVE_COMPLAINT_WINDOW_DAYS: z.coerce.number().int().min(0).max(365).default(30),
   DEMO_DATA: z.enum(['true', 'false']).default('true'),
   TEMPORAL_TEST_SERVER_PATH: optionalText,
   AUTH_JWT_KEYS: optionalText.pipe(
@@ -99,6 +100,8 @@ export interface Config {
   cases: {
     /** A complaint from the same phone about the same employer or project within this many days joins the open case. */
     repeatComplaintWindowDays: number;
+    /** A complaint by any phone about the project (no project: the employer) of an open case received within this many days joins it. */
+    collectiveComplaintWindowDays: number;
   };
   /** Load the demo city into an empty database at `npm start`. */
   demoData: boolean;
@@ -162,7 +165,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, role: Role =
       cliPath: e.TEMPORAL_CLI_PATH,
       testServerPath: e.TEMPORAL_TEST_SERVER_PATH,
     },
-    cases: { repeatComplaintWindowDays: e.REPEAT_COMPLAINT_WINDOW_DAYS },
+    cases: { repeatComplaintWindowDays: e.REPEAT_COMPLAINT_WINDOW_DAYS, collectiveComplaintWindowDays: e.COLLECTIVE_COMPLAINT_WINDOW_DAYS },
     demoData: e.DEMO_DATA === 'true',
     auth: { keys: e.AUTH_JWT_KEYS, tokenTtl: e.AUTH_TOKEN_TTL },
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,

@@ -391,6 +391,10 @@ describe('access matrix: every operation × every role of every agency kind, in 
     doc: INTAKE,
     vars: { i: { channel: 'GRID_PATROL', contactPhone: phone(), description: '巡查发现欠薪', regionCode: '110102003' } },
   }));
+  row('intakeComplaint', 'as a 110 police alert', [...HRSS_XC_ALL, 'cyInspector', 'police'], async () => () => ({
+    doc: INTAKE,
+    vars: { i: { channel: 'POLICE_ALERT', contactPhone: phone(), description: '110接警: 工人聚集讨薪', regionCode: '110102003' } },
+  }));
   // A replay of another district's channel reference is answered, but the case itself only to who may read it.
   row('intakeComplaint', 'replaying a Chaoyang case’s 12333 reference (answers the case)', ['cityDirector', 'cyInspector'], async () => {
     const cy = as(city.chaoyangInspector, city.chaoyangHrss);

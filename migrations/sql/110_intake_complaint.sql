@@ -7,8 +7,14 @@
  *
  * Outcomes: DUPLICATE (this request was seen before: the caller's agency's idempotency key, or the same channel
  * and channel reference), JOINED (a repeat complaint: same phone, same employer or project, an open case received
- * since repeatSince), CREATED. A region nothing covers raises ANX01. unknown_fields names the given codes (employer
+ * since repeatSince; or, when the city joins collective complaints (collectiveSince given), a co-complainant
+ * whatever the phone: same project, or with no project the same employer, an open case received since
+ * collectiveSince), CREATED. A region nothing covers raises ANX01. unknown_fields names the given codes (employer
  * USCC, project code) it did not know.
+ *
+ * A joining complaint whose channel has its own, stricter clock (channelAcceptanceDue, channelResolutionDue,
+ * computed by the service on the working-day calendar) moves the case's deadline earlier: the joining entry says
+ * from what to what and by which rule, and the case's lifecycle workflow is told (deadlinesSignal, via the outbox).
  *
  * Create-or-replace cannot change the result columns: changing them needs a migration that drops the function
  * before this source is applied again.
@@ -34,11 +40,19 @@ declare
   v_region text;
   v_agency uuid;
   v_number text;
+  v_collective boolean := request->>'collectiveSince' is not null;
+  v_basis text;
+  v_case wage_case;
+  v_moved jsonb := '{}'::jsonb;
+  v_payload jsonb;
 begin
   -- Identical requests racing each other queue here, in one order (no deadlock), and the later one then
   -- sees what the first committed: each statement below reads a fresh snapshot.
   foreach v_lock in array (
-    select array_agg(k order by k) from unnest(array['idem:' || v_key_scope || ':' || v_key, 'ref:' || v_channel || ':' || v_ref, 'phone:' || (request->>'contactPhone')]) k
+    select array_agg(k order by k) from unnest(array['idem:' || v_key_scope || ':' || v_key, 'ref:' || v_channel || ':' || v_ref, 'phone:' || (request->>'contactPhone'),
+                                                     -- collective complaints about one project or employer join one case: they queue too
+                                                     case when v_collective then 'project:' || (request->>'projectCode') end,
+                                                     case when v_collective then 'employer:' || (request->>'employerUscc') end]) k
      where k is not null)
   loop
     perform pg_advisory_xact_lock(hashtextextended(v_lock, 0));
@@ -98,20 +112,55 @@ begin
   end if;
 
   if v_employer_id is not null or v_project_id is not null then
-    select c.id into v_open from wage_case c
+    select c.id, 'PHONE' into v_open, v_basis from wage_case c
      where case_status_open(c.status)
        and c.received_at >= (request->>'repeatSince')::timestamptz
        and (c.employer_id = v_employer_id or c.project_id = v_project_id)
        and exists (select 1 from case_complainant cc where cc.case_id = c.id and cc.person_id = v_person)
      order by c.received_at desc limit 1;
-    if found then
+    -- 一事一案: a collective complaint joins the open case of the same project (with no project named, of the same
+    -- employer, a case without a project first), whoever calls.
+    if v_open is null and v_collective then
+      if v_project_id is not null then
+        select c.id, 'PROJECT' into v_open, v_basis from wage_case c
+         where case_status_open(c.status) and c.received_at >= (request->>'collectiveSince')::timestamptz and c.project_id = v_project_id
+         order by c.received_at desc limit 1;
+      else
+        select c.id, 'EMPLOYER' into v_open, v_basis from wage_case c
+         where case_status_open(c.status) and c.received_at >= (request->>'collectiveSince')::timestamptz and c.employer_id = v_employer_id
+         order by c.project_id is null desc, c.received_at desc limit 1;
+      end if;
+    end if;
+    if v_open is not null then
       insert into case_complainant (case_id, person_id, channel, channel_ref, joined_at, stated_name, stated_resident_id)
         values (v_open, v_person, v_channel, v_ref, v_received, request->>'complainantName', request->>'complainantResidentId');
+      select * into v_case from wage_case where id = v_open for update;
+      -- The joining channel's own clock, if stricter: acceptance while the case awaits it; resolution while it is
+      -- being handled (not after the statute's one extension, which the director approved on its own dates).
+      if v_case.status = 'RECEIVED' and (request->>'channelAcceptanceDue')::timestamptz < v_case.acceptance_due then
+        v_moved := v_moved || jsonb_build_object('acceptance', jsonb_build_object('from', iso_instant(v_case.acceptance_due),
+                     'to', iso_instant((request->>'channelAcceptanceDue')::timestamptz), 'source', request->>'channelAcceptanceSource'));
+      end if;
+      if v_case.status in ('ACCEPTED', 'IN_PROGRESS') and v_case.resolution_extended_due is null and v_case.accepted_at <= v_received
+         and (request->>'channelResolutionDue')::timestamptz < v_case.resolution_due then
+        v_moved := v_moved || jsonb_build_object('resolution', jsonb_build_object('from', iso_instant(v_case.resolution_due),
+                     'to', iso_instant((request->>'channelResolutionDue')::timestamptz), 'source', request->>'channelResolutionSource'));
+      end if;
       -- The new version is the entry's sequence number, as for every other change to a case.
-      update wage_case set version = version + 1, updated_at = now() where id = v_open returning * into intake_case;
+      update wage_case set version = version + 1, updated_at = now(),
+             acceptance_due = case when v_moved ? 'acceptance' then (request->>'channelAcceptanceDue')::timestamptz else acceptance_due end,
+             resolution_due = case when v_moved ? 'resolution' then (request->>'channelResolutionDue')::timestamptz else resolution_due end
+       where id = v_open returning * into intake_case;
+      v_payload := jsonb_build_object('personId', v_person, 'channel', v_channel, 'channelRef', v_ref);
+      if v_basis <> 'PHONE' then v_payload := v_payload || jsonb_build_object('collective', v_basis); end if;
+      if v_moved <> '{}'::jsonb then
+        v_payload := v_payload || jsonb_build_object('deadlinesMoved', v_moved);
+        perform outbox_append('SIGNAL', null, request->>'lifecycleWorkflowIdPrefix' || v_open, request->>'deadlinesSignal',
+                              jsonb_build_array(jsonb_strip_nulls(jsonb_build_object('acceptanceDue', v_moved->'acceptance'->'to',
+                                                                                     'resolutionDue', v_moved->'resolution'->'to'))));
+      end if;
       perform case_file_append(intake_case, 'COMPLAINANT_JOINED', (request->>'actorUserId')::uuid, (request->>'actorAgencyId')::uuid,
-                               request->>'operation', v_received,
-                               jsonb_build_object('personId', v_person, 'channel', v_channel, 'channelRef', v_ref));
+                               request->>'operation', v_received, v_payload);
       intake_outcome := 'JOINED';
       return;
     end if;

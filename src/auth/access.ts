@@ -7,7 +7,15 @@ import type { Actor, ExecutionContext } from '../core/execution-context';
 import { forbidden, notFound } from '../domain/errors';
 import type { AgencyKind } from '../agencies/agency.entity';
 import { AGENCY_REGION_AND_BELOW, caseScope } from '../policy/case-scope';
-import { CASE_ACTION_ROLES, CASEWORKERS, HRSS_ROLES, hasRole, mayLoadHolidayCalendar, type CaseAction } from '../policy/roles';
+import {
+  CASE_ACTION_ROLES,
+  CASEWORKERS,
+  HRSS_ROLES,
+  hasRole,
+  mayLoadHolidayCalendar,
+  POLICE_ALERT_REPORTERS,
+  type CaseAction,
+} from '../policy/roles';
 import { signedIn, type SignedInActor } from '../policy/signed-in';
 import type { Case } from '../cases/case.entity';
 import type { Channel } from '../rules/case-deadlines';
@@ -43,11 +51,16 @@ export async function authorizeCaseChange(ctx: ExecutionContext, em: EntityManag
 
 /**
  * Who takes complaints in: labour inspection; an integrator, on its own channel only; a grid worker, as a
- * patrol finding.
+ * patrol finding; a police officer, a 110 alert.
  */
 export async function authorizeIntake(ctx: ExecutionContext, channel: Channel): Promise<SignedInActor> {
   const actor = signedIn(ctx);
   if (actor.agencyKind === 'HRSS_INSPECTION' && hasRole(actor, HRSS_ROLES)) return actor;
+  // The police push the 110 alerts they take themselves (seed 000), on that channel only.
+  if (actor.agencyKind === 'POLICE' && hasRole(actor, POLICE_ALERT_REPORTERS)) {
+    if (channel !== 'POLICE_ALERT') throw forbidden('a police officer reports through the POLICE_ALERT channel');
+    return actor;
+  }
   if (actor.agencyKind === 'STREET_GOVERNMENT' && actor.roles.includes('GRID_WORKER')) {
     if (channel !== 'GRID_PATROL') throw forbidden('a grid worker reports through the GRID_PATROL channel');
     return actor;
@@ -60,7 +73,7 @@ export async function authorizeIntake(ctx: ExecutionContext, channel: Channel): 
       throw forbidden(`this integrator sends cases on its own channel (${rows[0]?.channel ?? 'none'}) only`);
     return actor;
   }
-  throw forbidden('complaints are taken in by labour inspection, integrators and grid workers');
+  throw forbidden('complaints are taken in by labour inspection, integrators, grid workers and police officers (110 alerts)');
 }
 
 /** Registering employers and projects: labour inspection's caseworkers and the industry regulators. */

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import { caseLifecycle } from '../../workflows/case-lifecycle';
+import { caseLifecycle, deadlinesMovedSignal } from '../../workflows/case-lifecycle';
 import type { ExecutionContext, OutboxNotifier } from '../core/execution-context';
 import { badUserInput } from '../domain/errors';
-import type { Channel } from '../rules/case-deadlines';
+import { caseDeadlineRules, type Channel } from '../rules/case-deadlines';
+import { addWorkingDays } from '../domain/working-days';
 import { Case, type CaseSector } from './case.entity';
 import type { CaseRecord } from './case.entity';
 import { acceptanceDeadline, sameDayContactDeadline } from './deadlines';
@@ -84,16 +85,24 @@ const UNKNOWN_FIELD_WARNINGS: Record<string, IntakeWarning> = {
 /**
  * Zero-threshold intake (零门槛): a way to reach the complainant and a description are enough.
  * Idempotent on the idempotency key and on channel + channel reference; a repeat complaint (same phone, same
- * employer or project, within the configured window) joins the open case instead of opening another.
+ * employer or project, within the configured window) joins the open case instead of opening another. Where the
+ * city configures it, so does a collective complaint by any phone about the open case's project (no project named:
+ * its employer); a joining complaint whose channel has a stricter clock moves the case's deadlines earlier.
  *
  * The service checks who may take it in and works out what needs the holiday calendar (the deadlines); the rest
  * is one call to the database function `intake_complaint` (migration intake_in_one_statement), one transaction:
  * it serialises identical requests on their keys, answers replays, joins or opens the case, numbers it, writes
  * its first file entry and queues its lifecycle workflow.
  */
-/** Intake's configuration: how far back a complaint by the same phone counts as a repeat (local practice). */
+/**
+ * Intake's configuration (local practice, city configuration): how far back a complaint by the same phone counts as
+ * a repeat; and, when set, how far back an open case takes in a collective complaint as a co-complainant whatever
+ * the phone (same project, or with no project the same employer: 一事一案). Unset, complaints by other phones open
+ * their own cases.
+ */
 export interface IntakeRules {
   repeatComplaintWindowDays: number;
+  collectiveComplaintWindowDays?: number | null;
 }
 
 export class IntakeService {
@@ -110,6 +119,10 @@ export class IntakeService {
     const id = randomUUID();
     const sameDayContactDue = sameDayContactDeadline(receivedAt);
     const acceptanceDue = acceptanceDeadline(receivedAt, input.channel);
+    // The joining channel's own clocks (stricter than the statute's), counted from this complaint's receipt: a case
+    // it joins moves its deadline earlier to them.
+    const channelClocks = caseDeadlineRules.channels[input.channel];
+    const collectiveDays = this.rules.collectiveComplaintWindowDays;
     const request: IntakeRequest = {
       id,
       channel: input.channel,
@@ -130,6 +143,13 @@ export class IntakeService {
       sameDayContactDue,
       acceptanceDue,
       repeatSince: new Date(receivedAt.getTime() - this.rules.repeatComplaintWindowDays * 86_400_000),
+      collectiveSince: collectiveDays == null ? null : new Date(receivedAt.getTime() - collectiveDays * 86_400_000),
+      channelAcceptanceDue: channelClocks?.acceptance ? addWorkingDays(receivedAt, channelClocks.acceptance.workingDays) : null,
+      channelAcceptanceSource: channelClocks?.acceptance?.source ?? null,
+      channelResolutionDue: channelClocks?.resolution ? addWorkingDays(receivedAt, channelClocks.resolution.workingDays) : null,
+      channelResolutionSource: channelClocks?.resolution?.source ?? null,
+      lifecycleWorkflowIdPrefix: caseWorkflowId(''),
+      deadlinesSignal: deadlinesMovedSignal.name,
       workflowType: caseLifecycle.name,
       workflowId: caseWorkflowId(id),
       lifecycle: caseLifecycleInput({ id, status: 'RECEIVED', sameDayContactDue, acceptanceDue }),
@@ -145,6 +165,7 @@ export class IntakeService {
       this.outbox.nudge();
     } else if (outcome === 'JOINED') {
       ctx.log.info({ caseNumber: c.number, channel: input.channel }, 'repeat complaint joined open case');
+      this.outbox.nudge(); // a deadline it moved is signalled to the lifecycle workflow
     }
     return { outcome: outcome as IntakeOutcome, case: c, readable, warnings: (unknown ?? []).map((f) => UNKNOWN_FIELD_WARNINGS[f]!) };
   }
@@ -209,6 +230,16 @@ interface IntakeRequest {
   acceptanceDue: Date;
   /** A repeat complaint joins an open case received at or after this instant. */
   repeatSince: Date;
+  /** A collective complaint (any phone) joins an open case of its project or employer received at or after this; null: never. */
+  collectiveSince: Date | null;
+  /** The joining channel's own clocks from this receipt, with their sources (null: the channel has none). */
+  channelAcceptanceDue: Date | null;
+  channelAcceptanceSource: string | null;
+  channelResolutionDue: Date | null;
+  channelResolutionSource: string | null;
+  /** A joined case's lifecycle workflow is this prefix and the case id; it hears moved deadlines on this signal. */
+  lifecycleWorkflowIdPrefix: string;
+  deadlinesSignal: string;
   /** The lifecycle workflow's type and id: the database queues its start with the case. */
   workflowType: string;
   workflowId: string;

@@ -51,7 +51,11 @@ export function caseScope(actor: Actor | undefined): CaseScope {
           params: [id, id],
         };
       case 'INTEGRATOR':
-        return { sql: `c.channel = (select channel from agency where id = ?)`, params: [id] };
+        // The cases a complaint of which came on its channel: those it opened and those its complaints joined.
+        return {
+          sql: `exists (select 1 from case_complainant icc where icc.case_id = c.id and icc.channel = (select channel from agency where id = ?))`,
+          params: [id],
+        };
       default:
         return undefined;
     }

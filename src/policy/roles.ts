@@ -54,6 +54,9 @@ export function isMemberWithRole(
 /** The police officers who decide on a referral (行政执法机关移送涉嫌犯罪案件的规定 第八条). */
 export const POLICE_DECIDERS: readonly UserRole[] = ['OFFICER'];
 
+/** The police officers who take in a 110 alert about unpaid wages as a complaint (POLICE_ALERT channel, seed 000). */
+export const POLICE_ALERT_REPORTERS: readonly UserRole[] = ['OFFICER'];
+
 /** Starting a cross-agency process on a case: a caseworker of labour inspection. */
 export const PROCESS_STARTERS: readonly UserRole[] = CASEWORKERS;
 

@@ -46,6 +46,8 @@ export async function startTestApi(opts: {
   workflowClient?: Client;
   outboxNudge?: () => void;
   repeatComplaintWindowDays?: number;
+  /** Join complaints by any phone about one project or employer (unset: as the tests before it expect, they do not). */
+  collectiveComplaintWindowDays?: number;
   production?: boolean;
   rateLimitPerMinute?: number;
   anonymousRateLimitPerMinute?: number;
@@ -60,7 +62,10 @@ export async function startTestApi(opts: {
     workflowClient: opts.workflowClient,
     outboxNudge: opts.outboxNudge,
     webhookTargets: testWebhookTargets,
-    intakeRules: { repeatComplaintWindowDays: opts.repeatComplaintWindowDays ?? 30 },
+    intakeRules: {
+      repeatComplaintWindowDays: opts.repeatComplaintWindowDays ?? 30,
+      collectiveComplaintWindowDays: opts.collectiveComplaintWindowDays ?? null,
+    },
     ...(opts.processModules ? { processModules: opts.processModules } : {}),
   });
   const server: ApiServer = await startApiServer({
