@@ -7,6 +7,7 @@ import { processServiceOf } from '../../src/processes/process-module';
 import { threeWayDispatchModule } from '../../src/processes/three-way-dispatch/dispatch.module';
 import { policeReferralModule } from '../../src/processes/police-referral/referral.module';
 import { jointMediationModule } from '../../src/processes/joint-mediation/mediation.module';
+import { callbackModule } from '../../src/processes/callback/callback.module';
 import type { Orm } from '../../src/db/database';
 import type { AgencyKind } from '../../src/agencies/agency.entity';
 import type { Logger } from '../../src/logger';
@@ -122,5 +123,45 @@ export async function startDemoProcesses(deps: {
       });
     }
   }
-  deps.log.info({ dispatch: !!dispatchCase, referral: !!referralCase, mediation: !!mediationCase }, 'demo processes started');
+  // Resolved cases closed through the procedure (结案: report by the lead's colleague, approved by the supervisor), each
+  // followed by its callback (回访): two complainants satisfied, one who says the wages did not all arrive, which
+  // opens the supervisor's review.
+  const resolved = await sql<{ id: string; owning_agency_id: string }>(
+    `select c.id, c.owning_agency_id from wage_case c
+      where c.status = 'RESOLVED' and not exists (select 1 from case_process cp where cp.case_id = c.id and cp.ended_at is null)
+      order by c.number limit 3`,
+  );
+  const outcomes = [
+    { wagesReceivedInFull: true, satisfaction: 'SATISFIED' as const },
+    { wagesReceivedInFull: true, satisfaction: 'BASICALLY_SATISFIED' as const },
+    { wagesReceivedInFull: false, satisfaction: 'DISSATISFIED' as const },
+  ];
+  let closed = 0;
+  for (const [i, r] of resolved.entries()) {
+    const inspector = await staff(r.owning_agency_id, 'INSPECTOR');
+    const supervisor = await staff(r.owning_agency_id, 'SUPERVISOR');
+    if (!inspector || !supervisor) continue;
+    await deps.services.closure.submitClosingReport(as(inspector), {
+      caseId: r.id,
+      findings: '经调查,用人单位拖欠工资属实',
+      recovery: '已责令用人单位足额支付',
+      outcome: '工资已支付到位',
+    });
+    await deps.services.closure.approveClosing(as(supervisor), { caseId: r.id, note: '同意结案' });
+    while ((await deps.drainOutbox()) > 0);
+    const [callback] = await sql<{ id: string }>(`select id from case_process where case_id = ? and kind = 'CALLBACK'`, [r.id]);
+    if (callback) {
+      await processServiceOf(deps.services, callbackModule).recordCallback(as(inspector), {
+        processId: callback.id,
+        reached: true,
+        ...outcomes[i]!,
+        notes: '电话回访投诉人',
+      });
+    }
+    closed++;
+  }
+  deps.log.info(
+    { dispatch: !!dispatchCase, referral: !!referralCase, mediation: !!mediationCase, closedWithCallback: closed },
+    'demo processes started',
+  );
 }
