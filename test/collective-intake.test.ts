@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Agency, User } from '../src/agencies/agency.entity';
 import { caseWorkflowId } from '../src/cases/case-workflow';
+import { resolutionDeadline } from '../src/cases/deadlines';
 import { addWorkingDays } from '../src/domain/working-days';
 import { caseDeadlineRules } from '../src/rules/case-deadlines';
 import { startTestApi, type TestApi } from './support/api';
@@ -133,6 +134,21 @@ describe('collective complaints, the joining channel, and police alerts', () => 
       [caseWorkflowId(first.case.id)],
     );
     expect(signals).toEqual([{ signal_name: 'deadlinesMoved', args: [{ acceptanceDue: moved.to }] }]);
+  });
+
+  it('a walk-in case a 12345 complaint joined before acceptance is accepted on the hotline’s 15 working days, not 60', async () => {
+    const projectCode = await newProject();
+    const first = await intake(inspector(), { channel: 'WALK_IN', contactPhone: phone(), projectCode });
+    await intake(hotline(), { channel: 'HOTLINE_12345', contactPhone: phone(), projectCode });
+    const accepted = await api.gql<{ acceptCase: { acceptedAt: string; deadlines: { resolution: string } } }>(
+      `mutation($i: AcceptCaseInput!) { acceptCase(input: $i) { acceptedAt deadlines { resolution } } }`,
+      { i: { caseId: first.case.id } },
+      api.as(...inspector()),
+    );
+    expect(accepted.errors).toBeUndefined();
+    const { acceptedAt, deadlines } = accepted.data!.acceptCase;
+    expect(deadlines.resolution).toBe(resolutionDeadline(new Date(acceptedAt), 'HOTLINE_12345').toISOString());
+    expect(Date.parse(deadlines.resolution)).toBeLessThan(resolutionDeadline(new Date(acceptedAt), 'WALK_IN').getTime());
   });
 
   it('a 12345 complaint joining an accepted case moves its resolution deadline to 15 working days from the call', async () => {

@@ -19,7 +19,8 @@ import {
   type ContactOutcome,
   type PaymentSource,
 } from './case.entity';
-import { resolutionDeadline } from './deadlines';
+import { strictestResolutionDeadline } from './deadlines';
+import type { Channel } from '../rules/case-deadlines';
 import { beijingDate } from '../domain/working-days';
 import { paymentBounds } from '../rules/input-bounds';
 import { enqueueWorkflowSignal } from '../outbox/outbox';
@@ -247,7 +248,16 @@ export class CaseService {
       const now = new Date();
       c.status = 'ACCEPTED';
       c.acceptedAt = now;
-      c.resolutionDue = resolutionDeadline(now, c.channel);
+      // A complaint that joined on a stricter channel (12345) brings its clock: the strictest of the case's channels.
+      const joined = await em
+        .getConnection()
+        .execute<Array<{ channel: Channel }>>(
+          `select distinct channel from case_complainant where case_id = ?`,
+          [c.id],
+          'all',
+          em.getTransactionContext(),
+        );
+      c.resolutionDue = strictestResolutionDeadline(now, [c.channel, ...joined.map((r) => r.channel)]);
       return {
         type: 'ACCEPTED',
         // 告知投诉人: the milestone's notice rides on its own entry (the public lookup and webhooks read it there).

@@ -28,6 +28,18 @@ export function resolutionDeadline(acceptedAt: Date, channel: Channel, rules: Ca
   return addWorkingDays(acceptedAt, strictestClock(rules.resolution, rules.channels[channel]?.resolution).workingDays);
 }
 
+/**
+ * The resolution deadline of a case its complainants brought on several channels: the strictest of their
+ * channels' clocks applies (DOMAIN.md §4: a case lives by the strictest clock that applies to it).
+ */
+export function strictestResolutionDeadline(
+  acceptedAt: Date,
+  channels: readonly Channel[],
+  rules: CaseDeadlineRules = caseDeadlineRules,
+): Date {
+  return new Date(Math.min(...channels.map((ch) => resolutionDeadline(acceptedAt, ch, rules).getTime())));
+}
+
 /** The one extension the statute allows, counted on from the original resolution deadline. */
 export function extendedResolutionDeadline(resolutionDue: Date, rules: CaseDeadlineRules = caseDeadlineRules): Date {
   return addWorkingDays(resolutionDue, rules.resolutionExtension.workingDays);
