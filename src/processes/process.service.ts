@@ -14,7 +14,7 @@ import { seesProcess } from '../policy/process-visibility';
 import { hasRole, ownsCase, PROCESS_STARTERS } from '../policy/roles';
 import { approveExtensionUpdate } from '../../workflows/case-lifecycle';
 import { signedIn } from '../policy/signed-in';
-import { processWorkflowId, type AnyProcessDefinition, type ProcessDefinition } from './process-definition';
+import { processWorkflowId, type ProcessDefinition } from './process-definition';
 import type { StepActor } from './process-step.contract';
 import { CaseProcess, ProcessParty } from './process.entity';
 
@@ -205,5 +205,3 @@ function toStepError(err: unknown, workflowId: string): Error {
   if (err instanceof WorkflowNotFoundError) return processStarting(workflowId);
   return err instanceof Error ? err : new Error(String(err));
 }
-
-export type { AnyProcessDefinition };

@@ -9,6 +9,9 @@ import { jointMediationModule } from '../../src/processes/joint-mediation/mediat
 import { policeReferralModule } from '../../src/processes/police-referral/referral.module';
 import { threeWayDispatchModule } from '../../src/processes/three-way-dispatch/dispatch.module';
 import type { StepActor } from '../../src/processes/process-step.contract';
+import type { DispatchService } from '../../src/processes/three-way-dispatch/dispatch.service';
+import type { ReferralService } from '../../src/processes/police-referral/referral.service';
+import type { MediationService } from '../../src/processes/joint-mediation/mediation.service';
 
 type StepCall = {
   processId: string;
@@ -23,15 +26,9 @@ type StepCall = {
  */
 export type TestServices = Omit<Services, 'processes'> & {
   processes: Services['processes'] & {
-    dispatchCase: ReturnType<
-      typeof processServiceOf<import('../../src/processes/three-way-dispatch/dispatch.service').DispatchService>
-    >['dispatchCase'];
-    proposePoliceReferral: ReturnType<
-      typeof processServiceOf<import('../../src/processes/police-referral/referral.service').ReferralService>
-    >['proposePoliceReferral'];
-    conveneMediation: ReturnType<
-      typeof processServiceOf<import('../../src/processes/joint-mediation/mediation.service').MediationService>
-    >['conveneMediation'];
+    dispatchCase: DispatchService['dispatchCase'];
+    proposePoliceReferral: ReferralService['proposePoliceReferral'];
+    conveneMediation: MediationService['conveneMediation'];
     step(ctx: ExecutionContext, input: StepCall): Promise<CaseProcess>;
   };
 };

@@ -12,7 +12,7 @@ import {
 } from '../../../workflows/joint-mediation';
 import { CaseProcess, ProcessParty } from '../process.entity';
 import type { ProcessService } from '../process.service';
-import { IN_HANDLING_STATUSES as IN_HANDLING } from '../../domain/case-status';
+import { IN_HANDLING_STATUSES } from '../../domain/case-status';
 import { jointMediationProcess } from './mediation.definition';
 
 type StepRef = { processId: string; idempotencyKey?: string | null };
@@ -25,44 +25,50 @@ export class MediationService {
     ctx: ExecutionContext,
     input: { caseId: string; parties: Array<{ role: string; name: string }>; agencyIds: string[] },
   ): Promise<CaseProcess> {
-    return this.processes.start(ctx, jointMediationProcess, input.caseId, IN_HANDLING, async (c, em, { processId, workflowId, actor }) => {
-      if (input.parties.length === 0) throw badUserInput('input.parties', 'required', 'a mediation needs the parties to the dispute');
-      input.parties.forEach((p, i) => {
-        if (!p.name.trim()) throw badUserInput(`input.parties.${i}.name`, 'required', 'name the party');
-      });
-      const agencies = await em.find(Agency, { id: { $in: [...new Set(input.agencyIds)] } });
-      const unknown = input.agencyIds.find((id) => !agencies.some((a) => a.id === id));
-      if (unknown) throw badUserInput('input.agencyIds', 'agency.exists', `agency ${unknown} is not on record`);
-      // 15 calendar days counted as 民法典 arts. 201–203 count them: the workflow waits this instant.
-      const agreementDue = calendarPeriodEnd(ctx.clock.now(), mediationRules.agreementWindow.days);
-      em.create(CaseProcess, {
-        id: processId,
-        case: c.id,
-        kind: jointMediationProcess.kind,
-        workflowId,
-        status: 'REQUESTED',
-        startedBy: actor.userId,
-        dueAt: agreementDue,
-        waitingOn: 'PARTIES',
-      });
-      const invitees = [
-        ...input.parties.map((p) => em.create(ProcessParty, { process: processId, role: p.role, name: p.name, status: 'INVITED' })),
-        ...agencies.map((a) =>
-          em.create(ProcessParty, { process: processId, role: a.kind, agency: a.id, name: a.name, status: 'INVITED' }),
-        ),
-      ];
-      await em.flush();
-      const wfInput: JointMediationInput = {
-        caseId: c.id,
-        caseNumber: c.number,
-        processId,
-        hrssAgencyId: c.owningAgency,
-        invitees: invitees.map((i) => ({ partyId: i.id, role: i.role, name: i.name, ...(i.agency ? { agencyId: i.agency } : {}) })),
-        agreementWindow: mediationRules.agreementWindow.duration,
-        agreementDueAt: agreementDue.toISOString(),
-      };
-      return { type: 'MEDIATION_CONVENED', payload: { processId, invitees: wfInput.invitees.length }, input: wfInput };
-    });
+    return this.processes.start(
+      ctx,
+      jointMediationProcess,
+      input.caseId,
+      IN_HANDLING_STATUSES,
+      async (c, em, { processId, workflowId, actor }) => {
+        if (input.parties.length === 0) throw badUserInput('input.parties', 'required', 'a mediation needs the parties to the dispute');
+        input.parties.forEach((p, i) => {
+          if (!p.name.trim()) throw badUserInput(`input.parties.${i}.name`, 'required', 'name the party');
+        });
+        const agencies = await em.find(Agency, { id: { $in: [...new Set(input.agencyIds)] } });
+        const unknown = input.agencyIds.find((id) => !agencies.some((a) => a.id === id));
+        if (unknown) throw badUserInput('input.agencyIds', 'agency.exists', `agency ${unknown} is not on record`);
+        // 15 calendar days counted as 民法典 arts. 201–203 count them: the workflow waits this instant.
+        const agreementDue = calendarPeriodEnd(ctx.clock.now(), mediationRules.agreementWindow.days);
+        em.create(CaseProcess, {
+          id: processId,
+          case: c.id,
+          kind: jointMediationProcess.kind,
+          workflowId,
+          status: 'REQUESTED',
+          startedBy: actor.userId,
+          dueAt: agreementDue,
+          waitingOn: 'PARTIES',
+        });
+        const invitees = [
+          ...input.parties.map((p) => em.create(ProcessParty, { process: processId, role: p.role, name: p.name, status: 'INVITED' })),
+          ...agencies.map((a) =>
+            em.create(ProcessParty, { process: processId, role: a.kind, agency: a.id, name: a.name, status: 'INVITED' }),
+          ),
+        ];
+        await em.flush();
+        const wfInput: JointMediationInput = {
+          caseId: c.id,
+          caseNumber: c.number,
+          processId,
+          hrssAgencyId: c.owningAgency,
+          invitees: invitees.map((i) => ({ partyId: i.id, role: i.role, name: i.name, ...(i.agency ? { agencyId: i.agency } : {}) })),
+          agreementWindow: mediationRules.agreementWindow.duration,
+          agreementDueAt: agreementDue.toISOString(),
+        };
+        return { type: 'MEDIATION_CONVENED', payload: { processId, invitees: wfInput.invitees.length }, input: wfInput };
+      },
+    );
   }
 
   confirmAttendance(ctx: ExecutionContext, input: StepRef & { partyId: string }): Promise<CaseProcess> {

@@ -17,7 +17,7 @@ import {
 } from '../../../workflows/police-referral';
 import { CaseProcess, ProcessParty } from '../process.entity';
 import type { ProcessService } from '../process.service';
-import { IN_HANDLING_STATUSES as IN_HANDLING } from '../../domain/case-status';
+import { IN_HANDLING_STATUSES } from '../../domain/case-status';
 import { policeReferralProcess } from './referral.definition';
 import { crimeThresholdMet } from '../../cases/crime-threshold';
 import { outstandingByWorker } from '../../cases/owed-worker.service';
@@ -50,66 +50,78 @@ export class ReferralService {
     },
   ): Promise<CaseProcess> {
     const rules = policeReferralRules;
-    return this.processes.start(ctx, policeReferralProcess, input.caseId, IN_HANDLING, async (c, em, { processId, workflowId, actor }) => {
-      const team = [...new Set(input.team)];
-      if (team.length < rules.minimumTeam)
-        throw badUserInput('input.team', 'team.size', `a referral is written by a team of at least ${rules.minimumTeam} inspectors`);
-      const members = await em.find(User, { id: { $in: team } });
-      const outsider = team.find((id) => !members.some((m) => m.id === id && m.agency === c.owningAgency && m.roles.includes('INSPECTOR')));
-      if (outsider)
-        throw badUserInput('input.team', 'team.inspectors', `team member ${outsider} is not an inspector of the agency that owns the case`);
-      const police = await em.findOne(Agency, { id: input.policeAgencyId });
-      if (!police || police.kind !== 'POLICE')
-        throw badUserInput('input.policeAgencyId', 'agency.police', 'the referral goes to a police agency');
-      const order = await this.orderToPayOf(em, c.id, input, beijingDate(ctx.clock.now()));
-      const outstanding = (c.amountClaimedFen ?? 0) - c.amountRecoveredFen;
-      // Worker by worker when the case has a roster of owed workers; without one, only the many-workers condition.
-      const threshold = crimeThresholdMet(rules.crimeThreshold, {
-        roster: await outstandingByWorker(em, c.id),
-        workersAffected: c.workersAffected ?? null,
-        outstandingFen: outstanding,
-      });
-      if (!threshold.met) {
-        throw badUserInput(
-          'input.caseId',
-          'crime-threshold',
-          `below the crime threshold: ${threshold.why} (${rules.crimeThreshold.source})`,
+    return this.processes.start(
+      ctx,
+      policeReferralProcess,
+      input.caseId,
+      IN_HANDLING_STATUSES,
+      async (c, em, { processId, workflowId, actor }) => {
+        const team = [...new Set(input.team)];
+        if (team.length < rules.minimumTeam)
+          throw badUserInput('input.team', 'team.size', `a referral is written by a team of at least ${rules.minimumTeam} inspectors`);
+        const members = await em.find(User, { id: { $in: team } });
+        const outsider = team.find(
+          (id) => !members.some((m) => m.id === id && m.agency === c.owningAgency && m.roles.includes('INSPECTOR')),
         );
-      }
-      if (!input.grounds.trim()) throw badUserInput('input.grounds', 'required', 'state the grounds of the referral');
-      em.create(CaseProcess, {
-        id: processId,
-        case: c.id,
-        kind: policeReferralProcess.kind,
-        workflowId,
-        status: 'PROPOSED',
-        startedBy: actor.userId,
-        facts: { team, policeAgencyId: police.id, grounds: input.grounds, ...order } as CaseProcess['facts'],
-      });
-      em.create(ProcessParty, { process: processId, role: 'POLICE', agency: police.id, name: police.name, status: 'INVITED' });
-      await em.flush();
-      const wfInput: PoliceReferralInput = {
-        caseId: c.id,
-        caseNumber: c.number,
-        processId,
-        hrssAgencyId: c.owningAgency,
-        policeAgencyId: police.id,
-        team,
-        clocks: {
-          approval: rules.approval.duration,
-          send: rules.send.duration,
-          policeDecision: rules.policeDecision.duration,
-          reconsiderationRequest: rules.reconsiderationRequest.duration,
-          reconsiderationDecision: rules.reconsiderationDecision.duration,
-          approvalDueAt: calendarPeriodEnd(ctx.clock.now(), rules.approval.days).toISOString(),
-        },
-      };
-      return {
-        type: 'REFERRAL_PROPOSED',
-        payload: { processId, team, policeAgencyId: police.id, outstandingFen: outstanding },
-        input: wfInput,
-      };
-    });
+        if (outsider)
+          throw badUserInput(
+            'input.team',
+            'team.inspectors',
+            `team member ${outsider} is not an inspector of the agency that owns the case`,
+          );
+        const police = await em.findOne(Agency, { id: input.policeAgencyId });
+        if (!police || police.kind !== 'POLICE')
+          throw badUserInput('input.policeAgencyId', 'agency.police', 'the referral goes to a police agency');
+        const order = await this.orderToPayOf(em, c.id, input, beijingDate(ctx.clock.now()));
+        const outstanding = (c.amountClaimedFen ?? 0) - c.amountRecoveredFen;
+        // Worker by worker when the case has a roster of owed workers; without one, only the many-workers condition.
+        const threshold = crimeThresholdMet(rules.crimeThreshold, {
+          roster: await outstandingByWorker(em, c.id),
+          workersAffected: c.workersAffected ?? null,
+          outstandingFen: outstanding,
+        });
+        if (!threshold.met) {
+          throw badUserInput(
+            'input.caseId',
+            'crime-threshold',
+            `below the crime threshold: ${threshold.why} (${rules.crimeThreshold.source})`,
+          );
+        }
+        if (!input.grounds.trim()) throw badUserInput('input.grounds', 'required', 'state the grounds of the referral');
+        em.create(CaseProcess, {
+          id: processId,
+          case: c.id,
+          kind: policeReferralProcess.kind,
+          workflowId,
+          status: 'PROPOSED',
+          startedBy: actor.userId,
+          facts: { team, policeAgencyId: police.id, grounds: input.grounds, ...order } as CaseProcess['facts'],
+        });
+        em.create(ProcessParty, { process: processId, role: 'POLICE', agency: police.id, name: police.name, status: 'INVITED' });
+        await em.flush();
+        const wfInput: PoliceReferralInput = {
+          caseId: c.id,
+          caseNumber: c.number,
+          processId,
+          hrssAgencyId: c.owningAgency,
+          policeAgencyId: police.id,
+          team,
+          clocks: {
+            approval: rules.approval.duration,
+            send: rules.send.duration,
+            policeDecision: rules.policeDecision.duration,
+            reconsiderationRequest: rules.reconsiderationRequest.duration,
+            reconsiderationDecision: rules.reconsiderationDecision.duration,
+            approvalDueAt: calendarPeriodEnd(ctx.clock.now(), rules.approval.days).toISOString(),
+          },
+        };
+        return {
+          type: 'REFERRAL_PROPOSED',
+          payload: { processId, team, policeAgencyId: police.id, outstandingFen: outstanding },
+          input: wfInput,
+        };
+      },
+    );
   }
 
   /**
