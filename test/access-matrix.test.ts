@@ -14,7 +14,7 @@ import { penaltyModule } from '../src/processes/penalty/penalty.module';
 import { penaltyRules } from '../src/rules/penalty-rules';
 import type { TestApi } from './support/api';
 import type { TestDatabase } from './support/database';
-import type { loadTestCity } from './support/fixtures';
+import { addEmployer, addProject, type loadTestCity } from './support/fixtures';
 import { startLiveStack, type LiveStack } from './support/live-stack';
 import { WsCaller } from './support/ws';
 import { signedInPersonas } from './support/personas';
@@ -82,7 +82,11 @@ describe('access matrix: every operation × every role of every agency kind, in 
   const hrss = () => as(city.inspector, city.xichengHrss);
   const director = () => as(city.director, city.xichengHrss);
 
-  /** A Xicheng construction case on project XC-2026-001, sent in by the 12345 integrator; accepted unless told not. */
+  /**
+   * A Xicheng construction case on a project like XC-2026-001 (same site, contractor and regulator) under a code of
+   * its own, so it is a matter of its own (complaints about one project join one case), sent in by the 12345
+   * integrator; accepted unless told not.
+   */
   async function xichengCase(opts: { accept?: boolean } = {}) {
     const ctx = as(city.hotline, city.integrator);
     const { case: c } = await ctx.services.intake.intake(ctx, {
@@ -91,7 +95,7 @@ describe('access matrix: every operation × every role of every agency kind, in 
       complainantName: '张三',
       complainantResidentId: '110101199003074514',
       description: '工地拖欠工资',
-      projectCode: 'XC-2026-001',
+      projectCode: (await addProject(db.orm.em.fork(), city.project)).code,
       amountClaimedFen: 63_713_000,
       workersAffected: 49,
     });
@@ -104,7 +108,8 @@ describe('access matrix: every operation × every role of every agency kind, in 
       channel: 'WALK_IN',
       contactPhone: phone(),
       description: '餐厅拖欠工资',
-      employerUscc: city.restaurant.uscc,
+      // A restaurant like the Chaoyang one, of its own: complaints about one employer join one case.
+      employerUscc: (await addEmployer(db.orm.em.fork(), city.restaurant)).uscc,
       regionCode: '110105001',
     });
     return c;

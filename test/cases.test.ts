@@ -1,6 +1,6 @@
 import { startTestApi, type TestApi } from './support/api';
 import { createTestDatabase, type TestDatabase } from './support/database';
-import { loadTestCity } from './support/fixtures';
+import { addEmployer, addProject, loadTestCity } from './support/fixtures';
 import { Case } from '../src/cases/case.entity';
 import { snapshot } from '../src/cases/case-file';
 import { OVERDUE_SQL, overdueDeadlines } from '../src/cases/overdue';
@@ -48,6 +48,11 @@ describe('cases: zero-threshold intake and the case mutations', () => {
   async function intake(input: Record<string, unknown>) {
     return (await ok(INTAKE, { i: { channel: 'HOTLINE_12345', description: '工地拖欠三个月工资', ...input } })).intakeComplaint;
   }
+  /**
+   * A project of the test city's contractor under a code of its own: complaints about one project join one case
+   * (一事一案, on as under `npm start`), so a test that needs a case of its own names a project of its own.
+   */
+  const ownProject = async () => (await addProject(db.orm.em.fork(), city.project)).code;
   const count = async (sql: string, params: unknown[] = []) => Number((await db.orm.em.fork().getConnection().execute(sql, params))[0]!.n);
 
   describe('intakeComplaint', () => {
@@ -62,7 +67,7 @@ describe('cases: zero-threshold intake and the case mutations', () => {
     });
 
     it('locates a case by its project and gives it to the district, numbered by district, year and sequence', async () => {
-      const a = await intake({ contactPhone: phone(), projectCode: 'XC-2026-001', receivedAt: '2026-03-02T02:00:00Z' });
+      const a = await intake({ contactPhone: phone(), projectCode: await ownProject(), receivedAt: '2026-03-02T02:00:00Z' });
       const b = await intake({ contactPhone: phone(), regionCode: '110102003', receivedAt: '2026-03-02T03:00:00Z' });
       expect(a.case.region.code).toBe('110102003');
       expect(a.case.owningAgency.name).toBe('西城区劳动保障监察大队');
@@ -147,13 +152,18 @@ describe('cases: zero-threshold intake and the case mutations', () => {
       expect(joined.payload).toEqual({ personId: person!.id, channel: 'HOTLINE_12333', channelRef: null });
       expect(received.after).toMatchObject({ status: 'RECEIVED', employer: file.case.employer.id, project: null });
       expect(joined.after).toEqual(received.after);
-      // Outside the 30-day window it is a new case; a different phone is a new case too.
+      // A different phone about the same employer joins too, as a co-complainant (一事一案, collective-intake.test.ts);
+      // a different phone about another employer is a new case; outside the 30-day window, the same phone opens a new case.
+      expect(await intake({ contactPhone: phone(), employerUscc: '91350100M000100Y43', receivedAt: '2026-05-21T02:00:00Z' })).toMatchObject(
+        { outcome: 'JOINED', case: { id: first.case.id } },
+      );
+      const other = await addEmployer(db.orm.em.fork(), city.restaurant, { region: null });
+      expect((await intake({ contactPhone: phone(), employerUscc: other.uscc, receivedAt: '2026-05-21T02:00:00Z' })).outcome).toBe(
+        'CREATED',
+      );
       expect((await intake({ contactPhone: p, employerUscc: '91350100M000100Y43', receivedAt: '2026-07-01T02:00:00Z' })).outcome).toBe(
         'CREATED',
       );
-      expect(
-        (await intake({ contactPhone: phone(), employerUscc: '91350100M000100Y43', receivedAt: '2026-05-21T02:00:00Z' })).outcome,
-      ).toBe('CREATED');
     });
 
     it('refuses bad input naming the field and the rule, and writes nothing', async () => {
@@ -221,7 +231,7 @@ describe('cases: zero-threshold intake and the case mutations', () => {
     });
 
     it('writes a case’s tracked state into its file the same way in the database (intake) as in the services (every later change)', async () => {
-      const r = await intake({ contactPhone: phone(), projectCode: 'XC-2026-001' });
+      const r = await intake({ contactPhone: phone(), projectCode: await ownProject() });
       const em = db.orm.em.fork();
       const c = await em.findOneOrFail(Case, r.case.id);
       const inDatabase = async () =>
@@ -308,7 +318,7 @@ describe('cases: zero-threshold intake and the case mutations', () => {
     });
 
     it('refuses a stale version with CONFLICT and writes nothing', async () => {
-      const c = await freshCase({ projectCode: 'XC-2026-001' });
+      const c = await freshCase({ projectCode: await ownProject() });
       await mutate('recordContact', 'RecordContactInput', { caseId: c.id, kind: 'CALL', outcome: 'NO_ANSWER' });
       expect(await mutateError('acceptCase', 'AcceptCaseInput', { caseId: c.id, expectedVersion: 1 })).toMatchObject({
         code: 'CONFLICT',
@@ -347,7 +357,7 @@ describe('cases: zero-threshold intake and the case mutations', () => {
     });
 
     it('assignLead takes only an inspector, and puts an accepted case in progress', async () => {
-      const c = await freshCase({ projectCode: 'XC-2026-001' });
+      const c = await freshCase({ projectCode: await ownProject() });
       await mutate('acceptCase', 'AcceptCaseInput', { caseId: c.id });
       expect(await mutateError('assignLead', 'AssignLeadInput', { caseId: c.id, inspectorId: city.clerk.id })).toMatchObject({
         code: 'BAD_USER_INPUT',
@@ -361,7 +371,7 @@ describe('cases: zero-threshold intake and the case mutations', () => {
     });
 
     it('recordPayment adds up payments in fen and resolves the case when the claim is paid in full', async () => {
-      const c = await freshCase({ projectCode: 'XC-2026-001', amountClaimed: 63_713_000, workersAffected: 49 });
+      const c = await freshCase({ projectCode: await ownProject(), amountClaimed: 63_713_000, workersAffected: 49 });
       expect(
         await mutateError('recordPayment', 'RecordPaymentInput', {
           caseId: c.id,
@@ -534,7 +544,7 @@ describe('cases: zero-threshold intake and the case mutations', () => {
       await intake({
         contactPhone: phone(),
         regionCode: '110102003',
-        projectCode: 'XC-2026-001',
+        projectCode: await ownProject(),
         workersAffected: 49,
         amountClaimed: 63_713_000,
       });
@@ -613,8 +623,10 @@ describe('cases: zero-threshold intake and the case mutations', () => {
         await intake({
           contactPhone: phone(),
           channel: 'GRID_PATROL',
-          projectCode: i % 2 ? 'XC-2026-001' : undefined,
-          employerUscc: '91110000600037341L',
+          // Each a matter of its own: its own project, or with none its own employer (a complaint about the project or
+          // employer of an open case would join it).
+          projectCode: i % 2 ? await ownProject() : undefined,
+          employerUscc: i % 2 ? '91110000600037341L' : (await addEmployer(db.orm.em.fork(), city.contractor, { region: null })).uscc,
           regionCode: '110102003',
           description: `批量 ${i}`,
         });

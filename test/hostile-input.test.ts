@@ -5,6 +5,7 @@ import { Project } from '../src/projects/project.entity';
 import type { TestApi } from './support/api';
 import { useCityApi, type TestCity } from './support/city-api';
 import type { TestDatabase } from './support/database';
+import { addProject } from './support/fixtures';
 
 const cursor = (parts: unknown[]) => Buffer.from(JSON.stringify(parts)).toString('base64url');
 
@@ -35,7 +36,8 @@ describe('hostile and impossible input', () => {
           channel: 'WALK_IN',
           contactPhone: `139${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`,
           description: '欠薪',
-          projectCode: 'XC-2026-001',
+          // A case of its own: complaints about one project join one case (一事一案).
+          projectCode: (await addProject(db.orm.em.fork(), city.project)).code,
         },
       },
       api.as(...xc()),

@@ -46,8 +46,12 @@ export async function startTestApi(opts: {
   workflowClient?: Client;
   outboxNudge?: () => void;
   repeatComplaintWindowDays?: number;
-  /** Join complaints by any phone about one project or employer (unset: as the tests before it expect, they do not). */
-  collectiveComplaintWindowDays?: number;
+  /**
+   * Join complaints by any phone about one project or employer (一事一案) within this many days: 30 unless told, as
+   * under `npm start`; null turns it off. A test that needs separate cases names separate projects or employers
+   * (`addEmployer`, `addProject` in ./fixtures).
+   */
+  collectiveComplaintWindowDays?: number | null;
   production?: boolean;
   rateLimitPerMinute?: number;
   anonymousRateLimitPerMinute?: number;
@@ -64,7 +68,7 @@ export async function startTestApi(opts: {
     webhookTargets: testWebhookTargets,
     intakeRules: {
       repeatComplaintWindowDays: opts.repeatComplaintWindowDays ?? 30,
-      collectiveComplaintWindowDays: opts.collectiveComplaintWindowDays ?? null,
+      collectiveComplaintWindowDays: opts.collectiveComplaintWindowDays === undefined ? 30 : opts.collectiveComplaintWindowDays,
     },
     ...(opts.processModules ? { processModules: opts.processModules } : {}),
   });

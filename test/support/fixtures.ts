@@ -1,8 +1,10 @@
+import { randomInt } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Agency, User } from '../../src/agencies/agency.entity';
 import { Employer } from '../../src/employers/employer.entity';
 import { Project } from '../../src/projects/project.entity';
 import { Region } from '../../src/regions/region.entity';
+import { usccCheckCharacter } from '../../src/domain/uscc';
 
 /** A small piece of Beijing: enough agencies, people and places for the case tests. */
 export async function loadTestCity(em: EntityManager) {
@@ -127,4 +129,46 @@ export async function loadTestCity(em: EntityManager) {
     restaurant,
     project,
   };
+}
+
+/**
+ * A further employer like `like` (same region and industry: a case about it is routed the same way) under a code
+ * of its own, so a complaint about it is a matter of its own and does not join another case as a collective one
+ * (一事一案, on in every test setup).
+ */
+export async function addEmployer(
+  em: EntityManager,
+  like: Employer,
+  opts: {
+    name?: string;
+    /** null: registered nowhere in the test city (region-scoped employer lists leave it out) */ region?: string | null;
+  } = {},
+): Promise<Employer> {
+  const first17 = `91110000${randomInt(0, 1e9).toString().padStart(9, '0')}`;
+  const employer = em.create(Employer, {
+    uscc: first17 + usccCheckCharacter(first17),
+    name: opts.name ?? `${like.name}（${first17.slice(8)}）`,
+    industry: like.industry,
+    region: opts.region === undefined ? like.region : (opts.region ?? undefined),
+  });
+  await em.flush();
+  return employer;
+}
+
+/**
+ * A further project like `like` (same region, general contractor and regulator) under a code of its own, so
+ * complaints about it make a case of their own.
+ */
+export async function addProject(em: EntityManager, like: Project, code?: string): Promise<Project> {
+  const own = code ?? `${like.code}-${randomInt(0, 1e9).toString().padStart(9, '0')}`;
+  const project = em.create(Project, {
+    code: own,
+    name: `${like.name}（${own}）`,
+    region: like.region,
+    generalContractor: like.generalContractor,
+    regulator: like.regulator,
+    workerCount: like.workerCount,
+  });
+  await em.flush();
+  return project;
 }

@@ -60,7 +60,13 @@ export function testServices(services: Services): TestServices {
   return { ...services, processes };
 }
 
+/**
+ * Intake as a city runs it under `npm start` (src/config.ts defaults): a repeat by the same phone, and a collective
+ * complaint about the same project or employer, join an open case of the last 30 days.
+ */
+export const testIntakeRules = { repeatComplaintWindowDays: 30, collectiveComplaintWindowDays: 30 } as const;
+
 /** The app's services over the registry's processes (unless told otherwise), for a test. */
 export function createServices(deps: Omit<ServiceDeps, 'processModules'> & Partial<Pick<ServiceDeps, 'processModules'>>): TestServices {
-  return testServices(createAppServices({ processModules, ...deps }));
+  return testServices(createAppServices({ processModules, intakeRules: testIntakeRules, ...deps }));
 }
