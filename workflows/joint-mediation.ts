@@ -70,7 +70,17 @@ export const recordAgreementUpdate = defineUpdate<
 >('recordAgreement');
 export const recordInstalmentPaidUpdate = defineUpdate<
   MediationState,
-  [{ actor: StepActor; seq: number; paidOn: string; payer: string; workersPaid: number }]
+  [
+    {
+      actor: StepActor;
+      seq: number;
+      paidOn: string;
+      payer: string;
+      workersPaid: number;
+      /** 工资发放到人: the instalment's parts per worker of the case's roster (checked when recorded on the case). */
+      allocations?: Array<{ owedWorkerId: string; amountFen: number }>;
+    },
+  ]
 >('recordInstalmentPaid');
 export const mediationStateQuery = defineQuery<MediationState>('mediationState');
 
@@ -218,7 +228,7 @@ export async function jointMediation(input: JointMediationInput): Promise<Mediat
   );
   setHandler(
     recordInstalmentPaidUpdate,
-    ({ actor, seq, paidOn, payer, workersPaid }) =>
+    ({ actor, seq, paidOn, payer, workersPaid, allocations }) =>
       take(async () => {
         const i = instalments.find((x) => x.seq === seq)!;
         const last = instalments.every((x) => x.seq === seq || x.status === 'PAID');
@@ -232,7 +242,15 @@ export async function jointMediation(input: JointMediationInput): Promise<Mediat
             last
               ? { kind: 'process', status: 'COMPLETED', end: { outcome: 'COMPLETED' } }
               : { kind: 'process', dueAt: next ? new Date(endOfBeijingDay(next.dueOn)).toISOString() : null },
-            { kind: 'payment', amountFen: i.amountFen, workersPaid, paidOn, payer, source: 'OTHER' },
+            {
+              kind: 'payment',
+              amountFen: i.amountFen,
+              workersPaid,
+              paidOn,
+              payer,
+              source: 'OTHER',
+              ...(allocations && allocations.length > 0 ? { allocations } : {}),
+            },
           ],
         });
         i.status = 'PAID';

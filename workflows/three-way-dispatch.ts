@@ -47,6 +47,8 @@ export interface DispatchPayment {
   workersPaid: number;
   paidOn: string;
   payer: string;
+  /** 工资发放到人: the parts per worker of the case's roster (checked when the payment is recorded on the case). */
+  allocations?: Array<{ owedWorkerId: string; amountFen: number }>;
 }
 
 export const acknowledgeDispatchUpdate = defineUpdate<RecipientState, [{ actor: StepActor }]>('acknowledgeDispatch');
@@ -169,6 +171,7 @@ export async function threeWayDispatch(input: ThreeWayDispatchInput): Promise<Di
                     {
                       kind: 'payment' as const,
                       ...payment,
+                      inputField: 'input.payment',
                       source: r.role === 'CONTRACTOR_HQ' ? ('GENERAL_CONTRACTOR' as const) : ('OTHER' as const),
                     },
                   ]

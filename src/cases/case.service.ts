@@ -44,6 +44,8 @@ export type PaymentInput = CaseRef & {
   settlesCase?: boolean | null;
   /** 工资发放到人: what of the amount reached each worker of the case's roster; the parts add up to the amount. */
   allocations?: ReadonlyArray<{ owedWorkerId: string; amountFen: number }> | null;
+  /** Where the payment is in the caller's input, for the fields an error names (`input` unless given). */
+  inputField?: string;
 };
 
 export interface CaseRef {
@@ -416,10 +418,11 @@ function checkAllocations(
   paid: ReadonlyMap<string, number>,
 ): void {
   if (allocations.length === 0) return;
+  const base = input.inputField ?? 'input';
   const seen = new Set<string>();
   let sum = 0;
   allocations.forEach((a, i) => {
-    const field = `input.allocations[${i}]`;
+    const field = `${base}.allocations[${i}]`;
     const line = roster.find((l) => l.id === a.owedWorkerId);
     if (!line) throw badUserInput(`${field}.owedWorkerId`, 'owed-worker.on-case', 'not a line of this case’s roster of owed workers');
     if (seen.has(line.id)) throw badUserInput(`${field}.owedWorkerId`, 'allocations.distinct', 'each worker appears once in a payment');
@@ -437,13 +440,13 @@ function checkAllocations(
   });
   if (sum !== input.amountFen)
     throw badUserInput(
-      'input.allocations',
+      `${base}.allocations`,
       'allocations.sum',
       `the parts per worker add up to ${sum} fen, not the payment’s ${input.amountFen} fen`,
     );
   if (input.workersPaid !== allocations.length)
     throw badUserInput(
-      'input.workersPaid',
+      `${base}.workersPaid`,
       'allocations.workers',
       `the payment is allocated to ${allocations.length} workers, not ${input.workersPaid}`,
     );

@@ -34,7 +34,18 @@ export type ProcessEffect =
     }
   | { kind: 'instalments'; plan: Array<{ seq: number; dueOn: string; amountFen: number }> }
   | { kind: 'instalment'; seq: number; status: InstalmentStatus; paidOn?: string }
-  | { kind: 'payment'; amountFen: number; workersPaid: number; paidOn: string; payer: string; source: PaymentSource }
+  | {
+      kind: 'payment';
+      amountFen: number;
+      workersPaid: number;
+      paidOn: string;
+      payer: string;
+      source: PaymentSource;
+      /** 工资发放到人: the parts per worker of the case's roster, checked as the API's recordPayment checks them. */
+      allocations?: Array<{ owedWorkerId: string; amountFen: number }>;
+      /** Where the payment was in the step's input (errors name its fields under it); `input` unless given. */
+      inputField?: string;
+    }
   | { kind: 'extension'; resolutionExtendedDue: string }
   /** 移交 accepted: the case changes owner (首问负责 until then); the sender's lead stops being the case's lead. */
   | { kind: 'owner'; fromAgencyId: string; toAgencyId: string };

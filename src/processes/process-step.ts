@@ -75,6 +75,8 @@ export async function applyProcessStep(
         paidOn: effect.paidOn,
         payer: effect.payer,
         source: effect.source,
+        allocations: effect.allocations ?? null,
+        inputField: effect.inputField,
       });
     }
     deps.log.info({ caseNumber: c.number, event: input.event.type, stepKey: input.stepKey }, 'process step recorded');

@@ -43,6 +43,18 @@ export class MediationResolver {
 
   @Mutation(() => CaseProcessType, { description: 'Record an instalment paid; it is recorded on the case as a payment' })
   async recordInstalmentPaid(@Ctx() ctx: RequestContext, @Arg('input') input: RecordInstalmentPaidInput): Promise<CaseProcessType> {
-    return toProcessType(await this.mediation.recordInstalmentPaid(ctx, input));
+    return toProcessType(
+      await this.mediation.recordInstalmentPaid(ctx, {
+        processId: input.processId,
+        idempotencyKey: input.idempotencyKey,
+        seq: input.seq,
+        paidOn: input.paidOn,
+        payer: input.payer,
+        workersPaid: input.workersPaid,
+        ...(input.allocations
+          ? { allocations: input.allocations.map((a) => ({ owedWorkerId: a.owedWorkerId, amountFen: a.amount })) }
+          : {}),
+      }),
+    );
   }
 }

@@ -106,12 +106,25 @@ export class MediationService {
 
   recordInstalmentPaid(
     ctx: ExecutionContext,
-    input: StepRef & { seq: number; paidOn: string; payer: string; workersPaid: number },
+    input: StepRef & {
+      seq: number;
+      paidOn: string;
+      payer: string;
+      workersPaid: number;
+      /** 工资发放到人: the instalment's parts per worker of the case's roster. */
+      allocations?: Array<{ owedWorkerId: string; amountFen: number }>;
+    },
   ): Promise<CaseProcess> {
     return this.processes.step(ctx, {
       processId: input.processId,
       update: recordInstalmentPaidUpdate,
-      args: { seq: input.seq, paidOn: input.paidOn, payer: input.payer, workersPaid: input.workersPaid },
+      args: {
+        seq: input.seq,
+        paidOn: input.paidOn,
+        payer: input.payer,
+        workersPaid: input.workersPaid,
+        ...(input.allocations && input.allocations.length > 0 ? { allocations: input.allocations } : {}),
+      },
       idempotencyKey: input.idempotencyKey,
     });
   }

@@ -1,4 +1,5 @@
-import { ArrayMaxSize, ArrayMinSize, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsOptional, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
+import { PaymentAllocationInput } from '../../cases/case.types';
 import { DateTimeResolver } from 'graphql-scalars';
 import { Field, ID, InputType, Int } from 'type-graphql';
 import { enumOf } from '../../api/enums';
@@ -76,4 +77,13 @@ export class RecordInstalmentPaidInput extends ProcessStepInput {
   @MaxLength(200, { message: 'must be at most 200 characters' })
   payer!: string;
   @Field(() => Int) @Min(1, { message: 'must be at least 1' }) workersPaid!: number;
+  @Field(() => [PaymentAllocationInput], {
+    nullable: true,
+    description:
+      '工资发放到人: what of the instalment reached each worker of the case’s roster of owed workers, checked as recordPayment checks its allocations (the parts add up to the amount, one per worker, as many as workersPaid, none past what the worker is still owed); at most 100 parts',
+  })
+  @IsOptional()
+  @ValidateNested({ each: true })
+  @ArrayMaxSize(100, { message: 'must have at most 100 parts: record a larger payroll as several payments' })
+  allocations?: PaymentAllocationInput[];
 }

@@ -30,6 +30,9 @@ export class DispatchResolver {
           workersPaid: input.payment.workersPaid,
           paidOn: input.payment.paidOn,
           payer: input.payment.payer,
+          ...(input.payment.allocations
+            ? { allocations: input.payment.allocations.map((a) => ({ owedWorkerId: a.owedWorkerId, amountFen: a.amount })) }
+            : {}),
         }
       : undefined;
     return toProcessType(

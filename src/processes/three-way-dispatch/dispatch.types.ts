@@ -1,4 +1,5 @@
-import { Min, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsOptional, Min, MaxLength, MinLength, ValidateNested } from 'class-validator';
+import { PaymentAllocationInput } from '../../cases/case.types';
 import { Field, InputType, Int } from 'type-graphql';
 import { LocalDateScalar, MoneyScalar } from '../../api/scalars';
 import { ProcessStepInput } from '../process.types';
@@ -12,6 +13,15 @@ export class DispatchPaymentInput {
   @MinLength(2, { message: 'must be at least 2 characters' })
   @MaxLength(200, { message: 'must be at most 200 characters' })
   payer!: string;
+  @Field(() => [PaymentAllocationInput], {
+    nullable: true,
+    description:
+      '工资发放到人: what of the amount reached each worker of the case’s roster of owed workers, checked as recordPayment checks its allocations (the parts add up to the amount, one per worker, as many as workersPaid, none past what the worker is still owed); at most 100 parts',
+  })
+  @IsOptional()
+  @ValidateNested({ each: true })
+  @ArrayMaxSize(100, { message: 'must have at most 100 parts: record a larger payroll as several payments' })
+  allocations?: PaymentAllocationInput[];
 }
 
 @InputType()
