@@ -17,6 +17,7 @@ import {
   type CaseAction,
 } from '../policy/roles';
 import { signedIn, type SignedInActor } from '../policy/signed-in';
+import { mayChangeCase } from '../policy/case-grants';
 import type { Case } from '../cases/case.entity';
 import type { Channel } from '../rules/case-deadlines';
 
@@ -47,6 +48,28 @@ export async function authorizeCaseChange(ctx: ExecutionContext, em: EntityManag
   if (actor.agencyKind !== 'HRSS_INSPECTION' || !hasRole(actor, CASE_ACTION_ROLES[action])) {
     throw forbidden(`this step on a case is labour inspection's, with the role ${CASE_ACTION_ROLES[action].join(' or ')}`);
   }
+  if (!mayChangeCase(actor, { owningAgency: c.owningAgency, ...(await regionAndHolding(em, actor.agencyId, c.id)) }))
+    throw forbidden(`case ${c.number} is handled by another region's inspection agency (协查): you may read it, not change it`);
+}
+
+/**
+ * Whether a case is in the region of an agency, and whether it is held by a cross-region owner (an OWNER grant of
+ * its owning agency): what `mayChangeCase` needs.
+ */
+export async function regionAndHolding(
+  em: EntityManager,
+  agencyId: string,
+  caseId: string,
+): Promise<{ inRegionOfActor: boolean; heldByGrant: boolean }> {
+  const rows = await em.getConnection().execute<Array<{ in_region: boolean; held: boolean }>>(
+    `select c.region_code in (${AGENCY_REGION_AND_BELOW}) as in_region,
+            exists (select 1 from case_access ca where ca.case_id = c.id and ca.agency_id = c.owning_agency_id and ca.access = 'OWNER') as held
+       from wage_case c where c.id = ?`,
+    [agencyId, caseId],
+    'all',
+    em.getTransactionContext(),
+  );
+  return { inRegionOfActor: !!rows[0]?.in_region, heldByGrant: !!rows[0]?.held };
 }
 
 /**

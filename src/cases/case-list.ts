@@ -43,10 +43,30 @@ export class CaseList {
     this.filter = { ...filter, statuses: distinct(filter.statuses), channels: distinct(filter.channels) };
   }
 
-  private where(): { sql: string[]; params: unknown[] } {
+  private scoped?: Promise<CaseScope>;
+
+  /**
+   * The caller's scope as the queries use it: for labour inspection holding no cross-region grant, its region alone
+   * (`regionOnly`: the per-region walk and the tally); otherwise the whole scope. One statement, once per list.
+   */
+  private scope(): Promise<CaseScope> {
+    const { scope } = this.access;
+    this.scoped ??= (async () => {
+      if (!scope.regional) return scope;
+      const rows = await this.em
+        .getConnection()
+        .execute<Array<{ held: boolean }>>('select exists (select 1 from case_access where agency_id = ?) as held', [
+          scope.regional.agencyId,
+        ]);
+      return rows[0]?.held ? scope : { sql: scope.regional.sql, params: scope.regional.params, regionOnly: true };
+    })();
+    return this.scoped;
+  }
+
+  private where(scope: CaseScope): { sql: string[]; params: unknown[] } {
     const f = this.filter;
-    const sql: string[] = [this.access.scope.sql];
-    const params: unknown[] = [...this.access.scope.params];
+    const sql: string[] = [scope.sql];
+    const params: unknown[] = [...scope.params];
     const add = (clause: string, ...values: unknown[]) => {
       sql.push(clause);
       params.push(...values);
@@ -80,7 +100,8 @@ export class CaseList {
     after?: string | null;
     order: CaseOrder;
   }): Promise<{ nodes: CaseRecord[]; hasNextPage: boolean; endCursor: string | null }> {
-    const { sql, params } = this.where();
+    const scope = await this.scope();
+    const { sql, params } = this.where(scope);
     const desc = opts.order === 'RECEIVED_AT_DESC';
     if (opts.after) {
       const [receivedAt, id] = decodeCursor(opts.after, ['instant', 'uuid']);
@@ -89,7 +110,7 @@ export class CaseList {
     }
     const dir = desc ? 'desc' : 'asc';
     const order = `order by c.received_at ${dir}, c.id ${dir}`;
-    const regions = this.regionsInScope();
+    const regions = this.regionsInScope(scope);
     const statuses = this.filter.statuses;
     // By region and status, a page is the newest rows of each (region, status) pair, merged: one short walk of
     // the (region, status, received_at) index per pair, however many cases the pairs hold. One walk over all
@@ -116,10 +137,10 @@ export class CaseList {
   }
 
   /** The regions the caller may see and asked for, when the caller's scope is by region alone. */
-  private regionsInScope(): { sql: string; params: unknown[] } | undefined {
-    if (!this.access.scope.regionOnly) return undefined;
-    const where = [this.access.scope.sql];
-    const params = [...this.access.scope.params];
+  private regionsInScope(scope: CaseScope): { sql: string; params: unknown[] } | undefined {
+    if (!scope.regionOnly) return undefined;
+    const where = [scope.sql];
+    const params = [...scope.params];
     if (this.filter.regionCode) {
       where.push(`c.region_code in (${REGION_AND_BELOW_SQL})`);
       params.push(this.filter.regionCode);
@@ -129,18 +150,19 @@ export class CaseList {
   }
 
   async count(): Promise<number> {
-    const { sql, params } = this.where();
+    const scope = await this.scope();
+    const { sql, params } = this.where(scope);
     // Within a region-only scope, a count by region and status is a sum over the tally (see the case_tally
     // migration): the same WHERE, over a table aliased as the cases are.
-    const count = this.talliable() ? 'coalesce(sum(c.n), 0) as n from case_tally c' : 'count(*) as n from wage_case c';
+    const count = this.talliable(scope) ? 'coalesce(sum(c.n), 0) as n from case_tally c' : 'count(*) as n from wage_case c';
     const rows = await this.em.getConnection().execute<Array<{ n: string }>>(`select ${count} where ${sql.join(' and ')}`, params);
     return Number(rows[0]!.n);
   }
 
   /** Only filters the tally holds, over a scope that reads only the region; any other filter counts the cases. */
-  private talliable(): boolean {
+  private talliable(scope: CaseScope): boolean {
     return (
-      !!this.access.scope.regionOnly &&
+      !!scope.regionOnly &&
       Object.entries(this.filter).every(
         ([key, value]) => TALLY_FILTERS.has(key) || value == null || (Array.isArray(value) && value.length === 0),
       )

@@ -1,5 +1,6 @@
 import type { Actor } from '../core/actor';
 import { forbidden } from '../domain/errors';
+import { CASE_GRANT_SQL, caseGrantParams } from './case-grants';
 import { PARTIES_SEE_PROCESS_SQL } from './process-visibility';
 import { signedIn } from './signed-in';
 
@@ -20,6 +21,11 @@ export interface CaseScope {
   sql: string;
   params: unknown[];
   regionOnly?: boolean;
+  /**
+   * Labour inspection: its scope by region alone, which is the whole scope for an agency holding no cross-region
+   * grant (`case_access`, see case-grants.ts): the case list checks that and then takes the per-region fast path.
+   */
+  regional?: { agencyId: string; sql: string; params: unknown[] };
 }
 
 export function caseScope(actor: Actor | undefined): CaseScope {
@@ -60,7 +66,14 @@ export function caseScope(actor: Actor | undefined): CaseScope {
         return undefined;
     }
   })();
-  if (actor.agencyKind === 'HRSS_INSPECTION') return { ...own!, regionOnly: true };
+  if (actor.agencyKind === 'HRSS_INSPECTION') {
+    // By region; and the cases of other regions handed over to it (协查: pending, owned, handled).
+    return {
+      sql: `(${own!.sql} or ${CASE_GRANT_SQL})`,
+      params: [...own!.params, ...caseGrantParams(actor)],
+      regional: { agencyId: id, ...own! },
+    };
+  }
   // Every other agency also sees the cases whose processes it takes part in (recipient, invitee, police).
   return own ? { sql: `(${own.sql} or ${PARTY_TO_A_PROCESS})`, params: [...own.params, id] } : { sql: PARTY_TO_A_PROCESS, params: [id] };
 }

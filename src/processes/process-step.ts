@@ -107,6 +107,15 @@ async function applyEffect(
           ...(effect.facts.sessions ? { sessions: [...(p.facts.sessions ?? []), ...effect.facts.sessions] } : {}),
         };
       if (effect.end) {
+        // A handover that ends unaccepted (returned, or the case ended) takes back the receiver's pending access.
+        await em
+          .getConnection()
+          .execute(
+            `delete from case_access where process_id = ? and access = 'HANDOVER_PENDING'`,
+            [p.id],
+            'all',
+            em.getTransactionContext(),
+          );
         p.endedAt = new Date(input.at);
         p.outcome = effect.end.outcome;
         p.dueAt = undefined;
@@ -146,6 +155,15 @@ async function applyEffect(
         });
       c.owningAgency = effect.toAgencyId;
       c.leadInspector = undefined;
+      // Cross-region (协查): a receiver with access by grant now owns the case; a sender that owned it by grant keeps
+      // reading it (src/policy/case-grants.ts).
+      await em.getConnection().execute(
+        `update case_access set access = case when agency_id = ? then 'OWNER' else 'HANDLED' end, granted_at = ?
+            where case_id = ? and (agency_id = ? or (agency_id = ? and access = 'OWNER'))`,
+        [effect.toAgencyId, new Date(input.at), c.id, effect.toAgencyId, effect.fromAgencyId],
+        'all',
+        em.getTransactionContext(),
+      );
       return;
   }
 }

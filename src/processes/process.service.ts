@@ -109,7 +109,10 @@ export class ProcessService {
       p.status === 'REQUESTED' || p.status === 'PROPOSED',
     );
     ctx.em.clear();
-    return this.byId(ctx, p.id);
+    // The caller saw the process before its step; a step may take that away (a cross-region receiver returning a
+    // handover loses its pending access, src/policy/case-grants.ts): the answer is then the process as the step left it.
+    if (await canSeeCase(ctx.em, ctx.actor, p.case)) return this.byId(ctx, p.id);
+    return ctx.em.findOneOrFail(CaseProcess, { id: p.id });
   }
 
   /** 延期: the one extension of the resolution clock, approved by a supervisor or director of the owning agency. */

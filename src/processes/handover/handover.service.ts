@@ -1,5 +1,5 @@
 import { Agency } from '../../agencies/agency.entity';
-import { canSeeCase } from '../../auth/access';
+import { regionAndHolding } from '../../auth/access';
 import type { ExecutionContext } from '../../core/execution-context';
 import { OPEN_CASE_STATUSES } from '../../domain/case-status';
 import { badUserInput } from '../../domain/errors';
@@ -25,15 +25,11 @@ export class HandoverService {
       if (!to || to.kind !== 'HRSS_INSPECTION')
         throw badUserInput('input.toAgencyId', 'agency.inspection', 'a case is handed over to another labour inspection agency');
       if (to.id === c.owningAgency) throw badUserInput('input.toAgencyId', 'agency.other', 'the case is already owned by that agency');
-      // The receiver must see the case by the case scope (labour inspection sees by region): a handover it could not
-      // read would wait unanswered. A cross-region 协查 needs the scope widened first (see the README).
-      if (!(await canSeeCase(em, { userId: actor.userId, agencyId: to.id, agencyKind: to.kind }, c.id)))
-        throw badUserInput(
-          'input.toAgencyId',
-          'handover.jurisdiction',
-          'the receiving agency’s jurisdiction does not cover the case’s region, so it could not see the case',
-        );
       if (!input.reason.trim()) throw badUserInput('input.reason', 'required', 'say why the case is handed over');
+      // Labour inspection sees by region: a receiver whose region does not cover the case's (another city's brigade,
+      // 协查) is granted access to it while the handover waits (its supervisors and directors, who answer), and as
+      // owner once it accepts (src/policy/case-grants.ts).
+      const crossRegion = !(await regionAndHolding(em, to.id, c.id)).inRegionOfActor;
       const answerDue = addWorkingDays(ctx.clock.now(), handoverRules.answer.workingDays);
       em.create(CaseProcess, {
         id: processId,
@@ -55,6 +51,14 @@ export class HandoverService {
         acknowledgeDue: answerDue,
       });
       await em.flush();
+      if (crossRegion)
+        await em.getConnection().execute(
+          `insert into case_access (case_id, agency_id, access, process_id, granted_at) values (?, ?, 'HANDOVER_PENDING', ?, ?)
+             on conflict (agency_id, case_id) do nothing`,
+          [c.id, to.id, processId, ctx.clock.now()],
+          'all',
+          em.getTransactionContext(),
+        );
       const wf: HandoverInput = {
         caseId: c.id,
         processId,
@@ -65,7 +69,14 @@ export class HandoverService {
       };
       return {
         type: 'HANDOVER_REQUESTED',
-        payload: { processId, fromAgencyId: c.owningAgency, toAgencyId: to.id, reason: input.reason, answerDue: wf.answerDue },
+        payload: {
+          processId,
+          fromAgencyId: c.owningAgency,
+          toAgencyId: to.id,
+          reason: input.reason,
+          answerDue: wf.answerDue,
+          ...(crossRegion ? { crossRegion: true } : {}),
+        },
         input: wf,
       };
     });
