@@ -1,5 +1,6 @@
 import { caseWorkflowId } from '../src/cases/case-workflow';
 import { caseLifecycleStateQuery } from '../workflows';
+import { addProject } from './support/fixtures';
 import { useProcessHarness } from './support/process-harness';
 
 /**
@@ -28,15 +29,19 @@ describe('a joining channel’s stricter clock reaches the lifecycle workflow', 
     return file.at(-1)!.payload.deadlinesMoved as Record<string, { from: string; to: string }>;
   };
 
-  /** A walk-in case on project XC-2026-001, contacted; then the same worker calls 12345 about it. */
+  /**
+   * A walk-in case on a project like XC-2026-001 (of its own: complaints about one project join one case), contacted;
+   * then the same worker calls 12345 about it.
+   */
   async function walkInJoinedBy12345(opts: { accept: boolean }) {
     const p = String(phone++);
+    const projectCode = (await addProject(s.db.orm.em.fork(), s.city.project)).code;
     const clerk = s.h.as(s.city.inspector);
     const { case: c } = await s.h.services.intake.intake(clerk, {
       channel: 'WALK_IN',
       contactPhone: p,
       description: '项目部拖欠工资',
-      projectCode: 'XC-2026-001',
+      projectCode,
     });
     await s.h.services.cases.recordContact(s.h.as(s.city.inspector), { caseId: c.id, kind: 'CALL', outcome: 'REACHED' });
     if (opts.accept) await s.h.services.cases.acceptCase(s.h.as(s.city.director), { caseId: c.id });
@@ -46,7 +51,7 @@ describe('a joining channel’s stricter clock reaches the lifecycle workflow', 
       channel: 'HOTLINE_12345',
       contactPhone: p,
       description: '12345: 项目部拖欠工资',
-      projectCode: 'XC-2026-001',
+      projectCode,
     });
     expect(joined.outcome).toBe('JOINED');
     expect(joined.case.id).toBe(c.id);

@@ -2,7 +2,7 @@ import type { Agency, User } from '../src/agencies/agency.entity';
 import { beijingDate } from '../src/domain/working-days';
 import { startTestApi, type TestApi } from './support/api';
 import { createTestDatabase, type TestDatabase } from './support/database';
-import { loadTestCity } from './support/fixtures';
+import { addProject, loadTestCity } from './support/fixtures';
 
 type Fixtures = Awaited<ReturnType<typeof loadTestCity>>;
 
@@ -52,7 +52,10 @@ describe('owed workers: the roster, payments per worker, the crime threshold per
   }
   const as = (user: User, agency: Agency) => api.as(user, agency);
 
-  /** An accepted case on the Xicheng project XC-2026-001 with a named complainant. */
+  /**
+   * An accepted case on a Xicheng project like XC-2026-001 with a named complainant; a project of its own, since
+   * complaints about one project join one case (一事一案).
+   */
   async function newCase(opts: { amountClaimed?: number; workersAffected?: number } = {}) {
     const r = await ok(INTAKE, {
       i: {
@@ -61,7 +64,7 @@ describe('owed workers: the roster, payments per worker, the crime threshold per
         complainantName: '张三丰',
         complainantResidentId: '110101199003074514',
         description: '工地拖欠工资',
-        projectCode: 'XC-2026-001',
+        projectCode: (await addProject(db.orm.em.fork(), city.project)).code,
         amountClaimed: opts.amountClaimed ?? 1_000_000,
         workersAffected: opts.workersAffected ?? 2,
       },

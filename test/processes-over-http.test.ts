@@ -5,7 +5,7 @@ import { OutboxRelay } from '../src/outbox/outbox-relay';
 import { testLog } from './support/logger';
 import { startTestApi, testTokens, type TestApi } from './support/api';
 import { createTestDatabase, type TestDatabase } from './support/database';
-import { loadTestCity } from './support/fixtures';
+import { addProject, loadTestCity } from './support/fixtures';
 import { startDevServer } from './support/temporal';
 
 /**
@@ -74,7 +74,8 @@ describe('cross-agency processes over HTTP, with the worker killed and restarted
           channel: 'HOTLINE_12345',
           contactPhone: phone,
           description: '工地拖欠49名农民工工资',
-          projectCode: 'XC-2026-001',
+          // A project of its own: complaints about one project join one case (一事一案).
+          projectCode: (await addProject(db.orm.em.fork(), city.project)).code,
           amountClaimed: 63_713_000,
           workersAffected: 49,
         },

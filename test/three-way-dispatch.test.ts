@@ -3,6 +3,7 @@ import { CaseProcess, ProcessParty } from '../src/processes/process.entity';
 import { createCaseActivities } from '../src/worker/case-activities';
 import { dispatchStateQuery } from '../workflows/three-way-dispatch';
 import { testLog } from './support/logger';
+import { addEmployer, addProject } from './support/fixtures';
 import { useProcessHarness } from './support/process-harness';
 
 /**
@@ -19,7 +20,8 @@ describe('three-way dispatch', () => {
       channel: 'HOTLINE_12345',
       contactPhone: String(phone++),
       description: '西城区某工地49名农民工被拖欠工资',
-      projectCode: 'XC-2026-001',
+      // A project like XC-2026-001 of its own: complaints about one project join one case (一事一案).
+      projectCode: (await addProject(s.db.orm.em.fork(), s.city.project)).code,
       amountClaimedFen: amountFen,
       workersAffected: workers,
     });
@@ -180,7 +182,7 @@ describe('three-way dispatch', () => {
       channel: 'WALK_IN',
       contactPhone: String(phone++),
       description: '餐馆拖欠工资',
-      employerUscc: s.city.restaurant.uscc,
+      employerUscc: (await addEmployer(s.db.orm.em.fork(), s.city.restaurant)).uscc,
       regionCode: '110102003',
     });
     await expect(s.h.services.processes.dispatchCase(s.h.as(s.city.inspector), { caseId: noProject.id })).rejects.toMatchObject({
