@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
-import type { Agency, User } from '../src/agencies/agency.entity';
+import { User, type Agency } from '../src/agencies/agency.entity';
 import type { TestContext as RequestContext } from './support/test-services';
 import { buildAppSchema } from '../src/api/schema';
 import { CaseProcess, ProcessParty } from '../src/processes/process.entity';
@@ -860,6 +860,50 @@ describe('access matrix: every operation × every role of every agency kind, in 
     async () => handover((await xichengCase()).id),
     () => ({ reason: '属地管辖，应由西城大队办理' }),
   );
+  // ——— 协查: a Xicheng case handed over to another region's inspection agency (Chaoyang's region does not cover it;
+  // test/cross-region-handover.test.ts plays it across cities). Pending: the receiver's supervisors and directors see
+  // it, its inspector does not; accepted: all its staff see it, and it alone changes the case (the region reads it).
+  const XC_CASE_VIEWERS: Who[] = [...HRSS_XC_ALL, 'housing', 'hqLiaison', 'integrator'];
+  async function handedToChaoyang(accept: boolean) {
+    const c = await xichengCase();
+    const p = await processServiceOf(hrss().services, handoverModule).handOver(hrss(), {
+      caseId: c.id,
+      toAgencyId: city.chaoyangHrss.id,
+      reason: '用人单位在朝阳，跨区协查',
+    });
+    await settle();
+    if (accept) {
+      const em = db.orm.em.fork();
+      const head = em.create(User, { agency: city.chaoyangHrss.id, name: '朝阳队长', roles: ['DIRECTOR'] });
+      await em.flush();
+      const cy = as(head, city.chaoyangHrss);
+      await cy.services.processes.step(cy, { processId: p.id, update: 'acceptHandover', args: { note: '朝阳大队承办' } });
+    }
+    return c;
+  }
+  row('case', 'handed over to Chaoyang (协查), awaiting its answer', XC_CASE_VIEWERS, async () => {
+    const c = await handedToChaoyang(false);
+    return () => ({ doc: 'query($id: ID!) { case(id: $id) { number } }', vars: { id: c.id } });
+  });
+  row('case', 'handed over to Chaoyang (协查), accepted', [...XC_CASE_VIEWERS, 'cyInspector'], async () => {
+    const c = await handedToChaoyang(true);
+    return () => ({ doc: 'query($id: ID!) { case(id: $id) { number } }', vars: { id: c.id } });
+  });
+  row('cases', 'handed over to Chaoyang (协查), accepted', [...XC_CASE_VIEWERS, 'cyInspector'], async () => {
+    const c = await handedToChaoyang(true);
+    return () => ({
+      doc: 'query($a: ID) { cases(first: 100, filter: { agencyId: $a }) { edges { node { id } } } }',
+      vars: { a: city.chaoyangHrss.id },
+      included: (d) => JSON.stringify(d).includes(c.id),
+    });
+  });
+  row('recordContact', 'a Xicheng case handed over to Chaoyang (协查), accepted', ['cyInspector'], async () => {
+    const c = await handedToChaoyang(true);
+    return () => ({
+      doc: 'mutation($i: RecordContactInput!) { recordContact(input: $i) { id } }',
+      vars: { i: { caseId: c.id, kind: 'CALL', outcome: 'REACHED' } },
+    });
+  });
   stepRow(
     'acknowledgeExternalReferral',
     'AcknowledgeExternalReferralInput',

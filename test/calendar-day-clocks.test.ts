@@ -8,6 +8,7 @@ import { jointMediationModule } from '../src/processes/joint-mediation/mediation
 import { policeReferralModule } from '../src/processes/police-referral/referral.module';
 import type { Services } from '../src/app/services';
 import { referralStateQuery } from '../workflows/police-referral';
+import { addEmployer } from './support/fixtures';
 import { useProcessHarness } from './support/process-harness';
 
 const MINUTE = 60_000;
@@ -58,7 +59,8 @@ describe('calendar-day clocks counted as the Civil Code counts them', () => {
       channel: 'WALK_IN',
       contactPhone: String(phone++),
       description: '22名工人被拖欠工资，老板失联',
-      employerUscc: s.city.contractor.uscc,
+      // An employer like the contractor, of its own: complaints about one employer join one case (一事一案).
+      employerUscc: (await addEmployer(s.db.orm.em.fork(), s.city.contractor)).uscc,
       regionCode: '110102003',
       amountClaimedFen: 16_658_000,
       workersAffected: 22,

@@ -7,6 +7,7 @@ import { acceptanceDeadline, resolutionDeadline, sameDayContactDeadline } from '
 import { addWorkingDays, isProvisionalDeadline } from '../src/domain/working-days';
 import { caseLifecycle, caseLifecycleStateQuery } from '../workflows';
 import fixture2027 from './fixtures/holiday-year-2027.fixture.json';
+import { addEmployer } from './support/fixtures';
 import { useProcessHarness } from './support/process-harness';
 import { startTimeSkippingServer, workflowBundle } from './support/temporal';
 
@@ -40,7 +41,8 @@ describe('loading a year of the holiday calendar', () => {
       channel: 'WALK_IN',
       contactPhone: '13500007001',
       description: '年底拖欠工资',
-      employerUscc: s.city.contractor.uscc,
+      // An employer like the contractor, of its own: complaints about one employer join one case (一事一案).
+      employerUscc: (await addEmployer(s.db.orm.em.fork(), s.city.contractor)).uscc,
       regionCode: '110102003',
     });
     await s.h.services.cases.recordContact(s.h.as(s.city.clerk), { caseId: received.id, kind: 'CALL', outcome: 'REACHED' });

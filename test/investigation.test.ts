@@ -1,4 +1,5 @@
 import type { User } from '../src/agencies/agency.entity';
+import { addEmployer } from './support/fixtures';
 import { useProcessHarness } from './support/process-harness';
 
 const HOUR = 3_600_000;
@@ -14,7 +15,8 @@ describe('investigation on the record', () => {
       channel: 'HOTLINE_12333',
       contactPhone: String(phone++),
       description: '工地拖欠工资',
-      employerUscc: s.city.contractor.uscc,
+      // An employer like the contractor, of its own: complaints about one employer join one case (一事一案).
+      employerUscc: (await addEmployer(s.db.orm.em.fork(), s.city.contractor)).uscc,
       regionCode: '110102003',
     });
     if (accept) await s.h.services.cases.acceptCase(s.h.as(s.city.inspector), { caseId: c.id });

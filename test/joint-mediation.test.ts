@@ -1,4 +1,5 @@
 import { CaseProcess, ProcessInstalment, ProcessParty } from '../src/processes/process.entity';
+import { addEmployer } from './support/fixtures';
 import { useProcessHarness } from './support/process-harness';
 
 const DAY = 86_400_000;
@@ -16,7 +17,8 @@ describe('joint mediation', () => {
       channel: 'HOTLINE_12333',
       contactPhone: String(phone++),
       description: '22名员工被拖欠工资共166580元',
-      employerUscc: s.city.contractor.uscc,
+      // An employer like the contractor, of its own: complaints about one employer join one case (一事一案).
+      employerUscc: (await addEmployer(s.db.orm.em.fork(), s.city.contractor)).uscc,
       regionCode: '110102003',
       amountClaimedFen: 16_658_000,
       workersAffected: 22,

@@ -1,6 +1,7 @@
 import { processServiceOf } from '../src/processes/process-module';
 import { CaseProcess } from '../src/processes/process.entity';
 import { orderToPayModule } from '../src/processes/order-to-pay/order-to-pay.module';
+import { addEmployer } from './support/fixtures';
 import { useProcessHarness } from './support/process-harness';
 
 const HOUR = 3_600_000;
@@ -30,7 +31,8 @@ describe('order to pay', () => {
       channel: 'WALK_IN',
       contactPhone: String(phone++),
       description: '工地拖欠22名工人工资',
-      employerUscc: s.city.contractor.uscc,
+      // An employer like the contractor, of its own: complaints about one employer join one case (一事一案).
+      employerUscc: (await addEmployer(s.db.orm.em.fork(), s.city.contractor)).uscc,
       regionCode: '110102003',
       amountClaimedFen,
       workersAffected,

@@ -4,6 +4,7 @@ import { processServiceOf } from '../src/processes/process-module';
 import { CaseProcess } from '../src/processes/process.entity';
 import { penaltyModule } from '../src/processes/penalty/penalty.module';
 import { decisionServiceDue, noticeDeadlines, PENALTY_LAW_DAY_COUNTS, penaltyDayCount, penaltyRules } from '../src/rules/penalty-rules';
+import { addEmployer } from './support/fixtures';
 import { useProcessHarness } from './support/process-harness';
 
 const HOUR = 3_600_000;
@@ -55,7 +56,8 @@ describe('administrative penalty', () => {
       channel: 'HOTLINE_12333',
       contactPhone: String(phone++),
       description: '拖欠工资，拒不改正',
-      employerUscc: s.city.contractor.uscc,
+      // An employer like the contractor, of its own: complaints about one employer join one case (一事一案).
+      employerUscc: (await addEmployer(s.db.orm.em.fork(), s.city.contractor)).uscc,
       regionCode: '110102003',
     });
     await s.h.services.cases.acceptCase(s.h.as(s.city.inspector), { caseId: c.id });

@@ -1,5 +1,6 @@
 import { CaseProcess } from '../src/processes/process.entity';
 import { referralStateQuery } from '../workflows/police-referral';
+import { addEmployer } from './support/fixtures';
 import { useProcessHarness } from './support/process-harness';
 
 const HOUR = 3_600_000;
@@ -19,7 +20,8 @@ describe('police referral', () => {
       channel: 'WALK_IN',
       contactPhone: String(phone++),
       description: '22名餐馆员工被拖欠工资，老板失联',
-      employerUscc: s.city.contractor.uscc,
+      // An employer like the contractor, of its own: complaints about one employer join one case (一事一案).
+      employerUscc: (await addEmployer(s.db.orm.em.fork(), s.city.contractor)).uscc,
       regionCode: '110102003',
       amountClaimedFen: amountFen,
       workersAffected: workers,

@@ -1,5 +1,6 @@
 import { caseWorkflowId } from '../src/cases/case-workflow';
 import { caseLifecycleStateQuery } from '../workflows';
+import { addEmployer } from './support/fixtures';
 import { useProcessHarness } from './support/process-harness';
 
 /**
@@ -14,7 +15,8 @@ describe('resolution extension', () => {
       channel: 'WALK_IN',
       contactPhone: '13500004001',
       description: '拖欠三个月工资',
-      employerUscc: s.city.contractor.uscc,
+      // An employer like the contractor, of its own: complaints about one employer join one case (一事一案).
+      employerUscc: (await addEmployer(s.db.orm.em.fork(), s.city.contractor)).uscc,
       regionCode: '110102003',
     });
     await s.h.services.cases.recordContact(s.h.as(s.city.clerk), { caseId: received.id, kind: 'CALL', outcome: 'REACHED' });
