@@ -23,7 +23,7 @@ export interface Core {
   modules: ReadonlyArray<AnyProcessModule>;
 }
 
-type CoreConfig = Pick<Config, 'temporal' | 'webhooks' | 'cases'> & Partial<Pick<Config, 'caseStatusLimits'>>;
+type CoreConfig = Pick<Config, 'temporal' | 'webhooks' | 'cases'> & Partial<Pick<Config, 'caseStatusLimits' | 'callbacks'>>;
 
 /** The services, the outbox relay and the Temporal client over one database and one Temporal server. */
 export function createCore(opts: {
@@ -53,6 +53,7 @@ export function createCore(opts: {
       repeatComplaintWindowDays: opts.config.cases.repeatComplaintWindowDays,
       collectiveComplaintWindowDays: opts.config.cases.collectiveComplaintWindowDays,
     },
+    callbackSampleRate: opts.config.callbacks?.sampleRate,
     processModules: modules,
   });
   return { services, relay, workflowClient, modules };
