@@ -354,6 +354,11 @@ class DemoCity {
     this.user(this.agency('COURT', '北京市西城区人民法院', xicheng), ['OFFICER']);
     this.user(this.agency('COURT', '北京市朝阳区人民法院', '110105'), ['OFFICER']);
     this.user(this.agency('PETITION_OFFICE', '北京市朝阳区信访办公室', '110105', { parent: petition.id }), ['OFFICER']);
+    // The bodies of HRSS outside inspection a case may be referred to (转介): labour dispute arbitration, work injury.
+    const arbitration = this.agency('LABOUR_ARBITRATION', '北京市劳动人事争议仲裁委员会', city);
+    this.user(arbitration, ['OFFICER']);
+    this.user(this.agency('LABOUR_ARBITRATION', '北京市西城区劳动人事争议仲裁委员会', xicheng, { parent: arbitration.id }), ['OFFICER']);
+    this.user(this.agency('WORK_INJURY_OFFICE', '北京市西城区人力资源和社会保障局工伤认定科', xicheng), ['OFFICER']);
   }
 
   private buildProjects(): void {
