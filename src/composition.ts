@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { createServices, type Services } from './app/services';
+import { HolidayCalendarListener } from './calendar/calendar-listener';
 import type { Config } from './config';
 import type { Orm } from './db/database';
 import type { Lifecycle } from './lifecycle';
@@ -40,6 +41,10 @@ export function createCore(opts: {
   const relay = new OutboxRelay(opts.orm, workflowClient, opts.config.temporal.taskQueue, opts.log);
   opts.lifecycle.onStop('workflow outbox relay', () => relay.stop());
   const modules = opts.modules ?? processModules;
+  // A holiday year another process loads reaches this one's working-day counts without a restart.
+  const calendar = new HolidayCalendarListener(opts.orm, opts.log.child({ component: 'calendar-listener' }));
+  void calendar.start().catch((err: unknown) => opts.log.warn({ err }, 'holiday calendar listener did not start'));
+  opts.lifecycle.onStop('holiday calendar listener', () => calendar.stop());
   const services = createServices({
     orm: opts.orm,
     temporal: connection,

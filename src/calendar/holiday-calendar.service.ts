@@ -22,6 +22,7 @@ import {
 } from '../domain/holiday-calendar';
 import { enqueueWorkflowSignal } from '../outbox/outbox';
 import { readHolidayCalendar } from './calendar-store';
+import { CALENDAR_CHANNEL } from './calendar-listener';
 
 export interface LoadHolidayYearInput {
   year: number;
@@ -123,6 +124,8 @@ export class HolidayCalendarService {
           tx,
         );
         await conn.execute(`delete from calendar_day where year = ?`, [year.year], 'run', tx);
+        // The other processes read the calendar again when this commits (HolidayCalendarListener); not if it rolls back.
+        await conn.execute(`select pg_notify(?, ?)`, [CALENDAR_CHANNEL, String(year.year)], 'run', tx);
         await conn.execute(
           `insert into calendar_day (day, kind, name, year) select d.day::date, d.kind, d.name, ? from jsonb_to_recordset(?::jsonb) as d(day text, kind text, name text)`,
           [year.year, JSON.stringify(year.days.map((d) => ({ day: d.date, kind: d.kind, name: d.name })))],
