@@ -100,4 +100,14 @@ describe('the demo city', () => {
     expect(paidAt).toBeGreaterThan(filedAt);
     expect((file[paidAt]!.payload.allocations as unknown[]).length).toBe(72);
   });
+
+  it('has the labour dispute arbitration commissions and the work-injury office a case may be referred to (转介)', async () => {
+    const kinds = await sql<{ kind: string; n: string }>(
+      `select kind, count(*) as n from agency where kind in ('LABOUR_ARBITRATION', 'WORK_INJURY_OFFICE') group by kind order by kind`,
+    );
+    expect(kinds.map((k) => [k.kind, Number(k.n)])).toEqual([
+      ['LABOUR_ARBITRATION', 2],
+      ['WORK_INJURY_OFFICE', 1],
+    ]);
+  });
 });
