@@ -118,6 +118,17 @@ describe('holiday calendar', () => {
     expect(recountProvisionalDeadlines(facts, (d) => d > horizon)).toEqual({ resolutionDue: new Date(endOfBeijingDay('2027-01-12')) });
     expect(strictestResolutionDeadline(accepted, ['WALK_IN', 'HOTLINE_12345']).toISOString()).toBe(endOfBeijingDay('2027-01-12'));
 
+    // A 12345 complaint that joined after the acceptance brings its clock from its own receipt, as intake moved it.
+    installHolidayCalendar(original);
+    const later = { channel: 'HOTLINE_12345' as const, receivedAt: bj('2026-12-23T10:00:00') };
+    const joinedLater = { ...facts, complaints: [later], resolutionDue: strictestResolutionDeadline(accepted, ['WALK_IN', later]) };
+    expect(joinedLater.resolutionDue).toEqual(resolutionDeadline(later.receivedAt, 'HOTLINE_12345'));
+    installHolidayCalendar(withHolidayYear(fixture));
+    expect(recountProvisionalDeadlines(joinedLater, (d) => d > horizon)).toEqual({
+      resolutionDue: resolutionDeadline(later.receivedAt, 'HOTLINE_12345'),
+    });
+    expect(resolutionDeadline(later.receivedAt, 'HOTLINE_12345').toISOString()).toBe(endOfBeijingDay('2027-01-14'));
+
     // Awaiting acceptance: a walk-in case of Wednesday 30 Dec that a 12345 complaint joined on Thursday 31 Dec.
     installHolidayCalendar(original);
     const joined = { channel: 'HOTLINE_12345' as const, receivedAt: bj('2026-12-31T10:00:00') };

@@ -30,14 +30,24 @@ export function resolutionDeadline(acceptedAt: Date, channel: Channel, rules: Ca
 
 /**
  * The resolution deadline of a case its complainants brought on several channels: the strictest of their
- * channels' clocks applies (DOMAIN.md §4: a case lives by the strictest clock that applies to it).
+ * channels' clocks applies (DOMAIN.md §4: a case lives by the strictest clock that applies to it). Each clock runs
+ * from the acceptance or, for a complaint that joined the case after it was accepted, from that complaint's receipt
+ * (as intake moves it: `intake_complaint`). A bare channel is one the case had when it was accepted.
  */
 export function strictestResolutionDeadline(
   acceptedAt: Date,
-  channels: readonly Channel[],
+  channels: ReadonlyArray<Channel | { channel: Channel; receivedAt: Date }>,
   rules: CaseDeadlineRules = caseDeadlineRules,
 ): Date {
-  return new Date(Math.min(...channels.map((ch) => resolutionDeadline(acceptedAt, ch, rules).getTime())));
+  return new Date(
+    Math.min(
+      ...channels.map((ch) => {
+        if (typeof ch === 'string') return resolutionDeadline(acceptedAt, ch, rules).getTime();
+        const from = ch.receivedAt > acceptedAt ? ch.receivedAt : acceptedAt;
+        return resolutionDeadline(from, ch.channel, rules).getTime();
+      }),
+    ),
+  );
 }
 
 /**
@@ -100,11 +110,7 @@ export function recountProvisionalDeadlines(
   if ((IN_HANDLING_STATUSES as readonly string[]).includes(c.status) && c.acceptedAt && c.resolutionDue) {
     let resolution = c.resolutionDue;
     if (wasProvisional(c.resolutionDue)) {
-      const due = strictestResolutionDeadline(
-        c.acceptedAt,
-        complaints.map((k) => k.channel),
-        rules,
-      );
+      const due = strictestResolutionDeadline(c.acceptedAt, complaints, rules);
       if (due.getTime() !== resolution.getTime()) resolution = out.resolutionDue = due;
     }
     if (c.resolutionExtendedDue && (out.resolutionDue || wasProvisional(c.resolutionExtendedDue))) {
