@@ -1,5 +1,6 @@
 import { Client, Connection } from '@temporalio/client';
 import { createServices, type Services } from './app/services';
+import { HolidayCalendarListener } from './calendar/calendar-listener';
 import type { Config } from './config';
 import type { Orm } from './db/database';
 import type { Lifecycle } from './lifecycle';
@@ -23,7 +24,7 @@ export interface Core {
   modules: ReadonlyArray<AnyProcessModule>;
 }
 
-type CoreConfig = Pick<Config, 'temporal' | 'webhooks' | 'cases'> & Partial<Pick<Config, 'caseStatusLimits'>>;
+type CoreConfig = Pick<Config, 'temporal' | 'webhooks' | 'cases'> & Partial<Pick<Config, 'caseStatusLimits' | 'callbacks'>>;
 
 /** The services, the outbox relay and the Temporal client over one database and one Temporal server. */
 export function createCore(opts: {
@@ -40,6 +41,10 @@ export function createCore(opts: {
   const relay = new OutboxRelay(opts.orm, workflowClient, opts.config.temporal.taskQueue, opts.log);
   opts.lifecycle.onStop('workflow outbox relay', () => relay.stop());
   const modules = opts.modules ?? processModules;
+  // A holiday year another process loads reaches this one's working-day counts without a restart.
+  const calendar = new HolidayCalendarListener(opts.orm, opts.log.child({ component: 'calendar-listener' }));
+  void calendar.start().catch((err: unknown) => opts.log.warn({ err }, 'holiday calendar listener did not start'));
+  opts.lifecycle.onStop('holiday calendar listener', () => calendar.stop());
   const services = createServices({
     orm: opts.orm,
     temporal: connection,
@@ -53,6 +58,7 @@ export function createCore(opts: {
       repeatComplaintWindowDays: opts.config.cases.repeatComplaintWindowDays,
       collectiveComplaintWindowDays: opts.config.cases.collectiveComplaintWindowDays,
     },
+    callbackSampleRate: opts.config.callbacks?.sampleRate,
     processModules: modules,
   });
   return { services, relay, workflowClient, modules };

@@ -43,6 +43,12 @@ const schema = z.object({
   TEMPORAL_CLI_PATH: optionalText,
   REPEAT_COMPLAINT_WINDOW_DAYS: z.coerce.number().int().min(0).max(365).default(30),
   COLLECTIVE_COMPLAINT_WINDOW_DAYS: z.coerce.number().int().min(0).max(365).default(30),
+  // 回访 / 回头看: the share of closed cases called back (city configuration; no law or seed gives a rate).
+  // An empty value is unset (the default), not 0: a blank line in an env file must not stop every callback.
+  CALLBACK_SAMPLE_RATE: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.coerce.number().min(0, 'must be a share from 0 to 1').max(1, 'must be a share from 0 to 1').default(1),
+  ),
   DEMO_DATA: z.enum(['true', 'false']).default('true'),
   TEMPORAL_TEST_SERVER_PATH: optionalText,
   AUTH_JWT_KEYS: optionalText.pipe(
@@ -103,6 +109,11 @@ export interface Config {
     /** A complaint by any phone about the project (no project: the employer) of an open case received within this many days joins it. */
     collectiveComplaintWindowDays: number;
   };
+  /**
+   * 回访 / 回头看: the share of closed cases called back, 0–1 (`CALLBACK_SAMPLE_RATE`, default 1: every case). The
+   * city's figure: seed 003 (青岛) samples by telephone but gives no rate, and no law does.
+   */
+  callbacks: { sampleRate: number };
   /** Load the demo city into an empty database at `npm start`. */
   demoData: boolean;
   /** Token signing keys (`AUTH_JWT_KEYS`, newest first); unset under `npm start`, which keeps its own in the data folder. */
@@ -166,6 +177,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, role: Role =
       testServerPath: e.TEMPORAL_TEST_SERVER_PATH,
     },
     cases: { repeatComplaintWindowDays: e.REPEAT_COMPLAINT_WINDOW_DAYS, collectiveComplaintWindowDays: e.COLLECTIVE_COMPLAINT_WINDOW_DAYS },
+    callbacks: { sampleRate: e.CALLBACK_SAMPLE_RATE },
     demoData: e.DEMO_DATA === 'true',
     auth: { keys: e.AUTH_JWT_KEYS, tokenTtl: e.AUTH_TOKEN_TTL },
     rateLimitPerMinute: e.RATE_LIMIT_PER_MINUTE,

@@ -48,6 +48,8 @@ type Who =
   | 'petitionOfficer'
   | 'justiceMediator'
   | 'courtOfficer'
+  | 'arbitrator'
+  | 'workInjuryOfficer'
   | 'integrator';
 
 const DENIED = new Set(['UNAUTHENTICATED', 'FORBIDDEN', 'NOT_FOUND']);
@@ -186,10 +188,10 @@ describe('access matrix: every operation × every role of every agency kind, in 
     await settle();
     return p;
   }
-  async function referralOut(caseId: string) {
+  async function referralOut(caseId: string, receiverAgencyId = city.court.id) {
     const p = await processServiceOf(hrss().services, externalReferralModule).refer(hrss(), {
       caseId,
-      receiverAgencyId: city.court.id,
+      receiverAgencyId,
       grounds: '属劳动争议，转介人民法院',
     });
     await settle();
@@ -222,6 +224,8 @@ describe('access matrix: every operation × every role of every agency kind, in 
     'petitionOfficer',
     'justiceMediator',
     'courtOfficer',
+    'arbitrator',
+    'workInjuryOfficer',
     'integrator',
   ];
   const SIGNED_IN = EVERYONE.filter((w) => w !== 'anonymous');
@@ -350,6 +354,36 @@ describe('access matrix: every operation × every role of every agency kind, in 
   row('process', 'a mediation on a case referred to the court', [...HRSS_XC_ALL, 'unionMediator'], async () => {
     await referredReady();
     return () => ({ doc: 'query($id: ID!) { process(id: $id) { status } }', vars: { id: referredMediation.id } });
+  });
+  // Referred to the labour dispute arbitration commission / the work-injury office (转介): each sees that case and its
+  // referral, nothing else (every other row denies them).
+  let arbitrationCase: { id: string } | undefined;
+  let toArbitration: { id: string };
+  let toWorkInjury: { id: string };
+  const arbitrationReady = async () => {
+    if (arbitrationCase) return;
+    arbitrationCase = await xichengCase();
+    toArbitration = await referralOut(arbitrationCase.id, city.arbitration.id);
+    toWorkInjury = await referralOut((await xichengCase()).id, city.workInjury.id);
+  };
+  row('case', 'referred to the labour dispute arbitration commission (转介)', [...PROJECT_CASE_VIEWERS, 'arbitrator'], async () => {
+    await arbitrationReady();
+    return () => ({ doc: 'query($id: ID!) { case(id: $id) { number } }', vars: { id: arbitrationCase!.id } });
+  });
+  row('process', 'a referral to the labour dispute arbitration commission', [...HRSS_XC_ALL, 'arbitrator'], async () => {
+    await arbitrationReady();
+    return () => ({ doc: 'query($id: ID!) { process(id: $id) { status } }', vars: { id: toArbitration.id } });
+  });
+  row('process', 'a referral to the work-injury office', [...HRSS_XC_ALL, 'workInjuryOfficer'], async () => {
+    await arbitrationReady();
+    return () => ({ doc: 'query($id: ID!) { process(id: $id) { status } }', vars: { id: toWorkInjury.id } });
+  });
+  row('cases', 'referred to the arbitration commission', [...PROJECT_CASE_VIEWERS, 'arbitrator'], async () => {
+    await arbitrationReady();
+    return () => ({
+      doc: '{ cases(first: 100) { edges { node { id } } } }',
+      included: (d) => JSON.stringify(d).includes(arbitrationCase!.id),
+    });
   });
   row('process', 'a handover to the city corps (移交)', HRSS_XC_ALL, async () => {
     const p = await handover((await xichengCase()).id);
@@ -910,6 +944,20 @@ describe('access matrix: every operation × every role of every agency kind, in 
     ['courtOfficer'],
     async () => referralOut((await xichengCase()).id),
     () => ({ note: '已登记', reference: '(2026)京0102民初1号' }),
+  );
+  stepRow(
+    'acknowledgeExternalReferral',
+    'AcknowledgeExternalReferralInput',
+    ['arbitrator'],
+    async () => referralOut((await xichengCase()).id, city.arbitration.id),
+    () => ({ note: '已立案受理', reference: '京西劳人仲字[2026]第1号' }),
+  );
+  stepRow(
+    'acknowledgeExternalReferral',
+    'AcknowledgeExternalReferralInput',
+    ['workInjuryOfficer'],
+    async () => referralOut((await xichengCase()).id, city.workInjury.id),
+    () => ({ note: '已受理工伤认定申请' }),
   );
 
   // ——— webhooks ———

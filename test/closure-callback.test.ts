@@ -1,4 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
+import { Connection } from '@temporalio/client';
+import { createServices } from '../src/app/services';
 import { addWorkingDays } from '../src/domain/working-days';
 import { CaseProcess } from '../src/processes/process.entity';
 import { callbackRules, sampledForCallback } from '../src/rules/closure-callback';
@@ -282,6 +284,27 @@ describe('closure and callback', () => {
     } finally {
       await conn.execute(`update webhook_endpoint set active = false where id = ?`, [endpoint]);
     }
+  });
+
+  it('the city’s sample rate (CALLBACK_SAMPLE_RATE) reaches the closing: at 0 a closed case gets no callback', async () => {
+    const city = createServices({
+      orm: s.db.orm,
+      temporal: Connection.lazy({ address: '127.0.0.1:1' }),
+      workflowClient: s.h.env.client,
+      callbackSampleRate: 0,
+      processModules: [],
+    });
+    expect(city.closure.callbackSampleRate).toBe(0);
+    expect(s.h.services.closure.callbackSampleRate).toBe(1); // unset: the default, every case
+    const { c } = await resolvedCase();
+    await pay(c.id);
+    await s.h.relay.drain();
+    await report(c.id);
+    const closed = await city.closure.approveClosing(s.h.as(s.city.supervisor), { caseId: c.id });
+    expect(closed.status).toBe('CLOSED');
+    expect(await s.db.orm.em.fork().count(CaseProcess, { case: c.id, kind: 'CALLBACK' })).toBe(0);
+    const entry = (await s.h.fileOf(c.id)).find((e) => e.type === 'CLOSED')!;
+    expect(entry.payload).toMatchObject({ callbackProcessId: null, callbackDue: null });
   });
 
   it('the sample: a rate of 1 calls every case back, a rate of 0 none, a fraction the same cases every time', () => {

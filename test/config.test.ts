@@ -39,6 +39,15 @@ describe('configuration', () => {
     expect((error as Error).message).toContain('TEMPORAL_ADDRESS="no-port": must be host:port');
   });
 
+  it('reads the city’s callback sample rate, 0–1, every closed case by default', () => {
+    expect(loadConfig({}).callbacks).toEqual({ sampleRate: 1 });
+    expect(loadConfig({ CALLBACK_SAMPLE_RATE: '0.3' }).callbacks.sampleRate).toBe(0.3);
+    expect(loadConfig({ CALLBACK_SAMPLE_RATE: '0' }).callbacks.sampleRate).toBe(0);
+    expect(loadConfig({ CALLBACK_SAMPLE_RATE: ' ' }).callbacks.sampleRate).toBe(1); // blank is unset, not 0
+    for (const bad of ['-0.1', '1.5', 'half', '30%'])
+      expect(() => loadConfig({ CALLBACK_SAMPLE_RATE: bad })).toThrow(/CALLBACK_SAMPLE_RATE/);
+  });
+
   it('caps the active webhook endpoints of an integrator at 5 unless told otherwise', () => {
     expect(loadConfig({}).webhooks.maxActiveEndpoints).toBe(5);
     expect(loadConfig({ WEBHOOK_MAX_ACTIVE_ENDPOINTS: '20' }).webhooks.maxActiveEndpoints).toBe(20);

@@ -175,7 +175,7 @@ describe('handover and referral outside inspection', () => {
       parties: [{ role: 'WORKER_REPRESENTATIVE', name: '工人代表' }],
       agencyIds: [s.city.union.id],
     });
-    // Only to a court or a justice bureau, by a caseworker of the owning agency.
+    // Only to a court, a justice bureau, the arbitration commission or the work-injury office, by a caseworker of the owning agency.
     await expect(
       referrals().refer(s.h.as(s.city.inspector), { caseId: c.id, receiverAgencyId: s.city.police.id, grounds: '劳动争议' }),
     ).rejects.toMatchObject({ extensions: { code: 'BAD_USER_INPUT', field: 'input.receiverAgencyId' } });
@@ -219,6 +219,40 @@ describe('handover and referral outside inspection', () => {
     const ack = (await s.h.fileOf(c.id)).filter((e) => e.type === 'EXTERNAL_REFERRAL_ACKNOWLEDGED');
     expect(ack).toHaveLength(1);
     expect(ack[0]).toMatchObject({ actor_agency_id: s.city.court.id, payload: { reference: '(2026)京0102民初1234号' } });
+  });
+
+  it('a referral to the labour dispute arbitration commission or the work-injury office: each sees its own and acknowledges it', async () => {
+    const toArbitration = await xichengCase();
+    const toWorkInjury = await xichengCase();
+    const a = await referrals().refer(s.h.as(s.city.inspector), {
+      caseId: toArbitration.id,
+      receiverAgencyId: s.city.arbitration.id,
+      grounds: '双方对劳动关系及工资数额存在争议，属劳动争议，转介劳动人事争议仲裁委员会',
+    });
+    const w = await referrals().refer(s.h.as(s.city.inspector), {
+      caseId: toWorkInjury.id,
+      receiverAgencyId: s.city.workInjury.id,
+      grounds: '一名工人施工中受伤，转介工伤认定',
+    });
+    await s.h.relay.drain();
+    const arbitrator = s.h.as(s.city.arbitrator);
+    const officer = s.h.as(s.city.workInjuryOfficer);
+    expect((await s.h.services.cases.byId(arbitrator, toArbitration.id)).id).toBe(toArbitration.id);
+    expect((await s.h.services.cases.byId(officer, toWorkInjury.id)).id).toBe(toWorkInjury.id);
+    // Only the cases referred to each: not the other's.
+    await expect(s.h.services.cases.byId(arbitrator, toWorkInjury.id)).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+    await expect(s.h.services.cases.byId(officer, toArbitration.id)).rejects.toMatchObject({ extensions: { code: 'NOT_FOUND' } });
+    await expect(s.h.step(s.city.workInjuryOfficer, a.id, 'acknowledgeExternalReferral', { note: '收到' })).rejects.toMatchObject({
+      extensions: { code: 'NOT_FOUND' },
+    });
+    expect(
+      await s.h.step(s.city.arbitrator, a.id, 'acknowledgeExternalReferral', { note: '已立案受理', reference: '京西劳人仲字[2026]第1号' }),
+    ).toMatchObject({ status: 'ACKNOWLEDGED' });
+    expect(await s.h.step(s.city.workInjuryOfficer, w.id, 'acknowledgeExternalReferral', { note: '已受理工伤认定申请' })).toMatchObject({
+      status: 'ACKNOWLEDGED',
+    });
+    const ack = (await s.h.fileOf(toArbitration.id)).filter((e) => e.type === 'EXTERNAL_REFERRAL_ACKNOWLEDGED');
+    expect(ack[0]).toMatchObject({ actor_agency_id: s.city.arbitration.id, payload: { reference: '京西劳人仲字[2026]第1号' } });
   });
 
   it(`escalates an unacknowledged referral once at the end of working day ${handoverRules.referralAcknowledgement.workingDays}`, async () => {

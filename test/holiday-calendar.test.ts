@@ -1,4 +1,11 @@
-import { recountProvisionalDeadlines, resolutionDeadline, extendedResolutionDeadline, acceptanceDeadline } from '../src/cases/deadlines';
+import {
+  recountProvisionalDeadlines,
+  resolutionDeadline,
+  extendedResolutionDeadline,
+  acceptanceDeadline,
+  strictestAcceptanceDeadline,
+  strictestResolutionDeadline,
+} from '../src/cases/deadlines';
 import { validateHolidayYear, type LoadHolidayYearInput } from '../src/calendar/holiday-calendar.service';
 import {
   calendarHorizon,
@@ -88,6 +95,54 @@ describe('holiday calendar', () => {
     ).toEqual({});
     // A closed case's deadlines stay as they were.
     expect(recountProvisionalDeadlines({ ...facts, status: 'RESOLVED' }, (d) => d > horizon)).toEqual({});
+  });
+
+  it('counts again on the strictest clock of all the case’s channels, as acceptance does, not the first channel’s', () => {
+    // A walk-in case a 12345 complaint joined: accepted Monday 21 Dec 2026 on the hotline's 15 working days.
+    const accepted = bj('2026-12-21T10:00:00');
+    const complaints = [{ channel: 'HOTLINE_12345' as const, receivedAt: bj('2026-12-18T09:00:00') }];
+    const resolutionDue = strictestResolutionDeadline(accepted, ['WALK_IN', 'HOTLINE_12345']);
+    expect(resolutionDue.toISOString()).toBe(endOfBeijingDay('2027-01-11')); // 1 Jan 2027 counted as a weekday
+    const facts = {
+      status: 'ACCEPTED',
+      channel: 'WALK_IN' as const,
+      receivedAt: bj('2026-12-17T10:00:00'),
+      acceptedAt: accepted,
+      acceptanceDue: acceptanceDeadline(bj('2026-12-17T10:00:00'), 'WALK_IN'),
+      resolutionDue,
+      complaints,
+    };
+    const horizon = new Date(endOfBeijingDay('2026-12-31'));
+    installHolidayCalendar(withHolidayYear(fixture));
+    // 1 Jan 2027 is a holiday: one working day later, still the hotline's 15, not the statute's 60 (in March).
+    expect(recountProvisionalDeadlines(facts, (d) => d > horizon)).toEqual({ resolutionDue: new Date(endOfBeijingDay('2027-01-12')) });
+    expect(strictestResolutionDeadline(accepted, ['WALK_IN', 'HOTLINE_12345']).toISOString()).toBe(endOfBeijingDay('2027-01-12'));
+
+    // A 12345 complaint that joined after the acceptance brings its clock from its own receipt, as intake moved it.
+    installHolidayCalendar(original);
+    const later = { channel: 'HOTLINE_12345' as const, receivedAt: bj('2026-12-23T10:00:00') };
+    const joinedLater = { ...facts, complaints: [later], resolutionDue: strictestResolutionDeadline(accepted, ['WALK_IN', later]) };
+    expect(joinedLater.resolutionDue).toEqual(resolutionDeadline(later.receivedAt, 'HOTLINE_12345'));
+    installHolidayCalendar(withHolidayYear(fixture));
+    expect(recountProvisionalDeadlines(joinedLater, (d) => d > horizon)).toEqual({
+      resolutionDue: resolutionDeadline(later.receivedAt, 'HOTLINE_12345'),
+    });
+    expect(resolutionDeadline(later.receivedAt, 'HOTLINE_12345').toISOString()).toBe(endOfBeijingDay('2027-01-14'));
+
+    // Awaiting acceptance: a walk-in case of Wednesday 30 Dec that a 12345 complaint joined on Thursday 31 Dec.
+    installHolidayCalendar(original);
+    const joined = { channel: 'HOTLINE_12345' as const, receivedAt: bj('2026-12-31T10:00:00') };
+    const received = {
+      status: 'RECEIVED',
+      channel: 'WALK_IN' as const,
+      receivedAt: bj('2026-12-30T10:00:00'),
+      acceptanceDue: strictestAcceptanceDeadline([{ channel: 'WALK_IN', receivedAt: bj('2026-12-30T10:00:00') }, joined]),
+      complaints: [joined],
+    };
+    expect(received.acceptanceDue.toISOString()).toBe(endOfBeijingDay('2027-01-01'));
+    installHolidayCalendar(withHolidayYear(fixture));
+    // The hotline's 1 working day after 31 Dec is Monday 4 Jan, not the walk-in's 5 (7 Jan).
+    expect(recountProvisionalDeadlines(received, (d) => d > horizon)).toEqual({ acceptanceDue: new Date(endOfBeijingDay('2027-01-04')) });
   });
 
   it('counts a clock across the 2026 National Day holiday (10-01 … 10-07) and its worked Saturday', () => {

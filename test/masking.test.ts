@@ -2,6 +2,8 @@ import type { Agency, User } from '../src/agencies/agency.entity';
 import type { TestApi } from './support/api';
 import type { loadTestCity } from './support/fixtures';
 import { startLiveStack, type LiveStack } from './support/live-stack';
+import { processServiceOf } from '../src/processes/process-module';
+import { externalReferralModule } from '../src/processes/external-referral/external-referral.module';
 
 /**
  * Personal data leaves whole only to labour inspection. Every other agency that can see the case gets 张*,
@@ -68,6 +70,12 @@ describe('masked personal data', () => {
       parties: [{ role: 'WORKER_REPRESENTATIVE', name: '工人代表' }],
       agencyIds: [city.union.id],
     });
+    // Referred to the labour dispute arbitration commission (转介), a body of HRSS: it sees personal data whole.
+    await processServiceOf(hrss().services, externalReferralModule).refer(hrss(), {
+      caseId,
+      receiverAgencyId: city.arbitration.id,
+      grounds: '工资数额有争议，属劳动争议，转介劳动人事争议仲裁委员会',
+    });
     await stack.settle();
   }, 120_000);
   afterAll(async () => {
@@ -127,6 +135,20 @@ describe('masked personal data', () => {
       api.as(city.inspector, city.xichengHrss),
     );
     expect(search.data).toEqual({ cases: { totalCount: 1 } });
+  });
+
+  it('shows the arbitration commission the case referred to it whole (a body of HRSS), and lets it search by name there', async () => {
+    const arbitrator = api.as(city.arbitrator, city.arbitration);
+    const res = await api.gql<{ case: { processes: Array<{ kind: string }> } }>(EVERYTHING, { id: caseId }, arbitrator);
+    expect(res.errors).toBeUndefined();
+    const raw = JSON.stringify(res.data);
+    for (const secret of [NAME, MOBILE, ID]) expect(raw).toContain(secret);
+    expect(res.data!.case.processes.map((p) => p.kind)).toEqual(['EXTERNAL_REFERRAL']);
+    const search = await api.gql(`{ cases(filter: { text: "${NAME}" }, first: 10) { totalCount } }`, undefined, arbitrator);
+    expect(search.data).toEqual({ cases: { totalCount: 1 } });
+    // The work-injury office, to which this case was not referred, does not see it at all.
+    const stranger = await api.gql(EVERYTHING, { id: caseId }, api.as(city.workInjuryOfficer, city.workInjury));
+    expect(stranger.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   });
 
   it('shows an agency only the processes it takes part in, and their entries in the case file', async () => {

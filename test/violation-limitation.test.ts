@@ -153,5 +153,84 @@ describe('the two-year limit (劳动保障监察条例 第二十条)', () => {
       const { recordViolationPeriod } = await ok(RECORD, { i: { caseId: c.id, startedOn: '2020-01-01' } });
       expect(recordViolationPeriod.limitation).toMatchObject({ expired: false, endedOn: null, lastDay: null });
     });
+
+    // The period as the complaint itself states it (issue 14): recorded on the new case and flagged at intake.
+    const INTAKE_PERIOD = `mutation($i: IntakeComplaintInput!) { intakeComplaint(input: $i) {
+      outcome warnings { field rule message } case { id receivedAt limitation { expired startedOn endedOn lastDay rule source } } } }`;
+    const today = () => DateTime.now().setZone('UTC+8').toISODate()!;
+    const complaint = (period: Record<string, unknown>) => ({
+      i: {
+        channel: 'WALK_IN',
+        contactPhone: `1370000${String(2000 + seq++)}`,
+        description: '两年多前的工资至今未付',
+        regionCode: '110102003',
+        ...period,
+      },
+    });
+
+    it('a complaint that states arrears which ended more than two years before it is flagged at intake with the rule', async () => {
+      const endedOn = yearsBefore(today(), 2, 1);
+      const { intakeComplaint } = await ok(INTAKE_PERIOD, complaint({ violationStartedOn: '2023-03-01', violationEndedOn: endedOn }));
+      expect(intakeComplaint.outcome).toBe('CREATED');
+      expect(intakeComplaint.case.limitation).toEqual({
+        expired: true,
+        startedOn: '2023-03-01',
+        endedOn,
+        lastDay: yearsBefore(today(), 0, 1),
+        rule: violationLimitation.rule,
+        source: violationLimitation.source,
+      });
+      expect(intakeComplaint.warnings).toEqual([
+        { field: 'input.violationEndedOn', rule: 'limitation.expired', message: expect.stringContaining('劳动保障监察条例 第二十条') },
+      ]);
+      // The first entry of the file carries the stated period and the rule; a rejection cites it as before.
+      const file = await fileOf(intakeComplaint.case.id as string);
+      expect(file.limitation).toEqual({ expired: true });
+      expect(file.events.find((e) => e.type === 'RECEIVED')!.payload).toMatchObject({
+        violationPeriod: { startedOn: '2023-03-01', endedOn },
+        limitation: {
+          expired: true,
+          lastDay: yearsBefore(today(), 0, 1),
+          rule: violationLimitation.rule,
+          source: violationLimitation.source,
+        },
+      });
+      await ok(REJECT, { i: { caseId: intakeComplaint.case.id, reason: '违法行为终了已超过两年，不再查处' } });
+      expect((await fileOf(intakeComplaint.case.id as string)).events.find((e) => e.type === 'REJECTED')!.payload).toMatchObject({
+        limitation: { endedOn, rule: violationLimitation.rule },
+      });
+    });
+
+    it('a complaint whose arrears ended two years ago to the day, or continue, is in time: no warning', async () => {
+      const inTime = await ok(INTAKE_PERIOD, complaint({ violationStartedOn: '2023-03-01', violationEndedOn: yearsBefore(today(), 2) }));
+      expect(inTime.intakeComplaint.warnings).toEqual([]);
+      expect(inTime.intakeComplaint.case.limitation).toMatchObject({ expired: false, lastDay: today() });
+      const continuing = await ok(INTAKE_PERIOD, complaint({ violationStartedOn: '2020-01-01' }));
+      expect(continuing.intakeComplaint.warnings).toEqual([]);
+      expect(continuing.intakeComplaint.case.limitation).toMatchObject({ expired: false, endedOn: null, lastDay: null });
+      // Without a period, nothing changes: no limitation until a caseworker records one.
+      const none = await ok(INTAKE_PERIOD, complaint({}));
+      expect(none.intakeComplaint.case.limitation).toBeNull();
+      expect((await fileOf(none.intakeComplaint.case.id as string)).events[0]!.payload).not.toHaveProperty('limitation');
+    });
+
+    it('refuses a stated period that ends before it begins, lies after the receipt, or has an end without a beginning', async () => {
+      const bad = async (period: Record<string, unknown>) => (await call(INTAKE_PERIOD, complaint(period))).errors?.[0]?.extensions;
+      expect(await bad({ violationStartedOn: '2025-05-01', violationEndedOn: '2025-04-01' })).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'input.violationEndedOn',
+        rule: 'date.order',
+      });
+      expect(await bad({ violationStartedOn: '2099-01-01' })).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'input.violationStartedOn',
+        rule: 'not-after-receipt',
+      });
+      expect(await bad({ violationEndedOn: '2024-01-01' })).toMatchObject({
+        code: 'BAD_USER_INPUT',
+        field: 'input.violationStartedOn',
+        rule: 'required-with-end',
+      });
+    });
   });
 });

@@ -171,19 +171,25 @@ begin
   insert into wage_case (id, number, channel, channel_ref, idempotency_key, idempotency_agency_id, received_at, status, sector, region_code,
                          owning_agency_id, primary_complainant_id, workers_affected, amount_claimed_fen, employer_id,
                          employer_name_given, project_id, description, same_day_contact_due, acceptance_due,
-                         created_at, updated_at)
+                         violation_started_on, violation_ended_on, created_at, updated_at)
   values ((request->>'id')::uuid, v_number, v_channel, v_ref, v_key, v_key_scope, v_received, 'RECEIVED',
           coalesce(request->>'sector', case when v_project_id is not null or v_employer_industry = 'CONSTRUCTION' then 'CONSTRUCTION' else 'OTHER' end),
           v_region, v_agency, v_person, (request->>'workersAffected')::integer, (request->>'amountClaimedFen')::bigint,
           v_employer_id, case when v_employer_id is null then request->>'employerName' end, v_project_id,
           request->>'description', (request->>'sameDayContactDue')::timestamptz, (request->>'acceptanceDue')::timestamptz,
-          now(), now())
+          (request->>'violationStartedOn')::date, (request->>'violationEndedOn')::date, now(), now())
   returning * into intake_case;
   insert into case_complainant (case_id, person_id, channel, channel_ref, joined_at, stated_name, stated_resident_id)
     values (intake_case.id, v_person, v_channel, v_ref, v_received, request->>'complainantName', request->>'complainantResidentId');
   perform case_file_append(intake_case, 'RECEIVED', (request->>'actorUserId')::uuid, (request->>'actorAgencyId')::uuid,
                            request->>'operation', v_received,
-                           jsonb_build_object('channel', v_channel, 'channelRef', v_ref));
+                           jsonb_build_object('channel', v_channel, 'channelRef', v_ref)
+                           -- the violation period the complaint states, and the two-year limit on it (劳动保障监察条例 第二十条)
+                           || case when jsonb_typeof(request->'limitation') = 'object'
+                                   then jsonb_build_object('violationPeriod', jsonb_build_object('startedOn', request->>'violationStartedOn',
+                                                                                                  'endedOn', request->'violationEndedOn'),
+                                                           'limitation', request->'limitation')
+                                   else '{}'::jsonb end);
   perform outbox_append('START', request->>'workflowType', request->>'workflowId', null,
                         jsonb_build_array(request->'lifecycle' || jsonb_build_object('caseNumber', v_number)));
   intake_outcome := 'CREATED';

@@ -16,6 +16,8 @@ export const AGENCY_KINDS = [
   'JUSTICE_BUREAU',
   'COURT',
   'INTEGRATOR',
+  'LABOUR_ARBITRATION',
+  'WORK_INJURY_OFFICE',
 ] as const;
 export type AgencyKind = (typeof AGENCY_KINDS)[number];
 

@@ -43,6 +43,9 @@ export const AgencyKindEnum = enumOf('AgencyKind', AGENCY_KINDS, {
   JUSTICE_BUREAU: '司法局',
   COURT: '法院',
   INTEGRATOR: '对接系统',
+  LABOUR_ARBITRATION: '劳动人事争议仲裁委员会 (labour and personnel dispute arbitration commission; its office sits in HRSS)',
+  WORK_INJURY_OFFICE:
+    '工伤认定部门 (work-injury determination: the social insurance administration of HRSS, 工伤保险条例 第五条、第十七条)',
 });
 export const SectorEnum = enumOf('Sector', SECTORS, {
   CONSTRUCTION: '住房和城乡建设',

@@ -57,6 +57,8 @@ export interface ServiceDeps {
   caseStatusLimits?: CaseStatusLimits;
   /** Intake's configuration (the repeat-complaint window); default 30 days. */
   intakeRules?: IntakeRules;
+  /** 回访: the share of closed cases called back, 0–1 (the city's `CALLBACK_SAMPLE_RATE`); default `callbackRules.samplingRate`. */
+  callbackSampleRate?: number;
   /** The registered processes (the registry, `src/processes/registry.ts`, passed in by the composition root). */
   processModules: ReadonlyArray<AnyProcessModule>;
 }
@@ -78,7 +80,7 @@ export function createServices(deps: ServiceDeps): Services {
     caseStatusAttempts: new CaseStatusAttempts(deps.caseStatusLimits),
     calendar: new HolidayCalendarService(outbox),
     processes,
-    closure: new ClosureService(cases, outbox),
+    closure: new ClosureService(cases, outbox, deps.callbackSampleRate),
     outbox,
     processServices: new Map(deps.processModules.map((m) => [m, m.createService(processes)])),
   };

@@ -4,11 +4,12 @@ import { DateTime } from 'luxon';
 import { deadlinesMovedSignal } from '../../workflows/case-lifecycle';
 import { authorizeCalendarLoad } from '../auth/access';
 import { appendCaseEvent, snapshot } from '../cases/case-file';
-import { Case } from '../cases/case.entity';
+import { Case, CaseComplainant } from '../cases/case.entity';
 import { caseWorkflowId } from '../cases/case-workflow';
-import { recountProvisionalDeadlines, type MovedDeadlines } from '../cases/deadlines';
+import { recountProvisionalDeadlines, type CaseDeadlineFacts, type MovedDeadlines } from '../cases/deadlines';
 import type { ExecutionContext, OutboxNotifier } from '../core/execution-context';
 import { OPEN_CASE_STATUSES } from '../domain/case-status';
+import type { Channel } from '../rules/case-deadlines';
 import { badUserInput } from '../domain/errors';
 import {
   CALENDAR_DAY_KINDS,
@@ -21,6 +22,7 @@ import {
 } from '../domain/holiday-calendar';
 import { enqueueWorkflowSignal } from '../outbox/outbox';
 import { readHolidayCalendar } from './calendar-store';
+import { CALENDAR_CHANNEL } from './calendar-listener';
 
 export interface LoadHolidayYearInput {
   year: number;
@@ -122,6 +124,8 @@ export class HolidayCalendarService {
           tx,
         );
         await conn.execute(`delete from calendar_day where year = ?`, [year.year], 'run', tx);
+        // The other processes read the calendar again when this commits (HolidayCalendarListener); not if it rolls back.
+        await conn.execute(`select pg_notify(?, ?)`, [CALENDAR_CHANNEL, String(year.year)], 'run', tx);
         await conn.execute(
           `insert into calendar_day (day, kind, name, year) select d.day::date, d.kind, d.name, ? from jsonb_to_recordset(?::jsonb) as d(day text, kind text, name text)`,
           [year.year, JSON.stringify(year.days.map((d) => ({ day: d.date, kind: d.kind, name: d.name })))],
@@ -165,9 +169,17 @@ export class HolidayCalendarService {
       },
       { lockMode: LockMode.PESSIMISTIC_WRITE, orderBy: { id: 'asc' } },
     );
+    // Every complaint of those cases in one statement: their clocks are the strictest of all their channels'.
+    const complaints = new Map<string, Array<{ channel: Channel; receivedAt: Date }>>();
+    const rows = cases.length > 0 ? await em.find(CaseComplainant, { case: { $in: cases.map((c) => c.id) } }) : [];
+    for (const r of rows) {
+      const list = complaints.get(r.case) ?? [];
+      list.push({ channel: r.channel, receivedAt: r.joinedAt });
+      complaints.set(r.case, list);
+    }
     let n = 0;
     for (const c of cases) {
-      const moved = recountProvisionalDeadlines(c, wasProvisional);
+      const moved = recountProvisionalDeadlines({ ...factsOf(c), complaints: complaints.get(c.id) ?? [] }, wasProvisional);
       if (!moved.acceptanceDue && !moved.resolutionDue && !moved.resolutionExtendedDue) continue;
       const before = snapshot(c);
       const was = deadlinesOf(c);
@@ -203,6 +215,18 @@ export class HolidayCalendarService {
     }
     return n;
   }
+}
+
+function factsOf(c: Case): CaseDeadlineFacts {
+  return {
+    status: c.status,
+    channel: c.channel,
+    receivedAt: c.receivedAt,
+    acceptedAt: c.acceptedAt,
+    acceptanceDue: c.acceptanceDue,
+    resolutionDue: c.resolutionDue,
+    resolutionExtendedDue: c.resolutionExtendedDue,
+  };
 }
 
 function deadlinesOf(c: Case): Record<keyof MovedDeadlines, string | null> {

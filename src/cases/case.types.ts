@@ -523,6 +523,20 @@ export class IntakeComplaintInput {
 
   @Field(() => MoneyScalar, { nullable: true })
   amountClaimed?: number;
+
+  @Field(() => LocalDateScalar, {
+    nullable: true,
+    description:
+      'When the wages began to be owed, as the complaint says (欠薪起始日期, a Beijing date): recorded as the violation period of a new case',
+  })
+  violationStartedOn?: string | null;
+
+  @Field(() => LocalDateScalar, {
+    nullable: true,
+    description:
+      'When the arrears ended (欠薪终止日期), if they have; with violationStartedOn. Ended more than two years before the complaint: a warning limitation.expired (查处时效, 劳动保障监察条例 第二十条)',
+  })
+  violationEndedOn?: string | null;
 }
 
 @InputType()

@@ -30,14 +30,35 @@ export function resolutionDeadline(acceptedAt: Date, channel: Channel, rules: Ca
 
 /**
  * The resolution deadline of a case its complainants brought on several channels: the strictest of their
- * channels' clocks applies (DOMAIN.md §4: a case lives by the strictest clock that applies to it).
+ * channels' clocks applies (DOMAIN.md §4: a case lives by the strictest clock that applies to it). Each clock runs
+ * from the acceptance or, for a complaint that joined the case after it was accepted, from that complaint's receipt
+ * (as intake moves it: `intake_complaint`). A bare channel is one the case had when it was accepted.
  */
 export function strictestResolutionDeadline(
   acceptedAt: Date,
-  channels: readonly Channel[],
+  channels: ReadonlyArray<Channel | { channel: Channel; receivedAt: Date }>,
   rules: CaseDeadlineRules = caseDeadlineRules,
 ): Date {
-  return new Date(Math.min(...channels.map((ch) => resolutionDeadline(acceptedAt, ch, rules).getTime())));
+  return new Date(
+    Math.min(
+      ...channels.map((ch) => {
+        if (typeof ch === 'string') return resolutionDeadline(acceptedAt, ch, rules).getTime();
+        const from = ch.receivedAt > acceptedAt ? ch.receivedAt : acceptedAt;
+        return resolutionDeadline(from, ch.channel, rules).getTime();
+      }),
+    ),
+  );
+}
+
+/**
+ * The acceptance deadline of a case several complaints joined: the strictest of each complaint's channel clock
+ * counted from its own receipt (a joining 12345 complaint brings its 1 working day, counted from when it came).
+ */
+export function strictestAcceptanceDeadline(
+  complaints: ReadonlyArray<{ channel: Channel; receivedAt: Date }>,
+  rules: CaseDeadlineRules = caseDeadlineRules,
+): Date {
+  return new Date(Math.min(...complaints.map((k) => acceptanceDeadline(k.receivedAt, k.channel, rules).getTime())));
 }
 
 /** The one extension the statute allows, counted on from the original resolution deadline. */
@@ -54,6 +75,11 @@ export interface CaseDeadlineFacts {
   acceptanceDue: Date;
   resolutionDue?: Date | null;
   resolutionExtendedDue?: Date | null;
+  /**
+   * Every complaint of the case (its first and those that joined it), each with its channel and receipt: the
+   * clocks are the strictest of their channels', as at acceptance. Without it, the case's own channel alone.
+   */
+  complaints?: ReadonlyArray<{ channel: Channel; receivedAt: Date }>;
 }
 
 export interface MovedDeadlines {
@@ -66,7 +92,9 @@ export interface MovedDeadlines {
  * The deadlines of an open case counted again on the calendar as it is now, for those that were provisional
  * (`wasProvisional`: counted across days the calendar did not know then): acceptance while the case awaits it,
  * resolution and its extension while it is in handling (the extension is counted on from the resolution deadline,
- * so it moves with it). Only the ones whose instant changes are returned.
+ * so it moves with it). Only the ones whose instant changes are returned. The same functions as intake and
+ * acceptance count them: the strictest clock of all the case's complaints' channels (`strictestAcceptanceDeadline`,
+ * `strictestResolutionDeadline`), not the first channel's.
  */
 export function recountProvisionalDeadlines(
   c: CaseDeadlineFacts,
@@ -74,14 +102,15 @@ export function recountProvisionalDeadlines(
   rules: CaseDeadlineRules = caseDeadlineRules,
 ): MovedDeadlines {
   const out: MovedDeadlines = {};
+  const complaints = [{ channel: c.channel, receivedAt: c.receivedAt }, ...(c.complaints ?? [])];
   if (c.status === 'RECEIVED' && wasProvisional(c.acceptanceDue)) {
-    const due = acceptanceDeadline(c.receivedAt, c.channel, rules);
+    const due = strictestAcceptanceDeadline(complaints, rules);
     if (due.getTime() !== c.acceptanceDue.getTime()) out.acceptanceDue = due;
   }
   if ((IN_HANDLING_STATUSES as readonly string[]).includes(c.status) && c.acceptedAt && c.resolutionDue) {
     let resolution = c.resolutionDue;
     if (wasProvisional(c.resolutionDue)) {
-      const due = resolutionDeadline(c.acceptedAt, c.channel, rules);
+      const due = strictestResolutionDeadline(c.acceptedAt, complaints, rules);
       if (due.getTime() !== resolution.getTime()) resolution = out.resolutionDue = due;
     }
     if (c.resolutionExtendedDue && (out.resolutionDue || wasProvisional(c.resolutionExtendedDue))) {

@@ -3,7 +3,10 @@ import { caseLifecycle, deadlinesMovedSignal } from '../../workflows/case-lifecy
 import type { ExecutionContext, OutboxNotifier } from '../core/execution-context';
 import { badUserInput } from '../domain/errors';
 import { caseDeadlineRules, type Channel } from '../rules/case-deadlines';
-import { addWorkingDays } from '../domain/working-days';
+import { DateTime } from 'luxon';
+import { addWorkingDays, beijingDate } from '../domain/working-days';
+import { violationLimitation } from '../rules/limitation';
+import { limitationOf } from './limitation';
 import { Case, type CaseSector } from './case.entity';
 import type { CaseRecord } from './case.entity';
 import { acceptanceDeadline, sameDayContactDeadline } from './deadlines';
@@ -27,6 +30,13 @@ export interface IntakeInput {
   sector?: CaseSector | null;
   workersAffected?: number | null;
   amountClaimedFen?: number | null;
+  /**
+   * The period of the arrears as the complaint states it (Beijing dates): when the wages began to be owed and, if
+   * it has ended, when it ended. A new case records it as its violation period, and a violation that ended more
+   * than two years before the complaint is flagged at once (劳动保障监察条例 第二十条).
+   */
+  violationStartedOn?: string | null;
+  violationEndedOn?: string | null;
 }
 
 /** CREATED: a new case. DUPLICATE: this very request was seen before. JOINED: a repeat complaint joined an open case. */
@@ -116,6 +126,9 @@ export class IntakeService {
     const receivedAt = input.receivedAt ?? new Date();
     checkReceivedAt(receivedAt);
 
+    const period = checkViolationPeriod(input, receivedAt);
+    const limitation = period ? limitationOf({ ...period, receivedAt }) : null;
+
     const id = randomUUID();
     const sameDayContactDue = sameDayContactDeadline(receivedAt);
     const acceptanceDue = acceptanceDeadline(receivedAt, input.channel);
@@ -140,6 +153,18 @@ export class IntakeService {
       sector: input.sector ?? null,
       workersAffected: input.workersAffected ?? null,
       amountClaimedFen: input.amountClaimedFen ?? null,
+      violationStartedOn: period?.violationStartedOn ?? null,
+      violationEndedOn: period?.violationEndedOn ?? null,
+      ...(limitation
+        ? {
+            limitation: {
+              expired: limitation.expired,
+              lastDay: limitation.lastDay,
+              rule: limitation.rule,
+              source: limitation.source,
+            },
+          }
+        : {}),
       sameDayContactDue,
       acceptanceDue,
       repeatSince: new Date(receivedAt.getTime() - this.rules.repeatComplaintWindowDays * 86_400_000),
@@ -167,7 +192,15 @@ export class IntakeService {
       ctx.log.info({ caseNumber: c.number, channel: input.channel }, 'repeat complaint joined open case');
       this.outbox.nudge(); // a deadline it moved is signalled to the lifecycle workflow
     }
-    return { outcome: outcome as IntakeOutcome, case: c, readable, warnings: (unknown ?? []).map((f) => UNKNOWN_FIELD_WARNINGS[f]!) };
+    const warnings = (unknown ?? []).map((f) => UNKNOWN_FIELD_WARNINGS[f]!);
+    // Flagged at intake, not refused (zero threshold): the inspector rejects in writing, citing the rule.
+    if (outcome === 'CREATED' && limitation?.expired)
+      warnings.push({
+        field: 'input.violationEndedOn',
+        rule: 'limitation.expired',
+        message: `the violation ended on ${limitation.endedOn}, more than ${violationLimitation.years} years before this complaint (its last day was ${limitation.lastDay}): ${limitation.rule} (劳动保障监察条例 第二十条)`,
+      });
+    return { outcome: outcome as IntakeOutcome, case: c, readable, warnings };
   }
 
   /** One statement, one transaction: it commits or leaves nothing. */
@@ -207,6 +240,34 @@ function checkReceivedAt(receivedAt: Date): void {
   }
 }
 
+/**
+ * The violation period a complaint states: real Beijing dates, not after the day of receipt, the end on or after the
+ * beginning; an end without a beginning is refused (the case records a period from its start). Null when none given.
+ */
+function checkViolationPeriod(
+  input: Pick<IntakeInput, 'violationStartedOn' | 'violationEndedOn'>,
+  receivedAt: Date,
+): { violationStartedOn: string; violationEndedOn: string | null } | null {
+  const started = input.violationStartedOn ?? null;
+  const ended = input.violationEndedOn ?? null;
+  if (started === null && ended === null) return null;
+  const received = beijingDate(receivedAt);
+  for (const [field, v] of [
+    ['input.violationStartedOn', started],
+    ['input.violationEndedOn', ended],
+  ] as const) {
+    if (v === null) continue;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(v) || !DateTime.fromISO(v).isValid)
+      throw badUserInput(field, 'date.valid', 'must be a date YYYY-MM-DD');
+    if (v > received) throw badUserInput(field, 'not-after-receipt', 'must not be after the day the complaint was received');
+  }
+  if (started === null)
+    throw badUserInput('input.violationStartedOn', 'required-with-end', 'give when the wages began to be owed as well as when it ended');
+  if (ended !== null && ended < started)
+    throw badUserInput('input.violationEndedOn', 'date.order', 'the violation ends on or after the day it began');
+  return { violationStartedOn: started, violationEndedOn: ended };
+}
+
 /** What `intake_complaint(request)` reads: the complaint as given, plus what only the service can work out. */
 interface IntakeRequest {
   id: string;
@@ -225,6 +286,10 @@ interface IntakeRequest {
   sector: CaseSector | null;
   workersAffected: number | null;
   amountClaimedFen: number | null;
+  /** The violation period the complaint states (Beijing dates), and its two-year limit when given. */
+  violationStartedOn: string | null;
+  violationEndedOn: string | null;
+  limitation?: { expired: boolean; lastDay: string | null; rule: string; source: string };
   /** Deadlines in working days (the holiday calendar is TypeScript's). */
   sameDayContactDue: Date;
   acceptanceDue: Date;

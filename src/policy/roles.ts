@@ -84,7 +84,10 @@ export const HANDOVER_ANSWERERS: readonly UserRole[] = ['SUPERVISOR', 'DIRECTOR'
 
 /**
  * 转介: the bodies outside inspection a case may be referred to, by agency kind (the court; the justice bureau for
- * legal aid), and who acknowledges for them (any of their officers or mediators).
+ * legal aid; the labour dispute arbitration commission, for a claim that is a labour dispute rather than a violation
+ * inspection handles (劳动争议调解仲裁法 第二条、第五条; DOMAIN.md §4.3: "transferred to the competent body
+ * (arbitration …)"); the work-injury office, for a worker injured at work (工伤保险条例 第十七条)), and who
+ * acknowledges for them (any of their officers or mediators).
  */
-export const EXTERNAL_REFERRAL_RECEIVER_KINDS = ['COURT', 'JUSTICE_BUREAU'] as const;
+export const EXTERNAL_REFERRAL_RECEIVER_KINDS = ['COURT', 'JUSTICE_BUREAU', 'LABOUR_ARBITRATION', 'WORK_INJURY_OFFICE'] as const;
 export const EXTERNAL_REFERRAL_ACKNOWLEDGERS: readonly UserRole[] = ['OFFICER', 'MEDIATOR', 'SUPERVISOR', 'DIRECTOR'];

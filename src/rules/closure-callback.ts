@@ -19,9 +19,11 @@ export interface CallbackRules {
 }
 
 export const callbackRules: CallbackRules = {
+  // The default only: each city sets its own (`CALLBACK_SAMPLE_RATE`, src/config.ts, passed in by the composition root).
   samplingRate: {
     rate: 1,
-    source: 'local configuration (city): all closed cases by default; seed 003 (青岛) samples "回头看" but gives no rate',
+    source:
+      'local configuration (city, CALLBACK_SAMPLE_RATE): all closed cases by default; seed 003 (青岛) samples "回头看" but gives no rate',
   },
   callbackWithin: {
     workingDays: 10,

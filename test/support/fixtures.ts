@@ -53,6 +53,10 @@ export async function loadTestCity(em: EntityManager) {
   const justiceMediator = em.create(User, { agency: justice.id, name: '司法调解员', roles: ['MEDIATOR'] });
   const court = em.create(Agency, { kind: 'COURT', name: '西城区人民法院', region: '110102' });
   const courtOfficer = em.create(User, { agency: court.id, name: '法官', roles: ['OFFICER'] });
+  const arbitration = em.create(Agency, { kind: 'LABOUR_ARBITRATION', name: '西城区劳动人事争议仲裁委员会', region: '110102' });
+  const arbitrator = em.create(User, { agency: arbitration.id, name: '仲裁员', roles: ['OFFICER'] });
+  const workInjury = em.create(Agency, { kind: 'WORK_INJURY_OFFICE', name: '西城区人社局工伤认定科', region: '110102' });
+  const workInjuryOfficer = em.create(User, { agency: workInjury.id, name: '工伤认定员', roles: ['OFFICER'] });
   const inspector = em.create(User, { agency: xichengHrss.id, name: '李监察', roles: ['INSPECTOR'] });
   const inspector2 = em.create(User, { agency: xichengHrss.id, name: '赵监察', roles: ['INSPECTOR'] });
   const supervisor = em.create(User, { agency: xichengHrss.id, name: '钱科长', roles: ['SUPERVISOR'] });
@@ -104,6 +108,10 @@ export async function loadTestCity(em: EntityManager) {
     justiceMediator,
     court,
     courtOfficer,
+    arbitration,
+    arbitrator,
+    workInjury,
+    workInjuryOfficer,
     integrator,
     cityDirector,
     hotline,

@@ -21,6 +21,8 @@ export function signedInPersonas(city: Awaited<ReturnType<typeof loadTestCity>>)
     petitionOfficer: [city.petitionOfficer, city.petition],
     justiceMediator: [city.justiceMediator, city.justice],
     courtOfficer: [city.courtOfficer, city.court],
+    arbitrator: [city.arbitrator, city.arbitration],
+    workInjuryOfficer: [city.workInjuryOfficer, city.workInjury],
     integrator: [city.hotline, city.integrator],
   } satisfies Record<string, [User, Agency]>;
 }

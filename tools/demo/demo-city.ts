@@ -35,6 +35,16 @@ import { iso, insertRows, json, pgArray, sqlRunner, type Sql } from './sql';
  */
 
 export const DEMO_SEED = 'anxin-demo-city-v1';
+
+/**
+ * Seed 002's filed criminal case (拒不支付劳动报酬罪): 72 workers owed ¥210,000 by an individual gang master, paid
+ * in full after his arrest. The demo city receives and accepts it; `startDemoProcesses` takes it on from there.
+ */
+export const SEED_002 = {
+  workers: 72,
+  amountFen: 21_000_000,
+  description: '72名农民工到窗口投诉:个体包工头承揽丰台站北侧道路及综合管廊工程劳务后,拖欠72名农民工工资共计21万元,拒不支付。',
+} as const;
 const RANDOM_CASES = 300;
 const AGE_DAYS = 120;
 
@@ -344,6 +354,11 @@ class DemoCity {
     this.user(this.agency('COURT', '北京市西城区人民法院', xicheng), ['OFFICER']);
     this.user(this.agency('COURT', '北京市朝阳区人民法院', '110105'), ['OFFICER']);
     this.user(this.agency('PETITION_OFFICE', '北京市朝阳区信访办公室', '110105', { parent: petition.id }), ['OFFICER']);
+    // The bodies of HRSS outside inspection a case may be referred to (转介): labour dispute arbitration, work injury.
+    const arbitration = this.agency('LABOUR_ARBITRATION', '北京市劳动人事争议仲裁委员会', city);
+    this.user(arbitration, ['OFFICER']);
+    this.user(this.agency('LABOUR_ARBITRATION', '北京市西城区劳动人事争议仲裁委员会', xicheng, { parent: arbitration.id }), ['OFFICER']);
+    this.user(this.agency('WORK_INJURY_OFFICE', '北京市西城区人力资源和社会保障局工伤认定科', xicheng), ['OFFICER']);
   }
 
   private buildProjects(): void {
@@ -751,6 +766,64 @@ class DemoCity {
               employer: this.employer('ls-shunli').id,
               project: project.id,
               actor: this.actor(inspector),
+            },
+          ],
+        ),
+      );
+    }
+    // Seed 002: the city's first criminal case against an individual gang master (个体包工头) who took on the labour
+    // of a site and did not pay 72 workers ¥210,000. An order to pay (限期支付) was missed, the case was referred to
+    // the police, who filed it (立案); after the arrest the wages were paid in full. The article (2013) names
+    // neither the site nor the people, nor how the complaint came: told here in Fengtai, received 20 days before
+    // the demo's today at the window, on the project of an unqualified subcontractor, the general contractor the
+    // employer of record (保障农民工工资支付条例 第三十六条: a contractor that subcontracts to an individual pays the
+    // arrears). This plays the intake and acceptance; the roster of 72 workers, the referral through to FILED and
+    // the payment per worker are steps through the API's services (`startDemoProcesses`, demo-processes.ts).
+    {
+      const ft = this.staff.get('110106')!;
+      const day = beijingDate(new Date(this.now.getTime() - 20 * DAY));
+      const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+      const at = bj(y, m, d, 9, 30);
+      const worker = this.person(chineseName(this.rng), true, at);
+      const project = this.projectByKey.get('p-ft')!;
+      const inspector = ft.inspectors[3]!;
+      this.cases.push(
+        playCase(
+          this.rng,
+          {
+            id: this.rng.uuid(),
+            channel: 'WALK_IN',
+            receivedAt: at,
+            sector: 'CONSTRUCTION',
+            region: project.street,
+            owningAgency: ft.hrss.id,
+            complainant: worker.id,
+            workersAffected: SEED_002.workers,
+            amountClaimedFen: SEED_002.amountFen,
+            project: project.id,
+            description: SEED_002.description,
+            actor: this.actor(ft.clerks[1]),
+          },
+          [
+            {
+              kind: 'contact',
+              at: new Date(at.getTime() + 20 * MINUTE),
+              contact: 'VISIT',
+              outcome: 'REACHED',
+              actor: this.actor(ft.clerks[1]),
+            },
+            {
+              kind: 'accept',
+              at: new Date(at.getTime() + 5 * HOUR),
+              employer: project.generalContractor,
+              project: project.id,
+              actor: this.actor(ft.supervisor),
+            },
+            {
+              kind: 'lead',
+              at: new Date(at.getTime() + 5 * HOUR + 5 * MINUTE),
+              inspectorId: inspector.id,
+              actor: this.actor(ft.supervisor),
             },
           ],
         ),

@@ -12,6 +12,9 @@ import type { Orm } from '../../src/db/database';
 import type { AgencyKind } from '../../src/agencies/agency.entity';
 import type { Logger } from '../../src/logger';
 import { policeReferralRules } from '../../src/rules/process-rules';
+import { SEED_002 } from './demo-city';
+import { chineseName } from './identities';
+import { Random } from './random';
 
 interface Person {
   id: string;
@@ -46,6 +49,9 @@ export async function startDemoProcesses(deps: {
         [agencyId, role],
       )
     )[0];
+
+  // Seed 002 first (its case is then resolved, with the referral the police hold, and no other step picks it).
+  const seed002 = await startSeed002(deps, sql, as, staff);
 
   // A construction case in handling whose project has a regulator and a contractor HQ on record.
   const [dispatchCase] = await sql<{ id: string; owning_agency_id: string; hq_id: string }>(
@@ -161,7 +167,85 @@ export async function startDemoProcesses(deps: {
     closed++;
   }
   deps.log.info(
-    { dispatch: !!dispatchCase, referral: !!referralCase, mediation: !!mediationCase, closedWithCallback: closed },
+    { seed002, dispatch: !!dispatchCase, referral: !!referralCase, mediation: !!mediationCase, closedWithCallback: closed },
     'demo processes started',
   );
+}
+
+/** What seed 002's 72 workers were owed: 60 × ¥2,900 and 12 × ¥3,000 make the article's ¥210,000 (the split is the demo's). */
+export function seed002Roster(): Array<{ name: string; monthsOwed: number; amountOwedFen: number }> {
+  const rng = new Random('anxin-demo-seed-002-roster');
+  const lines = Array.from({ length: SEED_002.workers }, (_, i) => ({
+    name: chineseName(rng),
+    monthsOwed: 3,
+    amountOwedFen: i < 60 ? 290_000 : 300_000,
+  }));
+  return lines;
+}
+
+/**
+ * Seed 002 through the API's own services, on the case the demo city received and accepted: the roster of the 72
+ * workers, the police referral (the order to pay, issued outside Anxin two days after the complaint with ten days to
+ * pay, missed; a team of two inspectors; the director approves; sent; the police file the case), and after the
+ * arrest the ¥210,000 paid, each worker's part allocated to their line, which resolves the case. The referral stays
+ * FILED: the criminal case is tracked to its outcome after the case is resolved.
+ */
+async function startSeed002(
+  deps: { services: Services; drainOutbox: () => Promise<number> },
+  sql: <T>(q: string, params?: unknown[]) => Promise<T[]>,
+  as: (p: Person) => ExecutionContext,
+  staff: (agencyId: string, role: string) => Promise<Person | undefined>,
+): Promise<boolean> {
+  const [c] = await sql<{ id: string; owning_agency_id: string; lead_inspector_id: string; police_id: string; received_at: Date }>(
+    `select c.id, c.owning_agency_id, c.lead_inspector_id, pol.id as police_id, c.received_at from wage_case c
+       join agency h on h.id = c.owning_agency_id
+       join agency pol on pol.kind = 'POLICE' and pol.region_code = h.region_code
+      where c.description = ? and c.status in ('ACCEPTED','IN_PROGRESS') limit 1`,
+    [SEED_002.description],
+  );
+  if (!c) return false;
+  const inspectors = await sql<Person>(
+    `select u.id, u.agency_id, a.kind, u.roles from app_user u join agency a on a.id = u.agency_id
+      where u.agency_id = ? and 'INSPECTOR' = any(u.roles) and not 'DIRECTOR' = any(u.roles) order by u.id = ? desc, u.name limit 2`,
+    [c.owning_agency_id, c.lead_inspector_id],
+  );
+  const director = await staff(c.owning_agency_id, 'DIRECTOR');
+  const officer = await staff(c.police_id, 'OFFICER');
+  if (inspectors.length < 2 || !director || !officer) return false;
+  const lead = inspectors[0]!;
+
+  for (const line of seed002Roster()) await deps.services.roster.addOwedWorker(as(lead), { caseId: c.id, ...line });
+
+  const received = new Date(c.received_at).getTime();
+  const referrals = processServiceOf(deps.services, policeReferralModule);
+  const p = await referrals.proposePoliceReferral(as(lead), {
+    caseId: c.id,
+    team: inspectors.map((t) => t.id),
+    policeAgencyId: c.police_id,
+    orderToPayIssuedOn: beijingDate(new Date(received + 2 * 86_400_000)),
+    orderToPayDueOn: beijingDate(new Date(received + 12 * 86_400_000)),
+    grounds: '个体包工头经责令限期支付逾期仍不支付72名农民工工资21万元,达到追诉标准,涉嫌拒不支付劳动报酬罪',
+  });
+  while ((await deps.drainOutbox()) > 0);
+  await referrals.approve(as(director), { processId: p.id, approve: true, note: '同意移送公安机关' });
+  await referrals.send(as(lead), { processId: p.id });
+  await referrals.decide(as(officer), { processId: p.id, decision: 'FILED', reasons: '涉嫌拒不支付劳动报酬罪,决定立案侦查' });
+  while ((await deps.drainOutbox()) > 0);
+
+  // After the arrest (抓捕归案): every worker paid what they were owed.
+  const lines = await sql<{ id: string; amount_owed_fen: string | number }>(
+    `select id, amount_owed_fen from owed_worker where case_id = ? order by added_at, id`,
+    [c.id],
+  );
+  await deps.services.cases.recordPayment(as(lead), {
+    caseId: c.id,
+    amountFen: SEED_002.amountFen,
+    workersPaid: lines.length,
+    paidOn: beijingDate(new Date()),
+    payer: '抓捕归案后落实到位(原文未载付款人)',
+    source: 'OTHER',
+    allocations: lines.map((l) => ({ owedWorkerId: l.id, amountFen: Number(l.amount_owed_fen) })),
+  });
+  while ((await deps.drainOutbox()) > 0);
+  return true;
 }

@@ -4,7 +4,7 @@ import { conflict, DomainError, ErrorCode, forbidden } from '../../domain/errors
 import type { Case } from '../../cases/case.entity';
 import type { CaseService } from '../../cases/case.service';
 import { CLOSING_APPROVERS, CLOSING_SUBMITTERS, hasRole, ownsCase } from '../../policy/roles';
-import { PROCESSES_OUTLIVING_CASE } from '../../rules/closure-callback';
+import { callbackRules, PROCESSES_OUTLIVING_CASE } from '../../rules/closure-callback';
 import { scheduleCallback } from '../callback/callback.service';
 
 /**
@@ -22,6 +22,8 @@ export class ClosureService {
   constructor(
     private readonly cases: CaseService,
     private readonly outbox: OutboxNotifier,
+    /** The city's callback sample rate, 0–1 (configuration `CALLBACK_SAMPLE_RATE`). */
+    readonly callbackSampleRate: number = callbackRules.samplingRate.rate,
   ) {}
 
   submitClosingReport(
@@ -64,7 +66,7 @@ export class ClosureService {
           rule: 'closure.approver-not-author',
         });
       await refuseWhileProcessOpen(em, c);
-      const callback = await scheduleCallback(ctx, em, c, actor.userId); // its row is flushed before the case changes
+      const callback = await scheduleCallback(ctx, em, c, actor.userId, this.callbackSampleRate); // its row is flushed before the case changes
       scheduled = !!callback;
       c.status = 'CLOSED';
       c.closedAt = ctx.clock.now();

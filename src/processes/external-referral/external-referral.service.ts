@@ -13,7 +13,10 @@ import { externalReferralProcess } from './external-referral.definition';
 export class ExternalReferralService {
   constructor(private readonly processes: ProcessService) {}
 
-  /** 转介: a caseworker of the owning agency refers an open case to a court or justice bureau, and waits for its acknowledgement. */
+  /**
+   * 转介: a caseworker of the owning agency refers an open case to a court, a justice bureau, the labour dispute
+   * arbitration commission or the work-injury office, and waits for its acknowledgement.
+   */
   refer(ctx: ExecutionContext, input: { caseId: string; receiverAgencyId: string; grounds: string }): Promise<CaseProcess> {
     return this.processes.start(
       ctx,

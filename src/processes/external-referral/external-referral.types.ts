@@ -4,7 +4,10 @@ import { ProcessStepInput, StartProcessInput } from '../process.types';
 
 @InputType({ description: '转介: refer a case to a body outside labour inspection, which acknowledges it' })
 export class ReferCaseOutsideInspectionInput extends StartProcessInput {
-  @Field(() => ID, { description: 'The receiving body: an agency of kind COURT, or JUSTICE_BUREAU (legal aid)' })
+  @Field(() => ID, {
+    description:
+      'The receiving body: an agency of kind COURT, JUSTICE_BUREAU (legal aid), LABOUR_ARBITRATION (劳动人事争议仲裁委员会) or WORK_INJURY_OFFICE (工伤认定)',
+  })
   receiverAgencyId!: string;
   @Field({ description: 'Why the case is referred (a labour dispute for the court, legal aid for the workers …)' })
   @MinLength(4, { message: 'must be at least 4 characters' })
