@@ -33,10 +33,10 @@ describe('schema lint over schema/schema.graphql', () => {
 
   it.each([
     ['a type', /"""A page of cases \(Relay cursor connection\)"""\n(?=type CaseConnection)/, 'type "CaseConnection"'],
-    ['a field', /  """Where this page is in the whole list"""\n(?=  pageInfo: PageInfo!\n\n  """All cases)/, 'field "pageInfo"'],
+    ['a field', / {2}"""Where this page is in the whole list"""\n(?= {2}pageInfo: PageInfo!\n\n {2}"""All cases)/, 'field "pageInfo"'],
     ['an enum', /"""Where a case is in its lifecycle \(案件状态\)"""\n(?=enum CaseStatus)/, 'enum "CaseStatus"'],
-    ['an enum value', /  """已受理"""\n(?=  ACCEPTED)/, 'enum value "ACCEPTED"'],
-    ['an input value', /  """The case \(案件\) it concerns"""\n(?=  caseId: ID!)/, 'input value "caseId"'],
+    ['an enum value', / {2}"""已受理"""\n(?= {2}ACCEPTED)/, 'enum value "ACCEPTED"'],
+    ['an input value', / {2}"""The case \(案件\) it concerns"""\n(?= {2}caseId: ID!)/, 'input value "caseId"'],
   ])('fails when %s loses its description', (_what, pattern, reported) => {
     const r = lint(without(pattern));
     expect(r.status).toBe(1);
@@ -45,16 +45,16 @@ describe('schema lint over schema/schema.graphql', () => {
   });
 
   it('fails when an argument loses its description', () => {
-    const r = lint(without(/    """Page size \(default 50, at most 200\)"""\n(?=    first: Int)/));
+    const r = lint(without(/ {4}"""Page size \(default 50, at most 200\)"""\n(?= {4}first: Int)/));
     expect(r.status).toBe(1);
     expect(r.out).toMatch(/input value "first" in field "(cases|employers)"/);
   });
 
   it('fails when PageInfo loses startCursor or a connection its edges', () => {
-    const noStart = lint(without(/  """The cursor of the first item on this page[^\n]*\n  startCursor: String\n/));
+    const noStart = lint(without(/ {2}"""The cursor of the first item on this page[^\n]*\n {2}startCursor: String\n/));
     expect(noStart.status).toBe(1);
     expect(noStart.out).toContain('@graphql-eslint/relay-page-info');
-    const noEdges = lint(without(/  """The employers on this page, each with its cursor[^\n]*\n  edges: \[EmployerEdge!\]!\n/));
+    const noEdges = lint(without(/ {2}"""The employers on this page, each with its cursor[^\n]*\n {2}edges: \[EmployerEdge!\]!\n/));
     expect(noEdges.status).toBe(1);
     expect(noEdges.out).toContain('@graphql-eslint/relay-connection-types');
   });
