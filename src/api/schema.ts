@@ -21,6 +21,7 @@ import { registerProcessKinds } from '../processes/process.types';
 import { processModules } from '../processes/registry';
 import { ExtensionResolver } from '../processes/extension.resolver';
 import { ClosureResolver } from '../processes/closure/closure.resolver';
+import { AgencyTaskResolver } from '../processes/agency-task.resolver';
 import { HolidayCalendarResolver } from '../calendar/holiday-calendar.resolver';
 
 type ResolverClass = new (...args: never[]) => object;
@@ -49,6 +50,7 @@ function resolverSet(modules: ReadonlyArray<AnyProcessModule>, services?: Servic
     ),
     [ExtensionResolver, () => new ExtensionResolver(s().processes)],
     [ClosureResolver, () => new ClosureResolver(s().closure)],
+    [AgencyTaskResolver, () => new AgencyTaskResolver(s().tasks)],
     [ProcessPartyResolver, () => new ProcessPartyResolver()],
     [CaseProcessesResolver, () => new CaseProcessesResolver()],
     [CaseEventSubscriptionResolver, () => new CaseEventSubscriptionResolver()],
