@@ -107,6 +107,7 @@ function boot(): void {
       rateLimitPerMinute: config.rateLimitPerMinute,
       anonymousRateLimitPerMinute: config.anonymousRateLimitPerMinute,
       exposeErrorDetails: config.env === 'development',
+      demoTokensFile: config.demoData ? path.join(config.dataDir, 'demo-tokens.tsv') : undefined,
     });
     lifecycle.onStop('GraphQL API', api.stop);
 

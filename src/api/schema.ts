@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { printSchema, type GraphQLSchema } from 'graphql';
+import { printSchema, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import { buildSchema, type ContainerType } from 'type-graphql';
 import { AgencyResolver } from '../agencies/agency.resolver';
 import type { Services } from '../app/services';
@@ -21,6 +21,7 @@ import { registerProcessKinds } from '../processes/process.types';
 import { processModules } from '../processes/registry';
 import { ExtensionResolver } from '../processes/extension.resolver';
 import { ClosureResolver } from '../processes/closure/closure.resolver';
+import { AgencyTaskResolver } from '../processes/agency-task.resolver';
 import { HolidayCalendarResolver } from '../calendar/holiday-calendar.resolver';
 
 type ResolverClass = new (...args: never[]) => object;
@@ -49,6 +50,7 @@ function resolverSet(modules: ReadonlyArray<AnyProcessModule>, services?: Servic
     ),
     [ExtensionResolver, () => new ExtensionResolver(s().processes)],
     [ClosureResolver, () => new ClosureResolver(s().closure)],
+    [AgencyTaskResolver, () => new AgencyTaskResolver(s().tasks)],
     [ProcessPartyResolver, () => new ProcessPartyResolver()],
     [CaseProcessesResolver, () => new CaseProcessesResolver()],
     [CaseEventSubscriptionResolver, () => new CaseEventSubscriptionResolver()],
@@ -96,7 +98,24 @@ export async function buildAppSchema(
     validate: { forbidUnknownValues: false },
     emitSchemaFile: false,
   });
-  return checkArguments(schema);
+  return checkArguments(describeRootTypes(schema));
+}
+
+/** type-graphql names the root types but gives them no description; the schema lint asks every type for one. */
+function describeRootTypes(schema: GraphQLSchema): GraphQLSchema {
+  const descriptions: Array<[GraphQLObjectType | null | undefined, string]> = [
+    [
+      schema.getQueryType(),
+      "What a caller may read. Every field answers only what the caller's agency may see (case scope, process parties); personal data is masked for agencies other than HRSS",
+    ],
+    [
+      schema.getMutationType(),
+      'What a caller may do. A refusal is a GraphQL error whose extensions.code is BAD_USER_INPUT, FORBIDDEN, NOT_FOUND or CONFLICT',
+    ],
+    [schema.getSubscriptionType(), 'Live updates over graphql-ws (the `graphql-transport-ws` protocol) at the same /graphql path'],
+  ];
+  for (const [type, description] of descriptions) if (type && !type.description) type.description = description;
+  return schema;
 }
 
 /** The SDL committed as `schema/schema.graphql`. */

@@ -3,11 +3,11 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, printSchema } from 'graphql';
 import type { Orm } from '../db/database';
 import type { Logger } from '../logger';
 import type { Actor, RequestContext } from './context';
@@ -19,6 +19,7 @@ import { FeedHorizon } from '../events/feed-horizon';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { CallerGuard } from './caller-guard';
 import { DOCUMENT_LIMITS, DocumentRefused } from './document-limits';
+import { graphiqlRouter } from './graphiql';
 import { formatError } from './format-error';
 import { ErrorCode } from '../domain/errors';
 import { executionContext } from '../app/execution';
@@ -105,6 +106,8 @@ export async function startApiServer(opts: {
   anonymousRateLimitPerMinute?: number;
   /** Live subscriptions of one principal across its sockets (default 20); the feed bench runs 1,000 as one user. */
   subscriptionsPerPrincipal?: number;
+  /** Development: the demo tokens file whose token the GraphiQL page prefills (src/api/graphiql.ts). */
+  demoTokensFile?: string;
 }): Promise<ApiServer> {
   const app = express();
   const httpServer = http.createServer(app);
@@ -157,6 +160,8 @@ export async function startApiServer(opts: {
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // No HTTP cache hints are given (answers are per caller): the default plugin wrapped every field to look for them.
       ApolloServerPluginCacheControlDisabled(),
+      // Apollo's landing page loads from a CDN: a browser gets the self-hosted GraphiQL instead (src/api/graphiql.ts).
+      ApolloServerPluginLandingPageDisabled(),
       { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) },
       requestLogging(),
       domainErrorStatus(),
@@ -165,6 +170,15 @@ export async function startApiServer(opts: {
     formatError,
   });
   await apollo.start();
+
+  // A browser's GET /graphql gets the self-hosted GraphiQL page, and /graphiql/ its assets; GraphQL requests pass on.
+  app.use(
+    graphiqlRouter({
+      production: !!opts.production,
+      demoTokensFile: opts.demoTokensFile,
+      sdl: opts.production ? undefined : printSchema(schema),
+    }),
+  );
 
   app.use(
     '/graphql',
