@@ -26,6 +26,7 @@ import type { AnyProcessModule } from '../processes/process-module';
 import { buildAppSchema } from './schema';
 import type { Services } from '../app/services';
 import { startWebSocketServer } from './websocket-server';
+import { mountDailyReportDownloads } from './daily-report-downloads';
 
 export interface ApiServer {
   url: string;
@@ -207,6 +208,9 @@ export async function startApiServer(opts: {
       },
     }),
   );
+
+  // 日通报 downloads: the same token, limits and policy as the `dailyReport` query.
+  mountDailyReportDownloads(app, { orm: opts.orm, services: opts.services, guard, log: opts.log });
 
   // Body errors (too large, not JSON) answer in GraphQL's shape with a code, not as an HTML error page.
   app.use(

@@ -15,6 +15,8 @@ import type { AnyProcessModule } from '../processes/process-module';
 import { WebhookService } from '../webhooks/webhook.service';
 import { WebhookTargetPolicy } from '../webhooks/webhook-targets';
 import { HolidayCalendarService } from '../calendar/holiday-calendar.service';
+import { DailyReportService } from '../reports/daily-report.service';
+import { CaseFigures, type ReportFigureSource } from '../reports/report-figures';
 
 /**
  * The use cases of Anxin, created once per process with their collaborators passed to their constructors. They
@@ -36,6 +38,8 @@ export interface Services {
   webhooks: WebhookService;
   /** The holiday calendar: loading a year of the State Council schedule. */
   calendar: HolidayCalendarService;
+  /** 日通报: each inspection agency's daily report, made once a day and frozen. */
+  dailyReports: DailyReportService;
   /** Attempts of the public status lookup, per case number and per caller. */
   caseStatusAttempts: CaseStatusAttempts;
   /** Asks the outbox relay to deliver now (after a commit); a no-op where no relay runs in this process. */
@@ -57,6 +61,8 @@ export interface ServiceDeps {
   caseStatusLimits?: CaseStatusLimits;
   /** Intake's configuration (the repeat-complaint window); default 30 days. */
   intakeRules?: IntakeRules;
+  /** Where the daily report's figures come from (default: counted over the cases in the agency's scope). */
+  reportFigures?: ReportFigureSource;
   /** The registered processes (the registry, `src/processes/registry.ts`, passed in by the composition root). */
   processModules: ReadonlyArray<AnyProcessModule>;
 }
@@ -77,6 +83,7 @@ export function createServices(deps: ServiceDeps): Services {
     webhooks: new WebhookService(deps.webhookTargets ?? new WebhookTargetPolicy(), deps.maxActiveWebhookEndpoints, outbox),
     caseStatusAttempts: new CaseStatusAttempts(deps.caseStatusLimits),
     calendar: new HolidayCalendarService(outbox),
+    dailyReports: new DailyReportService(deps.reportFigures ?? new CaseFigures()),
     processes,
     closure: new ClosureService(cases, outbox),
     outbox,
