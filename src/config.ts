@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import { parseNetwork } from './webhooks/webhook-targets';
+import { dailyReportRules } from './rules/daily-report';
 
 /**
  * Everything the system reads from the environment, validated once at start.
@@ -80,7 +81,7 @@ const schema = z.object({
   DAILY_REPORT_TIME: z
     .string()
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM, 24-hour Beijing time, e.g. 08:00')
-    .default('08:00'),
+    .default(dailyReportRules.defaultTime),
   WEBHOOK_MAX_ACTIVE_ENDPOINTS: z.coerce.number().int().min(1).max(1_000).default(5),
 });
 
@@ -124,7 +125,8 @@ export interface Config {
   caseStatusLimits: { perNumberPerDay: number; perCallerPerHour: number };
   /**
    * When the daily report (日通报) of each inspection agency is made, Beijing time, on working days: 08:00 by default.
-   * Local practice: seeds 000 and 003 name the daily report and the dispatch meeting, no source names an hour.
+   * Local practice: seeds 000 and 003 name the daily report and the dispatch meeting, no source names an hour
+   * (`src/rules/daily-report.ts`).
    */
   dailyReport: { time: { hour: number; minute: number } };
 }

@@ -8,6 +8,7 @@ import { beijingDate } from '../domain/working-days';
 import { mayReadDailyReports } from '../policy/daily-report';
 import { caseScope } from '../policy/case-scope';
 import { signedIn } from '../policy/signed-in';
+import { dailyReportRules } from '../rules/daily-report';
 import { OVERDUE_SQL, overdueDeadlines } from '../cases/overdue';
 import type { CaseRecord, CaseStatus } from '../cases/case.entity';
 import { REPORT_FIGURES, type ReportFigureSource, type ReportFigures } from './report-figures';
@@ -35,6 +36,11 @@ export interface DailyReportContent {
   deltas: ReportFigures | null;
   previous: { id: string; day: string; madeAt: string } | null;
   items: DailyReportItem[];
+  /**
+   * The last case-file entry the report had seen (case_event id): the next report lists the escalations after it,
+   * so an escalation is reported once, whatever the clocks say.
+   */
+  caseFileWatermark: string;
   /** Whether items were left out past `MAX_REPORT_ITEMS` of a kind (the figures still count them). */
   itemsTruncated: boolean;
 }
@@ -50,7 +56,7 @@ export interface DailyReportRecord {
 }
 
 /** Items of each kind a report lists, at most (local practice: a printable report; the figures count them all). */
-export const MAX_REPORT_ITEMS = 1000;
+export const MAX_REPORT_ITEMS = dailyReportRules.maxItems;
 
 const SELECT = `select r.id, r.agency_id, a.name as agency_name, to_char(r.report_day, 'YYYY-MM-DD') as day, r.made_at, r.made_by, r.content
   from daily_report r join agency a on a.id = r.agency_id`;
@@ -126,12 +132,13 @@ export class DailyReportService {
     const deltas = previous
       ? (Object.fromEntries(REPORT_FIGURES.map((f) => [f.key, figures[f.key] - (previous.content.figures[f.key] ?? 0)])) as ReportFigures)
       : null;
-    const { items, truncated } = await this.flaggedItems(view, previous?.madeAt ?? null, madeAt);
+    const { items, truncated, watermark } = await this.flaggedItems(view, previous?.content.caseFileWatermark ?? null, madeAt);
     const content: DailyReportContent = {
       figures,
       deltas,
       previous: previous ? { id: previous.id, day: previous.day, madeAt: previous.madeAt.toISOString() } : null,
       items,
+      caseFileWatermark: watermark,
       itemsTruncated: truncated,
     };
     const inserted = await conn.execute<Array<{ id: string }>>(
@@ -210,23 +217,25 @@ export class DailyReportService {
 
   /**
    * What the report flags, in the agency's case scope: every escalation addressed to the daily report (a dispatch
-   * recipient's silence on the ladder's last rung, a late police decision …) recorded since the previous report, and
+   * recipient's silence on the ladder's last rung, a late police decision …) entered in a case file after the previous report's watermark, and
    * every case now past one of its deadlines.
    */
   private async flaggedItems(
     view: ExecutionContext,
-    since: Date | null,
-    until: Date,
-  ): Promise<{ items: DailyReportItem[]; truncated: boolean }> {
+    after: string | null,
+    now: Date,
+  ): Promise<{ items: DailyReportItem[]; truncated: boolean; watermark: string }> {
     const scope = caseScope(view.actor);
     const conn = view.em.getConnection();
     const tx = view.em.getTransactionContext();
+    const [top] = await conn.execute<Array<{ id: string | null }>>(`select max(id)::text as id from case_event`, [], 'all', tx);
+    const watermark = top?.id ?? '0';
     const escalations = await conn.execute<Array<{ case_id: string; number: string; at: Date | string; payload: Record<string, unknown> }>>(
       `select e.case_id, c.number, e.at, e.payload from case_event e join wage_case c on c.id = e.case_id
         where e.type = 'ESCALATED' and (e.payload->>'escalateTo' = 'CITY_DAILY_REPORT' or e.payload->>'dailyReport' = 'true')
-          and e.at > coalesce(?::timestamptz, '-infinity') and e.at <= ? and ${scope.sql}
-        order by e.at, e.id limit ${MAX_REPORT_ITEMS + 1}`,
-      [since, until, ...scope.params],
+          and e.id > ?::bigint and e.id <= ?::bigint and ${scope.sql}
+        order by e.id limit ${MAX_REPORT_ITEMS + 1}`,
+      [after ?? '0', watermark, ...scope.params],
       'all',
       tx,
     );
@@ -275,7 +284,7 @@ export class DailyReportService {
         acceptance: c.acceptance_due,
         resolution: c.resolution_extended_due ?? c.resolution_due,
       };
-      for (const d of overdueDeadlines(asCase, until))
+      for (const d of overdueDeadlines(asCase, now))
         items.push({
           kind: 'OVERDUE',
           caseId: c.id,
@@ -287,6 +296,6 @@ export class DailyReportService {
           at: null,
         });
     }
-    return { items, truncated: escalations.length > MAX_REPORT_ITEMS || overdue.length > MAX_REPORT_ITEMS };
+    return { items, truncated: escalations.length > MAX_REPORT_ITEMS || overdue.length > MAX_REPORT_ITEMS, watermark };
   }
 }
