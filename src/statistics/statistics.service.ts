@@ -119,10 +119,11 @@ export class StatisticsService {
     const base = `select ${[...raw, sums].join(', ')} from ${source} ${rollup ? `where ${where.sql}` : ''} ${raw.length ? `group by ${raw.join(', ')}` : ''}`;
     const values = groupBy.map((d, i) => `${GROUP_SQL[d].value} as g${i}`);
     const needsRegion = groupBy.some((d) => d === 'DISTRICT' || d === 'STREET');
-    const sql = `with b as (${base})
-      select ${[...values, ...MEASURES.map((m) => `coalesce(sum(b.${m}), 0)::text as ${m}`), groupBy.length ? `grouping(${groupBy.map((_, i) => `g${i}`).join(', ')}) as total_row` : '1 as total_row'].join(', ')}
-      from b ${needsRegion ? 'left join region r on r.code = b.region_code' : ''}
-      ${groupBy.length ? `group by grouping sets ((${groupBy.map((_, i) => `g${i}`).join(', ')}), ())` : ''}`;
+    const g = groupBy.map((_, i) => `g${i}`);
+    const sql = `with b as (${base}),
+      v as (select ${[...values, ...MEASURES.map((m) => `b.${m}`)].join(', ')} from b ${needsRegion ? 'left join region r on r.code = b.region_code' : ''})
+      select ${[...g, ...MEASURES.map((m) => `coalesce(sum(v.${m}), 0)::text as ${m}`), g.length ? `grouping(${g.join(', ')}) as total_row` : '1 as total_row'].join(', ')}
+      from v ${g.length ? `group by grouping sets ((${g.join(', ')}), ())` : ''}`;
     const rows = await ctx.em.getConnection().execute<Row[]>(sql, where.params);
     let totals = zeroFigures();
     const groups: StatisticsGroup[] = [];
