@@ -1,5 +1,5 @@
 -- 统计 rollup (see Migration20261202010000_case_statistics): each case's figures summed by receipt period (a
--- Beijing day, grain 'D', and its month, grain 'M'), region, channel, sector, status and owning agency. Triggers
+-- Beijing day, grain 'D', its month, grain 'M', and its year, grain 'Y'), region, channel, sector, status and owning agency. Triggers
 -- only insert signed rows into case_statistics_delta: a case leaving a key subtracts its figures there, entering
 -- adds them; a payment adds to (or, removed, subtracts from) its case's key. compact_case_statistics() folds the
 -- deltas into case_statistics; readers sum both. A payment locks its case's row, so a payment and a change of the
@@ -14,7 +14,8 @@ create or replace function case_statistics_add(
       cases, accepted, resolved, closed, workers_claimed, fen_claimed, workers_paid, fen_recovered)
   select g.grain, g.period, region, ch, sec, st, agency, n, acc, res, clo, wc, fc, wp, fr
     from (values ('D', (received at time zone 'Asia/Shanghai')::date),
-                 ('M', date_trunc('month', received at time zone 'Asia/Shanghai')::date)) g(grain, period);
+                 ('M', date_trunc('month', received at time zone 'Asia/Shanghai')::date),
+                 ('Y', date_trunc('year', received at time zone 'Asia/Shanghai')::date)) g(grain, period);
 $$;
 
 create or replace function case_statistics_count() returns trigger language plpgsql as $$
@@ -108,7 +109,8 @@ begin
     from wage_case c
     left join (select case_id, sum(workers_paid) as workers_paid, sum(amount_fen) as fen from payment group by case_id) p on p.case_id = c.id
     cross join lateral (values ('D', (c.received_at at time zone 'Asia/Shanghai')::date),
-                               ('M', date_trunc('month', c.received_at at time zone 'Asia/Shanghai')::date)) g(grain, period)
+                               ('M', date_trunc('month', c.received_at at time zone 'Asia/Shanghai')::date),
+                               ('Y', date_trunc('year', c.received_at at time zone 'Asia/Shanghai')::date)) g(grain, period)
    group by 1, 2, 3, 4, 5, 6, 7;
 end $$;
 
