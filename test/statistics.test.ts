@@ -254,6 +254,9 @@ describe('statistics', () => {
           expect(grouped.totals).toEqual(director.totals);
           expect(sumOf(grouped.groups.map((g) => g.figures))).toEqual(director.totals);
         }
+        // Several dimensions at once (the rollup's full cut).
+        const three = await service.figures(ctxAs(city.cityDirector, city.cityHrss), { filter, groupBy: ['STATUS', 'CHANNEL', 'WEEK'] });
+        expect(sumOf(three.groups.map((g) => g.figures))).toEqual(director.totals);
         const two = await service.figures(ctxAs(city.hotline, city.integrator), { filter, groupBy: ['STREET', 'MONTH'] });
         expect(sumOf(two.groups.map((g) => g.figures))).toEqual(integrator.totals);
       }),
@@ -351,16 +354,16 @@ describe('statistics', () => {
     await sql('select compact_case_statistics()');
     // The folded rollup holds exactly what a recount from the tables holds, key by key.
     const folded = await sql(
-      `select grain, period::text, region_code, channel, sector, status, owning_agency_id, cases::text, accepted::text, resolved::text, closed::text,
+      `select grain, cut, period::text, region_code, channel, sector, status, owning_agency_id, cases::text, accepted::text, resolved::text, closed::text,
               workers_claimed::text, fen_claimed::text, workers_paid::text, fen_recovered::text
          from case_statistics where cases <> 0 or workers_paid <> 0 or fen_recovered <> 0 or workers_claimed <> 0 or fen_claimed <> 0
-        order by 1, 2, 3, 4, 5, 6, 7`,
+        order by 1, 2, 3, 4, 5, 6, 7, 8`,
     );
     await sql('select rebuild_case_statistics()');
     const recounted = await sql(
-      `select grain, period::text, region_code, channel, sector, status, owning_agency_id, cases::text, accepted::text, resolved::text, closed::text,
+      `select grain, cut, period::text, region_code, channel, sector, status, owning_agency_id, cases::text, accepted::text, resolved::text, closed::text,
               workers_claimed::text, fen_claimed::text, workers_paid::text, fen_recovered::text
-         from case_statistics order by 1, 2, 3, 4, 5, 6, 7`,
+         from case_statistics order by 1, 2, 3, 4, 5, 6, 7, 8`,
     );
     expect(folded).toEqual(recounted);
     expect(folded.length).toBeGreaterThan(0);

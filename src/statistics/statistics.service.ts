@@ -113,14 +113,20 @@ export class StatisticsService {
       // The rollup's rows of the periods and filters, summed by region first (one index range, whatever the
       // scope); then the scope and the region filter, which read the region alone, over those few sums.
       const inner = this.caseWhere({ sql: 'true', params: [] }, { ...filter, regionCode: null }, 'rollup');
-      const periods = rollupPeriods(filter, groupBy);
       const outer = this.caseWhere(scope, { regionCode: filter.regionCode }, 'rollup');
       const keys = [...new Set(['region_code', ...raw])];
+      // One index range per covering period (and the deltas not folded yet), in the cut the question needs.
+      const cut = rollupCut(filter, groupBy);
+      const parts = rollupParts(filter, groupBy);
+      const ranges = parts.flatMap((p) =>
+        ['case_statistics', 'case_statistics_delta'].map((t) => `select * from ${t} c where c.cut = '${cut}' and ${p.sql}`),
+      );
+      const rangeParams = parts.flatMap((p) => [...p.params, ...p.params]);
       base = `with agg as materialized (
-          select ${keys.join(', ')}, ${sums} from (select * from case_statistics union all select * from case_statistics_delta) c
-           where ${periods.sql} and ${inner.sql} group by ${keys.join(', ')})
+          select ${keys.join(', ')}, ${sums} from (${ranges.join(' union all ')}) c
+           where ${inner.sql} group by ${keys.join(', ')})
         select ${[...raw, sums].join(', ')} from agg c where ${outer.sql} ${raw.length ? `group by ${raw.join(', ')}` : ''}`;
-      where = { sql: '', params: [...periods.params, ...inner.params, ...outer.params] };
+      where = { sql: '', params: [...rangeParams, ...inner.params, ...outer.params] };
     } else {
       where = this.caseWhere(scope, filter, 'cases');
       base = `select ${[...raw, sums].join(', ')} from (${CASE_ROWS} where ${where.sql}) c ${raw.length ? `group by ${raw.join(', ')}` : ''}`;
@@ -245,10 +251,28 @@ type Grain = 'Y' | 'M' | 'D';
  * throughout; by MONTH, months and days.
  */
 export function rollupPeriods(f: StatisticsFilter, groupBy: readonly StatisticsDimension[]): { sql: string; params: unknown[] } {
+  const parts = rollupParts(f, groupBy);
+  return { sql: `(${parts.map((p) => p.sql).join(' or ')})`, params: parts.flatMap((p) => p.params) };
+}
+
+/** The same as a list of conditions, each one index range. */
+export function rollupParts(f: StatisticsFilter, groupBy: readonly StatisticsDimension[]): Array<{ sql: string; params: unknown[] }> {
   const grains: Grain[] =
     groupBy.includes('DAY') || groupBy.includes('WEEK') ? ['D'] : groupBy.includes('MONTH') ? ['M', 'D'] : ['Y', 'M', 'D'];
-  const parts = cover(f.from ?? null, f.to ?? null, grains);
-  return { sql: `(${parts.map((p) => p.sql).join(' or ')})`, params: parts.flatMap((p) => p.params) };
+  return cover(f.from ?? null, f.to ?? null, grains);
+}
+
+/**
+ * The rollup's cut for a question (see the case_statistics_cuts migration): by region and agency alone when it
+ * asks nothing of channel, sector and status; with the one of them it asks about; every dimension otherwise.
+ */
+export function rollupCut(f: StatisticsFilter, groupBy: readonly StatisticsDimension[]): 'F' | 'R' | 'C' | 'S' | 'T' {
+  const used = [
+    f.channel || groupBy.includes('CHANNEL') ? 'C' : null,
+    f.sector || groupBy.includes('SECTOR') ? 'S' : null,
+    f.status || groupBy.includes('STATUS') ? 'T' : null,
+  ].filter((c): c is 'C' | 'S' | 'T' => c !== null);
+  return used.length === 0 ? 'R' : used.length === 1 ? used[0]! : 'F';
 }
 
 function cover(lo: string | null, hi: string | null, grains: Grain[]): Array<{ sql: string; params: unknown[] }> {
