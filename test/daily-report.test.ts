@@ -2,7 +2,9 @@ import ExcelJS from 'exceljs';
 import { dailyReport } from '../workflows/daily-report';
 import { dispatchStateQuery } from '../workflows/three-way-dispatch';
 import { ProcessParty } from '../src/processes/process.entity';
-import { dailyReportSchedule } from '../src/reports/daily-report-schedule';
+import { DAILY_REPORT_SCHEDULE_ID, ensureDailyReportSchedule } from '../src/reports/daily-report-schedule';
+import { testLog } from './support/logger';
+import { startDevServer } from './support/temporal';
 import { REPORT_FIGURES } from '../src/reports/report-figures';
 import { startTestApi, type TestApi } from './support/api';
 import { useProcessHarness } from './support/process-harness';
@@ -232,9 +234,25 @@ describe('daily report', () => {
     });
   });
 
-  it('the schedule fires at the configured Beijing time every day (the workflow skips non-working days)', () => {
-    const spec = dailyReportSchedule({ taskQueue: 'anxin', time: { hour: 8, minute: 0 } });
-    expect(spec.spec).toMatchObject({ timezone: 'Asia/Shanghai', calendars: [{ hour: 8, minute: 0 }] });
-    expect(spec.action).toMatchObject({ type: 'startWorkflow', workflowType: 'dailyReport', taskQueue: 'anxin' });
+  it('the schedule is created at start-up on a dev server, and a second start (another worker, a new hour) updates the one schedule', async () => {
+    const server = await startDevServer();
+    try {
+      const ensure = (hour: number) =>
+        ensureDailyReportSchedule(server.client, { taskQueue: 'anxin', time: { hour, minute: 0 }, log: testLog });
+      expect(await ensure(8)).toBe('created');
+      const [again, other] = await Promise.all([ensure(8), ensure(8)]);
+      expect([again, other]).toEqual(['updated', 'updated']);
+      expect(await ensure(9)).toBe('updated');
+      const described = await server.client.schedule.getHandle(DAILY_REPORT_SCHEDULE_ID).describe();
+      expect(described.spec.timezone).toBe('Asia/Shanghai');
+      expect(described.spec.calendars).toMatchObject([{ hour: [{ start: 9, end: 9, step: 1 }], minute: [{ start: 0, end: 0, step: 1 }] }]);
+      expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: 'dailyReport', taskQueue: 'anxin' });
+      expect(described.policies.overlap).toBe('SKIP');
+      const ids: string[] = [];
+      for await (const sch of server.client.schedule.list()) ids.push(sch.scheduleId);
+      expect(ids).toEqual([DAILY_REPORT_SCHEDULE_ID]);
+    } finally {
+      await server.teardown();
+    }
   });
 });
