@@ -6,6 +6,7 @@ import { DAILY_REPORT_SCHEDULE_ID, ensureDailyReportSchedule } from '../src/repo
 import { testLog } from './support/logger';
 import { startDevServer } from './support/temporal';
 import { REPORT_FIGURES } from '../src/reports/report-figures';
+import { printedLabel } from '../src/reports/daily-report-render';
 import { startTestApi, type TestApi } from './support/api';
 import { useProcessHarness } from './support/process-harness';
 
@@ -214,7 +215,7 @@ describe('daily report', () => {
         const [label, v] = [row.getCell(1).value, row.getCell(2).value];
         if (typeof label === 'string' && typeof v === 'number') cells.set(label, v);
       });
-      for (const f of REPORT_FIGURES) expect(cells.get(f.label)).toBe(f.unit === 'FEN' ? value(f.key) / 100 : value(f.key));
+      for (const f of REPORT_FIGURES) expect(cells.get(printedLabel(f))).toBe(f.unit === 'FEN' ? value(f.key) / 100 : value(f.key));
       expect(cells.get('案件受理数')).toBeGreaterThan(0);
 
       const print = await fetch(`${base}${report.printPath}`, { headers: director });

@@ -4,7 +4,7 @@ import type { StatisticsService } from '../statistics/statistics.service';
 
 /**
  * The figures a daily report carries, in its order, with the Chinese labels the report prints (日通报's own terms).
- * `FEN` figures are integer fen, shown in yuan.
+ * `FEN` figures are integer fen; the printed report shows them in yuan, its label followed by （元）.
  */
 export const REPORT_FIGURES = [
   { key: 'casesReceived', label: '收到投诉数（累计）', unit: 'COUNT' },
@@ -16,9 +16,9 @@ export const REPORT_FIGURES = [
   { key: 'casesOverdue', label: '超期案件数', unit: 'COUNT' },
   { key: 'stepsOverdue', label: '超期未办环节数', unit: 'COUNT' },
   { key: 'workersClaimed', label: '涉及劳动者人数', unit: 'COUNT' },
-  { key: 'amountClaimedFen', label: '涉及欠薪金额（元）', unit: 'FEN' },
+  { key: 'amountClaimedFen', label: '涉及欠薪金额', unit: 'FEN' },
   { key: 'workersRecovered', label: '已追发劳动者人数', unit: 'COUNT' },
-  { key: 'amountRecoveredFen', label: '追发工资金额（元）', unit: 'FEN' },
+  { key: 'amountRecoveredFen', label: '追发工资金额', unit: 'FEN' },
 ] as const;
 
 export type ReportFigureKey = (typeof REPORT_FIGURES)[number]['key'];
