@@ -6,6 +6,7 @@ import { DAILY_REPORT_SCHEDULE_ID, ensureDailyReportSchedule } from '../src/repo
 import { testLog } from './support/logger';
 import { startDevServer } from './support/temporal';
 import { REPORT_FIGURES } from '../src/reports/report-figures';
+import { DailyReportService } from '../src/reports/daily-report.service';
 import { printedLabel } from '../src/reports/daily-report-render';
 import { startTestApi, type TestApi } from './support/api';
 import { useProcessHarness } from './support/process-harness';
@@ -172,6 +173,30 @@ describe('daily report', () => {
     await expect(s.h.services.dailyReports.makeOnDemand(director(), { agencyId: s.city.chaoyangHrss.id })).rejects.toMatchObject({
       extensions: { code: 'NOT_FOUND' },
     });
+  });
+
+  it('lists an agency’s reports newest day first, page by page, in the same number of statements whatever the page size', async () => {
+    const director = () => s.h.as(s.city.director);
+    for (const day of ['2026-11-16', '2026-11-17', '2026-11-18', '2026-11-19'])
+      await s.h.services.dailyReports.make(director(), { agencyId: s.city.xichengHrss.id, day });
+    const statements = async (first: number, after?: string | null) => {
+      const ctx = director();
+      const spy = jest.spyOn(ctx.em.getConnection(), 'execute');
+      const page = await s.h.services.dailyReports.list(ctx, { agencyId: s.city.xichengHrss.id, first, after });
+      const n = spy.mock.calls.length;
+      spy.mockRestore();
+      return { page, n };
+    };
+    const all = await statements(200);
+    const days = all.page.nodes.map((r) => r.day);
+    expect(days).toEqual([...days].sort().reverse());
+    expect(all.page.totalCount).toBe(days.length);
+    const one = await statements(1);
+    expect(all.n).toBeGreaterThan(0);
+    expect(one.n).toBe(all.n);
+    const second = await statements(1, DailyReportService.cursorOf(one.page.nodes[0]!));
+    expect(second.page.nodes[0]!.day).toBe(days[1]);
+    expect(second.page.hasNextPage).toBe(days.length > 2);
   });
 
   describe('over HTTP', () => {
