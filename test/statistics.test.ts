@@ -247,6 +247,12 @@ describe('statistics', () => {
         // The city's director: a scope by region alone, read from the rollup.
         const director = await service.figures(ctxAs(city.cityDirector, city.cityHrss), { filter });
         expect(director.totals).toEqual(await fromTables(filter));
+        // Every open case counted in exactly one age bucket.
+        const [open] = await sql(
+          `select count(*)::int as n from wage_case c where c.number like 'STAT-%' and c.status in ('RECEIVED', 'ACCEPTED', 'IN_PROGRESS')
+             and c.id in (select id from wage_case c where ${['true', ...(filter.from ? [`(c.received_at at time zone 'Asia/Shanghai')::date >= '${filter.from}'`] : []), ...(filter.to ? [`(c.received_at at time zone 'Asia/Shanghai')::date <= '${filter.to}'`] : []), ...(filter.regionCode ? [`c.region_code like '${filter.regionCode}%'`] : []), ...(filter.channel ? [`c.channel = '${filter.channel}'`] : []), ...(filter.sector ? [`c.sector = '${filter.sector}'`] : []), ...(filter.status ? [`c.status = '${filter.status}'`] : [])].join(' and ')})`,
+        );
+        expect(director.openByAge.reduce((n, b) => n + b.count, 0)).toBe(open!.n);
         // The 12345 integrator: its channel's cases, read from the cases.
         const integrator = await service.figures(ctxAs(city.hotline, city.integrator), { filter });
         expect(integrator.totals).toEqual(await fromTables(filter, 'HOTLINE_12345'));
