@@ -6,6 +6,7 @@ import type { Agency, User } from '../src/agencies/agency.entity';
 import type { ExecutionContext } from '../src/core/execution-context';
 import { STATISTICS_DIMENSIONS, type StatisticsFilter, type StatisticsFigures } from '../src/statistics/statistics.model';
 import { StatisticsService, rollupPeriods } from '../src/statistics/statistics.service';
+import { StatisticsCompactor } from '../src/statistics/statistics-compactor';
 import { startTestApi, type TestApi } from './support/api';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { loadTestCity } from './support/fixtures';
@@ -246,6 +247,12 @@ describe('statistics', () => {
         // The city's director: a scope by region alone, read from the rollup.
         const director = await service.figures(ctxAs(city.cityDirector, city.cityHrss), { filter });
         expect(director.totals).toEqual(await fromTables(filter));
+        // Every open case counted in exactly one age bucket.
+        const [open] = await sql(
+          `select count(*)::int as n from wage_case c where c.number like 'STAT-%' and c.status in ('RECEIVED', 'ACCEPTED', 'IN_PROGRESS')
+             and c.id in (select id from wage_case c where ${['true', ...(filter.from ? [`(c.received_at at time zone 'Asia/Shanghai')::date >= '${filter.from}'`] : []), ...(filter.to ? [`(c.received_at at time zone 'Asia/Shanghai')::date <= '${filter.to}'`] : []), ...(filter.regionCode ? [`c.region_code like '${filter.regionCode}%'`] : []), ...(filter.channel ? [`c.channel = '${filter.channel}'`] : []), ...(filter.sector ? [`c.sector = '${filter.sector}'`] : []), ...(filter.status ? [`c.status = '${filter.status}'`] : [])].join(' and ')})`,
+        );
+        expect(director.openByAge.reduce((n, b) => n + b.count, 0)).toBe(open!.n);
         // The 12345 integrator: its channel's cases, read from the cases.
         const integrator = await service.figures(ctxAs(city.hotline, city.integrator), { filter });
         expect(integrator.totals).toEqual(await fromTables(filter, 'HOTLINE_12345'));
@@ -351,7 +358,9 @@ describe('statistics', () => {
     } finally {
       await Promise.all(clients.map((c) => c.end()));
     }
-    await sql('select compact_case_statistics()');
+    // The API process's compactor folds what is left.
+    await new StatisticsCompactor(db.orm, testLog).compact();
+    expect(await sql('select count(*)::int as n from case_statistics_delta')).toEqual([{ n: 0 }]);
     // The folded rollup holds exactly what a recount from the tables holds, key by key.
     const folded = await sql(
       `select grain, cut, period::text, region_code, channel, sector, status, owning_agency_id, cases::text, accepted::text, resolved::text, closed::text,
@@ -399,7 +408,9 @@ describe('statistics', () => {
       const res = await api.gql<{ statistics: { groups: unknown[] } }>(doc(groupBy), {}, api.as(city.cityDirector, city.cityHrss));
       expect(res.errors).toBeUndefined();
       // Without the logger's colours and prefix; the API process's background work (a compaction's turn) left out.
-      const ours = statements.map((s) => s.replace(/\x1B\[\d+m/g, '').replace(/^\[query\] /, '')).filter((s) => !BACKGROUND.test(s));
+      const ours = statements
+        .map((s) => s.replace(new RegExp(`${String.fromCharCode(27)}\\[\\d+m`, 'g'), '').replace(/^\[query\] /, ''))
+        .filter((s) => !BACKGROUND.test(s));
       return { groups: res.data!.statistics.groups.length, statements: ours.length };
     };
     const few = await measure('DISTRICT, OWNING_AGENCY');

@@ -174,17 +174,20 @@ export class StatisticsService {
   private async openByAge(ctx: ExecutionContext, scope: CaseScope, filter: StatisticsFilter, now: Date) {
     const where = this.caseWhere(scope, filter, 'cases');
     const handling = IN_HANDLING_STATUSES.map((s) => `'${s}'`).join(', ');
-    const bucket = `case
-        when c.status = 'RECEIVED' then case when c.acceptance_due >= ? then 'AWAITING_ACCEPTANCE_IN_TIME' else 'AWAITING_ACCEPTANCE_OVERDUE' end
-        when c.resolution_extended_due is not null then case when c.resolution_extended_due >= ? then 'IN_HANDLING_EXTENDED' else 'IN_HANDLING_OVERDUE' end
-        when coalesce(c.resolution_due >= ?, true) then 'IN_HANDLING_IN_TIME'
-        else 'IN_HANDLING_OVERDUE' end`;
-    const rows = await ctx.em.getConnection().execute<Array<{ bucket: OpenCaseAge; n: string }>>(
-      `select ${bucket} as bucket, count(*) as n from wage_case c
-          where c.status in ('RECEIVED', ${handling}) and ${where.sql} group by 1`,
-      [now, now, now, ...where.params],
+    // Counted side by side in one pass over the open cases' index (no grouping by a computed key).
+    const buckets: Record<OpenCaseAge, string> = {
+      AWAITING_ACCEPTANCE_IN_TIME: `c.status = 'RECEIVED' and c.acceptance_due >= ?`,
+      AWAITING_ACCEPTANCE_OVERDUE: `c.status = 'RECEIVED' and c.acceptance_due < ?`,
+      IN_HANDLING_IN_TIME: `c.status <> 'RECEIVED' and c.resolution_extended_due is null and coalesce(c.resolution_due >= ?, true)`,
+      IN_HANDLING_EXTENDED: `c.status <> 'RECEIVED' and c.resolution_extended_due >= ?`,
+      IN_HANDLING_OVERDUE: `c.status <> 'RECEIVED' and coalesce(c.resolution_extended_due, c.resolution_due) < ?`,
+    };
+    const [row] = await ctx.em.getConnection().execute<Array<Record<OpenCaseAge, string>>>(
+      `select ${OPEN_CASE_AGES.map((b) => `count(*) filter (where ${buckets[b]}) as "${b}"`).join(', ')} from wage_case c
+          where c.status in ('RECEIVED', ${handling}) and ${where.sql}`,
+      [...OPEN_CASE_AGES.map(() => now), ...where.params],
     );
-    const counts = new Map(rows.map((r) => [r.bucket, Number(r.n)]));
+    const counts = new Map(OPEN_CASE_AGES.map((b) => [b, Number(row?.[b] ?? 0)]));
     return OPEN_CASE_AGES.map((bucket) => ({ bucket, count: counts.get(bucket) ?? 0 }));
   }
 
