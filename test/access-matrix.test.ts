@@ -294,6 +294,27 @@ describe('access matrix: every operation × every role of every agency kind, in 
     const c = await chaoyangCase();
     return () => ({ doc: '{ cases(first: 100) { edges { node { id } } } }', included: (d) => JSON.stringify(d).includes(c.id) });
   });
+  // Statistics count what the case list lists (the same scope): whoever sees a case counts it, nobody else does.
+  const received = (d: Record<string, unknown>) => (d.statistics as { totals: { casesReceived: number } }).totals.casesReceived;
+  row(
+    'statistics',
+    'in scope (the 12345 cases: dispatched, regulated, own project, referred, mediated, own channel)',
+    IN_CASE_VIEWERS,
+    async () => {
+      await inCaseReady();
+      return () => ({
+        doc: '{ statistics(filter: { channel: HOTLINE_12345 }, groupBy: [DISTRICT, OWNING_AGENCY]) { totals { casesReceived } groups { district { code } owningAgency { name } } openByAge { count } overdueSteps { count } callbacks { due } } }',
+        included: (d) => received(d) > 0,
+      });
+    },
+  );
+  row('statistics', 'out of scope (Chaoyang’s cases)', ['cityDirector', 'cyInspector'], async () => {
+    await chaoyangCase();
+    return () => ({
+      doc: '{ statistics(filter: { regionCode: "110105" }) { totals { casesReceived } } }',
+      included: (d) => received(d) > 0,
+    });
+  });
   // Case.owedWorkers: whoever sees the case sees its roster (masked but for labour inspection: test/owed-workers.test.ts).
   row('case', 'in scope, with its roster of owed workers (Case.owedWorkers)', IN_CASE_VIEWERS, async () => {
     await inCaseReady();
@@ -1047,6 +1068,45 @@ describe('access matrix: every operation × every role of every agency kind, in 
       vars: { i: { id, secret: 'z'.repeat(40) } },
     });
   });
+
+  // ——— daily reports (日通报): an agency's own inspection staff and the directors above it; made by a director ———
+  const reportOf = async (agency: 'xicheng' | 'chaoyang') => {
+    const ctx = as(city.cityDirector, city.cityHrss);
+    const agencyId = agency === 'xicheng' ? city.xichengHrss.id : city.chaoyangHrss.id;
+    return (await ctx.services.dailyReports.make(ctx, { agencyId, day: '2026-11-02' })).report.id;
+  };
+  row('dailyReports', 'Xicheng’s reports', HRSS_XC_ALL, async () => {
+    const id = await reportOf('xicheng');
+    return () => ({
+      doc: 'query($a: ID!) { dailyReports(agencyId: $a, first: 10) { edges { node { id } } } }',
+      vars: { a: city.xichengHrss.id },
+      included: (d) => JSON.stringify(d).includes(id),
+    });
+  });
+  row('dailyReports', 'Chaoyang’s reports', ['cyInspector', 'cityDirector'], async () => {
+    const id = await reportOf('chaoyang');
+    return () => ({
+      doc: 'query($a: ID!) { dailyReports(agencyId: $a, first: 10) { edges { node { id } } } }',
+      vars: { a: city.chaoyangHrss.id },
+      included: (d) => JSON.stringify(d).includes(id),
+    });
+  });
+  row('dailyReport', 'a Xicheng report', HRSS_XC_ALL, async () => {
+    const id = await reportOf('xicheng');
+    return () => ({ doc: 'query($id: ID!) { dailyReport(id: $id) { id figures { label value } } }', vars: { id } });
+  });
+  row('dailyReport', 'a Chaoyang report', ['cyInspector', 'cityDirector'], async () => {
+    const id = await reportOf('chaoyang');
+    return () => ({ doc: 'query($id: ID!) { dailyReport(id: $id) { id figures { label value } } }', vars: { id } });
+  });
+  row('makeDailyReport', 'for Xicheng', ['xcDirector', 'cityDirector'], async () => () => ({
+    doc: 'mutation($a: ID!) { makeDailyReport(agencyId: $a) { id } }',
+    vars: { a: city.xichengHrss.id },
+  }));
+  row('makeDailyReport', 'for Chaoyang (its inspector reads its reports, only a director makes one)', ['cityDirector'], async () => () => ({
+    doc: 'mutation($a: ID!) { makeDailyReport(agencyId: $a) { id } }',
+    vars: { a: city.chaoyangHrss.id },
+  }));
 
   it('has a row for every query and mutation of the schema', async () => {
     const schema = await buildAppSchema();

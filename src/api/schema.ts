@@ -23,6 +23,8 @@ import { ExtensionResolver } from '../processes/extension.resolver';
 import { ClosureResolver } from '../processes/closure/closure.resolver';
 import { AgencyTaskResolver } from '../processes/agency-task.resolver';
 import { HolidayCalendarResolver } from '../calendar/holiday-calendar.resolver';
+import { OverdueStepsResolver, StatisticsGroupResolver, StatisticsResolver } from '../statistics/statistics.resolver';
+import { DailyReportResolver } from '../reports/daily-report.resolver';
 
 type ResolverClass = new (...args: never[]) => object;
 
@@ -56,6 +58,10 @@ function resolverSet(modules: ReadonlyArray<AnyProcessModule>, services?: Servic
     [CaseEventSubscriptionResolver, () => new CaseEventSubscriptionResolver()],
     [WebhookResolver, () => new WebhookResolver(s().webhooks)],
     [HolidayCalendarResolver, () => new HolidayCalendarResolver(s().calendar)],
+    [StatisticsResolver, () => new StatisticsResolver(s().statistics)],
+    [StatisticsGroupResolver, () => new StatisticsGroupResolver()],
+    [OverdueStepsResolver, () => new OverdueStepsResolver()],
+    [DailyReportResolver, () => new DailyReportResolver(s().dailyReports)],
   ];
 }
 

@@ -14,6 +14,7 @@ import type { Actor, RequestContext } from './context';
 import { Tokens } from '../auth/tokens';
 import { CaseEventListener } from '../events/event-listener';
 import { CaseTallyCompactor } from '../cases/case-tally';
+import { StatisticsCompactor } from '../statistics/statistics-compactor';
 import { CaseEventFeed } from '../events/case-event-feed';
 import { FeedHorizon } from '../events/feed-horizon';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
@@ -27,6 +28,7 @@ import type { AnyProcessModule } from '../processes/process-module';
 import { buildAppSchema } from './schema';
 import type { Services } from '../app/services';
 import { startWebSocketServer } from './websocket-server';
+import { mountDailyReportDownloads } from './daily-report-downloads';
 
 export interface ApiServer {
   url: string;
@@ -135,6 +137,8 @@ export async function startApiServer(opts: {
   const feed = new CaseEventFeed(opts.orm, horizon);
   const tally = new CaseTallyCompactor(opts.orm, opts.log.child({ component: 'case-tally' }));
   tally.start();
+  const statisticsRollup = new StatisticsCompactor(opts.orm, opts.log.child({ component: 'statistics-rollup' }));
+  statisticsRollup.start();
   const wsCleanup = startWebSocketServer({
     httpServer,
     schema,
@@ -222,6 +226,9 @@ export async function startApiServer(opts: {
     }),
   );
 
+  // 日通报 downloads: the same token, limits and policy as the `dailyReport` query.
+  mountDailyReportDownloads(app, { orm: opts.orm, services: opts.services, guard, log: opts.log });
+
   // Body errors (too large, not JSON) answer in GraphQL's shape with a code, not as an HTML error page.
   app.use(
     '/graphql',
@@ -252,6 +259,7 @@ export async function startApiServer(opts: {
       feed.stop();
       horizon.stop();
       await tally.stop();
+      await statisticsRollup.stop();
       await listener.stop();
     },
   };

@@ -16,6 +16,9 @@ import type { AnyProcessModule } from '../processes/process-module';
 import { WebhookService } from '../webhooks/webhook.service';
 import { WebhookTargetPolicy } from '../webhooks/webhook-targets';
 import { HolidayCalendarService } from '../calendar/holiday-calendar.service';
+import { StatisticsService } from '../statistics/statistics.service';
+import { DailyReportService } from '../reports/daily-report.service';
+import { StatisticsFigureSource, type ReportFigureSource } from '../reports/report-figures';
 
 /**
  * The use cases of Anxin, created once per process with their collaborators passed to their constructors. They
@@ -39,6 +42,10 @@ export interface Services {
   webhooks: WebhookService;
   /** The holiday calendar: loading a year of the State Council schedule. */
   calendar: HolidayCalendarService;
+  /** 统计: the figures the dashboard and the daily report read, in the case list's scope. */
+  statistics: StatisticsService;
+  /** 日通报: each inspection agency's daily report, made once a day and frozen. */
+  dailyReports: DailyReportService;
   /** Attempts of the public status lookup, per case number and per caller. */
   caseStatusAttempts: CaseStatusAttempts;
   /** Asks the outbox relay to deliver now (after a commit); a no-op where no relay runs in this process. */
@@ -62,6 +69,8 @@ export interface ServiceDeps {
   intakeRules?: IntakeRules;
   /** 回访: the share of closed cases called back, 0–1 (the city's `CALLBACK_SAMPLE_RATE`); default `callbackRules.samplingRate`. */
   callbackSampleRate?: number;
+  /** Where the daily report's figures come from (default: the statistics service, in the agency's scope). */
+  reportFigures?: ReportFigureSource;
   /** The registered processes (the registry, `src/processes/registry.ts`, passed in by the composition root). */
   processModules: ReadonlyArray<AnyProcessModule>;
 }
@@ -71,6 +80,7 @@ export function createServices(deps: ServiceDeps): Services {
   const cases = new CaseService(outbox);
   const workflows = deps.workflowClient ?? new Client({ connection: deps.temporal, namespace: deps.namespace ?? 'default' });
   const processes = new ProcessService(workflows, cases, outbox);
+  const statistics = new StatisticsService();
   return {
     health: new HealthService(deps.orm, deps.temporal),
     employers: new EmployerService(),
@@ -82,6 +92,8 @@ export function createServices(deps: ServiceDeps): Services {
     webhooks: new WebhookService(deps.webhookTargets ?? new WebhookTargetPolicy(), deps.maxActiveWebhookEndpoints, outbox),
     caseStatusAttempts: new CaseStatusAttempts(deps.caseStatusLimits),
     calendar: new HolidayCalendarService(outbox),
+    statistics,
+    dailyReports: new DailyReportService(deps.reportFigures ?? new StatisticsFigureSource(statistics)),
     processes,
     closure: new ClosureService(cases, outbox, deps.callbackSampleRate),
     tasks: new AgencyTaskService(deps.processModules.map((m) => m.definition)),
