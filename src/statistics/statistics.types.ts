@@ -1,5 +1,5 @@
-import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { CaseSectorEnum, CaseStatusEnum, ChannelEnum, enumOf } from '../api/enums';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { CaseSectorEnum, CaseStatusEnum, ChannelEnum } from '../api/enums';
 import { DivisionCodeScalar, LocalDateScalar, MoneyScalar } from '../api/scalars';
 import type { CaseSector, CaseStatus } from '../cases/case.entity';
 import { ProcessKindEnum } from '../processes/process.types';
@@ -12,19 +12,40 @@ import {
   type StatisticsDimension,
 } from './statistics.model';
 
-export const StatisticsDimensionEnum = enumOf('StatisticsDimension', STATISTICS_DIMENSIONS, {
-  DISTRICT: '区: by the district of the case’s region',
-  STREET: '街道: by the street of the case’s region (none for a case placed only at district level)',
-  CHANNEL: '来源渠道: by the channel the case came in on',
-  SECTOR: '行业领域: construction or other',
-  STATUS: '案件状态: by the case’s status now',
-  OWNING_AGENCY: '承办单位: by the inspection agency that owns the case',
-  DAY: '按日: by Beijing day of receipt',
-  WEEK: '按周: by week of receipt (weeks start on Monday, Beijing days)',
-  MONTH: '按月: by month of receipt (Beijing days)',
-});
+/** An enum with a description of its own and of each value (Chinese term first). */
+function describedEnum<T extends string>(name: string, description: string, values: readonly T[], labels: Record<T, string>): Record<T, T> {
+  const e = Object.fromEntries(values.map((v) => [v, v])) as Record<T, T>;
+  registerEnumType(e, {
+    name,
+    description,
+    valuesConfig: Object.fromEntries(values.map((v) => [v, { description: labels[v] }])) as never,
+  });
+  return e;
+}
 
-export const OpenCaseAgeEnum = enumOf('OpenCaseAge', OPEN_CASE_AGES, OPEN_CASE_AGE_LABELS);
+export const StatisticsDimensionEnum = describedEnum(
+  'StatisticsDimension',
+  '分组维度: what the statistics are grouped by',
+  STATISTICS_DIMENSIONS,
+  {
+    DISTRICT: '区: by the district of the case’s region',
+    STREET: '街道: by the street of the case’s region (none for a case placed only at district level)',
+    CHANNEL: '来源渠道: by the channel the case came in on',
+    SECTOR: '行业领域: construction or other',
+    STATUS: '案件状态: by the case’s status now',
+    OWNING_AGENCY: '承办单位: by the inspection agency that owns the case',
+    DAY: '按日: by Beijing day of receipt',
+    WEEK: '按周: by week of receipt (weeks start on Monday, Beijing days)',
+    MONTH: '按月: by month of receipt (Beijing days)',
+  },
+);
+
+export const OpenCaseAgeEnum = describedEnum(
+  'OpenCaseAge',
+  '在办案件账龄: where an open case stands against its own acceptance and resolution deadlines',
+  OPEN_CASE_AGES,
+  OPEN_CASE_AGE_LABELS,
+);
 
 @InputType({ description: '统计范围: which cases the statistics count; every condition narrows, none counts all the caller may see' })
 export class StatisticsFilter {
