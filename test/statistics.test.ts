@@ -492,6 +492,7 @@ describe('statistics', () => {
     await expect(service.figures(ctx, { filter: { from: '2026-02-02', to: '2026-02-01' } })).rejects.toMatchObject({
       code: 'BAD_USER_INPUT',
     });
+    await expect(service.figures(ctx, { filter: { to: '9999-12-31' } })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
   });
 
   it('loads the groups’ regions and agencies in one batch each (the same statements for 2 groups and for 40)', async () => {

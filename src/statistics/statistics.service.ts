@@ -348,6 +348,13 @@ function checkGroupBy(groupBy: readonly StatisticsDimension[]): StatisticsDimens
 }
 
 function checkFilter(f: StatisticsFilter): void {
+  // Calendar arithmetic on the days (the ends of months and years) stays inside four-digit years.
+  for (const [field, day] of [
+    ['filter.from', f.from],
+    ['filter.to', f.to],
+  ] as const)
+    if (day && (day < '1900-01-01' || day > '2999-12-31'))
+      throw badUserInput(field, 'statistics.filter.day', 'a day between 1900-01-01 and 2999-12-31');
   if (f.from && f.to && f.from > f.to) throw badUserInput('filter.to', 'statistics.filter.range', '`to` must not be before `from`');
 }
 
