@@ -126,6 +126,10 @@ describe('cross-region handover (协查)', () => {
     expect(await listed(tjInspector)).toContain(caseId);
     expect(await countOf(tjInspector, ['ACCEPTED', 'IN_PROGRESS'])).toBeGreaterThanOrEqual(1);
     expect((await scopeUsed(tjInspector)).regionOnly).toBeFalsy();
+    // Its statistics count what it lists (read from its cases, not from the region rollup, which does not hold them).
+    const tjStats = await s.h.services.statistics.figures(s.h.as(tjInspector), {});
+    expect(tjStats.totals.casesReceived).toBe((await listed(tjInspector)).length);
+    expect(tjStats.totals.casesReceived).toBeGreaterThanOrEqual(1);
     // Tianjin acts on it: a lead of its own, a contact.
     await s.h.services.cases.assignLead(s.h.as(tjDirector), { caseId, inspectorId: tjInspector.id });
     await contact(tjInspector, caseId);

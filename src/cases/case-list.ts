@@ -6,6 +6,7 @@ import type { Channel } from '../rules/case-deadlines';
 import { Case, type CaseStatus } from './case.entity';
 import type { CaseRecord } from './case.entity';
 import { OVERDUE_SQL } from './overdue';
+import { scopeInUse } from './scope-in-use';
 
 export interface CaseFilterInput {
   statuses?: CaseStatus[] | null;
@@ -46,20 +47,12 @@ export class CaseList {
   private scoped?: Promise<CaseScope>;
 
   /**
-   * The caller's scope as the queries use it: for labour inspection holding no cross-region grant, its region alone
-   * (`regionOnly`: the per-region walk and the tally); otherwise the whole scope. One statement, once per list.
+   * The caller's scope as the queries use it (`scopeInUse`: the region alone for labour inspection holding no
+   * cross-region grant, which takes the per-region walk and the tally). Once per list.
    */
   private scope(): Promise<CaseScope> {
     const { scope } = this.access;
-    this.scoped ??= (async () => {
-      if (!scope.regional) return scope;
-      const rows = await this.em
-        .getConnection()
-        .execute<Array<{ held: boolean }>>('select exists (select 1 from case_access where agency_id = ?) as held', [
-          scope.regional.agencyId,
-        ]);
-      return rows[0]?.held ? scope : { sql: scope.regional.sql, params: scope.regional.params, regionOnly: true };
-    })();
+    this.scoped ??= scopeInUse(this.em, scope);
     return this.scoped;
   }
 

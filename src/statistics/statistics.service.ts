@@ -2,6 +2,7 @@ import type { ExecutionContext } from '../core/execution-context';
 import { badUserInput } from '../domain/errors';
 import { IN_HANDLING_STATUSES } from '../domain/case-status';
 import { caseScope, type CaseScope } from '../policy/case-scope';
+import { scopeInUse } from '../cases/scope-in-use';
 import { signedIn } from '../policy/signed-in';
 import { REGION_AND_BELOW_SQL } from '../regions/region-scope';
 import {
@@ -68,7 +69,7 @@ export class StatisticsService {
     const filter = query.filter ?? {};
     const groupBy = checkGroupBy(query.groupBy ?? []);
     checkFilter(filter);
-    const scope = caseScope(actor);
+    const scope = await scopeInUse(ctx.em, caseScope(actor));
     const now = ctx.clock.now();
     // The processes counted are those the caller may see on those cases (the database's one rule): labour
     // inspection sees them all; another agency, those it takes part in.

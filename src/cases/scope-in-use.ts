@@ -1,0 +1,15 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { CaseScope } from '../policy/case-scope';
+
+/**
+ * The scope a query over many cases runs: labour inspection holding no cross-region grant (`case_access`, 协查)
+ * sees its region alone, so it takes the per-region fast paths (`regionOnly`: the case list's walk and tally, the
+ * statistics rollup); an agency holding a grant, and every other agency, its whole scope. One statement at most.
+ */
+export async function scopeInUse(em: EntityManager, scope: CaseScope): Promise<CaseScope> {
+  if (!scope.regional) return scope;
+  const rows = await em
+    .getConnection()
+    .execute<Array<{ held: boolean }>>('select exists (select 1 from case_access where agency_id = ?) as held', [scope.regional.agencyId]);
+  return rows[0]?.held ? scope : { sql: scope.regional.sql, params: scope.regional.params, regionOnly: true };
+}
