@@ -20,17 +20,11 @@ export class Migration20261202020000_daily_report extends Migration {
       );
       create index daily_report_agency_newest_idx on daily_report (agency_id, report_day desc, id desc);
 
-      -- A record: once made, a report is never changed or removed.
-      create function daily_report_frozen() returns trigger language plpgsql as $$
-      begin
-        raise exception 'daily_report is a record: % refused', tg_op using errcode = '55000';
-      end $$;
-      create trigger daily_report_frozen before update or delete on daily_report
-        for each row execute function daily_report_frozen();
+      -- A record: its trigger (daily_report_frozen) is the source migrations/sql/130_daily_report_frozen.sql.
     `);
   }
 
   override async down(): Promise<void> {
-    this.addSql(`drop table daily_report; drop function daily_report_frozen();`);
+    this.addSql(`drop table daily_report; drop function if exists daily_report_frozen();`);
   }
 }

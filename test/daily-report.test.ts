@@ -3,6 +3,7 @@ import { dailyReport } from '../workflows/daily-report';
 import { dispatchStateQuery } from '../workflows/three-way-dispatch';
 import { ProcessParty } from '../src/processes/process.entity';
 import { DAILY_REPORT_SCHEDULE_ID, ensureDailyReportSchedule } from '../src/reports/daily-report-schedule';
+import { addProject } from './support/fixtures';
 import { testLog } from './support/logger';
 import { startDevServer } from './support/temporal';
 import { REPORT_FIGURES } from '../src/reports/report-figures';
@@ -37,7 +38,8 @@ describe('daily report', () => {
       channel: 'HOTLINE_12345',
       contactPhone: String(phone++),
       description: '西城区某工地农民工被拖欠工资',
-      projectCode: 'XC-2026-001',
+      // A site of its own: a second complaint about the same project would join the first case (一事一案).
+      projectCode: (await addProject(s.db.orm.em.fork(), s.city.project)).code,
       amountClaimedFen: 1_234_500,
       workersAffected: 7,
     });
