@@ -297,10 +297,14 @@ function jsonOrUndefined(v: unknown): unknown {
   }
 }
 
-/** dist/web beside this build (dist/src/api → dist/web), when `npm run build:web` has made it. */
+/**
+ * The built dashboard, when `npm run build:web` has made it: dist/web beside this build (dist/src/api → dist/web),
+ * or, run from source (ts-jest), the repository's dist/web. The web/ sources hold an index.html too: a build has
+ * its assets folder.
+ */
 function defaultWebRoot(): string | null {
-  const dir = path.resolve(__dirname, '..', '..', 'web');
-  return existsSync(path.join(dir, 'index.html')) ? dir : null;
+  const candidates = [path.resolve(__dirname, '..', '..', 'web'), path.resolve(__dirname, '..', '..', 'dist', 'web')];
+  return candidates.find((dir) => existsSync(path.join(dir, 'index.html')) && existsSync(path.join(dir, 'assets'))) ?? null;
 }
 
 /**

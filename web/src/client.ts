@@ -22,5 +22,7 @@ export function createApiClient(): Client {
     ],
     fetchOptions: (): RequestInit => (authorization ? { headers: { authorization } } : {}),
     requestPolicy: 'cache-and-network',
+    // POST always: Apollo's CSRF prevention refuses a GET without a preflight header, and the token travels in a header anyway.
+    preferGetMethod: false,
   });
 }

@@ -547,6 +547,7 @@ function Processes({ c, claims, onDone }: { c: CaseData; claims: Claims; onDone(
                       <Button
                         size="small"
                         type="primary"
+                        data-testid="acknowledge-submit"
                         onClick={() => ack.submit({ input: { processId: p.id, idempotencyKey: crypto.randomUUID() } }, undefined, '已签收')}
                       >
                         签收

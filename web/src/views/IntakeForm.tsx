@@ -27,6 +27,7 @@ interface Values {
   description: string;
   employerName?: string;
   regionCode?: string;
+  projectCode?: string;
   workersAffected?: number;
   amountClaimedYuan?: number;
 }
@@ -41,11 +42,15 @@ export function IntakeForm({ open, onClose, onDone }: { open: boolean; onClose()
   const submit = async () => {
     const v = await form.validateFields();
     setError(null);
-    const { amountClaimedYuan, ...rest } = v;
+    const { amountClaimedYuan, ...given } = v;
+    // An emptied field is not given (the API checks what is given: an empty region code is not a code).
+    const rest = Object.fromEntries(Object.entries(given).filter(([, value]) => value !== '' && value !== undefined && value !== null));
     const result = await intake({
       input: {
         ...rest,
         channel: v.channel as never,
+        contactPhone: v.contactPhone,
+        description: v.description,
         idempotencyKey: crypto.randomUUID(),
         ...(amountClaimedYuan !== undefined && amountClaimedYuan !== null ? { amountClaimed: Math.round(amountClaimedYuan * 100) } : {}),
       },
@@ -86,6 +91,9 @@ export function IntakeForm({ open, onClose, onDone }: { open: boolean; onClose()
         </Form.Item>
         <Form.Item name="employerName" label="用人单位（投诉人所述）">
           <Input data-testid="intake-employer" />
+        </Form.Item>
+        <Form.Item name="projectCode" label="项目编号">
+          <Input data-testid="intake-project" />
         </Form.Item>
         <Form.Item name="regionCode" label="属地行政区划代码" extra="无已知项目或用人单位时必填，如 110102">
           <Input data-testid="intake-region" />
