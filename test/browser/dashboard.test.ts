@@ -1,12 +1,13 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startLiveStack, type LiveStack } from '../support/live-stack';
-import { launchChromium, screenshot, signedInContext } from '../support/browser';
+import { browserContext, launchChromium, screenshot } from '../support/browser';
 
 /**
  * The dashboard as a person uses it (issue 15), in Debian's headless Chromium against the API, worker and
  * Temporal of a live stack: a clerk signs in with a token and takes in a complaint, which a supervisor's board,
  * open in a second browser, shows without a reload; an inspector accepts it, dispatches it (三交办) and records a
- * payment; the district officer acknowledges the dispatch. Each view is photographed into .screenshots/.
+ * payment; the district officer acknowledges the dispatch from My tasks. Each view is photographed into
+ * .screenshots/.
  */
 describe('the dashboard in a browser', () => {
   let stack: LiveStack;
@@ -27,7 +28,7 @@ describe('the dashboard in a browser', () => {
   });
 
   async function pageAs(token: string): Promise<Page> {
-    const context = await signedInContext(browser, base, token);
+    const context = await browserContext(browser, base, token);
     contexts.push(context);
     return watch(await context.newPage());
   }
@@ -66,12 +67,7 @@ describe('the dashboard in a browser', () => {
     const before = await watcher.getByTestId('total-count').textContent();
 
     // The clerk signs in by pasting a token on the sign-in page.
-    const clerkContext = await browser.newContext({
-      baseURL: base,
-      locale: 'zh-CN',
-      timezoneId: 'Asia/Shanghai',
-      viewport: { width: 1440, height: 900 },
-    });
+    const clerkContext = await browserContext(browser, base);
     contexts.push(clerkContext);
     const clerk = watch(await clerkContext.newPage());
     await clerk.goto('/');
@@ -123,16 +119,21 @@ describe('the dashboard in a browser', () => {
     await inspector.getByTestId('case-recovered').filter({ hasText: '¥12,000.00' }).waitFor();
     await screenshot(inspector, '04-case-page-inspector');
 
-    // The district officer sees only the dispatched case, and acknowledges the dispatch for the district.
+    // The district officer finds the dispatch in My tasks and acknowledges it there for the district.
     const officer = await pageAs(t(city.districtOfficer, city.xichengGov));
+    await officer.goto('/tasks');
+    const task = officer.getByTestId(`task-${number}`);
+    await task.waitFor();
+    await screenshot(officer, '05-my-tasks-district-officer');
+    await task.getByTestId('task-acknowledge').click();
+    // Acknowledged: what waits on the district now is its report.
+    await task.getByText('反馈办理结果').waitFor({ timeout: 20_000 });
+    // On the case page: no case steps for the district, the dispatch acknowledged.
     await officer.goto('/');
     await officer.getByTestId(`case-row-${number}`).getByTestId('case-link').click();
-    await officer.getByTestId('processes').waitFor();
-    expect(await officer.getByTestId('case-actions').count()).toBe(0);
-    await screenshot(officer, '05-case-page-district-officer');
-    await officer.getByTestId('acknowledge-submit').click();
     await officer.getByTestId('processes').getByText('ACKNOWLEDGED').waitFor({ timeout: 20_000 });
-    await screenshot(officer, '06-dispatch-acknowledged');
+    expect(await officer.getByTestId('case-actions').count()).toBe(0);
+    await screenshot(officer, '06-case-page-district-officer');
 
     // The inspector's open case page follows without a reload.
     await inspector.getByTestId('processes').getByText('ACKNOWLEDGED').waitFor({ timeout: 15_000 });
