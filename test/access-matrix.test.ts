@@ -285,6 +285,27 @@ describe('access matrix: every operation × every role of every agency kind, in 
     const c = await chaoyangCase();
     return () => ({ doc: '{ cases(first: 100) { edges { node { id } } } }', included: (d) => JSON.stringify(d).includes(c.id) });
   });
+  // Statistics count what the case list lists (the same scope): whoever sees a case counts it, nobody else does.
+  const received = (d: Record<string, unknown>) => (d.statistics as { totals: { casesReceived: number } }).totals.casesReceived;
+  row(
+    'statistics',
+    'in scope (the 12345 cases: dispatched, regulated, own project, referred, mediated, own channel)',
+    IN_CASE_VIEWERS,
+    async () => {
+      await inCaseReady();
+      return () => ({
+        doc: '{ statistics(filter: { channel: HOTLINE_12345 }, groupBy: [DISTRICT, OWNING_AGENCY]) { totals { casesReceived } groups { district { code } owningAgency { name } } openByAge { count } overdueSteps { count } callbacks { due } } }',
+        included: (d) => received(d) > 0,
+      });
+    },
+  );
+  row('statistics', 'out of scope (Chaoyang’s cases)', ['cityDirector', 'cyInspector'], async () => {
+    await chaoyangCase();
+    return () => ({
+      doc: '{ statistics(filter: { regionCode: "110105" }) { totals { casesReceived } } }',
+      included: (d) => received(d) > 0,
+    });
+  });
   // Case.owedWorkers: whoever sees the case sees its roster (masked but for labour inspection: test/owed-workers.test.ts).
   row('case', 'in scope, with its roster of owed workers (Case.owedWorkers)', IN_CASE_VIEWERS, async () => {
     await inCaseReady();

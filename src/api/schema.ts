@@ -23,6 +23,7 @@ import { processModules } from '../processes/registry';
 import { ExtensionResolver } from '../processes/extension.resolver';
 import { ClosureResolver } from '../processes/closure/closure.resolver';
 import { HolidayCalendarResolver } from '../calendar/holiday-calendar.resolver';
+import { OverdueStepsResolver, StatisticsGroupResolver, StatisticsResolver } from '../statistics/statistics.resolver';
 
 type ResolverClass = new (...args: never[]) => object;
 
@@ -56,6 +57,9 @@ function resolverSet(modules: ReadonlyArray<AnyProcessModule>, services?: Servic
     [CaseEventSubscriptionResolver, () => new CaseEventSubscriptionResolver()],
     [WebhookResolver, () => new WebhookResolver(s().webhooks)],
     [HolidayCalendarResolver, () => new HolidayCalendarResolver(s().calendar)],
+    [StatisticsResolver, () => new StatisticsResolver(s().statistics)],
+    [StatisticsGroupResolver, () => new StatisticsGroupResolver()],
+    [OverdueStepsResolver, () => new OverdueStepsResolver()],
   ];
 }
 

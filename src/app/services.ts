@@ -15,6 +15,7 @@ import type { AnyProcessModule } from '../processes/process-module';
 import { WebhookService } from '../webhooks/webhook.service';
 import { WebhookTargetPolicy } from '../webhooks/webhook-targets';
 import { HolidayCalendarService } from '../calendar/holiday-calendar.service';
+import { StatisticsService } from '../statistics/statistics.service';
 
 /**
  * The use cases of Anxin, created once per process with their collaborators passed to their constructors. They
@@ -36,6 +37,8 @@ export interface Services {
   webhooks: WebhookService;
   /** The holiday calendar: loading a year of the State Council schedule. */
   calendar: HolidayCalendarService;
+  /** 统计: the figures the dashboard and the daily report read, in the case list's scope. */
+  statistics: StatisticsService;
   /** Attempts of the public status lookup, per case number and per caller. */
   caseStatusAttempts: CaseStatusAttempts;
   /** Asks the outbox relay to deliver now (after a commit); a no-op where no relay runs in this process. */
@@ -77,6 +80,7 @@ export function createServices(deps: ServiceDeps): Services {
     webhooks: new WebhookService(deps.webhookTargets ?? new WebhookTargetPolicy(), deps.maxActiveWebhookEndpoints, outbox),
     caseStatusAttempts: new CaseStatusAttempts(deps.caseStatusLimits),
     calendar: new HolidayCalendarService(outbox),
+    statistics: new StatisticsService(),
     processes,
     closure: new ClosureService(cases, outbox),
     outbox,
