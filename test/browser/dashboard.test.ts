@@ -6,7 +6,7 @@ import { browserContext, launchChromium, screenshot } from '../support/browser';
  * The dashboard as a person uses it (issue 15), in Debian's headless Chromium against the API, worker and
  * Temporal of a live stack: a clerk signs in with a token and takes in a complaint, which a supervisor's board,
  * open in a second browser, shows without a reload; an inspector accepts it, dispatches it (三交办) and records a
- * payment; the district officer acknowledges the dispatch from My tasks. Each view is photographed into
+ * payment; the district officer acknowledges the dispatch from My tasks; the statistics count the payment. Each view is photographed into
  * .screenshots/.
  */
 describe('the dashboard in a browser', () => {
@@ -134,6 +134,13 @@ describe('the dashboard in a browser', () => {
     await officer.getByTestId('processes').getByText('ACKNOWLEDGED').waitFor({ timeout: 20_000 });
     expect(await officer.getByTestId('case-actions').count()).toBe(0);
     await screenshot(officer, '06-case-page-district-officer');
+
+    // The statistics page counts the payment (its charts load on demand).
+    const stats = await pageAs(t(city.supervisor, city.xichengHrss));
+    await stats.goto('/statistics');
+    await stats.getByTestId('fen-recovered').filter({ hasText: '¥12,000.00' }).waitFor({ timeout: 20_000 });
+    await stats.getByTestId('chart-heat').locator('canvas').first().waitFor();
+    await screenshot(stats, '07-statistics');
 
     // The inspector's open case page follows without a reload.
     await inspector.getByTestId('processes').getByText('ACKNOWLEDGED').waitFor({ timeout: 15_000 });

@@ -16,7 +16,7 @@ export async function browserContext(browser: Browser, baseURL: string, token?: 
     timezoneId: 'Asia/Shanghai',
     viewport: { width: 1440, height: 900 },
   });
-  if (token) await context.addInitScript((t) => localStorage.setItem('anxin.token', t), token);
+  if (token) await context.addInitScript({ content: `localStorage.setItem('anxin.token', ${JSON.stringify(token)});` });
   return context;
 }
 

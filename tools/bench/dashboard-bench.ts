@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   try {
     for (let i = 0; i < runs; i++) {
       const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
-      await context.addInitScript((t) => localStorage.setItem('anxin.token', t), token);
+      await context.addInitScript({ content: `localStorage.setItem('anxin.token', ${JSON.stringify(token)});` });
       cold.push(await measure(context));
       warm.push(await measure(context));
       await context.close();

@@ -8,7 +8,7 @@ import { label, yuan } from '../labels';
 import { useCaseEvents } from '../live';
 import { Chart, type ChartOption } from './Chart';
 
-const StatisticsPageDoc = graphql(`
+graphql(`
   fragment Figures on StatisticsFigures {
     casesReceived
     casesAccepted
@@ -19,7 +19,9 @@ const StatisticsPageDoc = graphql(`
     workersPaid
     fenRecovered
   }
+`);
 
+const StatisticsPageDoc = graphql(`
   query StatisticsPage($filter: StatisticsFilter, $period: [StatisticsDimension!], $streetPeriod: [StatisticsDimension!]) {
     all: statistics(filter: $filter) {
       totals {
@@ -161,7 +163,9 @@ export default function Statistics() {
               <Statistic title="支付人数" value={t.workersPaid} />
             </Col>
             <Col span={3}>
-              <Statistic title="追发金额" value={yuan(t.fenRecovered)} valueStyle={{ color: '#389e0d' }} data-testid="fen-recovered" />
+              <div data-testid="fen-recovered">
+                <Statistic title="追发金额" value={yuan(t.fenRecovered)} styles={{ content: { color: '#389e0d' } }} />
+              </div>
             </Col>
           </Row>
         )}
