@@ -8,6 +8,7 @@ import { OutboxRelay } from './outbox/outbox-relay';
 import type { AnyProcessModule } from './processes/process-module';
 import { processModules } from './processes/registry';
 import { WebhookTargetPolicy } from './webhooks/webhook-targets';
+import { ensureDailyReportSchedule } from './reports/daily-report-schedule';
 import { createCaseActivities } from './worker/case-activities';
 import { bundleWorkflows, startWorker, type WorkerHandle } from './worker/worker';
 
@@ -88,4 +89,16 @@ export async function startCoreWorker(
   });
   opts.lifecycle.onStop('workflow worker', worker.shutdown);
   return worker;
+}
+
+/**
+ * The daily-report schedule (日通报), created or brought to this configuration: every worker process calls it at
+ * start-up (the all-in-one `npm start` against its dev server, each `npm run worker` of a cluster); it is idempotent.
+ */
+export function scheduleDailyReports(core: Core, opts: { config: Pick<Config, 'temporal' | 'dailyReport'>; log: Logger }) {
+  return ensureDailyReportSchedule(core.workflowClient, {
+    taskQueue: opts.config.temporal.taskQueue,
+    time: opts.config.dailyReport.time,
+    log: opts.log,
+  });
 }

@@ -11,10 +11,14 @@ import { loadDemoCity } from '../tools/demo/demo-city';
 import { startEmbeddedPostgres } from './infra/embedded-postgres';
 import { startTemporalDevServer } from './infra/temporal-dev-server';
 import { Lifecycle, runMain } from './lifecycle';
-import { createLogger } from './logger';
+import { createLogger, type Logger } from './logger';
 import { installTemporalRuntime } from './worker/worker';
-import { bundleFor, createCore, startCoreWorker } from './composition';
+import { bundleFor, createCore, scheduleDailyReports, startCoreWorker } from './composition';
 import { processModules } from './processes/registry';
+import { executionContext } from './app/execution';
+import { beijingDate } from './domain/working-days';
+import type { Orm } from './db/database';
+import type { Services } from './app/services';
 
 /**
  * `npm start`: the whole system in one process tree — PostgreSQL and a Temporal dev server (embedded unless
@@ -88,6 +92,12 @@ function boot(): void {
     });
     log.info({ taskQueue: config.temporal.taskQueue }, 'workflow worker running');
     relay.start();
+    await scheduleDailyReports(core, { config, log });
+    if (config.demoData) {
+      // The demo's dashboard has a report to show from the first minute: today's, for each inspection agency (made once a
+      // day; the schedule makes the next ones). Later cases appear in tomorrow's report, not in this one.
+      void makeTodaysDemoReports(orm, services, log).catch((err: unknown) => log.warn({ err }, 'the demo daily reports could not be made'));
+    }
     if (demoLoaded) {
       // In the background: the lifecycle starts of the demo cases go out first, in outbox order.
       void startDemoProcesses({ orm, services, log, drainOutbox: () => relay.drain() }).catch((err: unknown) =>
@@ -127,6 +137,19 @@ function boot(): void {
       }`,
     );
   });
+}
+
+/** Today's daily report of each inspection agency of the demo city (the day's existing ones are left as they are). */
+async function makeTodaysDemoReports(orm: Orm, services: Services, log: Logger): Promise<void> {
+  const day = beijingDate(new Date());
+  const agencies = await services.dailyReports.reportingAgencyIds(orm.em.fork());
+  for (const agencyId of agencies) {
+    await services.dailyReports.make(executionContext({ em: orm.em.fork(), log, operation: 'demo:dailyReport' }), { agencyId, day });
+  }
+  log.info(
+    { day, agencies: agencies.length },
+    'demo: today’s daily reports are ready (dailyReports, /reports/<id>.xlsx, /reports/<id>/print)',
+  );
 }
 
 async function settleAll<T extends readonly unknown[]>(promises: { [K in keyof T]: Promise<T[K]> }): Promise<T> {

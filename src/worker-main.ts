@@ -1,4 +1,4 @@
-import { bundleFor, createCore, startCoreWorker } from './composition';
+import { bundleFor, createCore, scheduleDailyReports, startCoreWorker } from './composition';
 import { loadConfigOrExit } from './config';
 import { openDatabase } from './db/database';
 import { Lifecycle, runMain } from './lifecycle';
@@ -27,6 +27,7 @@ function boot(): void {
       bundle: await bundleFor(processModules, log),
     });
     core.relay.start();
+    await scheduleDailyReports(core, { config, log });
     log.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'Anxin workflow worker running');
     await worker.running;
   });

@@ -968,6 +968,45 @@ describe('access matrix: every operation × every role of every agency kind, in 
     });
   });
 
+  // ——— daily reports (日通报): an agency's own inspection staff and the directors above it; made by a director ———
+  const reportOf = async (agency: 'xicheng' | 'chaoyang') => {
+    const ctx = as(city.cityDirector, city.cityHrss);
+    const agencyId = agency === 'xicheng' ? city.xichengHrss.id : city.chaoyangHrss.id;
+    return (await ctx.services.dailyReports.make(ctx, { agencyId, day: '2026-11-02' })).report.id;
+  };
+  row('dailyReports', 'Xicheng’s reports', HRSS_XC_ALL, async () => {
+    const id = await reportOf('xicheng');
+    return () => ({
+      doc: 'query($a: ID!) { dailyReports(agencyId: $a, first: 10) { edges { node { id } } } }',
+      vars: { a: city.xichengHrss.id },
+      included: (d) => JSON.stringify(d).includes(id),
+    });
+  });
+  row('dailyReports', 'Chaoyang’s reports', ['cyInspector', 'cityDirector'], async () => {
+    const id = await reportOf('chaoyang');
+    return () => ({
+      doc: 'query($a: ID!) { dailyReports(agencyId: $a, first: 10) { edges { node { id } } } }',
+      vars: { a: city.chaoyangHrss.id },
+      included: (d) => JSON.stringify(d).includes(id),
+    });
+  });
+  row('dailyReport', 'a Xicheng report', HRSS_XC_ALL, async () => {
+    const id = await reportOf('xicheng');
+    return () => ({ doc: 'query($id: ID!) { dailyReport(id: $id) { id figures { label value } } }', vars: { id } });
+  });
+  row('dailyReport', 'a Chaoyang report', ['cyInspector', 'cityDirector'], async () => {
+    const id = await reportOf('chaoyang');
+    return () => ({ doc: 'query($id: ID!) { dailyReport(id: $id) { id figures { label value } } }', vars: { id } });
+  });
+  row('makeDailyReport', 'for Xicheng', ['xcDirector', 'cityDirector'], async () => () => ({
+    doc: 'mutation($a: ID!) { makeDailyReport(agencyId: $a) { id } }',
+    vars: { a: city.xichengHrss.id },
+  }));
+  row('makeDailyReport', 'for Chaoyang (its inspector reads its reports, only a director makes one)', ['cityDirector'], async () => () => ({
+    doc: 'mutation($a: ID!) { makeDailyReport(agencyId: $a) { id } }',
+    vars: { a: city.chaoyangHrss.id },
+  }));
+
   it('has a row for every query and mutation of the schema', async () => {
     const schema = await buildAppSchema();
     const ops = [...Object.keys(schema.getQueryType()!.getFields()), ...Object.keys(schema.getMutationType()?.getFields() ?? {})].sort();

@@ -34,6 +34,7 @@ import {
   recordSessionUpdate,
 } from '../workflows/joint-mediation';
 import { callback, recordCallbackUpdate, reviewCallbackUpdate } from '../workflows/callback';
+import { dailyReport } from '../workflows/daily-report';
 import { orderAdditionalCompensationUpdate, orderToPay, recordOrderCompliedUpdate } from '../workflows/order-to-pay';
 import {
   decidePenaltyUpdate,
@@ -85,6 +86,10 @@ async function record(): Promise<void> {
         return { sent: true, next: webhookQueue.length ? { id: webhookQueue[0]! } : null };
       },
       parkWebhook: async () => undefined,
+      // Daily-report stand-ins: two inspection agencies; 2026-10-01 (国庆节) is not a working day.
+      planDailyReports: async ({ day }: { day: string }) =>
+        day === '2026-10-01' ? { workingDay: false, agencyIds: [] } : { workingDay: true, agencyIds: ['a1', 'a2'] },
+      makeDailyReport: async ({ agencyId }: { agencyId: string }) => ({ id: `report-${agencyId}`, made: true }),
     },
   });
   const save = async (name: string, workflowId: string) =>
@@ -95,6 +100,13 @@ async function record(): Promise<void> {
     );
   const webhookQueue: string[] = ['1', '2'];
   await worker.runUntil(async () => {
+    // The daily report (日通报): a scheduled run (no day: the day of its own clock) makes each agency's report; a
+    // backfill of a holiday makes none.
+    await env.client.workflow.execute(dailyReport, { taskQueue, workflowId: 'daily-report-scheduled', args: [{}] });
+    await save('daily-report-scheduled', 'daily-report-scheduled');
+    await env.client.workflow.execute(dailyReport, { taskQueue, workflowId: 'daily-report-holiday', args: [{ day: '2026-10-01' }] });
+    await save('daily-report-holiday', 'daily-report-holiday');
+
     const now = await env.currentTimeMs();
 
     // Webhook delivery: two waiting (one parked), a third announced by a signal, then idle until it ends.
@@ -575,6 +587,7 @@ describe('workflow replay', () => {
     expect(types.sort()).toEqual([
       'callback',
       'case-lifecycle',
+      'daily-report',
       'external-referral',
       'handover',
       'joint-mediation',

@@ -4,3 +4,4 @@ export * from './case-lifecycle';
 export { caseEndedSignal } from './process-kit';
 export type { StepActor } from './process-kit';
 export * from './webhook-delivery';
+export * from './daily-report';

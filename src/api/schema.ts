@@ -24,6 +24,7 @@ import { ExtensionResolver } from '../processes/extension.resolver';
 import { ClosureResolver } from '../processes/closure/closure.resolver';
 import { HolidayCalendarResolver } from '../calendar/holiday-calendar.resolver';
 import { OverdueStepsResolver, StatisticsGroupResolver, StatisticsResolver } from '../statistics/statistics.resolver';
+import { DailyReportResolver } from '../reports/daily-report.resolver';
 
 type ResolverClass = new (...args: never[]) => object;
 
@@ -60,6 +61,7 @@ function resolverSet(modules: ReadonlyArray<AnyProcessModule>, services?: Servic
     [StatisticsResolver, () => new StatisticsResolver(s().statistics)],
     [StatisticsGroupResolver, () => new StatisticsGroupResolver()],
     [OverdueStepsResolver, () => new OverdueStepsResolver()],
+    [DailyReportResolver, () => new DailyReportResolver(s().dailyReports)],
   ];
 }
 

@@ -28,6 +28,7 @@ import type { AnyProcessModule } from '../processes/process-module';
 import { buildAppSchema } from './schema';
 import type { Services } from '../app/services';
 import { startWebSocketServer } from './websocket-server';
+import { mountDailyReportDownloads } from './daily-report-downloads';
 
 /** A demo persona offered on the dashboard's sign-in page under `npm start` (development only). */
 export interface DevPersona {
@@ -227,6 +228,9 @@ export async function startApiServer(opts: {
       },
     }),
   );
+
+  // 日通报 downloads: the same token, limits and policy as the `dailyReport` query.
+  mountDailyReportDownloads(app, { orm: opts.orm, services: opts.services, guard, log: opts.log });
 
   // Body errors (too large, not JSON) answer in GraphQL's shape with a code, not as an HTML error page.
   app.use(

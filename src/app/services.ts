@@ -16,6 +16,8 @@ import { WebhookService } from '../webhooks/webhook.service';
 import { WebhookTargetPolicy } from '../webhooks/webhook-targets';
 import { HolidayCalendarService } from '../calendar/holiday-calendar.service';
 import { StatisticsService } from '../statistics/statistics.service';
+import { DailyReportService } from '../reports/daily-report.service';
+import { CaseFigures, type ReportFigureSource } from '../reports/report-figures';
 
 /**
  * The use cases of Anxin, created once per process with their collaborators passed to their constructors. They
@@ -39,6 +41,8 @@ export interface Services {
   calendar: HolidayCalendarService;
   /** 统计: the figures the dashboard and the daily report read, in the case list's scope. */
   statistics: StatisticsService;
+  /** 日通报: each inspection agency's daily report, made once a day and frozen. */
+  dailyReports: DailyReportService;
   /** Attempts of the public status lookup, per case number and per caller. */
   caseStatusAttempts: CaseStatusAttempts;
   /** Asks the outbox relay to deliver now (after a commit); a no-op where no relay runs in this process. */
@@ -60,6 +64,8 @@ export interface ServiceDeps {
   caseStatusLimits?: CaseStatusLimits;
   /** Intake's configuration (the repeat-complaint window); default 30 days. */
   intakeRules?: IntakeRules;
+  /** Where the daily report's figures come from (default: counted over the cases in the agency's scope). */
+  reportFigures?: ReportFigureSource;
   /** The registered processes (the registry, `src/processes/registry.ts`, passed in by the composition root). */
   processModules: ReadonlyArray<AnyProcessModule>;
 }
@@ -81,6 +87,7 @@ export function createServices(deps: ServiceDeps): Services {
     caseStatusAttempts: new CaseStatusAttempts(deps.caseStatusLimits),
     calendar: new HolidayCalendarService(outbox),
     statistics: new StatisticsService(),
+    dailyReports: new DailyReportService(deps.reportFigures ?? new CaseFigures()),
     processes,
     closure: new ClosureService(cases, outbox),
     outbox,

@@ -17,6 +17,7 @@ import {
   type CaseAction,
 } from '../policy/roles';
 import { signedIn, type SignedInActor } from '../policy/signed-in';
+import { mayMakeDailyReport, mayReadDailyReports, type ReportingAgency } from '../policy/daily-report';
 import type { Case } from '../cases/case.entity';
 import type { Channel } from '../rules/case-deadlines';
 
@@ -167,3 +168,36 @@ export async function authorizeCalendarLoad(ctx: ExecutionContext): Promise<Sign
     throw forbidden('the holiday calendar is loaded by the director of the top-level labour inspection agency');
   return actor;
 }
+
+/** An agency with its chain of parents (nearest first), for the daily-report predicates; null when there is none. */
+export async function reportingAgency(em: EntityManager, agencyId: string): Promise<ReportingAgency | null> {
+  const rows = await em.getConnection().execute<Array<{ id: string; kind: string; ancestors: string[] }>>(
+    `with recursive up(id, parent_id, depth) as (
+       select a.id, a.parent_id, 0 from agency a where a.id = ?
+       union all select p.id, p.parent_id, up.depth + 1 from agency p join up on p.id = up.parent_id where up.depth < 20)
+     select a.id, a.kind, coalesce((select array_agg(u.id::text order by u.depth) from up u where u.depth > 0), '{}') as ancestors
+     from agency a where a.id = ?`,
+    [agencyId, agencyId],
+    'all',
+    em.getTransactionContext(),
+  );
+  return rows[0] ?? null;
+}
+
+/** The agency whose daily reports the caller may read, or NOT_FOUND (another agency's reports do not exist for it). */
+export async function requireReadableDailyReports(ctx: ExecutionContext, agencyId: string): Promise<ReportingAgency> {
+  const actor = signedIn(ctx);
+  const agency = UUID.test(agencyId) ? await reportingAgency(ctx.em, agencyId) : null;
+  if (!agency || !mayReadDailyReports(actor, agency)) throw notFound('agency', agencyId);
+  return agency;
+}
+
+/** Making a daily report on demand: NOT_FOUND out of scope, FORBIDDEN for a reader who is not a director. */
+export async function authorizeDailyReportMaking(ctx: ExecutionContext, agencyId: string): Promise<ReportingAgency> {
+  const agency = await requireReadableDailyReports(ctx, agencyId);
+  if (!mayMakeDailyReport(ctx.actor, agency))
+    throw forbidden('a daily report is made on demand by a director of the agency or of one above it');
+  return agency;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

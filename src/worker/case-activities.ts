@@ -8,6 +8,7 @@ import { applyProcessStep } from '../processes/process-step';
 import type { EscalationInput, ProcessActivities, ProcessStepInput } from '../processes/process-step.contract';
 import { createWebhookActivities } from '../webhooks/webhook-activities';
 import { atWorkerEdge } from './worker-edge';
+import { createDailyReportActivities } from './daily-report-activities';
 
 /**
  * Activities of the case workflows, built from their dependencies (the worker wires the real database).
@@ -17,6 +18,7 @@ import { atWorkerEdge } from './worker-edge';
 export function createCaseActivities(deps: { orm: Orm; log: Logger; services: Services }) {
   const activities = {
     ...createWebhookActivities(deps),
+    ...createDailyReportActivities({ orm: deps.orm, log: deps.log, reports: deps.services.dailyReports }),
     /** One step of a cross-agency process (or one of its escalations), written once. */
     recordProcessStep(input: ProcessStepInput): Promise<{ recorded: boolean }> {
       return atWorkerEdge(() =>
