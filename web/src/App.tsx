@@ -18,7 +18,7 @@ const MENU = [
   { key: '/', label: '案件看板' },
   { key: '/tasks', label: '我的待办' },
   { key: '/statistics', label: '统计分析' },
-  { key: '/reports', label: '日通报' },
+  { key: '/daily-reports', label: '日通报' },
 ];
 
 export function App() {
@@ -67,7 +67,7 @@ export function App() {
               <Route path="/cases/:id" element={<CasePage claims={claims} />} />
               <Route path="/tasks" element={<MyTasks claims={claims} />} />
               <Route path="/statistics" element={<Statistics />} />
-              <Route path="/reports" element={<DailyReports />} />
+              <Route path="/daily-reports" element={<DailyReports />} />
               <Route path="*" element={<Navigate to="/" replace />} />
             </Routes>
           </Suspense>
