@@ -1,5 +1,7 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import { rules as graphqlRules } from '@graphql-eslint/eslint-plugin/rules/index';
+import { parser as graphqlSchemaParser } from './tools/lint/graphql-schema-parser.mjs';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.data/**', '.tools/**', 'coverage/**', 'web/src/gql/**', '.screenshots/**'] },
@@ -52,6 +54,38 @@ export default tseslint.config(
           ],
         },
       ],
+    },
+  },
+  {
+    // The published schema (schema/schema.graphql, emitted by `npm run schema:emit`): every element described and the
+    // connections to the Relay cursor spec, so that clients' pagination helpers fit. Stylistic sorting rules stay off.
+    files: ['schema/**/*.graphql'],
+    languageOptions: { parser: graphqlSchemaParser },
+    plugins: { '@graphql-eslint': { rules: graphqlRules } },
+    rules: {
+      // A description is one line in the emitted file, however long.
+      'max-len': 'off',
+      '@graphql-eslint/require-description': [
+        'error',
+        {
+          types: true,
+          rootField: true,
+          FieldDefinition: true,
+          InputValueDefinition: true,
+          EnumValueDefinition: true,
+          DirectiveDefinition: true,
+        },
+      ],
+      '@graphql-eslint/relay-connection-types': 'error',
+      '@graphql-eslint/relay-page-info': 'error',
+      // Edges' nodes need not implement a Node interface (the cursor spec does not ask it), and plain lists of
+      // small values (a case's processes, "my tasks") stay lists.
+      '@graphql-eslint/relay-edge-types': [
+        'error',
+        { withEdgeSuffix: true, shouldImplementNode: false, listTypeCanWrapOnlyEdgeType: false },
+      ],
+      // Forward pagination (first/after) on every connection field; the lists page forward only.
+      '@graphql-eslint/relay-arguments': ['error', { includeBoth: false }],
     },
   },
 );

@@ -348,6 +348,20 @@ describe('access matrix: every operation × every role of every agency kind, in 
     await inCaseReady();
     return () => ({ doc: 'query($id: ID!) { process(id: $id) { status } }', vars: { id: inMediation.id } });
   });
+  // 我的待办: a step awaited shows only to the agency that must take it (the case's owner or a party), on a process it may see.
+  const XC_HRSS: Who[] = ['xcClerk', 'xcInspector', 'xcSupervisor', 'xcDirector'];
+  const taskRow = (scope: string, allow: Who[], make: (caseId: string) => Promise<{ id: string }>) =>
+    row('myTasks', scope, allow, async () => {
+      const p = await make((await xichengCase()).id);
+      return () => ({ doc: '{ myTasks(first: 200) { action process { id } } }', included: (d) => JSON.stringify(d).includes(p.id) });
+    });
+  taskRow('a dispatch to acknowledge (its recipients)', ['districtOfficer', 'housing', 'hqLiaison'], (id) => dispatch(id));
+  taskRow('a referral awaiting approval (the owning agency)', XC_HRSS, (id) => referral(id, 'AWAITING_APPROVAL'));
+  taskRow('a referral sent, to decide (the police)', ['police'], (id) => referral(id, 'SENT'));
+  taskRow('a mediation convened (the owner records the agreement, the invitee confirms)', [...XC_HRSS, 'unionMediator'], (id) =>
+    mediation(id),
+  );
+  taskRow('a handover to accept (the receiving agency)', ['cityDirector'], (id) => handover(id));
   // A case referred to the court (转介): the court sees the case and the referral, not the case's other processes (the
   // union, invited to its mediation, sees the case and the mediation, not the referral).
   let referredCase: { id: string } | undefined;

@@ -7,19 +7,19 @@ import { signedIn } from '../policy/signed-in';
 
 @ObjectType('Agency', { description: '参与单位: an agency taking part in the work' })
 export class AgencyType {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The agency's id" })
   id!: string;
 
-  @Field(() => AgencyKindEnum)
+  @Field(() => AgencyKindEnum, { description: 'What kind of agency it is (机构类别)' })
   kind!: string;
 
-  @Field()
+  @Field({ description: "The agency's name in Chinese" })
   name!: string;
 
-  @Field(() => DivisionCodeScalar)
+  @Field(() => DivisionCodeScalar, { description: 'The division (行政区划代码) whose matters the agency handles' })
   regionCode!: string;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { description: "The agency above this one (a district bureau's city bureau), if any", nullable: true })
   parentId!: string | null;
 
   @Field(() => SectorEnum, { nullable: true, description: 'For an industry regulator: the sector it regulates' })
@@ -28,16 +28,16 @@ export class AgencyType {
 
 @ObjectType('User', { description: 'A person working for an agency' })
 export class UserType {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The user's id" })
   id!: string;
 
-  @Field()
+  @Field({ description: "The user's name" })
   name!: string;
 
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The agency the user works for' })
   agencyId!: string;
 
-  @Field(() => [UserRoleEnum])
+  @Field(() => [UserRoleEnum], { description: "The user's roles in their agency" })
   roles!: string[];
 }
 
@@ -54,7 +54,8 @@ export class AgencyResolver {
   @Query(() => [AgencyType], { description: 'Agencies, optionally of one kind, ordered by name' })
   async agencies(
     @Ctx() ctx: RequestContext,
-    @Arg('kind', () => AgencyKindEnum, { nullable: true }) kind?: AgencyKind,
+    @Arg('kind', () => AgencyKindEnum, { description: 'Only agencies of this kind (机构类别); all kinds when omitted', nullable: true })
+    kind?: AgencyKind,
   ): Promise<AgencyType[]> {
     signedIn(ctx);
     const rows = await ctx.em.find(Agency, kind ? { kind } : {}, { orderBy: { name: 'asc' } });

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { printSchema, type GraphQLSchema } from 'graphql';
+import { printSchema, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import { buildSchema, type ContainerType } from 'type-graphql';
 import { AgencyResolver } from '../agencies/agency.resolver';
 import type { Services } from '../app/services';
@@ -22,6 +22,7 @@ import { registerProcessKinds } from '../processes/process.types';
 import { processModules } from '../processes/registry';
 import { ExtensionResolver } from '../processes/extension.resolver';
 import { ClosureResolver } from '../processes/closure/closure.resolver';
+import { AgencyTaskResolver } from '../processes/agency-task.resolver';
 import { HolidayCalendarResolver } from '../calendar/holiday-calendar.resolver';
 import { OverdueStepsResolver, StatisticsGroupResolver, StatisticsResolver } from '../statistics/statistics.resolver';
 import { DailyReportResolver } from '../reports/daily-report.resolver';
@@ -53,6 +54,7 @@ function resolverSet(modules: ReadonlyArray<AnyProcessModule>, services?: Servic
     ),
     [ExtensionResolver, () => new ExtensionResolver(s().processes)],
     [ClosureResolver, () => new ClosureResolver(s().closure)],
+    [AgencyTaskResolver, () => new AgencyTaskResolver(s().tasks)],
     [ProcessPartyResolver, () => new ProcessPartyResolver()],
     [CaseProcessesResolver, () => new CaseProcessesResolver()],
     [CaseEventSubscriptionResolver, () => new CaseEventSubscriptionResolver()],
@@ -104,7 +106,24 @@ export async function buildAppSchema(
     validate: { forbidUnknownValues: false },
     emitSchemaFile: false,
   });
-  return checkArguments(schema);
+  return checkArguments(describeRootTypes(schema));
+}
+
+/** type-graphql names the root types but gives them no description; the schema lint asks every type for one. */
+function describeRootTypes(schema: GraphQLSchema): GraphQLSchema {
+  const descriptions: Array<[GraphQLObjectType | null | undefined, string]> = [
+    [
+      schema.getQueryType(),
+      "What a caller may read. Every field answers only what the caller's agency may see (case scope, process parties); personal data is masked for agencies other than HRSS",
+    ],
+    [
+      schema.getMutationType(),
+      'What a caller may do. A refusal is a GraphQL error whose extensions.code is BAD_USER_INPUT, FORBIDDEN, NOT_FOUND or CONFLICT',
+    ],
+    [schema.getSubscriptionType(), 'Live updates over graphql-ws (the `graphql-transport-ws` protocol) at the same /graphql path'],
+  ];
+  for (const [type, description] of descriptions) if (type && !type.description) type.description = description;
+  return schema;
 }
 
 /** The SDL committed as `schema/schema.graphql`. */

@@ -5,7 +5,7 @@ import http from 'node:http';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
-import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
@@ -21,6 +21,7 @@ import { FeedHorizon } from '../events/feed-horizon';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { CallerGuard } from './caller-guard';
 import { DOCUMENT_LIMITS, DocumentRefused } from './document-limits';
+import { graphiqlRouter } from './graphiql';
 import { formatError } from './format-error';
 import { ErrorCode } from '../domain/errors';
 import { executionContext } from '../app/execution';
@@ -126,6 +127,8 @@ export async function startApiServer(opts: {
    * Never given in production (the route then does not exist).
    */
   devPersonas?: () => ReadonlyArray<DevPersona>;
+  /** Development: the demo tokens file whose token the GraphiQL page prefills (src/api/graphiql.ts). */
+  demoTokensFile?: string;
 }): Promise<ApiServer> {
   const app = express();
   const httpServer = http.createServer(app);
@@ -178,6 +181,8 @@ export async function startApiServer(opts: {
       ApolloServerPluginDrainHttpServer({ httpServer }),
       // No HTTP cache hints are given (answers are per caller): the default plugin wrapped every field to look for them.
       ApolloServerPluginCacheControlDisabled(),
+      // Apollo's landing page loads from a CDN: a browser gets the self-hosted GraphiQL instead (src/api/graphiql.ts).
+      ApolloServerPluginLandingPageDisabled(),
       { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) },
       requestLogging(),
       domainErrorStatus(),
@@ -186,6 +191,9 @@ export async function startApiServer(opts: {
     formatError,
   });
   await apollo.start();
+
+  // A browser's GET /graphql gets the self-hosted GraphiQL page, and /graphiql/ its assets; GraphQL requests pass on.
+  app.use(graphiqlRouter({ production: !!opts.production, demoTokensFile: opts.demoTokensFile }));
 
   app.use(
     '/graphql',

@@ -11,6 +11,7 @@ import { HealthService } from '../health/health.service';
 import { ProjectService } from '../projects/project.service';
 import { ProcessService } from '../processes/process.service';
 import { ClosureService } from '../processes/closure/closure.service';
+import { AgencyTaskService } from '../processes/agency-tasks';
 import type { AnyProcessModule } from '../processes/process-module';
 import { WebhookService } from '../webhooks/webhook.service';
 import { WebhookTargetPolicy } from '../webhooks/webhook-targets';
@@ -36,6 +37,8 @@ export interface Services {
   processes: ProcessService;
   /** 结案: the closing report and its approval (case steps; the approval schedules the callback). */
   closure: ClosureService;
+  /** "My tasks": the steps the processes wait for the caller's agency to take. */
+  tasks: AgencyTaskService;
   webhooks: WebhookService;
   /** The holiday calendar: loading a year of the State Council schedule. */
   calendar: HolidayCalendarService;
@@ -90,6 +93,7 @@ export function createServices(deps: ServiceDeps): Services {
     dailyReports: new DailyReportService(deps.reportFigures ?? new CaseFigures()),
     processes,
     closure: new ClosureService(cases, outbox),
+    tasks: new AgencyTaskService(deps.processModules.map((m) => m.definition)),
     outbox,
     processServices: new Map(deps.processModules.map((m) => [m, m.createService(processes)])),
   };

@@ -7,7 +7,7 @@ import type { RequestContext } from '../api/context';
 import { CaseOrderEnum } from '../api/enums';
 import { notFound, requireExactlyOne } from '../domain/errors';
 import { encodeCursor } from '../db/cursor';
-import { pageSize } from '../api/pagination';
+import { forwardPageInfo, pageSize } from '../api/pagination';
 import { MobileScalar } from '../api/scalars';
 import { AgencyType, UserType, toAgencyType, toUserType } from '../agencies/agency.resolver';
 import { EmployerType, toEmployerType } from '../employers/employer.resolver';
@@ -68,8 +68,9 @@ export class CaseResolver {
   @Query(() => CaseType, { description: 'A case by id or number; NOT_FOUND if unknown' })
   async case(
     @Ctx() ctx: RequestContext,
-    @Arg('id', () => ID, { nullable: true }) id?: string,
-    @Arg('number', () => String, { nullable: true }) number?: string,
+    @Arg('id', () => ID, { description: "The case's id (give this or `number`)", nullable: true }) id?: string,
+    @Arg('number', () => String, { description: 'The case number (案件编号, e.g. 110102-2026-000123; give this or `id`)', nullable: true })
+    number?: string,
   ): Promise<CaseType> {
     requireExactlyOne({ id, number });
     return toCaseType(id ? await this.caseService.byId(ctx, id) : await this.caseService.byNumber(ctx, number!));
@@ -78,16 +79,25 @@ export class CaseResolver {
   @Query(() => CaseConnection, { description: 'Cases matching a filter, a page at a time (cursor connection)' })
   async cases(
     @Ctx() ctx: RequestContext,
-    @Arg('filter', () => CaseFilter, { nullable: true }) filter?: CaseFilter,
-    @Arg('orderBy', () => CaseOrderEnum, { nullable: true }) orderBy?: CaseOrder,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('filter', () => CaseFilter, { description: 'Conditions the cases must all meet', nullable: true }) filter?: CaseFilter,
+    @Arg('orderBy', () => CaseOrderEnum, { description: 'Order of the cases by time received (default newest first)', nullable: true })
+    orderBy?: CaseOrder,
+    @Arg('first', () => Int, { description: 'Page size (default 50, at most 200)', nullable: true }) first?: number,
+    @Arg('after', () => String, {
+      description: 'Relay cursor: the `endCursor` of the previous page; the first page when omitted',
+      nullable: true,
+    })
+    after?: string,
   ): Promise<CaseConnection> {
     const list = this.caseService.list(ctx, filter ?? {});
     const page = await list.page({ first: pageSize(first), after, order: orderBy ?? 'RECEIVED_AT_DESC' });
     const connection = new CaseConnection();
     connection.edges = page.nodes.map((c) => ({ cursor: encodeCursor([c.receivedAt.toISOString(), c.id]), node: toCaseType(c) }));
-    connection.pageInfo = { hasNextPage: page.hasNextPage, endCursor: page.endCursor };
+    connection.pageInfo = forwardPageInfo(
+      connection.edges.map((e) => e.cursor),
+      page.hasNextPage,
+      after,
+    );
     connection.count = () => list.count();
     return connection;
   }
@@ -97,8 +107,8 @@ export class CaseResolver {
   })
   async caseStatus(
     @Ctx() ctx: RequestContext,
-    @Arg('number') number: string,
-    @Arg('phone', () => MobileScalar) phone: string,
+    @Arg('number', { description: 'The case number the complainant was told (案件编号)' }) number: string,
+    @Arg('phone', () => MobileScalar, { description: "The complainant's mobile number given at intake (11 digits)" }) phone: string,
   ): Promise<CaseStatusLookupType> {
     // Not a case number's shape: no case has it, and it is not kept as a key of the attempt counters.
     if (!CASE_NUMBER.test(number)) throw notFound('case', number.slice(0, 40));
@@ -121,30 +131,46 @@ export class CaseResolver {
   @Mutation(() => IntakeResultType, {
     description: '零门槛受理: take in a complaint with only a phone and a description. Idempotent; a repeat complaint joins the open case.',
   })
-  async intakeComplaint(@Ctx() ctx: RequestContext, @Arg('input') input: IntakeComplaintInput): Promise<IntakeResultType> {
+  async intakeComplaint(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'What intakeComplaint needs (see IntakeComplaintInput)' }) input: IntakeComplaintInput,
+  ): Promise<IntakeResultType> {
     const answer = answerFor(await this.intake.intake(ctx, { ...input, amountClaimedFen: input.amountClaimed }));
     return { ...answer, case: answer.case && toCaseType(answer.case) };
   }
 
   @Mutation(() => CaseType, { description: 'Record a call or visit with the complainant (首日对接 counts the first one reached)' })
-  async recordContact(@Ctx() ctx: RequestContext, @Arg('input') input: RecordContactInput): Promise<CaseType> {
+  async recordContact(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'What recordContact needs (see RecordContactInput)' }) input: RecordContactInput,
+  ): Promise<CaseType> {
     return toCaseType(await this.caseService.recordContact(ctx, input));
   }
 
   @Mutation(() => CaseType, {
     description: 'Labour inspection records who a complainant is, after checking it; the case file notes which fields changed',
   })
-  async recordComplainantIdentity(@Ctx() ctx: RequestContext, @Arg('input') input: RecordComplainantIdentityInput): Promise<CaseType> {
+  async recordComplainantIdentity(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'What recordComplainantIdentity needs (see RecordComplainantIdentityInput)' })
+    input: RecordComplainantIdentityInput,
+  ): Promise<CaseType> {
     return toCaseType(await this.caseService.recordComplainantIdentity(ctx, input));
   }
 
   @Mutation(() => CaseType, { description: '受理: accept a received case; the employer must be identified' })
-  async acceptCase(@Ctx() ctx: RequestContext, @Arg('input') input: AcceptCaseInput): Promise<CaseType> {
+  async acceptCase(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'What acceptCase needs (see AcceptCaseInput)' }) input: AcceptCaseInput,
+  ): Promise<CaseType> {
     return toCaseType(await this.caseService.acceptCase(ctx, input));
   }
 
   @Mutation(() => CaseType, { description: '不予受理: reject a received case with a written reason' })
-  async rejectCase(@Ctx() ctx: RequestContext, @Arg('input') input: RejectCaseInput): Promise<CaseType> {
+  async rejectCase(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'What rejectCase needs (see RejectCaseInput)' }) input: RejectCaseInput,
+  ): Promise<CaseType> {
     return toCaseType(await this.caseService.rejectCase(ctx, input));
   }
 
@@ -152,17 +178,26 @@ export class CaseResolver {
     description:
       'Record the period of the violation (labour inspection caseworkers); the case then shows whether the two-year limit of 劳动保障监察条例 第二十条 has run out',
   })
-  async recordViolationPeriod(@Ctx() ctx: RequestContext, @Arg('input') input: RecordViolationPeriodInput): Promise<CaseType> {
+  async recordViolationPeriod(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'What recordViolationPeriod needs (see RecordViolationPeriodInput)' }) input: RecordViolationPeriodInput,
+  ): Promise<CaseType> {
     return toCaseType(await this.caseService.recordViolationPeriod(ctx, input));
   }
 
   @Mutation(() => CaseType, { description: '移交: transfer a case to the competent body' })
-  async transferCase(@Ctx() ctx: RequestContext, @Arg('input') input: TransferCaseInput): Promise<CaseType> {
+  async transferCase(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'What transferCase needs (see TransferCaseInput)' }) input: TransferCaseInput,
+  ): Promise<CaseType> {
     return toCaseType(await this.caseService.transferCase(ctx, input));
   }
 
   @Mutation(() => CaseType, { description: '确定主办人: assign the lead inspector' })
-  async assignLead(@Ctx() ctx: RequestContext, @Arg('input') input: AssignLeadInput): Promise<CaseType> {
+  async assignLead(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'What assignLead needs (see AssignLeadInput)' }) input: AssignLeadInput,
+  ): Promise<CaseType> {
     return toCaseType(await this.caseService.assignLead(ctx, input));
   }
 
@@ -170,7 +205,10 @@ export class CaseResolver {
     description:
       'Record wages paid, in total and per worker of the roster (allocations); resolves the case when every worker on the roster is paid or settled (without a roster: when all claimed is paid), or when settlesCase is set',
   })
-  async recordPayment(@Ctx() ctx: RequestContext, @Arg('input') input: RecordPaymentInput): Promise<CaseType> {
+  async recordPayment(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'What recordPayment needs (see RecordPaymentInput)' }) input: RecordPaymentInput,
+  ): Promise<CaseType> {
     return toCaseType(
       await this.caseService.recordPayment(ctx, {
         ...input,
@@ -180,7 +218,7 @@ export class CaseResolver {
     );
   }
 
-  @FieldResolver(() => RegionType)
+  @FieldResolver(() => RegionType, { description: 'The division (行政区划) the case belongs to' })
   async region(@Root() c: CaseType, @Ctx() ctx: RequestContext): Promise<RegionType> {
     return toRegionType((await ctx.loaders.region.load(c.regionCode))!);
   }
@@ -190,13 +228,13 @@ export class CaseResolver {
     return toAgencyType((await ctx.loaders.agency.load(c.owningAgencyId))!);
   }
 
-  @FieldResolver(() => EmployerType, { nullable: true })
+  @FieldResolver(() => EmployerType, { description: 'The employer complained about (用人单位), once identified', nullable: true })
   async employer(@Root() c: CaseType, @Ctx() ctx: RequestContext): Promise<EmployerType | null> {
     const e = c.employerId ? await ctx.loaders.employer.load(c.employerId) : null;
     return e ? toEmployerType(e) : null;
   }
 
-  @FieldResolver(() => ProjectType, { nullable: true })
+  @FieldResolver(() => ProjectType, { description: 'The project (工程项目) the wages were earned on, once identified', nullable: true })
   async project(@Root() c: CaseType, @Ctx() ctx: RequestContext): Promise<ProjectType | null> {
     const p = c.projectId ? await ctx.loaders.project.load(c.projectId) : null;
     return p ? toProjectType(p) : null;
@@ -208,7 +246,9 @@ export class CaseResolver {
     return u ? toUserType(u) : null;
   }
 
-  @FieldResolver(() => [ComplainantType])
+  @FieldResolver(() => [ComplainantType], {
+    description: 'Everyone whose complaint is in this case (the first and those who joined); personal data masked outside HRSS',
+  })
   async complainants(@Root() c: CaseType, @Ctx() ctx: RequestContext): Promise<ComplainantType[]> {
     const rows = await ctx.loaders.complainants.load(c.id);
     return rows.map((cc: CaseComplainant) => ({
@@ -227,12 +267,12 @@ export class CaseResolver {
     return (await visibleEntries(ctx, c.id)).map((e) => ({ ...toCaseEventType(e), payload: entryPayloadFor(ctx.actor, e.payload) }));
   }
 
-  @FieldResolver(() => [PaymentType])
+  @FieldResolver(() => [PaymentType], { description: 'The payments of wages recorded on the case, oldest first' })
   async payments(@Root() c: CaseType, @Ctx() ctx: RequestContext): Promise<PaymentType[]> {
     return (await ctx.loaders.payments.load(c.id)).map(toPaymentType);
   }
 
-  @FieldResolver(() => [ContactType])
+  @FieldResolver(() => [ContactType], { description: 'The contacts with the complainant (calls, visits, texts), oldest first' })
   async contacts(@Root() c: CaseType, @Ctx() ctx: RequestContext): Promise<ContactType[]> {
     return (await ctx.loaders.contacts.load(c.id)).map(toContactType);
   }

@@ -114,13 +114,13 @@ export class ComplainantType {
   /** Who this person is on this case: what labour inspection established here, else what its complaints here said. */
   identity!: { name: string | null; residentId: string | null };
 
-  @Field(() => ChannelEnum)
+  @Field(() => ChannelEnum, { description: 'The channel (渠道) this complainant came through' })
   channel!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "The channel's own reference for this complaint", nullable: true })
   channelRef!: string | null;
 
-  @Field(() => DateTimeResolver)
+  @Field(() => DateTimeResolver, { description: 'When this complaint joined the case (UTC)' })
   joinedAt!: Date;
 }
 
@@ -129,64 +129,64 @@ export class CaseEventType {
   @Field(() => Int, { description: '1, 2, 3 … = the case version this entry produced' })
   seq!: number;
 
-  @Field()
+  @Field({ description: 'What happened (e.g. CASE_ACCEPTED, PAYMENT_RECORDED)' })
   type!: string;
 
-  @Field(() => DateTimeResolver)
+  @Field(() => DateTimeResolver, { description: 'When it happened (UTC)' })
   at!: Date;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { description: "The user who did it; null for the system (a clock, an integrator's event)", nullable: true })
   actorUserId!: string | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { description: 'The agency the actor acted for', nullable: true })
   actorAgencyId!: string | null;
 
-  @Field(() => GraphQLJSONObject)
+  @Field(() => GraphQLJSONObject, { description: "The entry's details (personal data masked for callers outside HRSS)" })
   payload!: Record<string, unknown>;
 
-  @Field(() => GraphQLJSONObject, { nullable: true })
+  @Field(() => GraphQLJSONObject, { description: 'The changed fields before the change, for a change', nullable: true })
   before!: Record<string, unknown> | null;
 
-  @Field(() => GraphQLJSONObject, { nullable: true })
+  @Field(() => GraphQLJSONObject, { description: 'The changed fields after the change, for a change', nullable: true })
   after!: Record<string, unknown> | null;
 }
 
 @ObjectType('Payment', { description: 'Wages paid to the workers of a case' })
 export class PaymentType {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The payment's id" })
   id!: string;
 
-  @Field(() => MoneyScalar)
+  @Field(() => MoneyScalar, { description: 'The amount paid, in fen (分; 100 fen = 1 yuan)' })
   amount!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many workers this payment paid' })
   workersPaid!: number;
 
-  @Field(() => LocalDateScalar)
+  @Field(() => LocalDateScalar, { description: 'The day it was paid (Asia/Shanghai)' })
   paidOn!: string;
 
-  @Field()
+  @Field({ description: 'Who paid (name of the employer, contractor or fund)' })
   payer!: string;
 
-  @Field(() => PaymentSourceEnum)
+  @Field(() => PaymentSourceEnum, { description: 'Where the money came from (资金来源)' })
   source!: string;
 }
 
 @ObjectType('Contact', { description: 'A call, visit or message with the complainant' })
 export class ContactType {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The contact's id" })
   id!: string;
 
-  @Field(() => ContactKindEnum)
+  @Field(() => ContactKindEnum, { description: 'How the complainant was contacted (call, visit, text)' })
   kind!: string;
 
-  @Field(() => ContactOutcomeEnum)
+  @Field(() => ContactOutcomeEnum, { description: 'Whether the complainant was reached' })
   outcome!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'What was said or noted', nullable: true })
   notes!: string | null;
 
-  @Field(() => DateTimeResolver)
+  @Field(() => DateTimeResolver, { description: 'When the contact took place (UTC)' })
   at!: Date;
 }
 
@@ -221,49 +221,49 @@ export class CaseLimitationType {
 
 @ObjectType('Case', { description: '案件: a wage-arrears case' })
 export class CaseType {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The case's id" })
   id!: string;
 
   @Field({ description: 'Division code, year and sequence, e.g. 110102-2026-000123' })
   number!: string;
 
-  @Field(() => ChannelEnum)
+  @Field(() => ChannelEnum, { description: 'The channel (渠道) the case first arrived through' })
   channel!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "The channel's own reference for the complaint (e.g. the 12345 work-order number)", nullable: true })
   channelRef!: string | null;
 
-  @Field(() => DateTimeResolver)
+  @Field(() => DateTimeResolver, { description: 'When the complaint was received (UTC; days and deadlines count in Asia/Shanghai)' })
   receivedAt!: Date;
 
-  @Field(() => CaseStatusEnum)
+  @Field(() => CaseStatusEnum, { description: 'Where the case is in its lifecycle (案件状态)' })
   status!: string;
 
-  @Field(() => CaseSectorEnum)
+  @Field(() => CaseSectorEnum, { description: 'Whether the case is in construction (工程建设领域) or another industry' })
   sector!: string;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { description: 'How many workers are owed wages, when known', nullable: true })
   workersAffected!: number | null;
 
-  @Field(() => MoneyScalar, { nullable: true })
+  @Field(() => MoneyScalar, { description: 'The wages claimed, in fen (分; 100 fen = 1 yuan), when known', nullable: true })
   amountClaimed!: number | null;
 
-  @Field(() => MoneyScalar)
+  @Field(() => MoneyScalar, { description: "The wages recovered so far, in fen (分): the sum of the case's payments" })
   amountRecovered!: number;
 
   @Field(() => String, { nullable: true, description: 'The employer as the complainant named it, while not identified' })
   employerNameGiven!: string | null;
 
-  @Field()
+  @Field({ description: 'What the complainant described' })
   description!: string;
 
-  @Field(() => DateTimeResolver, { nullable: true })
+  @Field(() => DateTimeResolver, { description: 'When the complainant was first reached (首日对接), UTC', nullable: true })
   firstContactAt!: Date | null;
 
-  @Field(() => DateTimeResolver, { nullable: true })
+  @Field(() => DateTimeResolver, { description: 'When the case was accepted (受理), UTC', nullable: true })
   acceptedAt!: Date | null;
 
-  @Field(() => DateTimeResolver, { nullable: true })
+  @Field(() => DateTimeResolver, { description: 'When the case was resolved (wages paid), UTC', nullable: true })
   resolvedAt!: Date | null;
 
   @Field(() => DateTimeResolver, { nullable: true, description: '结案: when the closing report was approved and the case became CLOSED' })
@@ -272,10 +272,13 @@ export class CaseType {
   @Field(() => String, { nullable: true, description: 'Reason for rejection or transfer' })
   outcomeNote!: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, {
+    description: 'The body the case was transferred to (arbitration, court, another city), when transferred',
+    nullable: true,
+  })
   transferredTo!: string | null;
 
-  @Field(() => CaseDeadlinesType)
+  @Field(() => CaseDeadlinesType, { description: "The case's statutory deadlines (contact, acceptance, resolution)" })
   deadlines!: CaseDeadlinesType;
 
   @Field(() => CaseLimitationType, {
@@ -351,21 +354,21 @@ export function toContactType(c: Contact): ContactType {
   return { id: c.id, kind: c.kind, outcome: c.outcome, notes: c.notes ?? null, at: c.at };
 }
 
-@ObjectType('CaseEdge')
+@ObjectType('CaseEdge', { description: 'A case on a page, with its cursor' })
 export class CaseEdge {
-  @Field()
+  @Field({ description: "This case's place in the list: pass it as `after` to continue after it" })
   cursor!: string;
 
-  @Field(() => CaseType)
+  @Field(() => CaseType, { description: 'The case' })
   node!: CaseType;
 }
 
-@ObjectType('CaseConnection')
+@ObjectType('CaseConnection', { description: 'A page of cases (Relay cursor connection)' })
 export class CaseConnection {
-  @Field(() => [CaseEdge])
+  @Field(() => [CaseEdge], { description: 'The cases on this page, each with its cursor' })
   edges!: CaseEdge[];
 
-  @Field(() => PageInfo)
+  @Field(() => PageInfo, { description: 'Where this page is in the whole list' })
   pageInfo!: PageInfo;
 
   /** Counted only when asked for: the count is the expensive part of a large list. */
@@ -381,19 +384,21 @@ export class CaseConnection {
   description: 'Something in the input that was not used, with the field and rule, though the request succeeded',
 })
 export class InputWarningType {
-  @Field()
+  @Field({ description: 'The input field the warning is about' })
   field!: string;
 
-  @Field()
+  @Field({ description: 'The rule it breaks (e.g. USCC_CHECK)' })
   rule!: string;
 
-  @Field()
+  @Field({ description: 'What a person should know, in words' })
   message!: string;
 }
 
-@ObjectType('IntakeResult')
+@ObjectType('IntakeResult', { description: 'What intake did with the complaint' })
 export class IntakeResultType {
-  @Field(() => IntakeOutcomeEnum)
+  @Field(() => IntakeOutcomeEnum, {
+    description: 'Whether a new case was opened, the request was a repeat, or the complaint joined an open case',
+  })
   outcome!: string;
 
   @Field(() => CaseType, {
@@ -414,16 +419,16 @@ export class IntakeResultType {
 
 @ObjectType('CaseStatusLookup', { description: 'What a complainant may learn of their case: its status and next step, nothing personal' })
 export class CaseStatusLookupType {
-  @Field()
+  @Field({ description: 'The case number (案件编号)' })
   number!: string;
 
-  @Field(() => CaseStatusEnum)
+  @Field(() => CaseStatusEnum, { description: 'Where the case is (案件状态)' })
   status!: string;
 
   @Field({ description: 'The next step, in words for the complainant' })
   nextStep!: string;
 
-  @Field(() => DateTimeResolver)
+  @Field(() => DateTimeResolver, { description: 'When the complaint was received (UTC)' })
   receivedAt!: Date;
 
   @Field(() => String, {
@@ -433,12 +438,12 @@ export class CaseStatusLookupType {
   notice!: string | null;
 }
 
-@InputType()
+@InputType({ description: 'Conditions on the cases listed; all given must hold' })
 export class CaseFilter {
-  @Field(() => [CaseStatusEnum], { nullable: true })
+  @Field(() => [CaseStatusEnum], { description: 'Only cases in one of these statuses', nullable: true })
   statuses?: CaseStatus[];
 
-  @Field(() => [ChannelEnum], { nullable: true })
+  @Field(() => [ChannelEnum], { description: 'Only cases that arrived through one of these channels', nullable: true })
   channels?: Channel[];
 
   @Field(() => DivisionCodeScalar, { nullable: true, description: 'This region and every region below it' })
@@ -447,16 +452,16 @@ export class CaseFilter {
   @Field(() => ID, { nullable: true, description: 'The owning inspection agency' })
   agencyId?: string;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { description: 'Only cases against this employer', nullable: true })
   employerId?: string;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { description: 'Only cases on this project', nullable: true })
   projectId?: string;
 
-  @Field(() => DateTimeResolver, { nullable: true })
+  @Field(() => DateTimeResolver, { description: 'Only cases received at or after this instant', nullable: true })
   receivedFrom?: Date;
 
-  @Field(() => DateTimeResolver, { nullable: true })
+  @Field(() => DateTimeResolver, { description: 'Only cases received before this instant', nullable: true })
   receivedTo?: Date;
 
   @Field({ nullable: true, description: 'Only cases with (true) or without (false) a passed deadline on an open step' })
@@ -467,9 +472,11 @@ export class CaseFilter {
   text?: string;
 }
 
-@InputType()
+@InputType({
+  description: 'A complaint (投诉) to take in. Zero threshold (零门槛): a way to reach the complainant and a description suffice',
+})
 export class IntakeComplaintInput {
-  @Field(() => ChannelEnum)
+  @Field(() => ChannelEnum, { description: 'The channel (渠道) the complaint arrived through' })
   channel!: Channel;
 
   @Field(() => String, { nullable: true, description: 'The channel’s own reference: the same reference twice returns the same case' })
@@ -486,11 +493,14 @@ export class IntakeComplaintInput {
   @Field(() => MobileScalar, { description: 'A way to reach the complainant (required: zero threshold)' })
   contactPhone!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "The complainant's name, when given", nullable: true })
   @MaxLength(100, { message: 'must be at most 100 characters' })
   complainantName?: string;
 
-  @Field(() => ResidentIdScalar, { nullable: true })
+  @Field(() => ResidentIdScalar, {
+    description: "The complainant's resident ID number (18 characters with a check character), when given",
+    nullable: true,
+  })
   complainantResidentId?: string;
 
   @Field({ description: 'What happened, in the complainant’s words (required: zero threshold)' })
@@ -498,68 +508,68 @@ export class IntakeComplaintInput {
   @MaxLength(5000, { message: 'must be at most 5000 characters' })
   description!: string;
 
-  @Field(() => UsccScalar, { nullable: true })
+  @Field(() => UsccScalar, { description: "The employer's USCC (统一社会信用代码), when known", nullable: true })
   employerUscc?: string;
 
   @Field(() => String, { nullable: true, description: 'The employer as named by the complainant' })
   @MaxLength(200, { message: 'must be at most 200 characters' })
   employerName?: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "The project's code, when known", nullable: true })
   @MaxLength(64, { message: 'must be at most 64 characters' })
   projectCode?: string;
 
   @Field(() => DivisionCodeScalar, { nullable: true, description: 'Where; needed when no known project or employer locates the case' })
   regionCode?: string;
 
-  @Field(() => CaseSectorEnum, { nullable: true })
+  @Field(() => CaseSectorEnum, { description: 'Construction (工程建设领域) or another industry', nullable: true })
   sector?: CaseSector;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { description: 'How many workers are owed, when known', nullable: true })
   @IsOptional()
   @Min(1, { message: 'must be at least 1' })
   @Max(100_000, { message: 'must be at most 100,000' })
   workersAffected?: number;
 
-  @Field(() => MoneyScalar, { nullable: true })
+  @Field(() => MoneyScalar, { description: 'The wages owed, in fen (分), when known', nullable: true })
   amountClaimed?: number;
 }
 
 @InputType()
 export class CaseRefInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The case (案件) it concerns' })
   caseId!: string;
 
   @Field(() => Int, { nullable: true, description: 'The version last seen; CONFLICT if the case has changed since' })
   expectedVersion?: number;
 }
 
-@InputType()
+@InputType({ description: 'A contact with the complainant (首日对接 and later)' })
 export class RecordContactInput extends CaseRefInput {
-  @Field(() => ContactKindEnum)
+  @Field(() => ContactKindEnum, { description: 'How the complainant was contacted' })
   kind!: ContactKind;
 
-  @Field(() => ContactOutcomeEnum)
+  @Field(() => ContactOutcomeEnum, { description: 'Whether they were reached' })
   outcome!: ContactOutcome;
 
-  @Field(() => DateTimeResolver, { nullable: true })
+  @Field(() => DateTimeResolver, { description: 'When (UTC); now when omitted', nullable: true })
   at?: Date;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'What was said', nullable: true })
   @MaxLength(2000, { message: 'must be at most 2000 characters' })
   notes?: string;
 }
 
-@InputType()
+@InputType({ description: 'Acceptance of a case (受理)' })
 export class AcceptCaseInput extends CaseRefInput {
   @Field(() => UsccScalar, { nullable: true, description: 'Identify the employer now, if not yet' })
   employerUscc?: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'The project the wages were earned on, when identified', nullable: true })
   projectCode?: string;
 }
 
-@InputType()
+@InputType({ description: 'Refusal to accept a case (不予受理), in writing' })
 export class RejectCaseInput extends CaseRefInput {
   @Field({ description: 'The written reason given to the complainant' })
   @MinLength(4, { message: 'must be at least 4 characters' })
@@ -579,37 +589,40 @@ export class RecordViolationPeriodInput extends CaseRefInput {
   endedOn?: string | null;
 }
 
-@InputType()
+@InputType({ description: 'Transfer of a case to the competent body (移交)' })
 export class TransferCaseInput extends CaseRefInput {
   @Field({ description: 'The competent body: arbitration commission, court, another city …' })
   @MinLength(2, { message: 'must be at least 2 characters' })
   @MaxLength(200, { message: 'must be at most 200 characters' })
   to!: string;
 
-  @Field()
+  @Field({ description: 'Why, and to which competent body (arbitration, court, another city)' })
   @MinLength(4, { message: 'must be at least 4 characters' })
   @MaxLength(2000, { message: 'must be at most 2000 characters' })
   reason!: string;
 }
 
-@InputType()
+@InputType({ description: "The complainant's identity, recorded after intake" })
 export class RecordComplainantIdentityInput extends CaseRefInput {
   @Field(() => ID, { description: 'The complainant (a person on this case)' })
   personId!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "The complainant's name", nullable: true })
   @IsOptional()
   @MinLength(1, { message: 'must not be empty' })
   @MaxLength(100, { message: 'must be at most 100 characters' })
   name?: string;
 
-  @Field(() => ResidentIdScalar, { nullable: true })
+  @Field(() => ResidentIdScalar, {
+    description: "The complainant's resident ID number (18 characters with a check character)",
+    nullable: true,
+  })
   residentId?: string;
 }
 
-@InputType()
+@InputType({ description: 'The inspector who leads a case (主办人)' })
 export class AssignLeadInput extends CaseRefInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The inspector who leads the case (主办人)' })
   inspectorId!: string;
 }
 
@@ -623,26 +636,26 @@ export class PaymentAllocationInput {
   amount!: number;
 }
 
-@InputType()
+@InputType({ description: 'A payment of owed wages' })
 export class RecordPaymentInput extends CaseRefInput {
-  @Field(() => MoneyScalar)
+  @Field(() => MoneyScalar, { description: 'The amount paid, in fen (分; 100 fen = 1 yuan)' })
   @Min(1, { message: 'must be at least 1 fen' })
   amount!: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many workers it paid' })
   @Min(1, { message: 'must be at least 1' })
   @Max(100_000, { message: 'must be at most 100,000' })
   workersPaid!: number;
 
-  @Field(() => LocalDateScalar)
+  @Field(() => LocalDateScalar, { description: 'The day it was paid (Asia/Shanghai)' })
   paidOn!: string;
 
-  @Field()
+  @Field({ description: 'Who paid' })
   @MinLength(2, { message: 'must be at least 2 characters' })
   @MaxLength(200, { message: 'must be at most 200 characters' })
   payer!: string;
 
-  @Field(() => PaymentSourceEnum)
+  @Field(() => PaymentSourceEnum, { description: 'Where the money came from (资金来源)' })
   source!: PaymentSource;
 
   @Field({ nullable: true, description: 'Resolve the case with this payment even if less than claimed was paid' })

@@ -8,7 +8,7 @@ import { ComplainantType } from './case.types';
     'A complainant or worker. Shown whole to labour inspection; every other agency gets masked forms (张*, 138****1234, 110***********1234).',
 })
 export class PersonType {
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: "The person's name; masked (张*) for callers outside HRSS", nullable: true })
   name!: string | null;
 
   @Field(() => String, { nullable: true, description: 'Mobile number (11 digits), or its masked form' })

@@ -31,17 +31,26 @@ export class InvestigationResolver {
   }
 
   @Mutation(() => CaseType, { description: '调查组: name the inspectors investigating the case with its lead' })
-  async setInvestigationTeam(@Ctx() ctx: RequestContext, @Arg('input') input: SetInvestigationTeamInput): Promise<CaseType> {
+  async setInvestigationTeam(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'What setInvestigationTeam needs (see SetInvestigationTeamInput)' }) input: SetInvestigationTeamInput,
+  ): Promise<CaseType> {
     return toCaseType(await this.investigations.setTeam(ctx, input));
   }
 
   @Mutation(() => CaseType, { description: '询问笔录: put an inquiry on the record (two inspectors present)' })
-  async recordInquiry(@Ctx() ctx: RequestContext, @Arg('input') input: RecordInquiryInput): Promise<CaseType> {
+  async recordInquiry(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'What recordInquiry needs (see RecordInquiryInput)' }) input: RecordInquiryInput,
+  ): Promise<CaseType> {
     return toCaseType(await this.investigations.recordInquiry(ctx, input));
   }
 
   @Mutation(() => CaseType, { description: 'Put an evidence item on the record (two inspectors collecting it)' })
-  async recordEvidence(@Ctx() ctx: RequestContext, @Arg('input') input: RecordEvidenceInput): Promise<CaseType> {
+  async recordEvidence(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'What recordEvidence needs (see RecordEvidenceInput)' }) input: RecordEvidenceInput,
+  ): Promise<CaseType> {
     return toCaseType(await this.investigations.recordEvidence(ctx, input));
   }
 }

@@ -6,16 +6,21 @@ import { UserType } from '../agencies/agency.resolver';
 import { CaseRefInput } from './case.types';
 import { EVIDENCE_KINDS, type EvidenceKind } from './investigation.service';
 
-export const EvidenceKindEnum = enumOf('EvidenceKind', EVIDENCE_KINDS, {
-  DOCUMENTARY: '书证',
-  PHYSICAL: '物证',
-  AUDIO_VISUAL: '视听资料',
-  ELECTRONIC_DATA: '电子数据',
-  WITNESS_TESTIMONY: '证人证言',
-  PARTY_STATEMENT: '当事人的陈述',
-  EXPERT_OPINION: '鉴定意见',
-  INSPECTION_RECORD: '勘验笔录、现场笔录',
-});
+export const EvidenceKindEnum = enumOf(
+  'EvidenceKind',
+  EVIDENCE_KINDS,
+  {
+    DOCUMENTARY: '书证',
+    PHYSICAL: '物证',
+    AUDIO_VISUAL: '视听资料',
+    ELECTRONIC_DATA: '电子数据',
+    WITNESS_TESTIMONY: '证人证言',
+    PARTY_STATEMENT: '当事人的陈述',
+    EXPERT_OPINION: '鉴定意见',
+    INSPECTION_RECORD: '勘验笔录、现场笔录',
+  },
+  'Kinds of evidence (证据) gathered in an investigation',
+);
 
 @ObjectType('Inquiry', { description: '询问笔录: an inquiry made in the investigation, with the inspectors present' })
 export class InquiryType {

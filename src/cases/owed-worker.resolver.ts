@@ -12,17 +12,26 @@ export class OwedWorkerResolver {
   constructor(private readonly roster: RosterService) {}
 
   @Mutation(() => CaseType, { description: 'Add a worker owed wages to the case’s roster (labour inspection’s caseworkers)' })
-  async addOwedWorker(@Ctx() ctx: RequestContext, @Arg('input') input: AddOwedWorkerInput): Promise<CaseType> {
+  async addOwedWorker(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'What addOwedWorker needs (see AddOwedWorkerInput)' }) input: AddOwedWorkerInput,
+  ): Promise<CaseType> {
     return toCaseType(await this.roster.addOwedWorker(ctx, { ...input, amountOwedFen: input.amountOwed }));
   }
 
   @Mutation(() => CaseType, { description: 'Correct a line of the case’s roster of owed workers (labour inspection’s caseworkers)' })
-  async correctOwedWorker(@Ctx() ctx: RequestContext, @Arg('input') input: CorrectOwedWorkerInput): Promise<CaseType> {
+  async correctOwedWorker(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'What correctOwedWorker needs (see CorrectOwedWorkerInput)' }) input: CorrectOwedWorkerInput,
+  ): Promise<CaseType> {
     return toCaseType(await this.roster.correctOwedWorker(ctx, { ...input, amountOwedFen: input.amountOwed }));
   }
 
   @Mutation(() => CaseType, { description: 'Remove a line entered by mistake from the case’s roster (labour inspection’s caseworkers)' })
-  async removeOwedWorker(@Ctx() ctx: RequestContext, @Arg('input') input: RemoveOwedWorkerInput): Promise<CaseType> {
+  async removeOwedWorker(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'What removeOwedWorker needs (see RemoveOwedWorkerInput)' }) input: RemoveOwedWorkerInput,
+  ): Promise<CaseType> {
     return toCaseType(await this.roster.removeOwedWorker(ctx, input));
   }
 

@@ -5,7 +5,7 @@ import { Arg, Ctx, Field, ID, InputType, Int, Mutation, ObjectType, Query, Resol
 import type { RequestContext } from '../api/context';
 import { BlacklistStatusEnum, CreditGradeEnum, SectorEnum } from '../api/enums';
 import { requireExactlyOne } from '../domain/errors';
-import { PageInfo, pageSize } from '../api/pagination';
+import { forwardPageInfo, PageInfo, pageSize } from '../api/pagination';
 import { DivisionCodeScalar } from '../api/scalars';
 import { UsccScalar } from '../api/scalars/uscc.scalar';
 import type { Sector } from '../agencies/agency.entity';
@@ -13,22 +13,25 @@ import type { CreditGrade, Employer } from './employer.entity';
 
 @ObjectType('Employer', { description: '用人单位: an employer' })
 export class EmployerType {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The employer's id" })
   id!: string;
 
-  @Field(() => UsccScalar)
+  @Field(() => UsccScalar, { description: 'Unified social credit code (统一社会信用代码), 18 characters with a check character' })
   uscc!: string;
 
-  @Field()
+  @Field({ description: "The employer's registered name" })
   name!: string;
 
   @Field(() => String, { nullable: true, description: '法定代表人' })
   legalRepresentative?: string | null;
 
-  @Field(() => SectorEnum, { nullable: true })
+  @Field(() => SectorEnum, { description: 'The industry (行业) the employer works in, when known', nullable: true })
   industry!: string | null;
 
-  @Field(() => DivisionCodeScalar, { nullable: true })
+  @Field(() => DivisionCodeScalar, {
+    description: 'The division (行政区划代码) where the employer is registered, when known',
+    nullable: true,
+  })
   regionCode!: string | null;
 
   @Field(() => CreditGradeEnum, { nullable: true, description: '诚信等级' })
@@ -41,36 +44,48 @@ export class EmployerType {
   registeredAt!: Date;
 }
 
-@ObjectType()
+@ObjectType({ description: 'An employer on a page, with its cursor (Relay edge)' })
+export class EmployerEdge {
+  @Field({ description: "This employer's place in the list: pass it as `after` to continue after it" })
+  cursor!: string;
+
+  @Field(() => EmployerType, { description: 'The employer' })
+  node!: EmployerType;
+}
+
+@ObjectType({ description: 'A page of employers (Relay cursor connection)' })
 export class EmployerConnection {
-  @Field(() => [EmployerType])
+  @Field(() => [EmployerEdge], { description: 'The employers on this page, each with its cursor (Relay connection)' })
+  edges!: EmployerEdge[];
+
+  @Field(() => [EmployerType], { description: 'The employers on this page (the same as `edges.node`)' })
   nodes!: EmployerType[];
 
-  @Field(() => PageInfo)
+  @Field(() => PageInfo, { description: 'Where this page is in the whole list' })
   pageInfo!: PageInfo;
 }
 
-@InputType()
+@InputType({ description: 'An employer (用人单位) to register' })
 export class RegisterEmployerInput {
-  @Field(() => UsccScalar)
+  @Field(() => UsccScalar, { description: 'Unified social credit code (统一社会信用代码), 18 characters with a valid check character' })
   uscc!: string;
 
-  @Field()
+  @Field({ description: 'The registered name' })
   @MinLength(2, { message: 'must be at least 2 characters' })
   @MaxLength(200, { message: 'must be at most 200 characters' })
   name!: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { description: 'The legal representative (法定代表人)', nullable: true })
   @MaxLength(100, { message: 'must be at most 100 characters' })
   legalRepresentative?: string | null;
 
-  @Field(() => SectorEnum, { nullable: true })
+  @Field(() => SectorEnum, { description: 'The industry (行业)', nullable: true })
   industry?: Sector | null;
 
-  @Field(() => DivisionCodeScalar, { nullable: true })
+  @Field(() => DivisionCodeScalar, { description: 'The division (行政区划代码) where it is registered', nullable: true })
   regionCode?: string | null;
 
-  @Field(() => CreditGradeEnum, { nullable: true })
+  @Field(() => CreditGradeEnum, { description: 'Its compliance credit grade (诚信等级), when graded', nullable: true })
   creditGrade?: CreditGrade | null;
 }
 
@@ -95,8 +110,12 @@ export class EmployerResolver {
   @Query(() => EmployerType, { description: 'An employer by its unified social credit code or id; NOT_FOUND if unknown' })
   async employer(
     @Ctx() ctx: RequestContext,
-    @Arg('uscc', () => UsccScalar, { nullable: true }) uscc?: string,
-    @Arg('id', () => ID, { nullable: true }) id?: string,
+    @Arg('uscc', () => UsccScalar, {
+      description: "The employer's unified social credit code (统一社会信用代码, 18 characters; give this or `id`)",
+      nullable: true,
+    })
+    uscc?: string,
+    @Arg('id', () => ID, { description: "The employer's id (give this or `uscc`)", nullable: true }) id?: string,
   ): Promise<EmployerType> {
     requireExactlyOne({ uscc, id });
     return toEmployerType(uscc ? await this.employerService.byUscc(ctx, uscc) : await this.employerService.byId(ctx, id!));
@@ -105,17 +124,34 @@ export class EmployerResolver {
   @Query(() => EmployerConnection, { description: 'Employers by name, in a region (and below) or matching a name fragment' })
   async employers(
     @Ctx() ctx: RequestContext,
-    @Arg('regionCode', () => DivisionCodeScalar, { nullable: true }) regionCode?: string,
-    @Arg('nameContains', () => String, { nullable: true }) nameContains?: string,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
-    @Arg('after', () => String, { nullable: true }) after?: string,
+    @Arg('regionCode', () => DivisionCodeScalar, {
+      description: 'Only employers registered in this division (行政区划) or below it',
+      nullable: true,
+    })
+    regionCode?: string,
+    @Arg('nameContains', () => String, { description: 'Only employers whose name contains this text', nullable: true })
+    nameContains?: string,
+    @Arg('first', () => Int, { description: 'Page size (default 50, at most 200)', nullable: true }) first?: number,
+    @Arg('after', () => String, {
+      description: 'Relay cursor: the `endCursor` of the previous page; the first page when omitted',
+      nullable: true,
+    })
+    after?: string,
   ): Promise<EmployerConnection> {
     const page = await this.employerService.list(ctx, { regionCode, nameContains, first: pageSize(first), after });
-    return { nodes: page.nodes.map(toEmployerType), pageInfo: { hasNextPage: page.hasNextPage, endCursor: page.endCursor } };
+    const nodes = page.nodes.map(toEmployerType);
+    return {
+      edges: nodes.map((node, i) => ({ cursor: page.cursors[i]!, node })),
+      nodes,
+      pageInfo: forwardPageInfo(page.cursors, page.hasNextPage, after),
+    };
   }
 
   @Mutation(() => EmployerType, { description: 'Register an employer; CONFLICT if its code is already registered' })
-  async registerEmployer(@Ctx() ctx: RequestContext, @Arg('input') input: RegisterEmployerInput): Promise<EmployerType> {
+  async registerEmployer(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'What registerEmployer needs (see RegisterEmployerInput)' }) input: RegisterEmployerInput,
+  ): Promise<EmployerType> {
     return toEmployerType(await this.employerService.register(ctx, input));
   }
 }

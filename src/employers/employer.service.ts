@@ -93,7 +93,7 @@ export class EmployerService {
       { orderBy: { name: 'asc', id: 'asc' }, limit: opts.first + 1 },
     );
     const page = rows.slice(0, opts.first);
-    const last = page.at(-1);
-    return { nodes: page, hasNextPage: rows.length > opts.first, endCursor: last ? encodeCursor([last.name, last.id]) : null };
+    const cursors = page.map((e) => encodeCursor([e.name, e.id]));
+    return { nodes: page, cursors, hasNextPage: rows.length > opts.first, endCursor: cursors.at(-1) ?? null };
   }
 }

@@ -8,25 +8,34 @@ import { entryPayloadFor } from './case-entry-view';
 @ObjectType('CaseEventMessage', { description: 'One entry of a case file, pushed to a subscriber, with the cursor to resume after it' })
 export class CaseEventMessage {
   @Field({ description: 'Reconnect with `after: cursor` to receive everything after this entry, then live ones' }) cursor!: string;
-  @Field(() => ID) caseId!: string;
-  @Field() caseNumber!: string;
-  @Field(() => Int) seq!: number;
-  @Field() type!: string;
-  @Field(() => DateTimeResolver) at!: Date;
-  @Field(() => ID, { nullable: true }) actorUserId!: string | null;
-  @Field(() => ID, { nullable: true }) actorAgencyId!: string | null;
-  @Field(() => GraphQLJSONObject) payload!: Record<string, unknown>;
-  @Field(() => GraphQLJSONObject, { nullable: true }) before!: Record<string, unknown> | null;
-  @Field(() => GraphQLJSONObject, { nullable: true }) after!: Record<string, unknown> | null;
+  @Field(() => ID, { description: 'The case the event belongs to' }) caseId!: string;
+  @Field({ description: 'The case number (案件编号)' }) caseNumber!: string;
+  @Field(() => Int, { description: "The event's sequence number in the case file" }) seq!: number;
+  @Field({ description: 'What happened (e.g. CASE_ACCEPTED)' }) type!: string;
+  @Field(() => DateTimeResolver, { description: 'When it happened (UTC)' }) at!: Date;
+  @Field(() => ID, { description: 'The user who did it; null for the system', nullable: true }) actorUserId!: string | null;
+  @Field(() => ID, { description: 'The agency the actor acted for', nullable: true }) actorAgencyId!: string | null;
+  @Field(() => GraphQLJSONObject, { description: "The entry's details (personal data masked outside HRSS)" }) payload!: Record<
+    string,
+    unknown
+  >;
+  @Field(() => GraphQLJSONObject, { description: 'Changed fields before the change', nullable: true }) before!: Record<
+    string,
+    unknown
+  > | null;
+  @Field(() => GraphQLJSONObject, { description: 'Changed fields after the change', nullable: true }) after!: Record<
+    string,
+    unknown
+  > | null;
 }
 
-@InputType()
+@InputType({ description: "Which cases' events to receive" })
 export class CaseEventFilterInput {
-  @Field(() => ID, { nullable: true }) caseId?: string;
+  @Field(() => ID, { description: "Only this case's events", nullable: true }) caseId?: string;
   @Field(() => DivisionCodeScalar, { nullable: true, description: 'This region and every region below it' }) regionCode?: string;
   @Field(() => ID, { nullable: true, description: 'The owning inspection agency' }) agencyId?: string;
-  @Field(() => ID, { nullable: true }) employerId?: string;
-  @Field(() => ID, { nullable: true }) projectId?: string;
+  @Field(() => ID, { description: 'Only events of cases against this employer', nullable: true }) employerId?: string;
+  @Field(() => ID, { description: 'Only events of cases on this project', nullable: true }) projectId?: string;
   @Field(() => [String], { nullable: true, description: 'Entry types, e.g. ACCEPTED, PAYMENT_RECORDED' }) types?: string[];
 }
 
@@ -44,8 +53,16 @@ export class CaseEventSubscriptionResolver {
   caseEvents(
     @Root() entry: FeedEntry,
     @Ctx() ctx: RequestContext,
-    @Arg('filter', () => CaseEventFilterInput, { nullable: true }) _filter?: CaseEventFilterInput,
-    @Arg('after', () => String, { nullable: true }) _after?: string,
+    @Arg('filter', () => CaseEventFilterInput, {
+      description: 'Only events of this case, employer or project; every case the caller may see when omitted',
+      nullable: true,
+    })
+    _filter?: CaseEventFilterInput,
+    @Arg('after', () => String, {
+      description: 'Resume after this event cursor (replays what was missed); only new events when omitted',
+      nullable: true,
+    })
+    _after?: string,
   ): CaseEventMessage {
     return { ...entry, payload: entryPayloadFor(ctx.actor, entry.payload) };
   }

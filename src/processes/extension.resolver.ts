@@ -12,7 +12,10 @@ export class ExtensionResolver {
   @Mutation(() => CaseType, {
     description: '延期: approve the one 30-working-day extension of the resolution deadline (supervisor or director)',
   })
-  async approveExtension(@Ctx() ctx: RequestContext, @Arg('input') input: ApproveExtensionInput): Promise<CaseType> {
+  async approveExtension(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'What approveExtension needs (see ApproveExtensionInput)' }) input: ApproveExtensionInput,
+  ): Promise<CaseType> {
     return toCaseType(await this.processes.approveExtension(ctx, input));
   }
 }

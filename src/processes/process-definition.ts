@@ -11,6 +11,25 @@ export interface ProcessStepRule {
   // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each step has its own arguments
   update: UpdateDefinition<any, [any & { actor: StepActor }]>;
   who: string;
+  /** When a running process waits on this step, and whose task it then is (the dashboard's "my tasks"). */
+  awaited?: AwaitedStep;
+}
+
+/**
+ * When a step is awaited: the process is open, in one of `status` (if given) and waiting on one of `waitingOn` (if
+ * given). `OWNER`: the task of the case's owning inspection agency. `PARTY`: the task of each agency that is a party
+ * to the process (a recipient, an invitee, the police) whose own row is at `party` (if given): `unacknowledged` (no
+ * acknowledgement yet), `unreported` (acknowledged, no report yet), or one of the listed party statuses.
+ */
+export interface AwaitedStep {
+  /** The step's name in Chinese, as the dashboard shows it. */
+  label: string;
+  by: 'OWNER' | 'PARTY';
+  status?: readonly string[];
+  waitingOn?: readonly string[];
+  party?: 'unacknowledged' | 'unreported' | readonly string[];
+  /** The step's deadline: the process's `dueAt` (the default) or the party's own. */
+  due?: 'process' | 'acknowledgeDue' | 'reportDue';
 }
 
 /**

@@ -16,7 +16,10 @@ export class ProcessResolver {
   constructor(private readonly processes: ProcessService) {}
 
   @Query(() => CaseProcessType, { description: 'A process by id; NOT_FOUND if unknown' })
-  async process(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<CaseProcessType> {
+  async process(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID, { description: "The process's id" }) id: string,
+  ): Promise<CaseProcessType> {
     return toProcessType(await this.processes.byId(ctx, id));
   }
 
@@ -33,7 +36,7 @@ export class ProcessResolver {
 
 @Resolver(() => ProcessPartyType)
 export class ProcessPartyResolver {
-  @FieldResolver(() => AgencyType, { nullable: true })
+  @FieldResolver(() => AgencyType, { description: 'The agency this party is, when it is an agency', nullable: true })
   async agency(@Ctx() ctx: RequestContext, @Root() p: ProcessPartyType): Promise<AgencyType | null> {
     if (!p.agencyId) return null;
     const a = await ctx.loaders.agency.load(p.agencyId);

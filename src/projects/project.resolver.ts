@@ -15,16 +15,16 @@ import type { Project, ProjectStatus, TeamRole } from './project.entity';
 
 @ObjectType('TeamMember', { description: '五员: one of the five-member project team' })
 export class TeamMemberType {
-  @Field(() => TeamRoleEnum)
+  @Field(() => TeamRoleEnum, { description: "The member's role in the project team (五员)" })
   role!: string;
 
-  @Field()
+  @Field({ description: "The member's name; masked (张*) for callers outside HRSS" })
   name!: string;
 
   /** Shown through TeamMemberResolver: whole to labour inspection, masked to everyone else. */
   mobile!: string | null;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { description: "The member's user account in Anxin, if they have one", nullable: true })
   userId!: string | null;
 }
 
@@ -42,13 +42,13 @@ export class TeamMemberResolver {
 
 @ObjectType('Project', { description: '工程建设项目: a construction project' })
 export class ProjectType {
-  @Field(() => ID)
+  @Field(() => ID, { description: "The project's id" })
   id!: string;
 
-  @Field()
+  @Field({ description: "The project's code (项目编号), unique in the city" })
   code!: string;
 
-  @Field()
+  @Field({ description: "The project's name" })
   name!: string;
 
   regionCode!: string;
@@ -57,7 +57,10 @@ export class ProjectType {
   labourSubcontractorIds!: string[];
   regulatorId!: string | null;
 
-  @Field(() => [TeamMemberType])
+  @Field(() => [TeamMemberType], {
+    description:
+      'The five-member project team (五员管理): street officer, regulator supervisor, labour inspector, project manager, labour-wage specialist',
+  })
   team!: TeamMemberType[];
 
   @Field(() => MoneyScalar, { nullable: true, description: '工资专用账户余额 (fen)' })
@@ -66,10 +69,10 @@ export class ProjectType {
   @Field(() => MoneyScalar, { nullable: true, description: '工资保证金 (fen)' })
   wageDeposit!: number | null;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { description: 'How many workers are on the project, when known', nullable: true })
   workerCount!: number | null;
 
-  @Field(() => ProjectStatusEnum)
+  @Field(() => ProjectStatusEnum, { description: 'Construction status (施工状态)' })
   status!: string;
 
   @Field(() => Int, { description: 'Optimistic-lock version: send it back with updateProject' })
@@ -95,85 +98,85 @@ export function toProjectType(p: Project): ProjectType {
   };
 }
 
-@InputType()
+@InputType({ description: 'A member of the five-member project team (五员)' })
 export class TeamMemberInput {
-  @Field(() => TeamRoleEnum)
+  @Field(() => TeamRoleEnum, { description: "The member's role (五员)" })
   role!: TeamRole;
 
-  @Field()
+  @Field({ description: "The member's name" })
   @MinLength(1, { message: 'must not be empty' })
   @MaxLength(100, { message: 'must be at most 100 characters' })
   name!: string;
 
-  @Field(() => MobileScalar, { nullable: true })
+  @Field(() => MobileScalar, { description: "The member's mobile number (11 digits starting with 1)", nullable: true })
   mobile?: string;
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { description: "The member's user account in Anxin, if any", nullable: true })
   userId?: string;
 }
 
 @InputType()
 class ProjectFieldsInput {
-  @Field(() => UsccScalar, { nullable: true })
+  @Field(() => UsccScalar, { description: 'USCC of the construction unit (建设单位, the owner)', nullable: true })
   constructionUnitUscc?: string;
 
-  @Field(() => UsccScalar, { nullable: true })
+  @Field(() => UsccScalar, { description: 'USCC of the general contractor (施工总承包单位)', nullable: true })
   generalContractorUscc?: string;
 
-  @Field(() => [UsccScalar], { nullable: true })
+  @Field(() => [UsccScalar], { description: 'USCCs of the labour subcontractors (劳务分包单位)', nullable: true })
   labourSubcontractorUsccs?: string[];
 
-  @Field(() => ID, { nullable: true })
+  @Field(() => ID, { description: 'The industry regulator (行业主管部门) of the project', nullable: true })
   regulatorAgencyId?: string;
 
-  @Field(() => [TeamMemberInput], { nullable: true })
+  @Field(() => [TeamMemberInput], { description: 'The five-member project team (五员)', nullable: true })
   team?: TeamMemberInput[];
 
-  @Field(() => MoneyScalar, { nullable: true })
+  @Field(() => MoneyScalar, { description: 'Balance of the wage special account (工资专用账户), in fen (分)', nullable: true })
   wageAccountBalance?: number;
 
-  @Field(() => MoneyScalar, { nullable: true })
+  @Field(() => MoneyScalar, { description: 'The wage guarantee deposit (工资保证金), in fen (分)', nullable: true })
   wageDeposit?: number;
 
-  @Field(() => Int, { nullable: true })
+  @Field(() => Int, { description: 'How many workers are on the project', nullable: true })
   @Min(0, { message: 'must not be negative' })
   @Max(1_000_000, { message: 'must be at most 1,000,000' })
   workerCount?: number;
 
-  @Field(() => ProjectStatusEnum, { nullable: true })
+  @Field(() => ProjectStatusEnum, { description: 'Construction status (施工状态)', nullable: true })
   status?: ProjectStatus;
 }
 
-@InputType()
+@InputType({ description: 'A project (工程项目) to register' })
 export class RegisterProjectInput extends ProjectFieldsInput {
-  @Field()
+  @Field({ description: "The project's code (项目编号), unique in the city" })
   @MinLength(2, { message: 'must be at least 2 characters' })
   @MaxLength(64, { message: 'must be at most 64 characters' })
   code!: string;
 
-  @Field()
+  @Field({ description: "The project's name" })
   @MinLength(2, { message: 'must be at least 2 characters' })
   @MaxLength(200, { message: 'must be at most 200 characters' })
   name!: string;
 
-  @Field(() => DivisionCodeScalar)
+  @Field(() => DivisionCodeScalar, { description: 'The division (行政区划代码) where the project is' })
   regionCode!: string;
 }
 
-@InputType()
+@InputType({ description: 'Changes to a project; omitted fields stay as they are' })
 export class UpdateProjectInput extends ProjectFieldsInput {
-  @Field(() => ID)
+  @Field(() => ID, { description: 'The project to change' })
   id!: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'The version read before the change; a different current version refuses the change (CONFLICT)' })
   expectedVersion!: number;
 
-  @Field({ nullable: true })
+  @Field({ description: 'The new name', nullable: true })
   @MinLength(2, { message: 'must be at least 2 characters' })
   @MaxLength(200, { message: 'must be at most 200 characters' })
   name?: string;
 
-  @Field(() => DivisionCodeScalar, { nullable: true })
+  @Field(() => DivisionCodeScalar, { description: 'The new division (行政区划代码)', nullable: true })
   regionCode?: string;
 }
 
@@ -188,8 +191,8 @@ export class ProjectResolver {
   @Query(() => ProjectType, { description: 'A project by id or code; NOT_FOUND if unknown' })
   async project(
     @Ctx() ctx: RequestContext,
-    @Arg('id', () => ID, { nullable: true }) id?: string,
-    @Arg('code', () => String, { nullable: true }) code?: string,
+    @Arg('id', () => ID, { description: "The project's id (give this or `code`)", nullable: true }) id?: string,
+    @Arg('code', () => String, { description: "The project's code (项目编号; give this or `id`)", nullable: true }) code?: string,
   ): Promise<ProjectType> {
     requireExactlyOne({ id, code });
     return toProjectType(id ? await this.projectService.byId(ctx, id) : await this.projectService.byCode(ctx, code!));
@@ -198,24 +201,32 @@ export class ProjectResolver {
   @Query(() => [ProjectType], { description: 'Projects in a region (and below) or of a general contractor, by code' })
   async projects(
     @Ctx() ctx: RequestContext,
-    @Arg('regionCode', () => DivisionCodeScalar, { nullable: true }) regionCode?: string,
-    @Arg('generalContractorId', () => ID, { nullable: true }) generalContractorId?: string,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('regionCode', () => DivisionCodeScalar, { description: 'Only projects in this division (行政区划) or below it', nullable: true })
+    regionCode?: string,
+    @Arg('generalContractorId', () => ID, { description: 'Only projects of this general contractor (施工总承包单位)', nullable: true })
+    generalContractorId?: string,
+    @Arg('first', () => Int, { description: 'At most this many projects', nullable: true }) first?: number,
   ): Promise<ProjectType[]> {
     return (await this.projectService.list(ctx, { regionCode, generalContractorId, first: pageSize(first) })).map(toProjectType);
   }
 
   @Mutation(() => ProjectType, { description: 'Register a construction project; CONFLICT if its code is taken' })
-  async registerProject(@Ctx() ctx: RequestContext, @Arg('input') input: RegisterProjectInput): Promise<ProjectType> {
+  async registerProject(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'What registerProject needs (see RegisterProjectInput)' }) input: RegisterProjectInput,
+  ): Promise<ProjectType> {
     return toProjectType(await this.projectService.register(ctx, fields(input) as never));
   }
 
   @Mutation(() => ProjectType, { description: 'Change a project; CONFLICT if expectedVersion is not the current one' })
-  async updateProject(@Ctx() ctx: RequestContext, @Arg('input') input: UpdateProjectInput): Promise<ProjectType> {
+  async updateProject(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'What updateProject needs (see UpdateProjectInput)' }) input: UpdateProjectInput,
+  ): Promise<ProjectType> {
     return toProjectType(await this.projectService.update(ctx, fields(input) as never));
   }
 
-  @FieldResolver(() => RegionType)
+  @FieldResolver(() => RegionType, { description: 'The division (行政区划) where the project is' })
   async region(@Root() p: ProjectType, @Ctx() ctx: RequestContext): Promise<RegionType> {
     return toRegionType((await ctx.loaders.region.load(p.regionCode))!);
   }

@@ -6,16 +6,18 @@ import { signedIn } from '../policy/signed-in';
 
 @ObjectType('Region', { description: '行政区划: an administrative division (GB/T 2260)' })
 export class RegionType {
-  @Field(() => DivisionCodeScalar)
+  @Field(() => DivisionCodeScalar, {
+    description: 'Division code (行政区划代码, GB/T 2260: 6 digits, 9 or 12 for streets and communities)',
+  })
   code!: string;
 
-  @Field()
+  @Field({ description: "The division's name in Chinese" })
   name!: string;
 
   @Field({ description: 'PROVINCE, CITY, DISTRICT, STREET or COMMUNITY' })
   level!: string;
 
-  @Field(() => DivisionCodeScalar, { nullable: true })
+  @Field(() => DivisionCodeScalar, { description: 'The code of the division above this one; null for the top level', nullable: true })
   parentCode!: string | null;
 }
 
@@ -28,7 +30,11 @@ export class RegionResolver {
   @Query(() => [RegionType], { description: 'Regions below a parent (all top-level ones without it), ordered by code' })
   async regions(
     @Ctx() ctx: RequestContext,
-    @Arg('parentCode', () => DivisionCodeScalar, { nullable: true }) parentCode?: string,
+    @Arg('parentCode', () => DivisionCodeScalar, {
+      description: 'The divisions directly under this one; the top-level divisions when omitted',
+      nullable: true,
+    })
+    parentCode?: string,
   ): Promise<RegionType[]> {
     signedIn(ctx);
     const rows = await ctx.em.find(Region, parentCode ? { parent: parentCode } : { parent: null }, { orderBy: { code: 'asc' } });

@@ -1,7 +1,7 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { LocalDateScalar } from '../api/scalars';
-import { PageInfo } from '../api/pagination';
+import { forwardPageInfo, PageInfo } from '../api/pagination';
 import { REPORT_FIGURES } from './report-figures';
 import { DailyReportService, type DailyReportRecord } from './daily-report.service';
 
@@ -149,7 +149,17 @@ export function toDailyReportConnection(page: {
   nodes: DailyReportRecord[];
   hasNextPage: boolean;
   totalCount: number;
+  /** The cursor the page was asked after (Relay's hasPreviousPage). */
+  after?: string | null;
 }): DailyReportConnection {
   const edges = page.nodes.map((n) => ({ cursor: DailyReportService.cursorOf(n), node: toDailyReportType(n) }));
-  return { edges, pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null }, totalCount: page.totalCount };
+  return {
+    edges,
+    pageInfo: forwardPageInfo(
+      edges.map((e) => e.cursor),
+      page.hasNextPage,
+      page.after,
+    ),
+    totalCount: page.totalCount,
+  };
 }

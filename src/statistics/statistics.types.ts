@@ -12,19 +12,29 @@ import {
   type StatisticsDimension,
 } from './statistics.model';
 
-export const StatisticsDimensionEnum = enumOf('StatisticsDimension', STATISTICS_DIMENSIONS, {
-  DISTRICT: '区: by the district of the case’s region',
-  STREET: '街道: by the street of the case’s region (none for a case placed only at district level)',
-  CHANNEL: '来源渠道: by the channel the case came in on',
-  SECTOR: '行业领域: construction or other',
-  STATUS: '案件状态: by the case’s status now',
-  OWNING_AGENCY: '承办单位: by the inspection agency that owns the case',
-  DAY: '按日: by Beijing day of receipt',
-  WEEK: '按周: by week of receipt (weeks start on Monday, Beijing days)',
-  MONTH: '按月: by month of receipt (Beijing days)',
-});
+export const StatisticsDimensionEnum = enumOf(
+  'StatisticsDimension',
+  STATISTICS_DIMENSIONS,
+  {
+    DISTRICT: '区: by the district of the case’s region',
+    STREET: '街道: by the street of the case’s region (none for a case placed only at district level)',
+    CHANNEL: '来源渠道: by the channel the case came in on',
+    SECTOR: '行业领域: construction or other',
+    STATUS: '案件状态: by the case’s status now',
+    OWNING_AGENCY: '承办单位: by the inspection agency that owns the case',
+    DAY: '按日: by Beijing day of receipt',
+    WEEK: '按周: by week of receipt (weeks start on Monday, Beijing days)',
+    MONTH: '按月: by month of receipt (Beijing days)',
+  },
+  '统计维度: a dimension the statistics group cases by',
+);
 
-export const OpenCaseAgeEnum = enumOf('OpenCaseAge', OPEN_CASE_AGES, OPEN_CASE_AGE_LABELS);
+export const OpenCaseAgeEnum = enumOf(
+  'OpenCaseAge',
+  OPEN_CASE_AGES,
+  OPEN_CASE_AGE_LABELS,
+  '账龄: where an open case stands against its own deadlines',
+);
 
 @InputType({ description: '统计范围: which cases the statistics count; every condition narrows, none counts all the caller may see' })
 export class StatisticsFilter {

@@ -6,21 +6,23 @@ import { pageSize } from '../api/pagination';
 
 @ObjectType('WebhookEndpoint', { description: 'Where an integrator wants its channel’s case entries POSTed, signed' })
 export class WebhookEndpointType {
-  @Field(() => ID) id!: string;
-  @Field() channel!: string;
-  @Field() url!: string;
-  @Field(() => Int) giveUpAfterSeconds!: number;
-  @Field() active!: boolean;
-  @Field(() => DateTimeResolver) createdAt!: Date;
-  @Field(() => DateTimeResolver, { nullable: true }) deactivatedAt!: Date | null;
+  @Field(() => ID, { description: "The endpoint's id" }) id!: string;
+  @Field({ description: "The integrator's channel whose cases' events the endpoint receives" }) channel!: string;
+  @Field({ description: 'Where the events are POSTed (https)' }) url!: string;
+  @Field(() => Int, { description: 'How long a delivery is retried before it is given up, in seconds' }) giveUpAfterSeconds!: number;
+  @Field({ description: 'Whether events are still sent to it' }) active!: boolean;
+  @Field(() => DateTimeResolver, { description: 'When it was registered (UTC)' }) createdAt!: Date;
+  @Field(() => DateTimeResolver, { description: 'When it was deactivated (UTC); null while active', nullable: true })
+  deactivatedAt!: Date | null;
   @Field(() => DateTimeResolver, { nullable: true, description: 'When the signing secret was last replaced' })
   secretRotatedAt!: Date | null;
 }
 
-@ObjectType('WebhookAttempt')
+@ObjectType('WebhookAttempt', { description: 'One try to deliver a webhook' })
 export class WebhookAttemptType {
-  @Field(() => DateTimeResolver) at!: Date;
-  @Field(() => Int, { nullable: true }) statusCode!: number | null;
+  @Field(() => DateTimeResolver, { description: 'When it was tried (UTC)' }) at!: Date;
+  @Field(() => Int, { description: 'The HTTP status the endpoint answered; null when it did not answer', nullable: true }) statusCode!:
+    number | null;
   @Field(() => String, {
     nullable: true,
     description:
@@ -31,11 +33,11 @@ export class WebhookAttemptType {
 
 @ObjectType('WebhookDelivery', { description: 'One case entry sent (or being sent) to one endpoint' })
 export class WebhookDeliveryType {
-  @Field(() => ID) id!: string;
-  @Field(() => ID) endpointId!: string;
-  @Field() caseNumber!: string;
-  @Field() eventType!: string;
-  @Field(() => Int) seq!: number;
+  @Field(() => ID, { description: "The delivery's id" }) id!: string;
+  @Field(() => ID, { description: 'The endpoint it is sent to' }) endpointId!: string;
+  @Field({ description: 'The case whose event it carries' }) caseNumber!: string;
+  @Field({ description: 'The type of the case event it carries' }) eventType!: string;
+  @Field(() => Int, { description: "The event's sequence number in the case file" }) seq!: number;
   @Field({ description: 'PENDING, DELIVERED or PARKED (given up; an administrator may replay it)' }) status!: string;
   @Field(() => Int, { description: 'How many times it was sent' }) attemptCount!: number;
   @Field(() => String, {
@@ -43,21 +45,22 @@ export class WebhookDeliveryType {
     description: 'The last attempt’s error code (see WebhookAttempt.error), endpoint-deactivated, not-visible or gave-up',
   })
   lastError!: string | null;
-  @Field(() => DateTimeResolver) createdAt!: Date;
-  @Field(() => DateTimeResolver, { nullable: true }) deliveredAt!: Date | null;
+  @Field(() => DateTimeResolver, { description: 'When the delivery was queued (UTC)' }) createdAt!: Date;
+  @Field(() => DateTimeResolver, { description: 'When the endpoint accepted it (UTC); null until then', nullable: true })
+  deliveredAt!: Date | null;
 }
 
-@InputType()
+@InputType({ description: "An endpoint where an integrator receives its cases' events" })
 export class RegisterWebhookInput {
-  @Field() url!: string;
+  @Field({ description: 'Where to POST the events (https)' }) url!: string;
   @Field({ description: '32 to 256 characters; signs every POST (HMAC-SHA256 over "<timestamp>.<body>")' }) secret!: string;
   @Field(() => Int, { nullable: true, description: 'How long one delivery is retried before it is parked (default one day)' })
   giveUpAfterSeconds?: number;
 }
 
-@InputType()
+@InputType({ description: 'A new signing secret for an endpoint' })
 export class RotateWebhookSecretInput {
-  @Field(() => ID) id!: string;
+  @Field(() => ID, { description: 'The endpoint whose signing secret is replaced' }) id!: string;
   @Field({ description: 'The new secret, 32 to 256 characters; it signs from the next POST on, and the old one no longer does' })
   secret!: string;
 }
@@ -70,7 +73,10 @@ export class WebhookResolver {
     description:
       'An integrator registers an endpoint for its own channel; registering the same URL again while it is active answers the same endpoint',
   })
-  async registerWebhook(@Ctx() ctx: RequestContext, @Arg('input') input: RegisterWebhookInput): Promise<WebhookEndpointType> {
+  async registerWebhook(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'What registerWebhook needs (see RegisterWebhookInput)' }) input: RegisterWebhookInput,
+  ): Promise<WebhookEndpointType> {
     return toEndpoint(await this.webhooks.register(ctx, input));
   }
 
@@ -84,12 +90,18 @@ export class WebhookResolver {
   @Mutation(() => WebhookEndpointType, {
     description: 'Stops an endpoint: nothing more is sent to it, and its pending deliveries are parked',
   })
-  async deactivateWebhook(@Ctx() ctx: RequestContext, @Arg('id', () => ID) id: string): Promise<WebhookEndpointType> {
+  async deactivateWebhook(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => ID, { description: 'The endpoint to deactivate' }) id: string,
+  ): Promise<WebhookEndpointType> {
     return toEndpoint(await this.webhooks.deactivate(ctx, id));
   }
 
   @Mutation(() => WebhookEndpointType, { description: 'Replaces an active endpoint’s signing secret; the old one stops signing at once' })
-  async rotateWebhookSecret(@Ctx() ctx: RequestContext, @Arg('input') input: RotateWebhookSecretInput): Promise<WebhookEndpointType> {
+  async rotateWebhookSecret(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'What rotateWebhookSecret needs (see RotateWebhookSecretInput)' }) input: RotateWebhookSecretInput,
+  ): Promise<WebhookEndpointType> {
     return toEndpoint(await this.webhooks.rotateSecret(ctx, input.id, input.secret));
   }
 
@@ -98,18 +110,22 @@ export class WebhookResolver {
   })
   async webhookDeliveries(
     @Ctx() ctx: RequestContext,
-    @Arg('status', () => String, { nullable: true }) status?: string,
-    @Arg('first', () => Int, { nullable: true }) first?: number,
+    @Arg('status', () => String, { description: 'Only deliveries in this state: PENDING, DELIVERED or GAVE_UP', nullable: true })
+    status?: string,
+    @Arg('first', () => Int, { description: 'At most this many deliveries, newest first', nullable: true }) first?: number,
   ): Promise<WebhookDeliveryType[]> {
     return (await this.webhooks.deliveries(ctx, { status, first: pageSize(first) })).map(toDelivery);
   }
 
   @Mutation(() => WebhookDeliveryType, { description: 'Send a delivery again (an administrator, or its integrator)' })
-  async replayWebhookDelivery(@Ctx() ctx: RequestContext, @Arg('id', () => String) id: string): Promise<WebhookDeliveryType> {
+  async replayWebhookDelivery(
+    @Ctx() ctx: RequestContext,
+    @Arg('id', () => String, { description: 'The delivery to send again' }) id: string,
+  ): Promise<WebhookDeliveryType> {
     return toDelivery(await this.webhooks.replay(ctx, id));
   }
 
-  @FieldResolver(() => [WebhookAttemptType])
+  @FieldResolver(() => [WebhookAttemptType], { description: 'Each try, oldest first' })
   async attempts(@Ctx() ctx: RequestContext, @Root() d: WebhookDeliveryType): Promise<WebhookAttemptType[]> {
     return (await ctx.loaders.webhookAttempts.load(d.id)).map((a) => ({ at: a.at, statusCode: a.status_code, error: a.error }));
   }

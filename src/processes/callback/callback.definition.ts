@@ -17,7 +17,15 @@ export const callbackProcess = defineProcess({
   facts: 'attempts made; the callback (reached, wages received in full, satisfaction, notes, on time); the review (decision, findings)',
   clocks: { callback: callbackRules.callbackWithin, review: callbackRules.reviewWithin },
   steps: {
-    recordCallback: { update: recordCallbackUpdate, who: 'labour inspection staff of the owning agency (CALLBACK_STAFF)' },
-    reviewCallback: { update: reviewCallbackUpdate, who: 'a supervisor or director of the owning agency (CALLBACK_REVIEWERS)' },
+    recordCallback: {
+      update: recordCallbackUpdate,
+      awaited: { label: '回访投诉人', by: 'OWNER', waitingOn: ['INSPECTION'] },
+      who: 'labour inspection staff of the owning agency (CALLBACK_STAFF)',
+    },
+    reviewCallback: {
+      update: reviewCallbackUpdate,
+      awaited: { label: '审核回访结果', by: 'OWNER', waitingOn: ['SUPERVISOR'] },
+      who: 'a supervisor or director of the owning agency (CALLBACK_REVIEWERS)',
+    },
   },
 });

@@ -12,12 +12,18 @@ export class CallbackResolver {
     description:
       '回访: record a call to the complainant of a closed case; wages not received in full or 不满意 opens the supervisor’s review',
   })
-  async recordCallback(@Ctx() ctx: RequestContext, @Arg('input') input: RecordCallbackInput): Promise<CaseProcessType> {
+  async recordCallback(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'What recordCallback needs (see RecordCallbackInput)' }) input: RecordCallbackInput,
+  ): Promise<CaseProcessType> {
     return toProcessType(await this.callbacks.recordCallback(ctx, input));
   }
 
   @Mutation(() => CaseProcessType, { description: 'The supervisor’s review of a callback: the closing upheld, or follow-up ordered' })
-  async reviewCallback(@Ctx() ctx: RequestContext, @Arg('input') input: ReviewCallbackInput): Promise<CaseProcessType> {
+  async reviewCallback(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'What reviewCallback needs (see ReviewCallbackInput)' }) input: ReviewCallbackInput,
+  ): Promise<CaseProcessType> {
     return toProcessType(await this.callbacks.reviewCallback(ctx, input));
   }
 }

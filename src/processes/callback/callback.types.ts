@@ -4,16 +4,26 @@ import { enumOf } from '../../api/enums';
 import { ProcessStepInput } from '../process.types';
 import { REVIEW_DECISIONS, SATISFACTION_LEVELS, type ReviewDecision, type Satisfaction } from '../../../workflows/callback';
 
-export const SatisfactionEnum = enumOf('Satisfaction', SATISFACTION_LEVELS, {
-  SATISFIED: '满意',
-  BASICALLY_SATISFIED: '基本满意',
-  DISSATISFIED: '不满意',
-});
+export const SatisfactionEnum = enumOf(
+  'Satisfaction',
+  SATISFACTION_LEVELS,
+  {
+    SATISFIED: '满意',
+    BASICALLY_SATISFIED: '基本满意',
+    DISSATISFIED: '不满意',
+  },
+  "The complainant's satisfaction at the callback (回访)",
+);
 
-export const CallbackReviewDecisionEnum = enumOf('CallbackReviewDecision', REVIEW_DECISIONS, {
-  CLOSURE_UPHELD: '维持结案: the closing stands',
-  FOLLOW_UP_ORDERED: '责令跟进: the supervisor orders further action on the complainant’s answer',
-});
+export const CallbackReviewDecisionEnum = enumOf(
+  'CallbackReviewDecision',
+  REVIEW_DECISIONS,
+  {
+    CLOSURE_UPHELD: '维持结案: the closing stands',
+    FOLLOW_UP_ORDERED: '责令跟进: the supervisor orders further action on the complainant’s answer',
+  },
+  "The supervisor's decision on a callback that found a problem",
+);
 
 @InputType({ description: '回访: a call to the complainant of a closed case, reached or not' })
 export class RecordCallbackInput extends ProcessStepInput {

@@ -17,6 +17,7 @@ export const externalReferralProcess = defineProcess({
   steps: {
     acknowledgeExternalReferral: {
       update: acknowledgeExternalReferralUpdate,
+      awaited: { label: '确认接收转介', by: 'PARTY', waitingOn: ['RECEIVER'] },
       who: 'a member of the receiving body (EXTERNAL_REFERRAL_ACKNOWLEDGERS)',
     },
   },

@@ -13,7 +13,8 @@ export class ExternalReferralResolver {
   })
   async referCaseOutsideInspection(
     @Ctx() ctx: RequestContext,
-    @Arg('input') input: ReferCaseOutsideInspectionInput,
+    @Arg('input', { description: 'What referCaseOutsideInspection needs (see ReferCaseOutsideInspectionInput)' })
+    input: ReferCaseOutsideInspectionInput,
   ): Promise<CaseProcessType> {
     return toProcessType(await this.referrals.refer(ctx, input));
   }
@@ -21,7 +22,8 @@ export class ExternalReferralResolver {
   @Mutation(() => CaseProcessType, { description: 'The receiving body acknowledges a referral, with its own reference' })
   async acknowledgeExternalReferral(
     @Ctx() ctx: RequestContext,
-    @Arg('input') input: AcknowledgeExternalReferralInput,
+    @Arg('input', { description: 'What acknowledgeExternalReferral needs (see AcknowledgeExternalReferralInput)' })
+    input: AcknowledgeExternalReferralInput,
   ): Promise<CaseProcessType> {
     return toProcessType(await this.referrals.acknowledge(ctx, input));
   }

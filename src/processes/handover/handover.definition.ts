@@ -24,6 +24,7 @@ export const handoverProcess = defineProcess({
   steps: {
     acceptHandover: {
       update: acceptHandoverUpdate,
+      awaited: { label: '接收移交案件', by: 'PARTY', waitingOn: ['RECEIVER'] },
       who: 'a supervisor or director of the receiving inspection agency (HANDOVER_ANSWERERS)',
     },
     returnHandover: {

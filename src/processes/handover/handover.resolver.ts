@@ -12,19 +12,28 @@ export class HandoverResolver {
     description:
       '移交 (首问负责): hand a case to another labour inspection agency; the owner changes only when it accepts. The tracked way to hand a case on (transferCase records a free-text destination only)',
   })
-  async handOverCase(@Ctx() ctx: RequestContext, @Arg('input') input: HandOverCaseInput): Promise<CaseProcessType> {
+  async handOverCase(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'What handOverCase needs (see HandOverCaseInput)' }) input: HandOverCaseInput,
+  ): Promise<CaseProcessType> {
     return toProcessType(await this.handovers.handOver(ctx, input));
   }
 
   @Mutation(() => CaseProcessType, {
     description: 'The receiving agency’s supervisor or director accepts a handover: it now owns the case',
   })
-  async acceptHandover(@Ctx() ctx: RequestContext, @Arg('input') input: AcceptHandoverInput): Promise<CaseProcessType> {
+  async acceptHandover(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'What acceptHandover needs (see AcceptHandoverInput)' }) input: AcceptHandoverInput,
+  ): Promise<CaseProcessType> {
     return toProcessType(await this.handovers.accept(ctx, input));
   }
 
   @Mutation(() => CaseProcessType, { description: 'The receiving agency’s supervisor or director returns a handover, with the reason' })
-  async returnHandover(@Ctx() ctx: RequestContext, @Arg('input') input: ReturnHandoverInput): Promise<CaseProcessType> {
+  async returnHandover(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'What returnHandover needs (see ReturnHandoverInput)' }) input: ReturnHandoverInput,
+  ): Promise<CaseProcessType> {
     return toProcessType(await this.handovers.returnCase(ctx, input));
   }
 }

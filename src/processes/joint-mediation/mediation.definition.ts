@@ -23,10 +23,19 @@ export const jointMediationProcess = defineProcess({
   steps: {
     confirmAttendance: {
       update: confirmAttendanceUpdate,
+      awaited: { label: '确认参加联合调处', by: 'PARTY', status: ['CONVENED'], party: ['INVITED'] },
       who: 'an invited agency for itself; labour inspection staff for a party without an account (MEDIATION_STAFF)',
     },
     recordSession: { update: recordSessionUpdate, who: 'labour inspection staff of the owning agency (MEDIATION_STAFF)' },
-    recordAgreement: { update: recordAgreementUpdate, who: 'labour inspection staff of the owning agency (MEDIATION_STAFF)' },
-    recordInstalmentPaid: { update: recordInstalmentPaidUpdate, who: 'labour inspection staff of the owning agency (MEDIATION_STAFF)' },
+    recordAgreement: {
+      update: recordAgreementUpdate,
+      awaited: { label: '登记调解协议', by: 'OWNER', status: ['CONVENED'] },
+      who: 'labour inspection staff of the owning agency (MEDIATION_STAFF)',
+    },
+    recordInstalmentPaid: {
+      update: recordInstalmentPaidUpdate,
+      awaited: { label: '核实分期支付', by: 'OWNER', status: ['AGREED'], waitingOn: ['PAYER'] },
+      who: 'labour inspection staff of the owning agency (MEDIATION_STAFF)',
+    },
   },
 });

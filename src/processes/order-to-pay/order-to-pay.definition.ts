@@ -18,10 +18,12 @@ export const orderToPayProcess = defineProcess({
   steps: {
     recordOrderComplied: {
       update: recordOrderCompliedUpdate,
+      awaited: { label: '登记限期支付履行', by: 'OWNER', status: ['ISSUED'] },
       who: 'a caseworker of the owning agency (CASEWORKERS), once the case’s payments since the order reach the amount ordered',
     },
     orderAdditionalCompensation: {
       update: orderAdditionalCompensationUpdate,
+      awaited: { label: '责令加付赔偿金', by: 'OWNER', status: ['MISSED'] },
       who: 'a supervisor or director of the owning agency (ORDER_ISSUERS), on a missed order',
     },
   },

@@ -28,15 +28,36 @@ export const penaltyProcess = defineProcess({
     serious: penaltyRules.serious,
   },
   steps: {
-    serveNotice: { update: servePenaltyNoticeUpdate, who: 'a caseworker of the owning agency (PENALTY_CASEWORKERS)' },
-    recordStatement: { update: recordPenaltyStatementUpdate, who: 'a caseworker of the owning agency, for the party' },
+    serveNotice: {
+      update: servePenaltyNoticeUpdate,
+      awaited: { label: '送达行政处罚告知书', by: 'OWNER', status: ['PROPOSED'] },
+      who: 'a caseworker of the owning agency (PENALTY_CASEWORKERS)',
+    },
+    recordStatement: {
+      update: recordPenaltyStatementUpdate,
+      awaited: { label: '记录当事人陈述申辩', by: 'OWNER', status: ['NOTICE_SERVED'], waitingOn: ['PARTY'] },
+      who: 'a caseworker of the owning agency, for the party',
+    },
     requestHearing: { update: requestPenaltyHearingUpdate, who: 'a caseworker of the owning agency, for the party (large fines only)' },
-    recordHearing: { update: recordPenaltyHearingUpdate, who: 'a caseworker of the owning agency' },
-    recordDeliberation: { update: recordPenaltyDeliberationUpdate, who: 'the director of the owning agency (DELIBERATION_RECORDERS)' },
+    recordHearing: {
+      update: recordPenaltyHearingUpdate,
+      awaited: { label: '组织听证', by: 'OWNER', status: ['HEARING_REQUESTED'] },
+      who: 'a caseworker of the owning agency',
+    },
+    recordDeliberation: {
+      update: recordPenaltyDeliberationUpdate,
+      awaited: { label: '负责人集体讨论', by: 'OWNER', waitingOn: ['COLLECTIVE_DELIBERATION'] },
+      who: 'the director of the owning agency (DELIBERATION_RECORDERS)',
+    },
     decide: {
       update: decidePenaltyUpdate,
+      awaited: { label: '作出行政处罚决定', by: 'OWNER', waitingOn: ['DECIDER'] },
       who: 'a supervisor or director of the owning agency (PENALTY_DECIDERS) who is neither the case’s lead, on its investigating team, nor the proposer',
     },
-    serveDecision: { update: servePenaltyDecisionUpdate, who: 'a caseworker of the owning agency' },
+    serveDecision: {
+      update: servePenaltyDecisionUpdate,
+      awaited: { label: '送达行政处罚决定书', by: 'OWNER', status: ['DECIDED'] },
+      who: 'a caseworker of the owning agency',
+    },
   },
 });

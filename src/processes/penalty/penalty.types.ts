@@ -5,10 +5,15 @@ import { enumOf } from '../../api/enums';
 import { MoneyScalar } from '../../api/scalars';
 import { ProcessStepInput, StartProcessInput } from '../process.types';
 
-export const PenaltyDecisionEnum = enumOf('PenaltyDecision', ['IMPOSE', 'NO_PENALTY'] as const, {
-  IMPOSE: '给予行政处罚',
-  NO_PENALTY: '不予行政处罚',
-});
+export const PenaltyDecisionEnum = enumOf(
+  'PenaltyDecision',
+  ['IMPOSE', 'NO_PENALTY'] as const,
+  {
+    IMPOSE: '给予行政处罚',
+    NO_PENALTY: '不予行政处罚',
+  },
+  'The decision of an administrative penalty procedure (行政处罚)',
+);
 
 @InputType({ description: '行政处罚: propose a fine on a case being handled' })
 export class ProposePenaltyInput extends StartProcessInput {

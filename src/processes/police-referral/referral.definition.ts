@@ -29,12 +29,40 @@ export const policeReferralProcess = defineProcess({
     reconsiderationDecision: policeReferralRules.reconsiderationDecision,
   },
   steps: {
-    approve: { update: approveReferralUpdate, who: 'the director of the owning agency (REFERRAL_APPROVERS)' },
-    send: { update: sendReferralUpdate, who: 'a member of the referral team, or the director' },
-    decide: { update: decideReferralUpdate, who: 'an officer of the police agency it was sent to (POLICE_DECIDERS)' },
-    requestReconsideration: { update: requestReconsiderationUpdate, who: 'a caseworker of the owning agency' },
-    decideReconsideration: { update: decideReconsiderationUpdate, who: 'an officer of the police agency' },
-    requestSupervision: { update: requestSupervisionUpdate, who: 'a caseworker of the owning agency' },
-    recordCriminalOutcome: { update: recordCriminalOutcomeUpdate, who: 'an officer of the police agency' },
+    approve: {
+      update: approveReferralUpdate,
+      awaited: { label: '审批移送', by: 'OWNER', status: ['AWAITING_APPROVAL'] },
+      who: 'the director of the owning agency (REFERRAL_APPROVERS)',
+    },
+    send: {
+      update: sendReferralUpdate,
+      awaited: { label: '移送公安机关', by: 'OWNER', status: ['APPROVED'] },
+      who: 'a member of the referral team, or the director',
+    },
+    decide: {
+      update: decideReferralUpdate,
+      awaited: { label: '作出是否立案决定', by: 'PARTY', status: ['SENT'] },
+      who: 'an officer of the police agency it was sent to (POLICE_DECIDERS)',
+    },
+    requestReconsideration: {
+      update: requestReconsiderationUpdate,
+      awaited: { label: '申请复议', by: 'OWNER', status: ['DECLINED'] },
+      who: 'a caseworker of the owning agency',
+    },
+    decideReconsideration: {
+      update: decideReconsiderationUpdate,
+      awaited: { label: '作出复议决定', by: 'PARTY', status: ['RECONSIDERATION_REQUESTED'] },
+      who: 'an officer of the police agency',
+    },
+    requestSupervision: {
+      update: requestSupervisionUpdate,
+      awaited: { label: '提请检察院立案监督', by: 'OWNER', status: ['UPHELD'] },
+      who: 'a caseworker of the owning agency',
+    },
+    recordCriminalOutcome: {
+      update: recordCriminalOutcomeUpdate,
+      awaited: { label: '反馈刑事案件办理结果', by: 'PARTY', status: ['FILED'] },
+      who: 'an officer of the police agency',
+    },
   },
 });

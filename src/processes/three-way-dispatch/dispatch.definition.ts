@@ -16,7 +16,15 @@ export const threeWayDispatchProcess = defineProcess({
     escalationLadder: { source: dispatchRules.escalationLadderSource },
   },
   steps: {
-    acknowledge: { update: acknowledgeDispatchUpdate, who: 'the recipient agency, for itself' },
-    report: { update: reportDispatchUpdate, who: 'the recipient agency, for itself, once it has acknowledged' },
+    acknowledge: {
+      update: acknowledgeDispatchUpdate,
+      awaited: { label: '确认接收交办', by: 'PARTY', party: 'unacknowledged', due: 'acknowledgeDue' },
+      who: 'the recipient agency, for itself',
+    },
+    report: {
+      update: reportDispatchUpdate,
+      awaited: { label: '反馈交办处理情况', by: 'PARTY', party: 'unreported', due: 'reportDue' },
+      who: 'the recipient agency, for itself, once it has acknowledged',
+    },
   },
 });

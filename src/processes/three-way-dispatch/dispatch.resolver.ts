@@ -11,19 +11,28 @@ export class DispatchResolver {
   @Mutation(() => CaseProcessType, {
     description: '三交办: hand the case to the district government, the industry regulator and the general contractor’s HQ at once',
   })
-  async dispatchCase(@Ctx() ctx: RequestContext, @Arg('input') input: StartProcessInput): Promise<CaseProcessType> {
+  async dispatchCase(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'What dispatchCase needs (see StartProcessInput)' }) input: StartProcessInput,
+  ): Promise<CaseProcessType> {
     return toProcessType(await this.dispatch.dispatchCase(ctx, input));
   }
 
   @Mutation(() => CaseProcessType, { description: 'A dispatch recipient acknowledges (as its own agency)' })
-  async acknowledgeDispatch(@Ctx() ctx: RequestContext, @Arg('input') input: ProcessStepInput): Promise<CaseProcessType> {
+  async acknowledgeDispatch(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'What acknowledgeDispatch needs (see ProcessStepInput)' }) input: ProcessStepInput,
+  ): Promise<CaseProcessType> {
     return toProcessType(await this.dispatch.acknowledge(ctx, input));
   }
 
   @Mutation(() => CaseProcessType, {
     description: 'A dispatch recipient reports what it did; a payment in the report is recorded on the case',
   })
-  async reportDispatch(@Ctx() ctx: RequestContext, @Arg('input') input: ReportDispatchInput): Promise<CaseProcessType> {
+  async reportDispatch(
+    @Ctx() ctx: RequestContext,
+    @Arg('input', { description: 'What reportDispatch needs (see ReportDispatchInput)' }) input: ReportDispatchInput,
+  ): Promise<CaseProcessType> {
     const payment = input.payment
       ? {
           amountFen: input.payment.amount,

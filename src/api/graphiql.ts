@@ -1,0 +1,75 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import express from 'express';
+
+/**
+ * The self-hosted GraphiQL (web/graphiql, bundled by `npm run build:graphiql` into dist/graphiql): its assets at
+ * /graphiql/, and its page for a browser's GET /graphql (Accept: text/html, no `query`): nothing loads from a CDN,
+ * so it works on an intranet without internet. Any other request to /graphql (POST, GET with a query, a client that
+ * asks for JSON) is left to GraphQL.
+ */
+export interface GraphiqlOptions {
+  production: boolean;
+  /**
+   * Development only: the demo tokens `npm start` writes (`<data dir>/demo-tokens.tsv`); the page's Authorization
+   * header is prefilled with one of them (a Xicheng inspector's when there is one). Read per request: the file is
+   * written after the API starts.
+   */
+  demoTokensFile?: string;
+}
+
+/** Where the bundle is: beside the compiled server (dist/src/api → dist/graphiql), or under dist/ when run from source. */
+export function graphiqlDir(): string {
+  const candidates = [path.resolve(__dirname, '..', '..', 'graphiql'), path.resolve(__dirname, '..', '..', 'dist', 'graphiql')];
+  return candidates.find((d) => existsSync(path.join(d, 'index.html'))) ?? candidates[0]!;
+}
+
+/** Whether a request to /graphql is a browser asking for a page rather than a GraphQL request. */
+export function wantsGraphiql(req: express.Request): boolean {
+  if (req.method !== 'GET' || req.query.query !== undefined) return false;
+  return req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html';
+}
+
+/** A demo persona's token from the tab-separated file: agency_kind, agency, role, user, token. */
+export function demoPersona(file: string): { token: string; persona: string } | undefined {
+  if (!existsSync(file)) return undefined;
+  const rows = readFileSync(file, 'utf8')
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split('\t'))
+    .filter((r) => r.length === 5 && r[4]);
+  const pick =
+    rows.find((r) => r[0] === 'HRSS_INSPECTION' && r[2] === 'INSPECTOR' && r[1]!.includes('西城')) ??
+    rows.find((r) => r[0] === 'HRSS_INSPECTION' && r[2] === 'INSPECTOR') ??
+    rows[0];
+  return pick && { token: pick[4]!, persona: `${pick[2]} ${pick[3]}, ${pick[1]}` };
+}
+
+/** The page with its configuration (the demo token in development) in a JSON script element: data, not code. */
+export function graphiqlPage(opts: GraphiqlOptions): string | undefined {
+  const file = path.join(graphiqlDir(), 'index.html');
+  if (!existsSync(file)) return undefined;
+  const config = !opts.production && opts.demoTokensFile ? (demoPersona(opts.demoTokensFile) ?? {}) : {};
+  const json = JSON.stringify(config).replace(/</g, '\\u003c');
+  return readFileSync(file, 'utf8').replace(
+    '<!--anxin-graphiql-config-->',
+    `<script id="anxin-graphiql-config" type="application/json">${json}</script>`,
+  );
+}
+
+/** The routes: the assets, and the page for a browser at /graphql (before the GraphQL middleware). */
+export function graphiqlRouter(opts: GraphiqlOptions): express.Router {
+  const router = express.Router();
+  router.use('/graphiql', express.static(graphiqlDir(), { index: false, immutable: true, maxAge: '365d', fallthrough: false }));
+  router.get('/graphql', (req, res, next) => {
+    if (!wantsGraphiql(req)) return next();
+    const page = graphiqlPage(opts);
+    if (!page) {
+      res.status(404).type('text/plain').send('GraphiQL is not built: run `npm run build`.');
+      return;
+    }
+    res.setHeader('cache-control', 'no-store');
+    res.type('html').send(page);
+  });
+  return router;
+}
