@@ -16,6 +16,7 @@ import type { Actor, RequestContext } from './context';
 import { Tokens } from '../auth/tokens';
 import { CaseEventListener } from '../events/event-listener';
 import { CaseTallyCompactor } from '../cases/case-tally';
+import { StatisticsCompactor } from '../statistics/statistics-compactor';
 import { CaseEventFeed } from '../events/case-event-feed';
 import { FeedHorizon } from '../events/feed-horizon';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
@@ -156,6 +157,8 @@ export async function startApiServer(opts: {
   const feed = new CaseEventFeed(opts.orm, horizon);
   const tally = new CaseTallyCompactor(opts.orm, opts.log.child({ component: 'case-tally' }));
   tally.start();
+  const statisticsRollup = new StatisticsCompactor(opts.orm, opts.log.child({ component: 'statistics-rollup' }));
+  statisticsRollup.start();
   const wsCleanup = startWebSocketServer({
     httpServer,
     schema,
@@ -281,6 +284,7 @@ export async function startApiServer(opts: {
       feed.stop();
       horizon.stop();
       await tally.stop();
+      await statisticsRollup.stop();
       await listener.stop();
     },
   };

@@ -105,18 +105,32 @@ export class StatisticsService {
     groupBy: StatisticsDimension[],
   ): Promise<{ totals: StatisticsFigures; groups: StatisticsGroup[] }> {
     const rollup = !!scope.regionOnly;
-    const where = this.caseWhere(scope, filter, rollup ? 'rollup' : 'cases');
-    if (rollup) {
-      const periods = rollupPeriods(filter, groupBy);
-      where.sql += ` and ${periods.sql}`;
-      where.params.push(...periods.params);
-    }
     const raw = [...new Set(groupBy.map((d) => GROUP_SQL[d].raw))];
     const sums = MEASURES.map((m) => `sum(${m}) as ${m}`).join(', ');
-    const source = rollup
-      ? `(select * from case_statistics union all select * from case_statistics_delta) c`
-      : `(${CASE_ROWS} where ${where.sql}) c`;
-    const base = `select ${[...raw, sums].join(', ')} from ${source} ${rollup ? `where ${where.sql}` : ''} ${raw.length ? `group by ${raw.join(', ')}` : ''}`;
+    let base: string;
+    let where: { sql: string; params: unknown[] };
+    if (rollup) {
+      // The rollup's rows of the periods and filters, summed by region first (one index range, whatever the
+      // scope); then the scope and the region filter, which read the region alone, over those few sums.
+      const inner = this.caseWhere({ sql: 'true', params: [] }, { ...filter, regionCode: null }, 'rollup');
+      const outer = this.caseWhere(scope, { regionCode: filter.regionCode }, 'rollup');
+      const keys = [...new Set(['region_code', ...raw])];
+      // One index range per covering period (and the deltas not folded yet), in the cut the question needs.
+      const cut = rollupCut(filter, groupBy);
+      const parts = rollupParts(filter, groupBy);
+      const ranges = parts.flatMap((p) =>
+        ['case_statistics', 'case_statistics_delta'].map((t) => `select * from ${t} c where c.cut = '${cut}' and ${p.sql}`),
+      );
+      const rangeParams = parts.flatMap((p) => [...p.params, ...p.params]);
+      base = `with agg as materialized (
+          select ${keys.join(', ')}, ${sums} from (${ranges.join(' union all ')}) c
+           where ${inner.sql} group by ${keys.join(', ')})
+        select ${[...raw, sums].join(', ')} from agg c where ${outer.sql} ${raw.length ? `group by ${raw.join(', ')}` : ''}`;
+      where = { sql: '', params: [...rangeParams, ...inner.params, ...outer.params] };
+    } else {
+      where = this.caseWhere(scope, filter, 'cases');
+      base = `select ${[...raw, sums].join(', ')} from (${CASE_ROWS} where ${where.sql}) c ${raw.length ? `group by ${raw.join(', ')}` : ''}`;
+    }
     const values = groupBy.map((d, i) => `${GROUP_SQL[d].value} as g${i}`);
     const needsRegion = groupBy.some((d) => d === 'DISTRICT' || d === 'STREET');
     const g = groupBy.map((_, i) => `g${i}`);
@@ -229,62 +243,77 @@ export class StatisticsService {
   }
 }
 
+type Grain = 'Y' | 'M' | 'D';
+
 /**
- * Which rollup rows cover the days `from`..`to`: the months wholly inside as month rows, the days at either end
- * as day rows (day rows throughout when grouped by DAY or WEEK, or when the range lies inside one month).
+ * Which rollup rows cover the days `from`..`to` (either may be open): the years wholly inside as year rows, then
+ * the months wholly inside what is left as month rows, the rest as day rows. Grouped by DAY or WEEK, day rows
+ * throughout; by MONTH, months and days.
  */
 export function rollupPeriods(f: StatisticsFilter, groupBy: readonly StatisticsDimension[]): { sql: string; params: unknown[] } {
-  const days = (lo: string | null | undefined, hi: string | null | undefined) => {
-    const sql = [`c.grain = 'D'`];
+  const parts = rollupParts(f, groupBy);
+  return { sql: `(${parts.map((p) => p.sql).join(' or ')})`, params: parts.flatMap((p) => p.params) };
+}
+
+/** The same as a list of conditions, each one index range. */
+export function rollupParts(f: StatisticsFilter, groupBy: readonly StatisticsDimension[]): Array<{ sql: string; params: unknown[] }> {
+  const grains: Grain[] =
+    groupBy.includes('DAY') || groupBy.includes('WEEK') ? ['D'] : groupBy.includes('MONTH') ? ['M', 'D'] : ['Y', 'M', 'D'];
+  return cover(f.from ?? null, f.to ?? null, grains);
+}
+
+/**
+ * The rollup's cut for a question (see the case_statistics_cuts migration): by region and agency alone when it
+ * asks nothing of channel, sector and status; with the one of them it asks about; every dimension otherwise.
+ */
+export function rollupCut(f: StatisticsFilter, groupBy: readonly StatisticsDimension[]): 'F' | 'R' | 'C' | 'S' | 'T' {
+  const used = [
+    f.channel || groupBy.includes('CHANNEL') ? 'C' : null,
+    f.sector || groupBy.includes('SECTOR') ? 'S' : null,
+    f.status || groupBy.includes('STATUS') ? 'T' : null,
+  ].filter((c): c is 'C' | 'S' | 'T' => c !== null);
+  return used.length === 0 ? 'R' : used.length === 1 ? used[0]! : 'F';
+}
+
+function cover(lo: string | null, hi: string | null, grains: Grain[]): Array<{ sql: string; params: unknown[] }> {
+  const [grain, ...finer] = grains as [Grain, ...Grain[]];
+  const rows = (from: string | null, to: string | null) => {
+    const sql = [`c.grain = '${grain}'`];
     const params: unknown[] = [];
-    if (lo) {
+    if (from) {
       sql.push('c.period >= ?::date');
-      params.push(lo);
+      params.push(from);
     }
-    if (hi) {
+    if (to) {
       sql.push('c.period <= ?::date');
-      params.push(hi);
+      params.push(to);
     }
     return { sql: `(${sql.join(' and ')})`, params };
   };
-  if (groupBy.includes('DAY') || groupBy.includes('WEEK')) return days(f.from, f.to);
-  // The first month wholly inside, and the first day of the last one.
-  const firstMonth = f.from ? (f.from.endsWith('-01') ? f.from : addMonths(monthOf(f.from), 1)) : null;
-  const lastMonth = f.to ? (addDays(f.to, 1).endsWith('-01') ? monthOf(f.to) : addMonths(monthOf(f.to), -1)) : null;
-  if (firstMonth && lastMonth && firstMonth > lastMonth) return days(f.from, f.to);
-  const months = [`c.grain = 'M'`];
-  const params: unknown[] = [];
-  if (firstMonth) {
-    months.push('c.period >= ?::date');
-    params.push(firstMonth);
-  }
-  if (lastMonth) {
-    months.push('c.period <= ?::date');
-    params.push(lastMonth);
-  }
-  const parts = [`(${months.join(' and ')})`];
-  if (f.from && firstMonth !== f.from) {
-    const head = days(f.from, addDays(firstMonth!, -1));
-    parts.push(head.sql);
-    params.push(...head.params);
-  }
-  if (f.to && lastMonth && addMonths(lastMonth, 1) !== addDays(f.to, 1)) {
-    const tail = days(addMonths(lastMonth, 1), f.to);
-    parts.push(tail.sql);
-    params.push(...tail.params);
-  }
-  return { sql: `(${parts.join(' or ')})`, params };
+  if (grain === 'D') return [rows(lo, hi)];
+  // The first whole period from `lo`, and the start of the last whole one up to `hi`.
+  const first = lo ? (startOf(grain, lo) === lo ? lo : add(grain, startOf(grain, lo), 1)) : null;
+  const afterHi = hi ? addDays(hi, 1) : null;
+  const last = hi ? (startOf(grain, afterHi!) === afterHi ? startOf(grain, hi) : add(grain, startOf(grain, hi), -1)) : null;
+  if (lo && hi && first! > last!) return cover(lo, hi, finer);
+  const parts = [rows(first, last)];
+  if (lo && lo !== first) parts.push(...cover(lo, addDays(first!, -1), finer));
+  if (hi && add(grain, last!, 1) !== afterHi) parts.push(...cover(add(grain, last!, 1), hi, finer));
+  return parts;
 }
 
-const monthOf = (day: string) => `${day.slice(0, 7)}-01`;
+function startOf(grain: 'Y' | 'M', day: string): string {
+  return grain === 'Y' ? `${day.slice(0, 4)}-01-01` : `${day.slice(0, 7)}-01`;
+}
 function addDays(day: string, n: number): string {
   const d = new Date(`${day}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + n);
   return d.toISOString().slice(0, 10);
 }
-function addMonths(firstOfMonth: string, n: number): string {
-  const d = new Date(`${firstOfMonth}T00:00:00Z`);
-  d.setUTCMonth(d.getUTCMonth() + n);
+/** `n` months or years after the first day of one. */
+function add(grain: 'Y' | 'M', periodStart: string, n: number): string {
+  const d = new Date(`${periodStart}T00:00:00Z`);
+  d.setUTCMonth(d.getUTCMonth() + (grain === 'Y' ? 12 * n : n));
   return d.toISOString().slice(0, 10);
 }
 

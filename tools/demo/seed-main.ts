@@ -86,6 +86,8 @@ function boot(): void {
 
     // The bulk seed writes with triggers off: the case tally is counted afresh (see the case_tally migration).
     await orm.em.getConnection().execute('select rebuild_case_tally()');
+    // And the statistics rollup (see the case_statistics migration), for the same reason.
+    await orm.em.getConnection().execute('select rebuild_case_statistics()');
 
     // VACUUM as well as ANALYZE: it sets the visibility map, so list counts are index-only scans from the start
     // (as on a database autovacuum has caught up with) instead of a heap visit per row.
