@@ -6,7 +6,8 @@ import { browserContext, launchChromium, screenshot } from '../support/browser';
  * The dashboard as a person uses it (issue 15), in Debian's headless Chromium against the API, worker and
  * Temporal of a live stack: a clerk signs in with a token and takes in a complaint, which a supervisor's board,
  * open in a second browser, shows without a reload; an inspector accepts it, dispatches it (三交办) and records a
- * payment; the district officer acknowledges the dispatch from My tasks; the statistics count the payment. Each view is photographed into
+ * payment; the district officer acknowledges the dispatch from My tasks; the statistics count the payment, and
+ * the day's report downloads as Excel. Each view is photographed into
  * .screenshots/.
  */
 describe('the dashboard in a browser', () => {
@@ -127,7 +128,7 @@ describe('the dashboard in a browser', () => {
     await screenshot(officer, '05-my-tasks-district-officer');
     await task.getByTestId('task-acknowledge').click();
     // Acknowledged: what waits on the district now is its report.
-    await task.getByText('反馈办理结果').waitFor({ timeout: 20_000 });
+    await task.getByText('反馈交办处理情况').waitFor({ timeout: 20_000 });
     // On the case page: no case steps for the district, the dispatch acknowledged.
     await officer.goto('/');
     await officer.getByTestId(`case-row-${number}`).getByTestId('case-link').click();
@@ -141,6 +142,21 @@ describe('the dashboard in a browser', () => {
     await stats.getByTestId('fen-recovered').filter({ hasText: '¥12,000.00' }).waitFor({ timeout: 20_000 });
     await stats.getByTestId('chart-heat').locator('canvas').first().waitFor();
     await screenshot(stats, '07-statistics');
+
+    // The day's report (a director makes it on demand; the schedule makes it at 08:00) with its Excel download.
+    const made = await stack.api.gql(
+      'mutation($agencyId: ID!) { makeDailyReport(agencyId: $agencyId) { id } }',
+      { agencyId: city.xichengHrss.id },
+      stack.api.as(city.director, city.xichengHrss),
+    );
+    expect(made.errors).toBeUndefined();
+    await stats.goto('/daily-reports');
+    await stats.getByTestId('report-item').first().waitFor();
+    const [xlsx] = await Promise.all([stats.waitForEvent('download'), stats.getByTestId('report-xlsx').click()]);
+    expect(xlsx.suggestedFilename()).toMatch(/^日通报-.*\.xlsx$/);
+    const body = await (await import('node:fs/promises')).readFile((await xlsx.path())!);
+    expect(body.subarray(0, 2).toString()).toBe('PK'); // a zip: an XLSX workbook
+    await screenshot(stats, '08-daily-report');
 
     // The inspector's open case page follows without a reload.
     await inspector.getByTestId('processes').getByText('ACKNOWLEDGED').waitFor({ timeout: 15_000 });

@@ -330,7 +330,12 @@ function useStep<D, V extends AnyVariables>(doc: TypedDocumentNode<D, V>, onDone
   return { submit, error, fetching: state.fetching };
 }
 
-/** The steps this persona may take on the case now (the API's `availableActions`), each as a small form. */
+/**
+ * The steps this persona may take on the case now (the API's `availableActions`), each as a small form. A decision
+ * (accept, reject) sends the version the persona saw, so a case changed meanwhile answers CONFLICT instead of being
+ * decided blind; a contact or a payment only adds to the file and is sent without it (a process's own entries move
+ * the version while the page is open).
+ */
 function Actions({ c, onDone }: { c: CaseData; onDone(): void }) {
   const actions = c.availableActions;
   if (!actions.length) return null;
@@ -367,7 +372,7 @@ function ContactForm({ c, onDone }: { c: CaseData; onDone(): void }) {
         form={form}
         layout="vertical"
         initialValues={{ kind: 'CALL', outcome: 'REACHED' }}
-        onFinish={(v) => step.submit({ input: { caseId: c.id, expectedVersion: c.version, ...v } }, form, '已记录联系')}
+        onFinish={(v) => step.submit({ input: { caseId: c.id, ...v } }, form, '已记录联系')}
       >
         <Form.Item name="kind" label="方式">
           <Select options={enumOptions('ContactKind')} />
@@ -454,7 +459,6 @@ function PaymentForm({ c, onDone }: { c: CaseData; onDone(): void }) {
             {
               input: {
                 caseId: c.id,
-                expectedVersion: c.version,
                 amount: Math.round(Number(v.amountYuan ?? 0) * 100),
                 workersPaid: v.workersPaid,
                 paidOn: dayjs(v.paidOn).format('YYYY-MM-DD'),

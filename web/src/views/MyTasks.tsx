@@ -9,36 +9,22 @@ import { showApiErrors } from '../errors';
 import { useCaseEvents } from '../live';
 import type { Claims } from '../session';
 
-/**
- * 我的待办 — the steps of the open processes that wait on the persona's own agency (a dispatch to acknowledge or
- * report on, a mediation to confirm), with their deadlines. Read from the open cases the persona may see (one
- * request, constant SQL: processes and parties come through the API's batch loaders), newest 100 cases.
- */
+/** 我的待办: the steps the running processes wait for the persona's agency to take (the API's `myTasks`), by deadline. */
 const MyTasksDoc = graphql(`
-  query MyTasks($filter: CaseFilter) {
-    cases(first: 100, filter: $filter) {
-      edges {
-        node {
-          id
-          number
-          description
-          processes {
-            id
-            kind
-            status
-            endedAt
-            dueAt
-            parties {
-              id
-              agencyId
-              name
-              status
-              acknowledgeDue
-              reportDue
-              escalationLevel
-            }
-          }
-        }
+  query MyTasks {
+    myTasks(first: 200) {
+      action
+      label
+      dueAt
+      overdue
+      process {
+        id
+        kind
+      }
+      case {
+        id
+        number
+        description
       }
     }
   }
@@ -53,99 +39,53 @@ const Acknowledge = graphql(`
   }
 `);
 
-type CaseNode = MyTasksQuery['cases']['edges'][number]['node'];
-interface Task {
-  key: string;
-  caseId: string;
-  caseNumber: string;
-  description: string;
-  processId: string;
-  processKind: string;
-  step: 'ACKNOWLEDGE' | 'REPORT' | 'CONFIRM';
-  due: string | null;
-  escalation: string | null;
-}
+type Task = MyTasksQuery['myTasks'][number];
 
-const STEP_LABELS: Record<Task['step'], string> = { ACKNOWLEDGE: '签收交办', REPORT: '反馈办理结果', CONFIRM: '确认参加调处' };
-
-function tasksOf(cases: CaseNode[], agencyId: string): Task[] {
-  const tasks: Task[] = [];
-  for (const c of cases)
-    for (const p of c.processes) {
-      if (p.endedAt) continue;
-      for (const party of p.parties) {
-        if (party.agencyId !== agencyId) continue;
-        const step: Task['step'] | null =
-          p.kind === 'DISPATCH' && party.status === 'SENT'
-            ? 'ACKNOWLEDGE'
-            : p.kind === 'DISPATCH' && party.status === 'ACKNOWLEDGED'
-              ? 'REPORT'
-              : p.kind === 'MEDIATION' && party.status === 'INVITED'
-                ? 'CONFIRM'
-                : null;
-        if (!step) continue;
-        tasks.push({
-          key: `${p.id}-${party.id}`,
-          caseId: c.id,
-          caseNumber: c.number,
-          description: c.description,
-          processId: p.id,
-          processKind: p.kind,
-          step,
-          due: step === 'REPORT' ? party.reportDue : (party.acknowledgeDue ?? p.dueAt),
-          escalation: party.escalationLevel,
-        });
-      }
-    }
-  return tasks.sort((a, b) => String(a.due).localeCompare(String(b.due)));
-}
-
-export function MyTasks({ claims }: { claims: Claims }) {
-  const [result, refetch] = useQuery({ query: MyTasksDoc, variables: { filter: { statuses: ['RECEIVED', 'ACCEPTED', 'IN_PROGRESS'] } } });
+export function MyTasks(_: { claims: Claims }) {
+  const [result, refetch] = useQuery({ query: MyTasksDoc });
   const refresh = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
   useCaseEvents(refresh);
   const [ack, acknowledge] = useMutation(Acknowledge);
   const { message } = App.useApp();
-  const tasks = tasksOf(result.data?.cases.edges.map((e) => e.node) ?? [], claims.agencyId);
 
   return (
     <Card title="我的待办">
       {result.error && <Alert type="error" title={result.error.message} />}
       <Table<Task>
-        rowKey="key"
+        rowKey={(t) => `${t.process.id}-${t.action}`}
         loading={result.fetching && !result.data}
-        dataSource={tasks}
+        dataSource={result.data?.myTasks ?? []}
         pagination={false}
         locale={{ emptyText: '暂无待办' }}
-        onRow={(t) => ({ 'data-testid': `task-${t.caseNumber}` }) as never}
+        onRow={(t) => ({ 'data-testid': `task-${t.case.number}`, style: t.overdue ? { background: '#fff1f0' } : {} }) as never}
         columns={[
-          { title: '案件', render: (_: unknown, t: Task) => <Link to={`/cases/${t.caseId}`}>{t.caseNumber}</Link> },
-          { title: '流程', render: (_: unknown, t: Task) => label('ProcessKind', t.processKind) },
-          { title: '待办事项', render: (_: unknown, t: Task) => STEP_LABELS[t.step] },
-          { title: '描述', dataIndex: 'description', ellipsis: true },
+          { title: '案件', render: (_: unknown, t: Task) => <Link to={`/cases/${t.case.id}`}>{t.case.number}</Link> },
+          { title: '流程', render: (_: unknown, t: Task) => label('ProcessKind', t.process.kind) },
+          { title: '待办事项', dataIndex: 'label' },
+          { title: '描述', render: (_: unknown, t: Task) => t.case.description, ellipsis: true },
           {
             title: '期限',
             render: (_: unknown, t: Task) =>
-              t.due ? (
-                <span style={{ color: Date.parse(t.due) < Date.now() ? '#cf1322' : undefined }}>
-                  {beijing(t.due)}（{fromNow(t.due)}）
+              t.dueAt ? (
+                <span style={{ color: t.overdue ? '#cf1322' : undefined }}>
+                  {beijing(t.dueAt)}（{fromNow(t.dueAt)}）{t.overdue && <Tag color="red">已超期</Tag>}
                 </span>
               ) : (
                 '—'
               ),
           },
-          { title: '督办', render: (_: unknown, t: Task) => (t.escalation ? <Tag color="red">{t.escalation}</Tag> : null) },
           {
             title: '',
             render: (_: unknown, t: Task) =>
-              t.step === 'ACKNOWLEDGE' ? (
+              // The one step taken right here; every other opens the case page, where its form is.
+              t.action === 'acknowledgeDispatch' ? (
                 <Button
                   type="primary"
                   size="small"
                   loading={ack.fetching}
                   data-testid="task-acknowledge"
                   onClick={async () => {
-                    const r = await acknowledge({ input: { processId: t.processId, idempotencyKey: crypto.randomUUID() } });
+                    const r = await acknowledge({ input: { processId: t.process.id, idempotencyKey: crypto.randomUUID() } });
                     if (r.error) message.error(showApiErrors(r.error));
                     else {
                       message.success('已签收');
@@ -156,7 +96,7 @@ export function MyTasks({ claims }: { claims: Claims }) {
                   签收
                 </Button>
               ) : (
-                <Link to={`/cases/${t.caseId}`}>办理</Link>
+                <Link to={`/cases/${t.case.id}`}>去办理</Link>
               ),
           },
         ]}
