@@ -7,10 +7,10 @@ import { currentClaims, signOut, type Claims } from './session';
 import { label } from './labels';
 import { SignIn } from './views/SignIn';
 import { CaseBoard } from './views/CaseBoard';
-import { CasePage } from './views/CasePage';
-import { MyTasks } from './views/MyTasks';
 
-// Statistics (ECharts) and the daily reports load on demand: the board does not wait for them.
+// Only the board is in the first chunk; the other views load on demand (statistics with ECharts the largest).
+const CasePage = lazy(() => import('./views/CasePage').then((m) => ({ default: m.CasePage })));
+const MyTasks = lazy(() => import('./views/MyTasks').then((m) => ({ default: m.MyTasks })));
 const Statistics = lazy(() => import('./views/Statistics'));
 const DailyReports = lazy(() => import('./views/DailyReports'));
 

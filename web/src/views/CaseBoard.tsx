@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
 import { Badge, Button, Card, Input, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import { Link } from 'react-router';
 import { useQuery } from 'urql';
@@ -8,7 +8,8 @@ import { beijing, enumOptions, fromNow, label, yuan } from '../labels';
 import { currentDeadline, DEADLINE_LABELS } from '../deadlines';
 import { useCaseEvents } from '../live';
 import type { Claims } from '../session';
-import { IntakeForm } from './IntakeForm';
+
+const IntakeForm = lazy(() => import('./IntakeForm').then((m) => ({ default: m.IntakeForm })));
 
 const CaseBoardQueryDoc = graphql(`
   query CaseBoard($first: Int, $after: String, $filter: CaseFilter) {
@@ -217,7 +218,11 @@ export function CaseBoard({ claims }: { claims: Claims }) {
           下一页
         </Button>
       </Space>
-      <IntakeForm open={intakeOpen} onClose={() => setIntakeOpen(false)} onDone={refresh} />
+      {intakeOpen && (
+        <Suspense fallback={null}>
+          <IntakeForm open={intakeOpen} onClose={() => setIntakeOpen(false)} onDone={refresh} />
+        </Suspense>
+      )}
     </Card>
   );
 }
