@@ -247,6 +247,12 @@ describe('statistics', () => {
         // The city's director: a scope by region alone, read from the rollup.
         const director = await service.figures(ctxAs(city.cityDirector, city.cityHrss), { filter });
         expect(director.totals).toEqual(await fromTables(filter));
+        // Every open case counted in exactly one age bucket.
+        const [open] = await sql(
+          `select count(*)::int as n from wage_case c where c.number like 'STAT-%' and c.status in ('RECEIVED', 'ACCEPTED', 'IN_PROGRESS')
+             and c.id in (select id from wage_case c where ${['true', ...(filter.from ? [`(c.received_at at time zone 'Asia/Shanghai')::date >= '${filter.from}'`] : []), ...(filter.to ? [`(c.received_at at time zone 'Asia/Shanghai')::date <= '${filter.to}'`] : []), ...(filter.regionCode ? [`c.region_code like '${filter.regionCode}%'`] : []), ...(filter.channel ? [`c.channel = '${filter.channel}'`] : []), ...(filter.sector ? [`c.sector = '${filter.sector}'`] : []), ...(filter.status ? [`c.status = '${filter.status}'`] : [])].join(' and ')})`,
+        );
+        expect(director.openByAge.reduce((n, b) => n + b.count, 0)).toBe(open!.n);
         // The 12345 integrator: its channel's cases, read from the cases.
         const integrator = await service.figures(ctxAs(city.hotline, city.integrator), { filter });
         expect(integrator.totals).toEqual(await fromTables(filter, 'HOTLINE_12345'));
@@ -383,6 +389,102 @@ describe('statistics', () => {
     expect(police.totals.casesReceived).toBe(0);
   });
 
+  it('counts overdue steps by the agency that must act, and callbacks, of the processes the caller may see', async () => {
+    const at = Date.parse('2026-02-10T02:00:00Z');
+    const dispatched = await insertCase({
+      region: '110102003',
+      channel: 'WALK_IN',
+      sector: 'CONSTRUCTION',
+      status: 'IN_PROGRESS',
+      at,
+      workers: 3,
+      claimed: 1,
+    });
+    const referred = await insertCase({
+      region: '110102003',
+      channel: 'WALK_IN',
+      sector: 'CONSTRUCTION',
+      status: 'IN_PROGRESS',
+      at,
+      workers: 3,
+      claimed: 1,
+    });
+    const closed = await insertCase({
+      region: '110102003',
+      channel: 'WALK_IN',
+      sector: 'OTHER',
+      status: 'CLOSED',
+      at,
+      workers: 3,
+      claimed: 1,
+    });
+    const process = async (caseId: string, kind: string, fields: { due?: Date; waitingOn?: string; facts?: object; ended?: boolean }) => {
+      const id = randomUUID();
+      await sql(
+        `insert into case_process (id, case_id, kind, workflow_id, status, started_at, ended_at, due_at, waiting_on, facts) values (?, ?, ?, ?, 'OPEN', now(), ?, ?, ?, ?)`,
+        [
+          id,
+          caseId,
+          kind,
+          `wf-${id}`,
+          fields.ended ? new Date() : null,
+          fields.due ?? null,
+          fields.waitingOn ?? null,
+          JSON.stringify(fields.facts ?? {}),
+        ],
+      );
+      return id;
+    };
+    const past = new Date(Date.now() - 3_600_000);
+    const future = new Date(Date.now() + 86_400_000);
+    // A dispatch whose district government has not acknowledged by its deadline (the regulator is in time).
+    const dispatch = await process(dispatched, 'DISPATCH', { due: future, waitingOn: 'RECIPIENTS' });
+    for (const [agency, due] of [
+      [city.xichengGov.id, past],
+      [city.housing.id, future],
+    ] as const)
+      await sql(
+        `insert into process_party (id, process_id, role, agency_id, name, status, acknowledge_due) values (?, ?, 'RECIPIENT', ?, '单位', 'SENT', ?)`,
+        [randomUUID(), dispatch, agency, due],
+      );
+    // A referral sent to the police, whose decision is late.
+    await process(referred, 'POLICE_REFERRAL', {
+      due: past,
+      waitingOn: 'POLICE',
+      facts: { policeAgencyId: city.police.id, sentAt: '2026-02-11T00:00:00Z' },
+    });
+    // Two callbacks of the closed case: one made (reached, paid in full, satisfied), one still waiting.
+    await process(closed, 'CALLBACK', {
+      ended: true,
+      facts: { callback: { reached: true, wagesReceivedInFull: true, satisfaction: 'SATISFIED' } },
+    });
+    await process(closed, 'CALLBACK', { due: future, waitingOn: 'INSPECTION' });
+    const filter = { from: '2026-02-10', to: '2026-02-10', channel: 'WALK_IN' as const };
+
+    const director = await service.figures(ctxAs(city.cityDirector, city.cityHrss), { filter });
+    expect(director.overdueSteps).toEqual(
+      expect.arrayContaining([
+        { agencyId: city.xichengGov.id, processKind: 'DISPATCH', count: 1 },
+        { agencyId: city.police.id, processKind: 'POLICE_REFERRAL', count: 1 },
+      ]),
+    );
+    expect(director.overdueSteps).toHaveLength(2);
+    expect(director.callbacks).toEqual({
+      due: 2,
+      done: 1,
+      reached: 1,
+      wagesReceivedInFull: 1,
+      satisfied: 1,
+      basicallySatisfied: 0,
+      dissatisfied: 0,
+    });
+    // The district government takes part in the dispatch only: it sees its own overdue step, not the police's or the callbacks.
+    const district = await service.figures(ctxAs(city.districtOfficer, city.xichengGov), { filter });
+    expect(district.overdueSteps).toEqual([{ agencyId: city.xichengGov.id, processKind: 'DISPATCH', count: 1 }]);
+    expect(district.callbacks.due).toBe(0);
+    expect(district.totals.casesReceived).toBe(1);
+  });
+
   it('rejects a dimension twice and two periods', async () => {
     const ctx = ctxAs(city.cityDirector, city.cityHrss);
     await expect(service.figures(ctx, { groupBy: ['DAY', 'DAY'] })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
@@ -390,6 +492,7 @@ describe('statistics', () => {
     await expect(service.figures(ctx, { filter: { from: '2026-02-02', to: '2026-02-01' } })).rejects.toMatchObject({
       code: 'BAD_USER_INPUT',
     });
+    await expect(service.figures(ctx, { filter: { to: '9999-12-31' } })).rejects.toMatchObject({ code: 'BAD_USER_INPUT' });
   });
 
   it('loads the groups’ regions and agencies in one batch each (the same statements for 2 groups and for 40)', async () => {

@@ -51,6 +51,12 @@ const GROUP_SQL: Record<StatisticsDimension, { raw: string; value: string }> = {
 
 type Row = Record<string, unknown>;
 
+/** Which processes (`case_process cp`) of the counted cases the caller may see, as SQL. */
+interface ProcessScope {
+  sql: string;
+  params: unknown[];
+}
+
 /**
  * 统计: the figures the dashboard and the daily report read, over the cases the caller may see (the case list's
  * own scope, `caseScope`). Every answer is a constant number of statements: the figures and groups in one
@@ -64,11 +70,17 @@ export class StatisticsService {
     checkFilter(filter);
     const scope = caseScope(actor);
     const now = ctx.clock.now();
+    // The processes counted are those the caller may see on those cases (the database's one rule): labour
+    // inspection sees them all; another agency, those it takes part in.
+    const processes: ProcessScope =
+      actor.agencyKind === 'HRSS_INSPECTION'
+        ? { sql: 'true', params: [] }
+        : { sql: 'case_process_visible_to(?::uuid, cp.id)', params: [actor.agencyId] };
     const [sums, openByAge, overdueSteps, callbacks] = await Promise.all([
       this.sums(ctx, scope, filter, groupBy),
       this.openByAge(ctx, scope, filter, now),
-      this.overdueSteps(ctx, scope, filter, now),
-      this.callbacks(ctx, scope, filter),
+      this.overdueSteps(ctx, scope, processes, filter, now),
+      this.callbacks(ctx, scope, processes, filter),
     ]);
     return { ...sums, openByAge, overdueSteps, callbacks };
   }
@@ -174,17 +186,20 @@ export class StatisticsService {
   private async openByAge(ctx: ExecutionContext, scope: CaseScope, filter: StatisticsFilter, now: Date) {
     const where = this.caseWhere(scope, filter, 'cases');
     const handling = IN_HANDLING_STATUSES.map((s) => `'${s}'`).join(', ');
-    const bucket = `case
-        when c.status = 'RECEIVED' then case when c.acceptance_due >= ? then 'AWAITING_ACCEPTANCE_IN_TIME' else 'AWAITING_ACCEPTANCE_OVERDUE' end
-        when c.resolution_extended_due is not null then case when c.resolution_extended_due >= ? then 'IN_HANDLING_EXTENDED' else 'IN_HANDLING_OVERDUE' end
-        when coalesce(c.resolution_due >= ?, true) then 'IN_HANDLING_IN_TIME'
-        else 'IN_HANDLING_OVERDUE' end`;
-    const rows = await ctx.em.getConnection().execute<Array<{ bucket: OpenCaseAge; n: string }>>(
-      `select ${bucket} as bucket, count(*) as n from wage_case c
-          where c.status in ('RECEIVED', ${handling}) and ${where.sql} group by 1`,
-      [now, now, now, ...where.params],
+    // Counted side by side in one pass over the open cases' index (no grouping by a computed key).
+    const buckets: Record<OpenCaseAge, string> = {
+      AWAITING_ACCEPTANCE_IN_TIME: `c.status = 'RECEIVED' and c.acceptance_due >= ?`,
+      AWAITING_ACCEPTANCE_OVERDUE: `c.status = 'RECEIVED' and c.acceptance_due < ?`,
+      IN_HANDLING_IN_TIME: `c.status <> 'RECEIVED' and c.resolution_extended_due is null and coalesce(c.resolution_due >= ?, true)`,
+      IN_HANDLING_EXTENDED: `c.status <> 'RECEIVED' and c.resolution_extended_due >= ?`,
+      IN_HANDLING_OVERDUE: `c.status <> 'RECEIVED' and coalesce(c.resolution_extended_due, c.resolution_due) < ?`,
+    };
+    const [row] = await ctx.em.getConnection().execute<Array<Record<OpenCaseAge, string>>>(
+      `select ${OPEN_CASE_AGES.map((b) => `count(*) filter (where ${buckets[b]}) as "${b}"`).join(', ')} from wage_case c
+          where c.status in ('RECEIVED', ${handling}) and ${where.sql}`,
+      [...OPEN_CASE_AGES.map(() => now), ...where.params],
     );
-    const counts = new Map(rows.map((r) => [r.bucket, Number(r.n)]));
+    const counts = new Map(OPEN_CASE_AGES.map((b) => [b, Number(row?.[b] ?? 0)]));
     return OPEN_CASE_AGES.map((bucket) => ({ bucket, count: counts.get(bucket) ?? 0 }));
   }
 
@@ -194,13 +209,13 @@ export class StatisticsService {
    * the process's own step is past due, the police it was sent to when it waits on the police, and otherwise the
    * case's inspection agency (its people, or its supervisor or director, must act or chase).
    */
-  private async overdueSteps(ctx: ExecutionContext, scope: CaseScope, filter: StatisticsFilter, now: Date) {
+  private async overdueSteps(ctx: ExecutionContext, scope: CaseScope, processes: ProcessScope, filter: StatisticsFilter, now: Date) {
     const where = this.caseWhere(scope, filter, 'cases');
     const rows = await ctx.em.getConnection().execute<Array<{ agency_id: string; kind: string; n: string }>>(
       `with open_cp as (
           select cp.id, cp.kind, cp.due_at, cp.waiting_on, cp.facts, c.owning_agency_id
             from case_process cp join wage_case c on c.id = cp.case_id
-           where cp.ended_at is null and ${where.sql}),
+           where cp.ended_at is null and ${where.sql} and ${processes.sql}),
         late_party as (
           select distinct o.id, o.kind, pp.agency_id from open_cp o join process_party pp on pp.process_id = o.id
            where pp.agency_id is not null and (
@@ -211,13 +226,18 @@ export class StatisticsService {
             from open_cp o where o.due_at < ? and not exists (select 1 from late_party l where l.id = o.id))
       select agency_id, kind, count(*) as n from (select * from late_party union all select * from late_process) s
        group by agency_id, kind order by count(*) desc, agency_id, kind`,
-      [...where.params, now, now, now],
+      [...where.params, ...processes.params, now, now, now],
     );
     return rows.map((r) => ({ agencyId: r.agency_id, processKind: r.kind, count: Number(r.n) }));
   }
 
   /** 回访 of the cases counted: scheduled, made, and what the complainants answered. */
-  private async callbacks(ctx: ExecutionContext, scope: CaseScope, filter: StatisticsFilter): Promise<CallbackFigures> {
+  private async callbacks(
+    ctx: ExecutionContext,
+    scope: CaseScope,
+    processes: ProcessScope,
+    filter: StatisticsFilter,
+  ): Promise<CallbackFigures> {
     const where = this.caseWhere(scope, filter, 'cases');
     const [r] = await ctx.em.getConnection().execute<Row[]>(
       `select count(*) as due,
@@ -228,8 +248,8 @@ export class StatisticsService {
               count(*) filter (where cp.facts->'callback'->>'satisfaction' = 'BASICALLY_SATISFIED') as basically,
               count(*) filter (where cp.facts->'callback'->>'satisfaction' = 'DISSATISFIED') as dissatisfied
          from case_process cp join wage_case c on c.id = cp.case_id
-        where cp.kind = 'CALLBACK' and ${where.sql}`,
-      where.params,
+        where cp.kind = 'CALLBACK' and ${where.sql} and ${processes.sql}`,
+      [...where.params, ...processes.params],
     );
     return {
       due: Number(r!.due),
@@ -328,6 +348,13 @@ function checkGroupBy(groupBy: readonly StatisticsDimension[]): StatisticsDimens
 }
 
 function checkFilter(f: StatisticsFilter): void {
+  // Calendar arithmetic on the days (the ends of months and years) stays inside four-digit years.
+  for (const [field, day] of [
+    ['filter.from', f.from],
+    ['filter.to', f.to],
+  ] as const)
+    if (day && (day < '1900-01-01' || day > '2999-12-31'))
+      throw badUserInput(field, 'statistics.filter.day', 'a day between 1900-01-01 and 2999-12-31');
   if (f.from && f.to && f.from > f.to) throw badUserInput('filter.to', 'statistics.filter.range', '`to` must not be before `from`');
 }
 

@@ -1,5 +1,5 @@
-import { Field, ID, InputType, Int, ObjectType } from 'type-graphql';
-import { CaseSectorEnum, CaseStatusEnum, ChannelEnum, enumOf } from '../api/enums';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { CaseSectorEnum, CaseStatusEnum, ChannelEnum } from '../api/enums';
 import { DivisionCodeScalar, LocalDateScalar, MoneyScalar } from '../api/scalars';
 import type { CaseSector, CaseStatus } from '../cases/case.entity';
 import { ProcessKindEnum } from '../processes/process.types';
@@ -12,8 +12,20 @@ import {
   type StatisticsDimension,
 } from './statistics.model';
 
-export const StatisticsDimensionEnum = enumOf(
+/** An enum with a description of its own and of each value (Chinese term first). */
+function describedEnum<T extends string>(name: string, description: string, values: readonly T[], labels: Record<T, string>): Record<T, T> {
+  const e = Object.fromEntries(values.map((v) => [v, v])) as Record<T, T>;
+  registerEnumType(e, {
+    name,
+    description,
+    valuesConfig: Object.fromEntries(values.map((v) => [v, { description: labels[v] }])) as never,
+  });
+  return e;
+}
+
+export const StatisticsDimensionEnum = describedEnum(
   'StatisticsDimension',
+  '分组维度: what the statistics are grouped by',
   STATISTICS_DIMENSIONS,
   {
     DISTRICT: '区: by the district of the case’s region',
@@ -26,14 +38,13 @@ export const StatisticsDimensionEnum = enumOf(
     WEEK: '按周: by week of receipt (weeks start on Monday, Beijing days)',
     MONTH: '按月: by month of receipt (Beijing days)',
   },
-  '统计维度: a dimension the statistics group cases by',
 );
 
-export const OpenCaseAgeEnum = enumOf(
+export const OpenCaseAgeEnum = describedEnum(
   'OpenCaseAge',
+  '在办案件账龄: where an open case stands against its own acceptance and resolution deadlines',
   OPEN_CASE_AGES,
   OPEN_CASE_AGE_LABELS,
-  '账龄: where an open case stands against its own deadlines',
 );
 
 @InputType({ description: '统计范围: which cases the statistics count; every condition narrows, none counts all the caller may see' })
