@@ -2,8 +2,12 @@ import ExcelJS from 'exceljs';
 import { dailyReport } from '../workflows/daily-report';
 import { dispatchStateQuery } from '../workflows/three-way-dispatch';
 import { ProcessParty } from '../src/processes/process.entity';
-import { dailyReportSchedule } from '../src/reports/daily-report-schedule';
+import { DAILY_REPORT_SCHEDULE_ID, ensureDailyReportSchedule } from '../src/reports/daily-report-schedule';
+import { testLog } from './support/logger';
+import { startDevServer } from './support/temporal';
 import { REPORT_FIGURES } from '../src/reports/report-figures';
+import { DailyReportService } from '../src/reports/daily-report.service';
+import { printedLabel } from '../src/reports/daily-report-render';
 import { startTestApi, type TestApi } from './support/api';
 import { useProcessHarness } from './support/process-harness';
 
@@ -171,6 +175,30 @@ describe('daily report', () => {
     });
   });
 
+  it('lists an agency’s reports newest day first, page by page, in the same number of statements whatever the page size', async () => {
+    const director = () => s.h.as(s.city.director);
+    for (const day of ['2026-11-16', '2026-11-17', '2026-11-18', '2026-11-19'])
+      await s.h.services.dailyReports.make(director(), { agencyId: s.city.xichengHrss.id, day });
+    const statements = async (first: number, after?: string | null) => {
+      const ctx = director();
+      const spy = jest.spyOn(ctx.em.getConnection(), 'execute');
+      const page = await s.h.services.dailyReports.list(ctx, { agencyId: s.city.xichengHrss.id, first, after });
+      const n = spy.mock.calls.length;
+      spy.mockRestore();
+      return { page, n };
+    };
+    const all = await statements(200);
+    const days = all.page.nodes.map((r) => r.day);
+    expect(days).toEqual([...days].sort().reverse());
+    expect(all.page.totalCount).toBe(days.length);
+    const one = await statements(1);
+    expect(all.n).toBeGreaterThan(0);
+    expect(one.n).toBe(all.n);
+    const second = await statements(1, DailyReportService.cursorOf(one.page.nodes[0]!));
+    expect(second.page.nodes[0]!.day).toBe(days[1]);
+    expect(second.page.hasNextPage).toBe(days.length > 2);
+  });
+
   describe('over HTTP', () => {
     let api: TestApi;
     beforeAll(async () => {
@@ -212,7 +240,7 @@ describe('daily report', () => {
         const [label, v] = [row.getCell(1).value, row.getCell(2).value];
         if (typeof label === 'string' && typeof v === 'number') cells.set(label, v);
       });
-      for (const f of REPORT_FIGURES) expect(cells.get(f.label)).toBe(f.unit === 'FEN' ? value(f.key) / 100 : value(f.key));
+      for (const f of REPORT_FIGURES) expect(cells.get(printedLabel(f))).toBe(f.unit === 'FEN' ? value(f.key) / 100 : value(f.key));
       expect(cells.get('案件受理数')).toBeGreaterThan(0);
 
       const print = await fetch(`${base}${report.printPath}`, { headers: director });
@@ -232,9 +260,25 @@ describe('daily report', () => {
     });
   });
 
-  it('the schedule fires at the configured Beijing time every day (the workflow skips non-working days)', () => {
-    const spec = dailyReportSchedule({ taskQueue: 'anxin', time: { hour: 8, minute: 0 } });
-    expect(spec.spec).toMatchObject({ timezone: 'Asia/Shanghai', calendars: [{ hour: 8, minute: 0 }] });
-    expect(spec.action).toMatchObject({ type: 'startWorkflow', workflowType: 'dailyReport', taskQueue: 'anxin' });
+  it('the schedule is created at start-up on a dev server, and a second start (another worker, a new hour) updates the one schedule', async () => {
+    const server = await startDevServer();
+    try {
+      const ensure = (hour: number) =>
+        ensureDailyReportSchedule(server.client, { taskQueue: 'anxin', time: { hour, minute: 0 }, log: testLog });
+      expect(await ensure(8)).toBe('created');
+      const [again, other] = await Promise.all([ensure(8), ensure(8)]);
+      expect([again, other]).toEqual(['updated', 'updated']);
+      expect(await ensure(9)).toBe('updated');
+      const described = await server.client.schedule.getHandle(DAILY_REPORT_SCHEDULE_ID).describe();
+      expect(described.spec.timezone).toBe('Asia/Shanghai');
+      expect(described.spec.calendars).toMatchObject([{ hour: [{ start: 9, end: 9, step: 1 }], minute: [{ start: 0, end: 0, step: 1 }] }]);
+      expect(described.action).toMatchObject({ type: 'startWorkflow', workflowType: 'dailyReport', taskQueue: 'anxin' });
+      expect(described.policies.overlap).toBe('SKIP');
+      const ids: string[] = [];
+      for await (const sch of server.client.schedule.list()) ids.push(sch.scheduleId);
+      expect(ids).toEqual([DAILY_REPORT_SCHEDULE_ID]);
+    } finally {
+      await server.teardown();
+    }
   });
 });

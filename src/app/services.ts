@@ -18,7 +18,7 @@ import { WebhookTargetPolicy } from '../webhooks/webhook-targets';
 import { HolidayCalendarService } from '../calendar/holiday-calendar.service';
 import { StatisticsService } from '../statistics/statistics.service';
 import { DailyReportService } from '../reports/daily-report.service';
-import { CaseFigures, type ReportFigureSource } from '../reports/report-figures';
+import { StatisticsFigureSource, type ReportFigureSource } from '../reports/report-figures';
 
 /**
  * The use cases of Anxin, created once per process with their collaborators passed to their constructors. They
@@ -67,7 +67,7 @@ export interface ServiceDeps {
   caseStatusLimits?: CaseStatusLimits;
   /** Intake's configuration (the repeat-complaint window); default 30 days. */
   intakeRules?: IntakeRules;
-  /** Where the daily report's figures come from (default: counted over the cases in the agency's scope). */
+  /** Where the daily report's figures come from (default: the statistics service, in the agency's scope). */
   reportFigures?: ReportFigureSource;
   /** The registered processes (the registry, `src/processes/registry.ts`, passed in by the composition root). */
   processModules: ReadonlyArray<AnyProcessModule>;
@@ -78,6 +78,7 @@ export function createServices(deps: ServiceDeps): Services {
   const cases = new CaseService(outbox);
   const workflows = deps.workflowClient ?? new Client({ connection: deps.temporal, namespace: deps.namespace ?? 'default' });
   const processes = new ProcessService(workflows, cases, outbox);
+  const statistics = new StatisticsService();
   return {
     health: new HealthService(deps.orm, deps.temporal),
     employers: new EmployerService(),
@@ -89,8 +90,8 @@ export function createServices(deps: ServiceDeps): Services {
     webhooks: new WebhookService(deps.webhookTargets ?? new WebhookTargetPolicy(), deps.maxActiveWebhookEndpoints, outbox),
     caseStatusAttempts: new CaseStatusAttempts(deps.caseStatusLimits),
     calendar: new HolidayCalendarService(outbox),
-    statistics: new StatisticsService(),
-    dailyReports: new DailyReportService(deps.reportFigures ?? new CaseFigures()),
+    statistics,
+    dailyReports: new DailyReportService(deps.reportFigures ?? new StatisticsFigureSource(statistics)),
     processes,
     closure: new ClosureService(cases, outbox),
     tasks: new AgencyTaskService(deps.processModules.map((m) => m.definition)),

@@ -32,13 +32,18 @@ const name = (table: Record<string, string>, code: string | null) => (code ? (ta
 const beijing = (iso: string | Date | null) =>
   iso ? new Date(new Date(iso).getTime() + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ') : '';
 
+/** A figure's label as printed: money is in yuan. */
+export function printedLabel(f: { label: string; unit: string }): string {
+  return f.unit === 'FEN' ? `${f.label}（元）` : f.label;
+}
+
 /** The report's figures as printed: money in yuan. */
 export function printedFigures(r: DailyReportRecord): Array<{ label: string; value: number; delta: number | null; money: boolean }> {
   const { figures, deltas } = r.content;
   return REPORT_FIGURES.map((f) => {
     const scale = f.unit === 'FEN' ? 100 : 1;
     return {
-      label: f.label,
+      label: printedLabel(f),
       value: (figures[f.key] ?? 0) / scale,
       delta: deltas ? (deltas[f.key] ?? 0) / scale : null,
       money: f.unit === 'FEN',
