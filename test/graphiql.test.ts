@@ -65,6 +65,10 @@ describe('self-hosted GraphiQL at GET /graphql', () => {
     }
     expect([...hosts].filter((h) => !NAMED_NOT_LOADED.has(h))).toEqual([]);
     expect(await (await get('/graphiql/assets/nothing-here.js', '*/*')).status).toBe(404);
+    // Outside production the page reads the schema from here (the introspection query is over the document limits).
+    const sdl = await get('/graphiql/schema.graphql', '*/*');
+    expect(sdl.status).toBe(200);
+    expect(await sdl.text()).toContain('myTasks(');
   });
 
   it('keeps GraphQL at /graphql: POST, GET with a query, and a GET asking for JSON', async () => {

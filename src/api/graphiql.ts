@@ -16,6 +16,11 @@ export interface GraphiqlOptions {
    * written after the API starts.
    */
   demoTokensFile?: string;
+  /**
+   * Outside production (where introspection is allowed): the schema's SDL, served at /graphiql/schema.graphql for the
+   * page's docs and completion, because the introspection query is larger than the document limits allow.
+   */
+  sdl?: string;
 }
 
 /** Where the bundle is: beside the compiled server (dist/src/api → dist/graphiql), or under dist/ when run from source. */
@@ -60,6 +65,10 @@ export function graphiqlPage(opts: GraphiqlOptions): string | undefined {
 /** The routes: the assets, and the page for a browser at /graphql (before the GraphQL middleware). */
 export function graphiqlRouter(opts: GraphiqlOptions): express.Router {
   const router = express.Router();
+  router.get('/graphiql/schema.graphql', (_req, res, next) => {
+    if (opts.production || !opts.sdl) return next();
+    res.type('text/plain; charset=utf-8').send(opts.sdl);
+  });
   router.use('/graphiql', express.static(graphiqlDir(), { index: false, immutable: true, maxAge: '365d', fallthrough: false }));
   router.get('/graphql', (req, res, next) => {
     if (!wantsGraphiql(req)) return next();

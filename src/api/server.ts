@@ -9,7 +9,7 @@ import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDi
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import express from 'express';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, printSchema } from 'graphql';
 import type { Orm } from '../db/database';
 import type { Logger } from '../logger';
 import type { Actor, RequestContext } from './context';
@@ -196,7 +196,13 @@ export async function startApiServer(opts: {
   await apollo.start();
 
   // A browser's GET /graphql gets the self-hosted GraphiQL page, and /graphiql/ its assets; GraphQL requests pass on.
-  app.use(graphiqlRouter({ production: !!opts.production, demoTokensFile: opts.demoTokensFile }));
+  app.use(
+    graphiqlRouter({
+      production: !!opts.production,
+      demoTokensFile: opts.demoTokensFile,
+      sdl: opts.production ? undefined : printSchema(schema),
+    }),
+  );
 
   app.use(
     '/graphql',

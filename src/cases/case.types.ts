@@ -129,7 +129,7 @@ export class CaseEventType {
   @Field(() => Int, { description: '1, 2, 3 … = the case version this entry produced' })
   seq!: number;
 
-  @Field({ description: 'What happened (e.g. CASE_ACCEPTED, PAYMENT_RECORDED)' })
+  @Field({ description: 'What happened: the entry type (e.g. ACCEPTED, PAYMENT_RECORDED)' })
   type!: string;
 
   @Field(() => DateTimeResolver, { description: 'When it happened (UTC)' })
@@ -387,7 +387,7 @@ export class InputWarningType {
   @Field({ description: 'The input field the warning is about' })
   field!: string;
 
-  @Field({ description: 'The rule it breaks (e.g. USCC_CHECK)' })
+  @Field({ description: 'The rule it breaks (e.g. project.known)' })
   rule!: string;
 
   @Field({ description: 'What a person should know, in words' })

@@ -11,7 +11,7 @@ export class CaseEventMessage {
   @Field(() => ID, { description: 'The case the event belongs to' }) caseId!: string;
   @Field({ description: 'The case number (案件编号)' }) caseNumber!: string;
   @Field(() => Int, { description: "The event's sequence number in the case file" }) seq!: number;
-  @Field({ description: 'What happened (e.g. CASE_ACCEPTED)' }) type!: string;
+  @Field({ description: 'What happened: the entry type (e.g. ACCEPTED, PAYMENT_RECORDED)' }) type!: string;
   @Field(() => DateTimeResolver, { description: 'When it happened (UTC)' }) at!: Date;
   @Field(() => ID, { description: 'The user who did it; null for the system', nullable: true }) actorUserId!: string | null;
   @Field(() => ID, { description: 'The agency the actor acted for', nullable: true }) actorAgencyId!: string | null;
@@ -54,7 +54,8 @@ export class CaseEventSubscriptionResolver {
     @Root() entry: FeedEntry,
     @Ctx() ctx: RequestContext,
     @Arg('filter', () => CaseEventFilterInput, {
-      description: 'Only events of this case, employer or project; every case the caller may see when omitted',
+      description:
+        'Which events (by case, employer, project, region, owning agency or entry type); every case the caller may see when omitted',
       nullable: true,
     })
     _filter?: CaseEventFilterInput,

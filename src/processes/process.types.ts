@@ -58,10 +58,10 @@ export class CaseProcessType {
   @Field(() => ID, { description: 'The case the process runs on' }) caseId!: string;
   @Field(() => ProcessKindEnum, { description: 'Which cross-agency process this is (三交办, 移送, 联合调处 …)' }) kind!: string;
   @Field({ description: 'The Temporal workflow running it (see the Temporal UI)' }) workflowId!: string;
-  @Field({ description: "The process's state, as its definition names it (e.g. DISPATCHED, REPORTED, ENDED)" }) status!: string;
+  @Field({ description: "The process's state, in its own terms (e.g. IN_PROGRESS, AWAITING_APPROVAL, ENDED)" }) status!: string;
   @Field(() => DateTimeResolver, { description: 'When the process started (UTC)' }) startedAt!: Date;
   @Field(() => DateTimeResolver, { description: 'When the process ended (UTC); null while it runs', nullable: true }) endedAt!: Date | null;
-  @Field(() => String, { description: 'How the process ended (e.g. PAID, FILED, DECLINED); null while it runs', nullable: true }) outcome!:
+  @Field(() => String, { description: 'How the process ended, in its own terms; null while it runs', nullable: true }) outcome!:
     string | null;
   @Field(() => DateTimeResolver, { nullable: true, description: 'The deadline of the step awaited now' }) dueAt!: Date | null;
   @Field(() => String, { nullable: true, description: 'Who the process waits on now' }) waitingOn!: string | null;

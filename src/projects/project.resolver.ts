@@ -18,7 +18,7 @@ export class TeamMemberType {
   @Field(() => TeamRoleEnum, { description: "The member's role in the project team (五员)" })
   role!: string;
 
-  @Field({ description: "The member's name; masked (张*) for callers outside HRSS" })
+  @Field({ description: "The member's name" })
   name!: string;
 
   /** Shown through TeamMemberResolver: whole to labour inspection, masked to everyone else. */

@@ -8,7 +8,7 @@ import { pageSize } from '../api/pagination';
 export class WebhookEndpointType {
   @Field(() => ID, { description: "The endpoint's id" }) id!: string;
   @Field({ description: "The integrator's channel whose cases' events the endpoint receives" }) channel!: string;
-  @Field({ description: 'Where the events are POSTed (https)' }) url!: string;
+  @Field({ description: 'Where the events are POSTed' }) url!: string;
   @Field(() => Int, { description: 'How long a delivery is retried before it is given up, in seconds' }) giveUpAfterSeconds!: number;
   @Field({ description: 'Whether events are still sent to it' }) active!: boolean;
   @Field(() => DateTimeResolver, { description: 'When it was registered (UTC)' }) createdAt!: Date;
@@ -52,7 +52,7 @@ export class WebhookDeliveryType {
 
 @InputType({ description: "An endpoint where an integrator receives its cases' events" })
 export class RegisterWebhookInput {
-  @Field({ description: 'Where to POST the events (https)' }) url!: string;
+  @Field({ description: 'Where to POST the events' }) url!: string;
   @Field({ description: '32 to 256 characters; signs every POST (HMAC-SHA256 over "<timestamp>.<body>")' }) secret!: string;
   @Field(() => Int, { nullable: true, description: 'How long one delivery is retried before it is parked (default one day)' })
   giveUpAfterSeconds?: number;
@@ -110,7 +110,10 @@ export class WebhookResolver {
   })
   async webhookDeliveries(
     @Ctx() ctx: RequestContext,
-    @Arg('status', () => String, { description: 'Only deliveries in this state: PENDING, DELIVERED or GAVE_UP', nullable: true })
+    @Arg('status', () => String, {
+      description: 'Only deliveries in this state: PENDING, DELIVERED or PARKED (given up, or its endpoint deactivated)',
+      nullable: true,
+    })
     status?: string,
     @Arg('first', () => Int, { description: 'At most this many deliveries, newest first', nullable: true }) first?: number,
   ): Promise<WebhookDeliveryType[]> {

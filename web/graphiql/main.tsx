@@ -5,7 +5,7 @@
 import { createGraphiQLFetcher, type Fetcher } from '@graphiql/toolkit';
 import { GraphiQL } from 'graphiql';
 import 'graphiql/style.css';
-import { getOperationAST } from 'graphql';
+import { buildSchema, getOperationAST, type GraphQLSchema } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import { createRoot } from 'react-dom/client';
 
@@ -34,10 +34,12 @@ function socket(authorization: string | undefined): Client {
   return client;
 }
 
+const prefilled = config.token ? `Bearer ${config.token}` : undefined;
+
 const fetcher: Fetcher = (params, opts) => {
+  const headers = Object.fromEntries(Object.entries(opts?.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
   const op = opts?.documentAST ? getOperationAST(opts.documentAST, params.operationName ?? undefined) : null;
   if (op?.operation !== 'subscription') return http(params, opts);
-  const headers = Object.fromEntries(Object.entries(opts?.headers ?? {}).map(([k, v]) => [k.toLowerCase(), String(v)]));
   return socket(headers.authorization).iterate({
     query: params.query,
     variables: params.variables ?? undefined,
@@ -57,11 +59,26 @@ const defaultQuery = `# Anxin (安薪) GraphQL API${config.persona ? `: signed i
 }
 `;
 
+/**
+ * The schema, from the server's /graphiql/schema.graphql (outside production, where introspection is allowed too):
+ * the standard introspection query selects more fields than the API's document limits let any caller select.
+ * Without it (production) GraphiQL falls back to introspection, which production refuses: no docs, queries still run.
+ */
+async function loadSchema(): Promise<GraphQLSchema | undefined> {
+  try {
+    const res = await fetch('/graphiql/schema.graphql');
+    return res.ok ? buildSchema(await res.text()) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 createRoot(document.getElementById('graphiql')!).render(
   <GraphiQL
+    schema={await loadSchema()}
     fetcher={fetcher}
     defaultQuery={defaultQuery}
-    headers={config.token ? JSON.stringify({ Authorization: `Bearer ${config.token}` }, null, 2) : undefined}
+    headers={prefilled ? JSON.stringify({ Authorization: prefilled }, null, 2) : undefined}
     isHeadersEditorEnabled
   />,
 );
