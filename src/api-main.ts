@@ -29,7 +29,10 @@ function boot(): void {
       anonymousRateLimitPerMinute: config.anonymousRateLimitPerMinute,
     });
     lifecycle.onStop('GraphQL API', api.stop);
-    log.info({ graphql: api.url }, `Anxin API ready — GraphQL: ${api.url}`);
+    log.info(
+      { graphql: api.url, dashboard: api.dashboardUrl ?? undefined },
+      `Anxin API ready — GraphQL: ${api.url}${api.dashboardUrl ? ` · Dashboard: ${api.dashboardUrl}` : ''}`,
+    );
   });
 }
 

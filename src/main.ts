@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import path from 'node:path';
-import { writeDemoTokens } from '../tools/demo/demo-tokens';
+import { writeDemoTokens, type DemoPersona } from '../tools/demo/demo-tokens';
 import { startDemoProcesses } from '../tools/demo/demo-processes';
 import { localDevelopmentKeys, parseKeys, Tokens } from './auth/tokens';
 import { startApiServer } from './api/server';
@@ -106,6 +106,8 @@ function boot(): void {
     }
     // Without AUTH_JWT_KEYS, a key of this machine's own, kept in the data folder: printed tokens survive restarts.
     const tokens = new Tokens(config.auth.keys ? parseKeys(config.auth.keys) : localDevelopmentKeys(config.dataDir), config.auth.tokenTtl);
+    // The dashboard's sign-in lists the demo personas in development (filled once their tokens are written below).
+    let personas: DemoPersona[] = [];
     const api = await startApiServer({
       host: config.api.host,
       port: config.api.port,
@@ -117,19 +119,23 @@ function boot(): void {
       rateLimitPerMinute: config.rateLimitPerMinute,
       anonymousRateLimitPerMinute: config.anonymousRateLimitPerMinute,
       exposeErrorDetails: config.env === 'development',
+      ...(config.env !== 'production' && config.demoData ? { devPersonas: () => personas } : {}),
       demoTokensFile: config.demoData ? path.join(config.dataDir, 'demo-tokens.tsv') : undefined,
     });
     lifecycle.onStop('GraphQL API', api.stop);
 
     if (config.demoData) {
       const demo = await writeDemoTokens(orm.em.fork(), tokens, config.dataDir);
+      personas = demo.personas;
       process.stdout.write(
         `\nDemo tokens (valid 30 days; every role of every demo agency is in ${demo.file}):\n\n${demo.showcase.join('\n')}\n\n`,
       );
     }
     log.info(
-      { graphql: api.url, temporalUi: temporalServer.uiUrl },
-      `Anxin ready — GraphQL: ${api.url}${temporalServer.uiUrl ? ` · Temporal UI: ${temporalServer.uiUrl}` : ''}`,
+      { graphql: api.url, dashboard: api.dashboardUrl ?? undefined, temporalUi: temporalServer.uiUrl },
+      `Anxin ready — GraphQL: ${api.url}${api.dashboardUrl ? ` · Dashboard: ${api.dashboardUrl}` : ''}${
+        temporalServer.uiUrl ? ` · Temporal UI: ${temporalServer.uiUrl}` : ''
+      }`,
     );
   });
 }

@@ -326,6 +326,16 @@ describe('access matrix: every operation × every role of every agency kind, in 
       included: (d) => ((d.case as { owedWorkers: unknown[] } | null)?.owedWorkers.length ?? 0) > 0,
     });
   });
+  // Case.availableActions: the steps a client may offer. Labour inspection that sees the case gets some (the clerk
+  // the contact, caseworkers more); every other agency that sees the case gets none, and out of scope it is NOT_FOUND.
+  row('case', 'the steps the caller may take on it (Case.availableActions)', HRSS_XC_ALL, async () => {
+    await inCaseReady();
+    return () => ({
+      doc: 'query($id: ID!) { case(id: $id) { availableActions } }',
+      vars: { id: inCase.id },
+      included: (d) => ((d.case as { availableActions: unknown[] } | null)?.availableActions.length ?? 0) > 0,
+    });
+  });
   // The investigation is labour inspection's alone: other agencies that see the case see null in its place.
   row('case', 'its investigation (team, inquiries, evidence)', HRSS_XC_ALL, async () => {
     await inCaseReady();

@@ -21,6 +21,15 @@ describe('npm start', () => {
     expect(first.graphqlUrl).toBe(`http://127.0.0.1:${env.PORT}/graphql`);
     expect(first.temporalUiUrl).toBe(`http://127.0.0.1:${env.TEMPORAL_UI_PORT}`);
     expect((await fetch(first.temporalUiUrl)).status).toBe(200);
+    // The web dashboard beside it: its URL on the ready line, the app at /, and (development only) the demo
+    // personas for its sign-in, whose tokens work.
+    expect(first.dashboardUrl).toBe(`http://127.0.0.1:${env.PORT}/`);
+    expect(await (await fetch(first.dashboardUrl!, { headers: { accept: 'text/html' } })).text()).toContain('<div id="root">');
+    const personas = (await (await fetch(`${first.dashboardUrl}dev/personas`)).json()) as Array<{ role: string; token: string }>;
+    expect(personas.map((p) => p.role)).toEqual(expect.arrayContaining(['INTAKE_CLERK', 'INSPECTOR', 'DIRECTOR', 'OFFICER']));
+    expect(await gql(first.graphqlUrl, '{ cases(first: 1) { totalCount } }', undefined, personas[0]!.token)).toMatchObject({
+      data: { cases: { totalCount: expect.any(Number) } },
+    });
     expect(await gql(first.graphqlUrl, '{ health { database temporal } }')).toEqual({
       data: { health: { database: 'UP', temporal: 'UP' } },
     });

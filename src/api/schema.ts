@@ -4,6 +4,7 @@ import { buildSchema, type ContainerType } from 'type-graphql';
 import { AgencyResolver } from '../agencies/agency.resolver';
 import type { Services } from '../app/services';
 import { CaseResolver } from '../cases/case.resolver';
+import { CaseActionsResolver } from '../cases/case-actions.resolver';
 import { ComplainantResolver } from '../cases/complainant.resolver';
 import { IntakeResultResolver } from '../cases/intake-result.resolver';
 import { OwedWorkerResolver } from '../cases/owed-worker.resolver';
@@ -38,6 +39,7 @@ function resolverSet(modules: ReadonlyArray<AnyProcessModule>, services?: Servic
     [HealthResolver, () => new HealthResolver(s().health)],
     [CaseResolver, () => new CaseResolver(s().cases, s().intake, s().caseStatusAttempts)],
     [IntakeResultResolver, () => new IntakeResultResolver()],
+    [CaseActionsResolver, () => new CaseActionsResolver()],
     [InvestigationResolver, () => new InvestigationResolver(s().investigation)],
     [ComplainantResolver, () => new ComplainantResolver()],
     [OwedWorkerResolver, () => new OwedWorkerResolver(s().roster)],

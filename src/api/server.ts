@@ -1,6 +1,8 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import http from 'node:http';
+import path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -30,8 +32,19 @@ import type { Services } from '../app/services';
 import { startWebSocketServer } from './websocket-server';
 import { mountDailyReportDownloads } from './daily-report-downloads';
 
+/** A demo persona offered on the dashboard's sign-in page under `npm start` (development only). */
+export interface DevPersona {
+  role: string;
+  agencyKind: string;
+  agencyName: string;
+  userName: string;
+  token: string;
+}
+
 export interface ApiServer {
   url: string;
+  /** The dashboard's address (`/`), when this server serves it. */
+  dashboardUrl: string | null;
   /** Open case-event subscriptions in this process. */
   subscribers(): number;
   stop(): Promise<void>;
@@ -108,6 +121,13 @@ export async function startApiServer(opts: {
   anonymousRateLimitPerMinute?: number;
   /** Live subscriptions of one principal across its sockets (default 20); the feed bench runs 1,000 as one user. */
   subscriptionsPerPrincipal?: number;
+  /** The built dashboard (`npm run build:web`), served at `/` (default: dist/web beside this build, when it exists). */
+  webRoot?: string | null;
+  /**
+   * Development only: the demo personas with their tokens, listed at GET /dev/personas for the dashboard's sign-in.
+   * Never given in production (the route then does not exist).
+   */
+  devPersonas?: () => ReadonlyArray<DevPersona>;
   /** Development: the demo tokens file whose token the GraphiQL page prefills (src/api/graphiql.ts). */
   demoTokensFile?: string;
 }): Promise<ApiServer> {
@@ -245,6 +265,16 @@ export async function startApiServer(opts: {
     },
   );
 
+  if (opts.devPersonas && !opts.production) {
+    const personas = opts.devPersonas;
+    app.get('/dev/personas', (_req: express.Request, res: express.Response) => {
+      res.setHeader('cache-control', 'no-store');
+      res.json(personas());
+    });
+  }
+  const webRoot = opts.webRoot === undefined ? defaultWebRoot() : opts.webRoot;
+  if (webRoot) serveDashboard(app, webRoot);
+
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(opts.port, opts.host, resolve);
@@ -253,6 +283,7 @@ export async function startApiServer(opts: {
   const host = opts.host === '0.0.0.0' || opts.host === '::' ? 'localhost' : opts.host;
   return {
     url: `http://${host}:${port}/graphql`,
+    dashboardUrl: webRoot ? `http://${host}:${port}/` : null,
     subscribers: () => feed.subscribers,
     stop: async () => {
       await apollo.stop();
@@ -286,4 +317,28 @@ function jsonOrUndefined(v: unknown): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The built dashboard, when `npm run build:web` has made it: dist/web beside this build (dist/src/api → dist/web),
+ * or, run from source (ts-jest), the repository's dist/web. The web/ sources hold an index.html too: a build has
+ * its assets folder.
+ */
+function defaultWebRoot(): string | null {
+  const candidates = [path.resolve(__dirname, '..', '..', 'web'), path.resolve(__dirname, '..', '..', 'dist', 'web')];
+  return candidates.find((dir) => existsSync(path.join(dir, 'index.html')) && existsSync(path.join(dir, 'assets'))) ?? null;
+}
+
+/**
+ * The dashboard: its hashed assets cached for a year, and index.html for every other browser GET outside the API
+ * (the single-page app's own routes: /cases/…, /tasks), never cached so a new build is picked up.
+ */
+function serveDashboard(app: express.Express, root: string): void {
+  app.use('/assets', express.static(path.join(root, 'assets'), { immutable: true, maxAge: '365d', fallthrough: false }));
+  app.use(express.static(root, { index: false, maxAge: 0 }));
+  app.get(/^\/(?!graphql(?:\/|$)|dev\/).*/, (req: express.Request, res: express.Response, next: express.NextFunction) => {
+    if (!req.accepts('html')) return next();
+    res.setHeader('cache-control', 'no-cache');
+    res.sendFile(path.join(root, 'index.html'));
+  });
 }

@@ -20,7 +20,7 @@ export class DailyReportResolver {
     @Arg('first', () => Int, { nullable: true, description: 'How many (1–200, default 20)' }) first?: number,
     @Arg('after', () => String, { nullable: true, description: 'The cursor of the last report of the previous page' }) after?: string,
   ): Promise<DailyReportConnection> {
-    return toDailyReportConnection(await this.reports.list(ctx, { agencyId, first: pageSize(first, 20), after }), after);
+    return toDailyReportConnection({ ...(await this.reports.list(ctx, { agencyId, first: pageSize(first, 20), after })), after });
   }
 
   @Query(() => DailyReportType, { description: 'One daily report (日通报), as it was made' })

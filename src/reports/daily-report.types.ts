@@ -1,7 +1,7 @@
 import { DateTimeResolver } from 'graphql-scalars';
 import { Field, Float, ID, Int, ObjectType } from 'type-graphql';
 import { LocalDateScalar } from '../api/scalars';
-import { PageInfo, forwardPageInfo } from '../api/pagination';
+import { forwardPageInfo, PageInfo } from '../api/pagination';
 import { REPORT_FIGURES } from './report-figures';
 import { DailyReportService, type DailyReportRecord } from './daily-report.service';
 
@@ -145,21 +145,20 @@ export function toDailyReportType(r: DailyReportRecord): DailyReportType {
   };
 }
 
-export function toDailyReportConnection(
-  page: {
-    nodes: DailyReportRecord[];
-    hasNextPage: boolean;
-    totalCount: number;
-  },
-  after: string | null | undefined,
-): DailyReportConnection {
+export function toDailyReportConnection(page: {
+  nodes: DailyReportRecord[];
+  hasNextPage: boolean;
+  totalCount: number;
+  /** The cursor the page was asked after (Relay's hasPreviousPage). */
+  after?: string | null;
+}): DailyReportConnection {
   const edges = page.nodes.map((n) => ({ cursor: DailyReportService.cursorOf(n), node: toDailyReportType(n) }));
   return {
     edges,
     pageInfo: forwardPageInfo(
       edges.map((e) => e.cursor),
       page.hasNextPage,
-      after,
+      page.after,
     ),
     totalCount: page.totalCount,
   };

@@ -10,6 +10,8 @@ export interface Started {
   lines: string[];
   graphqlUrl: string;
   temporalUiUrl: string;
+  /** The web dashboard's address, from the ready line (when the build made it). */
+  dashboardUrl?: string;
 }
 
 /** Every process tree a test started, so afterAll can kill what a failed assertion left running. */
@@ -64,7 +66,7 @@ export async function npmStart(env: Record<string, string>, opts: { built?: bool
       reject(new Error(`npm start exited with ${code}:\n${lines.join('\n')}`));
     });
   });
-  return { child, lines, graphqlUrl: ready.graphql!, temporalUiUrl: ready.temporalUi! };
+  return { child, lines, graphqlUrl: ready.graphql!, temporalUiUrl: ready.temporalUi!, dashboardUrl: ready.dashboard };
 }
 
 export async function gql(

@@ -14,6 +14,15 @@ interface Row {
   region_code: string;
 }
 
+/** A showcase persona with its token, as the dashboard's sign-in lists it. */
+export interface DemoPersona {
+  role: UserRole;
+  agencyKind: AgencyKind;
+  agencyName: string;
+  userName: string;
+  token: string;
+}
+
 /** The personas a newcomer tries first: Xicheng's bodies and the city's, one line each. */
 const SHOWCASE: Array<{ kind: AgencyKind; role: UserRole; region?: string; name?: string }> = [
   { kind: 'HRSS_INSPECTION', role: 'INTAKE_CLERK', region: '110102' },
@@ -33,7 +42,11 @@ const SHOWCASE: Array<{ kind: AgencyKind; role: UserRole; region?: string; name?
  * Tokens for the demo users: one per role of every demo agency, written to `<data>/demo-tokens.tsv`; the
  * showcase personas are also returned for printing at start.
  */
-export async function writeDemoTokens(em: EntityManager, tokens: Tokens, dataDir: string): Promise<{ file: string; showcase: string[] }> {
+export async function writeDemoTokens(
+  em: EntityManager,
+  tokens: Tokens,
+  dataDir: string,
+): Promise<{ file: string; showcase: string[]; personas: DemoPersona[] }> {
   const rows = await em.getConnection().execute<Row[]>(
     `select u.id as user_id, u.name as user_name, u.roles, a.id as agency_id, a.name as agency_name, a.kind, a.region_code
        from app_user u join agency a on a.id = u.agency_id order by a.kind, a.region_code, a.name, u.name`,
@@ -67,5 +80,12 @@ export async function writeDemoTokens(em: EntityManager, tokens: Tokens, dataDir
     const hit = byPersona.get(`${s.kind}:${s.role}`);
     return hit ? [`${s.role.padEnd(12)} ${hit.row.agency_name} (${hit.row.user_name})\n  Authorization: Bearer ${hit.token}`] : [];
   });
-  return { file, showcase };
+  // The same personas for the dashboard's sign-in page (GET /dev/personas, development only).
+  const personas = SHOWCASE.flatMap((s) => {
+    const hit = byPersona.get(`${s.kind}:${s.role}`);
+    return hit
+      ? [{ role: s.role, agencyKind: s.kind, agencyName: hit.row.agency_name, userName: hit.row.user_name, token: hit.token }]
+      : [];
+  });
+  return { file, showcase, personas };
 }

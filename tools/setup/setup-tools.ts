@@ -1,10 +1,12 @@
 import path from 'node:path';
 import { locateTemporalCli } from '../../src/infra/temporal-cli';
 import { locateTestServer } from './temporal-test-server';
+import { ensureChromium } from './chromium';
 
 /**
  * `npm run setup:tools` (run by `npm test`; `npm start` finds the CLI itself): makes sure the Temporal CLI
- * (dev server) and the time-skipping test server are at hand, fetching them into `.tools/` when needed.
+ * (dev server) and the time-skipping test server are at hand, fetching them into `.tools/` when needed; and
+ * Chromium for the browser tests (Debian's package, installed with apt-get when missing).
  */
 async function main(): Promise<void> {
   const toolsDir = path.resolve(__dirname, '..', '..', '..', '.tools');
@@ -21,6 +23,7 @@ async function main(): Promise<void> {
       ? `Temporal test server: ${server.path} (${server.version}, from ${server.source})`
       : 'Temporal test server: none local; the Temporal SDK will download it (needs internet)',
   );
+  say(`Chromium: ${ensureChromium(say)}`);
 }
 
 main().catch((err: unknown) => {

@@ -1,0 +1,32 @@
+import { CASE_ACTION_ROLES, hasRole, ownsCase, PROCESS_STARTERS, type CaseAction } from './roles';
+
+/**
+ * The steps on a case a caller may take now, for clients that offer only those (the dashboard shows a form for
+ * each): the same role rules the services check (`authorizeCaseChange`, `ProcessService.start`) and the statuses
+ * each step needs (CaseService; a dispatch starts on an open case). The services still decide; this only says what
+ * would not be refused for role or status. Called for a case the caller may see.
+ */
+export const CASE_ACTION_KINDS = ['CONTACT', 'ACCEPT', 'REJECT', 'ASSIGN_LEAD', 'PAYMENT', 'DISPATCH'] as const;
+export type CaseActionKind = (typeof CASE_ACTION_KINDS)[number];
+
+const NEEDS: Record<CaseActionKind, { roles: CaseAction | 'START_PROCESS'; statuses: readonly string[] }> = {
+  CONTACT: { roles: 'CONTACT', statuses: ['RECEIVED', 'ACCEPTED', 'IN_PROGRESS', 'RESOLVED'] },
+  ACCEPT: { roles: 'DECIDE', statuses: ['RECEIVED'] },
+  REJECT: { roles: 'DECIDE', statuses: ['RECEIVED'] },
+  ASSIGN_LEAD: { roles: 'ASSIGN_LEAD', statuses: ['RECEIVED', 'ACCEPTED', 'IN_PROGRESS'] },
+  PAYMENT: { roles: 'PAYMENT', statuses: ['ACCEPTED', 'IN_PROGRESS', 'RESOLVED'] },
+  DISPATCH: { roles: 'START_PROCESS', statuses: ['RECEIVED', 'ACCEPTED', 'IN_PROGRESS'] },
+};
+
+export function availableCaseActions(
+  actor: { agencyId: string; agencyKind?: string; roles?: readonly string[] } | undefined,
+  c: { status: string; owningAgency: string },
+): CaseActionKind[] {
+  if (!actor || actor.agencyKind !== 'HRSS_INSPECTION') return [];
+  return CASE_ACTION_KINDS.filter((kind) => {
+    const need = NEEDS[kind];
+    if (!need.statuses.includes(c.status)) return false;
+    if (need.roles === 'START_PROCESS') return hasRole(actor, PROCESS_STARTERS) && ownsCase(actor, c);
+    return hasRole(actor, CASE_ACTION_ROLES[need.roles]);
+  });
+}

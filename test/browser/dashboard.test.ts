@@ -1,0 +1,164 @@
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startLiveStack, type LiveStack } from '../support/live-stack';
+import { browserContext, launchChromium, screenshot } from '../support/browser';
+
+/**
+ * The dashboard as a person uses it (issue 15), in Debian's headless Chromium against the API, worker and
+ * Temporal of a live stack: a clerk signs in with a token and takes in a complaint, which a supervisor's board,
+ * open in a second browser, shows without a reload; an inspector accepts it, dispatches it (三交办) and records a
+ * payment; the district officer acknowledges the dispatch from My tasks; the statistics count the payment, and
+ * the day's report downloads as Excel. Each view is photographed into
+ * .screenshots/.
+ */
+describe('the dashboard in a browser', () => {
+  let stack: LiveStack;
+  let browser: Browser;
+  let base: string;
+  const contexts: BrowserContext[] = [];
+
+  beforeAll(async () => {
+    [stack, browser] = await Promise.all([startLiveStack('browser-dashboard'), launchChromium()]);
+    await stack.startWorker();
+    base = new URL(stack.api.url).origin;
+  }, 120_000);
+
+  afterAll(async () => {
+    for (const c of contexts) await c.close().catch(() => undefined);
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  async function pageAs(token: string): Promise<Page> {
+    const context = await browserContext(browser, base, token);
+    contexts.push(context);
+    return watch(await context.newPage());
+  }
+
+  /** The page's errors go to the test's output: a failing journey then says what the browser saw. */
+  function watch(page: Page): Page {
+    page.on('pageerror', (err) => process.stderr.write(`[browser] ${err.message}\n`));
+    page.on('console', (m) => m.type() === 'error' && process.stderr.write(`[browser console] ${m.text()}\n`));
+    return page;
+  }
+
+  it('serves the app at / and its client routes, and keeps /graphql the API', async () => {
+    const root = await fetch(`${base}/`, { headers: { accept: 'text/html' } });
+    expect(root.status).toBe(200);
+    expect(await root.text()).toContain('<div id="root">');
+    const route = await fetch(`${base}/cases/some-id`, { headers: { accept: 'text/html' } });
+    expect(route.status).toBe(200);
+    expect(route.headers.get('content-type')).toContain('text/html');
+    const api = await stack.api.gql('{ __typename }');
+    expect(api.data).toEqual({ __typename: 'Query' });
+    // Not under npm start in development: no demo personas are offered.
+    expect((await fetch(`${base}/dev/personas`, { headers: { accept: 'application/json' } })).headers.get('content-type')).not.toContain(
+      'application/json',
+    );
+  });
+
+  it('a complaint goes from the intake window to a paid, dispatched case, and other browsers see it live', async () => {
+    const { city } = stack;
+    const t = (user: Parameters<typeof stack.api.tokenFor>[0], agency: Parameters<typeof stack.api.tokenFor>[1]) =>
+      stack.api.tokenFor(user, agency);
+
+    // A supervisor keeps the board open in a second browser.
+    const watcher = await pageAs(t(city.supervisor, city.xichengHrss));
+    await watcher.goto('/');
+    await watcher.getByTestId('total-count').waitFor();
+    const before = await watcher.getByTestId('total-count').textContent();
+
+    // The clerk signs in by pasting a token on the sign-in page.
+    const clerkContext = await browserContext(browser, base);
+    contexts.push(clerkContext);
+    const clerk = watch(await clerkContext.newPage());
+    await clerk.goto('/');
+    await screenshot(clerk, '01-sign-in');
+    await clerk.getByTestId('token-input').fill(`Bearer ${t(city.clerk, city.xichengHrss)}`);
+    await clerk.getByTestId('token-submit').click();
+    await clerk.getByTestId('persona').waitFor();
+    expect(await clerk.getByTestId('persona').textContent()).toContain('受理员');
+
+    // Zero threshold: a phone and a description (the API's refusal of a bad phone is shown on the form).
+    await clerk.getByTestId('intake-open').click();
+    await clerk.getByTestId('intake-phone').fill('12345');
+    await clerk.getByTestId('intake-description').fill('西城区某住宅项目拖欠 3 名木工两个月工资');
+    await clerk.getByTestId('intake-project').fill('XC-2026-001');
+    await clerk.getByTestId('intake-submit').click();
+    await clerk.getByTestId('form-error').waitFor();
+    expect(await clerk.getByTestId('form-error').textContent()).toMatch(/contactPhone/);
+    await clerk.getByTestId('intake-phone').fill('13800138000');
+    await clerk.getByTestId('intake-submit').click();
+    const row = clerk.locator('[data-testid^="case-row-"]').first();
+    await row.waitFor();
+    await clerk.getByText('西城区某住宅项目拖欠 3 名木工两个月工资').first().waitFor();
+    const number = (await clerk.getByTestId('case-link').first().textContent())!;
+    expect(number).toMatch(/^110102-\d{4}-\d{6}$/);
+    await screenshot(clerk, '02-case-board-clerk');
+    // The clerk takes complaints in but does not decide them: no accept form on the case page.
+    await clerk.getByTestId('case-link').first().click();
+    await clerk.getByTestId('case-number').waitFor();
+    await clerk.getByTestId('contact-submit').waitFor();
+    expect(await clerk.getByTestId('accept-submit').count()).toBe(0);
+
+    // The supervisor's board shows it without a reload.
+    await watcher.getByTestId(`case-row-${number}`).waitFor({ timeout: 15_000 });
+    expect(await watcher.getByTestId('total-count').textContent()).not.toBe(before);
+    await screenshot(watcher, '03-case-board-live');
+
+    // The inspector accepts it on the case page, then starts the three-way dispatch and records a payment.
+    const inspector = await pageAs(t(city.inspector, city.xichengHrss));
+    await inspector.goto('/');
+    await inspector.getByTestId(`case-row-${number}`).getByTestId('case-link').click();
+    await inspector.getByTestId('accept-uscc').fill(city.contractor.uscc);
+    await inspector.getByTestId('accept-submit').click();
+    await inspector.getByTestId('case-status').filter({ hasText: '已受理' }).waitFor();
+    await inspector.getByTestId('dispatch-submit').click();
+    await inspector.getByTestId('processes').getByText('签收期限').waitFor();
+    await inspector.getByTestId('payment-amount').fill('12000');
+    await inspector.getByTestId('payment-payer').fill(city.contractor.name);
+    await inspector.getByTestId('payment-submit').click();
+    await inspector.getByTestId('case-recovered').filter({ hasText: '¥12,000.00' }).waitFor();
+    await screenshot(inspector, '04-case-page-inspector');
+
+    // The district officer finds the dispatch in My tasks and acknowledges it there for the district.
+    const officer = await pageAs(t(city.districtOfficer, city.xichengGov));
+    await officer.goto('/tasks');
+    const task = officer.getByTestId(`task-${number}`);
+    await task.waitFor();
+    await screenshot(officer, '05-my-tasks-district-officer');
+    await task.getByTestId('task-acknowledge').click();
+    // Acknowledged: what waits on the district now is its report.
+    await task.getByText('反馈交办处理情况').waitFor({ timeout: 20_000 });
+    // On the case page: no case steps for the district, the dispatch acknowledged.
+    await officer.goto('/');
+    await officer.getByTestId(`case-row-${number}`).getByTestId('case-link').click();
+    await officer.getByTestId('processes').getByText('ACKNOWLEDGED').waitFor({ timeout: 20_000 });
+    expect(await officer.getByTestId('case-actions').count()).toBe(0);
+    await screenshot(officer, '06-case-page-district-officer');
+
+    // The statistics page counts the payment (its charts load on demand).
+    const stats = await pageAs(t(city.supervisor, city.xichengHrss));
+    await stats.goto('/statistics');
+    await stats.getByTestId('fen-recovered').filter({ hasText: '¥12,000.00' }).waitFor({ timeout: 20_000 });
+    await stats.getByTestId('chart-heat').locator('canvas').first().waitFor();
+    await screenshot(stats, '07-statistics');
+
+    // The day's report (a director makes it on demand; the schedule makes it at 08:00) with its Excel download.
+    const made = await stack.api.gql(
+      'mutation($agencyId: ID!) { makeDailyReport(agencyId: $agencyId) { id } }',
+      { agencyId: city.xichengHrss.id },
+      stack.api.as(city.director, city.xichengHrss),
+    );
+    expect(made.errors).toBeUndefined();
+    await stats.goto('/daily-reports');
+    await stats.getByTestId('report-item').first().waitFor();
+    const [xlsx] = await Promise.all([stats.waitForEvent('download'), stats.getByTestId('report-xlsx').click()]);
+    expect(xlsx.suggestedFilename()).toMatch(/^日通报-.*\.xlsx$/);
+    const body = await (await import('node:fs/promises')).readFile((await xlsx.path())!);
+    expect(body.subarray(0, 2).toString()).toBe('PK'); // a zip: an XLSX workbook
+    await screenshot(stats, '08-daily-report');
+
+    // The inspector's open case page follows without a reload.
+    await inspector.getByTestId('processes').getByText('ACKNOWLEDGED').waitFor({ timeout: 15_000 });
+  });
+});

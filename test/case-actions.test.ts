@@ -1,0 +1,41 @@
+import { availableCaseActions, CASE_ACTION_KINDS } from '../src/policy/case-actions';
+
+/**
+ * Case.availableActions (the steps a client offers) follows the rules the services apply: labour inspection only,
+ * by role (CASE_ACTION_ROLES, PROCESS_STARTERS), by the case's status, and a dispatch only by the owning agency.
+ */
+describe('the steps a caller may take on a case', () => {
+  const hrss = (roles: string[], agencyId = 'xc') => ({ agencyId, agencyKind: 'HRSS_INSPECTION', roles });
+  const received = { status: 'RECEIVED', owningAgency: 'xc' };
+  const inProgress = { status: 'IN_PROGRESS', owningAgency: 'xc' };
+
+  it('a clerk records the contact, and decides nothing', () => {
+    expect(availableCaseActions(hrss(['INTAKE_CLERK']), received)).toEqual(['CONTACT']);
+  });
+
+  it('an inspector accepts or rejects a received case and dispatches it; pays only once it is accepted', () => {
+    expect(availableCaseActions(hrss(['INSPECTOR']), received)).toEqual(['CONTACT', 'ACCEPT', 'REJECT', 'DISPATCH']);
+    expect(availableCaseActions(hrss(['INSPECTOR']), inProgress)).toEqual(['CONTACT', 'PAYMENT', 'DISPATCH']);
+  });
+
+  it('a supervisor also assigns the lead; a closed case takes none of these steps', () => {
+    expect(availableCaseActions(hrss(['SUPERVISOR']), inProgress)).toEqual(['CONTACT', 'ASSIGN_LEAD', 'PAYMENT', 'DISPATCH']);
+    expect(availableCaseActions(hrss(['SUPERVISOR']), { status: 'CLOSED', owningAgency: 'xc' })).toEqual([]);
+  });
+
+  it('another inspection agency that sees the case (the city) does not dispatch it', () => {
+    expect(availableCaseActions(hrss(['DIRECTOR'], 'city'), inProgress)).not.toContain('DISPATCH');
+  });
+
+  it('agencies outside labour inspection, and anonymous callers, get none', () => {
+    for (const kind of ['DISTRICT_GOVERNMENT', 'POLICE', 'CONTRACTOR_HQ', 'INTEGRATOR'])
+      expect(
+        availableCaseActions({ agencyId: 'xc', agencyKind: kind, roles: ['OFFICER', 'DIRECTOR', 'LIAISON', 'INTEGRATOR'] }, received),
+      ).toEqual([]);
+    expect(availableCaseActions(undefined, received)).toEqual([]);
+  });
+
+  it('names every kind in the enum', () => {
+    expect([...CASE_ACTION_KINDS].sort()).toEqual(['ACCEPT', 'ASSIGN_LEAD', 'CONTACT', 'DISPATCH', 'PAYMENT', 'REJECT']);
+  });
+});

@@ -1,0 +1,568 @@
+import { useCallback, useState } from 'react';
+import {
+  Alert,
+  App,
+  Button,
+  Card,
+  Col,
+  DatePicker,
+  Descriptions,
+  Empty,
+  Form,
+  Input,
+  InputNumber,
+  Row,
+  Select,
+  Space,
+  Table,
+  Tag,
+  Timeline,
+  Typography,
+} from 'antd';
+import dayjs from 'dayjs';
+import { useParams } from 'react-router';
+import { useMutation, useQuery, type AnyVariables, type TypedDocumentNode } from 'urql';
+import { graphql } from '../gql';
+import type { CasePageQuery } from '../gql/graphql';
+import { beijing, enumOptions, fromNow, label, yuan, EVENT_LABELS } from '../labels';
+import { DEADLINE_LABELS } from '../deadlines';
+import { showApiErrors } from '../errors';
+import { useCaseEvents } from '../live';
+import type { Claims } from '../session';
+
+const CasePageDoc = graphql(`
+  query CasePage($id: ID!) {
+    case(id: $id) {
+      id
+      number
+      version
+      status
+      channel
+      sector
+      description
+      receivedAt
+      firstContactAt
+      acceptedAt
+      resolvedAt
+      closedAt
+      employerNameGiven
+      workersAffected
+      amountClaimed
+      amountRecovered
+      outcomeNote
+      availableActions
+      region {
+        name
+      }
+      owningAgency {
+        name
+      }
+      employer {
+        name
+        uscc
+      }
+      project {
+        name
+        code
+      }
+      leadInspector {
+        name
+      }
+      deadlines {
+        sameDayContact
+        acceptance
+        resolution
+        resolutionExtended
+        overdue
+      }
+      complainants {
+        channel
+        person {
+          name
+          mobile
+        }
+      }
+      events {
+        seq
+        type
+        at
+        payload
+      }
+      payments {
+        id
+        amount
+        workersPaid
+        paidOn
+        payer
+        source
+      }
+      owedWorkers {
+        id
+        name
+        mobile
+        monthsOwed
+        amountOwed
+        amountPaid
+        done
+      }
+      processes {
+        id
+        kind
+        status
+        startedAt
+        endedAt
+        outcome
+        dueAt
+        waitingOn
+        parties {
+          id
+          role
+          agencyId
+          name
+          status
+          acknowledgeDue
+          reportDue
+          escalationLevel
+        }
+      }
+    }
+  }
+`);
+
+const RecordContact = graphql(`
+  mutation CaseRecordContact($input: RecordContactInput!) {
+    recordContact(input: $input) {
+      id
+      version
+    }
+  }
+`);
+const AcceptCase = graphql(`
+  mutation CaseAccept($input: AcceptCaseInput!) {
+    acceptCase(input: $input) {
+      id
+      version
+      status
+    }
+  }
+`);
+const RejectCase = graphql(`
+  mutation CaseReject($input: RejectCaseInput!) {
+    rejectCase(input: $input) {
+      id
+      version
+      status
+    }
+  }
+`);
+const RecordPayment = graphql(`
+  mutation CaseRecordPayment($input: RecordPaymentInput!) {
+    recordPayment(input: $input) {
+      id
+      version
+      amountRecovered
+    }
+  }
+`);
+const DispatchCase = graphql(`
+  mutation CaseDispatch($input: StartProcessInput!) {
+    dispatchCase(input: $input) {
+      id
+      status
+    }
+  }
+`);
+const AcknowledgeDispatch = graphql(`
+  mutation CaseAcknowledgeDispatch($input: ProcessStepInput!) {
+    acknowledgeDispatch(input: $input) {
+      id
+      status
+    }
+  }
+`);
+
+type CaseData = CasePageQuery['case'];
+
+/** 案件页: the case file as a timeline, who is owed and what was paid, every process and who must act by when. */
+export function CasePage({ claims }: { claims: Claims }) {
+  const { id = '' } = useParams();
+  const [result, refetch] = useQuery({ query: CasePageDoc, variables: { id } });
+  const refresh = useCallback(() => refetch({ requestPolicy: 'network-only' }), [refetch]);
+  useCaseEvents(refresh, { caseId: id });
+
+  if (result.error && !result.data) return <Alert type="error" title={result.error.message} />;
+  const c = result.data?.case;
+  if (!c) return <Card loading />;
+
+  return (
+    <Space direction="vertical" size="large" style={{ width: '100%' }}>
+      <Card
+        title={
+          <Space>
+            <span data-testid="case-number">{c.number}</span>
+            <Tag data-testid="case-status">{label('CaseStatus', c.status)}</Tag>
+            {c.deadlines.overdue.length > 0 && (
+              <Tag color="red">已超期：{c.deadlines.overdue.map((o) => DEADLINE_LABELS[o] ?? o).join('、')}</Tag>
+            )}
+          </Space>
+        }
+      >
+        <Descriptions column={3} size="small">
+          <Descriptions.Item label="来源">{label('Channel', c.channel)}</Descriptions.Item>
+          <Descriptions.Item label="行业">{label('CaseSector', c.sector)}</Descriptions.Item>
+          <Descriptions.Item label="属地">{c.region.name}</Descriptions.Item>
+          <Descriptions.Item label="承办单位">{c.owningAgency.name}</Descriptions.Item>
+          <Descriptions.Item label="主办人">{c.leadInspector?.name ?? '—'}</Descriptions.Item>
+          <Descriptions.Item label="用人单位">
+            {c.employer ? `${c.employer.name}（${c.employer.uscc}）` : (c.employerNameGiven ?? '未明确')}
+          </Descriptions.Item>
+          <Descriptions.Item label="项目">{c.project ? `${c.project.name}（${c.project.code}）` : '—'}</Descriptions.Item>
+          <Descriptions.Item label="涉及人数">{c.workersAffected ?? '—'}</Descriptions.Item>
+          <Descriptions.Item label="追回 / 诉求">
+            <span data-testid="case-recovered">{yuan(c.amountRecovered)}</span> / {yuan(c.amountClaimed)}
+          </Descriptions.Item>
+          <Descriptions.Item label="接收">{beijing(c.receivedAt)}</Descriptions.Item>
+          <Descriptions.Item label="首日对接">
+            {c.firstContactAt ? beijing(c.firstContactAt) : `期限 ${beijing(c.deadlines.sameDayContact)}`}
+          </Descriptions.Item>
+          <Descriptions.Item label="受理">
+            {c.acceptedAt ? beijing(c.acceptedAt) : `期限 ${beijing(c.deadlines.acceptance)}（${fromNow(c.deadlines.acceptance)}）`}
+          </Descriptions.Item>
+          <Descriptions.Item label="办结期限">
+            {(c.deadlines.resolutionExtended ?? c.deadlines.resolution)
+              ? beijing(c.deadlines.resolutionExtended ?? c.deadlines.resolution)
+              : '—'}
+          </Descriptions.Item>
+          <Descriptions.Item label="投诉人">
+            {c.complainants.map((p) => `${p.person.name ?? '（未留姓名）'} ${p.person.mobile ?? ''}`).join('；')}
+          </Descriptions.Item>
+          <Descriptions.Item label="反映情况" span={2}>
+            {c.description}
+          </Descriptions.Item>
+          {c.outcomeNote && <Descriptions.Item label="说明">{c.outcomeNote}</Descriptions.Item>}
+        </Descriptions>
+      </Card>
+
+      <Actions c={c} onDone={refresh} />
+
+      <Row gutter={24}>
+        <Col span={10}>
+          <Card title="案卷（一案一册）">
+            <Timeline
+              data-testid="case-timeline"
+              items={c.events.map((e) => ({
+                key: e.seq,
+                children: (
+                  <>
+                    <b>{EVENT_LABELS[e.type] ?? e.type}</b> <Typography.Text type="secondary">{beijing(e.at)}</Typography.Text>
+                    <div style={{ fontSize: 12, color: '#666', wordBreak: 'break-all' }}>{summarize(e.payload)}</div>
+                  </>
+                ),
+              }))}
+            />
+          </Card>
+        </Col>
+        <Col span={14}>
+          <Space direction="vertical" size="large" style={{ width: '100%' }}>
+            <Card title="欠薪人员">
+              <Table
+                rowKey="id"
+                size="small"
+                pagination={false}
+                dataSource={c.owedWorkers}
+                locale={{ emptyText: '尚未登记' }}
+                columns={[
+                  { title: '姓名', dataIndex: 'name' },
+                  { title: '电话', dataIndex: 'mobile' },
+                  { title: '欠薪月数', dataIndex: 'monthsOwed' },
+                  { title: '欠薪', dataIndex: 'amountOwed', render: yuan },
+                  { title: '已付', dataIndex: 'amountPaid', render: yuan },
+                  { title: '', dataIndex: 'done', render: (d: boolean) => (d ? <Tag color="green">已清</Tag> : null) },
+                ]}
+              />
+            </Card>
+            <Card title="支付记录">
+              <Table
+                rowKey="id"
+                size="small"
+                pagination={false}
+                dataSource={c.payments}
+                data-testid="payments"
+                locale={{ emptyText: '暂无' }}
+                columns={[
+                  { title: '支付日期', dataIndex: 'paidOn' },
+                  { title: '金额', dataIndex: 'amount', render: yuan },
+                  { title: '人数', dataIndex: 'workersPaid' },
+                  { title: '支付方', dataIndex: 'payer' },
+                  { title: '资金来源', dataIndex: 'source', render: (s: string) => label('PaymentSource', s) },
+                ]}
+              />
+            </Card>
+            <Processes c={c} claims={claims} onDone={refresh} />
+          </Space>
+        </Col>
+      </Row>
+    </Space>
+  );
+}
+
+function summarize(payload: Record<string, unknown>): string {
+  const text = JSON.stringify(payload);
+  return text === '{}' ? '' : text.length > 160 ? `${text.slice(0, 160)}…` : text;
+}
+
+/** Runs a mutation and shows the API's refusal (a field's message on its form item, the whole message below). */
+function useStep<D, V extends AnyVariables>(doc: TypedDocumentNode<D, V>, onDone: () => void) {
+  const [state, run] = useMutation<D, V>(doc);
+  const [error, setError] = useState<string | null>(null);
+  const { message } = App.useApp();
+  const submit = async (variables: V, form?: Parameters<typeof showApiErrors>[1], done = '已保存') => {
+    setError(null);
+    const r = await run(variables);
+    if (r.error) {
+      setError(showApiErrors(r.error, form));
+      return false;
+    }
+    message.success(done);
+    onDone();
+    return true;
+  };
+  return { submit, error, fetching: state.fetching };
+}
+
+/**
+ * The steps this persona may take on the case now (the API's `availableActions`), each as a small form. A decision
+ * (accept, reject) sends the version the persona saw, so a case changed meanwhile answers CONFLICT instead of being
+ * decided blind; a contact or a payment only adds to the file and is sent without it (a process's own entries move
+ * the version while the page is open).
+ */
+function Actions({ c, onDone }: { c: CaseData; onDone(): void }) {
+  const actions = c.availableActions;
+  if (!actions.length) return null;
+  return (
+    <Card title="可办理事项" data-testid="case-actions">
+      <Row gutter={[24, 24]}>
+        {actions.includes('CONTACT') && <ContactForm c={c} onDone={onDone} />}
+        {actions.includes('ACCEPT') && <AcceptForm c={c} onDone={onDone} />}
+        {actions.includes('REJECT') && <RejectForm c={c} onDone={onDone} />}
+        {actions.includes('PAYMENT') && <PaymentForm c={c} onDone={onDone} />}
+        {actions.includes('DISPATCH') && <DispatchForm c={c} onDone={onDone} />}
+      </Row>
+    </Card>
+  );
+}
+
+function StepCard({ title, error, children }: { title: string; error: string | null; children: React.ReactNode }) {
+  return (
+    <Col xs={24} md={12} xl={8}>
+      <Card size="small" title={title} type="inner">
+        {children}
+        {error && <Alert type="error" title={error} data-testid="form-error" style={{ marginTop: 8 }} />}
+      </Card>
+    </Col>
+  );
+}
+
+function ContactForm({ c, onDone }: { c: CaseData; onDone(): void }) {
+  const [form] = Form.useForm();
+  const step = useStep(RecordContact, onDone);
+  return (
+    <StepCard title="联系投诉人（首日对接）" error={step.error}>
+      <Form
+        form={form}
+        layout="vertical"
+        initialValues={{ kind: 'CALL', outcome: 'REACHED' }}
+        onFinish={(v) => step.submit({ input: { caseId: c.id, ...v } }, form, '已记录联系')}
+      >
+        <Form.Item name="kind" label="方式">
+          <Select options={enumOptions('ContactKind')} />
+        </Form.Item>
+        <Form.Item name="outcome" label="结果">
+          <Select options={enumOptions('ContactOutcome')} />
+        </Form.Item>
+        <Form.Item name="notes" label="备注">
+          <Input />
+        </Form.Item>
+        <Button htmlType="submit" loading={step.fetching} data-testid="contact-submit">
+          记录联系
+        </Button>
+      </Form>
+    </StepCard>
+  );
+}
+
+function AcceptForm({ c, onDone }: { c: CaseData; onDone(): void }) {
+  const [form] = Form.useForm();
+  const step = useStep(AcceptCase, onDone);
+  return (
+    <StepCard title="受理" error={step.error}>
+      <Form
+        form={form}
+        layout="vertical"
+        initialValues={{ employerUscc: c.employer?.uscc }}
+        onFinish={(v) =>
+          step.submit(
+            {
+              input: { caseId: c.id, expectedVersion: c.version, employerUscc: v.employerUscc || null, projectCode: v.projectCode || null },
+            },
+            form,
+            '已受理',
+          )
+        }
+      >
+        <Form.Item name="employerUscc" label="用人单位统一社会信用代码">
+          <Input data-testid="accept-uscc" />
+        </Form.Item>
+        <Form.Item name="projectCode" label="项目编号">
+          <Input />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" loading={step.fetching} data-testid="accept-submit">
+          受理
+        </Button>
+      </Form>
+    </StepCard>
+  );
+}
+
+function RejectForm({ c, onDone }: { c: CaseData; onDone(): void }) {
+  const [form] = Form.useForm();
+  const step = useStep(RejectCase, onDone);
+  return (
+    <StepCard title="不予受理" error={step.error}>
+      <Form
+        form={form}
+        layout="vertical"
+        onFinish={(v) => step.submit({ input: { caseId: c.id, expectedVersion: c.version, reason: v.reason ?? '' } }, form, '已不予受理')}
+      >
+        <Form.Item name="reason" label="书面理由">
+          <Input.TextArea rows={2} />
+        </Form.Item>
+        <Button danger htmlType="submit" loading={step.fetching}>
+          不予受理
+        </Button>
+      </Form>
+    </StepCard>
+  );
+}
+
+function PaymentForm({ c, onDone }: { c: CaseData; onDone(): void }) {
+  const [form] = Form.useForm();
+  const step = useStep(RecordPayment, onDone);
+  return (
+    <StepCard title="记录工资支付" error={step.error}>
+      <Form
+        form={form}
+        layout="vertical"
+        initialValues={{ source: 'EMPLOYER', paidOn: dayjs(), workersPaid: c.workersAffected ?? 1 }}
+        onFinish={(v) =>
+          step.submit(
+            {
+              input: {
+                caseId: c.id,
+                amount: Math.round(Number(v.amountYuan ?? 0) * 100),
+                workersPaid: v.workersPaid,
+                paidOn: dayjs(v.paidOn).format('YYYY-MM-DD'),
+                payer: v.payer ?? '',
+                source: v.source,
+              },
+            },
+            form,
+            '已记录支付',
+          )
+        }
+      >
+        <Form.Item name="amountYuan" label="金额（元）">
+          <InputNumber min={0} precision={2} style={{ width: '100%' }} data-testid="payment-amount" />
+        </Form.Item>
+        <Form.Item name="workersPaid" label="支付人数">
+          <InputNumber min={0} style={{ width: '100%' }} />
+        </Form.Item>
+        <Form.Item name="paidOn" label="支付日期">
+          <DatePicker style={{ width: '100%' }} />
+        </Form.Item>
+        <Form.Item name="payer" label="支付方">
+          <Input data-testid="payment-payer" />
+        </Form.Item>
+        <Form.Item name="source" label="资金来源">
+          <Select options={enumOptions('PaymentSource')} />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" loading={step.fetching} data-testid="payment-submit">
+          记录支付
+        </Button>
+      </Form>
+    </StepCard>
+  );
+}
+
+function DispatchForm({ c, onDone }: { c: CaseData; onDone(): void }) {
+  const step = useStep(DispatchCase, onDone);
+  const open = c.processes.some((p) => p.kind === 'DISPATCH' && !p.endedAt);
+  if (open) return null;
+  return (
+    <StepCard title="三交办" error={step.error}>
+      <Typography.Paragraph type="secondary">交属地政府、行业主管部门办理，并告知总承包单位总部。</Typography.Paragraph>
+      <Button
+        onClick={() => step.submit({ input: { caseId: c.id } }, undefined, '已交办')}
+        loading={step.fetching}
+        data-testid="dispatch-submit"
+      >
+        发起三交办
+      </Button>
+    </StepCard>
+  );
+}
+
+/** Every process on the case with its parties; a party of the persona's own agency acknowledges here. */
+function Processes({ c, claims, onDone }: { c: CaseData; claims: Claims; onDone(): void }) {
+  const ack = useStep(AcknowledgeDispatch, onDone);
+  if (!c.processes.length)
+    return (
+      <Card title="协同流程">
+        <Empty description="暂无" />
+      </Card>
+    );
+  return (
+    <Card title="协同流程" data-testid="processes">
+      {ack.error && <Alert type="error" title={ack.error} style={{ marginBottom: 8 }} />}
+      {c.processes.map((p) => (
+        <Card key={p.id} size="small" type="inner" style={{ marginBottom: 12 }} title={`${label('ProcessKind', p.kind)} · ${p.status}`}>
+          <Descriptions size="small" column={2}>
+            <Descriptions.Item label="启动">{beijing(p.startedAt)}</Descriptions.Item>
+            <Descriptions.Item label="结束">{p.endedAt ? `${beijing(p.endedAt)} ${p.outcome ?? ''}` : '进行中'}</Descriptions.Item>
+            <Descriptions.Item label="等待">{p.waitingOn ?? '—'}</Descriptions.Item>
+            <Descriptions.Item label="期限">{p.dueAt ? `${beijing(p.dueAt)}（${fromNow(p.dueAt)}）` : '—'}</Descriptions.Item>
+          </Descriptions>
+          {p.parties.length > 0 && (
+            <Table
+              rowKey="id"
+              size="small"
+              pagination={false}
+              dataSource={p.parties}
+              columns={[
+                { title: '单位', dataIndex: 'name' },
+                { title: '状态', dataIndex: 'status' },
+                { title: '签收期限', dataIndex: 'acknowledgeDue', render: (d: string | null) => (d ? beijing(d) : '—') },
+                { title: '反馈期限', dataIndex: 'reportDue', render: (d: string | null) => (d ? beijing(d) : '—') },
+                { title: '督办', dataIndex: 'escalationLevel', render: (l: string | null) => l ?? '—' },
+                {
+                  title: '',
+                  render: (_: unknown, party: (typeof p.parties)[number]) =>
+                    p.kind === 'DISPATCH' && !p.endedAt && party.agencyId === claims.agencyId && party.status === 'SENT' ? (
+                      <Button
+                        size="small"
+                        type="primary"
+                        data-testid="acknowledge-submit"
+                        onClick={() => ack.submit({ input: { processId: p.id, idempotencyKey: crypto.randomUUID() } }, undefined, '已签收')}
+                      >
+                        签收
+                      </Button>
+                    ) : null,
+                },
+              ]}
+            />
+          )}
+        </Card>
+      ))}
+    </Card>
+  );
+}
