@@ -6,7 +6,8 @@ import { browserContext, launchChromium, screenshot } from '../support/browser';
  * The dashboard as a person uses it (issue 15), in Debian's headless Chromium against the API, worker and
  * Temporal of a live stack: a clerk signs in with a token and takes in a complaint, which a supervisor's board,
  * open in a second browser, shows without a reload; an inspector accepts it, dispatches it (三交办) and records a
- * payment; the district officer acknowledges the dispatch from My tasks; the statistics count the payment, and
+ * payment; the supervisor names the inspector the case's lead; the district officer acknowledges the dispatch
+ * from My tasks and files the district's report on the case page; the statistics count the payment, and
  * the day's report downloads as Excel. Each view is photographed into
  * .screenshots/.
  */
@@ -120,6 +121,13 @@ describe('the dashboard in a browser', () => {
     await inspector.getByTestId('case-recovered').filter({ hasText: '¥12,000.00' }).waitFor();
     await screenshot(inspector, '04-case-page-inspector');
 
+    // The supervisor names the lead on the case page, picking from the owning agency's inspectors.
+    await watcher.getByTestId(`case-row-${number}`).getByTestId('case-link').click();
+    await watcher.getByTestId('lead-select').click();
+    await watcher.locator('.ant-select-item-option').filter({ hasText: city.inspector.name }).first().click();
+    await watcher.getByTestId('lead-submit').click();
+    await watcher.getByTestId('case-lead').filter({ hasText: city.inspector.name }).waitFor({ timeout: 15_000 });
+
     // The district officer finds the dispatch in My tasks and acknowledges it there for the district.
     const officer = await pageAs(t(city.districtOfficer, city.xichengGov));
     await officer.goto('/tasks');
@@ -134,6 +142,17 @@ describe('the dashboard in a browser', () => {
     await officer.getByTestId(`case-row-${number}`).getByTestId('case-link').click();
     await officer.getByTestId('processes').getByText('ACKNOWLEDGED').waitFor({ timeout: 20_000 });
     expect(await officer.getByTestId('case-actions').count()).toBe(0);
+    // The district's report is awaited: its form shows the API's refusal of a report too short on the field, then files it.
+    const report = officer.getByTestId('report-dispatch');
+    await report.waitFor({ timeout: 20_000 });
+    await report.getByTestId('report-text').fill('已办');
+    await report.getByTestId('report-submit').click();
+    await report.getByTestId('form-error').waitFor();
+    expect(await report.locator('.ant-form-item-explain-error').first().textContent()).toMatch(/at least 4 characters/);
+    await report.getByTestId('report-text').fill('已约谈总承包单位，督促其三日内足额支付');
+    await report.getByTestId('report-submit').click();
+    await officer.getByTestId('processes').getByText('REPORTED').waitFor({ timeout: 20_000 });
+    await officer.getByTestId('report-dispatch').waitFor({ state: 'detached', timeout: 20_000 });
     await screenshot(officer, '06-case-page-district-officer');
 
     // The statistics page counts the payment (its charts load on demand).
@@ -159,6 +178,7 @@ describe('the dashboard in a browser', () => {
     await screenshot(stats, '08-daily-report');
 
     // The inspector's open case page follows without a reload.
-    await inspector.getByTestId('processes').getByText('ACKNOWLEDGED').waitFor({ timeout: 15_000 });
+    await inspector.getByTestId('processes').getByText('REPORTED').waitFor({ timeout: 15_000 });
+    expect(await inspector.getByTestId('case-lead').textContent()).toBe(city.inspector.name);
   });
 });
