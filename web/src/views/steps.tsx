@@ -234,6 +234,7 @@ function ReportDispatchForm({ task, c, onDone }: StepProps) {
     <StepCard title={title(task)} error={step.error} extra={<Due task={task} />} testId="report-dispatch">
       <Form
         form={form}
+        name={`${task.action}-${task.process.id}`}
         layout="vertical"
         initialValues={{ withPayment: false, payment: { paidOn: dayjs(), workersPaid: c.workersAffected ?? 1 } }}
         onFinish={(v) =>
@@ -296,6 +297,7 @@ function ApproveReferralForm({ task, onDone }: StepProps) {
     <StepCard title={title(task)} error={step.error} extra={<Due task={task} />}>
       <Form
         form={form}
+        name={`${task.action}-${task.process.id}`}
         layout="vertical"
         initialValues={{ approve: true }}
         onFinish={(v) =>
@@ -350,6 +352,7 @@ function DecideReferralForm({ task, onDone }: StepProps) {
     <StepCard title={title(task)} error={step.error} extra={<Due task={task} />} testId="decide-referral">
       <Form
         form={form}
+        name={`${task.action}-${task.process.id}`}
         layout="vertical"
         initialValues={{ decision: 'FILED' }}
         onFinish={(v) =>
@@ -369,9 +372,9 @@ function DecideReferralForm({ task, onDone }: StepProps) {
           />
         </Form.Item>
         <Form.Item name="reasons" label="不予立案理由（书面）">
-          <Input.TextArea rows={2} />
+          <Input.TextArea rows={2} data-testid="decide-referral-reasons" />
         </Form.Item>
-        <Button type="primary" htmlType="submit" loading={step.fetching}>
+        <Button type="primary" htmlType="submit" loading={step.fetching} data-testid="decide-referral-submit">
           提交决定
         </Button>
       </Form>
@@ -387,6 +390,7 @@ function RequestReconsiderationForm({ task, onDone }: StepProps) {
     <StepCard title={title(task)} error={step.error} extra={<Due task={task} />}>
       <Form
         form={form}
+        name={`${task.action}-${task.process.id}`}
         layout="vertical"
         onFinish={(v) =>
           step.submit({ input: { processId: task.process.id, idempotencyKey: key(), grounds: v.grounds ?? '' } }, form, '已提请复议')
@@ -411,6 +415,7 @@ function DecideReconsiderationForm({ task, onDone }: StepProps) {
     <StepCard title={title(task)} error={step.error} extra={<Due task={task} />}>
       <Form
         form={form}
+        name={`${task.action}-${task.process.id}`}
         layout="vertical"
         initialValues={{ decision: 'FILED' }}
         onFinish={(v) =>
@@ -454,6 +459,7 @@ function ConfirmAttendanceForm({ task, c, claims, onDone }: StepProps) {
           <Button
             type="primary"
             loading={step.fetching}
+            data-testid="confirm-attendance-submit"
             onClick={() =>
               step.submit({ input: { processId: task.process.id, idempotencyKey: key(), partyId: party.id } }, undefined, '已确认参加')
             }
@@ -478,20 +484,22 @@ function HandoverForm({ task, onDone }: StepProps) {
     <StepCard title={title(task)} error={accept.error ?? giveBack.error} extra={<Due task={task} />}>
       <Form
         form={acceptForm}
+        name={`${task.action}-accept-${task.process.id}`}
         layout="vertical"
         onFinish={(v) =>
           accept.submit({ input: { processId: task.process.id, idempotencyKey: key(), note: v.note ?? '' } }, acceptForm, '已接收移交')
         }
       >
         <Form.Item name="note" label="接收说明（承办人或首先办理事项）">
-          <Input.TextArea rows={2} />
+          <Input.TextArea rows={2} data-testid="handover-note" />
         </Form.Item>
-        <Button type="primary" htmlType="submit" loading={accept.fetching}>
+        <Button type="primary" htmlType="submit" loading={accept.fetching} data-testid="handover-accept">
           接收
         </Button>
       </Form>
       <Form
         form={returnForm}
+        name={`${task.action}-return-${task.process.id}`}
         layout="vertical"
         style={{ marginTop: 16 }}
         onFinish={(v) =>
@@ -499,9 +507,9 @@ function HandoverForm({ task, onDone }: StepProps) {
         }
       >
         <Form.Item name="reason" label="退回理由">
-          <Input.TextArea rows={2} />
+          <Input.TextArea rows={2} data-testid="handover-reason" />
         </Form.Item>
-        <Button danger htmlType="submit" loading={giveBack.fetching}>
+        <Button danger htmlType="submit" loading={giveBack.fetching} data-testid="handover-return">
           退回
         </Button>
       </Form>
@@ -517,6 +525,7 @@ function AcknowledgeExternalReferralForm({ task, onDone }: StepProps) {
     <StepCard title={title(task)} error={step.error} extra={<Due task={task} />}>
       <Form
         form={form}
+        name={`${task.action}-${task.process.id}`}
         layout="vertical"
         onFinish={(v) =>
           step.submit(
