@@ -539,6 +539,15 @@ describe('access matrix: every operation × every role of every agency kind, in 
     caseId,
     inspectorId: city.inspector.id,
   }));
+  // 主办人候选: who may assign the lead may list the inspectors to pick from (the dashboard's assign-lead form), nobody else.
+  row('leadCandidates', 'a Xicheng case', ['xcSupervisor', 'xcDirector', 'cityDirector'], async () => {
+    const c = await xichengCase();
+    return () => ({
+      doc: 'query($c: ID!) { leadCandidates(caseId: $c) { id name agencyId roles } }',
+      vars: { c: c.id },
+      included: (d) => JSON.stringify(d).includes(city.inspector.id),
+    });
+  });
   caseMutation(
     'recordPayment',
     'RecordPaymentInput',

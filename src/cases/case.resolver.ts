@@ -76,6 +76,17 @@ export class CaseResolver {
     return toCaseType(id ? await this.caseService.byId(ctx, id) : await this.caseService.byNumber(ctx, number!));
   }
 
+  @Query(() => [UserType], {
+    description:
+      '主办人候选: the inspectors who may be named the lead of a case (assignLead), of its owning agency first, then of the caller’s; for a caller who may assign the lead (FORBIDDEN otherwise, NOT_FOUND out of scope)',
+  })
+  async leadCandidates(
+    @Ctx() ctx: RequestContext,
+    @Arg('caseId', () => ID, { description: 'The case (案件) whose lead is to be named' }) caseId: string,
+  ): Promise<UserType[]> {
+    return (await this.caseService.leadCandidates(ctx, caseId)).map(toUserType);
+  }
+
   @Query(() => CaseConnection, { description: 'Cases matching a filter, a page at a time (cursor connection)' })
   async cases(
     @Ctx() ctx: RequestContext,

@@ -31,7 +31,7 @@ import { authorizeCaseChange, requireVisibleCase } from '../auth/access';
 import { caseScope } from '../policy/case-scope';
 import { seesPersonalData } from '../policy/personal-data';
 import { signedIn } from '../policy/signed-in';
-import { type CaseAction } from '../policy/roles';
+import { LEAD_ROLE, type CaseAction } from '../policy/roles';
 import { OwedWorker, PaymentAllocation, lineDone, paidByLine } from './owed-worker.entity';
 import { noticePayload, type NoticeMilestone } from '../rules/complainant-notices';
 
@@ -332,12 +332,28 @@ export class CaseService {
           'the lead must be an inspector of the agency that owns the case, or of yours',
         );
       }
-      if (!inspector.roles.includes('INSPECTOR'))
+      if (!inspector.roles.includes(LEAD_ROLE))
         throw badUserInput('input.inspectorId', 'role.inspector', 'the lead must hold the INSPECTOR role');
       c.leadInspector = inspector.id;
       if (c.status === 'ACCEPTED') c.status = 'IN_PROGRESS';
       return { type: 'LEAD_ASSIGNED', payload: { inspectorId: inspector.id } };
     });
+  }
+
+  /**
+   * The inspectors who may be named the case's lead (what assignLead accepts): those of the owning agency, then
+   * those of the caller's (a city director taking a case up), by name. Only for a caller who may assign the lead:
+   * NOT_FOUND out of scope, FORBIDDEN otherwise, as assignLead answers.
+   */
+  async leadCandidates(ctx: ExecutionContext, caseId: string): Promise<User[]> {
+    const c = await this.byId(ctx, caseId);
+    await authorizeCaseChange(ctx, ctx.em, c, 'ASSIGN_LEAD');
+    const users = await ctx.em.find(
+      User,
+      { agency: { $in: [c.owningAgency, ctx.actor!.agencyId] }, roles: { $contains: [LEAD_ROLE] } },
+      { orderBy: { name: 'asc', id: 'asc' } },
+    );
+    return users.sort((a, b) => Number(a.agency !== c.owningAgency) - Number(b.agency !== c.owningAgency));
   }
 
   /** Wages paid: the recovered amount grows; the case is resolved when all claimed is paid, or when told so. */

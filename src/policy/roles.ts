@@ -36,6 +36,8 @@ export const CASE_ACTION_ROLES: Record<CaseAction, readonly UserRole[]> = {
   /** The period of the violation, on which the two-year limit turns (劳动保障监察条例 第二十条). */
   VIOLATION_PERIOD: CASEWORKERS,
 };
+/** 主办人: the role a case's lead must hold (assignLead checks it; `leadCandidates` lists its holders). */
+export const LEAD_ROLE: UserRole = 'INSPECTOR';
 
 /** Holds one of `roles` (any role when none is named). */
 export function hasRole(actor: { roles?: readonly string[] }, roles: readonly string[]): boolean {

@@ -1,12 +1,16 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startLiveStack, type LiveStack } from '../support/live-stack';
 import { browserContext, launchChromium, screenshot } from '../support/browser';
+import { addProject } from '../support/fixtures';
+import { processServiceOf } from '../../src/processes/process-module';
+import { handoverModule } from '../../src/processes/handover/handover.module';
 
 /**
  * The dashboard as a person uses it (issue 15), in Debian's headless Chromium against the API, worker and
  * Temporal of a live stack: a clerk signs in with a token and takes in a complaint, which a supervisor's board,
  * open in a second browser, shows without a reload; an inspector accepts it, dispatches it (三交办) and records a
- * payment; the district officer acknowledges the dispatch from My tasks; the statistics count the payment, and
+ * payment; the supervisor names the inspector the case's lead; the district officer acknowledges the dispatch
+ * from My tasks and files the district's report on the case page; the statistics count the payment, and
  * the day's report downloads as Excel. Each view is photographed into
  * .screenshots/.
  */
@@ -120,6 +124,14 @@ describe('the dashboard in a browser', () => {
     await inspector.getByTestId('case-recovered').filter({ hasText: '¥12,000.00' }).waitFor();
     await screenshot(inspector, '04-case-page-inspector');
 
+    // The supervisor names the lead on the case page, picking from the owning agency's inspectors.
+    await watcher.getByTestId(`case-row-${number}`).getByTestId('case-link').click();
+    await watcher.getByTestId('lead-select').click();
+    await watcher.locator('.ant-select-item-option').filter({ hasText: city.inspector.name }).first().click();
+    await watcher.getByTestId('lead-submit').click();
+    await watcher.getByTestId('case-lead').filter({ hasText: city.inspector.name }).waitFor({ timeout: 15_000 });
+    await screenshot(watcher, '09-case-page-lead-supervisor');
+
     // The district officer finds the dispatch in My tasks and acknowledges it there for the district.
     const officer = await pageAs(t(city.districtOfficer, city.xichengGov));
     await officer.goto('/tasks');
@@ -134,6 +146,17 @@ describe('the dashboard in a browser', () => {
     await officer.getByTestId(`case-row-${number}`).getByTestId('case-link').click();
     await officer.getByTestId('processes').getByText('ACKNOWLEDGED').waitFor({ timeout: 20_000 });
     expect(await officer.getByTestId('case-actions').count()).toBe(0);
+    // The district's report is awaited: its form shows the API's refusal of a report too short on the field, then files it.
+    const report = officer.getByTestId('report-dispatch');
+    await report.waitFor({ timeout: 20_000 });
+    await report.getByTestId('report-text').fill('已办');
+    await report.getByTestId('report-submit').click();
+    await report.getByTestId('form-error').waitFor();
+    expect(await report.locator('.ant-form-item-explain-error').first().textContent()).toMatch(/at least 4 characters/);
+    await report.getByTestId('report-text').fill('已约谈总承包单位，督促其三日内足额支付');
+    await report.getByTestId('report-submit').click();
+    await officer.getByTestId('processes').getByText('REPORTED').waitFor({ timeout: 20_000 });
+    await officer.getByTestId('report-dispatch').waitFor({ state: 'detached', timeout: 20_000 });
     await screenshot(officer, '06-case-page-district-officer');
 
     // The statistics page counts the payment (its charts load on demand).
@@ -159,6 +182,88 @@ describe('the dashboard in a browser', () => {
     await screenshot(stats, '08-daily-report');
 
     // The inspector's open case page follows without a reload.
-    await inspector.getByTestId('processes').getByText('ACKNOWLEDGED').waitFor({ timeout: 15_000 });
+    await inspector.getByTestId('processes').getByText('REPORTED').waitFor({ timeout: 15_000 });
+    expect(await inspector.getByTestId('case-lead').textContent()).toBe(city.inspector.name);
   });
+
+  it('the case page offers the process steps awaited of the persona as forms: a police decision, a mediation confirmation, a handover', async () => {
+    const { city } = stack;
+    const hrss = stack.as(city.inspector, city.xichengHrss);
+    const director = stack.as(city.director, city.xichengHrss);
+    // A case past the crime threshold (49 workers, ¥637,130), sent in by 12345 and accepted.
+    const intakeCtx = stack.as(city.hotline, city.integrator);
+    const { case: c } = await intakeCtx.services.intake.intake(intakeCtx, {
+      channel: 'HOTLINE_12345',
+      contactPhone: '13700009999',
+      description: '工地拖欠 49 名工人工资',
+      projectCode: (await addProject(stack.db.orm.em.fork(), city.project)).code,
+      amountClaimedFen: 63_713_000,
+      workersAffected: 49,
+    });
+    await hrss.services.cases.acceptCase(hrss, { caseId: c.id });
+    // A referral sent to the police, a mediation inviting the union, a handover to the city.
+    const referral = await hrss.services.processes.proposePoliceReferral(hrss, {
+      caseId: c.id,
+      team: [city.inspector.id, city.inspector2.id],
+      policeAgencyId: city.police.id,
+      orderToPayIssuedOn: '2026-10-01',
+      orderToPayDueOn: '2026-10-15',
+      grounds: '逾期未支付',
+    });
+    await stack.settle();
+    await director.services.processes.step(director, { processId: referral.id, update: 'approveReferral', args: { approve: true } });
+    await hrss.services.processes.step(hrss, { processId: referral.id, update: 'sendReferral' });
+    await hrss.services.processes.conveneMediation(hrss, {
+      caseId: c.id,
+      parties: [{ role: 'WORKER_REPRESENTATIVE', name: '工人代表' }],
+      agencyIds: [city.union.id],
+    });
+    await processServiceOf(hrss.services, handoverModule).handOver(hrss, {
+      caseId: c.id,
+      toAgencyId: city.cityHrss.id,
+      reason: '提级由市总队办理',
+    });
+    await stack.settle();
+    const t = (user: Parameters<typeof stack.api.tokenFor>[0], agency: Parameters<typeof stack.api.tokenFor>[1]) =>
+      stack.api.tokenFor(user, agency);
+
+    // The police decline without reasons: the API's refusal is on the reasons field; with them, the decision is taken.
+    const police = await pageAs(t(city.policeOfficer, city.police));
+    await police.goto(`/cases/${c.id}`);
+    const decide = police.getByTestId('decide-referral');
+    await decide.waitFor({ timeout: 20_000 });
+    await decide.getByText('不予立案', { exact: true }).click();
+    await decide.getByTestId('decide-referral-submit').click();
+    await decide.getByTestId('form-error').waitFor();
+    expect(await decide.locator('.ant-form-item-explain-error').first().textContent()).toMatch(/written reasons/);
+    await screenshot(police, '10-case-page-police-decision');
+    await decide.getByTestId('decide-referral-reasons').fill('证据不足，尚未达到立案标准');
+    await decide.getByTestId('decide-referral-submit').click();
+    await decide.waitFor({ state: 'detached', timeout: 20_000 });
+
+    // The union confirms it will attend the mediation.
+    const union = await pageAs(t(city.unionMediator, city.union));
+    await union.goto(`/cases/${c.id}`);
+    await union.getByTestId('confirm-attendance-submit').click();
+    await union.getByTestId('confirm-attendance-submit').waitFor({ state: 'detached', timeout: 20_000 });
+    await union.getByTestId('processes').getByText('CONFIRMED').waitFor({ timeout: 20_000 });
+
+    // The city's director accepts the case handed over to the city.
+    const city_ = await pageAs(t(city.cityDirector, city.cityHrss));
+    await city_.goto(`/cases/${c.id}`);
+    await city_.getByTestId('handover-note').fill('由市总队一支队承办');
+    await city_.getByTestId('handover-accept').click();
+    await city_.getByTestId('handover-accept').waitFor({ state: 'detached', timeout: 20_000 });
+
+    const processes = (
+      await stack.api.gql(
+        'query($id: ID!) { case(id: $id) { owningAgency { id } processes { kind status } } }',
+        { id: c.id },
+        stack.api.as(city.director, city.xichengHrss),
+      )
+    ).data as { case: { owningAgency: { id: string }; processes: Array<{ kind: string; status: string }> } };
+    expect(processes.case.processes.find((p) => p.kind === 'POLICE_REFERRAL')?.status).toBe('DECLINED');
+    // The handover accepted: the city's agency owns the case now.
+    expect(processes.case.owningAgency.id).toBe(city.cityHrss.id);
+  }, 120_000);
 });

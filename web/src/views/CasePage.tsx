@@ -1,7 +1,6 @@
-import { useCallback, useState } from 'react';
+import { useCallback } from 'react';
 import {
   Alert,
-  App,
   Button,
   Card,
   Col,
@@ -21,14 +20,14 @@ import {
 } from 'antd';
 import dayjs from 'dayjs';
 import { useParams } from 'react-router';
-import { useMutation, useQuery, type AnyVariables, type TypedDocumentNode } from 'urql';
+import { useQuery } from 'urql';
 import { graphql } from '../gql';
 import type { CasePageQuery } from '../gql/graphql';
 import { beijing, enumOptions, fromNow, label, yuan, EVENT_LABELS } from '../labels';
 import { DEADLINE_LABELS } from '../deadlines';
-import { showApiErrors } from '../errors';
 import { useCaseEvents } from '../live';
 import type { Claims } from '../session';
+import { ProcessTasks, StepCard, useStep } from './steps';
 
 const CasePageDoc = graphql(`
   query CasePage($id: ID!) {
@@ -55,6 +54,7 @@ const CasePageDoc = graphql(`
         name
       }
       owningAgency {
+        id
         name
       }
       employer {
@@ -172,6 +172,27 @@ const DispatchCase = graphql(`
     }
   }
 `);
+const AssignLead = graphql(`
+  mutation CaseAssignLead($input: AssignLeadInput!) {
+    assignLead(input: $input) {
+      id
+      version
+      status
+      leadInspector {
+        name
+      }
+    }
+  }
+`);
+const LeadCandidates = graphql(`
+  query CaseLeadCandidates($caseId: ID!) {
+    leadCandidates(caseId: $caseId) {
+      id
+      name
+      agencyId
+    }
+  }
+`);
 const AcknowledgeDispatch = graphql(`
   mutation CaseAcknowledgeDispatch($input: ProcessStepInput!) {
     acknowledgeDispatch(input: $input) {
@@ -212,7 +233,9 @@ export function CasePage({ claims }: { claims: Claims }) {
           <Descriptions.Item label="行业">{label('CaseSector', c.sector)}</Descriptions.Item>
           <Descriptions.Item label="属地">{c.region.name}</Descriptions.Item>
           <Descriptions.Item label="承办单位">{c.owningAgency.name}</Descriptions.Item>
-          <Descriptions.Item label="主办人">{c.leadInspector?.name ?? '—'}</Descriptions.Item>
+          <Descriptions.Item label="主办人">
+            <span data-testid="case-lead">{c.leadInspector?.name ?? '—'}</span>
+          </Descriptions.Item>
           <Descriptions.Item label="用人单位">
             {c.employer ? `${c.employer.name}（${c.employer.uscc}）` : (c.employerNameGiven ?? '未明确')}
           </Descriptions.Item>
@@ -244,6 +267,7 @@ export function CasePage({ claims }: { claims: Claims }) {
       </Card>
 
       <Actions c={c} onDone={refresh} />
+      <ProcessTasks c={c} claims={claims} onDone={refresh} />
 
       <Row gutter={24}>
         <Col span={10}>
@@ -311,30 +335,11 @@ function summarize(payload: Record<string, unknown>): string {
   return text === '{}' ? '' : text.length > 160 ? `${text.slice(0, 160)}…` : text;
 }
 
-/** Runs a mutation and shows the API's refusal (a field's message on its form item, the whole message below). */
-function useStep<D, V extends AnyVariables>(doc: TypedDocumentNode<D, V>, onDone: () => void) {
-  const [state, run] = useMutation<D, V>(doc);
-  const [error, setError] = useState<string | null>(null);
-  const { message } = App.useApp();
-  const submit = async (variables: V, form?: Parameters<typeof showApiErrors>[1], done = '已保存') => {
-    setError(null);
-    const r = await run(variables);
-    if (r.error) {
-      setError(showApiErrors(r.error, form));
-      return false;
-    }
-    message.success(done);
-    onDone();
-    return true;
-  };
-  return { submit, error, fetching: state.fetching };
-}
-
 /**
  * The steps this persona may take on the case now (the API's `availableActions`), each as a small form. A decision
  * (accept, reject) sends the version the persona saw, so a case changed meanwhile answers CONFLICT instead of being
  * decided blind; a contact or a payment only adds to the file and is sent without it (a process's own entries move
- * the version while the page is open).
+ * the version while the page is open). Naming the lead is a decision too: it replaces the lead the persona saw.
  */
 function Actions({ c, onDone }: { c: CaseData; onDone(): void }) {
   const actions = c.availableActions;
@@ -345,21 +350,11 @@ function Actions({ c, onDone }: { c: CaseData; onDone(): void }) {
         {actions.includes('CONTACT') && <ContactForm c={c} onDone={onDone} />}
         {actions.includes('ACCEPT') && <AcceptForm c={c} onDone={onDone} />}
         {actions.includes('REJECT') && <RejectForm c={c} onDone={onDone} />}
+        {actions.includes('ASSIGN_LEAD') && <AssignLeadForm c={c} onDone={onDone} />}
         {actions.includes('PAYMENT') && <PaymentForm c={c} onDone={onDone} />}
         {actions.includes('DISPATCH') && <DispatchForm c={c} onDone={onDone} />}
       </Row>
     </Card>
-  );
-}
-
-function StepCard({ title, error, children }: { title: string; error: string | null; children: React.ReactNode }) {
-  return (
-    <Col xs={24} md={12} xl={8}>
-      <Card size="small" title={title} type="inner">
-        {children}
-        {error && <Alert type="error" title={error} data-testid="form-error" style={{ marginTop: 8 }} />}
-      </Card>
-    </Col>
   );
 }
 
@@ -439,6 +434,41 @@ function RejectForm({ c, onDone }: { c: CaseData; onDone(): void }) {
         </Form.Item>
         <Button danger htmlType="submit" loading={step.fetching}>
           不予受理
+        </Button>
+      </Form>
+    </StepCard>
+  );
+}
+
+/** 确定主办人: an inspector of the owning agency (or of the persona's, a city director taking the case up), from the API's list. */
+function AssignLeadForm({ c, onDone }: { c: CaseData; onDone(): void }) {
+  const [form] = Form.useForm();
+  const step = useStep(AssignLead, onDone);
+  const [candidates] = useQuery({ query: LeadCandidates, variables: { caseId: c.id } });
+  const options = (candidates.data?.leadCandidates ?? []).map((u) => ({
+    value: u.id,
+    label: u.agencyId === c.owningAgency.id ? u.name : `${u.name}（本单位）`,
+  }));
+  return (
+    <StepCard title={c.leadInspector ? '更换主办人' : '确定主办人'} error={step.error ?? candidates.error?.message ?? null}>
+      <Form
+        form={form}
+        layout="vertical"
+        onFinish={(v) =>
+          step.submit({ input: { caseId: c.id, expectedVersion: c.version, inspectorId: v.inspectorId ?? '' } }, form, '已确定主办人')
+        }
+      >
+        <Form.Item name="inspectorId" label="主办监察员">
+          <Select
+            options={options}
+            loading={candidates.fetching}
+            showSearch={{ optionFilterProp: 'label' }}
+            placeholder="选择本案承办单位的监察员"
+            data-testid="lead-select"
+          />
+        </Form.Item>
+        <Button type="primary" htmlType="submit" loading={step.fetching} data-testid="lead-submit">
+          确定主办人
         </Button>
       </Form>
     </StepCard>
