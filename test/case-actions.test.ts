@@ -6,8 +6,9 @@ import { availableCaseActions, CASE_ACTION_KINDS } from '../src/policy/case-acti
  */
 describe('the steps a caller may take on a case', () => {
   const hrss = (roles: string[], agencyId = 'xc') => ({ agencyId, agencyKind: 'HRSS_INSPECTION', roles });
-  const received = { status: 'RECEIVED', owningAgency: 'xc' };
-  const inProgress = { status: 'IN_PROGRESS', owningAgency: 'xc' };
+  const ownRegion = { inRegionOfActor: true, heldByGrant: false };
+  const received = { status: 'RECEIVED', owningAgency: 'xc', ...ownRegion };
+  const inProgress = { status: 'IN_PROGRESS', owningAgency: 'xc', ...ownRegion };
 
   it('a clerk records the contact, and decides nothing', () => {
     expect(availableCaseActions(hrss(['INTAKE_CLERK']), received)).toEqual(['CONTACT']);
@@ -20,11 +21,22 @@ describe('the steps a caller may take on a case', () => {
 
   it('a supervisor also assigns the lead; a closed case takes none of these steps', () => {
     expect(availableCaseActions(hrss(['SUPERVISOR']), inProgress)).toEqual(['CONTACT', 'ASSIGN_LEAD', 'PAYMENT', 'DISPATCH']);
-    expect(availableCaseActions(hrss(['SUPERVISOR']), { status: 'CLOSED', owningAgency: 'xc' })).toEqual([]);
+    expect(availableCaseActions(hrss(['SUPERVISOR']), { status: 'CLOSED', owningAgency: 'xc', ...ownRegion })).toEqual([]);
   });
 
   it('another inspection agency that sees the case (the city) does not dispatch it', () => {
     expect(availableCaseActions(hrss(['DIRECTOR'], 'city'), inProgress)).not.toContain('DISPATCH');
+  });
+
+  it('协查: an agency that only reads the case takes none of its steps; the owner, wherever it is, takes them', () => {
+    // The case's region while another region's agency owns it.
+    const heldByTianjin = { status: 'IN_PROGRESS', owningAgency: 'tj', inRegionOfActor: true, heldByGrant: true };
+    expect(availableCaseActions(hrss(['SUPERVISOR']), heldByTianjin)).toEqual([]);
+    // A pending receiver or a former owner: not the owner, not its region.
+    const elsewhere = { status: 'IN_PROGRESS', owningAgency: 'xc', inRegionOfActor: false, heldByGrant: false };
+    expect(availableCaseActions(hrss(['DIRECTOR'], 'tj'), elsewhere)).toEqual([]);
+    // The cross-region owner takes its steps.
+    expect(availableCaseActions(hrss(['SUPERVISOR'], 'tj'), heldByTianjin)).toEqual(['CONTACT', 'ASSIGN_LEAD', 'PAYMENT', 'DISPATCH']);
   });
 
   it('agencies outside labour inspection, and anonymous callers, get none', () => {

@@ -24,7 +24,9 @@ export class CaseActionsResolver {
     description:
       'The steps on this case the caller may take now, by role and the case’s status (the policy the mutations apply); a client offers only these',
   })
-  availableActions(@Root() c: CaseType, @Ctx() ctx: RequestContext): CaseActionKind[] {
-    return availableCaseActions(ctx.actor, { status: c.status, owningAgency: c.owningAgencyId });
+  async availableActions(@Root() c: CaseType, @Ctx() ctx: RequestContext): Promise<CaseActionKind[]> {
+    if (ctx.actor?.agencyKind !== 'HRSS_INSPECTION') return [];
+    const facts = await ctx.loaders.caseChangeFacts.load(`${ctx.actor.agencyId}|${c.id}`);
+    return availableCaseActions(ctx.actor, { status: c.status, owningAgency: c.owningAgencyId, ...facts });
   }
 }

@@ -9,7 +9,7 @@ import { Person } from '../people/person.entity';
 import { Project } from '../projects/project.entity';
 import { Region } from '../regions/region.entity';
 import { CaseProcess, ProcessInstalment, ProcessParty } from '../processes/process.entity';
-import { ENTRY_VISIBLE_SQL } from '../policy/case-scope';
+import { AGENCY_REGION_AND_BELOW, ENTRY_VISIBLE_SQL } from '../policy/case-scope';
 import { toDate, type WebhookAttemptRow } from '../webhooks/webhook-rows';
 
 /**
@@ -78,6 +78,28 @@ export function createLoaders(em: EntityManager) {
         for (const r of rows) seen.get(`${agency}|${r.case_id}`)?.add(r.seq);
       }
       return keys.map((k) => seen.get(k)!);
+    }),
+    /**
+     * What `mayChangeCase` reads of a case for an agency, keyed `<agencyId>|<caseId>`: whether the case is in the
+     * agency's region, and whether another region's agency holds it by an OWNER grant (协查). One query per agency.
+     */
+    caseChangeFacts: new DataLoader<string, { inRegionOfActor: boolean; heldByGrant: boolean }>(async (keys) => {
+      const byAgency = new Map<string, string[]>();
+      for (const k of keys) {
+        const [agency, caseId] = k.split('|') as [string, string];
+        byAgency.set(agency, [...(byAgency.get(agency) ?? []), caseId]);
+      }
+      const facts = new Map<string, { inRegionOfActor: boolean; heldByGrant: boolean }>();
+      for (const [agency, caseIds] of byAgency) {
+        const rows = await em.getConnection().execute<Array<{ id: string; in_region: boolean; held: boolean }>>(
+          `select c.id, c.region_code in (${AGENCY_REGION_AND_BELOW}) as in_region,
+                  exists (select 1 from case_access ca where ca.case_id = c.id and ca.agency_id = c.owning_agency_id and ca.access = 'OWNER') as held
+             from wage_case c where c.id in (?)`,
+          [agency, caseIds],
+        );
+        for (const r of rows) facts.set(`${agency}|${r.id}`, { inRegionOfActor: !!r.in_region, heldByGrant: !!r.held });
+      }
+      return keys.map((k) => facts.get(k) ?? { inRegionOfActor: false, heldByGrant: false });
     }),
     webhookAttempts: new DataLoader<string, WebhookAttemptRow[]>(async (ids) => {
       const rows = await em

@@ -1,3 +1,4 @@
+import { mayChangeCase } from './case-grants';
 import { CASE_ACTION_ROLES, hasRole, ownsCase, PROCESS_STARTERS, type CaseAction } from './roles';
 
 /**
@@ -20,9 +21,12 @@ const NEEDS: Record<CaseActionKind, { roles: CaseAction | 'START_PROCESS'; statu
 
 export function availableCaseActions(
   actor: { agencyId: string; agencyKind?: string; roles?: readonly string[] } | undefined,
-  c: { status: string; owningAgency: string },
+  c: { status: string; owningAgency: string; inRegionOfActor: boolean; heldByGrant: boolean },
 ): CaseActionKind[] {
   if (!actor || actor.agencyKind !== 'HRSS_INSPECTION') return [];
+  // Every step changes the case: none for an agency that only reads it (协查: a pending receiver, a former owner,
+  // the case's region while another region's agency owns it).
+  if (!mayChangeCase(actor, c)) return [];
   return CASE_ACTION_KINDS.filter((kind) => {
     const need = NEEDS[kind];
     if (!need.statuses.includes(c.status)) return false;
