@@ -7,6 +7,9 @@ export default defineConfig({
   root: import.meta.dirname,
   base: '/',
   logLevel: 'warn',
+  // React's production build whatever NODE_ENV the shell has (a build under `NODE_ENV=development` or jest's `test`
+  // would otherwise bundle React's development build).
+  define: { 'process.env.NODE_ENV': JSON.stringify('production') },
   oxc: { jsx: { runtime: 'automatic' } },
   build: {
     outDir: path.resolve(import.meta.dirname, '../dist/web'),

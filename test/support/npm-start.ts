@@ -43,7 +43,12 @@ export async function npmStartEnv(
  * runs after its build step (`node dist/src/main.js`), for a start that follows one which has just built.
  */
 export async function npmStart(env: Record<string, string>, opts: { built?: boolean } = {}): Promise<Started> {
-  const [command, args] = opts.built ? [process.execPath, ['--enable-source-maps', 'dist/src/main.js']] : ['npm', ['start', '--silent']];
+  // `npm start` as the README says, less its prestart build: `npm test` built already, and a build here would rewrite
+  // dist/web and dist/graphiql under the suites that serve them at the same time (--ignore-scripts skips only the
+  // pre- and post-scripts of the script named).
+  const [command, args] = opts.built
+    ? [process.execPath, ['--enable-source-maps', 'dist/src/main.js']]
+    : ['npm', ['start', '--silent', '--ignore-scripts']];
   // Its own process group, like a terminal's foreground job: Ctrl-C sends SIGINT to the whole group.
   const child = spawn(command, args, { cwd: repo, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   startedTrees.push(child.pid!);

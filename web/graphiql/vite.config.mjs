@@ -9,6 +9,9 @@ export default defineConfig({
   root,
   base: '/graphiql/',
   logLevel: 'warn',
+  // React's production build whatever NODE_ENV the shell has (a build under `NODE_ENV=development` or jest's `test`
+  // would otherwise bundle React's development build).
+  define: { 'process.env.NODE_ENV': JSON.stringify('production') },
   build: {
     outDir: fileURLToPath(new URL('../../dist/graphiql', import.meta.url)),
     emptyOutDir: true,
