@@ -344,12 +344,28 @@ function SendReferralForm({ task, onDone }: StepProps) {
   );
 }
 
-/** 作出是否立案决定: the police file a case, or decline with written reasons. */
-function DecideReferralForm({ task, onDone }: StepProps) {
+/**
+ * A police decision on a referral: file the case, or the other outcome with written reasons. 作出是否立案决定 and
+ * 作出复议决定 take the same input (`processId`, `idempotencyKey`, `decision`, `reasons`) and differ in their words.
+ */
+function PoliceDecisionForm({
+  task,
+  onDone,
+  doc,
+  decisions,
+  words,
+  testId,
+}: StepProps & {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- both decision mutations, whose inputs have the same fields
+  doc: TypedDocumentNode<any, any>;
+  decisions: Array<{ value: string; label: string }>;
+  words: { decision: string; reasons: string; submit: string; done: string };
+  testId?: string;
+}) {
   const [form] = Form.useForm();
-  const step = useStep(DecideReferral, onDone);
+  const step = useStep(doc, onDone);
   return (
-    <StepCard title={title(task)} error={step.error} extra={<Due task={task} />} testId="decide-referral">
+    <StepCard title={title(task)} error={step.error} extra={<Due task={task} />} testId={testId}>
       <Form
         form={form}
         name={`${task.action}-${task.process.id}`}
@@ -359,26 +375,37 @@ function DecideReferralForm({ task, onDone }: StepProps) {
           step.submit(
             { input: { processId: task.process.id, idempotencyKey: key(), decision: v.decision, reasons: v.reasons || null } },
             form,
-            '已记录决定',
+            words.done,
           )
         }
       >
-        <Form.Item name="decision" label="决定">
-          <Radio.Group
-            options={[
-              { value: 'FILED', label: label('ReferralDecision', 'FILED') },
-              { value: 'DECLINED', label: label('ReferralDecision', 'DECLINED') },
-            ]}
-          />
+        <Form.Item name="decision" label={words.decision}>
+          <Radio.Group options={decisions} />
         </Form.Item>
-        <Form.Item name="reasons" label="不予立案理由（书面）">
-          <Input.TextArea rows={2} data-testid="decide-referral-reasons" />
+        <Form.Item name="reasons" label={words.reasons}>
+          <Input.TextArea rows={2} data-testid={testId && `${testId}-reasons`} />
         </Form.Item>
-        <Button type="primary" htmlType="submit" loading={step.fetching} data-testid="decide-referral-submit">
-          提交决定
+        <Button type="primary" htmlType="submit" loading={step.fetching} data-testid={testId && `${testId}-submit`}>
+          {words.submit}
         </Button>
       </Form>
     </StepCard>
+  );
+}
+
+/** 作出是否立案决定: the police file a case, or decline with written reasons. */
+function DecideReferralForm(p: StepProps) {
+  return (
+    <PoliceDecisionForm
+      {...p}
+      doc={DecideReferral}
+      decisions={[
+        { value: 'FILED', label: label('ReferralDecision', 'FILED') },
+        { value: 'DECLINED', label: label('ReferralDecision', 'DECLINED') },
+      ]}
+      words={{ decision: '决定', reasons: '不予立案理由（书面）', submit: '提交决定', done: '已记录决定' }}
+      testId="decide-referral"
+    />
   );
 }
 
@@ -408,40 +435,17 @@ function RequestReconsiderationForm({ task, onDone }: StepProps) {
 }
 
 /** 作出复议决定: the police file the case after all, or uphold the decline. */
-function DecideReconsiderationForm({ task, onDone }: StepProps) {
-  const [form] = Form.useForm();
-  const step = useStep(DecideReconsideration, onDone);
+function DecideReconsiderationForm(p: StepProps) {
   return (
-    <StepCard title={title(task)} error={step.error} extra={<Due task={task} />}>
-      <Form
-        form={form}
-        name={`${task.action}-${task.process.id}`}
-        layout="vertical"
-        initialValues={{ decision: 'FILED' }}
-        onFinish={(v) =>
-          step.submit(
-            { input: { processId: task.process.id, idempotencyKey: key(), decision: v.decision, reasons: v.reasons || null } },
-            form,
-            '已记录复议决定',
-          )
-        }
-      >
-        <Form.Item name="decision" label="复议决定">
-          <Radio.Group
-            options={[
-              { value: 'FILED', label: label('ReconsiderationDecision', 'FILED') },
-              { value: 'UPHELD', label: label('ReconsiderationDecision', 'UPHELD') },
-            ]}
-          />
-        </Form.Item>
-        <Form.Item name="reasons" label="理由">
-          <Input.TextArea rows={2} />
-        </Form.Item>
-        <Button type="primary" htmlType="submit" loading={step.fetching}>
-          提交复议决定
-        </Button>
-      </Form>
-    </StepCard>
+    <PoliceDecisionForm
+      {...p}
+      doc={DecideReconsideration}
+      decisions={[
+        { value: 'FILED', label: label('ReconsiderationDecision', 'FILED') },
+        { value: 'UPHELD', label: label('ReconsiderationDecision', 'UPHELD') },
+      ]}
+      words={{ decision: '复议决定', reasons: '理由', submit: '提交复议决定', done: '已记录复议决定' }}
+    />
   );
 }
 
