@@ -1,4 +1,4 @@
-import { allHandlersFinished, ApplicationFailure, condition, defineQuery, defineUpdate, setHandler } from '@temporalio/workflow';
+import { allHandlersFinished, ApplicationFailure, condition, defineQuery, defineUpdate, patched, setHandler } from '@temporalio/workflow';
 import type { ProcessEffect } from '../src/processes/process-step.contract';
 import { caseEndedSignal, deadlineOperation, Deadlines, requireMember, StepWriter, stepKey, type StepActor } from './process-kit';
 import { DELIBERATION_RECORDERS, investigatedTheCase, PENALTY_CASEWORKERS, PENALTY_DECIDERS } from '../src/policy/investigation';
@@ -87,6 +87,7 @@ export async function penalty(input: PenaltyInput): Promise<PenaltyState> {
   let serviceDue: string | undefined;
   const overdue: string[] = [];
   let busy = false;
+  let proposalRecorded = false;
   let caseEnded: string | undefined;
 
   const state = (): PenaltyState => ({
@@ -106,6 +107,10 @@ export async function penalty(input: PenaltyInput): Promise<PenaltyState> {
   async function take(run: () => Promise<void>): Promise<PenaltyState> {
     busy = true;
     try {
+      // The proposal is on the record before any step: a notice served at once after the start otherwise raced the
+      // proposal's entry, and the proposal's status could overwrite the notice's. Patched: older histories replay as
+      // they ran.
+      if (patched('penalty-proposal-before-steps')) await condition(() => proposalRecorded);
       await run();
     } finally {
       busy = false;
@@ -424,6 +429,7 @@ export async function penalty(input: PenaltyInput): Promise<PenaltyState> {
     },
     effects: [{ kind: 'process', status: 'PROPOSED', waitingOn: 'HRSS' }],
   });
+  proposalRecorded = true;
 
   await condition(() => ended() || (caseEnded !== undefined && !outlivesCase() && !busy));
   await condition(() => deadlines.idle && allHandlersFinished());
