@@ -120,7 +120,6 @@ function boot(): void {
       anonymousRateLimitPerMinute: config.anonymousRateLimitPerMinute,
       exposeErrorDetails: config.env === 'development',
       ...(config.env !== 'production' && config.demoData ? { devPersonas: () => personas } : {}),
-      demoTokensFile: config.demoData ? path.join(config.dataDir, 'demo-tokens.tsv') : undefined,
     });
     lifecycle.onStop('GraphQL API', api.stop);
 

@@ -1,5 +1,4 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { graphiqlDir, graphiqlPage } from '../src/api/graphiql';
 import { startTestApi, type TestApi } from './support/api';
@@ -90,19 +89,23 @@ describe('self-hosted GraphiQL at GET /graphql', () => {
   });
 
   it('prefills a demo persona’s token in development only', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'graphiql-'));
-    const file = path.join(dir, 'demo-tokens.tsv');
-    writeFileSync(
-      file,
-      'agency_kind\tagency\trole\tuser\ttoken\nPOLICE\t西城分局\tOFFICER\t郑警官\tpolice-token\nHRSS_INSPECTION\t西城区劳动保障监察大队\tINSPECTOR\t李监察\tinspector-token\n',
-    );
+    const personas = [
+      { role: 'OFFICER', agencyKind: 'POLICE', agencyName: '西城分局', userName: '郑警官', token: 'police-token' },
+      {
+        role: 'INSPECTOR',
+        agencyKind: 'HRSS_INSPECTION',
+        agencyName: '西城区劳动保障监察大队',
+        userName: '李监察',
+        token: 'inspector-token',
+      },
+    ];
     const config = (page: string | undefined) =>
       JSON.parse(/<script id="anxin-graphiql-config" type="application\/json">([^<]*)<\/script>/.exec(page ?? '')![1]!);
-    expect(config(graphiqlPage({ production: false, demoTokensFile: file }))).toEqual({
+    expect(config(graphiqlPage({ production: false, devPersonas: () => personas }))).toEqual({
       token: 'inspector-token',
       persona: 'INSPECTOR 李监察, 西城区劳动保障监察大队',
     });
-    expect(config(graphiqlPage({ production: true, demoTokensFile: file }))).toEqual({});
-    expect(config(graphiqlPage({ production: false, demoTokensFile: path.join(dir, 'missing.tsv') }))).toEqual({});
+    expect(config(graphiqlPage({ production: true, devPersonas: () => personas }))).toEqual({});
+    expect(config(graphiqlPage({ production: false, devPersonas: () => [] }))).toEqual({});
   });
 });

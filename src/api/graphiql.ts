@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import express from 'express';
+import { graphiqlPersona, type DevPersona } from './dev-personas';
 
 /**
  * The self-hosted GraphiQL (web/graphiql, bundled by `npm run build:graphiql` into dist/graphiql): its assets at
@@ -11,11 +12,10 @@ import express from 'express';
 export interface GraphiqlOptions {
   production: boolean;
   /**
-   * Development only: the demo tokens `npm start` writes (`<data dir>/demo-tokens.tsv`); the page's Authorization
-   * header is prefilled with one of them (a Xicheng inspector's when there is one). Read per request: the file is
-   * written after the API starts.
+   * Development only: the demo personas (a function: their tokens are issued after the API starts); the page's
+   * Authorization header is prefilled with one of them (`graphiqlPersona`).
    */
-  demoTokensFile?: string;
+  devPersonas?: () => ReadonlyArray<DevPersona>;
   /**
    * Outside production (where introspection is allowed): the schema's SDL, served at /graphiql/schema.graphql for the
    * page's docs and completion, because the introspection query is larger than the document limits allow.
@@ -35,26 +35,11 @@ export function wantsGraphiql(req: express.Request): boolean {
   return req.accepts(['application/json', 'application/graphql-response+json', 'text/html']) === 'text/html';
 }
 
-/** A demo persona's token from the tab-separated file: agency_kind, agency, role, user, token. */
-export function demoPersona(file: string): { token: string; persona: string } | undefined {
-  if (!existsSync(file)) return undefined;
-  const rows = readFileSync(file, 'utf8')
-    .split('\n')
-    .slice(1)
-    .map((l) => l.split('\t'))
-    .filter((r) => r.length === 5 && r[4]);
-  const pick =
-    rows.find((r) => r[0] === 'HRSS_INSPECTION' && r[2] === 'INSPECTOR' && r[1]!.includes('西城')) ??
-    rows.find((r) => r[0] === 'HRSS_INSPECTION' && r[2] === 'INSPECTOR') ??
-    rows[0];
-  return pick && { token: pick[4]!, persona: `${pick[2]} ${pick[3]}, ${pick[1]}` };
-}
-
 /** The page with its configuration (the demo token in development) in a JSON script element: data, not code. */
 export function graphiqlPage(opts: GraphiqlOptions): string | undefined {
   const file = path.join(graphiqlDir(), 'index.html');
   if (!existsSync(file)) return undefined;
-  const config = !opts.production && opts.demoTokensFile ? (demoPersona(opts.demoTokensFile) ?? {}) : {};
+  const config = !opts.production && opts.devPersonas ? (graphiqlPersona(opts.devPersonas()) ?? {}) : {};
   const json = JSON.stringify(config).replace(/</g, '\\u003c');
   return readFileSync(file, 'utf8').replace(
     '<!--anxin-graphiql-config-->',

@@ -22,6 +22,7 @@ import { FeedHorizon } from '../events/feed-horizon';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import { CallerGuard } from './caller-guard';
 import { DOCUMENT_LIMITS, DocumentRefused } from './document-limits';
+import type { DevPersona } from './dev-personas';
 import { graphiqlRouter } from './graphiql';
 import { formatError } from './format-error';
 import { ErrorCode } from '../domain/errors';
@@ -33,14 +34,6 @@ import { startWebSocketServer } from './websocket-server';
 import { mountDailyReportDownloads } from './daily-report-downloads';
 
 /** A demo persona offered on the dashboard's sign-in page under `npm start` (development only). */
-export interface DevPersona {
-  role: string;
-  agencyKind: string;
-  agencyName: string;
-  userName: string;
-  token: string;
-}
-
 export interface ApiServer {
   url: string;
   /** The dashboard's address (`/`), when this server serves it. */
@@ -128,8 +121,6 @@ export async function startApiServer(opts: {
    * Never given in production (the route then does not exist).
    */
   devPersonas?: () => ReadonlyArray<DevPersona>;
-  /** Development: the demo tokens file whose token the GraphiQL page prefills (src/api/graphiql.ts). */
-  demoTokensFile?: string;
 }): Promise<ApiServer> {
   const app = express();
   const httpServer = http.createServer(app);
@@ -199,7 +190,7 @@ export async function startApiServer(opts: {
   app.use(
     graphiqlRouter({
       production: !!opts.production,
-      demoTokensFile: opts.demoTokensFile,
+      devPersonas: opts.production ? undefined : opts.devPersonas,
       sdl: opts.production ? undefined : printSchema(schema),
     }),
   );
