@@ -6,7 +6,7 @@ import { Project } from '../projects/project.entity';
 import type { Actor, ExecutionContext } from '../core/execution-context';
 import { forbidden, notFound } from '../domain/errors';
 import type { AgencyKind } from '../agencies/agency.entity';
-import { AGENCY_REGION_AND_BELOW, caseScope } from '../policy/case-scope';
+import { AGENCY_REGION_AND_BELOW, CASE_CHANGE_FACTS_SQL, caseScope } from '../policy/case-scope';
 import {
   CASE_ACTION_ROLES,
   CASEWORKERS,
@@ -62,14 +62,14 @@ export async function regionAndHolding(
   agencyId: string,
   caseId: string,
 ): Promise<{ inRegionOfActor: boolean; heldByGrant: boolean }> {
-  const rows = await em.getConnection().execute<Array<{ in_region: boolean; held: boolean }>>(
-    `select c.region_code in (${AGENCY_REGION_AND_BELOW}) as in_region,
-            exists (select 1 from case_access ca where ca.case_id = c.id and ca.agency_id = c.owning_agency_id and ca.access = 'OWNER') as held
-       from wage_case c where c.id = ?`,
-    [agencyId, caseId],
-    'all',
-    em.getTransactionContext(),
-  );
+  const rows = await em
+    .getConnection()
+    .execute<Array<{ in_region: boolean; held: boolean }>>(
+      `select ${CASE_CHANGE_FACTS_SQL} from wage_case c where c.id = ?`,
+      [agencyId, caseId],
+      'all',
+      em.getTransactionContext(),
+    );
   return { inRegionOfActor: !!rows[0]?.in_region, heldByGrant: !!rows[0]?.held };
 }
 

@@ -9,7 +9,7 @@ import { Person } from '../people/person.entity';
 import { Project } from '../projects/project.entity';
 import { Region } from '../regions/region.entity';
 import { CaseProcess, ProcessInstalment, ProcessParty } from '../processes/process.entity';
-import { AGENCY_REGION_AND_BELOW, ENTRY_VISIBLE_SQL } from '../policy/case-scope';
+import { CASE_CHANGE_FACTS_SQL, ENTRY_VISIBLE_SQL } from '../policy/case-scope';
 import { toDate, type WebhookAttemptRow } from '../webhooks/webhook-rows';
 
 /**
@@ -91,12 +91,12 @@ export function createLoaders(em: EntityManager) {
       }
       const facts = new Map<string, { inRegionOfActor: boolean; heldByGrant: boolean }>();
       for (const [agency, caseIds] of byAgency) {
-        const rows = await em.getConnection().execute<Array<{ id: string; in_region: boolean; held: boolean }>>(
-          `select c.id, c.region_code in (${AGENCY_REGION_AND_BELOW}) as in_region,
-                  exists (select 1 from case_access ca where ca.case_id = c.id and ca.agency_id = c.owning_agency_id and ca.access = 'OWNER') as held
-             from wage_case c where c.id in (?)`,
-          [agency, caseIds],
-        );
+        const rows = await em
+          .getConnection()
+          .execute<Array<{ id: string; in_region: boolean; held: boolean }>>(
+            `select c.id, ${CASE_CHANGE_FACTS_SQL} from wage_case c where c.id in (?)`,
+            [agency, caseIds],
+          );
         for (const r of rows) facts.set(`${agency}|${r.id}`, { inRegionOfActor: !!r.in_region, heldByGrant: !!r.held });
       }
       return keys.map((k) => facts.get(k) ?? { inRegionOfActor: false, heldByGrant: false });

@@ -12,6 +12,13 @@ import { signedIn } from './signed-in';
 /** The regions at and below the acting agency's region, by the stored ancestry path. */
 export const AGENCY_REGION_AND_BELOW = `select r.code from region r where r.ancestors @> array[(select ag.region_code from agency ag where ag.id = ?)]::text[]`;
 
+/**
+ * What `mayChangeCase` (case-grants.ts) reads of a case `c` for an agency (param: its id): whether the case is in the
+ * agency's region (`in_region`), and whether another region's agency holds it by an OWNER grant (`held`, 协查).
+ */
+export const CASE_CHANGE_FACTS_SQL = `c.region_code in (${AGENCY_REGION_AND_BELOW}) as in_region,
+  exists (select 1 from case_access ca where ca.case_id = c.id and ca.agency_id = c.owning_agency_id and ca.access = 'OWNER') as held`;
+
 /** A party to one of the case's processes (as far as its parties see it yet). */
 const PARTY_TO_A_PROCESS = `exists (select 1 from case_process cp join process_party pp on pp.process_id = cp.id
   where cp.case_id = c.id and pp.agency_id = ? and ${PARTIES_SEE_PROCESS_SQL})`;
