@@ -18,7 +18,7 @@ import { WebhookTargetPolicy } from '../webhooks/webhook-targets';
 import { HolidayCalendarService } from '../calendar/holiday-calendar.service';
 import { StatisticsService } from '../statistics/statistics.service';
 import { DailyReportService } from '../reports/daily-report.service';
-import { StatisticsFigureSource, type ReportFigureSource } from '../reports/report-figures';
+import { StatisticsFigureSource } from '../reports/report-figures';
 
 /**
  * The use cases of Anxin, created once per process with their collaborators passed to their constructors. They
@@ -69,8 +69,6 @@ export interface ServiceDeps {
   intakeRules?: IntakeRules;
   /** 回访: the share of closed cases called back, 0–1 (the city's `CALLBACK_SAMPLE_RATE`); default `callbackRules.samplingRate`. */
   callbackSampleRate?: number;
-  /** Where the daily report's figures come from (default: the statistics service, in the agency's scope). */
-  reportFigures?: ReportFigureSource;
   /** The registered processes (the registry, `src/processes/registry.ts`, passed in by the composition root). */
   processModules: ReadonlyArray<AnyProcessModule>;
 }
@@ -93,7 +91,7 @@ export function createServices(deps: ServiceDeps): Services {
     caseStatusAttempts: new CaseStatusAttempts(deps.caseStatusLimits),
     calendar: new HolidayCalendarService(outbox),
     statistics,
-    dailyReports: new DailyReportService(deps.reportFigures ?? new StatisticsFigureSource(statistics)),
+    dailyReports: new DailyReportService(new StatisticsFigureSource(statistics)),
     processes,
     closure: new ClosureService(cases, outbox, deps.callbackSampleRate),
     tasks: new AgencyTaskService(deps.processModules.map((m) => m.definition)),

@@ -27,7 +27,7 @@ export type ReportFigures = Record<ReportFigureKey, number>;
 /**
  * Where a report's figures come from: the statistics an agency sees of its cases, as of now, for the report's day.
  * The context's actor is the reporting agency (its director's view), so the figures are scoped by the one policy.
- * `StatisticsFigureSource` below reads them from the statistics service; a test may give its own.
+ * `StatisticsFigureSource` below reads them from the statistics service.
  */
 export interface ReportFigureSource {
   figures(ctx: ExecutionContext, query: { day: string }): Promise<ReportFigures>;
