@@ -8,6 +8,11 @@ import { dailyReportRules } from './rules/daily-report';
  * A bad value never reaches the code that uses it: `loadConfig` reports every bad variable at once.
  */
 const port = (fallback: number) => z.coerce.number().int().min(1).max(65535).default(fallback);
+/** A port that may be unset (an empty value is unset). */
+const optionalPort = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+  z.coerce.number().int().min(1).max(65535).optional(),
+);
 const optionalText = z
   .string()
   .trim()
@@ -89,6 +94,18 @@ const schema = z.object({
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM, 24-hour Beijing time, e.g. 08:00')
     .default(dailyReportRules.defaultTime),
   WEBHOOK_MAX_ACTIVE_ENDPOINTS: z.coerce.number().int().min(1).max(1_000).default(5),
+  // Metrics, traces and probes (src/observability/).
+  METRICS_PORT: optionalPort,
+  TEMPORAL_METRICS_PORT: optionalPort,
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalText.pipe(
+    z
+      .string()
+      .regex(/^https?:\/\/[^\s]+$/, 'must be an http:// or https:// URL, e.g. http://otel-collector:4318')
+      .optional(),
+  ),
+  OTEL_SERVICE_NAME: optionalText,
+  SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
+  SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -140,6 +157,21 @@ export interface Config {
    * (`src/rules/daily-report.ts`).
    */
   dailyReport: { time: { hour: number; minute: number } };
+  /** Metrics, traces, probes and the drain on SIGTERM (src/observability/, README "Metrics, traces and probes"). */
+  observability: {
+    /** The worker process alone serves /metrics, /livez and /readyz on this port (`METRICS_PORT`); unset: none. */
+    metricsPort?: number;
+    /** The Temporal SDK's own Prometheus exporter, bound to 127.0.0.1 on this port and folded into /metrics. */
+    temporalMetricsPort?: number;
+    /** Traces go to this OTLP/HTTP collector (`OTEL_EXPORTER_OTLP_ENDPOINT`); unset: tracing is off. */
+    otlpEndpoint?: string;
+    /** `OTEL_SERVICE_NAME`, default anxin-<role>. */
+    serviceName: string;
+    /** How long in-flight requests and activities get to finish after SIGTERM (local practice, under Kubernetes' 30 s). */
+    shutdownGraceMs: number;
+    /** How long readiness answers 503 before the listener closes, so a load balancer stops sending (default 0). */
+    shutdownDelayMs: number;
+  };
 }
 
 /** Which process is starting: the all-in-one `npm start`, or one of the production processes. */
@@ -203,6 +235,14 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, role: Role =
       perCallerPerHour: e.CASE_STATUS_LOOKUPS_PER_CALLER_PER_HOUR,
     },
     dailyReport: { time: { hour: Number(e.DAILY_REPORT_TIME.slice(0, 2)), minute: Number(e.DAILY_REPORT_TIME.slice(3, 5)) } },
+    observability: {
+      metricsPort: e.METRICS_PORT,
+      temporalMetricsPort: e.TEMPORAL_METRICS_PORT,
+      otlpEndpoint: e.OTEL_EXPORTER_OTLP_ENDPOINT,
+      serviceName: e.OTEL_SERVICE_NAME ?? (role === 'all-in-one' || role === 'tool' ? 'anxin' : `anxin-${role}`),
+      shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
+      shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
+    },
   };
 }
 

@@ -32,6 +32,10 @@ import { buildAppSchema } from './schema';
 import type { Services } from '../app/services';
 import { startWebSocketServer } from './websocket-server';
 import { mountDailyReportDownloads } from './daily-report-downloads';
+import { feedLagSeconds } from '../events/feed-lag';
+import { graphqlMetricsPlugin, Metrics } from '../observability/metrics';
+import { opsRouter, Probes } from '../observability/probes';
+import { graphqlSpanMiddleware, graphqlTracingPlugin } from '../observability/tracing';
 
 /** A demo persona offered on the dashboard's sign-in page under `npm start` (development only). */
 export interface ApiServer {
@@ -121,9 +125,23 @@ export async function startApiServer(opts: {
    * Never given in production (the route then does not exist).
    */
   devPersonas?: () => ReadonlyArray<DevPersona>;
+  /** The process's metrics, served at GET /metrics with the probes (default: a registry of this server's own). */
+  metrics?: Metrics;
+  /** True once the process drains (Lifecycle.draining): /readyz answers 503. */
+  draining?: () => boolean;
+  /** How long in-flight requests get to finish when the server stops (SHUTDOWN_GRACE_MS; default 10 s). */
+  shutdownGraceMs?: number;
+  /** Spans for GraphQL requests (tracing is on: src/observability/tracing.ts). */
+  tracing?: boolean;
 }): Promise<ApiServer> {
   const app = express();
   const httpServer = http.createServer(app);
+  const metrics = opts.metrics ?? new Metrics();
+  let stopping = false;
+  const probes = new Probes({ health: opts.services.health, orm: opts.orm, draining: () => stopping || (opts.draining?.() ?? false) });
+  app.use(metrics.inFlight());
+  // Prometheus and the orchestrator's probes: counts and states, no token (README "Metrics, traces and probes").
+  app.use(opsRouter({ metrics, probes }));
   const schema = await buildAppSchema({ services: opts.services, modules: opts.processModules });
   // One guard for both transports: authentication, per-principal rate limits and the document limits by caller tier
   // (src/api/document-limits.ts), checked before graphql-js's validation runs.
@@ -160,6 +178,8 @@ export async function startApiServer(opts: {
     production: !!opts.production,
     subscriptionsPerPrincipal: opts.subscriptionsPerPrincipal,
   });
+  metrics.watchDatabase(opts.orm);
+  metrics.watchFeed({ subscribers: () => feed.subscribers, lagSeconds: () => feedLagSeconds(opts.orm, horizon.top) });
 
   const apollo = new ApolloServer<RequestContext>({
     schema,
@@ -172,7 +192,8 @@ export async function startApiServer(opts: {
     persistedQueries: false,
     validationRules: armor.validationRules,
     plugins: [
-      ApolloServerPluginDrainHttpServer({ httpServer }),
+      // On stop: no new connections, idle ones closed, in-flight requests given the grace, then cut.
+      ApolloServerPluginDrainHttpServer({ httpServer, stopGracePeriodMillis: opts.shutdownGraceMs ?? 10_000 }),
       // No HTTP cache hints are given (answers are per caller): the default plugin wrapped every field to look for them.
       ApolloServerPluginCacheControlDisabled(),
       // Apollo's landing page loads from a CDN: a browser gets the self-hosted GraphiQL instead (src/api/graphiql.ts).
@@ -180,6 +201,8 @@ export async function startApiServer(opts: {
       { serverWillStart: async () => ({ drainServer: async () => void (await wsCleanup.dispose()) }) },
       requestLogging(),
       domainErrorStatus(),
+      graphqlMetricsPlugin(metrics),
+      ...(opts.tracing ? [graphqlTracingPlugin<RequestContext>()] : []),
       ...armor.plugins,
     ],
     formatError,
@@ -213,6 +236,9 @@ export async function startApiServer(opts: {
       );
     },
     express.json({ limit: '1mb' }),
+    // The request's span is made active here, after the body is read, so Apollo's work (and the outbox relay pass
+    // a mutation nudges) runs in it.
+    ...(opts.tracing ? [graphqlSpanMiddleware()] : []),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const requestId = res.locals.requestId as string;
@@ -277,7 +303,12 @@ export async function startApiServer(opts: {
     dashboardUrl: webRoot ? `http://${host}:${port}/` : null,
     subscribers: () => feed.subscribers,
     stop: async () => {
+      // Draining: readiness answers 503; subscribers are told to reconnect (elsewhere); then Apollo's drain stops
+      // accepting connections and waits for the requests in flight, within the grace.
+      stopping = true;
+      wsCleanup.closeForRestart();
       await apollo.stop();
+      probes.stop();
       feed.stop();
       horizon.stop();
       await tally.stop();

@@ -40,6 +40,11 @@ export const MAX_SUBSCRIPTIONS_PER_PRINCIPAL = 20;
 export const MAX_ANONYMOUS_SOCKETS_PER_ADDRESS = 5;
 /** Close code for a connection refused by the rate limit (4000–4999 are the application's). */
 export const CLOSE_RATE_LIMITED = 4429;
+/**
+ * Close code when the process drains (SIGTERM): 1012 Service Restart (RFC 6455's registry), which graphql-ws clients
+ * treat as retryable: they reconnect, to another process behind the load balancer, and resume from their cursor.
+ */
+export const CLOSE_SERVICE_RESTART = 1012;
 
 interface Connection {
   actor?: Actor;
@@ -72,7 +77,7 @@ export function startWebSocketServer(opts: {
   production: boolean;
   /** Defaults to MAX_SUBSCRIPTIONS_PER_PRINCIPAL. */
   subscriptionsPerPrincipal?: number;
-}): { dispose(): void | Promise<void> } {
+}): { dispose(): void | Promise<void>; closeForRestart(): void } {
   const wsServer = new WebSocketServer({ server: opts.httpServer, path: '/graphql', maxPayload: MAX_MESSAGE_BYTES });
   const connections = new WeakMap<object, Connection>();
   const perPrincipal = new PrincipalSlots(opts.subscriptionsPerPrincipal ?? MAX_SUBSCRIPTIONS_PER_PRINCIPAL);
@@ -203,7 +208,13 @@ export function startWebSocketServer(opts: {
     },
     wsServer,
   );
-  return cleanup;
+  return {
+    dispose: () => cleanup.dispose(),
+    // Every open socket is told to reconnect elsewhere; new upgrades are refused once the HTTP server stops accepting.
+    closeForRestart: () => {
+      for (const socket of wsServer.clients) socket.close(CLOSE_SERVICE_RESTART, 'service restart: reconnect');
+    },
+  };
 }
 
 /** Close code for a socket whose token has expired: the token verified at connect no longer names a caller. */
