@@ -6,17 +6,21 @@ import { loadConfigOrExit } from './config';
 import { openDatabase } from './db/database';
 import { Lifecycle, runMain } from './lifecycle';
 import { createLogger } from './logger';
+import { Metrics } from './observability/metrics';
+import { startTracing } from './observability/tracing';
 
 /** `npm run api`: the GraphQL API alone, against an external PostgreSQL and Temporal (production layout). */
 function boot(): void {
   const config = loadConfigOrExit('api');
   const log = createLogger(config);
-  const lifecycle = new Lifecycle(log);
+  const lifecycle = new Lifecycle(log, { drainDelayMs: config.observability.shutdownDelayMs });
   runMain(log, lifecycle, async () => {
+    const tracing = startTracing({ endpoint: config.observability.otlpEndpoint, serviceName: config.observability.serviceName, log });
+    if (tracing) lifecycle.onStop('tracing', tracing.shutdown);
     const orm = await openDatabase({ url: config.database.url!, log });
     lifecycle.onStop('database pool', () => orm.close());
     // The API delivers what it just committed at once; the worker's relay polls for anything left behind.
-    const { services } = createCore({ orm, temporalAddress: config.temporal.address!, config, log, lifecycle });
+    const { services } = createCore({ orm, temporalAddress: config.temporal.address!, config, log, lifecycle, tracing });
     const api = await startApiServer({
       host: config.api.host,
       port: config.api.port,
@@ -27,6 +31,10 @@ function boot(): void {
       production: config.env === 'production',
       rateLimitPerMinute: config.rateLimitPerMinute,
       anonymousRateLimitPerMinute: config.anonymousRateLimitPerMinute,
+      metrics: new Metrics({ defaultMetrics: true }),
+      draining: () => lifecycle.draining,
+      shutdownGraceMs: config.observability.shutdownGraceMs,
+      tracing: !!tracing,
     });
     lifecycle.onStop('GraphQL API', api.stop);
     log.info(

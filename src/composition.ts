@@ -12,6 +12,7 @@ import { WebhookTargetPolicy } from './webhooks/webhook-targets';
 import { ensureDailyReportSchedule } from './reports/daily-report-schedule';
 import { createCaseActivities } from './worker/case-activities';
 import { bundleWorkflows, startWorker, type WorkerHandle } from './worker/worker';
+import { inSpan, tracingClientInterceptors, tracingWorkerOptions, WORKFLOW_TRACING_MODULE, type Tracing } from './observability/tracing';
 
 /**
  * The composition root: how Anxin's parts are wired, once, for `npm start` (src/main.ts), the API alone
@@ -35,10 +36,13 @@ export function createCore(opts: {
   log: Logger;
   lifecycle: Lifecycle;
   modules?: ReadonlyArray<AnyProcessModule>;
+  /** OpenTelemetry, when on: the client's starts and signals carry the trace; relay passes are spans. */
+  tracing?: Tracing;
 }): Core {
   const connection = Connection.lazy({ address: opts.temporalAddress });
   opts.lifecycle.onStop('Temporal client', () => connection.close());
-  const workflowClient = new Client({ connection, namespace: opts.config.temporal.namespace });
+  const interceptors = tracingClientInterceptors(opts.tracing);
+  const workflowClient = new Client({ connection, namespace: opts.config.temporal.namespace, ...(interceptors ? { interceptors } : {}) });
   const relay = new OutboxRelay(opts.orm, workflowClient, opts.config.temporal.taskQueue, opts.log);
   opts.lifecycle.onStop('workflow outbox relay', () => relay.stop());
   const modules = opts.modules ?? processModules;
@@ -51,7 +55,10 @@ export function createCore(opts: {
     temporal: connection,
     workflowClient,
     // The process that commits delivers at once; every relay also polls for anything left behind.
-    outboxNudge: () => void relay.drain().catch(() => undefined),
+    // Traced, the pass is a span of the request that committed (the relay is wrapped here, not changed).
+    outboxNudge: opts.tracing
+      ? () => void inSpan('outbox.relay.deliver', () => relay.drain(), { resultAttribute: 'anxin.outbox.delivered' }).catch(() => undefined)
+      : () => void relay.drain().catch(() => undefined),
     webhookTargets: new WebhookTargetPolicy(opts.config.webhooks.allowedNetworks),
     maxActiveWebhookEndpoints: opts.config.webhooks.maxActiveEndpoints,
     caseStatusLimits: opts.config.caseStatusLimits,
@@ -66,10 +73,12 @@ export function createCore(opts: {
 }
 
 /** The worker's workflow code: the core workflows and every registered process's. */
-export function bundleFor(modules: ReadonlyArray<AnyProcessModule>, log: Logger) {
+export function bundleFor(modules: ReadonlyArray<AnyProcessModule>, log: Logger, opts: { tracing?: Tracing } = {}) {
   return bundleWorkflows(
     log,
     modules.map((m) => m.definition.workflowModule),
+    // Traced, the workflows carry Temporal's OpenTelemetry workflow interceptors; untraced, the bundle has none.
+    opts.tracing ? { interceptorModules: [WORKFLOW_TRACING_MODULE] } : {},
   );
 }
 
@@ -79,10 +88,11 @@ export async function startCoreWorker(
   opts: {
     orm: Orm;
     temporalAddress: string;
-    config: Pick<Config, 'temporal'>;
+    config: Pick<Config, 'temporal'> & Partial<Pick<Config, 'observability'>>;
     log: Logger;
     lifecycle: Lifecycle;
     bundle: Awaited<ReturnType<typeof bundleFor>>;
+    tracing?: Tracing;
   },
 ): Promise<WorkerHandle> {
   const worker = await startWorker({
@@ -92,6 +102,8 @@ export async function startCoreWorker(
     bundle: opts.bundle,
     activities: createCaseActivities({ orm: opts.orm, log: opts.log, services: core.services }),
     log: opts.log,
+    shutdownGraceMs: opts.config.observability?.shutdownGraceMs,
+    tracing: tracingWorkerOptions(opts.tracing),
   });
   opts.lifecycle.onStop('workflow worker', worker.shutdown);
   return worker;

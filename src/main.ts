@@ -15,6 +15,8 @@ import { createLogger, type Logger } from './logger';
 import { installTemporalRuntime } from './worker/worker';
 import { bundleFor, createCore, scheduleDailyReports, startCoreWorker } from './composition';
 import { processModules } from './processes/registry';
+import { Metrics } from './observability/metrics';
+import { startTracing } from './observability/tracing';
 import { executionContext } from './app/execution';
 import { beijingDate } from './domain/working-days';
 import type { Orm } from './db/database';
@@ -27,13 +29,17 @@ import type { Services } from './app/services';
 function boot(): void {
   const config = loadConfigOrExit('all-in-one');
   const log = createLogger(config);
-  const lifecycle = new Lifecycle(log);
+  const lifecycle = new Lifecycle(log, { drainDelayMs: config.observability.shutdownDelayMs });
   const toolsDir = path.resolve(__dirname, '..', '..', '.tools');
 
   runMain(log, lifecycle, async () => {
-    installTemporalRuntime(log);
+    const tracing = startTracing({ endpoint: config.observability.otlpEndpoint, serviceName: config.observability.serviceName, log });
+    if (tracing) lifecycle.onStop('tracing', tracing.shutdown);
+    installTemporalRuntime(log, { metricsPort: config.observability.temporalMetricsPort });
+    // One process, one /metrics (on the API's port): the API's, the database's and the worker's (the SDK's own).
+    const metrics = new Metrics({ defaultMetrics: true, temporalMetricsPort: config.observability.temporalMetricsPort });
     log.info({ dataDir: config.dataDir }, 'starting Anxin');
-    const bundling = bundleFor(processModules, log);
+    const bundling = bundleFor(processModules, log, { tracing });
 
     const database = (async () => {
       if (config.database.url) {
@@ -83,9 +89,9 @@ function boot(): void {
     }
 
     // One set of services for the API and the activities: a step written by a workflow goes through the same code.
-    const core = createCore({ orm, temporalAddress: temporalServer.address, config, log, lifecycle });
+    const core = createCore({ orm, temporalAddress: temporalServer.address, config, log, lifecycle, tracing });
     const { relay, services } = core;
-    const worker = await startCoreWorker(core, { orm, temporalAddress: temporalServer.address, config, log, lifecycle, bundle });
+    const worker = await startCoreWorker(core, { orm, temporalAddress: temporalServer.address, config, log, lifecycle, bundle, tracing });
     worker.running.catch((err: unknown) => {
       log.fatal({ err }, 'workflow worker failed');
       void lifecycle.stopAll().then(() => process.exit(1));
@@ -120,6 +126,10 @@ function boot(): void {
       anonymousRateLimitPerMinute: config.anonymousRateLimitPerMinute,
       exposeErrorDetails: config.env === 'development',
       ...(config.env !== 'production' && config.demoData ? { devPersonas: () => personas } : {}),
+      metrics,
+      draining: () => lifecycle.draining,
+      shutdownGraceMs: config.observability.shutdownGraceMs,
+      tracing: !!tracing,
     });
     lifecycle.onStop('GraphQL API', api.stop);
 

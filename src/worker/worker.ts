@@ -2,7 +2,14 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bundleWorkflowCode, NativeConnection, Runtime, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  NativeConnection,
+  Runtime,
+  Worker,
+  type WorkerOptions,
+  type WorkflowBundleWithSourceMap,
+} from '@temporalio/worker';
 import type { Logger } from '../logger';
 
 /** The workflows every worker runs whatever the registry: the case lifecycle and webhook delivery. */
@@ -13,7 +20,12 @@ const CORE_WORKFLOWS = require.resolve('../../workflows');
  * the workflow module of each registered process (`ProcessDefinition.workflowModule`). The bundle's entry is
  * generated from that list, so a process added to the registry is in the bundle with nothing else to edit.
  */
-export function bundleWorkflows(log: Logger | undefined, processWorkflowModules: readonly string[]): Promise<WorkflowBundleWithSourceMap> {
+export function bundleWorkflows(
+  log: Logger | undefined,
+  processWorkflowModules: readonly string[],
+  /** Workflow interceptor modules (tracing's, when it is on); none by default. */
+  opts: { interceptorModules?: string[] } = {},
+): Promise<WorkflowBundleWithSourceMap> {
   const modules = [CORE_WORKFLOWS, ...new Set(processWorkflowModules)];
   const source = `module.exports = Object.assign({}, ${modules.map((m) => `require(${JSON.stringify(m)})`).join(', ')});\n`;
   const dir = path.join(os.tmpdir(), `anxin-workflows-${createHash('sha256').update(source).digest('hex').slice(0, 16)}`);
@@ -29,6 +41,7 @@ export function bundleWorkflows(log: Logger | undefined, processWorkflowModules:
   );
   return bundleWorkflowCode({
     workflowsPath: entry,
+    ...(opts.interceptorModules?.length ? { workflowInterceptorModules: opts.interceptorModules } : {}),
     logger: log ? pinoToTemporal(log.child({ component: 'bundler' })) : undefined,
     // The generated entry lives outside the project: the SDK's own imports resolve from the project's node_modules.
     webpackConfigHook: (config) => ({
@@ -51,6 +64,10 @@ export async function startWorker(opts: {
   bundle: WorkflowBundleWithSourceMap;
   activities?: object;
   log: Logger;
+  /** How long in-flight activities get to finish after shutdown before they are cancelled (SHUTDOWN_GRACE_MS). */
+  shutdownGraceMs?: number;
+  /** Tracing's interceptors and workflow-span sink (src/observability/tracing.ts), when it is on. */
+  tracing?: Pick<WorkerOptions, 'interceptors' | 'sinks'>;
 }): Promise<WorkerHandle> {
   const connection = await NativeConnection.connect({ address: opts.address });
   const worker = await Worker.create({
@@ -59,6 +76,8 @@ export async function startWorker(opts: {
     taskQueue: opts.taskQueue,
     workflowBundle: opts.bundle,
     activities: opts.activities ?? {},
+    ...(opts.shutdownGraceMs !== undefined ? { shutdownGraceTime: opts.shutdownGraceMs } : {}),
+    ...opts.tracing,
   });
   const running = worker.run().finally(() => connection.close());
   return {
@@ -85,6 +104,19 @@ function pinoToTemporal(log: Logger) {
  * Routes the Temporal SDK's own log lines (worker state, workflow and activity logs with their workflow id)
  * into our logger. Must run once, before the first worker or native connection of the process.
  */
-export function installTemporalRuntime(log: Logger): void {
-  Runtime.install({ logger: pinoToTemporal(log.child({ component: 'temporal-sdk' })) });
+export function installTemporalRuntime(log: Logger, opts: { metricsPort?: number } = {}): void {
+  Runtime.install({
+    logger: pinoToTemporal(log.child({ component: 'temporal-sdk' })),
+    // The SDK's own worker metrics (task slots, poll and schedule-to-start latencies, sticky cache …), Prometheus on
+    // 127.0.0.1 at TEMPORAL_METRICS_PORT; the process's /metrics folds them in (src/observability/metrics.ts).
+    ...(opts.metricsPort
+      ? {
+          telemetryOptions: {
+            metrics: {
+              prometheus: { bindAddress: `127.0.0.1:${opts.metricsPort}`, countersTotalSuffix: true, useSecondsForDurations: true },
+            },
+          },
+        }
+      : {}),
+  });
 }
