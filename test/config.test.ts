@@ -62,4 +62,40 @@ describe('configuration', () => {
     expect(() => loadConfig({ DATABASE_URL: 'postgres://db/x' }, 'worker')).toThrow(/TEMPORAL_ADDRESS: required by `npm run worker`/);
     expect(loadConfig({ DATABASE_URL: 'postgres://db/x', TEMPORAL_ADDRESS: 't:7233' }, 'worker').temporal.address).toBe('t:7233');
   });
+
+  it('keeps metrics ports and tracing off unless set, and drains within 20 s by default', () => {
+    expect(loadConfig({}).observability).toEqual({
+      metricsPort: undefined,
+      temporalMetricsPort: undefined,
+      otlpEndpoint: undefined,
+      serviceName: 'anxin',
+      shutdownGraceMs: 20_000,
+      shutdownDelayMs: 0,
+    });
+    const c = loadConfig(
+      {
+        DATABASE_URL: 'postgres://db/x',
+        TEMPORAL_ADDRESS: 't:7233',
+        METRICS_PORT: '9091',
+        TEMPORAL_METRICS_PORT: '9464',
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://otel-collector:4318',
+        SHUTDOWN_GRACE_MS: '25000',
+        SHUTDOWN_DELAY_MS: '5000',
+      },
+      'worker',
+    ).observability;
+    expect(c).toEqual({
+      metricsPort: 9091,
+      temporalMetricsPort: 9464,
+      otlpEndpoint: 'http://otel-collector:4318',
+      serviceName: 'anxin-worker',
+      shutdownGraceMs: 25_000,
+      shutdownDelayMs: 5_000,
+    });
+    expect(loadConfig({ METRICS_PORT: ' ', OTEL_EXPORTER_OTLP_ENDPOINT: '' }).observability.metricsPort).toBeUndefined();
+    expect(loadConfig({ OTEL_SERVICE_NAME: 'anxin-bj' }).observability.serviceName).toBe('anxin-bj');
+    expect(() => loadConfig({ METRICS_PORT: '70000' })).toThrow(/METRICS_PORT/);
+    expect(() => loadConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: 'otel:4318' })).toThrow(/OTEL_EXPORTER_OTLP_ENDPOINT/);
+    expect(() => loadConfig({ SHUTDOWN_GRACE_MS: '-1' })).toThrow(/SHUTDOWN_GRACE_MS/);
+  });
 });
