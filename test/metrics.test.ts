@@ -1,7 +1,9 @@
 import { startTestApi, type TestApi } from './support/api';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { loadTestCity } from './support/fixtures';
-import { MAX_OPERATION_LABELS } from '../src/observability/metrics';
+import { MAX_OPERATION_LABELS, Metrics } from '../src/observability/metrics';
+import { Probes, startOpsServer } from '../src/observability/probes';
+import { testLog } from './support/logger';
 
 /**
  * GET /metrics on the API's port (Prometheus text, prom-client), and the probes: counts per operation with bounded
@@ -114,5 +116,33 @@ describe('metrics and probes on the API', () => {
     );
     expect(names.size).toBeLessThanOrEqual(MAX_OPERATION_LABELS + 1);
     expect(names.has('other')).toBe(true);
+  });
+
+  it('serves the worker process’s metrics and probes on a port of its own (METRICS_PORT), 503 once it drains', async () => {
+    const metrics = new Metrics({ defaultMetrics: true });
+    metrics.watchDatabase(db.orm);
+    let draining = false;
+    const probes = new Probes({
+      health: { database: async () => 'UP', temporalServer: async () => 'UP' },
+      orm: db.orm,
+      draining: () => draining,
+    });
+    const ops = await startOpsServer({ host: '127.0.0.1', port: 0, metrics, probes, log: testLog });
+    try {
+      const text = await (await fetch(`${ops.url}/metrics`)).text();
+      expect(sample(text, 'anxin_outbox_pending')).toBeGreaterThanOrEqual(0);
+      expect(text).toContain('process_resident_memory_bytes');
+      expect(text).not.toContain('anxin_graphql_subscriptions_active'); // no API in this process
+      const ready = await fetch(`${ops.url}/readyz`);
+      expect(ready.status).toBe(200);
+      expect(await ready.json()).toEqual({ status: 'ready', database: 'UP', temporal: 'UP', migrations: 'APPLIED' });
+      draining = true;
+      const drained = await fetch(`${ops.url}/readyz`);
+      expect(drained.status).toBe(503);
+      expect(await drained.json()).toEqual({ status: 'draining' });
+      expect((await fetch(`${ops.url}/livez`)).status).toBe(200);
+    } finally {
+      await ops.stop();
+    }
   });
 });
