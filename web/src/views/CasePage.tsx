@@ -27,7 +27,9 @@ import { beijing, enumOptions, fromNow, label, yuan, EVENT_LABELS } from '../lab
 import { DEADLINE_LABELS } from '../deadlines';
 import { useCaseEvents } from '../live';
 import type { Claims } from '../session';
-import { ProcessTasks, StepCard, useStep } from './steps';
+import { ProcessTasks } from './steps';
+import { StepCard, useStep } from './StepForm';
+import { ClosingForms, StartForms } from './CaseSteps';
 
 const CasePageDoc = graphql(`
   query CasePage($id: ID!) {
@@ -123,6 +125,13 @@ const CasePageDoc = graphql(`
           acknowledgeDue
           reportDue
           escalationLevel
+        }
+        instalments {
+          seq
+          dueOn
+          amount
+          status
+          paidOn
         }
       }
     }
@@ -344,6 +353,7 @@ function summarize(payload: Record<string, unknown>): string {
 function Actions({ c, onDone }: { c: CaseData; onDone(): void }) {
   const actions = c.availableActions;
   if (!actions.length) return null;
+  // The case's own steps, then closing (a resolved case) and the processes its owning agency starts on it.
   return (
     <Card title="可办理事项" data-testid="case-actions">
       <Row gutter={[24, 24]}>
@@ -353,6 +363,8 @@ function Actions({ c, onDone }: { c: CaseData; onDone(): void }) {
         {actions.includes('ASSIGN_LEAD') && <AssignLeadForm c={c} onDone={onDone} />}
         {actions.includes('PAYMENT') && <PaymentForm c={c} onDone={onDone} />}
         {actions.includes('DISPATCH') && <DispatchForm c={c} onDone={onDone} />}
+        <ClosingForms c={c} onDone={onDone} />
+        <StartForms c={c} onDone={onDone} />
       </Row>
     </Card>
   );
