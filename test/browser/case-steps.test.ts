@@ -13,9 +13,10 @@ type Persona = [City['inspector'], City['xichengHrss']];
  * Debian's headless Chromium against a live stack: a case closed (the report by an inspector, the approval by a
  * supervisor, the inspector's own approval refused) and called back; an order to pay issued and complied with; a
  * penalty proposed and its notice served; a mediation agreement and an instalment allocated to the workers (an
- * allocation over what a worker is owed refused beside that worker's row); a referral approved, sent and
- * reconsideration asked for; a handover returned; a court acknowledging an external referral. State the journey
- * does not test is set up through the API. Screenshots 11-… in .screenshots/.
+ * allocation over what a worker is owed refused beside that worker's row); a referral approved, sent,
+ * reconsideration asked for and, the decline upheld, the procuratorate's supervision; a handover returned; a court
+ * acknowledging an external referral. State the journey does not test is set up through the API. Screenshots
+ * 11-… in .screenshots/.
  */
 describe('case step forms in a browser', () => {
   let stack: LiveStack;
@@ -220,7 +221,7 @@ describe('case step forms in a browser', () => {
     await screenshot(page, '17-case-page-instalment-paid');
   });
 
-  it('a referral approved, sent and reconsideration asked; a handover returned; an external referral acknowledged', async () => {
+  it('a referral approved, sent, reconsideration and supervision asked; a handover returned; an external referral acknowledged', async () => {
     const caseId = await acceptedCase('工地拖欠 49 名工人工资', 49, 63_713_000);
     const hrss = stack.as(city.inspector, city.xichengHrss);
     const referral = await hrss.services.processes.proposePoliceReferral(hrss, {
@@ -257,6 +258,18 @@ describe('case step forms in a browser', () => {
     await ask.waitFor({ state: 'detached', timeout: 20_000 });
     await until(caseId, (c) => c.processes.some((p) => p.id === referral.id && p.status === 'RECONSIDERATION_REQUESTED'));
     await screenshot(page, '18-case-page-reconsideration');
+    // The police uphold the decline; the inspector asks the procuratorate to supervise.
+    await api(
+      [city.policeOfficer, city.police],
+      'mutation($input: DecideReconsiderationInput!) { decideReconsideration(input: $input) { id } }',
+      { input: { processId: referral.id, decision: 'UPHELD', reasons: '维持原决定' } },
+    );
+    const supervision = page.getByTestId('request-supervision');
+    await supervision.waitFor({ timeout: 20_000 });
+    await supervision.getByTestId('request-supervision-grounds').fill('公安机关维持不予立案，提请检察院立案监督');
+    await supervision.getByTestId('request-supervision-submit').click();
+    await supervision.waitFor({ state: 'detached', timeout: 20_000 });
+    await until(caseId, (c) => c.processes.some((p) => p.id === referral.id && p.status === 'SUPERVISION_REQUESTED'));
 
     // Handed over to the city, which returns it with the reason.
     const owner = stack.as(city.inspector, city.xichengHrss);

@@ -112,6 +112,30 @@ const AcknowledgeExternalReferral = graphql(`
     }
   }
 `);
+const RequestSupervision = graphql(`
+  mutation StepRequestSupervision($input: RequestSupervisionInput!) {
+    requestProcuratorateSupervision(input: $input) {
+      id
+      status
+    }
+  }
+`);
+const RecordCriminalOutcome = graphql(`
+  mutation StepRecordCriminalOutcome($input: RecordCriminalOutcomeInput!) {
+    recordCriminalOutcome(input: $input) {
+      id
+      status
+    }
+  }
+`);
+const Procuratorates = graphql(`
+  query StepProcuratorates {
+    agencies(kind: PROCURATORATE) {
+      id
+      name
+    }
+  }
+`);
 const RecordOrderComplied = graphql(`
   mutation StepRecordOrderComplied($input: RecordOrderCompliedInput!) {
     recordOrderComplied(input: $input) {
@@ -258,8 +282,7 @@ const today = () => dayjs();
  * The process steps awaited of the persona's agency on this case (the API's `myTasks`, as My tasks lists them),
  * each as a form of the mutation that takes it (a task's `action` is its Workflow Update, named like the
  * mutation), described for the generic `StepForm`. A dispatch's acknowledgement stays a button in the process's
- * table; a step with no form here (a request to the procuratorate, the police's criminal outcome) is listed with
- * its deadline.
+ * table; a step with no form here is listed with its deadline.
  */
 const FORMS: Record<string, (p: StepProps) => React.ReactNode> = {
   /** 反馈交办处理情况: what the recipient did, with wages paid on its watch if any (recorded on the case). */
@@ -368,6 +391,18 @@ const FORMS: Record<string, (p: StepProps) => React.ReactNode> = {
       input: (v) => ({ ...ref(p), decision: v.decision, reasons: v.reasons || null }),
       submit: '提交复议决定',
       done: '已记录复议决定',
+    }),
+  /** 提请检察院立案监督: the decline upheld, labour inspection asks the procuratorate to supervise. */
+  requestSupervision: (p) => <RequestSupervisionForm {...p} />,
+  /** 反馈刑事案件办理结果: the police report what became of the criminal case they filed. */
+  recordCriminalOutcome: (p) =>
+    stepForm(p, {
+      doc: RecordCriminalOutcome,
+      testId: 'criminal-outcome',
+      fields: [{ name: 'outcome', label: '办理结果（移送起诉、撤销案件等）', kind: 'textarea' }],
+      input: (v) => ({ ...ref(p), outcome: v.outcome ?? '' }),
+      submit: '反馈结果',
+      done: '已反馈刑事案件办理结果',
     }),
   confirmAttendance: (p) => <ConfirmAttendanceForm {...p} />,
   /** 接收移交案件: the receiving agency takes the case over, or returns it with the reason. */
@@ -703,4 +738,26 @@ function ConfirmAttendanceForm(p: StepProps) {
     submit: '确认参加',
     done: '已确认参加',
   });
+}
+
+/** 提请检察院立案监督: to which procuratorate (the API's list of them), and on what grounds. */
+function RequestSupervisionForm(p: StepProps) {
+  const [agencies] = useQuery({ query: Procuratorates });
+  const options = (agencies.data?.agencies ?? []).map((a) => ({ value: a.id, label: a.name }));
+  return stepForm(
+    p,
+    {
+      doc: RequestSupervision,
+      testId: 'request-supervision',
+      initial: { procuratorateAgencyId: options[0]?.value },
+      fields: [
+        { name: 'procuratorateAgencyId', label: '检察院', kind: 'enum', options },
+        { name: 'grounds', label: '提请理由', kind: 'textarea' },
+      ],
+      input: (v) => ({ ...ref(p), procuratorateAgencyId: v.procuratorateAgencyId ?? '', grounds: v.grounds ?? '' }),
+      submit: '提请立案监督',
+      done: '已提请检察院立案监督',
+    },
+    options.map((o) => o.value).join(','),
+  );
 }
