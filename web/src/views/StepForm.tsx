@@ -156,10 +156,11 @@ export function StepForm<I>({ spec, onDone }: { spec: StepSpec<I>; onDone(): voi
         name={spec.name}
         layout="vertical"
         initialValues={spec.initial}
-        onFinish={(raw: Values) => {
+        onFinish={async (raw: Values) => {
           const { out, rows } = convert(spec.fields, raw);
           const done = typeof spec.done === 'function' ? spec.done(out) : spec.done;
-          return step.submit({ input: spec.input(out) }, onRows(form, rows), done);
+          // A form that stays on the page (a case step, a process start) is emptied for the next entry.
+          if (await step.submit({ input: spec.input(out) }, onRows(form, rows), done)) form.resetFields();
         }}
       >
         {spec.fields.filter((f) => !f.show || f.show(values)).map((f) => renderField(f, tid(f)))}
