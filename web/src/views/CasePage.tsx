@@ -1,33 +1,17 @@
 import { useCallback } from 'react';
-import {
-  Alert,
-  Button,
-  Card,
-  Col,
-  DatePicker,
-  Descriptions,
-  Empty,
-  Form,
-  Input,
-  InputNumber,
-  Row,
-  Select,
-  Space,
-  Table,
-  Tag,
-  Timeline,
-  Typography,
-} from 'antd';
+import { Alert, Button, Card, Col, Descriptions, Empty, Form, Row, Select, Space, Table, Tag, Timeline, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { useParams } from 'react-router';
 import { useQuery } from 'urql';
 import { graphql } from '../gql';
 import type { CasePageQuery } from '../gql/graphql';
-import { beijing, enumOptions, fromNow, label, yuan, EVENT_LABELS } from '../labels';
+import { beijing, fromNow, label, yuan, EVENT_LABELS } from '../labels';
 import { DEADLINE_LABELS } from '../deadlines';
 import { useCaseEvents } from '../live';
 import type { Claims } from '../session';
-import { ProcessTasks, StepCard, useStep } from './steps';
+import { ProcessTasks, rosterOf } from './steps';
+import { StepCard, StepForm, useStep } from './StepForm';
+import { ClosingForms, StartForms } from './CaseSteps';
 
 const CasePageDoc = graphql(`
   query CasePage($id: ID!) {
@@ -123,6 +107,13 @@ const CasePageDoc = graphql(`
           acknowledgeDue
           reportDue
           escalationLevel
+        }
+        instalments {
+          seq
+          dueOn
+          amount
+          status
+          paidOn
         }
       }
     }
@@ -344,6 +335,7 @@ function summarize(payload: Record<string, unknown>): string {
 function Actions({ c, onDone }: { c: CaseData; onDone(): void }) {
   const actions = c.availableActions;
   if (!actions.length) return null;
+  // The case's own steps, then closing (a resolved case) and the processes its owning agency starts on it.
   return (
     <Card title="可办理事项" data-testid="case-actions">
       <Row gutter={[24, 24]}>
@@ -353,90 +345,78 @@ function Actions({ c, onDone }: { c: CaseData; onDone(): void }) {
         {actions.includes('ASSIGN_LEAD') && <AssignLeadForm c={c} onDone={onDone} />}
         {actions.includes('PAYMENT') && <PaymentForm c={c} onDone={onDone} />}
         {actions.includes('DISPATCH') && <DispatchForm c={c} onDone={onDone} />}
+        <ClosingForms c={c} onDone={onDone} />
+        <StartForms c={c} onDone={onDone} />
       </Row>
     </Card>
   );
 }
 
 function ContactForm({ c, onDone }: { c: CaseData; onDone(): void }) {
-  const [form] = Form.useForm();
-  const step = useStep(RecordContact, onDone);
   return (
-    <StepCard title="联系投诉人（首日对接）" error={step.error}>
-      <Form
-        form={form}
-        layout="vertical"
-        initialValues={{ kind: 'CALL', outcome: 'REACHED' }}
-        onFinish={(v) => step.submit({ input: { caseId: c.id, ...v } }, form, '已记录联系')}
-      >
-        <Form.Item name="kind" label="方式">
-          <Select options={enumOptions('ContactKind')} />
-        </Form.Item>
-        <Form.Item name="outcome" label="结果">
-          <Select options={enumOptions('ContactOutcome')} />
-        </Form.Item>
-        <Form.Item name="notes" label="备注">
-          <Input />
-        </Form.Item>
-        <Button htmlType="submit" loading={step.fetching} data-testid="contact-submit">
-          记录联系
-        </Button>
-      </Form>
-    </StepCard>
+    <StepForm
+      onDone={onDone}
+      spec={{
+        title: '联系投诉人（首日对接）',
+        name: 'recordContact',
+        doc: RecordContact,
+        initial: { kind: 'CALL', outcome: 'REACHED' },
+        fields: [
+          { name: 'kind', label: '方式', kind: 'enum', enum: 'ContactKind' },
+          { name: 'outcome', label: '结果', kind: 'enum', enum: 'ContactOutcome' },
+          { name: 'notes', label: '备注', kind: 'text' },
+        ],
+        input: (v) => ({ caseId: c.id, kind: v.kind, outcome: v.outcome, notes: v.notes || null }),
+        submit: '记录联系',
+        submitTestId: 'contact-submit',
+        done: '已记录联系',
+      }}
+    />
   );
 }
 
 function AcceptForm({ c, onDone }: { c: CaseData; onDone(): void }) {
-  const [form] = Form.useForm();
-  const step = useStep(AcceptCase, onDone);
   return (
-    <StepCard title="受理" error={step.error}>
-      <Form
-        form={form}
-        layout="vertical"
-        initialValues={{ employerUscc: c.employer?.uscc }}
-        onFinish={(v) =>
-          step.submit(
-            {
-              input: { caseId: c.id, expectedVersion: c.version, employerUscc: v.employerUscc || null, projectCode: v.projectCode || null },
-            },
-            form,
-            '已受理',
-          )
-        }
-      >
-        <Form.Item name="employerUscc" label="用人单位统一社会信用代码">
-          <Input data-testid="accept-uscc" />
-        </Form.Item>
-        <Form.Item name="projectCode" label="项目编号">
-          <Input />
-        </Form.Item>
-        <Button type="primary" htmlType="submit" loading={step.fetching} data-testid="accept-submit">
-          受理
-        </Button>
-      </Form>
-    </StepCard>
+    <StepForm
+      onDone={onDone}
+      spec={{
+        title: '受理',
+        name: 'acceptCase',
+        doc: AcceptCase,
+        initial: { employerUscc: c.employer?.uscc },
+        fields: [
+          { name: 'employerUscc', label: '用人单位统一社会信用代码', kind: 'text', testId: 'accept-uscc' },
+          { name: 'projectCode', label: '项目编号', kind: 'text' },
+        ],
+        input: (v) => ({
+          caseId: c.id,
+          expectedVersion: c.version,
+          employerUscc: v.employerUscc || null,
+          projectCode: v.projectCode || null,
+        }),
+        submit: '受理',
+        submitTestId: 'accept-submit',
+        done: '已受理',
+      }}
+    />
   );
 }
 
 function RejectForm({ c, onDone }: { c: CaseData; onDone(): void }) {
-  const [form] = Form.useForm();
-  const step = useStep(RejectCase, onDone);
   return (
-    <StepCard title="不予受理" error={step.error}>
-      <Form
-        form={form}
-        layout="vertical"
-        onFinish={(v) => step.submit({ input: { caseId: c.id, expectedVersion: c.version, reason: v.reason ?? '' } }, form, '已不予受理')}
-      >
-        <Form.Item name="reason" label="书面理由">
-          <Input.TextArea rows={2} />
-        </Form.Item>
-        <Button danger htmlType="submit" loading={step.fetching}>
-          不予受理
-        </Button>
-      </Form>
-    </StepCard>
+    <StepForm
+      onDone={onDone}
+      spec={{
+        title: '不予受理',
+        name: 'rejectCase',
+        doc: RejectCase,
+        fields: [{ name: 'reason', label: '书面理由', kind: 'textarea' }],
+        input: (v) => ({ caseId: c.id, expectedVersion: c.version, reason: v.reason ?? '' }),
+        submit: '不予受理',
+        danger: true,
+        done: '已不予受理',
+      }}
+    />
   );
 }
 
@@ -475,70 +455,61 @@ function AssignLeadForm({ c, onDone }: { c: CaseData; onDone(): void }) {
   );
 }
 
+/** 记录工资支付: the amount, and (a case with a roster of owed workers) what of it reached each worker. */
 function PaymentForm({ c, onDone }: { c: CaseData; onDone(): void }) {
-  const [form] = Form.useForm();
-  const step = useStep(RecordPayment, onDone);
+  const roster = rosterOf(c);
   return (
-    <StepCard title="记录工资支付" error={step.error}>
-      <Form
-        form={form}
-        layout="vertical"
-        initialValues={{ source: 'EMPLOYER', paidOn: dayjs(), workersPaid: c.workersAffected ?? 1 }}
-        onFinish={(v) =>
-          step.submit(
-            {
-              input: {
-                caseId: c.id,
-                amount: Math.round(Number(v.amountYuan ?? 0) * 100),
-                workersPaid: v.workersPaid,
-                paidOn: dayjs(v.paidOn).format('YYYY-MM-DD'),
-                payer: v.payer ?? '',
-                source: v.source,
-              },
-            },
-            form,
-            '已记录支付',
-          )
-        }
-      >
-        <Form.Item name="amountYuan" label="金额（元）">
-          <InputNumber min={0} precision={2} style={{ width: '100%' }} data-testid="payment-amount" />
-        </Form.Item>
-        <Form.Item name="workersPaid" label="支付人数">
-          <InputNumber min={0} style={{ width: '100%' }} />
-        </Form.Item>
-        <Form.Item name="paidOn" label="支付日期">
-          <DatePicker style={{ width: '100%' }} />
-        </Form.Item>
-        <Form.Item name="payer" label="支付方">
-          <Input data-testid="payment-payer" />
-        </Form.Item>
-        <Form.Item name="source" label="资金来源">
-          <Select options={enumOptions('PaymentSource')} />
-        </Form.Item>
-        <Button type="primary" htmlType="submit" loading={step.fetching} data-testid="payment-submit">
-          记录支付
-        </Button>
-      </Form>
-    </StepCard>
+    <StepForm
+      onDone={onDone}
+      spec={{
+        title: '记录工资支付',
+        name: 'recordPayment',
+        testId: 'payment',
+        doc: RecordPayment,
+        initial: { source: 'EMPLOYER', paidOn: dayjs(), workersPaid: c.workersAffected ?? 1 },
+        fields: [
+          { name: 'amount', label: '金额（元）', kind: 'yuan' },
+          { name: 'workersPaid', label: '支付人数', kind: 'integer' },
+          { name: 'paidOn', label: '支付日期', kind: 'date' },
+          { name: 'payer', label: '支付方', kind: 'text' },
+          { name: 'source', label: '资金来源', kind: 'enum', enum: 'PaymentSource' },
+          { name: 'allocations', label: '发放到人（按欠薪人员登记）', kind: 'allocations', roster, show: () => roster.length > 0 },
+        ],
+        input: (v) => ({
+          caseId: c.id,
+          amount: v.amount ?? 0,
+          workersPaid: v.workersPaid ?? 0,
+          paidOn: v.paidOn ?? dayjs().format('YYYY-MM-DD'),
+          payer: v.payer ?? '',
+          source: v.source,
+          allocations: v.allocations?.length ? v.allocations : null,
+        }),
+        submit: '记录支付',
+        done: '已记录支付',
+      }}
+    />
   );
 }
 
+/** 三交办: to the district government and the industry regulator, notified to the general contractor's HQ. */
 function DispatchForm({ c, onDone }: { c: CaseData; onDone(): void }) {
-  const step = useStep(DispatchCase, onDone);
   const open = c.processes.some((p) => p.kind === 'DISPATCH' && !p.endedAt);
   if (open) return null;
   return (
-    <StepCard title="三交办" error={step.error}>
-      <Typography.Paragraph type="secondary">交属地政府、行业主管部门办理，并告知总承包单位总部。</Typography.Paragraph>
-      <Button
-        onClick={() => step.submit({ input: { caseId: c.id } }, undefined, '已交办')}
-        loading={step.fetching}
-        data-testid="dispatch-submit"
-      >
-        发起三交办
-      </Button>
-    </StepCard>
+    <StepForm
+      onDone={onDone}
+      spec={{
+        title: '三交办',
+        name: 'dispatchCase',
+        doc: DispatchCase,
+        hint: '交属地政府、行业主管部门办理，并告知总承包单位总部。',
+        fields: [],
+        input: () => ({ caseId: c.id }),
+        submit: '发起三交办',
+        submitTestId: 'dispatch-submit',
+        done: '已交办',
+      }}
+    />
   );
 }
 
