@@ -188,6 +188,8 @@ export class AgencyTaskService {
     first: number,
   ): Promise<Array<{ caseId: string; kind: CaseStepKind; report: { authorUserId: string | null } | null }>> {
     const actor = signedIn(ctx);
+    // As Case.availableActions: only labour inspection takes steps on a case.
+    if (actor.agencyKind !== 'HRSS_INSPECTION') return [];
     const accepts = hasRole(actor, CASE_STEPS.ACCEPT.roles);
     const approves = hasRole(actor, CASE_STEPS.APPROVE_CLOSING.roles);
     if (!accepts && !approves) return [];
