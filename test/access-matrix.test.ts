@@ -357,20 +357,43 @@ describe('access matrix: every operation × every role of every agency kind, in 
     await inCaseReady();
     return () => ({ doc: 'query($id: ID!) { process(id: $id) { status } }', vars: { id: inMediation.id } });
   });
-  // 我的待办: a step awaited shows only to the agency that must take it (the case's owner or a party), on a process it may see.
-  const XC_HRSS: Who[] = ['xcClerk', 'xcInspector', 'xcSupervisor', 'xcDirector'];
+  // 我的待办: a step awaited shows only to the agency that must take it (the case's owner or a party), on a process it may
+  // see, and there only to the roles that may take it (a referral's approval is the director's; a mediation's agreement
+  // is recorded by the mediation staff, not the clerk).
   const taskRow = (scope: string, allow: Who[], make: (caseId: string) => Promise<{ id: string }>) =>
     row('myTasks', scope, allow, async () => {
       const p = await make((await xichengCase()).id);
       return () => ({ doc: '{ myTasks(first: 200) { action process { id } } }', included: (d) => JSON.stringify(d).includes(p.id) });
     });
   taskRow('a dispatch to acknowledge (its recipients)', ['districtOfficer', 'housing', 'hqLiaison'], (id) => dispatch(id));
-  taskRow('a referral awaiting approval (the owning agency)', XC_HRSS, (id) => referral(id, 'AWAITING_APPROVAL'));
+  taskRow('a referral awaiting approval (the owning agency’s director)', ['xcDirector'], (id) => referral(id, 'AWAITING_APPROVAL'));
   taskRow('a referral sent, to decide (the police)', ['police'], (id) => referral(id, 'SENT'));
-  taskRow('a mediation convened (the owner records the agreement, the invitee confirms)', [...XC_HRSS, 'unionMediator'], (id) =>
+  taskRow('a mediation convened (the owner records the agreement, the invitee confirms)', [...XC_CASEWORKERS, 'unionMediator'], (id) =>
     mediation(id),
   );
   taskRow('a handover to accept (the receiving agency)', ['cityDirector'], (id) => handover(id));
+  // 我的待办（案件）: a step on a case shows only to the owning agency's holders of the roles that take it.
+  const caseTaskRow = (scope: string, allow: Who[], make: () => Promise<{ id: string }>) =>
+    row('myCaseTasks', scope, allow, async () => {
+      const c = await make();
+      return () => ({ doc: '{ myCaseTasks(first: 200) { caseAction case { id } } }', included: (d) => JSON.stringify(d).includes(c.id) });
+    });
+  caseTaskRow('a received case to accept (the owning agency’s caseworkers)', XC_CASEWORKERS, () => xichengCase({ accept: false }));
+  caseTaskRow(
+    'a closing report to approve (the owning agency’s supervisor or director, not its author)',
+    ['xcSupervisor', 'xcDirector'],
+    async () => {
+      const c = await xichengCase();
+      await db.orm.em.getConnection().execute(`update wage_case set status = 'RESOLVED' where id = ?`, [c.id]);
+      await hrss().services.closure.submitClosingReport(hrss(), {
+        caseId: c.id,
+        findings: '查明欠薪',
+        recovery: '已追回',
+        outcome: '已解决',
+      });
+      return c;
+    },
+  );
   // A case referred to the court (转介): the court sees the case and the referral, not the case's other processes (the
   // union, invited to its mediation, sees the case and the mediation, not the referral).
   let referredCase: { id: string } | undefined;

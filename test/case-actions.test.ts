@@ -47,7 +47,27 @@ describe('the steps a caller may take on a case', () => {
     expect(availableCaseActions(undefined, received)).toEqual([]);
   });
 
+  it('结案审批: a supervisor or director of the owning agency approves a resolved case’s closing report someone else wrote', () => {
+    const resolved = (authorUserId: string | null | undefined) => ({
+      status: 'RESOLVED',
+      owningAgency: 'xc',
+      ...ownRegion,
+      closingReport: authorUserId === undefined ? null : { authorUserId },
+    });
+    const as = (roles: string[], userId = 'me', agencyId = 'xc') => ({ ...hrss(roles, agencyId), userId });
+    expect(availableCaseActions(as(['SUPERVISOR']), resolved('inspector'))).toContain('APPROVE_CLOSING');
+    expect(availableCaseActions(as(['DIRECTOR']), resolved(null))).toContain('APPROVE_CLOSING');
+    // Not its author, not an inspector, not without a report, not another agency (the city sees it, does not own it).
+    expect(availableCaseActions(as(['SUPERVISOR']), resolved('me'))).not.toContain('APPROVE_CLOSING');
+    expect(availableCaseActions(as(['INSPECTOR']), resolved('other'))).not.toContain('APPROVE_CLOSING');
+    expect(availableCaseActions(as(['DIRECTOR']), resolved(undefined))).not.toContain('APPROVE_CLOSING');
+    expect(availableCaseActions(as(['DIRECTOR'], 'me', 'city'), resolved('other'))).not.toContain('APPROVE_CLOSING');
+    expect(availableCaseActions(as(['DIRECTOR']), { ...inProgress, closingReport: { authorUserId: 'other' } })).not.toContain(
+      'APPROVE_CLOSING',
+    );
+  });
+
   it('names every kind in the enum', () => {
-    expect([...CASE_ACTION_KINDS].sort()).toEqual(['ACCEPT', 'ASSIGN_LEAD', 'CONTACT', 'DISPATCH', 'PAYMENT', 'REJECT']);
+    expect([...CASE_ACTION_KINDS].sort()).toEqual(['ACCEPT', 'APPROVE_CLOSING', 'ASSIGN_LEAD', 'CONTACT', 'DISPATCH', 'PAYMENT', 'REJECT']);
   });
 });

@@ -2,6 +2,8 @@ import { startTestApi, type TestApi } from './support/api';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { loadTestCity } from './support/fixtures';
 import { CaseProcess, ProcessParty } from '../src/processes/process.entity';
+import { Case } from '../src/cases/case.entity';
+import { signedInPersonas } from './support/personas';
 
 type Fixtures = Awaited<ReturnType<typeof loadTestCity>>;
 
@@ -11,6 +13,12 @@ const MY_TASKS = `query($first: Int) { myTasks(first: $first) {
   process { id kind status parties { name agency { name } } }
   case { id number region { name } owningAgency { name } complainants { person { name mobile } } }
 } }`;
+
+const MY_CASE_TASKS = `query($first: Int) { myCaseTasks(first: $first) {
+  caseAction action label dueAt overdue
+  case { id number status availableActions region { name } owningAgency { name } deadlines { acceptance } }
+} }`;
+const SUBMIT_CLOSING = `mutation($i: SubmitClosingReportInput!) { submitClosingReport(input: $i) { id status } }`;
 
 let seq = 0;
 const phone = () => `136${String(20_000_000 + ++seq * 7919).slice(-8)}`;
@@ -169,10 +177,101 @@ describe('myTasks: the steps the processes wait for the caller’s agency to tak
     expect(receiver.filter((t) => t.process.id === handover.id).map((t) => [t.action, t.dueAt])).toEqual([['acceptHandover', null]]);
   });
 
+  async function caseTasks(who: [{ id: string }, { id: string }], first?: number): Promise<any[]> {
+    const res = await api.gql<any>(MY_CASE_TASKS, { first }, api.as(who[0] as never, who[1] as never));
+    if (res.errors) throw new Error(JSON.stringify(res.errors));
+    return res.data.myCaseTasks;
+  }
+  /** A resolved Xicheng case whose closing report `author` wrote (the case is set RESOLVED as its lifecycle would). */
+  async function closingReportBy(author: [{ id: string }, { id: string }]): Promise<{ id: string; number: string }> {
+    const c = await xichengCase();
+    await db.orm.em.fork().nativeUpdate(Case, { id: c.id }, { status: 'RESOLVED' });
+    const res = await api.gql<any>(
+      SUBMIT_CLOSING,
+      { i: { caseId: c.id, findings: '查明拖欠三人两个月工资', recovery: '已全部追回', outcome: '已解决' } },
+      api.as(author[0] as never, author[1] as never),
+    );
+    if (res.errors) throw new Error(JSON.stringify(res.errors));
+    return c;
+  }
+
+  it('gives a received case’s acceptance (受理) to the owning agency’s caseworkers, by its acceptance deadline', async () => {
+    const c = await xichengCase();
+    const mine = (await caseTasks([city.inspector, city.xichengHrss])).filter((t) => t.case.id === c.id);
+    expect(mine.map((t) => [t.caseAction, t.action, t.label, t.overdue])).toEqual([['ACCEPT', 'acceptCase', '受理审查', false]]);
+    expect(mine[0].dueAt).toBe(mine[0].case.deadlines.acceptance);
+    expect((await caseTasks([city.supervisor, city.xichengHrss])).some((t) => t.case.id === c.id)).toBe(true);
+    // The clerk takes complaints in and decides none; the city sees the case but does not own it; other agencies own none.
+    expect((await caseTasks([city.clerk, city.xichengHrss])).filter((t) => t.case.id === c.id)).toEqual([]);
+    expect((await caseTasks([city.cityDirector, city.cityHrss])).filter((t) => t.case.id === c.id)).toEqual([]);
+    expect(await caseTasks([city.districtOfficer, city.xichengGov])).toEqual([]);
+    expect(await caseTasks([city.chaoyangInspector, city.chaoyangHrss])).toEqual([]);
+    // Accepted: nothing waits on it any more.
+    await db.orm.em.fork().nativeUpdate(Case, { id: c.id }, { status: 'ACCEPTED' });
+    expect((await caseTasks([city.inspector, city.xichengHrss])).filter((t) => t.case.id === c.id)).toEqual([]);
+  });
+
+  it('gives a closing report awaiting approval (结案审批) to a supervisor or director who did not write it, not to an inspector', async () => {
+    const byInspector = await closingReportBy([city.inspector, city.xichengHrss]);
+    const approvals = (who: [{ id: string }, { id: string }]) =>
+      caseTasks(who).then((ts) => ts.filter((t) => t.case.id === byInspector.id).map((t) => [t.caseAction, t.action, t.label, t.dueAt]));
+    expect(await approvals([city.supervisor, city.xichengHrss])).toEqual([['APPROVE_CLOSING', 'approveClosing', '结案审批', null]]);
+    expect(await approvals([city.director, city.xichengHrss])).toEqual([['APPROVE_CLOSING', 'approveClosing', '结案审批', null]]);
+    expect(await approvals([city.inspector, city.xichengHrss])).toEqual([]);
+    expect(await approvals([city.inspector2, city.xichengHrss])).toEqual([]);
+    expect(await approvals([city.cityDirector, city.cityHrss])).toEqual([]);
+    // The supervisor wrote this one: the director approves it, not its author.
+    const bySupervisor = await closingReportBy([city.supervisor, city.xichengHrss]);
+    expect((await caseTasks([city.supervisor, city.xichengHrss])).filter((t) => t.case.id === bySupervisor.id)).toEqual([]);
+    expect((await caseTasks([city.director, city.xichengHrss])).filter((t) => t.case.id === bySupervisor.id).map((t) => t.action)).toEqual([
+      'approveClosing',
+    ]);
+    // A resolved case without a report waits for the report (a caseworker's writing), not for an approval.
+    const bare = await xichengCase();
+    await db.orm.em.fork().nativeUpdate(Case, { id: bare.id }, { status: 'RESOLVED' });
+    expect((await caseTasks([city.director, city.xichengHrss])).filter((t) => t.case.id === bare.id)).toEqual([]);
+  });
+
+  it('gives a process step only to the roles that may take it: an approval to a director or supervisor, not to an inspector', async () => {
+    const c = await xichengCase();
+    const referral = await process(c.id, { kind: 'POLICE_REFERRAL', status: 'AWAITING_APPROVAL', waitingOn: 'DIRECTOR' }, [
+      { role: 'POLICE', agency: city.police.id, name: city.police.name, status: 'INVITED' },
+    ]);
+    const review = await process(c.id, { kind: 'CALLBACK', status: 'REVIEW', waitingOn: 'SUPERVISOR' });
+    const steps = async (who: [{ id: string }, { id: string }]) =>
+      (await tasks(who))
+        .filter((t) => [referral.id, review.id].includes(t.process.id))
+        .map((t) => t.action)
+        .sort();
+    expect(await steps([city.director, city.xichengHrss])).toEqual(['approveReferral', 'reviewCallback']);
+    expect(await steps([city.supervisor, city.xichengHrss])).toEqual(['reviewCallback']);
+    expect(await steps([city.inspector, city.xichengHrss])).toEqual([]);
+    expect(await steps([city.clerk, city.xichengHrss])).toEqual([]);
+  });
+
+  it('agrees with Case.availableActions: every case task of every persona is among the case’s actions for that persona', async () => {
+    await closingReportBy([city.inspector, city.xichengHrss]);
+    await xichengCase();
+    const seen = new Set<string>();
+    for (const [name, who] of Object.entries(signedInPersonas(city))) {
+      for (const t of await caseTasks(who as never, 200)) {
+        seen.add(t.caseAction);
+        if (!t.case.availableActions.includes(t.caseAction))
+          throw new Error(
+            `${name}: ${t.caseAction} on ${t.case.number} (${t.case.status}) is not among ${t.case.availableActions.join(', ')}`,
+          );
+      }
+    }
+    expect([...seen].sort()).toEqual(['ACCEPT', 'APPROVE_CLOSING']);
+  });
+
   it('refuses a caller without a token and answers an integrator with nothing', async () => {
     const anon = await api.gql<any>('{ myTasks(first: 1) { action } }', {});
     expect(anon.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(await tasks([city.hotline, city.integrator])).toEqual([]);
+    expect(await caseTasks([city.hotline, city.integrator])).toEqual([]);
+    const anonCase = await api.gql<any>('{ myCaseTasks(first: 1) { action } }', {});
+    expect(anonCase.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('issues the same number of SQL statements for 10 tasks and for 60 (no N+1)', async () => {
@@ -196,6 +295,27 @@ describe('myTasks: the steps the processes wait for the caller’s agency to tak
       const mine = await tasks([city.contractorLiaison, city.contractorHq], first);
       expect(mine).toHaveLength(first);
       expect(mine.every((t: any) => t.process.parties.length === 1 && t.case.owningAgency.name && t.case.region.name)).toBe(true);
+      return statements.filter((sql) => !BACKGROUND.test(sql)).length;
+    };
+    const ten = await measure(10);
+    const sixty = await measure(60);
+    expect(sixty).toBe(ten);
+    expect(ten).toBeLessThanOrEqual(12);
+  });
+
+  it('issues the same number of SQL statements for 10 case tasks and for 60 (no N+1)', async () => {
+    // The sixty cases of the test above await acceptance by Xicheng.
+    const BACKGROUND =
+      /case_tally|pg_try_advisory_xact_lock|from case_event where id >|max\(id\)::text as max from case_event|^(begin|commit|rollback)$/i;
+    // The least of two runs: a statement of some earlier request finishing late is not this query's.
+    const measure = async (first: number) => Math.min(await once(first), await once(first));
+    const once = async (first: number) => {
+      statements.length = 0;
+      const mine = await caseTasks([city.supervisor, city.xichengHrss], first);
+      expect(mine).toHaveLength(first);
+      expect(mine.every((t: any) => t.case.owningAgency.name && t.case.region.name && t.case.availableActions.includes(t.caseAction))).toBe(
+        true,
+      );
       return statements.filter((sql) => !BACKGROUND.test(sql)).length;
     };
     const ten = await measure(10);

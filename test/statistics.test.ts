@@ -247,6 +247,8 @@ describe('statistics', () => {
         // The city's director: a scope by region alone, read from the rollup.
         const director = await service.figures(ctxAs(city.cityDirector, city.cityHrss), { filter });
         expect(director.totals).toEqual(await fromTables(filter));
+        // The totals-only path (the daily report's day) answers the same totals.
+        expect(await service.totals(ctxAs(city.cityDirector, city.cityHrss), { filter })).toEqual(director.totals);
         // Every open case counted in exactly one age bucket.
         const [open] = await sql(
           `select count(*)::int as n from wage_case c where c.number like 'STAT-%' and c.status in ('RECEIVED', 'ACCEPTED', 'IN_PROGRESS')
@@ -256,6 +258,7 @@ describe('statistics', () => {
         // The 12345 integrator: its channel's cases, read from the cases.
         const integrator = await service.figures(ctxAs(city.hotline, city.integrator), { filter });
         expect(integrator.totals).toEqual(await fromTables(filter, 'HOTLINE_12345'));
+        expect(await service.totals(ctxAs(city.hotline, city.integrator), { filter })).toEqual(integrator.totals);
         for (const d of STATISTICS_DIMENSIONS) {
           const grouped = await service.figures(ctxAs(city.cityDirector, city.cityHrss), { filter, groupBy: [d] });
           expect(grouped.totals).toEqual(director.totals);

@@ -14,6 +14,8 @@ export const CaseActionEnum = enumOf(
     ASSIGN_LEAD: '确定主办人: assign the lead inspector (assignLead)',
     PAYMENT: '记录支付: record wages paid (recordPayment)',
     DISPATCH: '三交办: start the three-way dispatch (dispatchCase)',
+    APPROVE_CLOSING:
+      '结案审批: approve the closing report someone else wrote (approveClosing; supervisor or director of the owning agency)',
   },
   '可办理事项: a step on a case that a caller may take, as Case.availableActions lists them',
 );
@@ -26,7 +28,11 @@ export class CaseActionsResolver {
   })
   async availableActions(@Root() c: CaseType, @Ctx() ctx: RequestContext): Promise<CaseActionKind[]> {
     if (ctx.actor?.agencyKind !== 'HRSS_INSPECTION') return [];
-    const facts = await ctx.loaders.caseChangeFacts.load(`${ctx.actor.agencyId}|${c.id}`);
-    return availableCaseActions(ctx.actor, { status: c.status, owningAgency: c.owningAgencyId, ...facts });
+    const [facts, closingReport] = await Promise.all([
+      ctx.loaders.caseChangeFacts.load(`${ctx.actor.agencyId}|${c.id}`),
+      // Read only where it can matter (a resolved case): the approval of its closing report.
+      c.status === 'RESOLVED' ? ctx.loaders.closingReports.load(c.id) : null,
+    ]);
+    return availableCaseActions(ctx.actor, { status: c.status, owningAgency: c.owningAgencyId, ...facts, closingReport });
   }
 }

@@ -101,6 +101,16 @@ export function createLoaders(em: EntityManager) {
       }
       return keys.map((k) => facts.get(k) ?? { inRegionOfActor: false, heldByGrant: false });
     }),
+    /** The latest closing report (结案报告) of each case: its author, or null when the case has none. One query. */
+    closingReports: new DataLoader<string, { authorUserId: string | null } | null>(async (caseIds) => {
+      const rows = await em.getConnection().execute<Array<{ case_id: string; actor_user_id: string | null }>>(
+        `select distinct on (case_id) case_id, actor_user_id from case_event
+            where case_id in (?) and type = 'CLOSING_REPORT_SUBMITTED' order by case_id, seq desc`,
+        [[...caseIds]],
+      );
+      const by = new Map(rows.map((r) => [r.case_id, { authorUserId: r.actor_user_id }]));
+      return caseIds.map((id) => by.get(id) ?? null);
+    }),
     webhookAttempts: new DataLoader<string, WebhookAttemptRow[]>(async (ids) => {
       const rows = await em
         .getConnection()

@@ -30,6 +30,11 @@ export interface AwaitedStep {
   party?: 'unacknowledged' | 'unreported' | readonly string[];
   /** The step's deadline: the process's `dueAt` (the default) or the party's own. */
   due?: 'process' | 'acknowledgeDue' | 'reportDue';
+  /**
+   * The roles that may take it (the same constants from src/policy/ the workflow's validator checks): only their
+   * holders in the agency get the task. Absent: any member of the agency.
+   */
+  roles?: readonly string[];
 }
 
 /**

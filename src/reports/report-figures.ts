@@ -35,7 +35,8 @@ export interface ReportFigureSource {
 
 /**
  * The report's figures from the statistics service (`StatisticsService.figures`, the `statistics` query's own): the
- * totals of the agency's cases, those received on the report's day, its open cases by age and its overdue steps. The
+ * totals of the agency's cases, its open cases by age and its overdue steps; and those received on the report's day
+ * (`StatisticsService.totals`, the totals alone). The
  * same numbers the dashboard shows, counted one way.
  */
 export class StatisticsFigureSource implements ReportFigureSource {
@@ -44,13 +45,14 @@ export class StatisticsFigureSource implements ReportFigureSource {
   async figures(ctx: ExecutionContext, query: { day: string }): Promise<ReportFigures> {
     const [all, ofDay] = await Promise.all([
       this.statistics.figures(ctx, {}),
-      this.statistics.figures(ctx, { filter: { from: query.day, to: query.day } }),
+      // Of the day, only the count received is read: the totals alone, not the ages and overdue steps again.
+      this.statistics.totals(ctx, { filter: { from: query.day, to: query.day } }),
     ]);
     const open = (buckets: readonly OpenCaseAge[]) =>
       all.openByAge.filter((b) => buckets.includes(b.bucket)).reduce((n, b) => n + b.count, 0);
     return {
       casesReceived: all.totals.casesReceived,
-      casesReceivedOnDay: ofDay.totals.casesReceived,
+      casesReceivedOnDay: ofDay.casesReceived,
       casesAccepted: all.totals.casesAccepted,
       casesResolved: all.totals.casesResolved,
       casesClosed: all.totals.casesClosed,

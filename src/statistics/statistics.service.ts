@@ -87,6 +87,19 @@ export class StatisticsService {
   }
 
   /**
+   * The totals alone (`figures(...).totals`), scoped and filtered alike, without the groups, the open cases by age,
+   * the overdue steps or the callbacks: for a caller that reads nothing else (the daily report's figures of its day).
+   * One statement after the scope's.
+   */
+  async totals(ctx: ExecutionContext, query: { filter?: StatisticsFilter | null }): Promise<StatisticsFigures> {
+    const actor = signedIn(ctx);
+    const filter = query.filter ?? {};
+    checkFilter(filter);
+    const scope = await scopeInUse(ctx.em, caseScope(actor));
+    return (await this.sums(ctx, scope, filter, [])).totals;
+  }
+
+  /**
    * The conditions of the filter and the scope over cases `c` (wage_case, or the rollup, which has the columns the
    * scope and the filters read); the days of receipt over the cases only (the rollup's are its periods).
    */

@@ -1,6 +1,7 @@
 import { callback, recordCallbackUpdate, reviewCallbackUpdate } from '../../../workflows/callback';
 import { callbackRules } from '../../rules/closure-callback';
 import { defineProcess } from '../process-definition';
+import { CALLBACK_REVIEWERS, CALLBACK_STAFF } from '../../policy/roles';
 
 /**
  * 回访 / 回头看: a closed case (all, or a sample: `callbackRules.samplingRate`) is called back; wages not received in
@@ -19,12 +20,12 @@ export const callbackProcess = defineProcess({
   steps: {
     recordCallback: {
       update: recordCallbackUpdate,
-      awaited: { label: '回访投诉人', by: 'OWNER', waitingOn: ['INSPECTION'] },
+      awaited: { label: '回访投诉人', by: 'OWNER', waitingOn: ['INSPECTION'], roles: CALLBACK_STAFF },
       who: 'labour inspection staff of the owning agency (CALLBACK_STAFF)',
     },
     reviewCallback: {
       update: reviewCallbackUpdate,
-      awaited: { label: '审核回访结果', by: 'OWNER', waitingOn: ['SUPERVISOR'] },
+      awaited: { label: '审核回访结果', by: 'OWNER', waitingOn: ['SUPERVISOR'], roles: CALLBACK_REVIEWERS },
       who: 'a supervisor or director of the owning agency (CALLBACK_REVIEWERS)',
     },
   },

@@ -1,6 +1,7 @@
 import { acknowledgeExternalReferralUpdate, externalReferral } from '../../../workflows/handover';
 import { handoverRules } from '../../rules/handover-rules';
 import { defineProcess } from '../process-definition';
+import { EXTERNAL_REFERRAL_ACKNOWLEDGERS } from '../../policy/roles';
 
 /**
  * 转介: a case referred to a body outside labour inspection (a court; the justice bureau for legal aid), tracked until
@@ -17,7 +18,7 @@ export const externalReferralProcess = defineProcess({
   steps: {
     acknowledgeExternalReferral: {
       update: acknowledgeExternalReferralUpdate,
-      awaited: { label: '确认接收转介', by: 'PARTY', waitingOn: ['RECEIVER'] },
+      awaited: { label: '确认接收转介', by: 'PARTY', waitingOn: ['RECEIVER'], roles: EXTERNAL_REFERRAL_ACKNOWLEDGERS },
       who: 'a member of the receiving body (EXTERNAL_REFERRAL_ACKNOWLEDGERS)',
     },
   },

@@ -1,6 +1,7 @@
 import { acceptHandoverUpdate, handover, returnHandoverUpdate } from '../../../workflows/handover';
 import { handoverRules } from '../../rules/handover-rules';
 import { defineProcess } from '../process-definition';
+import { HANDOVER_ANSWERERS } from '../../policy/roles';
 
 /**
  * 移交 (首问负责): a case handed to another inspection agency, which accepts it (the owner changes) or returns it with
@@ -24,7 +25,7 @@ export const handoverProcess = defineProcess({
   steps: {
     acceptHandover: {
       update: acceptHandoverUpdate,
-      awaited: { label: '接收移交案件', by: 'PARTY', waitingOn: ['RECEIVER'] },
+      awaited: { label: '接收移交案件', by: 'PARTY', waitingOn: ['RECEIVER'], roles: HANDOVER_ANSWERERS },
       who: 'a supervisor or director of the receiving inspection agency (HANDOVER_ANSWERERS)',
     },
     returnHandover: {

@@ -7,6 +7,7 @@ import {
 } from '../../../workflows/joint-mediation';
 import { mediationRules } from '../../rules/process-rules';
 import { defineProcess } from '../process-definition';
+import { MEDIATION_STAFF } from '../../policy/roles';
 
 /** 联合调处 (Jinan / Zibo "1+X"): parties and agencies convened, sessions, an agreement whose instalments are checked when due. */
 export const jointMediationProcess = defineProcess({
@@ -29,12 +30,12 @@ export const jointMediationProcess = defineProcess({
     recordSession: { update: recordSessionUpdate, who: 'labour inspection staff of the owning agency (MEDIATION_STAFF)' },
     recordAgreement: {
       update: recordAgreementUpdate,
-      awaited: { label: '登记调解协议', by: 'OWNER', status: ['CONVENED'] },
+      awaited: { label: '登记调解协议', by: 'OWNER', status: ['CONVENED'], roles: MEDIATION_STAFF },
       who: 'labour inspection staff of the owning agency (MEDIATION_STAFF)',
     },
     recordInstalmentPaid: {
       update: recordInstalmentPaidUpdate,
-      awaited: { label: '核实分期支付', by: 'OWNER', status: ['AGREED'], waitingOn: ['PAYER'] },
+      awaited: { label: '核实分期支付', by: 'OWNER', status: ['AGREED'], waitingOn: ['PAYER'], roles: MEDIATION_STAFF },
       who: 'labour inspection staff of the owning agency (MEDIATION_STAFF)',
     },
   },

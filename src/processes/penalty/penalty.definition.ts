@@ -10,6 +10,7 @@ import {
 } from '../../../workflows/penalty';
 import { penaltyRules } from '../../rules/penalty-rules';
 import { defineProcess } from '../process-definition';
+import { DELIBERATION_RECORDERS, PENALTY_CASEWORKERS, PENALTY_DECIDERS } from '../../policy/investigation';
 
 /** 行政处罚: notice of the proposed penalty, statement and defence, a hearing for a large fine, deliberation, decision, service. */
 export const penaltyProcess = defineProcess({
@@ -30,33 +31,33 @@ export const penaltyProcess = defineProcess({
   steps: {
     serveNotice: {
       update: servePenaltyNoticeUpdate,
-      awaited: { label: '送达行政处罚告知书', by: 'OWNER', status: ['PROPOSED'] },
+      awaited: { label: '送达行政处罚告知书', by: 'OWNER', status: ['PROPOSED'], roles: PENALTY_CASEWORKERS },
       who: 'a caseworker of the owning agency (PENALTY_CASEWORKERS)',
     },
     recordStatement: {
       update: recordPenaltyStatementUpdate,
-      awaited: { label: '记录当事人陈述申辩', by: 'OWNER', status: ['NOTICE_SERVED'], waitingOn: ['PARTY'] },
+      awaited: { label: '记录当事人陈述申辩', by: 'OWNER', status: ['NOTICE_SERVED'], waitingOn: ['PARTY'], roles: PENALTY_CASEWORKERS },
       who: 'a caseworker of the owning agency, for the party',
     },
     requestHearing: { update: requestPenaltyHearingUpdate, who: 'a caseworker of the owning agency, for the party (large fines only)' },
     recordHearing: {
       update: recordPenaltyHearingUpdate,
-      awaited: { label: '组织听证', by: 'OWNER', status: ['HEARING_REQUESTED'] },
+      awaited: { label: '组织听证', by: 'OWNER', status: ['HEARING_REQUESTED'], roles: PENALTY_CASEWORKERS },
       who: 'a caseworker of the owning agency',
     },
     recordDeliberation: {
       update: recordPenaltyDeliberationUpdate,
-      awaited: { label: '负责人集体讨论', by: 'OWNER', waitingOn: ['COLLECTIVE_DELIBERATION'] },
+      awaited: { label: '负责人集体讨论', by: 'OWNER', waitingOn: ['COLLECTIVE_DELIBERATION'], roles: DELIBERATION_RECORDERS },
       who: 'the director of the owning agency (DELIBERATION_RECORDERS)',
     },
     decide: {
       update: decidePenaltyUpdate,
-      awaited: { label: '作出行政处罚决定', by: 'OWNER', waitingOn: ['DECIDER'] },
+      awaited: { label: '作出行政处罚决定', by: 'OWNER', waitingOn: ['DECIDER'], roles: PENALTY_DECIDERS },
       who: 'a supervisor or director of the owning agency (PENALTY_DECIDERS) who is neither the case’s lead, on its investigating team, nor the proposer',
     },
     serveDecision: {
       update: servePenaltyDecisionUpdate,
-      awaited: { label: '送达行政处罚决定书', by: 'OWNER', status: ['DECIDED'] },
+      awaited: { label: '送达行政处罚决定书', by: 'OWNER', status: ['DECIDED'], roles: PENALTY_CASEWORKERS },
       who: 'a caseworker of the owning agency',
     },
   },

@@ -1,6 +1,7 @@
-import { lazy, Suspense, useCallback, useEffect, useState } from 'react';
-import { Badge, Button, Card, Input, Select, Space, Switch, Table, Tag, Typography } from 'antd';
-import { Link } from 'react-router';
+import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
+import { Badge, Button, Card, DatePicker, Input, Select, Space, Switch, Table, Tag, Typography } from 'antd';
+import dayjs from 'dayjs';
+import { Link, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { graphql } from '../gql';
 import type { CaseBoardQuery } from '../gql/graphql';
@@ -55,6 +56,35 @@ const CaseBoardQueryDoc = graphql(`
   }
 `);
 
+/** The persona's agency (for the region it covers) and the divisions below a region: the region filter's choices. */
+const BoardAgenciesDoc = graphql(`
+  query BoardAgencies {
+    agencies {
+      id
+      regionCode
+    }
+  }
+`);
+const BoardRegionsDoc = graphql(`
+  query BoardRegions($parentCode: DivisionCode) {
+    regions(parentCode: $parentCode) {
+      code
+      name
+      level
+    }
+  }
+`);
+
+/**
+ * A Beijing day (YYYY-MM-DD, Asia/Shanghai, which keeps no daylight saving) as the UTC instant it starts at; `next`:
+ * the start of the day after (the range's end is exclusive: `receivedTo` takes "before this instant").
+ */
+export function beijingDayStart(day: string, next = false): string {
+  const at = Date.parse(`${day}T00:00:00+08:00`) + (next ? 86_400_000 : 0);
+  return new Date(at).toISOString();
+}
+const DAY = /^\d{4}-\d{2}-\d{2}$/;
+
 type Row = CaseBoardQuery['cases']['edges'][number]['node'];
 const PAGE = 20;
 /** Roles that take in complaints at the window or the phone (the API decides; the button only shows where it can work). */
@@ -62,10 +92,32 @@ const INTAKE_ROLES = ['INTAKE_CLERK', 'INSPECTOR', 'SUPERVISOR', 'DIRECTOR'];
 
 /** 案件看板: the cases this persona may see, newest first, a page at a time by cursor (no offsets: a million rows page as fast as ten). */
 export function CaseBoard({ claims }: { claims: Claims }) {
-  const [statuses, setStatuses] = useState<string[]>([]);
-  const [channels, setChannels] = useState<string[]>([]);
-  const [overdue, setOverdue] = useState(false);
-  const [text, setText] = useState('');
+  // The filters live in the URL's query (status, channel, district, street, from, to, overdue, q): a link, or a
+  // reload, reproduces the view. The page's cursors do not: a link opens on the first page.
+  const [params, setParams] = useSearchParams();
+  const statuses = params.getAll('status');
+  const channels = params.getAll('channel');
+  const overdue = params.get('overdue') === '1';
+  const text = params.get('q') ?? '';
+  const district = params.get('district') ?? undefined;
+  const street = params.get('street') ?? undefined;
+  const from = DAY.test(params.get('from') ?? '') ? params.get('from')! : undefined;
+  const to = DAY.test(params.get('to') ?? '') ? params.get('to')! : undefined;
+  const setFilter = (changes: Record<string, string | string[] | undefined>) => {
+    setParams(
+      (prev) => {
+        const next = new URLSearchParams(prev);
+        for (const [k, v] of Object.entries(changes)) {
+          next.delete(k);
+          for (const x of Array.isArray(v) ? v : v ? [v] : []) next.append(k, x);
+        }
+        return next;
+      },
+      { replace: true },
+    );
+    resetPaging();
+  };
+  const regions = useRegionChoices(claims.agencyId, district);
   // The cursors of the pages before this one: "previous" pops, "next" pushes.
   const [cursors, setCursors] = useState<Array<string | null>>([null]);
   const [intakeOpen, setIntakeOpen] = useState(false);
@@ -76,6 +128,10 @@ export function CaseBoard({ claims }: { claims: Claims }) {
     ...(channels.length ? { channels: channels as never } : {}),
     ...(overdue ? { overdue: true } : {}),
     ...(text.trim() ? { text: text.trim() } : {}),
+    ...(street || district ? { regionCode: (street ?? district)! } : {}),
+    // A Beijing day picked is Asia/Shanghai's: from its first instant to the first instant after the last day.
+    ...(from ? { receivedFrom: beijingDayStart(from) } : {}),
+    ...(to ? { receivedTo: beijingDayStart(to, true) } : {}),
   };
   const after = cursors[cursors.length - 1] ?? null;
   const [result, refetch] = useQuery({ query: CaseBoardQueryDoc, variables: { first: PAGE, after, filter } });
@@ -156,10 +212,7 @@ export function CaseBoard({ claims }: { claims: Claims }) {
           style={{ minWidth: 200 }}
           options={enumOptions('CaseStatus')}
           value={statuses}
-          onChange={(v) => {
-            setStatuses(v);
-            resetPaging();
-          }}
+          onChange={(v) => setFilter({ status: v })}
         />
         <Select
           mode="multiple"
@@ -168,29 +221,51 @@ export function CaseBoard({ claims }: { claims: Claims }) {
           style={{ minWidth: 200 }}
           options={enumOptions('Channel')}
           value={channels}
-          onChange={(v) => {
-            setChannels(v);
-            resetPaging();
-          }}
+          onChange={(v) => setFilter({ channel: v })}
         />
+        {regions.districts.length > 0 && (
+          <span data-testid="board-district">
+            <Select
+              allowClear
+              showSearch={{ optionFilterProp: 'label' }}
+              placeholder="区"
+              style={{ minWidth: 140 }}
+              options={regions.districts.map((r) => ({ value: r.code, label: r.name }))}
+              value={district}
+              onChange={(v?: string) => setFilter({ district: v, street: undefined })}
+            />
+          </span>
+        )}
+        {regions.streets.length > 0 && (
+          <span data-testid="board-street">
+            <Select
+              allowClear
+              showSearch={{ optionFilterProp: 'label' }}
+              placeholder="街道"
+              style={{ minWidth: 160 }}
+              options={regions.streets.map((r) => ({ value: r.code, label: r.name }))}
+              value={street}
+              onChange={(v?: string) => setFilter({ street: v })}
+            />
+          </span>
+        )}
+        <span data-testid="board-received">
+          <DatePicker.RangePicker
+            placeholder={['接收起始日', '接收截止日']}
+            value={from && to ? [dayjs(from), dayjs(to)] : null}
+            onChange={(v) => setFilter({ from: v?.[0]?.format('YYYY-MM-DD') ?? undefined, to: v?.[1]?.format('YYYY-MM-DD') ?? undefined })}
+          />
+        </span>
         <Input.Search
           placeholder="描述、用人单位或投诉人"
           allowClear
-          onSearch={(v) => {
-            setText(v);
-            resetPaging();
-          }}
+          defaultValue={text}
+          onSearch={(v) => setFilter({ q: v.trim() || undefined })}
           style={{ width: 260 }}
         />
         <Space>
           只看超期
-          <Switch
-            checked={overdue}
-            onChange={(v) => {
-              setOverdue(v);
-              resetPaging();
-            }}
-          />
+          <Switch checked={overdue} onChange={(v) => setFilter({ overdue: v ? '1' : undefined })} />
         </Space>
       </Space>
       <Table<Row>
@@ -225,6 +300,23 @@ export function CaseBoard({ claims }: { claims: Claims }) {
       )}
     </Card>
   );
+}
+
+type RegionChoice = { code: string; name: string; level: string };
+
+/**
+ * The region filter's choices, from the region the persona's agency covers (its cases are there and below): the
+ * districts under a city's agency, and the streets of the district picked (or of a district agency's own district).
+ */
+function useRegionChoices(agencyId: string, district: string | undefined): { districts: RegionChoice[]; streets: RegionChoice[] } {
+  const [agencies] = useQuery({ query: BoardAgenciesDoc });
+  const own = agencies.data?.agencies.find((a) => a.id === agencyId)?.regionCode;
+  const [below] = useQuery({ query: BoardRegionsDoc, variables: { parentCode: own }, pause: !own });
+  const children = useMemo(() => below.data?.regions ?? [], [below.data]);
+  const ownIsDistrict = children.length > 0 && children.every((r) => r.level === 'STREET' || r.level === 'COMMUNITY');
+  const [streetsOf] = useQuery({ query: BoardRegionsDoc, variables: { parentCode: district }, pause: !district || ownIsDistrict });
+  if (ownIsDistrict) return { districts: [], streets: children };
+  return { districts: children, streets: district ? (streetsOf.data?.regions ?? []) : [] };
 }
 
 function statusColor(s: string): string {
