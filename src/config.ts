@@ -89,6 +89,8 @@ const schema = z.object({
     .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'must be HH:MM, 24-hour Beijing time, e.g. 08:00')
     .default(dailyReportRules.defaultTime),
   WEBHOOK_MAX_ACTIVE_ENDPOINTS: z.coerce.number().int().min(1).max(1_000).default(5),
+  OUTBOX_RELAY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
+  OUTBOX_RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -140,6 +142,11 @@ export interface Config {
    * (`src/rules/daily-report.ts`).
    */
   dailyReport: { time: { hour: number; minute: number } };
+  /**
+   * The workflow outbox relay: workflows delivered to at once, rows per batch (`OUTBOX_RELAY_CONCURRENCY`, default
+   * 32; `OUTBOX_RELAY_BATCH_SIZE`, default 500). Tuning, local practice (`src/outbox/outbox-relay.ts` says why).
+   */
+  outboxRelay: { concurrency: number; batchSize: number };
 }
 
 /** Which process is starting: the all-in-one `npm start`, or one of the production processes. */
@@ -203,6 +210,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, role: Role =
       perCallerPerHour: e.CASE_STATUS_LOOKUPS_PER_CALLER_PER_HOUR,
     },
     dailyReport: { time: { hour: Number(e.DAILY_REPORT_TIME.slice(0, 2)), minute: Number(e.DAILY_REPORT_TIME.slice(3, 5)) } },
+    outboxRelay: { concurrency: e.OUTBOX_RELAY_CONCURRENCY, batchSize: e.OUTBOX_RELAY_BATCH_SIZE },
   };
 }
 
