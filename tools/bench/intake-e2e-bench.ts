@@ -119,7 +119,11 @@ function cpuPer(before: Record<string, number>, after: Record<string, number>, i
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The system, as `npm start` runs it, until it prints its ready line. */
+/** When the system's process was started (a CPU profile's time 0, near enough): the phases are logged against it. */
+let spawnedAt = 0;
+
 async function startSystem(dataDir: string, cpuProf: boolean): Promise<ChildProcess> {
+  spawnedAt = Date.now();
   const nodeArgs = [
     '--enable-source-maps',
     ...(cpuProf ? ['--cpu-prof', `--cpu-prof-dir=${path.dirname(dataDir)}`] : []),
@@ -253,6 +257,9 @@ async function intakeRound(
   );
   const postedMs = Date.now() - started;
   const workflowIds = caseIds.map(caseWorkflowId);
+  // What the relay still had to deliver when the clients stopped: with a backlog, the rate it worked it off at is
+  // the relay's own (the API no longer competes for the process).
+  const pendingAtEnd = await pendingOutbox(db, workflowIds);
   // Every START row of these cases delivered (bounded: 20 minutes).
   for (let waited = 0; (await pendingOutbox(db, workflowIds)) > 0; waited += 200) {
     if (waited > 1_200_000) throw new Error('the outbox did not deliver this round in 20 minutes');
@@ -286,6 +293,9 @@ async function intakeRound(
     lastStartAfterSeconds: round1(e2eSeconds),
     relayDoneAfterSeconds: round1(relayDoneMs / 1000),
     startedPerSecond: round1(caseIds.length / e2eSeconds),
+    pendingWhenClientsStopped: pendingAtEnd,
+    backlogDrainPerSecond: pendingAtEnd >= 50 ? round1(pendingAtEnd / ((lastStart - started - postedMs) / 1000)) : null,
+    phase: { startedAtMs: started - spawnedAt, endedAtMs: Date.now() - spawnedAt },
     workflowsMissing: missing,
     cpuMsPerIntake: cpu,
   };
@@ -311,7 +321,14 @@ async function bareRound(pgid: number, o: Options, client: Client, run: string, 
   );
   const seconds = (Date.now() - started) / 1000;
   const cpu = cpuPer(cpu0, groupCpu(pgid), n - errors, process.cpuUsage(own0));
-  return { concurrency, started: n - errors, errors, perSecond: round1((n - errors) / seconds), cpuMsPerStart: cpu };
+  return {
+    concurrency,
+    started: n - errors,
+    errors,
+    perSecond: round1((n - errors) / seconds),
+    cpuMsPerStart: cpu,
+    phase: { startedAtMs: started - spawnedAt, endedAtMs: Date.now() - spawnedAt },
+  };
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
