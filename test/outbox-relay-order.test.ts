@@ -1,7 +1,10 @@
 import type { Client } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createLogger } from '../src/logger';
 import { OutboxRelay } from '../src/outbox/outbox-relay';
 import { createTestDatabase, type TestDatabase } from './support/database';
+import { startDevServer } from './support/temporal';
 
 /**
  * Issue 16: the relay delivers different workflows at the same time and each workflow's rows in the order they were
@@ -156,5 +159,36 @@ describe('outbox relay: workflows in parallel, each in its order', () => {
     expect(temporal.deliveries.size).toBe(200);
     const [left] = await sql<{ n: string }>(`select count(*) as n from workflow_outbox where delivered_at is null`);
     expect(Number(left!.n)).toBe(0);
+  });
+
+  describe('against a real Temporal server', () => {
+    let temporal: TestWorkflowEnvironment;
+    beforeAll(async () => {
+      temporal = await startDevServer();
+    });
+    afterAll(async () => {
+      await temporal?.teardown();
+    });
+
+    it("two relays at once: each workflow's history has its start first and its signals once each, in the order written", async () => {
+      // No worker polls this queue: Temporal's history is the record of what arrived, and in which order.
+      const expected = await writeRows('real', 24, 4);
+      const a = new OutboxRelay(db.orm, temporal.client, 'outbox-order-nobody', quiet, { concurrency: 8, batchSize: 10 });
+      const b = new OutboxRelay(db.orm, temporal.client, 'outbox-order-nobody', quiet, { concurrency: 8, batchSize: 10 });
+      await Promise.all([a.drain(), b.drain(), a.drain(), b.drain()]);
+      const [left] = await sql<{ n: string }>(`select count(*) as n from workflow_outbox where delivered_at is null`);
+      expect(Number(left!.n)).toBe(0);
+      for (const [workflowId, rows] of expected) {
+        const history = await temporal.client.workflow.getHandle(workflowId).fetchHistory();
+        const arrived = (history.events ?? []).flatMap((e): Array<string | number> => {
+          if (e.workflowExecutionStartedEventAttributes) return ['start'];
+          const signal = e.workflowExecutionSignaledEventAttributes;
+          if (!signal) return [];
+          const payload = defaultPayloadConverter.fromPayload<{ deliveryId: number }>(signal.input!.payloads![0]!);
+          return [payload.deliveryId];
+        });
+        expect({ workflowId, arrived }).toEqual({ workflowId, arrived: rows });
+      }
+    });
   });
 });
