@@ -26,7 +26,7 @@ export interface Core {
   modules: ReadonlyArray<AnyProcessModule>;
 }
 
-type CoreConfig = Pick<Config, 'temporal' | 'webhooks' | 'cases'> & Partial<Pick<Config, 'caseStatusLimits' | 'callbacks'>>;
+type CoreConfig = Pick<Config, 'temporal' | 'webhooks' | 'cases'> & Partial<Pick<Config, 'caseStatusLimits' | 'callbacks' | 'outboxRelay'>>;
 
 /** The services, the outbox relay and the Temporal client over one database and one Temporal server. */
 export function createCore(opts: {
@@ -43,7 +43,7 @@ export function createCore(opts: {
   opts.lifecycle.onStop('Temporal client', () => connection.close());
   const interceptors = tracingClientInterceptors(opts.tracing);
   const workflowClient = new Client({ connection, namespace: opts.config.temporal.namespace, ...(interceptors ? { interceptors } : {}) });
-  const relay = new OutboxRelay(opts.orm, workflowClient, opts.config.temporal.taskQueue, opts.log);
+  const relay = new OutboxRelay(opts.orm, workflowClient, opts.config.temporal.taskQueue, opts.log, opts.config.outboxRelay);
   opts.lifecycle.onStop('workflow outbox relay', () => relay.stop());
   const modules = opts.modules ?? processModules;
   // A holiday year another process loads reaches this one's working-day counts without a restart.

@@ -106,6 +106,8 @@ const schema = z.object({
   OTEL_SERVICE_NAME: optionalText,
   SHUTDOWN_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(20_000),
   SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
+  OUTBOX_RELAY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
+  OUTBOX_RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -172,6 +174,11 @@ export interface Config {
     /** How long readiness answers 503 before the listener closes, so a load balancer stops sending (default 0). */
     shutdownDelayMs: number;
   };
+  /**
+   * The workflow outbox relay: workflows delivered to at once, rows per batch (`OUTBOX_RELAY_CONCURRENCY`, default
+   * 32; `OUTBOX_RELAY_BATCH_SIZE`, default 500). Tuning, local practice (`src/outbox/outbox-relay.ts` says why).
+   */
+  outboxRelay: { concurrency: number; batchSize: number };
 }
 
 /** Which process is starting: the all-in-one `npm start`, or one of the production processes. */
@@ -243,6 +250,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, role: Role =
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
       shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
     },
+    outboxRelay: { concurrency: e.OUTBOX_RELAY_CONCURRENCY, batchSize: e.OUTBOX_RELAY_BATCH_SIZE },
   };
 }
 

@@ -1,4 +1,4 @@
-import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowStartOptions } from '@temporalio/client';
 import type { Orm } from '../db/database';
 import type { Logger } from '../logger';
 
@@ -12,23 +12,73 @@ interface OutboxRow {
 }
 
 /**
- * Delivers the workflow outbox to Temporal in order. Several relays may run (API and worker processes); they
- * take turns under one advisory lock, so rows go out in the order they were written. Delivery is at-least-once and made idempotent at the receiver:
- * a start uses the case's fixed workflow id (a second start is "already started"), a signal carries its
- * delivery id.
+ * How the relay delivers. Tuning, not law: local practice on this machine (issue 16's bench, `npm run
+ * bench:intake-e2e`). A start costs one round trip to Temporal (≈ 8–10 ms on the dev server), so one row at a time
+ * caps the relay at ≈ 100 starts/s whatever the server could take; 32 in flight is what a bare start loop needs to
+ * reach the dev server's own rate. More rows per batch keep more workflows in flight between two commits.
+ */
+export interface OutboxRelayOptions {
+  /** Rows read and marked per transaction (`OUTBOX_RELAY_BATCH_SIZE`, default 500). */
+  batchSize: number;
+  /** Workflows delivered to at the same time within a batch (`OUTBOX_RELAY_CONCURRENCY`, default 32). */
+  concurrency: number;
+}
+
+export const defaultOutboxRelayOptions: OutboxRelayOptions = { batchSize: 500, concurrency: 32 };
+
+/** How far behind the relay is: for a backlog gauge (metrics) and for operators. */
+export interface OutboxBacklog {
+  /** Rows written and not yet delivered (failed ones included). */
+  pending: number;
+  /** Seconds since the oldest undelivered row was written; 0 with nothing pending. */
+  oldestAgeSeconds: number;
+}
+
+/**
+ * The options of a workflow start, built in this one place (a start and a signal-with-start alike): what every
+ * workflow the outbox starts has in common goes here (search attributes, memo …).
+ */
+export function workflowStartOptions(row: Pick<OutboxRow, 'workflow_id' | 'args'>, taskQueue: string): WorkflowStartOptions {
+  return { workflowId: row.workflow_id, taskQueue, args: row.args };
+}
+
+/**
+ * Delivers the workflow outbox to Temporal, each workflow's rows in the order they were written. Delivery is
+ * at-least-once and made idempotent at the receiver: a start uses the case's fixed workflow id (a second start is
+ * "already started"), a signal carries its delivery id (the row id).
+ *
+ * A batch is the oldest pending rows, taken under one advisory lock held for the batch's transaction. Inside it the
+ * rows are split by workflow id: each workflow's rows go out one after another in id order, different workflows at
+ * the same time (at most `concurrency` in flight). That order is all Temporal can observe: a start and the signals
+ * of one workflow arrive in the order written; two different workflows never depended on each other's order (a
+ * child process is started by its parent's workflow, not by the outbox).
+ *
+ * Why several relays (API and worker processes each run one) cannot reorder a workflow's rows: only the relay that
+ * holds the lock reads and delivers, and it marks what it delivered before it lets go (the commit releases the lock).
+ * The next relay's batch starts with the oldest row still pending, so a workflow's earlier row is always in the same
+ * batch as its later ones and is delivered before them. A row that fails (Temporal down, a non-retryable error)
+ * stops the rest of its own workflow's rows in that batch — they stay pending behind it, and the next batch finds
+ * it first again — while the other workflows' rows go out. A crash after a Temporal call and before the commit
+ * leaves the batch pending: the next relay delivers it again, and the receivers ignore what they already have.
+ * (Locking per workflow instead, `pg_try_advisory_xact_lock(hashtext(workflow_id))`, would let two relays deliver
+ * side by side; one relay already reaches the Temporal server's own start rate, so the simpler lock stays.)
  */
 export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;
   private draining: Promise<number> | undefined;
   private followUp: Promise<number> | undefined;
   private stopped = false;
+  private readonly opts: OutboxRelayOptions;
 
   constructor(
     private readonly orm: Orm,
     private readonly client: Client,
     private readonly taskQueue: string,
     private readonly log: Logger,
-  ) {}
+    opts: Partial<OutboxRelayOptions> = {},
+  ) {
+    this.opts = { ...defaultOutboxRelayOptions, ...opts };
+  }
 
   /**
    * Delivers what is pending now; returns how many rows were delivered. A call made while a pass runs gets one
@@ -49,24 +99,34 @@ export class OutboxRelay {
     return this.draining;
   }
 
+  /** Undelivered rows and the age of the oldest (one indexed read: the pending rows' partial index). */
+  async backlog(): Promise<OutboxBacklog> {
+    const [row] = await this.orm.em.getConnection().execute<Array<{ pending: string; oldest_age: string | null }>>(
+      `select count(*) as pending, extract(epoch from now() - min(created_at)) as oldest_age
+           from workflow_outbox where delivered_at is null`,
+    );
+    return { pending: Number(row?.pending ?? 0), oldestAgeSeconds: Math.max(0, Number(row?.oldest_age ?? 0)) };
+  }
+
   private async drainPass(): Promise<number> {
     let delivered = 0;
     // A stop waits for the batch in hand only: what is left stays in the outbox for the next relay.
     while (!this.stopped) {
-      const n = await this.deliverBatch(100);
-      delivered += n;
-      if (n < 100) break;
+      const batch = await this.deliverBatch(this.opts.batchSize);
+      delivered += batch.delivered;
+      // A short batch was everything pending; one that delivered nothing is stuck on failures (the next pass, a
+      // second later, tries again rather than spinning on them now).
+      if (batch.read < this.opts.batchSize || batch.delivered === 0) break;
     }
     return delivered;
   }
 
-  private async deliverBatch(limit: number): Promise<number> {
+  private async deliverBatch(limit: number): Promise<{ read: number; delivered: number }> {
     const em = this.orm.em.fork();
     return em.transactional(async (tem) => {
       const conn = tem.getConnection();
       const trx = tem.getTransactionContext();
-      // One relay delivers at a time (API and worker processes each run one): with two, one could skip a row
-      // the other holds and deliver the next first — a signal overtaking the start of its own workflow.
+      // One relay reads and delivers at a time (see the class comment for why this keeps each workflow's order).
       await conn.execute(`select pg_advisory_xact_lock(hashtext('anxin:workflow-outbox'))`, [], 'all', trx);
       const rows = await conn.execute<OutboxRow[]>(
         `select id, action, workflow_type, workflow_id, signal_name, args from workflow_outbox
@@ -75,32 +135,61 @@ export class OutboxRelay {
         'all',
         trx,
       );
-      let delivered = 0;
+      if (rows.length === 0) return { read: 0, delivered: 0 };
+
+      // Each workflow's rows, in id order (the rows came sorted; a Map keeps its first-seen order).
+      const byWorkflow = new Map<string, OutboxRow[]>();
       for (const row of rows) {
-        try {
-          await this.deliver(row);
-        } catch (err) {
-          // Keep the order: a failed row blocks the ones after it until the next pass.
-          await conn.execute(
-            `update workflow_outbox set attempts = attempts + 1, last_error = ? where id = ?`,
-            [String((err as Error).message).slice(0, 2000), row.id],
-            'run',
-            trx,
-          );
-          this.log.warn({ err, outboxId: row.id, workflowId: row.workflow_id }, 'outbox delivery failed; will retry');
-          break;
-        }
-        await conn.execute(`update workflow_outbox set delivered_at = now(), attempts = attempts + 1 where id = ?`, [row.id], 'run', trx);
-        delivered++;
+        const list = byWorkflow.get(row.workflow_id);
+        if (list) list.push(row);
+        else byWorkflow.set(row.workflow_id, [row]);
       }
-      return delivered;
+      const delivered: string[] = [];
+      const failed: Array<{ row: OutboxRow; err: unknown }> = [];
+      await forEachLimited([...byWorkflow.values()], this.opts.concurrency, async (list) => {
+        for (const row of list) {
+          try {
+            await this.deliver(row);
+          } catch (err) {
+            // The rest of this workflow's rows wait behind the failed one, for the next batch.
+            failed.push({ row, err });
+            return;
+          }
+          delivered.push(row.id);
+        }
+      });
+
+      // One statement for what went out, one for what failed.
+      if (delivered.length > 0)
+        await conn.execute(
+          `update workflow_outbox set delivered_at = now(), attempts = attempts + 1
+            where id in (select jsonb_array_elements_text(?::jsonb)::bigint)`,
+          [JSON.stringify(delivered)],
+          'run',
+          trx,
+        );
+      if (failed.length > 0) {
+        await conn.execute(
+          `update workflow_outbox o set attempts = o.attempts + 1, last_error = f.error
+             from jsonb_to_recordset(?::jsonb) as f(id bigint, error text) where o.id = f.id`,
+          [JSON.stringify(failed.map((f) => ({ id: f.row.id, error: String((f.err as Error)?.message ?? f.err).slice(0, 2000) })))],
+          'run',
+          trx,
+        );
+        const first = failed[0]!;
+        this.log.warn(
+          { err: first.err, outboxId: first.row.id, workflowId: first.row.workflow_id, failedWorkflows: failed.length },
+          'outbox delivery failed; will retry',
+        );
+      }
+      return { read: rows.length, delivered: delivered.length };
     });
   }
 
   private async deliver(row: OutboxRow): Promise<void> {
     if (row.action === 'START') {
       try {
-        await this.client.workflow.start(row.workflow_type!, { workflowId: row.workflow_id, taskQueue: this.taskQueue, args: row.args });
+        await this.client.workflow.start(row.workflow_type!, workflowStartOptions(row, this.taskQueue));
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       }
@@ -109,9 +198,7 @@ export class OutboxRelay {
     if (row.action === 'SIGNAL_WITH_START') {
       // Wakes the workflow, starting it first if it is not running (a webhook delivery workflow that went idle).
       await this.client.workflow.signalWithStart(row.workflow_type!, {
-        workflowId: row.workflow_id,
-        taskQueue: this.taskQueue,
-        args: row.args,
+        ...workflowStartOptions(row, this.taskQueue),
         signal: row.signal_name!,
         signalArgs: [],
       });
@@ -147,4 +234,13 @@ export class OutboxRelay {
     if (t) clearTimeout(t);
     await this.draining?.catch(() => undefined);
   }
+}
+
+/** Runs `fn` over `items` with at most `limit` running at once; resolves when all have settled. */
+async function forEachLimited<T>(items: T[], limit: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < items.length) await fn(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
 }
