@@ -1,4 +1,9 @@
+import { ReferenceKind, type EntityMetadata } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { Agency, User } from '../agencies/agency.entity';
+import { Employer } from '../employers/employer.entity';
+import { Project } from '../projects/project.entity';
+import { Region } from '../regions/region.entity';
 import { decodeCursor, encodeCursor } from '../db/cursor';
 import { REGION_AND_BELOW_SQL } from '../regions/region-scope';
 import type { CaseScope } from '../policy/case-scope';
@@ -25,6 +30,31 @@ export interface CaseFilterInput {
 }
 
 export type CaseOrder = 'RECEIVED_AT_DESC' | 'RECEIVED_AT_ASC';
+
+/**
+ * What a case refers to by key that a page can read in its own statement (joined by primary key), so that a list
+ * with its employers, projects, leads and regions costs one round trip, not one per relation: the rows come back as
+ * the loaders would load them (`ctx.loaders.employer` …), for the caller to prime the loaders with.
+ */
+export interface CaseRelations {
+  employer: Employer;
+  project: Project;
+  leadInspector: User;
+  region: Region;
+  owningAgency: Agency;
+}
+export type CaseRelation = keyof CaseRelations;
+
+const RELATIONS: { [R in CaseRelation]: { entity: new () => CaseRelations[R]; column: string; alias: string } } = {
+  employer: { entity: Employer, column: 'employer_id', alias: 'r_employer' },
+  project: { entity: Project, column: 'project_id', alias: 'r_project' },
+  leadInspector: { entity: User, column: 'lead_inspector_id', alias: 'r_lead' },
+  region: { entity: Region, column: 'region_code', alias: 'r_region' },
+  owningAgency: { entity: Agency, column: 'owning_agency_id', alias: 'r_agency' },
+};
+
+/** The related rows a page read, by their keys (an empty map for a relation not asked for). */
+export type RelatedRows = { [R in CaseRelation]: Map<string, CaseRelations[R]> };
 
 /**
  * The dashboard's case list: filters become one WHERE clause; pages are keyset pages over (received_at, id),
@@ -92,7 +122,9 @@ export class CaseList {
     first: number;
     after?: string | null;
     order: CaseOrder;
-  }): Promise<{ nodes: CaseRecord[]; hasNextPage: boolean; endCursor: string | null }> {
+    /** The relations to read with the page, in the same statement (see `CaseRelations`). */
+    include?: ReadonlyArray<CaseRelation>;
+  }): Promise<{ nodes: CaseRecord[]; hasNextPage: boolean; endCursor: string | null; related: RelatedRows }> {
     const scope = await this.scope();
     const { sql, params } = this.where(scope);
     const desc = opts.order === 'RECEIVED_AT_DESC';
@@ -117,16 +149,54 @@ export class CaseList {
             [...regions.params, statuses, ...params, opts.first + 1, opts.first + 1],
           ]
         : [`select c.* from wage_case c where ${sql.join(' and ')} ${order} limit ?`, [...params, opts.first + 1]];
-    const rows = await this.em.getConnection().execute<Array<Record<string, unknown>>>(query, values);
+    const include = [...new Set(opts.include ?? [])];
+    const joined = include.length ? this.withRelations(query, include, `order by pg.received_at ${dir}, pg.id ${dir}`) : query;
+    const rows = await this.em.getConnection().execute<Array<Record<string, unknown>>>(joined, values);
     // Read-only rows: mapped to properties and types without making managed entities of them.
-    const meta = this.em.getMetadata().get(Case.name);
-    const nodes = rows.slice(0, opts.first).map((r) => this.em.getDriver().mapResult(r, meta) as CaseRecord);
+    const driver = this.em.getDriver();
+    const metadata = this.em.getMetadata();
+    const meta = metadata.get(Case.name);
+    const related = emptyRelated();
+    const nodes = rows.slice(0, opts.first).map((r) => {
+      for (const name of include) {
+        const { entity, alias } = RELATIONS[name];
+        const prefix = `${alias}.`;
+        const own: Record<string, unknown> = {};
+        for (const key of Object.keys(r)) {
+          if (!key.startsWith(prefix)) continue;
+          own[key.slice(prefix.length)] = r[key];
+          delete r[key];
+        }
+        const relMeta = metadata.get(entity.name);
+        const key = own[relMeta.primaryKeys[0]!];
+        if (key != null) (related[name] as Map<string, unknown>).set(String(key), driver.mapResult(own, relMeta));
+      }
+      return driver.mapResult(r, meta) as CaseRecord;
+    });
     const last = nodes.at(-1);
     return {
       nodes,
       hasNextPage: rows.length > opts.first,
       endCursor: last ? encodeCursor([last.receivedAt.toISOString(), last.id]) : null,
+      related,
     };
+  }
+
+  /**
+   * The page's query with the rows it refers to, joined by key: each related row's columns under `<alias>.<column>`
+   * (every column its entity maps, as a loader reads it), the page's order kept.
+   */
+  private withRelations(query: string, include: CaseRelation[], order: string): string {
+    const metadata = this.em.getMetadata();
+    const columns: string[] = [];
+    const joins: string[] = [];
+    for (const name of include) {
+      const { entity, column, alias } = RELATIONS[name];
+      const meta = metadata.get(entity.name);
+      for (const c of columnsOf(meta)) columns.push(`${alias}.${c} as "${alias}.${c}"`);
+      joins.push(`left join ${meta.tableName} ${alias} on ${alias}.${meta.primaryKeys[0]} = pg.${column}`);
+    }
+    return `with pg as (${query}) select pg.*, ${columns.join(', ')} from pg ${joins.join(' ')} ${order}`;
   }
 
   /** The regions the caller may see and asked for, when the caller's scope is by region alone. */
@@ -164,6 +234,22 @@ export class CaseList {
 }
 
 const TALLY_FILTERS: ReadonlySet<string> = new Set<keyof CaseFilterInput>(['statuses', 'regionCode']);
+
+function emptyRelated(): RelatedRows {
+  return { employer: new Map(), project: new Map(), leadInspector: new Map(), region: new Map(), owningAgency: new Map() };
+}
+
+/** The columns an entity maps (its scalar properties and the keys it holds of others). */
+function columnsOf(meta: EntityMetadata): string[] {
+  return meta.props
+    .filter(
+      (p) =>
+        p.persist !== false &&
+        !p.formula &&
+        (p.kind === ReferenceKind.SCALAR || p.kind === ReferenceKind.MANY_TO_ONE || (p.kind === ReferenceKind.ONE_TO_ONE && p.owner)),
+    )
+    .flatMap((p) => p.fieldNames);
+}
 
 function distinct<T>(values: T[] | null | undefined): T[] | null | undefined {
   return values ? [...new Set(values)] : values;
