@@ -124,6 +124,8 @@ export class CaseList {
     order: CaseOrder;
     /** The relations to read with the page, in the same statement (see `CaseRelations`). */
     include?: ReadonlyArray<CaseRelation>;
+    /** Count the list in the same statement too (`count()` then answers without a query). */
+    withCount?: boolean;
   }): Promise<{ nodes: CaseRecord[]; hasNextPage: boolean; endCursor: string | null; related: RelatedRows }> {
     const scope = await this.scope();
     const { sql, params } = this.where(scope);
@@ -150,53 +152,73 @@ export class CaseList {
           ]
         : [`select c.* from wage_case c where ${sql.join(' and ')} ${order} limit ?`, [...params, opts.first + 1]];
     const include = [...new Set(opts.include ?? [])];
-    const joined = include.length ? this.withRelations(query, include, `order by pg.received_at ${dir}, pg.id ${dir}`) : query;
-    const rows = await this.em.getConnection().execute<Array<Record<string, unknown>>>(joined, values);
+    const counting = opts.withCount && !this.counted ? this.countQuery(scope) : null;
+    const joined = include.length || counting ? this.withRelations(query, include, counting, dir) : null;
+    const rows = await this.em
+      .getConnection()
+      .execute<Array<Record<string, unknown>>>(joined?.sql ?? query, counting ? [...values, ...counting.params] : values);
+    if (counting) {
+      const total = Number(rows[0]?.['n.total'] ?? 0);
+      this.counted = Promise.resolve(total);
+    }
     // Read-only rows: mapped to properties and types without making managed entities of them.
     const driver = this.em.getDriver();
     const metadata = this.em.getMetadata();
     const meta = metadata.get(Case.name);
     const related = emptyRelated();
-    const nodes = rows.slice(0, opts.first).map((r) => {
-      for (const name of include) {
-        const { entity, alias } = RELATIONS[name];
-        const prefix = `${alias}.`;
+    // With the count, an empty page is one row of the count alone (the page's columns null).
+    const found = joined ? rows.filter((r) => r.id != null) : rows;
+    const nodes = found.slice(0, opts.first).map((r) => {
+      if (!joined) return driver.mapResult(r, meta) as CaseRecord;
+      for (const { name, meta: relMeta, columns, key } of joined.relations) {
+        const id = r[key];
+        const byKey = related[name] as Map<string, unknown>;
+        if (id == null || byKey.has(String(id))) continue;
         const own: Record<string, unknown> = {};
-        for (const key of Object.keys(r)) {
-          if (!key.startsWith(prefix)) continue;
-          own[key.slice(prefix.length)] = r[key];
-          delete r[key];
-        }
-        const relMeta = metadata.get(entity.name);
-        const key = own[relMeta.primaryKeys[0]!];
-        if (key != null) (related[name] as Map<string, unknown>).set(String(key), driver.mapResult(own, relMeta));
+        for (const [column, field] of columns) own[field] = r[column];
+        byKey.set(String(id), driver.mapResult(own, relMeta));
       }
-      return driver.mapResult(r, meta) as CaseRecord;
+      const own: Record<string, unknown> = {};
+      for (const column in r) if (!column.includes('.')) own[column] = r[column];
+      return driver.mapResult(own, meta) as CaseRecord;
     });
     const last = nodes.at(-1);
     return {
       nodes,
-      hasNextPage: rows.length > opts.first,
+      hasNextPage: found.length > opts.first,
       endCursor: last ? encodeCursor([last.receivedAt.toISOString(), last.id]) : null,
       related,
     };
   }
 
   /**
-   * The page's query with the rows it refers to, joined by key: each related row's columns under `<alias>.<column>`
-   * (every column its entity maps, as a loader reads it), the page's order kept.
+   * The page's query with what it is read with, in one statement: the rows its cases refer to, joined by key (each
+   * related row's columns under `<alias>.<column>`: every column its entity maps, as a loader reads it), and the
+   * count under `n.total` (the count's statement as a second CTE, the page left-joined to it so that an empty page
+   * still carries it). The page's order is kept.
    */
-  private withRelations(query: string, include: CaseRelation[], order: string): string {
+  private withRelations(
+    query: string,
+    include: CaseRelation[],
+    counting: { sql: string } | null,
+    dir: 'asc' | 'desc',
+  ): { sql: string; relations: Array<{ name: CaseRelation; meta: EntityMetadata; columns: Array<[string, string]>; key: string }> } {
     const metadata = this.em.getMetadata();
-    const columns: string[] = [];
+    const selected: string[] = ['pg.*'];
     const joins: string[] = [];
-    for (const name of include) {
+    const relations = include.map((name) => {
       const { entity, column, alias } = RELATIONS[name];
       const meta = metadata.get(entity.name);
-      for (const c of columnsOf(meta)) columns.push(`${alias}.${c} as "${alias}.${c}"`);
-      joins.push(`left join ${meta.tableName} ${alias} on ${alias}.${meta.primaryKeys[0]} = pg.${column}`);
-    }
-    return `with pg as (${query}) select pg.*, ${columns.join(', ')} from pg ${joins.join(' ')} ${order}`;
+      const columns = columnsOf(meta).map((c): [string, string] => [`${alias}.${c}`, c]);
+      for (const [as, c] of columns) selected.push(`${alias}.${c} as "${as}"`);
+      const pk = meta.primaryKeys[0]!;
+      joins.push(`left join ${meta.tableName} ${alias} on ${alias}.${pk} = pg.${column}`);
+      return { name, meta, columns, key: `${alias}.${pk}` };
+    });
+    const from = counting
+      ? `with pg as (${query}), n as (${counting.sql}) select ${selected.join(', ')}, n.n as "n.total" from n left join pg on true`
+      : `with pg as (${query}) select ${selected.join(', ')} from pg`;
+    return { sql: `${from} ${joins.join(' ')} order by pg.received_at ${dir}, pg.id ${dir}`, relations };
   }
 
   /** The regions the caller may see and asked for, when the caller's scope is by region alone. */
@@ -212,14 +234,24 @@ export class CaseList {
     return { sql: `select c.region_code as code from (select code as region_code from region) c where ${where.join(' and ')}`, params };
   }
 
-  async count(): Promise<number> {
-    const scope = await this.scope();
+  private counted?: Promise<number>;
+
+  /** All cases matching the filter in the caller's scope; once per list (a page read with `withCount` has it already). */
+  count(): Promise<number> {
+    this.counted ??= (async () => {
+      const { sql, params } = this.countQuery(await this.scope());
+      const rows = await this.em.getConnection().execute<Array<{ n: string }>>(sql, params);
+      return Number(rows[0]!.n);
+    })();
+    return this.counted;
+  }
+
+  private countQuery(scope: CaseScope): { sql: string; params: unknown[] } {
     const { sql, params } = this.where(scope);
     // Within a region-only scope, a count by region and status is a sum over the tally (see the case_tally
     // migration): the same WHERE, over a table aliased as the cases are.
     const count = this.talliable(scope) ? 'coalesce(sum(c.n), 0) as n from case_tally c' : 'count(*) as n from wage_case c';
-    const rows = await this.em.getConnection().execute<Array<{ n: string }>>(`select ${count} where ${sql.join(' and ')}`, params);
-    return Number(rows[0]!.n);
+    return { sql: `select ${count} where ${sql.join(' and ')}`, params };
   }
 
   /** Only filters the tally holds, over a scope that reads only the region; any other filter counts the cases. */

@@ -106,12 +106,19 @@ export class CaseResolver {
     // The relations the document asks of each case are read with the page, in its statement, and handed to the
     // loaders the field resolvers below read them from: a page with its employers, projects, leads and regions is
     // one round trip to the database instead of one per relation.
-    const asked = info ? nodeFields(info) : new Set<string>();
+    // The count too, when asked for.
+    const asked = info ? selectedFields(info, ['edges', 'node']) : new Set<string>();
     const include = CASE_RELATIONS.filter((r) => asked.has(r));
-    const page = await list.page({ first: pageSize(first), after, order: orderBy ?? 'RECEIVED_AT_DESC', include });
+    const withCount = !!info && selectedFields(info, []).has('totalCount');
+    const page = await list.page({ first: pageSize(first), after, order: orderBy ?? 'RECEIVED_AT_DESC', include, withCount });
     primeLoaders(ctx, page.related);
     const connection = new CaseConnection();
-    connection.edges = page.nodes.map((c) => ({ cursor: encodeCursor([c.receivedAt.toISOString(), c.id]), node: toCaseType(c) }));
+    // Instances of CaseType: the field resolvers' @Root() then takes each as it is (type-graphql copies a plain object
+    // into a new instance for every field resolver it runs).
+    connection.edges = page.nodes.map((c) => ({
+      cursor: encodeCursor([c.receivedAt.toISOString(), c.id]),
+      node: Object.assign(new CaseType(), toCaseType(c)),
+    }));
     connection.pageInfo = forwardPageInfo(
       connection.edges.map((e) => e.cursor),
       page.hasNextPage,
@@ -301,22 +308,22 @@ export class CaseResolver {
 const CASE_RELATIONS: ReadonlyArray<CaseRelation> = ['employer', 'project', 'leadInspector', 'region', 'owningAgency'];
 
 /**
- * The fields a document asks of each case on a page (`edges { node { … } }`), through fragments. Directives are not
- * read: a field under `@skip` still counts (it only costs a join).
+ * The fields a document asks for at a path below this field (`['edges', 'node']`: of each case on a page), through
+ * fragments. Directives are not read: a field under `@skip` still counts (it only costs a join or the count).
  */
-function nodeFields(info: GraphQLResolveInfo): Set<string> {
+function selectedFields(info: GraphQLResolveInfo, path: readonly string[]): Set<string> {
   const names = new Set<string>();
-  const walk = (set: SelectionSetNode | undefined, path: readonly string[]): void => {
+  const walk = (set: SelectionSetNode | undefined, rest: readonly string[]): void => {
     if (!set) return;
     for (const sel of set.selections) {
       if (sel.kind === Kind.FIELD) {
-        if (path.length === 0) names.add(sel.name.value);
-        else if (sel.name.value === path[0]) walk(sel.selectionSet, path.slice(1));
-      } else if (sel.kind === Kind.INLINE_FRAGMENT) walk(sel.selectionSet, path);
-      else walk(info.fragments[sel.name.value]?.selectionSet, path);
+        if (rest.length === 0) names.add(sel.name.value);
+        else if (sel.name.value === rest[0]) walk(sel.selectionSet, rest.slice(1));
+      } else if (sel.kind === Kind.INLINE_FRAGMENT) walk(sel.selectionSet, rest);
+      else walk(info.fragments[sel.name.value]?.selectionSet, rest);
     }
   };
-  for (const node of info.fieldNodes) walk(node.selectionSet, ['edges', 'node']);
+  for (const node of info.fieldNodes) walk(node.selectionSet, path);
   return names;
 }
 
