@@ -206,21 +206,19 @@ interface Target {
   headers: Record<string, string>;
 }
 
-/** CPU seconds (user + system) of one process, from /proc/<pid>/stat. */
-function cpuSeconds(pid: number): number {
+/**
+ * CPU seconds (user + system) of one process, from /proc/<pid>/stat; with `children`, also what its ended children
+ * used (cutime + cstime: the kernel adds a child's CPU to its parent's when the child has ended and been waited for).
+ */
+function cpuSeconds(pid: number, children = false): number {
   const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // The fields after the command (which may hold spaces): state is field 3; utime, stime, cutime and cstime 14–17.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  // After the command: state is field 3; utime and stime are fields 14 and 15 (1-based) of the whole line.
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+  const ticks = Number(fields[11]) + Number(fields[12]) + (children ? Number(fields[13]) + Number(fields[14]) : 0);
+  return ticks / CLOCK_TICKS;
 }
 const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
 
-/** PostgreSQL's processes: the postmaster on the data directory and its children (the backends). */
-function postgresPids(postmaster: number | null): number[] {
-  if (!postmaster) return [];
-  const children = readFileSync(`/proc/${postmaster}/task/${postmaster}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-  return [postmaster, ...children];
-}
 /** The parent of a process on this machine (null when it is not here: a DATABASE_URL elsewhere). */
 function backendParent(pid: number): number | null {
   try {
@@ -230,13 +228,21 @@ function backendParent(pid: number): number | null {
     return null;
   }
 }
-function cpuOf(pids: number[]): number {
-  let sum = 0;
-  for (const pid of pids) {
+
+/**
+ * PostgreSQL's CPU seconds so far: the postmaster with its ended children, and its live children (the backends, which
+ * come and go with the servers' pools, and the background processes). A backend that ends between two readings moves
+ * from the live sum into the postmaster's, so the difference of two readings is the CPU used between them.
+ */
+function postgresCpu(postmaster: number | null): number {
+  if (!postmaster) return 0;
+  let sum = cpuSeconds(postmaster, true);
+  const children = readFileSync(`/proc/${postmaster}/task/${postmaster}/children`, 'utf8').trim().split(/\s+/).filter(Boolean);
+  for (const pid of children) {
     try {
-      sum += cpuSeconds(pid);
+      sum += cpuSeconds(Number(pid));
     } catch {
-      // a backend that ended meanwhile
+      // ended meanwhile (and not yet waited for: its CPU is missed by this reading)
     }
   }
   return sum;
@@ -265,10 +271,8 @@ async function load(t: Target, clients: number, seconds: number, postmaster: num
   const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
   const latencies: number[] = [];
   let errors = 0;
-  // The backends of the servers' pools live for the whole bench: their CPU is read around each run.
-  const pgPids = postgresPids(postmaster);
   const cpu0 = cpuSeconds(t.pid);
-  const pg0 = cpuOf(pgPids);
+  const pg0 = postgresCpu(postmaster);
   const started = performance.now();
   const until = started + seconds * 1000;
   await Promise.all(
@@ -282,7 +286,7 @@ async function load(t: Target, clients: number, seconds: number, postmaster: num
   );
   const elapsed = (performance.now() - started) / 1000;
   const cpu = cpuSeconds(t.pid) - cpu0;
-  const pg = cpuOf(pgPids) - pg0;
+  const pg = postgresCpu(postmaster) - pg0;
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const n = latencies.length + errors;
@@ -453,13 +457,16 @@ function boot(): void {
         peerThroughput: peer.map((r) => r.throughput),
         anxinCpuMs: anxin.map((r) => r.serverCpuMsPerRequest),
         peerCpuMs: peer.map((r) => r.serverCpuMsPerRequest),
+        anxinPostgresCpuMs: anxin.map((r) => r.postgresCpuMsPerRequest),
+        peerPostgresCpuMs: peer.map((r) => r.postgresCpuMsPerRequest),
       };
     });
     console.log(JSON.stringify({ cases: Number(cases), district: o.district, statuses: o.statuses, seconds: o.seconds, summary }));
     for (const s of summary) {
       console.log(
         `${s.clients} client(s): p95 Anxin ${s.anxinP95.join(' / ')} ms vs PostGraphile ${s.peerP95.join(' / ')} ms (ratio ${s.p95Ratio.join(' / ')}); ` +
-          `req/s ${s.anxinThroughput.join(' / ')} vs ${s.peerThroughput.join(' / ')}; server CPU ms/request ${s.anxinCpuMs.join(' / ')} vs ${s.peerCpuMs.join(' / ')}`,
+          `req/s ${s.anxinThroughput.join(' / ')} vs ${s.peerThroughput.join(' / ')}; server CPU ms/request ${s.anxinCpuMs.join(' / ')} vs ${s.peerCpuMs.join(' / ')}; ` +
+          `PostgreSQL CPU ms/request ${s.anxinPostgresCpuMs.join(' / ')} vs ${s.peerPostgresCpuMs.join(' / ')}`,
       );
     }
     await lifecycle.stopAll();
