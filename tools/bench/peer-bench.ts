@@ -30,6 +30,7 @@ import { LIST_QUERY } from './dashboard-list';
  * the git-ignored `.cache/peer/`, and runs the peer under that Node. Nothing of the peer enters package.json.
  *
  * `--cpu-prof DIR` runs Anxin's API under `node --cpu-prof` (the profile is written when the bench ends);
+ * `--baseline DIR` measures another build's API beside this one's (e.g. `/path/to/main/dist`), interleaved the same way;
  * `--only anxin|peer` measures one side.
  */
 interface Options {
@@ -41,10 +42,12 @@ interface Options {
   statuses: string[];
   cpuProf: string | null;
   only: 'anxin' | 'peer' | null;
+  /** Another build of Anxin (its dist folder) measured beside this one, e.g. the main branch's: a third target. */
+  baseline: string | null;
 }
 
 const USAGE =
-  'usage: peer-bench [--seconds 20] [--warmup 5] [--clients 1,8] [--rounds 2] [--district 110102] [--statuses ACCEPTED,IN_PROGRESS] [--cpu-prof DIR] [--only anxin|peer]';
+  'usage: peer-bench [--seconds 20] [--warmup 5] [--clients 1,8] [--rounds 2] [--district 110102] [--statuses ACCEPTED,IN_PROGRESS] [--cpu-prof DIR] [--only anxin|peer] [--baseline OTHER_DIST]';
 
 function parseArgs(argv: string[]): Options {
   const o: Options = {
@@ -56,6 +59,7 @@ function parseArgs(argv: string[]): Options {
     statuses: ['ACCEPTED', 'IN_PROGRESS'],
     cpuProf: null,
     only: null,
+    baseline: null,
   };
   const fail = (): never => {
     console.error(USAGE);
@@ -72,6 +76,7 @@ function parseArgs(argv: string[]): Options {
     else if (flag === '--district' && /^\d{6}$/.test(value)) o.district = value;
     else if (flag === '--statuses' && /^[A-Z_]+(,[A-Z_]+)*$/.test(value)) o.statuses = value.split(',');
     else if (flag === '--cpu-prof') o.cpuProf = path.resolve(value);
+    else if (flag === '--baseline' && existsSync(path.join(value, 'tools', 'bench', 'api-alone-main.js'))) o.baseline = path.resolve(value);
     else if (flag === '--only' && (value === 'anxin' || value === 'peer')) o.only = value;
     else fail();
   }
@@ -369,42 +374,31 @@ function boot(): void {
     });
 
     const targets: Array<{ t: Target; child: ChildProcess }> = [];
-    if (o.only !== 'peer') {
+    const body = JSON.stringify({ query: LIST_QUERY, variables: { f: { regionCode: o.district, statuses: o.statuses }, first: 50 } });
+    const anxin = async (name: string, dist: string, profile: boolean) => {
       const port = await freePort();
       const args = [
-        ...(o.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProf] : []),
+        ...(profile && o.cpuProf ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProf] : []),
         '--enable-source-maps',
-        path.join(__dirname, 'api-alone-main.js'),
+        path.join(dist, 'tools', 'bench', 'api-alone-main.js'),
       ];
-      const child = startChild(
-        'Anxin API',
-        process.execPath,
-        args,
-        {
-          ...process.env,
-          DATABASE_URL: dbUrl,
-          HOST: '127.0.0.1',
-          PORT: String(port),
-          // As in production: JSON lines at info (to /dev/null here), every signed-in request within its rate.
-          LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-          LOG_FORMAT: 'json',
-          RATE_LIMIT_PER_MINUTE: '1000000',
-          DEMO_DATA: 'false',
-        },
-        lifecycle,
-      );
-      const body = JSON.stringify({ query: LIST_QUERY, variables: { f: { regionCode: o.district, statuses: o.statuses }, first: 50 } });
-      targets.push({
-        t: {
-          name: 'anxin',
-          pid: child.pid!,
-          url: new URL(`http://127.0.0.1:${port}/graphql`),
-          body,
-          headers: { authorization: `Bearer ${token}` },
-        },
-        child,
-      });
-    }
+      const env = {
+        ...process.env,
+        DATABASE_URL: dbUrl,
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        // As in production: JSON lines at info (to /dev/null here), every signed-in request within its rate.
+        LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+        LOG_FORMAT: 'json',
+        RATE_LIMIT_PER_MINUTE: '1000000',
+        DEMO_DATA: 'false',
+      };
+      const child = startChild(name, process.execPath, args, env, lifecycle);
+      const url = new URL(`http://127.0.0.1:${port}/graphql`);
+      targets.push({ t: { name, pid: child.pid!, url, body, headers: { authorization: `Bearer ${token}` } }, child });
+    };
+    if (o.only !== 'peer') await anxin('anxin', path.resolve(__dirname, '..', '..'), true);
+    if (o.only !== 'peer' && o.baseline) await anxin('anxin-baseline', o.baseline, false);
     if (peerNode) {
       const port = await freePort();
       const child = startChild(
@@ -421,14 +415,14 @@ function boot(): void {
       });
     }
 
-    const pages = [];
+    const pages: Array<{ total: number; numbers: string[] }> = [];
     for (const { t, child } of targets) {
-      const page = pageOf(await ready(t, child), t.name === 'anxin' ? 'cases' : 'districtCases');
+      const page = pageOf(await ready(t, child), t.name === 'postgraphile' ? 'districtCases' : 'cases');
       pages.push(page);
       console.error(`${t.name} ready (pid ${t.pid}): totalCount ${page.total}, ${page.numbers.length} cases, first ${page.numbers[0]}`);
     }
-    if (pages.length === 2 && (pages[0]!.total !== pages[1]!.total || pages[0]!.numbers.join() !== pages[1]!.numbers.join())) {
-      throw new Error('the two answers differ: the peer does not read the same page');
+    if (pages.some((p) => p.total !== pages[0]!.total || p.numbers.join() !== pages[0]!.numbers.join())) {
+      throw new Error('the answers differ: the servers do not read the same page');
     }
 
     for (const { t } of targets) if (o.warmup > 0) await load(t, 2, o.warmup, postmaster); // JIT, pools, plans
@@ -459,6 +453,14 @@ function boot(): void {
         peerCpuMs: peer.map((r) => r.serverCpuMsPerRequest),
         anxinPostgresCpuMs: anxin.map((r) => r.postgresCpuMsPerRequest),
         peerPostgresCpuMs: peer.map((r) => r.postgresCpuMsPerRequest),
+        ...(o.baseline
+          ? {
+              baselineP95: of('anxin-baseline').map((r) => r.p95),
+              baselineThroughput: of('anxin-baseline').map((r) => r.throughput),
+              baselineCpuMs: of('anxin-baseline').map((r) => r.serverCpuMsPerRequest),
+              baselinePostgresCpuMs: of('anxin-baseline').map((r) => r.postgresCpuMsPerRequest),
+            }
+          : {}),
       };
     });
     console.log(JSON.stringify({ cases: Number(cases), district: o.district, statuses: o.statuses, seconds: o.seconds, summary }));
@@ -468,6 +470,12 @@ function boot(): void {
           `req/s ${s.anxinThroughput.join(' / ')} vs ${s.peerThroughput.join(' / ')}; server CPU ms/request ${s.anxinCpuMs.join(' / ')} vs ${s.peerCpuMs.join(' / ')}; ` +
           `PostgreSQL CPU ms/request ${s.anxinPostgresCpuMs.join(' / ')} vs ${s.peerPostgresCpuMs.join(' / ')}`,
       );
+      if (s.baselineP95) {
+        console.log(
+          `  baseline (${o.baseline}): p95 ${s.baselineP95.join(' / ')} ms; req/s ${s.baselineThroughput!.join(' / ')}; ` +
+            `server CPU ms/request ${s.baselineCpuMs!.join(' / ')}; PostgreSQL CPU ms/request ${s.baselinePostgresCpuMs!.join(' / ')}`,
+        );
+      }
     }
     await lifecycle.stopAll();
   });
