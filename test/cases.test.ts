@@ -649,6 +649,36 @@ describe('cases: zero-threshold intake and the case mutations', () => {
       expect(ten).toBeLessThanOrEqual(8);
     });
 
+    it('reads a page with the relations its cases are asked for and its count in one statement after the scope check, as each case reads them alone', async () => {
+      // The 110 cases of the test above (GRID_PATROL, each with a lead), asked for through a fragment as a client would.
+      const q = `query($f: CaseFilter, $after: String) { cases(filter: $f, first: 20, after: $after) { totalCount edges { node { ...row } } pageInfo { hasNextPage endCursor } } }
+        fragment row on Case { number employer { id name uscc } project { id name code } leadInspector { id name } region { code name } owningAgency { id name } }`;
+      const BACKGROUND =
+        /case_tally|pg_try_advisory_xact_lock|from case_event where id >|max\(id\)::text as max from case_event|^(begin|commit|rollback)$/i;
+      const f = { channels: ['GRID_PATROL'] };
+      statements.length = 0;
+      const first = (await ok(q, { f })).cases;
+      // Whether the caller's agency holds a cross-region grant (the scope in use), then the page with its employers,
+      // projects, leads, regions and owning agencies and the count (a filter by channel: counted over the cases).
+      // (The statements that read cases or what they refer to; the API's background work may land in between.)
+      const reads = statements.filter(
+        (sql) => /wage_case|case_access|employer|project|app_user|region|agency/.test(sql) && !BACKGROUND.test(sql),
+      );
+      expect(reads).toHaveLength(2);
+      expect(first.edges).toHaveLength(20);
+      expect(first.totalCount).toBe(await count(`select count(*) as n from wage_case where channel = 'GRID_PATROL'`));
+      // The same relations as the case query reads them one case at a time (through the loaders, nothing primed).
+      const alone = `query($n: String) { case(number: $n) { ...row } }
+        fragment row on Case { number employer { id name uscc } project { id name code } leadInspector { id name } region { code name } owningAgency { id name } }`;
+      for (const e of first.edges.slice(0, 4)) expect((await ok(alone, { n: e.node.number })).case).toEqual(e.node);
+      // The next page, and an empty page: still counted (the count is read even when no case is).
+      const second = (await ok(q, { f, after: first.pageInfo.endCursor })).cases;
+      expect(second.totalCount).toBe(first.totalCount);
+      expect(second.edges.map((e: { node: { number: string } }) => e.node.number)).not.toContain(first.edges[19].node.number);
+      const none = (await ok(q, { f: { channels: ['GRID_PATROL'], text: '没有这样的案件描述' } })).cases;
+      expect(none).toEqual({ totalCount: 0, edges: [], pageInfo: { hasNextPage: false, endCursor: null } });
+    });
+
     it('answers a complainant’s public status lookup with status and next step only, and nothing for a wrong phone', async () => {
       const p = phone();
       const c = await intake({

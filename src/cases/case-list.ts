@@ -1,4 +1,9 @@
+import { ReferenceKind, type EntityMetadata } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { Agency, User } from '../agencies/agency.entity';
+import { Employer } from '../employers/employer.entity';
+import { Project } from '../projects/project.entity';
+import { Region } from '../regions/region.entity';
 import { decodeCursor, encodeCursor } from '../db/cursor';
 import { REGION_AND_BELOW_SQL } from '../regions/region-scope';
 import type { CaseScope } from '../policy/case-scope';
@@ -25,6 +30,31 @@ export interface CaseFilterInput {
 }
 
 export type CaseOrder = 'RECEIVED_AT_DESC' | 'RECEIVED_AT_ASC';
+
+/**
+ * What a case refers to by key that a page can read in its own statement (joined by primary key), so that a list
+ * with its employers, projects, leads and regions costs one round trip, not one per relation: the rows come back as
+ * the loaders would load them (`ctx.loaders.employer` …), for the caller to prime the loaders with.
+ */
+export interface CaseRelations {
+  employer: Employer;
+  project: Project;
+  leadInspector: User;
+  region: Region;
+  owningAgency: Agency;
+}
+export type CaseRelation = keyof CaseRelations;
+
+const RELATIONS: { [R in CaseRelation]: { entity: new () => CaseRelations[R]; column: string; alias: string } } = {
+  employer: { entity: Employer, column: 'employer_id', alias: 'r_employer' },
+  project: { entity: Project, column: 'project_id', alias: 'r_project' },
+  leadInspector: { entity: User, column: 'lead_inspector_id', alias: 'r_lead' },
+  region: { entity: Region, column: 'region_code', alias: 'r_region' },
+  owningAgency: { entity: Agency, column: 'owning_agency_id', alias: 'r_agency' },
+};
+
+/** The related rows a page read, by their keys (an empty map for a relation not asked for). */
+export type RelatedRows = { [R in CaseRelation]: Map<string, CaseRelations[R]> };
 
 /**
  * The dashboard's case list: filters become one WHERE clause; pages are keyset pages over (received_at, id),
@@ -92,41 +122,112 @@ export class CaseList {
     first: number;
     after?: string | null;
     order: CaseOrder;
-  }): Promise<{ nodes: CaseRecord[]; hasNextPage: boolean; endCursor: string | null }> {
-    const scope = await this.scope();
-    const { sql, params } = this.where(scope);
+    /** The relations to read with the page, in the same statement (see `CaseRelations`). */
+    include?: ReadonlyArray<CaseRelation>;
+    /** Count the list in the same statement too (`count()` then answers without a query). */
+    withCount?: boolean;
+  }): Promise<{ nodes: CaseRecord[]; hasNextPage: boolean; endCursor: string | null; related: RelatedRows }> {
     const desc = opts.order === 'RECEIVED_AT_DESC';
-    if (opts.after) {
-      const [receivedAt, id] = decodeCursor(opts.after, ['instant', 'uuid']);
-      sql.push(`(c.received_at, c.id) ${desc ? '<' : '>'} (?, ?)`);
+    const dir = desc ? 'desc' : 'asc';
+    const cursor = opts.after ? decodeCursor(opts.after, ['instant', 'uuid']) : null;
+    // The scope in use first (one short statement for labour inspection: does the agency hold a cross-region grant?).
+    // Both readings gated in the page's statement would save the round trip but double its planning: measured, a loss.
+    const scope = await this.scope();
+    const [query, values] = this.pageQuery(scope, opts.first, dir, cursor);
+    const counting = opts.withCount && !this.counted ? this.countQuery(scope) : null;
+    const include = [...new Set(opts.include ?? [])];
+    const joined = include.length || counting ? this.withRelations(query, include, counting, dir) : null;
+    const rows = await this.em
+      .getConnection()
+      .execute<Array<Record<string, unknown>>>(joined?.sql ?? query, counting ? [...values, ...counting.params] : values);
+    if (counting) {
+      const total = Number(rows[0]?.['n.total'] ?? 0);
+      this.counted = Promise.resolve(total);
+    }
+    // Read-only rows: mapped to properties and types without making managed entities of them.
+    const driver = this.em.getDriver();
+    const metadata = this.em.getMetadata();
+    const meta = metadata.get(Case.name);
+    const related = emptyRelated();
+    // With the count, an empty page is one row of the count alone (the page's columns null).
+    const found = joined ? rows.filter((r) => r.id != null) : rows;
+    const nodes = found.slice(0, opts.first).map((r) => {
+      if (!joined) return driver.mapResult(r, meta) as CaseRecord;
+      for (const { name, meta: relMeta, columns, key } of joined.relations) {
+        const id = r[key];
+        const byKey = related[name] as Map<string, unknown>;
+        if (id == null || byKey.has(String(id))) continue;
+        const own: Record<string, unknown> = {};
+        for (const [column, field] of columns) own[field] = r[column];
+        byKey.set(String(id), driver.mapResult(own, relMeta));
+      }
+      const own: Record<string, unknown> = {};
+      for (const column in r) if (!column.includes('.')) own[column] = r[column];
+      return driver.mapResult(own, meta) as CaseRecord;
+    });
+    const last = nodes.at(-1);
+    return {
+      nodes,
+      hasNextPage: found.length > opts.first,
+      endCursor: last ? encodeCursor([last.receivedAt.toISOString(), last.id]) : null,
+      related,
+    };
+  }
+
+  /** One page's statement over a scope: the rows after the cursor, one more than the page (whether more follow). */
+  private pageQuery(scope: CaseScope, first: number, dir: 'asc' | 'desc', cursor: string[] | null): [string, unknown[]] {
+    const { sql, params } = this.where(scope);
+    if (cursor) {
+      const [receivedAt, id] = cursor;
+      sql.push(`(c.received_at, c.id) ${dir === 'desc' ? '<' : '>'} (?, ?)`);
       params.push(new Date(receivedAt!), id);
     }
-    const dir = desc ? 'desc' : 'asc';
     const order = `order by c.received_at ${dir}, c.id ${dir}`;
     const regions = this.regionsInScope(scope);
     const statuses = this.filter.statuses;
     // By region and status, a page is the newest rows of each (region, status) pair, merged: one short walk of
     // the (region, status, received_at) index per pair, however many cases the pairs hold. One walk over all
     // cases in time order would pass every case of other districts and statuses first.
-    const [query, values]: [string, unknown[]] =
-      regions && statuses?.length
-        ? [
-            `select c.* from (${regions.sql}) rg cross join unnest(array[?]::text[]) st(status)
-               cross join lateral (select c.* from wage_case c where c.region_code = rg.code and c.status = st.status and ${sql.join(' and ')} ${order} limit ?) c
-              ${order} limit ?`,
-            [...regions.params, statuses, ...params, opts.first + 1, opts.first + 1],
-          ]
-        : [`select c.* from wage_case c where ${sql.join(' and ')} ${order} limit ?`, [...params, opts.first + 1]];
-    const rows = await this.em.getConnection().execute<Array<Record<string, unknown>>>(query, values);
-    // Read-only rows: mapped to properties and types without making managed entities of them.
-    const meta = this.em.getMetadata().get(Case.name);
-    const nodes = rows.slice(0, opts.first).map((r) => this.em.getDriver().mapResult(r, meta) as CaseRecord);
-    const last = nodes.at(-1);
-    return {
-      nodes,
-      hasNextPage: rows.length > opts.first,
-      endCursor: last ? encodeCursor([last.receivedAt.toISOString(), last.id]) : null,
-    };
+    return regions && statuses?.length
+      ? [
+          `select c.* from (${regions.sql}) rg cross join unnest(array[?]::text[]) st(status)
+             cross join lateral (select c.* from wage_case c where c.region_code = rg.code and c.status = st.status and ${sql.join(' and ')} ${order} limit ?) c
+            ${order} limit ?`,
+          [...regions.params, statuses, ...params, first + 1, first + 1],
+        ]
+      : [`select c.* from wage_case c where ${sql.join(' and ')} ${order} limit ?`, [...params, first + 1]];
+  }
+
+  /**
+   * The page's query with what it is read with, in one statement: the rows its cases refer to, joined by key (each
+   * related row's columns under `<alias>.<column>`: every column its entity maps, as a loader reads it), and the
+   * count under `n.total` (the count's statement as a second CTE, the page left-joined to it so that an empty page
+   * still carries it). The page's order is kept.
+   */
+  private withRelations(
+    query: string,
+    include: CaseRelation[],
+    counting: { sql: string } | null,
+    dir: 'asc' | 'desc',
+  ): { sql: string; relations: Array<{ name: CaseRelation; meta: EntityMetadata; columns: Array<[string, string]>; key: string }> } {
+    const metadata = this.em.getMetadata();
+    const selected: string[] = ['pg.*'];
+    const joins: string[] = [];
+    const relations = include.map((name) => {
+      const { entity, column, alias } = RELATIONS[name];
+      const meta = metadata.get(entity.name);
+      const columns = columnsOf(meta).map((c): [string, string] => [`${alias}.${c}`, c]);
+      for (const [as, c] of columns) selected.push(`${alias}.${c} as "${as}"`);
+      const pk = meta.primaryKeys[0]!;
+      // A lookup by key per case (`limit 1` keeps each a nested index probe: a page is a few dozen rows, and a hash
+      // join would read whole tables when the planner over-estimates the page).
+      joins.push(`left join lateral (select * from ${meta.tableName} t where t.${pk} = pg.${column} limit 1) ${alias} on true`);
+      return { name, meta, columns, key: `${alias}.${pk}` };
+    });
+    const from = counting
+      ? `with pg as (${query}), n as (${counting.sql}) select ${selected.join(', ')}, n.n as "n.total" from n left join pg on true`
+      : `with pg as (${query}) select ${selected.join(', ')} from pg`;
+    return { sql: `${from} ${joins.join(' ')} order by pg.received_at ${dir}, pg.id ${dir}`, relations };
   }
 
   /** The regions the caller may see and asked for, when the caller's scope is by region alone. */
@@ -142,14 +243,24 @@ export class CaseList {
     return { sql: `select c.region_code as code from (select code as region_code from region) c where ${where.join(' and ')}`, params };
   }
 
-  async count(): Promise<number> {
-    const scope = await this.scope();
+  private counted?: Promise<number>;
+
+  /** All cases matching the filter in the caller's scope; once per list (a page read with `withCount` has it already). */
+  count(): Promise<number> {
+    this.counted ??= (async () => {
+      const { sql, params } = this.countQuery(await this.scope());
+      const rows = await this.em.getConnection().execute<Array<{ n: string }>>(sql, params);
+      return Number(rows[0]!.n);
+    })();
+    return this.counted;
+  }
+
+  private countQuery(scope: CaseScope): { sql: string; params: unknown[] } {
     const { sql, params } = this.where(scope);
     // Within a region-only scope, a count by region and status is a sum over the tally (see the case_tally
     // migration): the same WHERE, over a table aliased as the cases are.
     const count = this.talliable(scope) ? 'coalesce(sum(c.n), 0) as n from case_tally c' : 'count(*) as n from wage_case c';
-    const rows = await this.em.getConnection().execute<Array<{ n: string }>>(`select ${count} where ${sql.join(' and ')}`, params);
-    return Number(rows[0]!.n);
+    return { sql: `select ${count} where ${sql.join(' and ')}`, params };
   }
 
   /** Only filters the tally holds, over a scope that reads only the region; any other filter counts the cases. */
@@ -164,6 +275,22 @@ export class CaseList {
 }
 
 const TALLY_FILTERS: ReadonlySet<string> = new Set<keyof CaseFilterInput>(['statuses', 'regionCode']);
+
+function emptyRelated(): RelatedRows {
+  return { employer: new Map(), project: new Map(), leadInspector: new Map(), region: new Map(), owningAgency: new Map() };
+}
+
+/** The columns an entity maps (its scalar properties and the keys it holds of others). */
+function columnsOf(meta: EntityMetadata): string[] {
+  return meta.props
+    .filter(
+      (p) =>
+        p.persist !== false &&
+        !p.formula &&
+        (p.kind === ReferenceKind.SCALAR || p.kind === ReferenceKind.MANY_TO_ONE || (p.kind === ReferenceKind.ONE_TO_ONE && p.owner)),
+    )
+    .flatMap((p) => p.fieldNames);
+}
 
 function distinct<T>(values: T[] | null | undefined): T[] | null | undefined {
   return values ? [...new Set(values)] : values;

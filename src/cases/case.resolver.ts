@@ -1,4 +1,5 @@
-import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
+import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { Arg, Ctx, FieldResolver, ID, Info, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { CaseService } from './case.service';
 import type { IntakeService } from './intake.service';
 import type { CaseStatusAttempts } from './case-status-attempts';
@@ -13,7 +14,7 @@ import { AgencyType, UserType, toAgencyType, toUserType } from '../agencies/agen
 import { EmployerType, toEmployerType } from '../employers/employer.resolver';
 import { ProjectType, toProjectType } from '../projects/project.resolver';
 import { RegionType, toRegionType } from '../regions/region.resolver';
-import type { CaseOrder } from './case-list';
+import type { CaseOrder, CaseRelation, RelatedRows } from './case-list';
 import { entryPayloadFor } from '../events/case-entry-view';
 import { visibleEntries } from '../processes/process-visibility';
 import { CaseComplainant, type CaseStatus } from './case.entity';
@@ -99,11 +100,25 @@ export class CaseResolver {
       nullable: true,
     })
     after?: string,
+    @Info() info?: GraphQLResolveInfo,
   ): Promise<CaseConnection> {
     const list = this.caseService.list(ctx, filter ?? {});
-    const page = await list.page({ first: pageSize(first), after, order: orderBy ?? 'RECEIVED_AT_DESC' });
+    // The relations the document asks of each case are read with the page, in its statement, and handed to the
+    // loaders the field resolvers below read them from: a page with its employers, projects, leads and regions is
+    // one round trip to the database instead of one per relation.
+    // The count too, when asked for.
+    const asked = info ? selectedFields(info, ['edges', 'node']) : new Set<string>();
+    const include = CASE_RELATIONS.filter((r) => asked.has(r));
+    const withCount = !!info && selectedFields(info, []).has('totalCount');
+    const page = await list.page({ first: pageSize(first), after, order: orderBy ?? 'RECEIVED_AT_DESC', include, withCount });
+    primeLoaders(ctx, page.related);
     const connection = new CaseConnection();
-    connection.edges = page.nodes.map((c) => ({ cursor: encodeCursor([c.receivedAt.toISOString(), c.id]), node: toCaseType(c) }));
+    // Instances of CaseType: the field resolvers' @Root() then takes each as it is (type-graphql copies a plain object
+    // into a new instance for every field resolver it runs).
+    connection.edges = page.nodes.map((c) => ({
+      cursor: encodeCursor([c.receivedAt.toISOString(), c.id]),
+      node: Object.assign(new CaseType(), toCaseType(c)),
+    }));
     connection.pageInfo = forwardPageInfo(
       connection.edges.map((e) => e.cursor),
       page.hasNextPage,
@@ -287,6 +302,38 @@ export class CaseResolver {
   async contacts(@Root() c: CaseType, @Ctx() ctx: RequestContext): Promise<ContactType[]> {
     return (await ctx.loaders.contacts.load(c.id)).map(toContactType);
   }
+}
+
+/** The relations of a case that the list reads with its page (`CaseList.page`'s `include`), by their field names. */
+const CASE_RELATIONS: ReadonlyArray<CaseRelation> = ['employer', 'project', 'leadInspector', 'region', 'owningAgency'];
+
+/**
+ * The fields a document asks for at a path below this field (`['edges', 'node']`: of each case on a page), through
+ * fragments. Directives are not read: a field under `@skip` still counts (it only costs a join or the count).
+ */
+function selectedFields(info: GraphQLResolveInfo, path: readonly string[]): Set<string> {
+  const names = new Set<string>();
+  const walk = (set: SelectionSetNode | undefined, rest: readonly string[]): void => {
+    if (!set) return;
+    for (const sel of set.selections) {
+      if (sel.kind === Kind.FIELD) {
+        if (rest.length === 0) names.add(sel.name.value);
+        else if (sel.name.value === rest[0]) walk(sel.selectionSet, rest.slice(1));
+      } else if (sel.kind === Kind.INLINE_FRAGMENT) walk(sel.selectionSet, rest);
+      else walk(info.fragments[sel.name.value]?.selectionSet, rest);
+    }
+  };
+  for (const node of info.fieldNodes) walk(node.selectionSet, path);
+  return names;
+}
+
+/** The rows read with a page, given to the request's loaders: the field resolvers then find them without a query. */
+function primeLoaders(ctx: RequestContext, related: RelatedRows): void {
+  for (const [id, e] of related.employer) ctx.loaders.employer.prime(id, e);
+  for (const [id, p] of related.project) ctx.loaders.project.prime(id, p);
+  for (const [id, u] of related.leadInspector) ctx.loaders.user.prime(id, u);
+  for (const [code, r] of related.region) ctx.loaders.region.prime(code, r);
+  for (const [id, a] of related.owningAgency) ctx.loaders.agency.prime(id, a);
 }
 
 /**
