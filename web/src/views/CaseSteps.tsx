@@ -43,39 +43,43 @@ const ProposePenalty = graphql(`
 
 /**
  * 结案: on a resolved case, the closing report (结案报告) and, once one is in the file, its approval (结案审批).
- * Shown where the API's `availableActions` says the persona may change the case (`PAYMENT`: a caseworker of an
- * agency that may change it, the roles that write a closing report); who may approve (a supervisor or director
- * other than the report's author) the API decides, and its refusal is shown on the form.
+ * The report is offered where the API's `availableActions` has `PAYMENT` (a caseworker of an agency that may
+ * change the case, the roles that write a closing report); the approval where it has `APPROVE_CLOSING` (a
+ * supervisor or director of the owning agency, once a report someone else wrote is in the file).
  */
 export function ClosingForms({ c, onDone }: { c: CaseData; onDone(): void }) {
-  if (c.status !== 'RESOLVED' || !c.availableActions.includes('PAYMENT')) return null;
+  if (c.status !== 'RESOLVED') return null;
+  const mayReport = c.availableActions.includes('PAYMENT');
+  const mayApprove = c.availableActions.includes('APPROVE_CLOSING');
   const reported = c.events.some((e) => e.type === 'CLOSING_REPORT_SUBMITTED');
   return (
     <>
-      <StepForm
-        onDone={onDone}
-        spec={{
-          title: reported ? '结案报告（重新提交）' : '结案报告',
-          name: 'submitClosingReport',
-          testId: 'closing-report',
-          doc: SubmitClosingReport,
-          fields: [
-            { name: 'findings', label: '查明事实', kind: 'textarea', rows: 3 },
-            { name: 'recovery', label: '追发情况', kind: 'textarea' },
-            { name: 'outcome', label: '处理结果', kind: 'textarea' },
-          ],
-          input: (v) => ({
-            caseId: c.id,
-            expectedVersion: c.version,
-            findings: v.findings ?? '',
-            recovery: v.recovery ?? '',
-            outcome: v.outcome ?? '',
-          }),
-          submit: '提交结案报告',
-          done: '已提交结案报告',
-        }}
-      />
-      {reported && (
+      {mayReport && (
+        <StepForm
+          onDone={onDone}
+          spec={{
+            title: reported ? '结案报告（重新提交）' : '结案报告',
+            name: 'submitClosingReport',
+            testId: 'closing-report',
+            doc: SubmitClosingReport,
+            fields: [
+              { name: 'findings', label: '查明事实', kind: 'textarea', rows: 3 },
+              { name: 'recovery', label: '追发情况', kind: 'textarea' },
+              { name: 'outcome', label: '处理结果', kind: 'textarea' },
+            ],
+            input: (v) => ({
+              caseId: c.id,
+              expectedVersion: c.version,
+              findings: v.findings ?? '',
+              recovery: v.recovery ?? '',
+              outcome: v.outcome ?? '',
+            }),
+            submit: '提交结案报告',
+            done: '已提交结案报告',
+          }}
+        />
+      )}
+      {mayApprove && (
         <StepForm
           onDone={onDone}
           spec={{
