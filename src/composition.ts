@@ -12,6 +12,7 @@ import { WebhookTargetPolicy } from './webhooks/webhook-targets';
 import { ensureDailyReportSchedule } from './reports/daily-report-schedule';
 import { createCaseActivities } from './worker/case-activities';
 import { bundleWorkflows, startWorker, type WorkerHandle } from './worker/worker';
+import { searchAttributesRegistered } from './worker/search-attributes-registered';
 
 /**
  * The composition root: how Anxin's parts are wired, once, for `npm start` (src/main.ts), the API alone
@@ -90,7 +91,12 @@ export async function startCoreWorker(
     namespace: opts.config.temporal.namespace,
     taskQueue: opts.config.temporal.taskQueue,
     bundle: opts.bundle,
-    activities: createCaseActivities({ orm: opts.orm, log: opts.log, services: core.services }),
+    activities: createCaseActivities({
+      orm: opts.orm,
+      log: opts.log,
+      services: core.services,
+      searchAttributesRegistered: searchAttributesRegistered(core.workflowClient.connection),
+    }),
     log: opts.log,
   });
   opts.lifecycle.onStop('workflow worker', worker.shutdown);
