@@ -24,14 +24,16 @@ export class CallerGuard {
     private readonly tokens: Tokens,
     schema: GraphQLSchema,
     rates: { signedInPerMinute: number; anonymousPerMinute: number },
-    /** Where the counts are kept: in PostgreSQL, shared by every API process (src/infra/rate-limiters.ts); default this process's memory. */
+    /** Where the minute's counts are kept: in PostgreSQL, shared by every API process (src/infra/rate-limiters.ts); default this process's memory. */
     limiters: RateLimiters = memoryRateLimiters,
   ) {
     this.signedInLimiter = limiters({ points: rates.signedInPerMinute, duration: 60, keyPrefix: 'user' });
     this.anonymousLimiter = limiters({ points: rates.anonymousPerMinute, duration: 60, keyPrefix: 'anon' });
     const burst = (perMinute: number) => Math.max(10, Math.ceil(perMinute / 30));
-    this.signedInBurst = limiters({ points: burst(rates.signedInPerMinute), duration: 1, keyPrefix: 'user-burst' });
-    this.anonymousBurst = limiters({ points: burst(rates.anonymousPerMinute), duration: 1, keyPrefix: 'anon-burst' });
+    // The burst limit shapes what one process takes in a second and is kept in its memory: the minute's budget,
+    // shared, is what bounds a principal across processes, at one counter's round trip per request, not two.
+    this.signedInBurst = memoryRateLimiters({ points: burst(rates.signedInPerMinute), duration: 1, keyPrefix: 'user-burst' });
+    this.anonymousBurst = memoryRateLimiters({ points: burst(rates.anonymousPerMinute), duration: 1, keyPrefix: 'anon-burst' });
     this.documents = new DocumentLimits(schema);
   }
 
