@@ -142,6 +142,7 @@ export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase:
     seen.add(s.deliveryId);
     const child: (typeof children)[number] = { workflowType: s.workflowType, workflowId: s.workflowId };
     children.push(child);
+    refreshCaseTags(); // a process started: the case may have moved on (IN_PROGRESS)
     // ABANDON: a referral the police hold outlives the case; the others end themselves when told the case ended.
     child.handle = await startChild<ProcessWorkflow>(s.workflowType, {
       workflowId: s.workflowId,

@@ -66,7 +66,16 @@ async function serve(store: 'memory' | 'postgres', port: number, databaseUrl: st
     anonymousRateLimitPerMinute: 1_000_000,
     rateLimiters: store === 'postgres' ? postgresRateLimiters(orm) : memoryRateLimiters,
   });
+  process.on('message', () => process.send?.(process.cpuUsage()));
   process.send?.('ready');
+}
+
+/** The API process's CPU time so far (user + system), in ms. */
+function cpuOf(child: ChildProcess): Promise<number> {
+  return new Promise((resolve) => {
+    child.once('message', (u: NodeJS.CpuUsage) => resolve((u.user + u.system) / 1000));
+    child.send('cpu');
+  });
 }
 
 interface Run {
@@ -76,9 +85,11 @@ interface Run {
   p50: number;
   p95: number;
   p99: number;
+  /** The API process's CPU time per request (ms): what the store costs in Node, wherever the waiting happens. */
+  cpuMs: number;
 }
 
-async function load(port: number, clients: number, seconds: number, tokens: string[]): Promise<Omit<Run, 'store'>> {
+async function load(port: number, clients: number, seconds: number, tokens: string[]): Promise<Omit<Run, 'store' | 'cpuMs'>> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: clients });
   const latencies: number[] = [];
   const end = Date.now() + seconds * 1000;
@@ -139,12 +150,15 @@ function main(): void {
       for (const c of children) c.kill('SIGKILL');
     });
     const ports: Record<string, number> = {};
+    const processes: Record<string, ChildProcess> = {};
     for (const store of ['memory', 'postgres'] as const) {
       ports[store] = await freePort();
       const child = spawn(process.execPath, [__filename, '--serve', store, String(ports[store]), databaseUrl], {
         stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
       });
+      child.setMaxListeners(0);
       children.push(child);
+      processes[store] = child;
       await new Promise<void>((resolve, reject) => {
         child.once('message', () => resolve());
         child.once('exit', (code) => reject(new Error(`the ${store} API exited with ${code}`)));
@@ -159,14 +173,18 @@ function main(): void {
     const runs: Run[] = [];
     for (let r = 0; r < opts.rounds; r++) {
       for (const store of ['memory', 'postgres']) {
-        const run = { store, ...(await load(ports[store]!, opts.clients, opts.seconds, tokens)) };
+        const cpu0 = await cpuOf(processes[store]!);
+        const measured = await load(ports[store]!, opts.clients, opts.seconds, tokens);
+        const cpuMs = Math.round((((await cpuOf(processes[store]!)) - cpu0) / measured.requests) * 1000) / 1000;
+        const run = { store, ...measured, cpuMs };
         runs.push(run);
         console.log(
-          `${store.padEnd(8)} ${String(run.perSecond).padStart(6)} req/s  p50 ${run.p50} ms  p95 ${run.p95} ms  p99 ${run.p99} ms  (${run.requests} requests)`,
+          `${store.padEnd(8)} ${String(run.perSecond).padStart(6)} req/s  p50 ${run.p50} ms  p95 ${run.p95} ms  p99 ${run.p99} ms  ` +
+            `API CPU ${run.cpuMs} ms/request  (${run.requests} requests)`,
         );
       }
     }
-    const mean = (store: string, k: 'perSecond' | 'p95' | 'p50') => {
+    const mean = (store: string, k: 'perSecond' | 'p95' | 'p50' | 'cpuMs') => {
       const xs = runs.filter((x) => x.store === store).map((x) => x[k]);
       return xs.reduce((a, b) => a + b, 0) / xs.length;
     };
@@ -175,7 +193,8 @@ function main(): void {
       `\n${opts.clients} clients, ${opts.seconds} s × ${opts.rounds} rounds: PostgreSQL store ${Math.round(mean('postgres', 'perSecond'))} req/s ` +
         `vs memory ${Math.round(mean('memory', 'perSecond'))} (${Math.round((mean('postgres', 'perSecond') / mean('memory', 'perSecond')) * 100)} %); ` +
         `p50 ${mean('postgres', 'p50').toFixed(2)} vs ${mean('memory', 'p50').toFixed(2)} ms, p95 ${mean('postgres', 'p95').toFixed(2)} vs ${mean('memory', 'p95').toFixed(2)} ms; ` +
-        `≈ ${perRequestMs.toFixed(2)} ms more wall time per request at this concurrency`,
+        `≈ ${perRequestMs.toFixed(2)} ms more wall time per request at this concurrency; API CPU ${mean('postgres', 'cpuMs').toFixed(3)} vs ` +
+        `${mean('memory', 'cpuMs').toFixed(3)} ms per request (PostgreSQL's own CPU for the upsert not included)`,
     );
     await lifecycle.stopAll();
     process.exit(0);
