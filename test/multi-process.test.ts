@@ -177,6 +177,40 @@ describe('the API and the worker as separate processes against DATABASE_URL and 
     expect(byKind).toEqual([dispatch.data!.dispatchCase.workflowId]);
   });
 
+  it('moves the owning-agency attribute of the case’s workflows when a handover (移交) is accepted', async () => {
+    const intake = await gql<{ intakeComplaint: { case: { id: string; number: string } } }>(
+      apis[1]!,
+      `mutation($input: IntakeComplaintInput!) { intakeComplaint(input: $input) { case { id number } } }`,
+      { input: { channel: 'HOTLINE_12345', contactPhone: '13800007002', description: '餐馆拖欠三名员工工资', regionCode: '110102003' } },
+      { authorization: `Bearer ${tokenFor(city.hotline, city.integrator)}` },
+    );
+    expect(intake.errors).toBeUndefined();
+    const { id: caseId, number } = intake.data!.intakeComplaint.case;
+    const handedOver = await gql<{ handOverCase: { id: string } }>(
+      apis[0]!,
+      `mutation($input: HandOverCaseInput!) { handOverCase(input: $input) { id } }`,
+      { input: { caseId, toAgencyId: city.cityHrss.id, reason: '案情重大，请市总队承办' } },
+      inspector(),
+    );
+    expect(handedOver.errors).toBeUndefined();
+    const ACCEPT = `mutation($input: AcceptHandoverInput!) { acceptHandover(input: $input) { id status } }`;
+    const input = { processId: handedOver.data!.handOverCase.id, note: '市总队承办' };
+    const director = { authorization: `Bearer ${tokenFor(city.cityDirector, city.cityHrss)}` };
+    // The handover's workflow starts through the outbox: until it has, the step answers PROCESS_STARTING.
+    let accepted = await gql(apis[1]!, ACCEPT, { input }, director);
+    for (let tries = 0; accepted.errors?.[0]?.extensions?.code === 'PROCESS_STARTING' && tries < 200; tries++) {
+      await new Promise((r) => setTimeout(r, 150));
+      accepted = await gql(apis[1]!, ACCEPT, { input }, director);
+    }
+    expect(accepted.errors).toBeUndefined();
+    // The handover told the case's lifecycle; both now carry the new owner.
+    const owned = await until('both workflows under the new owner', async () => {
+      const ids = await listed(`AnxinCaseNumber = '${number}' AND AnxinOwningAgency = '${city.cityHrss.id}'`);
+      return ids.length === 2 ? ids.sort() : undefined;
+    });
+    expect(owned).toContain(caseWorkflowId(caseId));
+  });
+
   it('counts an anonymous caller’s requests across both API processes against one budget', async () => {
     // Alternating between the two processes: each alone sees at most 7 requests, under the budget of 12 a minute.
     const statuses: number[] = [];

@@ -82,11 +82,11 @@ export class StepWriter {
     const run = this.chain.then(async () => {
       try {
         await recordProcessStep(input);
-        caseFactsMayHaveChanged(input);
       } catch (err) {
         if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) throw err.cause;
         throw err;
       }
+      await caseFactsMayHaveChanged(input);
     });
     this.chain = run.catch(() => undefined);
     return run;
@@ -140,7 +140,7 @@ const { caseSearchFacts } = proxyActivities<ProcessActivities>({
 });
 
 /** This workflow's search-attribute tagger (a workflow's module state is its own). */
-let tagger: { caseId: string; dirty: boolean } | undefined;
+let tagger: { caseId: string; dirty: boolean; busy: boolean } | undefined;
 
 /**
  * Sets this workflow's search attributes (src/domain/search-attributes.ts) from its case, now and again after each
@@ -151,19 +151,21 @@ let tagger: { caseId: string; dirty: boolean } | undefined;
  */
 export function tagWithCase(caseId: string): void {
   if (!patched(SEARCH_ATTRIBUTES_PATCH)) return;
-  const t = { caseId, dirty: true };
+  const t = { caseId, dirty: true, busy: false };
   tagger = t;
   const kind = workflowInfo().workflowType;
   void (async () => {
     for (;;) {
       await condition(() => t.dirty);
       t.dirty = false;
+      t.busy = true;
       let facts: Awaited<ReturnType<ProcessActivities['caseSearchFacts']>>;
       try {
         facts = await caseSearchFacts({ caseId });
       } catch {
         facts = null;
       }
+      t.busy = false;
       if (!facts) {
         tagger = undefined; // not registered here (or no such case): stop asking
         return;
@@ -184,13 +186,19 @@ export function refreshCaseTags(): void {
   if (tagger) tagger.dirty = true;
 }
 
-/** After a step: tags read again; a change of owner also tells the case's lifecycle (`case-<case id>`). */
-function caseFactsMayHaveChanged(step: ProcessStepInput): void {
-  if (!tagger) return;
-  tagger.dirty = true;
+/**
+ * After a step: a change of owner is told to the case's lifecycle (`case-<case id>`), and the step waits until this
+ * workflow's tags are read again — a process often ends with its last step, and what is left running when a
+ * workflow completes (an activity, a signal to another workflow) is dropped with it.
+ */
+async function caseFactsMayHaveChanged(step: ProcessStepInput): Promise<void> {
+  const t = tagger;
+  if (!t) return;
   if (step.effects.some((e) => e.kind === 'owner') && workflowInfo().workflowId !== `case-${step.caseId}`) {
-    void getExternalWorkflowHandle(`case-${step.caseId}`)
+    await getExternalWorkflowHandle(`case-${step.caseId}`)
       .signal(caseFactsChangedSignal)
       .catch(() => undefined);
   }
+  t.dirty = true;
+  await condition(() => tagger !== t || (!t.dirty && !t.busy));
 }
