@@ -145,8 +145,8 @@ let tagger: { caseId: string; dirty: boolean; busy: boolean } | undefined;
 /**
  * Sets this workflow's search attributes (src/domain/search-attributes.ts) from its case, now and again after each
  * step it writes (and on `refreshCaseTags`): case number, region, owning agency, status, and its own type as the
- * process kind. Runs beside the workflow, never awaited by it: a namespace without the attributes (the activity
- * answers null) or an activity that fails leaves them unset, and the workflow carries on. Guarded by a patch, so
+ * process kind. Runs beside the workflow (a written step waits for its re-read, see StepWriter): a namespace without
+ * the attributes (the activity answers null) or an activity that fails leaves them unset, and the workflow carries on. Guarded by a patch, so
  * histories recorded before it replay unchanged.
  */
 export function tagWithCase(caseId: string): void {
