@@ -13,6 +13,7 @@ import { ensureDailyReportSchedule } from './reports/daily-report-schedule';
 import { createCaseActivities } from './worker/case-activities';
 import { bundleWorkflows, startWorker, type WorkerHandle } from './worker/worker';
 import { inSpan, tracingClientInterceptors, tracingWorkerOptions, WORKFLOW_TRACING_MODULE, type Tracing } from './observability/tracing';
+import { searchAttributesRegistered } from './worker/search-attributes-registered';
 
 /**
  * The composition root: how Anxin's parts are wired, once, for `npm start` (src/main.ts), the API alone
@@ -100,7 +101,12 @@ export async function startCoreWorker(
     namespace: opts.config.temporal.namespace,
     taskQueue: opts.config.temporal.taskQueue,
     bundle: opts.bundle,
-    activities: createCaseActivities({ orm: opts.orm, log: opts.log, services: core.services }),
+    activities: createCaseActivities({
+      orm: opts.orm,
+      log: opts.log,
+      services: core.services,
+      searchAttributesRegistered: searchAttributesRegistered(core.workflowClient.connection),
+    }),
     log: opts.log,
     shutdownGraceMs: opts.config.observability?.shutdownGraceMs,
     tracing: tracingWorkerOptions(opts.tracing),

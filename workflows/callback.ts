@@ -1,7 +1,7 @@
 import { allHandlersFinished, condition, defineQuery, defineUpdate, setHandler } from '@temporalio/workflow';
 import { CALLBACK_REVIEWERS, CALLBACK_STAFF } from '../src/policy/roles';
 import { noticePayload } from '../src/rules/complainant-notices';
-import { deadlineOperation, Deadlines, refuse, requireMember, StepWriter, stepKey, type StepActor } from './process-kit';
+import { deadlineOperation, Deadlines, refuse, requireMember, StepWriter, stepKey, type StepActor, tagWithCase } from './process-kit';
 
 /**
  * 回访 / 回头看: after a case is closed, labour inspection calls the complainant back and asks whether the wages
@@ -54,6 +54,7 @@ export const callbackStateQuery = defineQuery<CallbackState>('callbackState');
 
 export async function callback(input: CallbackInput): Promise<CallbackState> {
   const steps = new StepWriter({ caseId: input.caseId, processId: input.processId });
+  tagWithCase(input.caseId);
   // The complainant's notice belongs to the case, not to the process: every agency that sees the case sees it.
   const notices = new StepWriter({ caseId: input.caseId });
   const deadlines = new Deadlines();

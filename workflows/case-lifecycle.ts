@@ -13,7 +13,16 @@ import {
 } from '@temporalio/workflow';
 import type { ProcessActivities } from '../src/processes/process-step.contract';
 import { EXTENSION_APPROVERS, hasRole } from '../src/policy/roles';
-import { caseEndedSignal, refuse, requireActor, StepWriter, type StepActor } from './process-kit';
+import {
+  caseEndedSignal,
+  caseFactsChangedSignal,
+  refreshCaseTags,
+  refuse,
+  requireActor,
+  StepWriter,
+  tagWithCase,
+  type StepActor,
+} from './process-kit';
 
 /**
  * One per case (workflow id `case-<case id>`, so a retried start never makes a second). It holds the case's
@@ -105,6 +114,7 @@ export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase:
   const escalations: string[] = [];
   const children: Array<{ workflowType: string; workflowId: string; handle?: ChildWorkflowHandle<ProcessWorkflow> }> = [];
   const writer = new StepWriter({ caseId: input.caseId });
+  tagWithCase(input.caseId); // search attributes: case number, region, owner, status (read again at each step)
   if (input.contacted) steps.add('CONTACT_REACHED');
   if (input.resolutionDue) steps.add('ACCEPTED');
 
@@ -117,7 +127,9 @@ export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase:
     seen.add(s.deliveryId);
     steps.add(s.step);
     if (s.step === 'ACCEPTED' && s.resolutionDue) resolutionDue = s.resolutionDue;
+    refreshCaseTags(); // the case's status moved
   });
+  setHandler(caseFactsChangedSignal, refreshCaseTags); // a handover changed the case's owner
   setHandler(deadlinesMovedSignal, (s) => {
     if (seen.has(s.deliveryId)) return;
     seen.add(s.deliveryId);
@@ -130,6 +142,7 @@ export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase:
     seen.add(s.deliveryId);
     const child: (typeof children)[number] = { workflowType: s.workflowType, workflowId: s.workflowId };
     children.push(child);
+    refreshCaseTags(); // a process started: the case may have moved on (IN_PROGRESS)
     // ABANDON: a referral the police hold outlives the case; the others end themselves when told the case ended.
     child.handle = await startChild<ProcessWorkflow>(s.workflowType, {
       workflowId: s.workflowId,

@@ -1,6 +1,16 @@
 import { allHandlersFinished, condition, defineUpdate, setHandler } from '@temporalio/workflow';
 import { EXTERNAL_REFERRAL_ACKNOWLEDGERS, HANDOVER_ANSWERERS } from '../src/policy/roles';
-import { caseEndedSignal, deadlineOperation, Deadlines, refuse, requireMember, StepWriter, stepKey, type StepActor } from './process-kit';
+import {
+  caseEndedSignal,
+  deadlineOperation,
+  Deadlines,
+  refuse,
+  requireMember,
+  StepWriter,
+  stepKey,
+  type StepActor,
+  tagWithCase,
+} from './process-kit';
 
 /**
  * 移交 (首问负责): a case handed by its owning inspection agency to another (the city corps to a district brigade;
@@ -27,6 +37,7 @@ export const returnHandoverUpdate = defineUpdate<{ status: HandoverStatus }, [{ 
 
 export async function handover(input: HandoverInput): Promise<{ status: HandoverStatus | 'CASE_ENDED' }> {
   const steps = new StepWriter({ caseId: input.caseId, processId: input.processId });
+  tagWithCase(input.caseId);
   const deadlines = new Deadlines();
   let status: HandoverStatus = 'WAITING';
   let caseEnded: string | undefined;
@@ -163,6 +174,7 @@ export const acknowledgeExternalReferralUpdate = defineUpdate<
 
 export async function externalReferral(input: ExternalReferralInput): Promise<{ status: ExternalReferralStatus }> {
   const steps = new StepWriter({ caseId: input.caseId, processId: input.processId });
+  tagWithCase(input.caseId);
   const deadlines = new Deadlines();
   let status: ExternalReferralStatus = 'WAITING';
   // The case ending does not end the referral: the receiving body still owes its acknowledgement.

@@ -12,6 +12,7 @@ import {
   StepWriter,
   stepKey,
   type StepActor,
+  tagWithCase,
 } from './process-kit';
 import { MEDIATION_STAFF } from '../src/policy/roles';
 
@@ -88,6 +89,7 @@ const HRSS_STAFF = MEDIATION_STAFF;
 
 export async function jointMediation(input: JointMediationInput): Promise<MediationState> {
   const steps = new StepWriter({ caseId: input.caseId, processId: input.processId });
+  tagWithCase(input.caseId);
   const deadlines = new Deadlines();
   const agreementDue = new Date(input.agreementDueAt ?? Date.now() + msToNumber(input.agreementWindow)).toISOString();
   let status: MediationState['status'] = 'CONVENED';

@@ -10,6 +10,7 @@ import {
   StepWriter,
   stepKey,
   type StepActor,
+  tagWithCase,
 } from './process-kit';
 import { CASEWORKERS, ORDER_ISSUERS } from '../src/policy/roles';
 import { orderToPayRules, percentOfFen } from '../src/rules/order-to-pay';
@@ -59,6 +60,7 @@ export const orderToPayStateQuery = defineQuery<OrderToPayState>('orderToPayStat
 
 export async function orderToPay(input: OrderToPayInput): Promise<OrderToPayState> {
   const steps = new StepWriter({ caseId: input.caseId, processId: input.processId });
+  tagWithCase(input.caseId);
   const deadlines = new Deadlines();
   const deadline = new Date(endOfBeijingDay(input.dueOn)).toISOString();
   let status: OrderToPayStatus = 'ISSUED';

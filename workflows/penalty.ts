@@ -1,6 +1,15 @@
 import { allHandlersFinished, ApplicationFailure, condition, defineQuery, defineUpdate, patched, setHandler } from '@temporalio/workflow';
 import type { ProcessEffect } from '../src/processes/process-step.contract';
-import { caseEndedSignal, deadlineOperation, Deadlines, requireMember, StepWriter, stepKey, type StepActor } from './process-kit';
+import {
+  caseEndedSignal,
+  deadlineOperation,
+  Deadlines,
+  requireMember,
+  StepWriter,
+  stepKey,
+  type StepActor,
+  tagWithCase,
+} from './process-kit';
 import { DELIBERATION_RECORDERS, investigatedTheCase, PENALTY_CASEWORKERS, PENALTY_DECIDERS } from '../src/policy/investigation';
 
 /**
@@ -75,6 +84,7 @@ function refuse(code: 'FORBIDDEN' | 'CONFLICT' | 'BAD_USER_INPUT', rule: string,
 
 export async function penalty(input: PenaltyInput): Promise<PenaltyState> {
   const steps = new StepWriter({ caseId: input.caseId, processId: input.processId });
+  tagWithCase(input.caseId);
   const deadlines = new Deadlines();
   let status: PenaltyStatus = 'PROPOSED';
   let statementDue: string | undefined;

@@ -2,7 +2,17 @@ import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { allHandlersFinished, condition, defineQuery, defineUpdate, setHandler } from '@temporalio/workflow';
 import type { ProcessEffect } from '../src/processes/process-step.contract';
-import { caseEndedSignal, deadlineOperation, Deadlines, refuse, requireMember, StepWriter, stepKey, type StepActor } from './process-kit';
+import {
+  caseEndedSignal,
+  deadlineOperation,
+  Deadlines,
+  refuse,
+  requireMember,
+  StepWriter,
+  stepKey,
+  type StepActor,
+  tagWithCase,
+} from './process-kit';
 import { CASEWORKERS, POLICE_DECIDERS, REFERRAL_APPROVERS } from '../src/policy/roles';
 
 /**
@@ -100,6 +110,7 @@ const POLICE_OFFICERS = POLICE_DECIDERS;
 
 export async function policeReferral(input: PoliceReferralInput): Promise<ReferralState> {
   const steps = new StepWriter({ caseId: input.caseId, processId: input.processId });
+  tagWithCase(input.caseId);
   const deadlines = new Deadlines();
   let status: ReferralStatus = 'AWAITING_APPROVAL';
   let busy = false;

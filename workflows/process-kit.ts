@@ -1,13 +1,18 @@
 import {
   ActivityFailure,
   ApplicationFailure,
+  condition,
   currentUpdateInfo,
   defineSignal,
+  getExternalWorkflowHandle,
+  patched,
   proxyActivities,
   sleep,
+  upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ProcessActivities, ProcessStepInput, StepActor } from '../src/processes/process-step.contract';
+import { SEARCH_ATTRIBUTES } from '../src/domain/search-attributes';
 import { isMemberWithRole } from '../src/policy/roles';
 
 /** What the processes share: refusing a step with a code, writing steps in order, and deadlines. */
@@ -81,6 +86,7 @@ export class StepWriter {
         if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) throw err.cause;
         throw err;
       }
+      await caseFactsMayHaveChanged(input);
     });
     this.chain = run.catch(() => undefined);
     return run;
@@ -119,4 +125,80 @@ export function endOfBeijingDay(isoDate: string): number {
 
 export function beijingToday(): string {
   return new Date(Date.now() + 8 * 3600 * 1000).toISOString().slice(0, 10);
+}
+
+/** Sent to a case's lifecycle when a process changed the case's owner: its search attributes are read again. */
+export const caseFactsChangedSignal = defineSignal('caseFactsChanged');
+
+/** The patch that added search attributes: histories recorded before it replay without them. */
+export const SEARCH_ATTRIBUTES_PATCH = 'search-attributes';
+
+const { caseSearchFacts } = proxyActivities<ProcessActivities>({
+  startToCloseTimeout: '30 seconds',
+  // A worker or server that cannot answer leaves the attributes unset: the workflow never waits on them.
+  retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 5 },
+});
+
+/** This workflow's search-attribute tagger (a workflow's module state is its own). */
+let tagger: { caseId: string; dirty: boolean; busy: boolean } | undefined;
+
+/**
+ * Sets this workflow's search attributes (src/domain/search-attributes.ts) from its case, now and again after each
+ * step it writes (and on `refreshCaseTags`): case number, region, owning agency, status, and its own type as the
+ * process kind. Runs beside the workflow (a written step waits for its re-read, see StepWriter): a namespace without
+ * the attributes (the activity answers null) or an activity that fails leaves them unset, and the workflow carries on. Guarded by a patch, so
+ * histories recorded before it replay unchanged.
+ */
+export function tagWithCase(caseId: string): void {
+  if (!patched(SEARCH_ATTRIBUTES_PATCH)) return;
+  const t = { caseId, dirty: true, busy: false };
+  tagger = t;
+  const kind = workflowInfo().workflowType;
+  void (async () => {
+    for (;;) {
+      await condition(() => t.dirty);
+      t.dirty = false;
+      t.busy = true;
+      let facts: Awaited<ReturnType<ProcessActivities['caseSearchFacts']>>;
+      try {
+        facts = await caseSearchFacts({ caseId });
+      } catch {
+        facts = null;
+      }
+      t.busy = false;
+      if (!facts) {
+        tagger = undefined; // not registered here (or no such case): stop asking
+        return;
+      }
+      upsertSearchAttributes([
+        { key: SEARCH_ATTRIBUTES.caseNumber, value: facts.caseNumber },
+        { key: SEARCH_ATTRIBUTES.region, value: facts.region },
+        { key: SEARCH_ATTRIBUTES.owningAgency, value: facts.owningAgency },
+        { key: SEARCH_ATTRIBUTES.processKind, value: kind },
+        { key: SEARCH_ATTRIBUTES.caseStatus, value: facts.caseStatus },
+      ]);
+    }
+  })();
+}
+
+/** The case may have changed (a step, a status signal): read its search attributes again. */
+export function refreshCaseTags(): void {
+  if (tagger) tagger.dirty = true;
+}
+
+/**
+ * After a step: a change of owner is told to the case's lifecycle (`case-<case id>`), and the step waits until this
+ * workflow's tags are read again — a process often ends with its last step, and what is left running when a
+ * workflow completes (an activity, a signal to another workflow) is dropped with it.
+ */
+async function caseFactsMayHaveChanged(step: ProcessStepInput): Promise<void> {
+  const t = tagger;
+  if (!t) return;
+  if (step.effects.some((e) => e.kind === 'owner') && workflowInfo().workflowId !== `case-${step.caseId}`) {
+    await getExternalWorkflowHandle(`case-${step.caseId}`)
+      .signal(caseFactsChangedSignal)
+      .catch(() => undefined);
+  }
+  t.dirty = true;
+  await condition(() => tagger !== t || (!t.dirty && !t.busy));
 }

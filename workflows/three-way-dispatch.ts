@@ -1,5 +1,15 @@
 import { allHandlersFinished, condition, defineQuery, defineUpdate, setHandler } from '@temporalio/workflow';
-import { caseEndedSignal, deadlineOperation, Deadlines, refuse, requireActor, StepWriter, stepKey, type StepActor } from './process-kit';
+import {
+  caseEndedSignal,
+  deadlineOperation,
+  Deadlines,
+  refuse,
+  requireActor,
+  StepWriter,
+  stepKey,
+  type StepActor,
+  tagWithCase,
+} from './process-kit';
 
 /**
  * 三交办 (three-way dispatch, Qingdao): the case goes at once to the district government, the project's industry
@@ -59,6 +69,7 @@ export const dispatchStateQuery = defineQuery<DispatchState>('dispatchState');
 
 export async function threeWayDispatch(input: ThreeWayDispatchInput): Promise<DispatchState> {
   const steps = new StepWriter({ caseId: input.caseId, processId: input.processId });
+  tagWithCase(input.caseId);
   const deadlines = new Deadlines();
   const state = new Map<string, RecipientState & { busy: boolean }>(
     input.recipients.map((r) => [

@@ -1,5 +1,6 @@
 import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
-import { RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
+import { memoryRateLimiters, type RateLimiters } from '../infra/rate-limiters';
 import { Tokens, TokenError } from '../auth/tokens';
 import type { Actor } from './context';
 import { DocumentLimits, type CallerTier, type OperationRule } from './document-limits';
@@ -12,23 +13,27 @@ import { rateLimitedHttp } from './errors';
  * One principal has one budget whichever transport it uses: a user by id, an anonymous caller by address.
  */
 export class CallerGuard {
-  private readonly signedInLimiter: RateLimiterMemory;
-  private readonly anonymousLimiter: RateLimiterMemory;
+  private readonly signedInLimiter: RateLimiterAbstract;
+  private readonly anonymousLimiter: RateLimiterAbstract;
   /** Per second, twice the minute's mean rate (at least 10): a minute's budget cannot be spent in one burst. */
-  private readonly signedInBurst: RateLimiterMemory;
-  private readonly anonymousBurst: RateLimiterMemory;
+  private readonly signedInBurst: RateLimiterAbstract;
+  private readonly anonymousBurst: RateLimiterAbstract;
   readonly documents: DocumentLimits;
 
   constructor(
     private readonly tokens: Tokens,
     schema: GraphQLSchema,
     rates: { signedInPerMinute: number; anonymousPerMinute: number },
+    /** Where the minute's counts are kept: in PostgreSQL, shared by every API process (src/infra/rate-limiters.ts); default this process's memory. */
+    limiters: RateLimiters = memoryRateLimiters,
   ) {
-    this.signedInLimiter = new RateLimiterMemory({ points: rates.signedInPerMinute, duration: 60, keyPrefix: 'user' });
-    this.anonymousLimiter = new RateLimiterMemory({ points: rates.anonymousPerMinute, duration: 60, keyPrefix: 'anon' });
+    this.signedInLimiter = limiters({ points: rates.signedInPerMinute, duration: 60, keyPrefix: 'user' });
+    this.anonymousLimiter = limiters({ points: rates.anonymousPerMinute, duration: 60, keyPrefix: 'anon' });
     const burst = (perMinute: number) => Math.max(10, Math.ceil(perMinute / 30));
-    this.signedInBurst = new RateLimiterMemory({ points: burst(rates.signedInPerMinute), duration: 1, keyPrefix: 'user-burst' });
-    this.anonymousBurst = new RateLimiterMemory({ points: burst(rates.anonymousPerMinute), duration: 1, keyPrefix: 'anon-burst' });
+    // The burst limit shapes what one process takes in a second and is kept in its memory: the minute's budget,
+    // shared, is what bounds a principal across processes, at one counter's round trip per request, not two.
+    this.signedInBurst = memoryRateLimiters({ points: burst(rates.signedInPerMinute), duration: 1, keyPrefix: 'user-burst' });
+    this.anonymousBurst = memoryRateLimiters({ points: burst(rates.anonymousPerMinute), duration: 1, keyPrefix: 'anon-burst' });
     this.documents = new DocumentLimits(schema);
   }
 

@@ -20,6 +20,7 @@ import { StatisticsCompactor } from '../statistics/statistics-compactor';
 import { CaseEventFeed } from '../events/case-event-feed';
 import { FeedHorizon } from '../events/feed-horizon';
 import { ApolloArmor } from '@escape.tech/graphql-armor';
+import { postgresRateLimiters, type RateLimiters } from '../infra/rate-limiters';
 import { CallerGuard } from './caller-guard';
 import { DOCUMENT_LIMITS, DocumentRefused } from './document-limits';
 import type { DevPersona } from './dev-personas';
@@ -116,6 +117,8 @@ export async function startApiServer(opts: {
   rateLimitPerMinute?: number;
   /** Requests per minute for one address without a token: anonymous callers only use the public lookups. */
   anonymousRateLimitPerMinute?: number;
+  /** Where the rate limits count (default PostgreSQL, shared by every API process on the database). */
+  rateLimiters?: RateLimiters;
   /** Live subscriptions of one principal across its sockets (default 20); the feed bench runs 1,000 as one user. */
   subscriptionsPerPrincipal?: number;
   /** The built dashboard (`npm run build:web`), served at `/` (default: dist/web beside this build, when it exists). */
@@ -145,10 +148,12 @@ export async function startApiServer(opts: {
   const schema = await buildAppSchema({ services: opts.services, modules: opts.processModules });
   // One guard for both transports: authentication, per-principal rate limits and the document limits by caller tier
   // (src/api/document-limits.ts), checked before graphql-js's validation runs.
-  const guard = new CallerGuard(opts.tokens, schema, {
-    signedInPerMinute: opts.rateLimitPerMinute ?? 600,
-    anonymousPerMinute: opts.anonymousRateLimitPerMinute ?? 60,
-  });
+  const guard = new CallerGuard(
+    opts.tokens,
+    schema,
+    { signedInPerMinute: opts.rateLimitPerMinute ?? 600, anonymousPerMinute: opts.anonymousRateLimitPerMinute ?? 60 },
+    opts.rateLimiters ?? postgresRateLimiters(opts.orm),
+  );
   // graphql-armor here only hides field suggestions in production; its limits run in the guard's pre-check.
   const armor = new ApolloArmor({
     maxDepth: { enabled: false },

@@ -1,3 +1,4 @@
+import { postgresRateLimiters, type RateLimiters } from '../infra/rate-limiters';
 import { Client, type Connection } from '@temporalio/client';
 import type { Orm } from '../db/database';
 import { noOutboxNotifier, type OutboxNotifier } from '../core/execution-context';
@@ -65,6 +66,8 @@ export interface ServiceDeps {
   /** Per integrator (default `DEFAULT_MAX_ACTIVE_ENDPOINTS`). */
   maxActiveWebhookEndpoints?: number;
   caseStatusLimits?: CaseStatusLimits;
+  /** Where the public lookups' limits count (default PostgreSQL, shared by every API process on the database). */
+  rateLimiters?: RateLimiters;
   /** Intake's configuration (the repeat-complaint window); default 30 days. */
   intakeRules?: IntakeRules;
   /** 回访: the share of closed cases called back, 0–1 (the city's `CALLBACK_SAMPLE_RATE`); default `callbackRules.samplingRate`. */
@@ -88,7 +91,7 @@ export function createServices(deps: ServiceDeps): Services {
     roster: new RosterService(cases),
     investigation: new InvestigationService(cases),
     webhooks: new WebhookService(deps.webhookTargets ?? new WebhookTargetPolicy(), deps.maxActiveWebhookEndpoints, outbox),
-    caseStatusAttempts: new CaseStatusAttempts(deps.caseStatusLimits),
+    caseStatusAttempts: new CaseStatusAttempts(deps.caseStatusLimits, deps.rateLimiters ?? postgresRateLimiters(deps.orm)),
     calendar: new HolidayCalendarService(outbox),
     statistics,
     dailyReports: new DailyReportService(new StatisticsFigureSource(statistics)),

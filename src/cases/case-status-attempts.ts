@@ -1,4 +1,5 @@
-import { RateLimiterMemory, type RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
+import { memoryRateLimiters, type RateLimiters } from '../infra/rate-limiters';
 import { rateLimited } from '../domain/errors';
 
 /**
@@ -25,12 +26,13 @@ export const DEFAULT_CASE_STATUS_LIMITS: CaseStatusLimits = { perNumberPerDay: 2
  * until the day's window moves on (the hotline still answers them); that is the price of not leaking the phone.
  */
 export class CaseStatusAttempts {
-  private readonly byNumber: RateLimiterMemory;
-  private readonly byCaller: RateLimiterMemory;
+  private readonly byNumber: RateLimiterAbstract;
+  private readonly byCaller: RateLimiterAbstract;
 
-  constructor(limits: CaseStatusLimits = DEFAULT_CASE_STATUS_LIMITS) {
-    this.byNumber = new RateLimiterMemory({ points: limits.perNumberPerDay, duration: 24 * 3600, keyPrefix: 'case-status-number' });
-    this.byCaller = new RateLimiterMemory({ points: limits.perCallerPerHour, duration: 3600, keyPrefix: 'case-status-caller' });
+  /** `limiters`: where the counts are kept (PostgreSQL in the services, shared by every API process; default memory). */
+  constructor(limits: CaseStatusLimits = DEFAULT_CASE_STATUS_LIMITS, limiters: RateLimiters = memoryRateLimiters) {
+    this.byNumber = limiters({ points: limits.perNumberPerDay, duration: 24 * 3600, keyPrefix: 'case-status-number' });
+    this.byCaller = limiters({ points: limits.perCallerPerHour, duration: 3600, keyPrefix: 'case-status-caller' });
   }
 
   /** Spends one attempt of the caller and one of the case number; RATE_LIMITED with retryAfterSeconds past either. */
@@ -41,7 +43,7 @@ export class CaseStatusAttempts {
   }
 }
 
-async function consume(limiter: RateLimiterMemory, key: string): Promise<void> {
+async function consume(limiter: RateLimiterAbstract, key: string): Promise<void> {
   try {
     await limiter.consume(key);
   } catch (res) {

@@ -2,6 +2,7 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Logger } from '../logger';
+import { SEARCH_ATTRIBUTE_KEYS } from '../domain/search-attributes';
 import { locateTemporalCli, type Located } from './temporal-cli';
 import { claimDataDir } from './data-dir-owner';
 import { stopOrphanedServer } from './orphaned-server';
@@ -51,6 +52,9 @@ export async function startTemporalDevServer(opts: {
       // to 90/s on a 2-CPU machine (a rollback journal writes and deletes a file per transaction).
       extraArgs: ['--sqlite-pragma', 'journal_mode=wal'],
       log: { format: 'json', level: 'warn' },
+      // The setup step of Anxin's search attributes (AnxinCaseNumber …): `--search-attribute Name=Keyword` each, on
+      // every start (registering one the namespace already has is a no-op).
+      searchAttributes: SEARCH_ATTRIBUTE_KEYS,
     },
   });
   // The SDK launches the server as a direct child of this process and does not tell its pid: find it.

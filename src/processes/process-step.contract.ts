@@ -1,5 +1,6 @@
 import type { PaymentSource } from '../cases/case.entity';
 import type { InstalmentStatus, PartyStatus, ProcessFacts } from './process.entity';
+import type { CaseSearchFacts } from '../domain/search-attributes';
 
 /**
  * What the workflows and the worker agree on: the activities a process workflow calls and their inputs. Types only,
@@ -81,4 +82,9 @@ export interface ProcessActivities {
   recordProcessStep(input: ProcessStepInput): Promise<{ recorded: boolean }>;
   /** A missed deadline of the case lifecycle, written into the case file once. */
   recordEscalation(input: EscalationInput): Promise<{ recorded: boolean }>;
+  /**
+   * The case's facts for the calling workflow's search attributes, or null when the namespace does not have them
+   * registered (the time-skipping test server, a cluster not yet set up) or the case is not found.
+   */
+  caseSearchFacts(input: { caseId: string }): Promise<CaseSearchFacts | null>;
 }

@@ -1,4 +1,5 @@
 import { LockMode } from '@mikro-orm/core';
+import { Context } from '@temporalio/activity';
 import type { Services } from '../app/services';
 import { appendCaseEvent, snapshot } from '../cases/case-file';
 import { Case } from '../cases/case.entity';
@@ -6,6 +7,7 @@ import type { Orm } from '../db/database';
 import type { Logger } from '../logger';
 import { applyProcessStep } from '../processes/process-step';
 import type { EscalationInput, ProcessActivities, ProcessStepInput } from '../processes/process-step.contract';
+import type { CaseSearchFacts } from '../domain/search-attributes';
 import { createWebhookActivities } from '../webhooks/webhook-activities';
 import { atWorkerEdge } from './worker-edge';
 import { createDailyReportActivities } from './daily-report-activities';
@@ -15,7 +17,13 @@ import { createDailyReportActivities } from './daily-report-activities';
  * Each is idempotent: Temporal retries an activity whose result it did not hear, so a second run must find
  * the first one's work and do nothing.
  */
-export function createCaseActivities(deps: { orm: Orm; log: Logger; services: Services }) {
+export function createCaseActivities(deps: {
+  orm: Orm;
+  log: Logger;
+  services: Services;
+  /** Whether a namespace has Anxin's search attributes (src/worker/search-attributes-registered.ts); none: never. */
+  searchAttributesRegistered?: (namespace: string) => Promise<boolean>;
+}) {
   const activities = {
     ...createWebhookActivities(deps),
     ...createDailyReportActivities({ orm: deps.orm, log: deps.log, reports: deps.services.dailyReports }),
@@ -58,6 +66,21 @@ export function createCaseActivities(deps: { orm: Orm; log: Logger; services: Se
         deps.log.warn({ caseNumber: c.number, kind: input.kind, escalateTo: input.escalateTo }, 'deadline missed: escalated');
         return { recorded: true };
       });
+    },
+
+    /** The case's number, region, owner and status for the calling workflow's search attributes; null where unregistered. */
+    async caseSearchFacts(input: { caseId: string }): Promise<CaseSearchFacts | null> {
+      const namespace = Context.current().info.namespace;
+      if (!deps.searchAttributesRegistered || !(await deps.searchAttributesRegistered(namespace))) return null;
+      const rows = await deps.orm.em
+        .fork()
+        .getConnection()
+        .execute<Array<{ number: string; region_code: string; owning_agency_id: string; status: string }>>(
+          'select number, region_code, owning_agency_id, status from wage_case where id = ?',
+          [input.caseId],
+        );
+      const c = rows[0];
+      return c ? { caseNumber: c.number, region: c.region_code, owningAgency: c.owning_agency_id, caseStatus: c.status } : null;
     },
   };
   return activities satisfies ProcessActivities;

@@ -6,16 +6,21 @@ import { locateTemporalCli } from '../../src/infra/temporal-cli';
 import { locateTestServer } from '../../tools/setup/temporal-test-server';
 import type { WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { testLog } from './logger';
+import { SEARCH_ATTRIBUTE_KEYS } from '../../src/domain/search-attributes';
 
 const toolsDir = path.resolve(__dirname, '..', '..', '.tools');
 
-/** A real Temporal dev server (the CLI's `server start-dev`), in memory, on a free port. */
-export async function startDevServer(): Promise<TestWorkflowEnvironment> {
+/**
+ * A real Temporal dev server (the CLI's `server start-dev`), in memory, on a free port; with `searchAttributes`,
+ * Anxin's search attributes registered as `npm start`'s dev server has them (src/domain/search-attributes.ts).
+ */
+export async function startDevServer(opts: { searchAttributes?: boolean } = {}): Promise<TestWorkflowEnvironment> {
   const cli = await locateTemporalCli({ toolsDir, envPath: process.env.TEMPORAL_CLI_PATH });
   return TestWorkflowEnvironment.createLocal({
     server: {
       executable: cli ? { type: 'existing-path', path: cli.path } : { type: 'cached-download', downloadDir: toolsDir },
       ip: '127.0.0.1',
+      ...(opts.searchAttributes ? { searchAttributes: SEARCH_ATTRIBUTE_KEYS } : {}),
     },
   });
 }
