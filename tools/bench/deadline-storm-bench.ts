@@ -21,6 +21,7 @@ import { processModules } from '../../src/processes/registry';
 import { caseDeadlineRules } from '../../src/rules/case-deadlines';
 import { locateTestServer } from '../setup/temporal-test-server';
 import { loadDemoCity } from '../demo/demo-city';
+import { summariseProfiles } from './cpu-profile';
 
 /**
  * `npm run bench:storm [-- --cases 10000] [-- --time-skipping]`: the deadline storm. N open cases (RECEIVED, the
@@ -61,9 +62,11 @@ interface Options {
   concurrency: number;
   leadSeconds?: number;
   timeoutSeconds: number;
+  /** A folder for V8 CPU profiles of the worker (`--cpu-prof`: its main thread and its workflow thread). */
+  profileDir?: string;
 }
 
-const USAGE = `usage: deadline-storm-bench [--cases 10000] [--time-skipping] [--concurrency 32] [--lead <s>] [--timeout 600]`;
+const USAGE = `usage: deadline-storm-bench [--cases 10000] [--time-skipping] [--concurrency 32] [--lead <s>] [--timeout 600] [--profile <dir>]`;
 
 function parseArgs(argv: string[]): Options {
   const o: Options = { cases: 10_000, timeSkipping: false, concurrency: 32, timeoutSeconds: 600 };
@@ -78,6 +81,10 @@ function parseArgs(argv: string[]): Options {
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
+    if (flag === '--profile') {
+      o.profileDir = path.resolve(argv[++i] ?? 'storm-profile');
+      continue;
+    }
     if (flag === '--time-skipping') {
       o.timeSkipping = true;
       continue;
@@ -193,8 +200,12 @@ class WorkerProcess {
     child.on('message', (m: FromWorker) => this.waiting.shift()?.(m));
     child.on('exit', () => this.waiting.splice(0).forEach((w) => w({ type: 'exit' })));
   }
-  static async start(env: NodeJS.ProcessEnv): Promise<WorkerProcess> {
-    const child = fork(__filename, ['--worker'], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  static async start(env: NodeJS.ProcessEnv, profileDir?: string): Promise<WorkerProcess> {
+    const child = fork(__filename, ['--worker'], {
+      env: { ...process.env, ...env },
+      execArgv: profileDir ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`] : [],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     const wp = new WorkerProcess(child);
     const m = await wp.next();
     if (m.type !== 'ready') throw new Error(`worker did not start (${m.type})`);
@@ -414,6 +425,22 @@ async function runDriver(o: Options): Promise<void> {
   let worker: WorkerProcess | undefined;
   const killWorker = () => worker?.child.kill('SIGKILL');
   process.once('exit', killWorker);
+  let cleaned: Promise<void> | undefined;
+  const cleanup = () =>
+    (cleaned ??= (async () => {
+      await worker?.stop().catch(() => undefined);
+      process.removeListener('exit', killWorker);
+      await env?.teardown().catch(() => undefined);
+      await orm?.close().catch(() => undefined);
+      await pg?.stop().catch(() => undefined);
+      await rm(dataDir, { recursive: true, force: true });
+    })());
+  // Ctrl-C or a kill stops the servers and removes the data folder too.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => {
+      console.error(`${signal}: stopping the worker, Temporal and PostgreSQL`);
+      void cleanup().finally(() => process.exit(130));
+    });
   try {
     const t0 = Date.now();
     pg = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'anxin', log });
@@ -453,14 +480,17 @@ async function runDriver(o: Options): Promise<void> {
         `) in ${secs(Date.now() - t0)} s; Temporal ${o.timeSkipping ? 'time-skipping test server' : 'dev server'} at ${address}`,
     );
 
-    worker = await WorkerProcess.start({
-      DATABASE_URL: pg.url,
-      TEMPORAL_ADDRESS: address,
-      TEMPORAL_TASK_QUEUE: taskQueue,
-      LOG_LEVEL: 'error',
-      LOG_FORMAT: 'json',
-      NODE_ENV: 'production',
-    });
+    worker = await WorkerProcess.start(
+      {
+        DATABASE_URL: pg.url,
+        TEMPORAL_ADDRESS: address,
+        TEMPORAL_TASK_QUEUE: taskQueue,
+        LOG_LEVEL: 'error',
+        LOG_FORMAT: 'json',
+        NODE_ENV: 'production',
+      },
+      o.profileDir,
+    );
     const pid = worker.child.pid!;
     const idle = procMemory(pid);
     console.log(`worker pid ${pid} ready, RSS ${mib(idle.rss)} MiB`);
@@ -579,13 +609,9 @@ async function runDriver(o: Options): Promise<void> {
     console.log(JSON.stringify(result));
     if (!ok) process.exitCode = 1;
   } finally {
-    await worker?.stop().catch(() => undefined);
-    process.removeListener('exit', killWorker);
-    await env?.teardown().catch(() => undefined);
-    await orm?.close().catch(() => undefined);
-    await pg?.stop().catch(() => undefined);
-    await rm(dataDir, { recursive: true, force: true });
+    await cleanup();
   }
+  if (o.profileDir) summariseProfiles(o.profileDir);
 }
 
 if (process.argv[2] === '--worker') {

@@ -19,6 +19,7 @@ import { createLogger } from '../../src/logger';
 import { processModules } from '../../src/processes/registry';
 import { MAX_SUBSCRIPTIONS_PER_PRINCIPAL } from '../../src/api/websocket-server';
 import { loadDemoCity } from '../demo/demo-city';
+import { summariseProfiles } from './cpu-profile';
 
 /**
  * `npm run bench:subscribers [-- --subscribers 10000 --events 10 --interval-ms 1000 --apis 2]`: commit of a
@@ -53,13 +54,20 @@ interface Options {
   intervalMs: number;
   apis: number;
   clientProcs: number;
+  /** A folder for V8 CPU profiles of the API processes (`--cpu-prof`), summarised at the end. */
+  profileDir?: string;
 }
 
-const USAGE = 'usage: subscribers-bench [--subscribers 10000] [--events 10] [--interval-ms 1000] [--apis 2] [--client-procs 2]';
+const USAGE =
+  'usage: subscribers-bench [--subscribers 10000] [--events 10] [--interval-ms 1000] [--apis 2] [--client-procs 2] [--profile <dir>]';
 
 function parseArgs(argv: string[]): Options {
   const o: Options = { subscribers: 10_000, events: 10, intervalMs: 1000, apis: 2, clientProcs: 2 };
   for (let i = 0; i < argv.length; i += 2) {
+    if (argv[i] === '--profile') {
+      o.profileDir = path.resolve(argv[i + 1] ?? 'subscribers-profile');
+      continue;
+    }
     const n = Number(argv[i + 1]);
     if (!Number.isInteger(n) || n < 1) {
       console.error(`${argv[i]} needs a positive integer, got ${argv[i + 1]}\n${USAGE}`);
@@ -152,6 +160,23 @@ async function main(o: Options): Promise<void> {
   let pg: Awaited<ReturnType<typeof startEmbeddedPostgres>> | undefined;
   const killAll = () => [...apis, ...clientProcs].forEach((c) => c.kill('SIGKILL'));
   process.once('exit', killAll);
+  let cleaned: Promise<void> | undefined;
+  const cleanup = () =>
+    (cleaned ??= (async () => {
+      for (const c of clientProcs) c.kill();
+      for (const a of apis) a.kill('SIGTERM');
+      await Promise.all(apis.map((a) => (a.exitCode === null ? new Promise((r) => a.once('exit', r)) : undefined)));
+      process.removeListener('exit', killAll);
+      await env?.teardown().catch(() => undefined);
+      await orm?.close().catch(() => undefined);
+      await pg?.stop().catch(() => undefined);
+      await rm(dataDir, { recursive: true, force: true });
+    })());
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.once(signal, () => {
+      console.error(`${signal}: stopping the API processes, Temporal and PostgreSQL`);
+      void cleanup().finally(() => process.exit(130));
+    });
   try {
     console.log(`open-file limit of this process: ${openFileLimit()} (each subscriber holds one socket in a client and one in an API)`);
     pg = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'anxin', log });
@@ -170,7 +195,8 @@ async function main(o: Options): Promise<void> {
     const urls: string[] = [];
     for (let k = 0; k < o.apis; k++) {
       const port = await freePort();
-      const child = spawn(process.execPath, [path.join(repo, 'dist', 'src', 'api-main.js')], {
+      const profile = o.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`, `--cpu-prof-name=api-${k}.cpuprofile`] : [];
+      const child = spawn(process.execPath, [...profile, path.join(repo, 'dist', 'src', 'api-main.js')], {
         env: {
           ...process.env,
           NODE_ENV: 'production',
@@ -299,15 +325,9 @@ async function main(o: Options): Promise<void> {
     console.log(JSON.stringify(result));
     if (delays.length !== expected) process.exitCode = 1;
   } finally {
-    for (const c of clientProcs) c.kill();
-    for (const a of apis) a.kill('SIGTERM');
-    await Promise.all(apis.map((a) => (a.exitCode === null ? new Promise((r) => a.once('exit', r)) : undefined)));
-    process.removeListener('exit', killAll);
-    await env?.teardown().catch(() => undefined);
-    await orm?.close().catch(() => undefined);
-    await pg?.stop().catch(() => undefined);
-    await rm(dataDir, { recursive: true, force: true });
+    await cleanup();
   }
+  if (o.profileDir) summariseProfiles(o.profileDir);
 }
 
 /** A subscribers' process: one graphql-ws client (one socket) per subscriber; receipts go back to the driver. */
