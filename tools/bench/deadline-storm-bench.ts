@@ -286,7 +286,15 @@ function cpuByCommand(rootPid: number, workerPid: number | undefined): Map<strin
   const out = new Map<string, number>();
   for (const p of procs) {
     if (!inTree.has(p.pid)) continue;
-    const name = p.pid === rootPid ? 'driver' : p.pid === workerPid ? 'worker' : p.comm.startsWith('temporal') ? 'temporal' : p.comm;
+    // The dev server is the Temporal CLI (a Go binary, `temporal`); the time-skipping test server runs on a JVM (`java`).
+    const name =
+      p.pid === rootPid
+        ? 'driver'
+        : p.pid === workerPid
+          ? 'worker'
+          : p.comm.startsWith('temporal') || p.comm === 'java'
+            ? 'temporal'
+            : p.comm;
     out.set(name, (out.get(name) ?? 0) + p.cpu);
   }
   return out;
@@ -423,12 +431,15 @@ async function runDriver(o: Options): Promise<void> {
   let orm: Orm | undefined;
   let env: TestWorkflowEnvironment | undefined;
   let worker: WorkerProcess | undefined;
+  /** The storm on the wall clock, and when the worker exited (its profile ends then). */
+  const stretch = { from: 0, to: 0, exit: 0 };
   const killWorker = () => worker?.child.kill('SIGKILL');
   process.once('exit', killWorker);
   let cleaned: Promise<void> | undefined;
   const cleanup = () =>
     (cleaned ??= (async () => {
       await worker?.stop().catch(() => undefined);
+      stretch.exit = Date.now();
       process.removeListener('exit', killWorker);
       await env?.teardown().catch(() => undefined);
       await orm?.close().catch(() => undefined);
@@ -545,6 +556,7 @@ async function runDriver(o: Options): Promise<void> {
       }
     }
     const doneWall = Date.now();
+    Object.assign(stretch, { from: dueWall, to: doneWall });
     const stormCpu = cpuDelta(cpuBefore, cpuByCommand(process.pid, pid));
     await sleep(2000); // anything recorded twice would show up now
     counts = await escalationCounts(orm);
@@ -611,7 +623,9 @@ async function runDriver(o: Options): Promise<void> {
   } finally {
     await cleanup();
   }
-  if (o.profileDir) summariseProfiles(o.profileDir);
+  // The worker's profiles (its main thread and its workflow thread) over the storm only.
+  if (o.profileDir && stretch.to)
+    summariseProfiles(o.profileDir, { 'CPU.': { fromEndMs: stretch.exit - stretch.from, toEndMs: stretch.exit - stretch.to } });
 }
 
 if (process.argv[2] === '--worker') {

@@ -154,6 +154,9 @@ async function main(o: Options): Promise<void> {
   const log = createLogger({ log: { level: 'warn', format: 'json' } });
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'anxin-subscribers-bench-'));
   const apis: ChildProcess[] = [];
+  const apiExits: number[] = [];
+  let eventsFrom = 0;
+  let eventsTo = 0;
   const clientProcs: ChildProcess[] = [];
   let env: TestWorkflowEnvironment | undefined;
   let orm: Orm | undefined;
@@ -213,6 +216,7 @@ async function main(o: Options): Promise<void> {
         stdio: ['ignore', 'inherit', 'inherit'],
       });
       apis.push(child);
+      child.once('exit', () => (apiExits[k] = Date.now()));
       urls.push(`http://127.0.0.1:${port}/graphql`);
     }
     await Promise.all(urls.map((u, k) => waitForApi(u, apis[k]!)));
@@ -275,6 +279,7 @@ async function main(o: Options): Promise<void> {
         [o.events],
       );
     const committed = new Map<string, number>();
+    eventsFrom = Date.now();
     for (const c of cases) {
       const ctx = executionContext({ em: orm.em.fork(), log, actor: actor as never });
       const changed = await services.cases.recordContact(ctx, { caseId: c.id, kind: 'CALL', outcome: 'NO_ANSWER' });
@@ -282,8 +287,9 @@ async function main(o: Options): Promise<void> {
       await sleep(o.intervalMs);
     }
     const expected = cases.length * o.subscribers;
-    for (const child of clientProcs) child.send({ collect: true });
+    clientProcs.forEach((child, k) => child.send({ collect: assignments[k]!.length * cases.length }));
     const all = (await Promise.all(receipts)).flat();
+    eventsTo = Date.now();
 
     // Latency per (event, subscriber), overall and per API process.
     const delays: number[] = [];
@@ -327,17 +333,23 @@ async function main(o: Options): Promise<void> {
   } finally {
     await cleanup();
   }
-  if (o.profileDir) summariseProfiles(o.profileDir);
+  // The API processes' profiles over the events only (from the first commit to the last arrival), not the subscribing.
+  if (o.profileDir)
+    summariseProfiles(
+      o.profileDir,
+      Object.fromEntries(apiExits.map((exit, k) => [`api-${k}.`, { fromEndMs: exit - eventsFrom, toEndMs: Math.max(0, exit - eventsTo) }])),
+    );
 }
 
 /** A subscribers' process: one graphql-ws client (one socket) per subscriber; receipts go back to the driver. */
 function clients(): void {
   const receipts: Array<[string, number, number]> = [];
   const list: Client[] = [];
-  process.on('message', async (m: { subscribe?: Array<[string, string, number]>; collect?: boolean }) => {
-    if (m.collect) {
-      // Whatever is still on its way gets a few seconds; a lost delivery shows as delivered < expected.
-      await sleep(5000);
+  process.on('message', async (m: { subscribe?: Array<[string, string, number]>; collect?: number }) => {
+    if (m.collect !== undefined) {
+      // Until every expected entry has arrived, or a minute: a lost delivery shows as delivered < expected.
+      const end = Date.now() + 60_000;
+      while (receipts.length < m.collect && Date.now() < end) await sleep(100);
       process.send!({ receipts });
       return;
     }
