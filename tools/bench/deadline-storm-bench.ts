@@ -450,6 +450,9 @@ async function runDriver(o: Options): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM'] as const)
     process.once(signal, () => {
       console.error(`${signal}: stopping the worker, Temporal and PostgreSQL`);
+      // Workflow starts still in flight fail once the server is gone: the clean-up goes on regardless.
+      process.on('uncaughtException', (err) => console.error(`while stopping: ${err.message}`));
+      process.on('unhandledRejection', () => undefined);
       void cleanup().finally(() => process.exit(130));
     });
   try {
