@@ -55,6 +55,8 @@ export interface WorkerHandle {
   /** Resolves when the worker has stopped; rejects if it failed. */
   running: Promise<void>;
   shutdown(): Promise<void>;
+  /** What the worker holds now: workflows in its sticky cache, activations and activities in flight. */
+  status(): { cachedWorkflows: number; inFlightActivations: number; inFlightActivities: number };
 }
 
 export async function startWorker(opts: {
@@ -85,6 +87,14 @@ export async function startWorker(opts: {
     async shutdown() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
+    },
+    status() {
+      const st = worker.getStatus();
+      return {
+        cachedWorkflows: st.numCachedWorkflows,
+        inFlightActivations: st.numInFlightWorkflowActivations,
+        inFlightActivities: st.numInFlightActivities,
+      };
     },
   };
 }
