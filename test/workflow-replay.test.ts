@@ -78,6 +78,8 @@ async function record(): Promise<void> {
     activities: {
       recordEscalation: async () => ({ recorded: true }),
       recordProcessStep: async () => ({ recorded: true }),
+      // Search attributes are not registered on the time-skipping server: the workflows leave them unset.
+      caseSearchFacts: async () => null,
       // Webhook stand-ins: deliveries 1 and 2 waiting; 2 is refused for good (parked); 3 arrives with a signal.
       nextWebhookDelivery: async () => (webhookQueue.length ? { id: webhookQueue[0]! } : null),
       sendWebhook: async ({ deliveryId }: { deliveryId: string }) => {
