@@ -16,11 +16,18 @@ describe('the steps a caller may take on a case', () => {
 
   it('an inspector accepts or rejects a received case and dispatches it; pays only once it is accepted', () => {
     expect(availableCaseActions(hrss(['INSPECTOR']), received)).toEqual(['CONTACT', 'ACCEPT', 'REJECT', 'DISPATCH']);
-    expect(availableCaseActions(hrss(['INSPECTOR']), inProgress)).toEqual(['CONTACT', 'PAYMENT', 'DISPATCH']);
+    expect(availableCaseActions(hrss(['INSPECTOR']), inProgress)).toEqual(['CONTACT', 'PAYMENT', 'DISPATCH', 'PENALTY']);
   });
 
   it('a supervisor also assigns the lead; a closed case takes none of these steps', () => {
-    expect(availableCaseActions(hrss(['SUPERVISOR']), inProgress)).toEqual(['CONTACT', 'ASSIGN_LEAD', 'PAYMENT', 'DISPATCH']);
+    expect(availableCaseActions(hrss(['SUPERVISOR']), inProgress)).toEqual([
+      'CONTACT',
+      'ASSIGN_LEAD',
+      'PAYMENT',
+      'DISPATCH',
+      'ORDER_TO_PAY',
+      'PENALTY',
+    ]);
     expect(availableCaseActions(hrss(['SUPERVISOR']), { status: 'CLOSED', owningAgency: 'xc', ...ownRegion })).toEqual([]);
   });
 
@@ -36,7 +43,14 @@ describe('the steps a caller may take on a case', () => {
     const elsewhere = { status: 'IN_PROGRESS', owningAgency: 'xc', inRegionOfActor: false, heldByGrant: false };
     expect(availableCaseActions(hrss(['DIRECTOR'], 'tj'), elsewhere)).toEqual([]);
     // The cross-region owner takes its steps.
-    expect(availableCaseActions(hrss(['SUPERVISOR'], 'tj'), heldByTianjin)).toEqual(['CONTACT', 'ASSIGN_LEAD', 'PAYMENT', 'DISPATCH']);
+    expect(availableCaseActions(hrss(['SUPERVISOR'], 'tj'), heldByTianjin)).toEqual([
+      'CONTACT',
+      'ASSIGN_LEAD',
+      'PAYMENT',
+      'DISPATCH',
+      'ORDER_TO_PAY',
+      'PENALTY',
+    ]);
   });
 
   it('agencies outside labour inspection, and anonymous callers, get none', () => {
@@ -67,7 +81,27 @@ describe('the steps a caller may take on a case', () => {
     );
   });
 
+  it('责令限期支付 by a supervisor or director, 行政处罚 proposed by a caseworker, of the owning agency on a case in handling', () => {
+    expect(availableCaseActions(hrss(['SUPERVISOR']), inProgress)).toEqual(expect.arrayContaining(['ORDER_TO_PAY', 'PENALTY']));
+    expect(availableCaseActions(hrss(['INSPECTOR']), inProgress)).toContain('PENALTY');
+    expect(availableCaseActions(hrss(['INSPECTOR']), inProgress)).not.toContain('ORDER_TO_PAY');
+    expect(availableCaseActions(hrss(['DIRECTOR'], 'city'), inProgress)).not.toContain('ORDER_TO_PAY');
+    expect(availableCaseActions(hrss(['DIRECTOR'], 'city'), inProgress)).not.toContain('PENALTY');
+    expect(availableCaseActions(hrss(['SUPERVISOR']), { ...inProgress, status: 'RECEIVED' })).not.toContain('ORDER_TO_PAY');
+    expect(availableCaseActions(hrss(['SUPERVISOR']), { ...inProgress, status: 'RESOLVED' })).not.toContain('PENALTY');
+  });
+
   it('names every kind in the enum', () => {
-    expect([...CASE_ACTION_KINDS].sort()).toEqual(['ACCEPT', 'APPROVE_CLOSING', 'ASSIGN_LEAD', 'CONTACT', 'DISPATCH', 'PAYMENT', 'REJECT']);
+    expect([...CASE_ACTION_KINDS].sort()).toEqual([
+      'ACCEPT',
+      'APPROVE_CLOSING',
+      'ASSIGN_LEAD',
+      'CONTACT',
+      'DISPATCH',
+      'ORDER_TO_PAY',
+      'PAYMENT',
+      'PENALTY',
+      'REJECT',
+    ]);
   });
 });

@@ -16,6 +16,8 @@ export const CaseActionEnum = enumOf(
     DISPATCH: '三交办: start the three-way dispatch (dispatchCase)',
     APPROVE_CLOSING:
       '结案审批: approve the closing report someone else wrote (approveClosing; supervisor or director of the owning agency)',
+    ORDER_TO_PAY: '责令限期支付: issue an order to pay the workers by a day (issueOrderToPay; supervisor or director of the owning agency)',
+    PENALTY: '行政处罚: propose a fine on the employer (proposePenalty; a caseworker of the owning agency)',
   },
   '可办理事项: a step on a case that a caller may take, as Case.availableActions lists them',
 );

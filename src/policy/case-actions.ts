@@ -1,5 +1,6 @@
 import { mayChangeCase } from './case-grants';
-import { CASE_ACTION_ROLES, CLOSING_APPROVERS, hasRole, ownsCase, PROCESS_STARTERS, type CaseAction } from './roles';
+import { IN_HANDLING_STATUSES } from '../domain/case-status';
+import { CASE_ACTION_ROLES, CLOSING_APPROVERS, hasRole, ORDER_ISSUERS, ownsCase, PROCESS_STARTERS, type CaseAction } from './roles';
 
 /**
  * The steps on a case a caller may take now, for clients that offer only those (the dashboard shows a form for
@@ -7,10 +8,23 @@ import { CASE_ACTION_ROLES, CLOSING_APPROVERS, hasRole, ownsCase, PROCESS_STARTE
  * each step needs (CaseService; a dispatch starts on an open case). The services still decide; this only says what
  * would not be refused for role or status. Called for a case the caller may see.
  */
-export const CASE_ACTION_KINDS = ['CONTACT', 'ACCEPT', 'REJECT', 'ASSIGN_LEAD', 'PAYMENT', 'DISPATCH', 'APPROVE_CLOSING'] as const;
+export const CASE_ACTION_KINDS = [
+  'CONTACT',
+  'ACCEPT',
+  'REJECT',
+  'ASSIGN_LEAD',
+  'PAYMENT',
+  'DISPATCH',
+  'APPROVE_CLOSING',
+  'ORDER_TO_PAY',
+  'PENALTY',
+] as const;
 export type CaseActionKind = (typeof CASE_ACTION_KINDS)[number];
 
-const NEEDS: Record<CaseActionKind, { roles: CaseAction | 'START_PROCESS' | 'APPROVE_CLOSING'; statuses: readonly string[] }> = {
+const NEEDS: Record<
+  CaseActionKind,
+  { roles: CaseAction | 'START_PROCESS' | 'ISSUE_ORDER' | 'APPROVE_CLOSING'; statuses: readonly string[] }
+> = {
   CONTACT: { roles: 'CONTACT', statuses: ['RECEIVED', 'ACCEPTED', 'IN_PROGRESS', 'RESOLVED'] },
   ACCEPT: { roles: 'DECIDE', statuses: ['RECEIVED'] },
   REJECT: { roles: 'DECIDE', statuses: ['RECEIVED'] },
@@ -18,6 +32,9 @@ const NEEDS: Record<CaseActionKind, { roles: CaseAction | 'START_PROCESS' | 'APP
   PAYMENT: { roles: 'PAYMENT', statuses: ['ACCEPTED', 'IN_PROGRESS', 'RESOLVED'] },
   DISPATCH: { roles: 'START_PROCESS', statuses: ['RECEIVED', 'ACCEPTED', 'IN_PROGRESS'] },
   APPROVE_CLOSING: { roles: 'APPROVE_CLOSING', statuses: ['RESOLVED'] },
+  // OrderToPayService.issue and PenaltyService.propose start their process on a case in handling.
+  ORDER_TO_PAY: { roles: 'ISSUE_ORDER', statuses: IN_HANDLING_STATUSES },
+  PENALTY: { roles: 'START_PROCESS', statuses: IN_HANDLING_STATUSES },
 };
 
 /**
@@ -58,6 +75,7 @@ export function availableCaseActions(
     if (!need.statuses.includes(c.status)) return false;
     if (need.roles === 'APPROVE_CLOSING') return mayApproveClosing(actor, c);
     if (need.roles === 'START_PROCESS') return hasRole(actor, PROCESS_STARTERS) && ownsCase(actor, c);
+    if (need.roles === 'ISSUE_ORDER') return hasRole(actor, ORDER_ISSUERS) && ownsCase(actor, c);
     return hasRole(actor, CASE_ACTION_ROLES[need.roles]);
   });
 }

@@ -101,19 +101,19 @@ export function ClosingForms({ c, onDone }: { c: CaseData; onDone(): void }) {
 
 /**
  * Processes the case's owning agency starts on it: 限期支付 (order to pay each worker by a day) and 行政处罚 (a
- * proposed fine). Shown where the API's `availableActions` has `DISPATCH` (the persona may start processes on the
- * case) and none of its kind is under way; an order is issued by a supervisor or director, which the API checks
- * and, refusing, says on the form.
+ * proposed fine). Each is shown where the API's `availableActions` has it (`ORDER_TO_PAY`: a supervisor or director
+ * of the owning agency; `PENALTY`: a caseworker of it) and none of its kind is under way.
  */
 export function StartForms({ c, onDone }: { c: CaseData; onDone(): void }) {
-  if (!c.availableActions.includes('DISPATCH')) return null;
+  const may = (action: 'ORDER_TO_PAY' | 'PENALTY') => c.availableActions.includes(action);
+  if (!may('ORDER_TO_PAY') && !may('PENALTY')) return null;
   const roster = rosterOf(c);
   // One of each under way at a time (the API's rule too): while one is open its steps are the process's.
   const open = (kind: string) => c.processes.some((p) => p.kind === kind && !p.endedAt);
   const names = new Map(roster.map((r) => [r.id, r.name]));
   return (
     <>
-      {!open('ORDER_TO_PAY') && (
+      {may('ORDER_TO_PAY') && !open('ORDER_TO_PAY') && (
         <StepForm
           onDone={onDone}
           spec={{
@@ -152,7 +152,7 @@ export function StartForms({ c, onDone }: { c: CaseData; onDone(): void }) {
           }}
         />
       )}
-      {!open('PENALTY') && (
+      {may('PENALTY') && !open('PENALTY') && (
         <StepForm
           onDone={onDone}
           spec={{
