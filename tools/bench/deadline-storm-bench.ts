@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { fork, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { WorkflowIdReusePolicy, type Client } from '@temporalio/client';
@@ -22,6 +21,7 @@ import { caseDeadlineRules } from '../../src/rules/case-deadlines';
 import { locateTestServer } from '../setup/temporal-test-server';
 import { loadDemoCity } from '../demo/demo-city';
 import { summariseProfiles } from './cpu-profile';
+import { freePort } from './free-port';
 
 /**
  * `npm run bench:storm [-- --cases 10000] [-- --time-skipping]`: the deadline storm. N open cases (RECEIVED, the
@@ -304,17 +304,6 @@ function cpuDelta(a: Map<string, number>, b: Map<string, number>): Record<string
   const out: Record<string, number> = {};
   for (const [k, v] of b) out[k] = Math.round((v - (a.get(k) ?? 0)) * 10) / 10;
   return out;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 async function pool(items: readonly string[], concurrency: number, task: (item: string) => Promise<void>): Promise<void> {

@@ -2,7 +2,6 @@ import 'reflect-metadata';
 import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
@@ -20,6 +19,7 @@ import { processModules } from '../../src/processes/registry';
 import { MAX_SUBSCRIPTIONS_PER_PRINCIPAL } from '../../src/api/websocket-server';
 import { loadDemoCity } from '../demo/demo-city';
 import { summariseProfiles } from './cpu-profile';
+import { freePort } from './free-port';
 
 /**
  * `npm run bench:subscribers [-- --subscribers 10000 --events 10 --interval-ms 1000 --apis 2]`: commit of a
@@ -84,17 +84,6 @@ function parseArgs(argv: string[]): Options {
     }
   }
   return o;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 /** The soft limit on open files of this process (Linux), which each subscriber's socket counts against. */
