@@ -1,3 +1,4 @@
+import net from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
 import { createServices } from '../src/app/services';
@@ -77,5 +78,33 @@ describe('a loaded calendar year reaches the other processes', () => {
     await until(() => readByOther.length > before);
     expect(readByOther.length).toBe(before + 1);
     expect(readByOther[readByOther.length - 1]!.some((y) => y.year === 2027)).toBe(true);
+  });
+});
+
+/**
+ * A database that is down is not hammered: one reconnection at a time, each wait twice the last (0.5 s, 1 s, 2 s…).
+ * Before, a failed attempt scheduled two more (its error and its end), and a stopped PostgreSQL under `npm start`'s
+ * Ctrl-C drew tens of thousands of attempts and their log lines until the process ran out of memory.
+ */
+describe('the calendar listener against a database that refuses it', () => {
+  it('tries one connection at a time, waiting longer each time', async () => {
+    let attempts = 0;
+    const refusing = net.createServer((socket) => {
+      attempts += 1;
+      socket.destroy();
+    });
+    await new Promise<void>((resolve) => refusing.listen(0, '127.0.0.1', resolve));
+    const port = (refusing.address() as net.AddressInfo).port;
+    const orm = { config: { get: () => `postgresql://anxin@127.0.0.1:${port}/anxin` } } as unknown as Orm;
+    const refused = new HolidayCalendarListener(orm, testLog, () => undefined);
+    try {
+      await refused.start();
+      await delay(3_200); // attempts at 0 s, 0.5 s, 1.5 s (next at 3.5 s)
+      expect(attempts).toBeGreaterThanOrEqual(2); // it keeps trying (the third may slip past 3.2 s on a loaded machine)
+      expect(attempts).toBeLessThanOrEqual(4);
+    } finally {
+      await refused.stop();
+      refusing.close();
+    }
   });
 });

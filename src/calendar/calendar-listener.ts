@@ -7,17 +7,22 @@ import { readHolidayCalendar } from './calendar-store';
 /** The channel `loadYear` notifies, in its transaction (delivered on commit), with the year as payload. */
 export const CALENDAR_CHANNEL = 'calendar_years';
 
+/** Reconnection waits 0.5 s, then twice as long each failure, up to 30 s (a database that is down is not hammered). */
+const RETRY_FIRST_MS = 500;
+const RETRY_MAX_MS = 30_000;
+
 /**
  * Every process that counts working days (API, worker) keeps the holiday calendar in memory; a year loaded by one
  * process reaches the others without a restart: one dedicated PostgreSQL connection doing LISTEN calendar_years,
  * and on a notification the calendar is read again from the database (the notification only wakes; the table is
  * the fact). When the connection drops it is made again and the calendar read again, since a notification may
- * have been lost with it.
+ * have been lost with it. One reconnection is pending at a time, with a growing wait.
  */
 export class HolidayCalendarListener {
   private client: Client | undefined;
   private stopped = false;
   private retry: NodeJS.Timeout | undefined;
+  private failures = 0;
   private reloading: Promise<void> = Promise.resolve();
 
   constructor(
@@ -58,11 +63,18 @@ export class HolidayCalendarListener {
     });
     client.on('error', (err) => this.log.warn({ err }, 'holiday calendar listener connection failed; reconnecting'));
     client.on('end', () => {
-      if (this.client === client) this.client = undefined;
+      // Only the connection in use is made again; one that failed to connect has its caller retry it.
+      if (this.client !== client) return;
+      this.client = undefined;
       this.reconnectLater();
     });
-    await client.connect();
-    await client.query(`listen ${CALENDAR_CHANNEL}`);
+    try {
+      await client.connect();
+      await client.query(`listen ${CALENDAR_CHANNEL}`);
+    } catch (err) {
+      await client.end().catch(() => undefined);
+      throw err;
+    }
     if (this.stopped) {
       await client.end().catch(() => undefined);
       return;
@@ -72,13 +84,19 @@ export class HolidayCalendarListener {
   }
 
   private reconnectLater(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.retry) return;
+    const wait = Math.min(RETRY_MAX_MS, RETRY_FIRST_MS * 2 ** this.failures);
     this.retry = setTimeout(() => {
-      this.connect(true).catch((err: unknown) => {
-        this.log.warn({ err }, 'holiday calendar listener could not reconnect; trying again');
-        this.reconnectLater();
-      });
-    }, 500);
+      this.retry = undefined;
+      this.connect(true).then(
+        () => (this.failures = 0),
+        (err: unknown) => {
+          this.failures += 1;
+          this.log.warn({ err, failures: this.failures }, 'holiday calendar listener could not reconnect; trying again');
+          this.reconnectLater();
+        },
+      );
+    }, wait);
   }
 
   async stop(): Promise<void> {
