@@ -3,10 +3,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { gql, interruptAndCheckNothingIsLeft, killLeftovers, npmStart, npmStartEnv } from './support/npm-start';
 
-// Two full starts and stops of everything; in the full suite, beside the browser and time-skipping suites, a start
-// with the demo city (its workflows now also read their search attributes) has taken over two minutes.
-jest.setTimeout(330_000);
-
 describe('npm start', () => {
   let dataDir: string;
   beforeAll(async () => {
