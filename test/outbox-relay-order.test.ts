@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { createLogger } from '../src/logger';
+import { outboxBacklog } from '../src/outbox/outbox-backlog';
 import { OutboxRelay } from '../src/outbox/outbox-relay';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { startDevServer } from './support/temporal';
@@ -106,7 +107,7 @@ describe('outbox relay: workflows in parallel, each in its order', () => {
     expect(temporal.maxInFlight).toBeLessThanOrEqual(16);
     const [left] = await sql<{ n: string }>(`select count(*) as n from workflow_outbox where delivered_at is null or attempts <> 1`);
     expect(Number(left!.n)).toBe(0);
-    expect(await relay.backlog()).toEqual({ pending: 0, oldestAgeSeconds: 0 });
+    expect(await outboxBacklog(db.orm)).toEqual({ pending: 0, oldestAgeSeconds: 0 });
   });
 
   it("a failing row holds back only its own workflow's later rows, which go out in order once it succeeds", async () => {
@@ -132,7 +133,7 @@ describe('outbox relay: workflows in parallel, each in its order', () => {
     expect(pending[0]!.attempts).toBeGreaterThanOrEqual(1);
     expect(pending[0]!.last_error).toContain('refused');
     expect(pending.slice(1).every((r) => r.attempts === 0 && r.last_error === null)).toBe(true);
-    expect((await relay.backlog()).pending).toBe(3);
+    expect((await outboxBacklog(db.orm)).pending).toBe(3);
 
     // Temporal takes it again: the held rows go out, in order, after the one that failed.
     temporal.failing.clear();

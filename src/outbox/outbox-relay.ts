@@ -26,14 +26,6 @@ export interface OutboxRelayOptions {
 
 export const defaultOutboxRelayOptions: OutboxRelayOptions = { batchSize: 500, concurrency: 32 };
 
-/** How far behind the relay is: for a backlog gauge (metrics) and for operators. */
-export interface OutboxBacklog {
-  /** Rows written and not yet delivered (failed ones included). */
-  pending: number;
-  /** Seconds since the oldest undelivered row was written; 0 with nothing pending. */
-  oldestAgeSeconds: number;
-}
-
 /**
  * The options of a workflow start, built in this one place (a start and a signal-with-start alike): what every
  * workflow the outbox starts has in common goes here (search attributes, memo …).
@@ -97,15 +89,6 @@ export class OutboxRelay {
     }
     this.draining = this.drainPass().finally(() => (this.draining = undefined));
     return this.draining;
-  }
-
-  /** Undelivered rows and the age of the oldest (one indexed read: the pending rows' partial index). */
-  async backlog(): Promise<OutboxBacklog> {
-    const [row] = await this.orm.em.getConnection().execute<Array<{ pending: string; oldest_age: string | null }>>(
-      `select count(*) as pending, extract(epoch from now() - min(created_at)) as oldest_age
-           from workflow_outbox where delivered_at is null`,
-    );
-    return { pending: Number(row?.pending ?? 0), oldestAgeSeconds: Math.max(0, Number(row?.oldest_age ?? 0)) };
   }
 
   private async drainPass(): Promise<number> {
