@@ -114,7 +114,7 @@ export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase:
   const escalations: string[] = [];
   const children: Array<{ workflowType: string; workflowId: string; handle?: ChildWorkflowHandle<ProcessWorkflow> }> = [];
   const writer = new StepWriter({ caseId: input.caseId });
-  tagWithCase(input.caseId); // search attributes: case number, region, owner, status (read again at each step)
+  tagWithCase(input.caseId); // search attributes: case number, region, owner, status (read again on each status signal)
   if (input.contacted) steps.add('CONTACT_REACHED');
   if (input.resolutionDue) steps.add('ACCEPTED');
 

@@ -12,6 +12,7 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ProcessActivities, ProcessStepInput, StepActor } from '../src/processes/process-step.contract';
+import type { CaseSearchFacts } from '../src/domain/search-attributes';
 import { SEARCH_ATTRIBUTES } from '../src/domain/search-attributes';
 import { isMemberWithRole } from '../src/policy/roles';
 
@@ -80,13 +81,14 @@ export class StepWriter {
       ...step,
     };
     const run = this.chain.then(async () => {
+      let written: Awaited<ReturnType<ProcessActivities['recordProcessStep']>>;
       try {
-        await recordProcessStep(input);
+        written = await recordProcessStep(input);
       } catch (err) {
         if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) throw err.cause;
         throw err;
       }
-      await caseFactsMayHaveChanged(input);
+      await caseFactsMayHaveChanged(input, written.facts);
     });
     this.chain = run.catch(() => undefined);
     return run;
@@ -145,7 +147,7 @@ let tagger: { caseId: string; dirty: boolean; busy: boolean } | undefined;
 /**
  * Sets this workflow's search attributes (src/domain/search-attributes.ts) from its case, now and again after each
  * step it writes (and on `refreshCaseTags`): case number, region, owning agency, status, and its own type as the
- * process kind. Runs beside the workflow (a written step waits for its re-read, see StepWriter): a namespace without
+ * process kind. Runs beside the workflow (a written step brings its own facts back, see StepWriter): a namespace without
  * the attributes (the activity answers null) or an activity that fails leaves them unset, and the workflow carries on. Guarded by a patch, so
  * histories recorded before it replay unchanged.
  */
@@ -153,7 +155,6 @@ export function tagWithCase(caseId: string): void {
   if (!patched(SEARCH_ATTRIBUTES_PATCH)) return;
   const t = { caseId, dirty: true, busy: false };
   tagger = t;
-  const kind = workflowInfo().workflowType;
   void (async () => {
     for (;;) {
       await condition(() => t.dirty);
@@ -170,15 +171,19 @@ export function tagWithCase(caseId: string): void {
         tagger = undefined; // not registered here (or no such case): stop asking
         return;
       }
-      upsertSearchAttributes([
-        { key: SEARCH_ATTRIBUTES.caseNumber, value: facts.caseNumber },
-        { key: SEARCH_ATTRIBUTES.region, value: facts.region },
-        { key: SEARCH_ATTRIBUTES.owningAgency, value: facts.owningAgency },
-        { key: SEARCH_ATTRIBUTES.processKind, value: kind },
-        { key: SEARCH_ATTRIBUTES.caseStatus, value: facts.caseStatus },
-      ]);
+      upsertCaseTags(facts);
     }
   })();
+}
+
+function upsertCaseTags(facts: CaseSearchFacts): void {
+  upsertSearchAttributes([
+    { key: SEARCH_ATTRIBUTES.caseNumber, value: facts.caseNumber },
+    { key: SEARCH_ATTRIBUTES.region, value: facts.region },
+    { key: SEARCH_ATTRIBUTES.owningAgency, value: facts.owningAgency },
+    { key: SEARCH_ATTRIBUTES.processKind, value: workflowInfo().workflowType },
+    { key: SEARCH_ATTRIBUTES.caseStatus, value: facts.caseStatus },
+  ]);
 }
 
 /** The case may have changed (a step, a status signal): read its search attributes again. */
@@ -187,11 +192,11 @@ export function refreshCaseTags(): void {
 }
 
 /**
- * After a step: a change of owner is told to the case's lifecycle (`case-<case id>`), and the step waits until this
- * workflow's tags are read again — a process often ends with its last step, and what is left running when a
- * workflow completes (an activity, a signal to another workflow) is dropped with it.
+ * After a step: the tags follow the case as the step left it (`facts`, from the step's own activity), and a change of
+ * owner is told to the case's lifecycle (`case-<case id>`) before the step returns — a process often ends with its
+ * last step, and what is left running when a workflow completes (a signal to another workflow) is dropped with it.
  */
-async function caseFactsMayHaveChanged(step: ProcessStepInput): Promise<void> {
+async function caseFactsMayHaveChanged(step: ProcessStepInput, facts: CaseSearchFacts | undefined): Promise<void> {
   const t = tagger;
   if (!t) return;
   if (step.effects.some((e) => e.kind === 'owner') && workflowInfo().workflowId !== `case-${step.caseId}`) {
@@ -199,6 +204,8 @@ async function caseFactsMayHaveChanged(step: ProcessStepInput): Promise<void> {
       .signal(caseFactsChangedSignal)
       .catch(() => undefined);
   }
-  t.dirty = true;
-  await condition(() => tagger !== t || (!t.dirty && !t.busy));
+  if (!facts) return;
+  upsertCaseTags(facts);
+  // A read of the tagger's still under way holds older facts: it reads again after, so the last word is fresh.
+  if (t.busy) t.dirty = true;
 }

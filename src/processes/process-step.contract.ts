@@ -78,8 +78,11 @@ export interface EscalationInput {
 
 /** The activities the case and process workflows call (names are part of their histories: never rename). */
 export interface ProcessActivities {
-  /** One step of a cross-agency process (or one of its escalations), written once. */
-  recordProcessStep(input: ProcessStepInput): Promise<{ recorded: boolean }>;
+  /**
+   * One step of a cross-agency process (or one of its escalations), written once. `facts`: the case as the step left
+   * it, for the workflow's search attributes, where the namespace has them (else absent).
+   */
+  recordProcessStep(input: ProcessStepInput): Promise<{ recorded: boolean; facts?: CaseSearchFacts }>;
   /** A missed deadline of the case lifecycle, written into the case file once. */
   recordEscalation(input: EscalationInput): Promise<{ recorded: boolean }>;
   /**

@@ -24,14 +24,32 @@ export function createCaseActivities(deps: {
   /** Whether a namespace has Anxin's search attributes (src/worker/search-attributes-registered.ts); none: never. */
   searchAttributesRegistered?: (namespace: string) => Promise<boolean>;
 }) {
+  /** The case's number, region, owner and status, where the calling activity's namespace has the search attributes. */
+  async function searchFacts(caseId: string): Promise<CaseSearchFacts | null> {
+    const registered = deps.searchAttributesRegistered;
+    if (!registered || !(await registered(Context.current().info.namespace))) return null;
+    const rows = await deps.orm.em
+      .fork()
+      .getConnection()
+      .execute<Array<{ number: string; region_code: string; owning_agency_id: string; status: string }>>(
+        'select number, region_code, owning_agency_id, status from wage_case where id = ?',
+        [caseId],
+      );
+    const c = rows[0];
+    return c ? { caseNumber: c.number, region: c.region_code, owningAgency: c.owning_agency_id, caseStatus: c.status } : null;
+  }
+
   const activities = {
     ...createWebhookActivities(deps),
     ...createDailyReportActivities({ orm: deps.orm, log: deps.log, reports: deps.services.dailyReports }),
     /** One step of a cross-agency process (or one of its escalations), written once. */
-    recordProcessStep(input: ProcessStepInput): Promise<{ recorded: boolean }> {
-      return atWorkerEdge(() =>
+    async recordProcessStep(input: ProcessStepInput): Promise<{ recorded: boolean; facts?: CaseSearchFacts }> {
+      const result = await atWorkerEdge(() =>
         applyProcessStep({ em: deps.orm.em, cases: deps.services.cases, outbox: deps.services.outbox, log: deps.log }, input),
       );
+      // The workflow's search attributes follow the step from this answer, without a second activity to read them.
+      const facts = await searchFacts(input.caseId);
+      return facts ? { ...result, facts } : result;
     },
 
     /**
@@ -69,18 +87,8 @@ export function createCaseActivities(deps: {
     },
 
     /** The case's number, region, owner and status for the calling workflow's search attributes; null where unregistered. */
-    async caseSearchFacts(input: { caseId: string }): Promise<CaseSearchFacts | null> {
-      const namespace = Context.current().info.namespace;
-      if (!deps.searchAttributesRegistered || !(await deps.searchAttributesRegistered(namespace))) return null;
-      const rows = await deps.orm.em
-        .fork()
-        .getConnection()
-        .execute<Array<{ number: string; region_code: string; owning_agency_id: string; status: string }>>(
-          'select number, region_code, owning_agency_id, status from wage_case where id = ?',
-          [input.caseId],
-        );
-      const c = rows[0];
-      return c ? { caseNumber: c.number, region: c.region_code, owningAgency: c.owning_agency_id, caseStatus: c.status } : null;
+    caseSearchFacts(input: { caseId: string }): Promise<CaseSearchFacts | null> {
+      return searchFacts(input.caseId);
     },
   };
   return activities satisfies ProcessActivities;
