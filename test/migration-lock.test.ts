@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -112,5 +113,30 @@ describe('one migrator at a time', () => {
       `select count(*)::text as n from pg_locks where locktype = 'advisory' and database = (select oid from pg_database where datname = current_database())`,
     );
     expect(held).toEqual([{ n: '0' }]);
+  });
+  it('npm run migrate (src/db/migrate-main.ts, compiled) takes the same lock: started beside two processes, all succeed, each migration once', async () => {
+    const url = await freshDatabase();
+    const job = new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn(process.execPath, [path.resolve(__dirname, '..', 'dist', 'src', 'db', 'migrate-main.js')], {
+        env: { ...process.env, NODE_ENV: 'production', DATABASE_URL: url, LOG_LEVEL: 'info', LOG_FORMAT: 'json' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('exit', (code) => resolve({ code, out }));
+    });
+    const processes = Array.from({ length: 2 }, () => recordingLog());
+    const opened = await Promise.allSettled(processes.map(({ log }) => openDatabase({ url, log })));
+    for (const o of opened) if (o.status === 'fulfilled') orms.push(o.value);
+    const { code, out } = await job;
+    expect({ code, out: code === 0 ? '' : out }).toEqual({ code: 0, out: '' });
+    expect(opened.filter((o) => o.status === 'rejected').map((o) => String((o as PromiseRejectedResult).reason))).toEqual([]);
+    const recorded = await query<{ name: string; n: string }>(
+      url,
+      'select name, count(*)::text as n from mikro_orm_migrations group by name order by name',
+    );
+    expect(recorded.map((r) => r.name)).toEqual(migrationNames);
+    expect(recorded.filter((r) => r.n !== '1')).toEqual([]);
   });
 });
