@@ -22,6 +22,8 @@ import { searchAttributesRegistered } from './worker/search-attributes-registere
  */
 export interface Core {
   services: Services;
+  /** Whether a namespace has Anxin's search attributes (asked once, src/worker/search-attributes-registered.ts). */
+  searchAttributesRegistered: (namespace: string) => Promise<boolean>;
   relay: OutboxRelay;
   workflowClient: Client;
   modules: ReadonlyArray<AnyProcessModule>;
@@ -44,7 +46,13 @@ export function createCore(opts: {
   opts.lifecycle.onStop('Temporal client', () => connection.close());
   const interceptors = tracingClientInterceptors(opts.tracing);
   const workflowClient = new Client({ connection, namespace: opts.config.temporal.namespace, ...(interceptors ? { interceptors } : {}) });
-  const relay = new OutboxRelay(opts.orm, workflowClient, opts.config.temporal.taskQueue, opts.log, opts.config.outboxRelay);
+  // Asked once per namespace and shared: the relay starts workflows with their search attributes where they are
+  // registered, and the activities read them for the workflows' refreshes.
+  const registered = searchAttributesRegistered(connection);
+  const relay = new OutboxRelay(opts.orm, workflowClient, opts.config.temporal.taskQueue, opts.log, {
+    ...opts.config.outboxRelay,
+    searchAttributesRegistered: registered,
+  });
   opts.lifecycle.onStop('workflow outbox relay', () => relay.stop());
   const modules = opts.modules ?? processModules;
   // A holiday year another process loads reaches this one's working-day counts without a restart.
@@ -70,7 +78,7 @@ export function createCore(opts: {
     callbackSampleRate: opts.config.callbacks?.sampleRate,
     processModules: modules,
   });
-  return { services, relay, workflowClient, modules };
+  return { services, relay, workflowClient, modules, searchAttributesRegistered: registered };
 }
 
 /** The worker's workflow code: the core workflows and every registered process's. */
@@ -105,7 +113,7 @@ export async function startCoreWorker(
       orm: opts.orm,
       log: opts.log,
       services: core.services,
-      searchAttributesRegistered: searchAttributesRegistered(core.workflowClient.connection),
+      searchAttributesRegistered: core.searchAttributesRegistered,
     }),
     log: opts.log,
     shutdownGraceMs: opts.config.observability?.shutdownGraceMs,
