@@ -65,9 +65,12 @@ export function createCore(opts: {
     workflowClient,
     // The process that commits delivers at once; every relay also polls for anything left behind.
     // Traced, the pass is a span of the request that committed (the relay is wrapped here, not changed).
-    outboxNudge: opts.tracing
-      ? () => void inSpan('outbox.relay.deliver', () => relay.drain(), { resultAttribute: 'anxin.outbox.delivered' }).catch(() => undefined)
-      : () => void relay.drain().catch(() => undefined),
+    outboxNudge: !(opts.config.outboxRelay?.enabled ?? true)
+      ? () => undefined // this process leaves delivery to the other processes' relays (OUTBOX_RELAY_ENABLED=false)
+      : opts.tracing
+        ? () =>
+            void inSpan('outbox.relay.deliver', () => relay.drain(), { resultAttribute: 'anxin.outbox.delivered' }).catch(() => undefined)
+        : () => void relay.drain().catch(() => undefined),
     webhookTargets: new WebhookTargetPolicy(opts.config.webhooks.allowedNetworks),
     maxActiveWebhookEndpoints: opts.config.webhooks.maxActiveEndpoints,
     caseStatusLimits: opts.config.caseStatusLimits,
