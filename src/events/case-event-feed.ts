@@ -47,6 +47,28 @@ interface Row {
 const PAGE = 500;
 
 /**
+ * What renders an entry for a set of subscribers that receive the same bytes for it (same rows, same document,
+ * same caller's agency, kind and roles): see `direct-delivery.ts`. A group prepares each entry once per channel
+ * among its members before it hands the entry out, so that the hand-out itself is synchronous.
+ */
+export interface FeedChannel {
+  prepare(entry: FeedEntry): void | Promise<void>;
+}
+
+/**
+ * A subscriber's direct way out: while its consumer is idle (waiting on `next()` with nothing queued) the group
+ * hands it each entry through `deliver`, synchronously, instead of through the iterator's promise chain.
+ */
+export interface FeedSink {
+  readonly channel: FeedChannel;
+  /**
+   * Sends the prepared entry now and answers true; false when it cannot (not prepared for this entry, or the
+   * socket is behind): the entry is then queued and goes through the iterator, paced by the socket.
+   */
+  deliver(entry: FeedEntry): boolean;
+}
+
+/**
  * The case-file feed of one API process: every subscriber's entries, read from the table, filtered and
  * authorized in the SQL exactly like queries, in order, after its cursor, then live.
  *
@@ -94,7 +116,7 @@ export class CaseEventFeed {
    * The stream of the entries `actor` may see, matching `filter`, after the cursor `after` (or from now). Its
    * `return()` ends it at once, whatever it is waiting for.
    */
-  subscribe(actor: Actor | undefined, filter: CaseEventFilter, after?: string | null): AsyncIterableIterator<FeedEntry> {
+  subscribe(actor: Actor | undefined, filter: CaseEventFilter, after?: string | null): FeedSubscription {
     if (!actor?.agencyKind) throw unauthenticated('sign in: subscriptions need a token (connection parameter `authorization`)');
     let cursor: bigint | undefined;
     if (after) {
@@ -166,6 +188,25 @@ class FeedGroup {
     public cursor: bigint,
   ) {}
 
+  /**
+   * Renders `entry` once for each channel among the members with a direct sink; a promise only when a channel's
+   * rendering is asynchronous (a member that joins meanwhile with an unprepared channel gets it queued).
+   */
+  private prepare(entry: FeedEntry): Promise<unknown> | undefined {
+    let channels: Set<FeedChannel> | undefined;
+    for (const member of this.members) {
+      const channel = member.sink?.channel;
+      if (channel) (channels ??= new Set()).add(channel);
+    }
+    if (!channels) return undefined;
+    let waits: Array<void | Promise<void>> | undefined;
+    for (const channel of channels) {
+      const r = channel.prepare(entry);
+      if (r) (waits ??= []).push(r);
+    }
+    return waits && Promise.all(waits);
+  }
+
   /** Reads what the horizon's move brought and hands it out; a move during a read brings another read. */
   async pull(): Promise<void> {
     if (this.pulling) {
@@ -182,7 +223,11 @@ class FeedGroup {
           top = this.feed.horizon.top ?? top
         ) {
           const page = await this.feed.read(this.query, this.cursor, top);
-          for (const entry of page) for (const member of this.members) member.push(entry);
+          for (const entry of page) {
+            const preparing = this.prepare(entry);
+            if (preparing) await preparing;
+            for (const member of this.members) member.push(entry);
+          }
           this.cursor = page.length === PAGE ? BigInt(page[page.length - 1]!.id) : top;
         }
       } while (this.again);
@@ -200,8 +245,10 @@ class FeedGroup {
  * entries. Not an async generator: one of those waiting for the next entry would hold a `return()` until an
  * entry arrived, and a subscriber that went away would stay for as long as nothing matched its filter.
  */
-class FeedSubscription implements AsyncIterableIterator<FeedEntry> {
+export class FeedSubscription implements AsyncIterableIterator<FeedEntry> {
   private readonly queue: FeedEntry[] = [];
+  /** Set by the transport (`attach`): live entries go out through it while the consumer is idle. */
+  sink: FeedSink | undefined;
   private group: FeedGroup | undefined;
   private waiting: (() => void) | undefined;
   private closed = false;
@@ -217,6 +264,11 @@ class FeedSubscription implements AsyncIterableIterator<FeedEntry> {
 
   [Symbol.asyncIterator](): this {
     return this;
+  }
+
+  /** Names the rows this subscriber sees (its caller's scope and its filter): equal keys, equal rows. */
+  get rowsKey(): string {
+    return this.query.key;
   }
 
   async next(): Promise<IteratorResult<FeedEntry>> {
@@ -239,10 +291,23 @@ class FeedSubscription implements AsyncIterableIterator<FeedEntry> {
     throw err;
   }
 
+  /**
+   * Gives live entries a direct way out (see FeedSink). Only while the consumer is idle, so an entry sent directly
+   * never overtakes one still on its way through the iterator: the order per subscriber is the feed's.
+   */
+  attach(sink: FeedSink): void {
+    this.sink = sink;
+  }
+
   /** Called by the group, in order; entries it already has are skipped (it may have read past the group). */
   push(entry: FeedEntry): void {
     const id = BigInt(entry.id);
     if (this.cursor !== undefined && id <= this.cursor) return;
+    // Idle (`waiting`: its consumer has handled everything before and asked for more): sent at once, synchronously.
+    if (this.waiting && this.sink && this.queue.length === 0 && this.sink.deliver(entry)) {
+      this.cursor = id;
+      return;
+    }
     if (this.queue.length >= this.feed.maxQueued) return this.detach();
     this.cursor = id;
     this.queue.push(entry);
