@@ -148,14 +148,14 @@ export class CaseEventFeed {
       group = new FeedGroup(this, query, cursor < top ? cursor : top);
       this.groups.set(query.key, group);
     }
-    group.members.add(member);
+    group.add(member);
     void group.pull(); // the horizon may have moved while the member was catching up
     return group;
   }
 
   /** A group with no members is dropped; its next member starts a new one at the horizon. */
   leave(group: FeedGroup, member: FeedSubscription): void {
-    group.members.delete(member);
+    group.remove(member);
     if (group.members.size === 0 && this.groups.get(group.query.key) === group) this.groups.delete(group.query.key);
   }
 
@@ -179,6 +179,8 @@ export class CaseEventFeed {
 /** Live subscribers that see the same rows. `cursor`: every entry up to it has been handed to the members. */
 class FeedGroup {
   readonly members = new Set<FeedSubscription>();
+  /** The channels of the members with a direct sink, with how many members each: what `prepare` renders for. */
+  private readonly channels = new Map<FeedChannel, number>();
   private pulling = false;
   private again = false;
 
@@ -193,18 +195,28 @@ class FeedGroup {
    * rendering is asynchronous (a member that joins meanwhile with an unprepared channel gets it queued).
    */
   private prepare(entry: FeedEntry): Promise<unknown> | undefined {
-    let channels: Set<FeedChannel> | undefined;
-    for (const member of this.members) {
-      const channel = member.sink?.channel;
-      if (channel) (channels ??= new Set()).add(channel);
-    }
-    if (!channels) return undefined;
     let waits: Array<void | Promise<void>> | undefined;
-    for (const channel of channels) {
+    for (const channel of this.channels.keys()) {
       const r = channel.prepare(entry);
       if (r) (waits ??= []).push(r);
     }
     return waits && Promise.all(waits);
+  }
+
+  add(member: FeedSubscription): void {
+    if (this.members.has(member)) return;
+    this.members.add(member);
+    const channel = member.sink?.channel;
+    if (channel) this.channels.set(channel, (this.channels.get(channel) ?? 0) + 1);
+  }
+
+  remove(member: FeedSubscription): void {
+    if (!this.members.delete(member)) return;
+    const channel = member.sink?.channel;
+    if (!channel) return;
+    const n = (this.channels.get(channel) ?? 1) - 1;
+    if (n > 0) this.channels.set(channel, n);
+    else this.channels.delete(channel);
   }
 
   /** Reads what the horizon's move brought and hands it out; a move during a read brings another read. */
@@ -226,7 +238,8 @@ class FeedGroup {
           for (const entry of page) {
             const preparing = this.prepare(entry);
             if (preparing) await preparing;
-            for (const member of this.members) member.push(entry);
+            const id = BigInt(entry.id); // once per entry, not per member
+            for (const member of this.members) member.push(entry, id);
           }
           this.cursor = page.length === PAGE ? BigInt(page[page.length - 1]!.id) : top;
         }
@@ -248,7 +261,7 @@ class FeedGroup {
 export class FeedSubscription implements AsyncIterableIterator<FeedEntry> {
   private readonly queue: FeedEntry[] = [];
   /** Set by the transport (`attach`): live entries go out through it while the consumer is idle. */
-  sink: FeedSink | undefined;
+  private attached: FeedSink | undefined;
   private group: FeedGroup | undefined;
   private waiting: (() => void) | undefined;
   private closed = false;
@@ -296,15 +309,19 @@ export class FeedSubscription implements AsyncIterableIterator<FeedEntry> {
    * never overtakes one still on its way through the iterator: the order per subscriber is the feed's.
    */
   attach(sink: FeedSink): void {
-    this.sink = sink;
+    if (this.group) throw new Error('a sink is attached before the subscription joins its group');
+    this.attached = sink;
+  }
+
+  get sink(): FeedSink | undefined {
+    return this.attached;
   }
 
   /** Called by the group, in order; entries it already has are skipped (it may have read past the group). */
-  push(entry: FeedEntry): void {
-    const id = BigInt(entry.id);
+  push(entry: FeedEntry, id = BigInt(entry.id)): void {
     if (this.cursor !== undefined && id <= this.cursor) return;
     // Idle (`waiting`: its consumer has handled everything before and asked for more): sent at once, synchronously.
-    if (this.waiting && this.sink && this.queue.length === 0 && this.sink.deliver(entry)) {
+    if (this.waiting && this.attached && this.queue.length === 0 && this.attached.deliver(entry)) {
       this.cursor = id;
       return;
     }
