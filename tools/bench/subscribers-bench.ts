@@ -39,7 +39,12 @@ import { freePort } from './free-port';
  *
  * The events: this process records a contact attempt on an open case (the service, as the API's mutation does)
  * every `--interval-ms`; the entry's commit time is taken when the call returns, its arrival when the subscriber's
- * `next` runs. Both read the same wall clock. Figures: p50/p95/p99/max over all (event, subscriber) pairs.
+ * `next` runs. Both read the same wall clock. Figures: p50/p95/p99/max over all (event, subscriber) pairs, and the
+ * CPU seconds each side used over the events (API processes, client processes, this driver, the whole machine).
+ *
+ * `--api-dist <dir>` runs the API processes from another build (e.g. main's, built into a folder of its own with
+ * `tsc -p tsconfig.build.json`), for interleaved before/after runs; `--profile <dir>` writes and summarises V8 CPU
+ * profiles of the API and client processes over the events.
  */
 
 const now = () => performance.timeOrigin + performance.now();
