@@ -90,6 +90,10 @@ describe('the compiled executor (graphql-jit behind Apollo’s gateway interface
     expect(err.extensions).toMatchObject({ code: 'NOT_FOUND' });
     expect((err.originalError as Error).message).toBe('case X not found');
     expect(err.toJSON()).toMatchObject({ message: 'case X not found', path: ['missing'], extensions: { code: 'NOT_FOUND' } });
+    expect(err.locations).toEqual([{ line: 1, column: 9 }]);
+    // Apollo's plugins rewrite an error's message in place (graphql-armor's suggestion mask in production).
+    err.message = 'rewritten';
+    expect(err.message).toBe('rewritten');
   });
 
   it('falls back to graphql-js for a document that does not compile, for variables that do not coerce, and for mutations', async () => {

@@ -1,5 +1,5 @@
 import type { ApolloServerOptions } from '@apollo/server';
-import { execute, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
+import { execute, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from 'graphql';
 import { compileQuery, isCompiledQuery, type CompiledQuery } from 'graphql-jit';
 
 /** Apollo Server's `gateway` option: since Apollo Server 4 the supported place for an executor of one's own. */
@@ -100,7 +100,7 @@ export class CompiledExecutor {
         // Variables that did not coerce: no data and nothing executed; graphql-js gives its own wording.
         if (!(result.errors?.length && result.data === undefined)) {
           this.count('compiled');
-          return result as ExecutionResult;
+          return result.errors ? { ...result, errors: result.errors.map(asGraphQLJsError) } : (result as ExecutionResult);
         }
       }
     }
@@ -129,6 +129,17 @@ export class CompiledExecutor {
     }
     return entry === NOT_COMPILED ? undefined : entry;
   }
+}
+
+/**
+ * graphql-jit's errors are GraphQLErrors whose properties are read-only; Apollo's plugins rewrite messages in place
+ * (graphql-armor masks field suggestions in production), so each becomes graphql-js's own error, as
+ * `locatedError` makes it: the same message, path, locations, extensions and original error.
+ */
+function asGraphQLJsError(e: GraphQLError): GraphQLError {
+  const copy = new GraphQLError(e.message, { path: e.path, originalError: e.originalError ?? undefined, extensions: e.extensions });
+  if (e.locations) (copy as { locations?: GraphQLError['locations'] }).locations = e.locations;
+  return copy;
 }
 
 /** `GRAPHQL_JIT`: on unless set to off/false/0. */
