@@ -143,6 +143,9 @@ export async function startApiServer(opts: {
   graphqlJit?: boolean;
 }): Promise<ApiServer> {
   const app = express();
+  // No ETag on GraphQL answers (a hash of every response body for a header no client sends back on a POST); the
+  // dashboard's static files keep theirs (express.static sets its own).
+  app.set('etag', false);
   const httpServer = http.createServer(app);
   const metrics = opts.metrics ?? new Metrics();
   let stopping = false;
