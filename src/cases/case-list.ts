@@ -193,16 +193,21 @@ export class CaseList {
   }
 
   /**
-   * Two read statements in one simple-query round trip, each with its parameters inlined as MikroORM's `execute`
-   * inlines them and each given to the `onQuery` hook as a statement of its own; their rows in order.
+   * Read statements in one simple-query round trip, each with its parameters inlined as MikroORM's `execute`
+   * inlines them, and each given to MikroORM's `onQuery` hook and its query log as a statement of its own (the
+   * statement counts of the tests read that log); their rows in order.
    */
   private async inOneRoundTrip(...statements: Array<[string, unknown[]]>): Promise<Array<Array<Record<string, unknown>>>> {
     const connection = this.em.getConnection();
     await connection.ensureConnection();
     const platform = this.em.getPlatform();
     const onQuery = this.em.config.get('onQuery');
-    const text = statements.map(([sql, params]) => platform.formatQuery(onQuery(sql, params), params)).join(';\n');
-    const results = (await connection.getKnex().raw(text)) as unknown as Array<{ rows: Array<Record<string, unknown>> }>;
+    const texts = statements.map(([sql, params]) => platform.formatQuery(onQuery(sql, params), params));
+    const started = Date.now();
+    const results = (await connection.getKnex().raw(texts.join(';\n'))) as unknown as Array<{ rows: Array<Record<string, unknown>> }>;
+    const logger = this.em.config.getLogger();
+    const took = Date.now() - started;
+    texts.forEach((query, i) => logger.logQuery({ level: 'info', query, took, results: results[i]?.rows.length }));
     return results.map((r) => r.rows);
   }
 
