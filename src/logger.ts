@@ -32,7 +32,16 @@ export function createLogger(config: Pick<Config, 'log'>, destination?: NodeJS.W
   // 4 % of the dashboard list's CPU under load), and whatever waits is written at least every 500 ms, so a quiet
   // process's last lines are never held longer than that (and on exit, as above).
   const stream = pino.destination({ sync: false, minLength: 4096 });
+  // Only when something was written since the last tick (sonic-boom's flush of nothing writes an empty string).
+  let pending = false;
+  const write = stream.write.bind(stream);
+  stream.write = (data: string) => {
+    pending = true;
+    return write(data);
+  };
   setInterval(() => {
+    if (!pending) return;
+    pending = false;
     try {
       stream.flush();
     } catch {
