@@ -19,6 +19,8 @@ export class CallerGuard {
   private readonly signedInBurst: RateLimiterAbstract;
   private readonly anonymousBurst: RateLimiterAbstract;
   readonly documents: DocumentLimits;
+  /** Tokens whose signature verified, with who they name (oldest dropped past VERIFIED_TOKENS). */
+  private readonly verified = new Map<string, Actor>();
 
   constructor(
     private readonly tokens: Tokens,
@@ -45,9 +47,16 @@ export class CallerGuard {
     if (!header) return undefined;
     const m = /^Bearer\s+(\S+)$/i.exec(header);
     if (!m) throw unauthenticatedHttp('the Authorization header must be "Bearer <token>"');
+    const token = m[1]!;
+    // A token verified before is the same principal until it expires: its signature is not checked again.
+    const known = this.verified.get(token);
+    if (known && known.expiresAt! > Date.now()) return { ...known, roles: known.roles && [...known.roles] };
     try {
-      const p = this.tokens.verify(m[1]!);
-      return { userId: p.userId, agencyId: p.agencyId, agencyKind: p.agencyKind, roles: p.roles, expiresAt: p.expiresAt };
+      const p = this.tokens.verify(token);
+      const actor: Actor = { userId: p.userId, agencyId: p.agencyId, agencyKind: p.agencyKind, roles: p.roles, expiresAt: p.expiresAt };
+      this.verified.set(token, { ...actor, roles: actor.roles && [...actor.roles] });
+      if (this.verified.size > VERIFIED_TOKENS) this.verified.delete(this.verified.keys().next().value!);
+      return actor;
     } catch (err) {
       if (err instanceof TokenError) throw unauthenticatedHttp(err.message);
       throw err;
@@ -75,6 +84,9 @@ export class CallerGuard {
     return this.documents.check(text, tierOf(actor), vars, operationRule);
   }
 }
+
+/** How many verified tokens one process remembers (about one per signed-in user calling it). */
+const VERIFIED_TOKENS = 2_000;
 
 export function tierOf(actor: Actor | undefined): CallerTier {
   return actor ? 'signedIn' : 'anonymous';

@@ -202,7 +202,17 @@ interface Accepted {
   document: DocumentNode;
   /** Its page sizes come from variables: its cost is checked again with each request's values. */
   costFromVariables: boolean;
+  /**
+   * The page sizes (as the cost counts them, one per page-size variable) this document's cost was found within:
+   * the cost depends on the document and those sizes alone, so a request with the same sizes needs no new count.
+   */
+  costAccepted?: Set<string>;
+  /** Its page-size variables (`pageVariablesOf`), when its cost comes from them. */
+  pageVariables?: Array<[string, number]>;
 }
+
+/** Distinct page-size combinations remembered per document (at most; past it the cost is counted each time). */
+const COST_COMBINATIONS = 64;
 
 /**
  * The document as graphql-armor's cost rule should see it: the rule multiplies a list by its `first` only when
@@ -215,9 +225,10 @@ function withPageSizes(
   document: DocumentNode,
   paged: ReadonlySet<string>,
   variables: Readonly<Record<string, unknown>> | undefined,
-): { document: DocumentNode; fromVariables: boolean } {
+): { document: DocumentNode; fromVariables: boolean; sizes: string } {
   const defaults = variableDefaultSizes(document);
   let fromVariables = false;
+  const sizes: number[] = [];
   const sized = visit(document, {
     Field(node) {
       if (!paged.has(node.name.value)) return undefined;
@@ -229,6 +240,7 @@ function withPageSizes(
         fromVariables = true;
         const name = first.value.name.value;
         size = variables && Object.hasOwn(variables, name) ? sizeOf(variables[name]) : (defaults.get(name) ?? size);
+        sizes.push(size);
       } else if (first) size = MAX_PAGE;
       const sizeArg = {
         kind: Kind.ARGUMENT,
@@ -238,7 +250,33 @@ function withPageSizes(
       return { ...node, arguments: [sizeArg, ...args.filter((a) => a !== first)] };
     },
   });
-  return { document: sized, fromVariables };
+  return { document: sized, fromVariables, sizes: sizes.join(',') };
+}
+
+/**
+ * A document's page-size variables in the order `withPageSizes` meets them, each with the size it counts when the
+ * request does not send it: read once per accepted document.
+ */
+function pageVariablesOf(document: DocumentNode, paged: ReadonlySet<string>): Array<[string, number]> {
+  const defaults = variableDefaultSizes(document);
+  const out: Array<[string, number]> = [];
+  visit(document, {
+    Field(node) {
+      if (!paged.has(node.name.value)) return;
+      const first = node.arguments?.find((a) => a.name.value === 'first');
+      if (first?.value.kind !== Kind.VARIABLE) return;
+      const name = first.value.name.value;
+      out.push([name, defaults.get(name) ?? pageSize(undefined)]);
+    },
+  });
+  return out;
+}
+
+/** The sizes `withPageSizes` would give those variables with a request's values, as a key. */
+function pageSizesKey(pageVariables: ReadonlyArray<[string, number]>, variables: Readonly<Record<string, unknown>> | undefined): string {
+  return pageVariables
+    .map(([name, fallback]) => (variables && Object.hasOwn(variables, name) ? sizeOf(variables[name]) : fallback))
+    .join(',');
 }
 
 /**
@@ -323,7 +361,13 @@ export class DocumentLimits {
     const known = this.accepted.get(key);
     if (known) {
       operationRule?.(known.document);
-      if (known.costFromVariables) this.checkCost(known.document, tier, variables);
+      if (known.costFromVariables) {
+        const sizes = pageSizesKey(known.pageVariables!, variables);
+        if (!known.costAccepted!.has(sizes)) {
+          this.checkCost(known.document, tier, variables);
+          if (known.costAccepted!.size < COST_COMBINATIONS) known.costAccepted!.add(sizes);
+        }
+      }
       return known.document;
     }
     const l = this.limits[tier];
@@ -366,16 +410,27 @@ export class DocumentLimits {
       ]);
     }
     armorCheck(this.schema, document, this.shapeRules[tier]);
-    const costFromVariables = this.checkCost(document, tier, variables);
-    if (text.length <= 20_000) this.accepted.set(key, { document, costFromVariables });
+    const { fromVariables: costFromVariables, sizes } = this.checkCost(document, tier, variables);
+    if (text.length <= 20_000) {
+      this.accepted.set(
+        key,
+        costFromVariables
+          ? { document, costFromVariables, costAccepted: new Set([sizes]), pageVariables: pageVariablesOf(document, this.paged) }
+          : { document, costFromVariables },
+      );
+    }
     return document;
   }
 
-  /** graphql-armor's cost of the document with its real page sizes; whether those came from variables. */
-  private checkCost(document: DocumentNode, tier: CallerTier, variables: Readonly<Record<string, unknown>> | undefined): boolean {
+  /** graphql-armor's cost of the document with its real page sizes; whether those came from variables, and which. */
+  private checkCost(
+    document: DocumentNode,
+    tier: CallerTier,
+    variables: Readonly<Record<string, unknown>> | undefined,
+  ): { fromVariables: boolean; sizes: string } {
     const sized = withPageSizes(document, this.paged, variables);
     armorCheck(this.schema, sized.document, this.costRules[tier]);
-    return sized.fromVariables;
+    return { fromVariables: sized.fromVariables, sizes: sized.sizes };
   }
 }
 

@@ -37,6 +37,7 @@ import { feedLagSeconds } from '../events/feed-lag';
 import { graphqlMetricsPlugin, Metrics } from '../observability/metrics';
 import { opsRouter, Probes } from '../observability/probes';
 import { graphqlSpanMiddleware, graphqlTracingPlugin } from '../observability/tracing';
+import { CompiledExecutor, graphqlJitFromEnvironment } from './compiled-executor';
 
 /** A demo persona offered on the dashboard's sign-in page under `npm start` (development only). */
 export interface ApiServer {
@@ -45,6 +46,8 @@ export interface ApiServer {
   dashboardUrl: string | null;
   /** Open case-event subscriptions in this process. */
   subscribers(): number;
+  /** The compiled executor's counters (requests by executor, compilations), or null when `GRAPHQL_JIT` is off. */
+  executorStats(): ReturnType<CompiledExecutor['stats']> | null;
   stop(): Promise<void>;
 }
 
@@ -136,8 +139,13 @@ export async function startApiServer(opts: {
   shutdownGraceMs?: number;
   /** Spans for GraphQL requests (tracing is on: src/observability/tracing.ts). */
   tracing?: boolean;
+  /** Queries through graphql-jit (src/api/compiled-executor.ts); default: `GRAPHQL_JIT`, on unless `off`. */
+  graphqlJit?: boolean;
 }): Promise<ApiServer> {
   const app = express();
+  // No ETag on GraphQL answers (a hash of every response body for a header no client sends back on a POST); the
+  // dashboard's static files keep theirs (express.static sets its own).
+  app.set('etag', false);
   const httpServer = http.createServer(app);
   const metrics = opts.metrics ?? new Metrics();
   let stopping = false;
@@ -186,8 +194,12 @@ export async function startApiServer(opts: {
   metrics.watchDatabase(opts.orm);
   metrics.watchFeed({ subscribers: () => feed.subscribers, lagSeconds: () => feedLagSeconds(opts.orm, horizon.top) });
 
+  // Queries run compiled by graphql-jit, given to Apollo as its gateway's executor (Apollo Server 4 and 5 take no
+  // executor option: the gateway interface is the supported place). Parsing, validation, plugins and error
+  // formatting are Apollo's either way.
+  const executor = (opts.graphqlJit ?? graphqlJitFromEnvironment()) ? new CompiledExecutor(schema) : undefined;
   const apollo = new ApolloServer<RequestContext>({
-    schema,
+    ...(executor ? { gateway: executor.gateway() } : { schema }),
     introspection: !opts.production,
     includeStacktraceInErrorResponses: !opts.production && (opts.exposeErrorDetails ?? false),
     allowBatchedHttpRequests: false,
@@ -307,6 +319,7 @@ export async function startApiServer(opts: {
     url: `http://${host}:${port}/graphql`,
     dashboardUrl: webRoot ? `http://${host}:${port}/` : null,
     subscribers: () => feed.subscribers,
+    executorStats: () => executor?.stats() ?? null,
     stop: async () => {
       // Draining: readiness answers 503; subscribers are told to reconnect (elsewhere); then Apollo's drain stops
       // accepting connections and waits for the requests in flight, within the grace.

@@ -11,7 +11,7 @@ import type { Channel } from '../rules/case-deadlines';
 import { Case, type CaseStatus } from './case.entity';
 import type { CaseRecord } from './case.entity';
 import { OVERDUE_SQL } from './overdue';
-import { scopeInUse } from './scope-in-use';
+import { GRANT_HELD_SQL, regionOnlyScope, scopeInUse } from './scope-in-use';
 
 export interface CaseFilterInput {
   statuses?: CaseStatus[] | null;
@@ -130,16 +130,34 @@ export class CaseList {
     const desc = opts.order === 'RECEIVED_AT_DESC';
     const dir = desc ? 'desc' : 'asc';
     const cursor = opts.after ? decodeCursor(opts.after, ['instant', 'uuid']) : null;
-    // The scope in use first (one short statement for labour inspection: does the agency hold a cross-region grant?).
-    // Both readings gated in the page's statement would save the round trip but double its planning: measured, a loss.
-    const scope = await this.scope();
-    const [query, values] = this.pageQuery(scope, opts.first, dir, cursor);
-    const counting = opts.withCount && !this.counted ? this.countQuery(scope) : null;
     const include = [...new Set(opts.include ?? [])];
-    const joined = include.length || counting ? this.withRelations(query, include, counting, dir) : null;
-    const rows = await this.em
-      .getConnection()
-      .execute<Array<Record<string, unknown>>>(joined?.sql ?? query, counting ? [...values, ...counting.params] : values);
+    const statement = (scope: CaseScope) => {
+      const [query, values] = this.pageQuery(scope, opts.first, dir, cursor);
+      const counting = opts.withCount && !this.counted ? this.countQuery(scope) : null;
+      const joined = include.length || counting ? this.withRelations(query, include, counting, dir) : null;
+      return { sql: joined?.sql ?? query, params: counting ? [...values, ...counting.params] : values, counting, joined };
+    };
+    let read: ReturnType<typeof statement> | undefined;
+    let rows: Array<Record<string, unknown>> | undefined;
+    const whole = this.access.scope;
+    if (whole.regional && !this.scoped && !this.em.getTransactionContext()) {
+      // Labour inspection: whether the agency holds a cross-region grant, and the page as if it holds none (the
+      // per-region walk), sent together in one round trip as two statements (each planned alone: one statement
+      // gated on the grant doubled the page's planning, measured). Holding a grant, the page is read again over the
+      // whole scope; that answer is never cached, so a grant given or revoked counts from the next request.
+      const regionOnly = regionOnlyScope(whole);
+      read = statement(regionOnly);
+      const [held, page] = await this.inOneRoundTrip([GRANT_HELD_SQL, [whole.regional.agencyId]], [read.sql, read.params]);
+      const holds = !!held?.[0]?.held;
+      this.scoped = Promise.resolve(holds ? whole : regionOnly);
+      if (!holds) rows = page;
+    }
+    if (!read || !rows) {
+      // Any other agency: its scope is its own (no statement); a grant held: the whole scope.
+      read = statement(await this.scope());
+      rows = await this.em.getConnection().execute<Array<Record<string, unknown>>>(read.sql, read.params);
+    }
+    const { counting, joined } = read;
     if (counting) {
       const total = Number(rows[0]?.['n.total'] ?? 0);
       this.counted = Promise.resolve(total);
@@ -172,6 +190,25 @@ export class CaseList {
       endCursor: last ? encodeCursor([last.receivedAt.toISOString(), last.id]) : null,
       related,
     };
+  }
+
+  /**
+   * Read statements in one simple-query round trip, each with its parameters inlined as MikroORM's `execute`
+   * inlines them, and each given to MikroORM's `onQuery` hook and its query log as a statement of its own (the
+   * statement counts of the tests read that log); their rows in order.
+   */
+  private async inOneRoundTrip(...statements: Array<[string, unknown[]]>): Promise<Array<Array<Record<string, unknown>>>> {
+    const connection = this.em.getConnection();
+    await connection.ensureConnection();
+    const platform = this.em.getPlatform();
+    const onQuery = this.em.config.get('onQuery');
+    const texts = statements.map(([sql, params]) => platform.formatQuery(onQuery(sql, params), params));
+    const started = Date.now();
+    const results = (await connection.getKnex().raw(texts.join(';\n'))) as unknown as Array<{ rows: Array<Record<string, unknown>> }>;
+    const logger = this.em.config.getLogger();
+    const took = Date.now() - started;
+    texts.forEach((query, i) => logger.logQuery({ level: 'info', query, took, results: results[i]?.rows.length }));
+    return results.map((r) => r.rows);
   }
 
   /** One page's statement over a scope: the rows after the cursor, one more than the page (whether more follow). */
