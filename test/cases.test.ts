@@ -1,6 +1,7 @@
 import { startTestApi, type TestApi } from './support/api';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { addEmployer, addProject, loadTestCity } from './support/fixtures';
+import { isBackgroundStatement, requestStatements } from './support/background-statements';
 import { Case } from '../src/cases/case.entity';
 import { snapshot } from '../src/cases/case-file';
 import { OVERDUE_SQL, overdueDeadlines } from '../src/cases/overdue';
@@ -633,15 +634,13 @@ describe('cases: zero-threshold intake and the case mutations', () => {
       }
       await em.getConnection().execute(`update wage_case set lead_inspector_id = ? where channel = 'GRID_PATROL'`, [city.inspector.id]);
       const q = `query($first: Int) { cases(filter: { channels: [GRID_PATROL] }, first: $first) { totalCount edges { node { number employer { name } project { name generalContractor { name } } region { name } leadInspector { name } owningAgency { name } } } } }`;
-      const BACKGROUND =
-        /case_tally|pg_try_advisory_xact_lock|from case_event where id >|max\(id\)::text as max from case_event|^(begin|commit|rollback)$/i;
       const measure = async (first: number) => {
         statements.length = 0;
         const r = await ok(q, { first });
         expect(r.cases.edges).toHaveLength(first);
         expect(r.cases.edges[first - 1].node.leadInspector.name).toBe('李监察');
         // The API process's background work (the tally compactor's turn, the feed horizon) may land in between.
-        return statements.filter((sql) => !BACKGROUND.test(sql)).length;
+        return requestStatements(statements).length;
       };
       const ten = await measure(10);
       const hundred = await measure(100);
@@ -653,8 +652,6 @@ describe('cases: zero-threshold intake and the case mutations', () => {
       // The 110 cases of the test above (GRID_PATROL, each with a lead), asked for through a fragment as a client would.
       const q = `query($f: CaseFilter, $after: String) { cases(filter: $f, first: 20, after: $after) { totalCount edges { node { ...row } } pageInfo { hasNextPage endCursor } } }
         fragment row on Case { number employer { id name uscc } project { id name code } leadInspector { id name } region { code name } owningAgency { id name } }`;
-      const BACKGROUND =
-        /case_tally|pg_try_advisory_xact_lock|from case_event where id >|max\(id\)::text as max from case_event|^(begin|commit|rollback)$/i;
       const f = { channels: ['GRID_PATROL'] };
       statements.length = 0;
       const first = (await ok(q, { f })).cases;
@@ -662,7 +659,7 @@ describe('cases: zero-threshold intake and the case mutations', () => {
       // projects, leads, regions and owning agencies and the count (a filter by channel: counted over the cases).
       // (The statements that read cases or what they refer to; the API's background work may land in between.)
       const reads = statements.filter(
-        (sql) => /wage_case|case_access|employer|project|app_user|region|agency/.test(sql) && !BACKGROUND.test(sql),
+        (sql) => /wage_case|case_access|employer|project|app_user|region|agency/.test(sql) && !isBackgroundStatement(sql),
       );
       expect(reads).toHaveLength(2);
       expect(first.edges).toHaveLength(20);
