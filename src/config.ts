@@ -108,6 +108,11 @@ const schema = z.object({
   SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
   OUTBOX_RELAY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
   OUTBOX_RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  // Tuning (local practice, `npm run bench:storm`): unset keeps the Temporal SDK's default, sized from the heap limit.
+  WORKER_MAX_CACHED_WORKFLOWS: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.coerce.number().int().min(0).max(10_000_000).optional(),
+  ),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -179,6 +184,12 @@ export interface Config {
    * 32; `OUTBOX_RELAY_BATCH_SIZE`, default 500). Tuning, local practice (`src/outbox/outbox-relay.ts` says why).
    */
   outboxRelay: { concurrency: number; batchSize: number };
+  /**
+   * The workflow worker: how many workflows its sticky cache holds (`WORKER_MAX_CACHED_WORKFLOWS`; unset: the SDK's
+   * default, from the heap limit). A workflow evicted from the cache is replayed from its history when its timer
+   * fires. Tuning, local practice (BENCHMARKS.md, "The deadline storm").
+   */
+  worker: { maxCachedWorkflows?: number };
 }
 
 /** Which process is starting: the all-in-one `npm start`, or one of the production processes. */
@@ -251,6 +262,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, role: Role =
       shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
     },
     outboxRelay: { concurrency: e.OUTBOX_RELAY_CONCURRENCY, batchSize: e.OUTBOX_RELAY_BATCH_SIZE },
+    worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS },
   };
 }
 
