@@ -133,10 +133,6 @@ export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase:
   const children: Array<{ workflowType: string; workflowId: string; handle?: ChildWorkflowHandle<ProcessWorkflow> }> = [];
   const writer = new StepWriter({ caseId: input.caseId });
   tagWithCase(input.caseId); // search attributes: case number, region, owner, status (read again on each status signal)
-  // Asked once, in the first workflow task: its marker (and the TemporalChangeVersion search attribute the SDK sets
-  // with it) is written when the workflow starts, not in the task of each escalation. A history without it (a
-  // workflow started before the patch) goes on escalating through the activity task, as it was recorded.
-  const recordEscalationHere = patched(LOCAL_ESCALATION_PATCH) ? recordEscalationLocally : recordEscalation;
   if (input.contacted) steps.add('CONTACT_REACHED');
   if (input.resolutionDue) steps.add('ACCEPTED');
 
@@ -242,7 +238,11 @@ export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase:
       if (done()) return;
       if (due() !== target) continue; // extended or moved meanwhile: wait for the new deadline
       if (!expired) continue; // woken by a move of another deadline: this one still stands
-      await recordEscalationHere({ caseId: input.caseId, kind: name, deadline: target, escalateTo });
+      // Asked where the escalation happens, not in the first task: a second patch marker and TemporalChangeVersion
+      // upsert in every workflow's first task left most workflows out of the worker's cache by the time their clocks
+      // ran out (BENCHMARKS.md, the deadline storm). A history without the marker escalates through the activity task.
+      const record = patched(LOCAL_ESCALATION_PATCH) ? recordEscalationLocally : recordEscalation;
+      await record({ caseId: input.caseId, kind: name, deadline: target, escalateTo });
       escalations.push(name);
       return;
     }
