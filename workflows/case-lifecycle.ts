@@ -238,9 +238,7 @@ export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase:
       if (done()) return;
       if (due() !== target) continue; // extended or moved meanwhile: wait for the new deadline
       if (!expired) continue; // woken by a move of another deadline: this one still stands
-      // Asked where the escalation happens, not in the first task: a second patch marker and TemporalChangeVersion
-      // upsert in every workflow's first task left most workflows out of the worker's cache by the time their clocks
-      // ran out (BENCHMARKS.md, the deadline storm). A history without the marker escalates through the activity task.
+      // A history without the patch's marker (a workflow started before it) escalates through the activity task.
       const record = patched(LOCAL_ESCALATION_PATCH) ? recordEscalationLocally : recordEscalation;
       await record({ caseId: input.caseId, kind: name, deadline: target, escalateTo });
       escalations.push(name);
