@@ -22,6 +22,8 @@ import { searchAttributesRegistered } from './worker/search-attributes-registere
  */
 export interface Core {
   services: Services;
+  /** Whether a namespace has Anxin's search attributes (asked once, src/worker/search-attributes-registered.ts). */
+  searchAttributesRegistered: (namespace: string) => Promise<boolean>;
   relay: OutboxRelay;
   workflowClient: Client;
   modules: ReadonlyArray<AnyProcessModule>;
@@ -44,7 +46,13 @@ export function createCore(opts: {
   opts.lifecycle.onStop('Temporal client', () => connection.close());
   const interceptors = tracingClientInterceptors(opts.tracing);
   const workflowClient = new Client({ connection, namespace: opts.config.temporal.namespace, ...(interceptors ? { interceptors } : {}) });
-  const relay = new OutboxRelay(opts.orm, workflowClient, opts.config.temporal.taskQueue, opts.log, opts.config.outboxRelay);
+  // Asked once per namespace and shared: the relay starts workflows with their search attributes where they are
+  // registered, and the activities read them for the workflows' refreshes.
+  const registered = searchAttributesRegistered(connection);
+  const relay = new OutboxRelay(opts.orm, workflowClient, opts.config.temporal.taskQueue, opts.log, {
+    ...opts.config.outboxRelay,
+    searchAttributesRegistered: registered,
+  });
   opts.lifecycle.onStop('workflow outbox relay', () => relay.stop());
   const modules = opts.modules ?? processModules;
   // A holiday year another process loads reaches this one's working-day counts without a restart.
@@ -57,9 +65,12 @@ export function createCore(opts: {
     workflowClient,
     // The process that commits delivers at once; every relay also polls for anything left behind.
     // Traced, the pass is a span of the request that committed (the relay is wrapped here, not changed).
-    outboxNudge: opts.tracing
-      ? () => void inSpan('outbox.relay.deliver', () => relay.drain(), { resultAttribute: 'anxin.outbox.delivered' }).catch(() => undefined)
-      : () => void relay.drain().catch(() => undefined),
+    outboxNudge: !(opts.config.outboxRelay?.enabled ?? true)
+      ? () => undefined // this process leaves delivery to the other processes' relays (OUTBOX_RELAY_ENABLED=false)
+      : opts.tracing
+        ? () =>
+            void inSpan('outbox.relay.deliver', () => relay.drain(), { resultAttribute: 'anxin.outbox.delivered' }).catch(() => undefined)
+        : () => void relay.drain().catch(() => undefined),
     webhookTargets: new WebhookTargetPolicy(opts.config.webhooks.allowedNetworks),
     maxActiveWebhookEndpoints: opts.config.webhooks.maxActiveEndpoints,
     caseStatusLimits: opts.config.caseStatusLimits,
@@ -70,7 +81,7 @@ export function createCore(opts: {
     callbackSampleRate: opts.config.callbacks?.sampleRate,
     processModules: modules,
   });
-  return { services, relay, workflowClient, modules };
+  return { services, relay, workflowClient, modules, searchAttributesRegistered: registered };
 }
 
 /** The worker's workflow code: the core workflows and every registered process's. */
@@ -105,7 +116,7 @@ export async function startCoreWorker(
       orm: opts.orm,
       log: opts.log,
       services: core.services,
-      searchAttributesRegistered: searchAttributesRegistered(core.workflowClient.connection),
+      searchAttributesRegistered: core.searchAttributesRegistered,
     }),
     log: opts.log,
     shutdownGraceMs: opts.config.observability?.shutdownGraceMs,

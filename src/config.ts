@@ -108,6 +108,8 @@ const schema = z.object({
   SHUTDOWN_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(0),
   OUTBOX_RELAY_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(32),
   OUTBOX_RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
+  OUTBOX_RELAY_OWN_CONNECTION: z.enum(['true', 'false']).default('true'),
+  OUTBOX_RELAY_ENABLED: z.enum(['true', 'false']).default('true'),
   // Tuning (local practice, `npm run bench:storm`): unset keeps the Temporal SDK's default, sized from the heap limit.
   WORKER_MAX_CACHED_WORKFLOWS: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
@@ -181,9 +183,13 @@ export interface Config {
   };
   /**
    * The workflow outbox relay: workflows delivered to at once, rows per batch (`OUTBOX_RELAY_CONCURRENCY`, default
-   * 32; `OUTBOX_RELAY_BATCH_SIZE`, default 500). Tuning, local practice (`src/outbox/outbox-relay.ts` says why).
+   * 32; `OUTBOX_RELAY_BATCH_SIZE`, default 500), and whether its batches run on a database connection of its own
+   * rather than one from the request pool (`OUTBOX_RELAY_OWN_CONNECTION`, default true). Tuning, local practice
+   * (`src/outbox/outbox-relay.ts` says why). `enabled` (`OUTBOX_RELAY_ENABLED`, default true): whether this process
+   * delivers the outbox at all — false leaves it to the other processes' relays (an API process whose workers
+   * deliver, README "Production layout"); `npm start` (one process) always delivers.
    */
-  outboxRelay: { concurrency: number; batchSize: number };
+  outboxRelay: { concurrency: number; batchSize: number; ownConnection: boolean; enabled: boolean };
   /**
    * The workflow worker: how many workflows its sticky cache holds (`WORKER_MAX_CACHED_WORKFLOWS`; unset: the SDK's
    * default, from the heap limit). A workflow evicted from the cache is replayed from its history when its timer
@@ -261,7 +267,12 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, role: Role =
       shutdownGraceMs: e.SHUTDOWN_GRACE_MS,
       shutdownDelayMs: e.SHUTDOWN_DELAY_MS,
     },
-    outboxRelay: { concurrency: e.OUTBOX_RELAY_CONCURRENCY, batchSize: e.OUTBOX_RELAY_BATCH_SIZE },
+    outboxRelay: {
+      concurrency: e.OUTBOX_RELAY_CONCURRENCY,
+      batchSize: e.OUTBOX_RELAY_BATCH_SIZE,
+      ownConnection: e.OUTBOX_RELAY_OWN_CONNECTION === 'true',
+      enabled: role === 'all-in-one' || e.OUTBOX_RELAY_ENABLED === 'true',
+    },
     worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS },
   };
 }

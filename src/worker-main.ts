@@ -40,7 +40,8 @@ function boot(): void {
       bundle: await bundleFor(processModules, log, { tracing }),
       tracing,
     });
-    core.relay.start();
+    // The outbox relay polls here (and delivers what the activities commit), unless OUTBOX_RELAY_ENABLED=false.
+    if (config.outboxRelay.enabled) core.relay.start();
     await scheduleDailyReports(core, { config, log });
     log.info({ taskQueue: config.temporal.taskQueue, address: config.temporal.address }, 'Anxin workflow worker running');
     await worker.running;

@@ -1187,11 +1187,21 @@ describe('access matrix: every operation × every role of every agency kind, in 
         },
       );
     }
-    await new Promise((r) => setTimeout(r, 800));
-    await hrss().services.cases.recordContact(hrss(), { caseId: inCase.id, kind: 'CALL', outcome: 'NO_ANSWER' });
+    // A subscription takes a moment to be in place, longer on a loaded machine, and sees only what is written after:
+    // entries are written to both cases until every caller who may see them has one of each (30 s at most), then a
+    // second more for anything that should not arrive. What may not be seen is checked over every entry written.
     const cy = as(city.chaoyangInspector, city.chaoyangHrss);
-    await cy.services.cases.recordContact(cy, { caseId: outCase.id, kind: 'CALL', outcome: 'NO_ANSWER' });
-    await new Promise((r) => setTimeout(r, 1500));
+    const row = SUBSCRIPTION_ROWS.caseEvents!;
+    const allArrived = () =>
+      row.in.every((who) => received.get(who)!.has(inCase.id)) && row.out.every((who) => received.get(who)!.has(outCase.id));
+    const giveUp = Date.now() + 30_000;
+    while (!allArrived() && Date.now() < giveUp) {
+      await hrss().services.cases.recordContact(hrss(), { caseId: inCase.id, kind: 'CALL', outcome: 'NO_ANSWER' });
+      await cy.services.cases.recordContact(cy, { caseId: outCase.id, kind: 'CALL', outcome: 'NO_ANSWER' });
+      const wait = Date.now() + 1_000;
+      while (!allArrived() && Date.now() < wait) await new Promise((r) => setTimeout(r, 50));
+    }
+    await new Promise((r) => setTimeout(r, 1_000));
     const failures: string[] = [];
     for (const who of EVERYONE) {
       const got = received.get(who)!;

@@ -1,6 +1,7 @@
 import { startTestApi, type TestApi } from './support/api';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { loadTestCity } from './support/fixtures';
+import { requestStatements } from './support/background-statements';
 import { CaseProcess, ProcessParty } from '../src/processes/process.entity';
 import { Case } from '../src/cases/case.entity';
 import { signedInPersonas } from './support/personas';
@@ -288,14 +289,14 @@ describe('myTasks: the steps the processes wait for the caller’s agency to tak
         },
       ]);
     }
-    const BACKGROUND =
-      /case_tally|pg_try_advisory_xact_lock|from case_event where id >|max\(id\)::text as max from case_event|^(begin|commit|rollback)$/i;
-    const measure = async (first: number) => {
+    // The least of two runs: a statement of some earlier request finishing late is not this query's.
+    const measure = async (first: number) => Math.min(await once(first), await once(first));
+    const once = async (first: number) => {
       statements.length = 0;
       const mine = await tasks([city.contractorLiaison, city.contractorHq], first);
       expect(mine).toHaveLength(first);
       expect(mine.every((t: any) => t.process.parties.length === 1 && t.case.owningAgency.name && t.case.region.name)).toBe(true);
-      return statements.filter((sql) => !BACKGROUND.test(sql)).length;
+      return requestStatements(statements).length;
     };
     const ten = await measure(10);
     const sixty = await measure(60);
@@ -305,8 +306,6 @@ describe('myTasks: the steps the processes wait for the caller’s agency to tak
 
   it('issues the same number of SQL statements for 10 case tasks and for 60 (no N+1)', async () => {
     // The sixty cases of the test above await acceptance by Xicheng.
-    const BACKGROUND =
-      /case_tally|pg_try_advisory_xact_lock|from case_event where id >|max\(id\)::text as max from case_event|^(begin|commit|rollback)$/i;
     // The least of two runs: a statement of some earlier request finishing late is not this query's.
     const measure = async (first: number) => Math.min(await once(first), await once(first));
     const once = async (first: number) => {
@@ -316,7 +315,7 @@ describe('myTasks: the steps the processes wait for the caller’s agency to tak
       expect(mine.every((t: any) => t.case.owningAgency.name && t.case.region.name && t.case.availableActions.includes(t.caseAction))).toBe(
         true,
       );
-      return statements.filter((sql) => !BACKGROUND.test(sql)).length;
+      return requestStatements(statements).length;
     };
     const ten = await measure(10);
     const sixty = await measure(60);

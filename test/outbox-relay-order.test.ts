@@ -162,6 +162,29 @@ describe('outbox relay: workflows in parallel, each in its order', () => {
     expect(Number(left!.n)).toBe(0);
   });
 
+  it('two relays each on a database connection of its own (not the request pool) keep the same order and once-only', async () => {
+    const temporal = new RecordingTemporal(3);
+    const a = new OutboxRelay(db.orm, temporal.client, 'q', quiet, { concurrency: 8, batchSize: 7, ownConnection: true });
+    const b = new OutboxRelay(db.orm, temporal.client, 'q', quiet, { concurrency: 8, batchSize: 7, ownConnection: true });
+    try {
+      const first = await writeRows('own', 12, 3);
+      const passes = [a.drain(), b.drain()];
+      const second = await writeRows('own-more', 12, 3);
+      for (let k = 0; k < 6; k++) passes.push(a.drain(), b.drain());
+      await Promise.all(passes);
+      await Promise.all([a.drain(), b.drain()]);
+      expect(Object.fromEntries(temporal.received)).toEqual(Object.fromEntries(new Map([...first, ...second])));
+      expect([...temporal.deliveries.values()].every((n) => n === 1)).toBe(true);
+      const [left] = await sql<{ n: string }>(`select count(*) as n from workflow_outbox where delivered_at is null`);
+      expect(Number(left!.n)).toBe(0);
+      // The relays' batches ran on their own connections (named for it), never one of the ORM pool's.
+      const [own] = await sql<{ n: string }>(`select count(*) as n from pg_stat_activity where application_name = 'anxin-outbox-relay'`);
+      expect(Number(own!.n)).toBeGreaterThanOrEqual(1);
+    } finally {
+      await Promise.all([a.stop(), b.stop()]);
+    }
+  });
+
   describe('against a real Temporal server', () => {
     let temporal: TestWorkflowEnvironment;
     beforeAll(async () => {

@@ -10,6 +10,7 @@ import { StatisticsCompactor } from '../src/statistics/statistics-compactor';
 import { startTestApi, type TestApi } from './support/api';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { loadTestCity } from './support/fixtures';
+import { isBackgroundStatement } from './support/background-statements';
 import { testLog } from './support/logger';
 
 /**
@@ -501,8 +502,6 @@ describe('statistics', () => {
   it('loads the groups’ regions and agencies in one batch each (the same statements for 2 groups and for 40)', async () => {
     const doc = (groupBy: string) =>
       `{ statistics(groupBy: [${groupBy}]) { totals { casesReceived fenRecovered } groups { district { name } street { name } owningAgency { name } period channel figures { casesReceived } } openByAge { bucket label count } overdueSteps { agency { name } processKind count } callbacks { due done } } }`;
-    const BACKGROUND =
-      /case_tally|case_statistics\(\)|pg_try_advisory_xact_lock|from case_event where id >|max\(id\)::text as max from case_event|^(begin|commit|rollback)$/i;
     const measure = async (groupBy: string) => {
       statements.length = 0;
       const res = await api.gql<{ statistics: { groups: unknown[] } }>(doc(groupBy), {}, api.as(city.cityDirector, city.cityHrss));
@@ -510,7 +509,7 @@ describe('statistics', () => {
       // Without the logger's colours and prefix; the API process's background work (a compaction's turn) left out.
       const ours = statements
         .map((s) => s.replace(new RegExp(`${String.fromCharCode(27)}\\[\\d+m`, 'g'), '').replace(/^\[query\] /, ''))
-        .filter((s) => !BACKGROUND.test(s));
+        .filter((s) => !isBackgroundStatement(s));
       return { groups: res.data!.statistics.groups.length, statements: ours.length };
     };
     const few = await measure('DISTRICT, OWNING_AGENCY');

@@ -51,7 +51,8 @@ import {
   returnHandoverUpdate,
 } from '../workflows/handover';
 import { ApplicationFailure } from '@temporalio/common';
-import { bundledWorkflowExports, startTimeSkippingServer, workflowBundle } from './support/temporal';
+import { caseSearchAttributePairs } from '../src/domain/search-attributes';
+import { bundledWorkflowExports, startDevServer, startTimeSkippingServer, workflowBundle } from './support/temporal';
 
 /** Every workflow type the worker's bundle exports (core workflows and the registry's processes). */
 const workflows = bundledWorkflowExports();
@@ -67,7 +68,57 @@ const recording = process.env.RECORD_HISTORIES === '1';
 const recordOnly = process.env.RECORD_ONLY?.split(',');
 const DAY = 86_400_000;
 
+/**
+ * A case lifecycle started by the outbox relay with its five search attributes (issue 16): it skips its first
+ * caseSearchFacts read, and the status signals still refresh them. On a dev server with the attributes registered
+ * (the time-skipping server refuses a start that carries them); no clock runs out in it.
+ */
+async function recordStartedTagged(): Promise<void> {
+  if (recordOnly && !recordOnly.includes('case-lifecycle-started-tagged')) return;
+  const env = await startDevServer({ searchAttributes: true });
+  const taskQueue = 'record-tagged';
+  const facts = { caseNumber: '110102-2026-000009', region: '110102003', owningAgency: 'a0000000-0000-4000-8000-000000000001' };
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: {
+      recordEscalation: async () => ({ recorded: true }),
+      recordProcessStep: async () => ({ recorded: true }),
+      caseSearchFacts: async () => ({ ...facts, caseStatus: 'ACCEPTED' }),
+    },
+  });
+  await worker.runUntil(async () => {
+    const start = Date.now();
+    const tagged = await env.client.workflow.start(caseLifecycle, {
+      taskQueue,
+      workflowId: 'case-started-tagged',
+      args: [
+        {
+          caseId: '00000000-0000-4000-8000-000000000009',
+          caseNumber: facts.caseNumber,
+          sameDayContactDue: new Date(start + DAY / 2).toISOString(),
+          acceptanceDue: new Date(start + 5 * DAY).toISOString(),
+        },
+      ],
+      typedSearchAttributes: caseSearchAttributePairs('caseLifecycle', { ...facts, caseStatus: 'RECEIVED' }),
+    });
+    for (const step of [
+      { deliveryId: 1, step: 'CONTACT_REACHED' as const },
+      { deliveryId: 2, step: 'ACCEPTED' as const, resolutionDue: new Date(start + 90 * DAY).toISOString() },
+      { deliveryId: 3, step: 'RESOLVED' as const },
+    ]) {
+      await tagged.signal(caseStepSignal, step);
+      await tagged.query(caseLifecycleStateQuery);
+    }
+    await tagged.result();
+    writeFileSync(path.join(dir, 'case-lifecycle-started-tagged.json'), `${JSON.stringify(await tagged.fetchHistory(), null, 1)}\n`);
+  });
+  await env.teardown();
+}
+
 async function record(): Promise<void> {
+  await recordStartedTagged();
   const env: TestWorkflowEnvironment = await startTimeSkippingServer();
   const taskQueue = 'record';
   const worker = await Worker.create({

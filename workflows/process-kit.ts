@@ -13,7 +13,7 @@ import {
 } from '@temporalio/workflow';
 import type { ProcessActivities, ProcessStepInput, StepActor } from '../src/processes/process-step.contract';
 import type { CaseSearchFacts } from '../src/domain/search-attributes';
-import { SEARCH_ATTRIBUTES } from '../src/domain/search-attributes';
+import { caseSearchAttributePairs, SEARCH_ATTRIBUTES } from '../src/domain/search-attributes';
 import { isMemberWithRole } from '../src/policy/roles';
 
 /** What the processes share: refusing a step with a code, writing steps in order, and deadlines. */
@@ -141,19 +141,35 @@ const { caseSearchFacts } = proxyActivities<ProcessActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '10 seconds', maximumAttempts: 5 },
 });
 
+/**
+ * The patch that lets a workflow started with its search attributes (the outbox relay passes them in the start options,
+ * src/outbox/outbox-relay.ts `workflowStartOptions`) skip its first `caseSearchFacts` read: histories recorded before it
+ * replay with that read.
+ */
+export const SEARCH_ATTRIBUTES_AT_START_PATCH = 'search-attributes-at-start';
+
+/** Whether this workflow was started with all five of its search attributes (what the relay's start options carry). */
+function startedWithCaseTags(): boolean {
+  const attrs = workflowInfo().typedSearchAttributes;
+  return Object.values(SEARCH_ATTRIBUTES).every((key) => attrs.get(key) !== undefined);
+}
+
 /** This workflow's search-attribute tagger (a workflow's module state is its own). */
 let tagger: { caseId: string; dirty: boolean; busy: boolean } | undefined;
 
 /**
  * Sets this workflow's search attributes (src/domain/search-attributes.ts) from its case, now and again after each
  * step it writes (and on `refreshCaseTags`): case number, region, owning agency, status, and its own type as the
- * process kind. Runs beside the workflow (a written step brings its own facts back, see StepWriter): a namespace without
+ * process kind. A workflow the outbox relay started with the five attributes already set skips the first read (patch
+ * `search-attributes-at-start`). Runs beside the workflow (a written step brings its own facts back, see StepWriter): a namespace without
  * the attributes (the activity answers null) or an activity that fails leaves them unset, and the workflow carries on. Guarded by a patch, so
  * histories recorded before it replay unchanged.
  */
 export function tagWithCase(caseId: string): void {
   if (!patched(SEARCH_ATTRIBUTES_PATCH)) return;
-  const t = { caseId, dirty: true, busy: false };
+  // Started with its attributes (the relay read them with its batch): no read now; steps and signals refresh them.
+  const startedTagged = patched(SEARCH_ATTRIBUTES_AT_START_PATCH) && startedWithCaseTags();
+  const t = { caseId, dirty: !startedTagged, busy: false };
   tagger = t;
   void (async () => {
     for (;;) {
@@ -177,13 +193,7 @@ export function tagWithCase(caseId: string): void {
 }
 
 function upsertCaseTags(facts: CaseSearchFacts): void {
-  upsertSearchAttributes([
-    { key: SEARCH_ATTRIBUTES.caseNumber, value: facts.caseNumber },
-    { key: SEARCH_ATTRIBUTES.region, value: facts.region },
-    { key: SEARCH_ATTRIBUTES.owningAgency, value: facts.owningAgency },
-    { key: SEARCH_ATTRIBUTES.processKind, value: workflowInfo().workflowType },
-    { key: SEARCH_ATTRIBUTES.caseStatus, value: facts.caseStatus },
-  ]);
+  upsertSearchAttributes(caseSearchAttributePairs(workflowInfo().workflowType, facts));
 }
 
 /** The case may have changed (a step, a status signal): read its search attributes again. */

@@ -8,6 +8,7 @@ import {
   validate,
   type DocumentNode,
   type ExecutionArgs,
+  type ExecutionResult,
   type GraphQLFormattedError,
   type GraphQLSchema,
 } from 'graphql';
@@ -16,6 +17,7 @@ import { useServer, type Extra } from 'graphql-ws/use/ws';
 import { WebSocketServer } from 'ws';
 import type { Orm } from '../db/database';
 import type { CaseEventFeed } from '../events/case-event-feed';
+import { graphqlWsNextPayload } from '../events/direct-delivery';
 import { sharedSubscriptionExecution } from '../events/shared-execution';
 import type { Logger } from '../logger';
 import { CallerGuard } from './caller-guard';
@@ -78,7 +80,14 @@ export function startWebSocketServer(opts: {
   /** Defaults to MAX_SUBSCRIPTIONS_PER_PRINCIPAL. */
   subscriptionsPerPrincipal?: number;
 }): { dispose(): void | Promise<void>; closeForRestart(): void } {
-  const wsServer = new WebSocketServer({ server: opts.httpServer, path: '/graphql', maxPayload: MAX_MESSAGE_BYTES });
+  // No permessage-deflate (`ws`'s default, stated here): compressing each subscriber's frame would cost more CPU
+  // per delivery than the bytes it saves on the small `next` messages of the feed.
+  const wsServer = new WebSocketServer({
+    server: opts.httpServer,
+    path: '/graphql',
+    maxPayload: MAX_MESSAGE_BYTES,
+    perMessageDeflate: false,
+  });
   const connections = new WeakMap<object, Connection>();
   const perPrincipal = new PrincipalSlots(opts.subscriptionsPerPrincipal ?? MAX_SUBSCRIPTIONS_PER_PRINCIPAL);
   const anonymousSockets = new PrincipalSlots(MAX_ANONYMOUS_SOCKETS_PER_ADDRESS);
@@ -97,10 +106,14 @@ export function startWebSocketServer(opts: {
       return opts.production ? { ...formatted, message: formatted.message.replace(/ Did you mean .*$/s, '') } : formatted;
     });
 
+  /** graphql-ws's `onNext` hook: errors formatted as over HTTP. The direct path sends the same payload. */
+  const onNext = (result: ExecutionResult) => (result.errors ? { ...result, errors: format(result.errors) } : undefined);
+  const subscribe = sharedSubscriptionExecution({ nextPayload: (result) => onNext(result) ?? graphqlWsNextPayload(result) });
+
   const cleanup = useServer<Record<string, unknown> | undefined>(
     {
       schema: opts.schema,
-      subscribe: sharedSubscriptionExecution(),
+      subscribe,
       onConnect: async (ctx: Ctx) => {
         const auth = ctx.connectionParams?.authorization;
         let actor: Actor | undefined;
@@ -187,6 +200,8 @@ export function startWebSocketServer(opts: {
             }),
             feed: opts.feed,
           };
+          // Live entries of this subscription go straight to its socket, one prebuilt frame per group and entry.
+          subscribe.directTo(contextValue, ctx.extra.socket, id);
           return { schema: opts.schema, document, operationName: payload.operationName, variableValues: payload.variables, contextValue };
         } catch (err) {
           if (err instanceof DocumentRefused) return err.errors;
@@ -204,7 +219,7 @@ export function startWebSocketServer(opts: {
         if (conn?.anonymousSlot) anonymousSockets.release(conn.anonymousSlot);
       },
       onError: (_ctx: Ctx, _id, _payload, errors) => format(errors),
-      onNext: (_ctx: Ctx, _id, _payload, _args, result) => (result.errors ? { ...result, errors: format(result.errors) } : undefined),
+      onNext: (_ctx: Ctx, _id, _payload, _args, result) => onNext(result),
     },
     wsServer,
   );

@@ -23,8 +23,9 @@ import { strictestResolutionDeadline } from './deadlines';
 import type { Channel } from '../rules/case-deadlines';
 import { beijingDate } from '../domain/working-days';
 import { paymentBounds } from '../rules/input-bounds';
-import { enqueueWorkflowSignal } from '../outbox/outbox';
+import { enqueueWorkflowRefresh, enqueueWorkflowSignal } from '../outbox/outbox';
 import { caseStepSignal, startProcessSignal } from '../../workflows/case-lifecycle';
+import { caseFactsChangedSignal } from '../../workflows/process-kit';
 import { caseWorkflowId, type CaseStep } from './case-workflow';
 import { CaseList, type CaseFilterInput } from './case-list';
 import { authorizeCaseChange, requireVisibleCase } from '../auth/access';
@@ -74,6 +75,14 @@ export interface Change {
  * update validator already checked its actor against the process (the worker edge passes this, never the API).
  */
 export type ChangeAuthority = CaseAction | 'WORKFLOW_STEP';
+
+/**
+ * The facts of a case its workflows carry as search attributes (src/domain/search-attributes.ts; the region and owner
+ * by id, the status by name), as one string to compare before and after a change.
+ */
+function taggedFacts(c: Case): string {
+  return [c.status, c.owningAgency, c.region].join('|');
+}
 
 export class CaseService {
   constructor(private readonly outbox: OutboxNotifier) {}
@@ -136,6 +145,7 @@ export class CaseService {
           });
         }
         const before = snapshot(c);
+        const [statusBefore, taggedBefore] = [c.status, taggedFacts(c)];
         const change = await apply(c, em);
         c.updatedAt = ctx.clock.now();
         await em.flush(); // UPDATE … WHERE version = n: a concurrent writer makes this fail
@@ -153,8 +163,16 @@ export class CaseService {
           await enqueueWorkflowSignal(em, { workflowId: caseWorkflowId(c.id), signal: caseStepSignal, payload: change.step });
         if (change.startProcess)
           await enqueueWorkflowSignal(em, { workflowId: caseWorkflowId(c.id), signal: startProcessSignal, payload: change.startProcess });
+        // A fact the workflows tag (status, owner, region) moved with no step to tell the lifecycle (assignLead puts an
+        // accepted case IN_PROGRESS): it reads its search attributes again. Only while the lifecycle runs (an open case).
+        const refresh =
+          !change.step &&
+          !change.startProcess &&
+          taggedFacts(c) !== taggedBefore &&
+          (OPEN_CASE_STATUSES as readonly CaseStatus[]).includes(statusBefore);
+        if (refresh) await enqueueWorkflowRefresh(em, { workflowId: caseWorkflowId(c.id), signal: caseFactsChangedSignal });
         ctx.log.info({ caseNumber: c.number, event: change.type, version: c.version }, 'case changed');
-        return { c, signalled: !!change.step || !!change.startProcess };
+        return { c, signalled: !!change.step || !!change.startProcess || refresh };
       });
       if (result.signalled && !nested) this.outbox.nudge();
       return result.c;

@@ -101,11 +101,14 @@ export function createLoaders(em: EntityManager) {
       }
       return keys.map((k) => facts.get(k) ?? { inRegionOfActor: false, heldByGrant: false });
     }),
-    /** The latest closing report (结案报告) of each case: its author, or null when the case has none. One query. */
+    /**
+     * The latest closing report (结案报告) of each case: its author, or null when the case has none. One query, through the
+     * one reading of "the latest" (migrations/sql/140_case_latest_closing_report.sql).
+     */
     closingReports: new DataLoader<string, { authorUserId: string | null } | null>(async (caseIds) => {
       const rows = await em.getConnection().execute<Array<{ case_id: string; actor_user_id: string | null }>>(
-        `select distinct on (case_id) case_id, actor_user_id from case_event
-            where case_id in (?) and type = 'CLOSING_REPORT_SUBMITTED' order by case_id, seq desc`,
+        `select c.id as case_id, r.actor_user_id from wage_case c cross join lateral case_latest_closing_report(c.id) r
+            where c.id in (?)`,
         [[...caseIds]],
       );
       const by = new Map(rows.map((r) => [r.case_id, { authorUserId: r.actor_user_id }]));

@@ -3,8 +3,7 @@ import { loadConfigOrExit } from '../config';
 import { toolDatabaseUrl } from '../infra/tool-database';
 import { Lifecycle, runMain } from '../lifecycle';
 import { createLogger } from '../logger';
-import { openDatabase } from './database';
-import { applySqlSources } from './sql-sources';
+import { migrateDatabase, openDatabase } from './database';
 
 /**
  * `npm run migrate`: brings the database (DATABASE_URL, or the embedded one on DATA_DIR) up to date and stops,
@@ -15,14 +14,15 @@ function boot(): void {
   const log = createLogger(config);
   const lifecycle = new Lifecycle(log);
   runMain(log, lifecycle, async () => {
-    const orm = await openDatabase({ url: await toolDatabaseUrl(config, log, lifecycle), log, migrate: false });
+    const url = await toolDatabaseUrl(config, log, lifecycle);
+    const orm = await openDatabase({ url, log, migrate: false });
     lifecycle.onStop('database pool', () => orm.close());
-    const applied = await orm.getMigrator().up();
-    const sources = await applySqlSources(orm);
+    // Under the same lock as every process that migrates at start (MIGRATION_LOCK_KEY): one migrator at a time.
+    const { migrations, sources } = await migrateDatabase(orm, { url, log });
     log.info(
-      { migrations: applied.map((m) => m.name), sources },
-      applied.length || sources.length
-        ? `applied ${applied.length} migrations and ${sources.length} function and trigger sources`
+      { migrations, sources },
+      migrations.length || sources.length
+        ? `applied ${migrations.length} migrations and ${sources.length} function and trigger sources`
         : 'the database is up to date',
     );
     await lifecycle.stopAll();

@@ -1,4 +1,4 @@
-import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import { defineSearchAttributeKey, SearchAttributeType, type SearchAttributePair } from '@temporalio/common';
 
 /**
  * The custom search attributes of Anxin's workflows in Temporal's visibility store (案件号, 区划, 承办机构, 流程,
@@ -32,4 +32,18 @@ export interface CaseSearchFacts {
   region: string;
   owningAgency: string;
   caseStatus: string;
+}
+
+/**
+ * The five attributes of a case's workflow of type `processKind`: what a workflow upserts after a step and what the
+ * outbox relay passes when it starts one (`workflowStartOptions`), built in this one place for both.
+ */
+export function caseSearchAttributePairs(processKind: string, facts: CaseSearchFacts): SearchAttributePair[] {
+  return [
+    { key: SEARCH_ATTRIBUTES.caseNumber, value: facts.caseNumber },
+    { key: SEARCH_ATTRIBUTES.region, value: facts.region },
+    { key: SEARCH_ATTRIBUTES.owningAgency, value: facts.owningAgency },
+    { key: SEARCH_ATTRIBUTES.processKind, value: processKind },
+    { key: SEARCH_ATTRIBUTES.caseStatus, value: facts.caseStatus },
+  ];
 }

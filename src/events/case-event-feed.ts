@@ -47,6 +47,28 @@ interface Row {
 const PAGE = 500;
 
 /**
+ * What renders an entry for a set of subscribers that receive the same bytes for it (same rows, same document,
+ * same caller's agency, kind and roles): see `direct-delivery.ts`. A group prepares each entry once per channel
+ * among its members before it hands the entry out, so that the hand-out itself is synchronous.
+ */
+export interface FeedChannel {
+  prepare(entry: FeedEntry): void | Promise<void>;
+}
+
+/**
+ * A subscriber's direct way out: while its consumer is idle (waiting on `next()` with nothing queued) the group
+ * hands it each entry through `deliver`, synchronously, instead of through the iterator's promise chain.
+ */
+export interface FeedSink {
+  readonly channel: FeedChannel;
+  /**
+   * Sends the prepared entry now and answers true; false when it cannot (not prepared for this entry, or the
+   * socket is behind): the entry is then queued and goes through the iterator, paced by the socket.
+   */
+  deliver(entry: FeedEntry): boolean;
+}
+
+/**
  * The case-file feed of one API process: every subscriber's entries, read from the table, filtered and
  * authorized in the SQL exactly like queries, in order, after its cursor, then live.
  *
@@ -94,7 +116,7 @@ export class CaseEventFeed {
    * The stream of the entries `actor` may see, matching `filter`, after the cursor `after` (or from now). Its
    * `return()` ends it at once, whatever it is waiting for.
    */
-  subscribe(actor: Actor | undefined, filter: CaseEventFilter, after?: string | null): AsyncIterableIterator<FeedEntry> {
+  subscribe(actor: Actor | undefined, filter: CaseEventFilter, after?: string | null): FeedSubscription {
     if (!actor?.agencyKind) throw unauthenticated('sign in: subscriptions need a token (connection parameter `authorization`)');
     let cursor: bigint | undefined;
     if (after) {
@@ -126,14 +148,14 @@ export class CaseEventFeed {
       group = new FeedGroup(this, query, cursor < top ? cursor : top);
       this.groups.set(query.key, group);
     }
-    group.members.add(member);
+    group.add(member);
     void group.pull(); // the horizon may have moved while the member was catching up
     return group;
   }
 
   /** A group with no members is dropped; its next member starts a new one at the horizon. */
   leave(group: FeedGroup, member: FeedSubscription): void {
-    group.members.delete(member);
+    group.remove(member);
     if (group.members.size === 0 && this.groups.get(group.query.key) === group) this.groups.delete(group.query.key);
   }
 
@@ -157,6 +179,8 @@ export class CaseEventFeed {
 /** Live subscribers that see the same rows. `cursor`: every entry up to it has been handed to the members. */
 class FeedGroup {
   readonly members = new Set<FeedSubscription>();
+  /** The channels of the members with a direct sink, with how many members each: what `prepare` renders for. */
+  private readonly channels = new Map<FeedChannel, number>();
   private pulling = false;
   private again = false;
 
@@ -165,6 +189,35 @@ class FeedGroup {
     readonly query: FeedQuery,
     public cursor: bigint,
   ) {}
+
+  /**
+   * Renders `entry` once for each channel among the members with a direct sink; a promise only when a channel's
+   * rendering is asynchronous (a member that joins meanwhile with an unprepared channel gets it queued).
+   */
+  private prepare(entry: FeedEntry): Promise<unknown> | undefined {
+    let waits: Array<void | Promise<void>> | undefined;
+    for (const channel of this.channels.keys()) {
+      const r = channel.prepare(entry);
+      if (r) (waits ??= []).push(r);
+    }
+    return waits && Promise.all(waits);
+  }
+
+  add(member: FeedSubscription): void {
+    if (this.members.has(member)) return;
+    this.members.add(member);
+    const channel = member.sink?.channel;
+    if (channel) this.channels.set(channel, (this.channels.get(channel) ?? 0) + 1);
+  }
+
+  remove(member: FeedSubscription): void {
+    if (!this.members.delete(member)) return;
+    const channel = member.sink?.channel;
+    if (!channel) return;
+    const n = (this.channels.get(channel) ?? 1) - 1;
+    if (n > 0) this.channels.set(channel, n);
+    else this.channels.delete(channel);
+  }
 
   /** Reads what the horizon's move brought and hands it out; a move during a read brings another read. */
   async pull(): Promise<void> {
@@ -182,7 +235,12 @@ class FeedGroup {
           top = this.feed.horizon.top ?? top
         ) {
           const page = await this.feed.read(this.query, this.cursor, top);
-          for (const entry of page) for (const member of this.members) member.push(entry);
+          for (const entry of page) {
+            const preparing = this.prepare(entry);
+            if (preparing) await preparing;
+            const id = BigInt(entry.id); // once per entry, not per member
+            for (const member of this.members) member.push(entry, id);
+          }
           this.cursor = page.length === PAGE ? BigInt(page[page.length - 1]!.id) : top;
         }
       } while (this.again);
@@ -200,8 +258,10 @@ class FeedGroup {
  * entries. Not an async generator: one of those waiting for the next entry would hold a `return()` until an
  * entry arrived, and a subscriber that went away would stay for as long as nothing matched its filter.
  */
-class FeedSubscription implements AsyncIterableIterator<FeedEntry> {
+export class FeedSubscription implements AsyncIterableIterator<FeedEntry> {
   private readonly queue: FeedEntry[] = [];
+  /** Set by the transport (`attach`): live entries go out through it while the consumer is idle. */
+  private attached: FeedSink | undefined;
   private group: FeedGroup | undefined;
   private waiting: (() => void) | undefined;
   private closed = false;
@@ -217,6 +277,11 @@ class FeedSubscription implements AsyncIterableIterator<FeedEntry> {
 
   [Symbol.asyncIterator](): this {
     return this;
+  }
+
+  /** Names the rows this subscriber sees (its caller's scope and its filter): equal keys, equal rows. */
+  get rowsKey(): string {
+    return this.query.key;
   }
 
   async next(): Promise<IteratorResult<FeedEntry>> {
@@ -239,10 +304,27 @@ class FeedSubscription implements AsyncIterableIterator<FeedEntry> {
     throw err;
   }
 
+  /**
+   * Gives live entries a direct way out (see FeedSink). Only while the consumer is idle, so an entry sent directly
+   * never overtakes one still on its way through the iterator: the order per subscriber is the feed's.
+   */
+  attach(sink: FeedSink): void {
+    if (this.group) throw new Error('a sink is attached before the subscription joins its group');
+    this.attached = sink;
+  }
+
+  get sink(): FeedSink | undefined {
+    return this.attached;
+  }
+
   /** Called by the group, in order; entries it already has are skipped (it may have read past the group). */
-  push(entry: FeedEntry): void {
-    const id = BigInt(entry.id);
+  push(entry: FeedEntry, id = BigInt(entry.id)): void {
     if (this.cursor !== undefined && id <= this.cursor) return;
+    // Idle (`waiting`: its consumer has handled everything before and asked for more): sent at once, synchronously.
+    if (this.waiting && this.attached && this.queue.length === 0 && this.attached.deliver(entry)) {
+      this.cursor = id;
+      return;
+    }
     if (this.queue.length >= this.feed.maxQueued) return this.detach();
     this.cursor = id;
     this.queue.push(entry);

@@ -1,6 +1,9 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client, type WorkflowStartOptions } from '@temporalio/client';
+import { Pool, type PoolClient } from 'pg';
 import type { Orm } from '../db/database';
+import { caseSearchAttributePairs, type CaseSearchFacts } from '../domain/search-attributes';
 import type { Logger } from '../logger';
+import { searchAttributesRegistered } from '../worker/search-attributes-registered';
 
 interface OutboxRow {
   id: string;
@@ -9,6 +12,11 @@ interface OutboxRow {
   workflow_id: string;
   signal_name: string | null;
   args: unknown[];
+  /** The started case's facts for its search attributes, read with the batch (START rows, registered namespaces). */
+  case_number: string | null;
+  region_code: string | null;
+  owning_agency_id: string | null;
+  case_status: string | null;
 }
 
 /**
@@ -22,17 +30,50 @@ export interface OutboxRelayOptions {
   batchSize: number;
   /** Workflows delivered to at the same time within a batch (`OUTBOX_RELAY_CONCURRENCY`, default 32). */
   concurrency: number;
+  /**
+   * Batches on a database connection of the relay's own (`OUTBOX_RELAY_OWN_CONNECTION`, default true where the
+   * composition root builds the relay), not one taken from the MikroORM pool that concurrent requests queue for; the
+   * connection is held for a batch's transaction, Temporal calls included. False here: a relay built bare (tests)
+   * uses the pool.
+   */
+  ownConnection: boolean;
+  /**
+   * Whether the client's namespace has Anxin's search attributes (cached by the function, not asked per start); by
+   * default asked of the client's own connection (src/worker/search-attributes-registered.ts).
+   */
+  searchAttributesRegistered?: (namespace: string) => Promise<boolean>;
 }
 
-export const defaultOutboxRelayOptions: OutboxRelayOptions = { batchSize: 500, concurrency: 32 };
+export const defaultOutboxRelayOptions: OutboxRelayOptions = { batchSize: 500, concurrency: 32, ownConnection: false };
 
 /**
  * The options of a workflow start, built in this one place (a start and a signal-with-start alike): what every
- * workflow the outbox starts has in common goes here (search attributes, memo …).
+ * workflow the outbox starts has in common goes here. With `facts` (the case the workflow runs for, where the
+ * namespace has the attributes registered), the workflow starts with its five search attributes
+ * (src/domain/search-attributes.ts) and skips reading them through an activity (workflows/process-kit.ts
+ * `tagWithCase`).
  */
-export function workflowStartOptions(row: Pick<OutboxRow, 'workflow_id' | 'args'>, taskQueue: string): WorkflowStartOptions {
-  return { workflowId: row.workflow_id, taskQueue, args: row.args };
+export function workflowStartOptions(
+  row: Pick<OutboxRow, 'workflow_id' | 'workflow_type' | 'args'>,
+  taskQueue: string,
+  facts?: CaseSearchFacts | null,
+): WorkflowStartOptions {
+  return {
+    workflowId: row.workflow_id,
+    taskQueue,
+    args: row.args,
+    ...(facts && row.workflow_type ? { typedSearchAttributes: caseSearchAttributePairs(row.workflow_type, facts) } : {}),
+  };
 }
+
+/** A row's case facts, when the batch's query found them (all four or none). */
+function rowFacts(row: OutboxRow): CaseSearchFacts | null {
+  if (row.case_number === null || row.region_code === null || row.owning_agency_id === null || row.case_status === null) return null;
+  return { caseNumber: row.case_number, region: row.region_code, owningAgency: row.owning_agency_id, caseStatus: row.case_status };
+}
+
+/** A statement inside the batch's transaction (`?` placeholders, in order). */
+type Exec = <T>(sql: string, params: unknown[]) => Promise<T[]>;
 
 /**
  * Delivers the workflow outbox to Temporal, each workflow's rows in the order they were written. Delivery is
@@ -52,6 +93,10 @@ export function workflowStartOptions(row: Pick<OutboxRow, 'workflow_id' | 'args'
  * stops the rest of its own workflow's rows in that batch — they stay pending behind it, and the next batch finds
  * it first again — while the other workflows' rows go out. A crash after a Temporal call and before the commit
  * leaves the batch pending: the next relay delivers it again, and the receivers ignore what they already have.
+ * A START row of a case (its first argument's `caseId`) is read with that case's number, region, owner and status in
+ * the batch's one query (a lateral join on the case's primary key, only where the namespace has the search
+ * attributes), so the workflow starts with its search attributes (`workflowStartOptions`).
+ *
  * (Locking per workflow instead, `pg_try_advisory_xact_lock(hashtext(workflow_id))`, would let two relays deliver
  * side by side; one relay already reaches the Temporal server's own start rate, so the simpler lock stays.)
  */
@@ -61,6 +106,9 @@ export class OutboxRelay {
   private followUp: Promise<number> | undefined;
   private stopped = false;
   private readonly opts: OutboxRelayOptions;
+  private readonly registered: (namespace: string) => Promise<boolean>;
+  /** The relay's own connection (a pool of one), opened at its first batch when `ownConnection`. */
+  private pool: Pool | undefined;
 
   constructor(
     private readonly orm: Orm,
@@ -70,6 +118,7 @@ export class OutboxRelay {
     opts: Partial<OutboxRelayOptions> = {},
   ) {
     this.opts = { ...defaultOutboxRelayOptions, ...opts };
+    this.registered = this.opts.searchAttributesRegistered ?? searchAttributesRegistered(client.connection);
   }
 
   /**
@@ -104,19 +153,78 @@ export class OutboxRelay {
     return delivered;
   }
 
+  /** Runs `fn` in one transaction: on the relay's own connection, or on one of the MikroORM pool's. */
+  private async inTransaction<T>(fn: (exec: Exec) => Promise<T>): Promise<T> {
+    if (!this.opts.ownConnection) {
+      return this.orm.em.fork().transactional(async (tem) => {
+        const conn = tem.getConnection();
+        const trx = tem.getTransactionContext();
+        return fn((sql, params) => conn.execute(sql, params, 'all', trx));
+      });
+    }
+    this.pool ??= this.openPool();
+    const client: PoolClient = await this.pool.connect();
+    let broken: Error | undefined;
+    try {
+      await client.query('begin');
+      const result = await fn(async <R>(sql: string, params: unknown[]) => {
+        let n = 0;
+        const res = await client.query(
+          sql.replace(/\?/g, () => `$${++n}`),
+          params,
+        );
+        return res.rows as R[];
+      });
+      await client.query('commit');
+      return result;
+    } catch (err) {
+      await client.query('rollback').catch((e: unknown) => (broken = e as Error));
+      throw err;
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  private openPool(): Pool {
+    const pool = new Pool({
+      connectionString: this.orm.config.get('clientUrl'),
+      max: 1,
+      idleTimeoutMillis: 30_000,
+      allowExitOnIdle: true,
+      application_name: 'anxin-outbox-relay',
+    });
+    // A connection the server ends (a restart, a dropped test database) is replaced at the next batch.
+    pool.on('error', (err) => this.log.warn({ err }, 'outbox relay connection lost'));
+    return pool;
+  }
+
+  /** Whether this batch's starts carry search attributes: the namespace has them (a failed answer: no). */
+  private async tagsStarts(): Promise<boolean> {
+    try {
+      return await this.registered(this.client.options.namespace);
+    } catch {
+      return false;
+    }
+  }
+
   private async deliverBatch(limit: number): Promise<{ read: number; delivered: number }> {
-    const em = this.orm.em.fork();
-    return em.transactional(async (tem) => {
-      const conn = tem.getConnection();
-      const trx = tem.getTransactionContext();
+    // Asked before the lock, and cached: not a call per start.
+    const tag = await this.tagsStarts();
+    return this.inTransaction(async (exec) => {
       // One relay reads and delivers at a time (see the class comment for why this keeps each workflow's order).
-      await conn.execute(`select pg_advisory_xact_lock(hashtext('anxin:workflow-outbox'))`, [], 'all', trx);
-      const rows = await conn.execute<OutboxRow[]>(
-        `select id, action, workflow_type, workflow_id, signal_name, args from workflow_outbox
-          where delivered_at is null order by id limit ? for update skip locked`,
-        [limit],
-        'all',
-        trx,
+      await exec(`select pg_advisory_xact_lock(hashtext('anxin:workflow-outbox'))`, []);
+      const rows = await exec<OutboxRow>(
+        `select o.id, o.action, o.workflow_type, o.workflow_id, o.signal_name, o.args,
+                c.number as case_number, c.region_code, c.owning_agency_id, c.status as case_status
+           from workflow_outbox o
+           left join lateral (
+             select w.number, w.region_code, w.owning_agency_id, w.status from wage_case w
+              where ?::boolean and o.action = 'START'
+                and w.id = case when o.args->0->>'caseId' ~* '^[0-9a-f]{8}-([0-9a-f]{4}-){3}[0-9a-f]{12}$'
+                                then (o.args->0->>'caseId')::uuid end
+           ) c on true
+          where o.delivered_at is null order by o.id limit ? for update of o skip locked`,
+        [tag, limit],
       );
       if (rows.length === 0) return { read: 0, delivered: 0 };
 
@@ -144,20 +252,16 @@ export class OutboxRelay {
 
       // One statement for what went out, one for what failed.
       if (delivered.length > 0)
-        await conn.execute(
+        await exec(
           `update workflow_outbox set delivered_at = now(), attempts = attempts + 1
             where id in (select jsonb_array_elements_text(?::jsonb)::bigint)`,
           [JSON.stringify(delivered)],
-          'run',
-          trx,
         );
       if (failed.length > 0) {
-        await conn.execute(
+        await exec(
           `update workflow_outbox o set attempts = o.attempts + 1, last_error = f.error
              from jsonb_to_recordset(?::jsonb) as f(id bigint, error text) where o.id = f.id`,
           [JSON.stringify(failed.map((f) => ({ id: f.row.id, error: String((f.err as Error)?.message ?? f.err).slice(0, 2000) })))],
-          'run',
-          trx,
         );
         const first = failed[0]!;
         this.log.warn(
@@ -172,7 +276,7 @@ export class OutboxRelay {
   private async deliver(row: OutboxRow): Promise<void> {
     if (row.action === 'START') {
       try {
-        await this.client.workflow.start(row.workflow_type!, workflowStartOptions(row, this.taskQueue));
+        await this.client.workflow.start(row.workflow_type!, workflowStartOptions(row, this.taskQueue, rowFacts(row)));
       } catch (err) {
         if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
       }
@@ -216,6 +320,9 @@ export class OutboxRelay {
     this.timer = undefined;
     if (t) clearTimeout(t);
     await this.draining?.catch(() => undefined);
+    const pool = this.pool;
+    this.pool = undefined;
+    await pool?.end().catch(() => undefined);
   }
 }
 

@@ -57,3 +57,18 @@ export async function enqueueWorkflowSignalWithStart<A extends unknown[]>(
       em.getTransactionContext(),
     );
 }
+
+/**
+ * A signal whose handler takes no arguments and only reads the facts again (`caseFactsChanged`), so a repeated
+ * delivery changes nothing: the relay still hands it the row id as `deliveryId`, which the handler ignores.
+ */
+export async function enqueueWorkflowRefresh(em: EntityManager, opts: { workflowId: string; signal: SignalDefinition<[]> }): Promise<void> {
+  await em
+    .getConnection()
+    .execute(
+      `select outbox_append('SIGNAL', null, ?, ?, ?::jsonb)`,
+      [opts.workflowId, opts.signal.name, JSON.stringify([{}])],
+      'run',
+      em.getTransactionContext(),
+    );
+}

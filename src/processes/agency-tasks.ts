@@ -197,9 +197,8 @@ export class AgencyTaskService {
     const rows = await ctx.em.getConnection().execute<Array<{ id: string; status: string; has_report: boolean; report_by: string | null }>>(
       `select c.id, c.status, r.seq is not null as has_report, r.actor_user_id as report_by
          from wage_case c
-         left join lateral (select e.seq, e.actor_user_id from case_event e
-                             where c.status = 'RESOLVED' and e.case_id = c.id and e.type = 'CLOSING_REPORT_SUBMITTED'
-                             order by e.seq desc limit 1) r on true
+         left join lateral (select l.seq, l.actor_user_id from case_latest_closing_report(c.id) l
+                             where c.status = 'RESOLVED') r on true
         where c.owning_agency_id = ? and (${scope.sql})
           and ((?::boolean and c.status = 'RECEIVED')
             or (?::boolean and c.status = 'RESOLVED' and r.seq is not null and r.actor_user_id::text is distinct from ?))

@@ -9,6 +9,7 @@ import { createLoaders } from '../../src/db/loaders';
 import { createServices, type TestServices as Services } from './test-services';
 import { OutboxRelay } from '../../src/outbox/outbox-relay';
 import { createCaseActivities } from '../../src/worker/case-activities';
+import { searchAttributesRegistered } from '../../src/worker/search-attributes-registered';
 import { startTestApi, testWebhookTargets, type TestApi } from './api';
 import { createTestDatabase, type TestDatabase } from './database';
 import { loadTestCity } from './fixtures';
@@ -34,8 +35,8 @@ export interface LiveStack {
   stop(): Promise<void>;
 }
 
-export async function startLiveStack(taskQueue: string): Promise<LiveStack> {
-  const [db, temporal] = await Promise.all([createTestDatabase(), startDevServer()]);
+export async function startLiveStack(taskQueue: string, opts: { searchAttributes?: boolean } = {}): Promise<LiveStack> {
+  const [db, temporal] = await Promise.all([createTestDatabase(), startDevServer({ searchAttributes: opts.searchAttributes })]);
   const city = await loadTestCity(db.orm.em.fork());
   const relay = new OutboxRelay(db.orm, temporal.client, taskQueue, testLog);
   relay.start(100);
@@ -55,7 +56,13 @@ export async function startLiveStack(taskQueue: string): Promise<LiveStack> {
       connection: temporal.nativeConnection,
       taskQueue,
       workflowBundle: await workflowBundle(),
-      activities: createCaseActivities({ orm: db.orm, log: testLog, services }),
+      activities: createCaseActivities({
+        orm: db.orm,
+        log: testLog,
+        services,
+        // The workflows tag themselves only where asked to and the dev server has the attributes.
+        ...(opts.searchAttributes ? { searchAttributesRegistered: searchAttributesRegistered(temporal.connection) } : {}),
+      }),
     });
     const running = worker.run();
     const handle = {

@@ -11,7 +11,7 @@ import { uniqueMobile } from '../demo/identities';
 import { Random } from '../demo/random';
 
 /**
- * `npm run bench:intake-e2e [-- --seconds 30 --clients 32 --rounds 3 --cpu-prof]`: intakes per second whose
+ * `npm run bench:intake-e2e [-- --seconds 30 --clients 32 --rounds 3 --cpu-prof --layout one|split --relay both|worker]`: intakes per second whose
  * lifecycle workflow has STARTED, against Temporal's own start rate on the same server (issue 16).
  *
  * It starts the system as `npm start` does (dist/src/main.js: embedded PostgreSQL, Temporal dev server, worker,
@@ -22,11 +22,19 @@ import { Random } from '../demo/random';
  *            intakes ÷ (last workflow start − first request).
  *   (bare)   a bare `client.workflow.start` loop of a no-op workflow type for `--seconds` s, 16 and then 32 starts
  *            in flight, on the same dev server (a task queue no worker polls: the start call is what is measured).
- * and prints both rates and their ratio. `--cpu-prof` writes a V8 CPU profile of the system's process into the
+ * and prints both rates and their ratio. `--layout split` (the production layout in miniature) also starts a separate
+ * API process (`dist/src/api-main.js`, port 4391) against the same PostgreSQL and Temporal and posts the intakes
+ * there, the first process acting as the worker; `--relay worker` starts that API with `OUTBOX_RELAY_ENABLED=false`
+ * (the worker's relay alone delivers, polling each second), `--relay both` (default) lets the API deliver what it
+ * commits as well. `--cpu-prof` writes a V8 CPU profile of the system's process into the
  * data folder's parent (kept) for `node --cpu-prof`-style analysis.
  */
 const repo = path.resolve(__dirname, '..', '..', '..');
-const PORTS = { api: 4390, pg: 5790, temporal: 7590, ui: 8590 };
+const PORTS = { api: 4390, pg: 5790, temporal: 7590, ui: 8590, splitApi: 4391 };
+/** The API the intakes go to: the system's own, or with `--layout split` the separate API process. */
+let apiPort = PORTS.api;
+/** Signing keys given to every process, so the demo tokens the system writes hold on the separate API too. */
+const BENCH_KEYS = 'bench-1=intake-e2e-bench-secret-0123456789abcdefghijkl';
 const INTAKE = `mutation($i: IntakeComplaintInput!) { intakeComplaint(input: $i) { outcome case { id } } }`;
 
 interface Options {
@@ -34,10 +42,12 @@ interface Options {
   clients: number;
   rounds: number;
   cpuProf: boolean;
+  layout: 'one' | 'split';
+  relay: 'both' | 'worker';
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { seconds: 30, clients: 32, rounds: 3, cpuProf: false };
+  const o: Options = { seconds: 30, clients: 32, rounds: 3, cpuProf: false, layout: 'one', relay: 'both' };
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i]!.split(/=(.*)/s, 2) as [string, string | undefined];
     const int = (min: number, max: number) => {
@@ -49,7 +59,14 @@ function parseArgs(argv: string[]): Options {
     else if (flag === '--clients') o.clients = int(1, 256);
     else if (flag === '--rounds') o.rounds = int(1, 20);
     else if (flag === '--cpu-prof') o.cpuProf = true;
-    else throw new Error(`unknown argument ${argv[i]}\nusage: intake-e2e-bench [--seconds 30] [--clients 32] [--rounds 3] [--cpu-prof]`);
+    else if (flag === '--layout' && ['one', 'split'].includes(inline ?? argv[i + 1] ?? ''))
+      o.layout = (inline ?? argv[++i]) as Options['layout'];
+    else if (flag === '--relay' && ['both', 'worker'].includes(inline ?? argv[i + 1] ?? ''))
+      o.relay = (inline ?? argv[++i]) as Options['relay'];
+    else
+      throw new Error(
+        `unknown argument ${argv[i]}\nusage: intake-e2e-bench [--seconds 30] [--clients 32] [--rounds 3] [--cpu-prof] [--layout one|split] [--relay both|worker]`,
+      );
   }
   return o;
 }
@@ -58,7 +75,7 @@ const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 
 function postGraphQL(token: string, body: string): Promise<{ data?: Record<string, unknown>; errors?: Array<{ message: string }> }> {
   return new Promise((resolve, reject) => {
-    const req = http.request({ host: '127.0.0.1', port: PORTS.api, path: '/graphql', method: 'POST', agent, timeout: 60_000 }, (res) => {
+    const req = http.request({ host: '127.0.0.1', port: apiPort, path: '/graphql', method: 'POST', agent, timeout: 60_000 }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
@@ -82,7 +99,8 @@ function postGraphQL(token: string, body: string): Promise<{ data?: Record<strin
  * CPU seconds so far of the system's processes (its process group: the Node process, the Temporal dev server,
  * PostgreSQL and its backends), by program, from /proc. Processes that have exited are not counted.
  */
-function groupCpu(pgid: number): Record<string, number> {
+function groupCpu(pgids: number | number[]): Record<string, number> {
+  const groups = Array.isArray(pgids) ? pgids : [pgids];
   const out: Record<string, number> = {};
   for (const pid of readdirSync('/proc').filter((d) => /^\d+$/.test(d))) {
     let stat: string;
@@ -95,14 +113,19 @@ function groupCpu(pgid: number): Record<string, number> {
     const comm = stat.slice(stat.indexOf('(') + 1, close);
     const f = stat.slice(close + 2).split(' ');
     // After the command: state, ppid, pgrp … utime is field 14 of the line, stime 15 (11 and 12 here).
-    if (Number(f[2]) !== pgid) continue;
-    const name = comm.startsWith('postgres')
-      ? 'postgres'
-      : comm.startsWith('temporal')
-        ? 'temporal'
-        : comm.startsWith('node')
-          ? 'node'
-          : comm;
+    const group = groups.indexOf(Number(f[2]));
+    if (group < 0) continue;
+    // A second group is the separate API process (`--layout split`).
+    const name =
+      group > 0
+        ? `api-${comm}`
+        : comm.startsWith('postgres')
+          ? 'postgres'
+          : comm.startsWith('temporal')
+            ? 'temporal'
+            : comm.startsWith('node')
+              ? 'node'
+              : comm;
     out[name] = (out[name] ?? 0) + (Number(f[11]) + Number(f[12])) / 100;
   }
   return out;
@@ -145,6 +168,7 @@ async function startSystem(dataDir: string, cpuProf: boolean): Promise<ChildProc
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       // 32 clients as one clerk: the per-user limit would measure itself, not the intake.
       RATE_LIMIT_PER_MINUTE: '1000000',
+      AUTH_JWT_KEYS: BENCH_KEYS,
     },
   });
   let tail = '';
@@ -170,6 +194,43 @@ async function startSystem(dataDir: string, cpuProf: boolean): Promise<ChildProc
     await sleep(500);
   }
   return child;
+}
+
+/** `--layout split`: a separate API process (`npm run api`) against the system's PostgreSQL and Temporal. */
+async function startSplitApi(relay: Options['relay']): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--enable-source-maps', 'dist/src/api-main.js'], {
+    cwd: repo,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: {
+      ...process.env,
+      NODE_ENV: 'development',
+      HOST: '127.0.0.1',
+      PORT: String(PORTS.splitApi),
+      DATABASE_URL: `postgresql://anxin:anxin-local@127.0.0.1:${PORTS.pg}/anxin`,
+      TEMPORAL_ADDRESS: `127.0.0.1:${PORTS.temporal}`,
+      AUTH_JWT_KEYS: BENCH_KEYS,
+      LOG_FORMAT: 'json',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      OUTBOX_RELAY_ENABLED: relay === 'worker' ? 'false' : 'true',
+    },
+  });
+  let tail = '';
+  const keep = (c: Buffer) => (tail = (tail + c.toString()).slice(-4000));
+  child.stdout!.on('data', keep);
+  child.stderr!.on('data', keep);
+  apiPort = PORTS.splitApi;
+  for (let waited = 0; ; waited += 500) {
+    if (child.exitCode !== null) throw new Error(`the API process exited (${child.exitCode}):\n${tail}`);
+    if (waited > 120_000) throw new Error(`the API process was not ready in 120 s:\n${tail}`);
+    const ok = await postGraphQL('', JSON.stringify({ query: '{ __typename }' })).then(
+      (r) => !!r.data,
+      () => false,
+    );
+    if (ok) return child;
+    await sleep(500);
+  }
 }
 
 async function stopSystem(child: ChildProcess): Promise<void> {
@@ -209,7 +270,7 @@ async function clerkToken(dataDir: string, region: string): Promise<string> {
 }
 
 async function intakeRound(
-  pgid: number,
+  pgid: number | number[],
   o: Options,
   token: string,
   db: PgClient,
@@ -301,7 +362,7 @@ async function intakeRound(
   };
 }
 
-async function bareRound(pgid: number, o: Options, client: Client, run: string, label: string, concurrency: number) {
+async function bareRound(pgid: number | number[], o: Options, client: Client, run: string, label: string, concurrency: number) {
   let n = 0;
   let errors = 0;
   const cpu0 = groupCpu(pgid);
@@ -337,11 +398,17 @@ async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   const run = Date.now().toString(36);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'anxin-bench-e2e-'));
-  console.log(`intake end to end vs bare starts — run ${run}, ${o.clients} clients, ${o.seconds} s, ${o.rounds} rounds, data ${dataDir}`);
+  console.log(
+    `intake end to end vs bare starts — run ${run}, ${o.clients} clients, ${o.seconds} s, ${o.rounds} rounds, layout ${o.layout}` +
+      `${o.layout === 'split' ? ` (relay: ${o.relay})` : ''}, data ${dataDir}`,
+  );
   const child = await startSystem(dataDir, o.cpuProf);
+  let splitApi: ChildProcess | undefined;
   const db = new PgClient({ connectionString: `postgresql://anxin:anxin-local@127.0.0.1:${PORTS.pg}/anxin` });
   let connection: Connection | undefined;
   try {
+    if (o.layout === 'split') splitApi = await startSplitApi(o.relay);
+    const groups = splitApi ? [child.pid!, splitApi.pid!] : child.pid!;
     connection = await Connection.connect({ address: `127.0.0.1:${PORTS.temporal}` });
     const client = new Client({ connection });
     await db.connect();
@@ -360,11 +427,11 @@ async function main(): Promise<void> {
       bare32: Awaited<ReturnType<typeof bareRound>>;
     }> = [];
     for (let r = 1; r <= o.rounds; r++) {
-      const e2e = await intakeRound(child.pid!, o, token, db, client, run, r, rng, phones);
+      const e2e = await intakeRound(groups, o, token, db, client, run, r, rng, phones);
       console.log(`round ${r} e2e: ${JSON.stringify(e2e)}`);
-      const bare16 = await bareRound(child.pid!, o, client, run, `${r}-16`, 16);
+      const bare16 = await bareRound(groups, o, client, run, `${r}-16`, 16);
       console.log(`round ${r} bare ×16: ${JSON.stringify(bare16)}`);
-      const bare32 = await bareRound(child.pid!, o, client, run, `${r}-32`, 32);
+      const bare32 = await bareRound(groups, o, client, run, `${r}-32`, 32);
       console.log(`round ${r} bare ×32: ${JSON.stringify(bare32)}`);
       rows.push({ round: r, e2e, bare16, bare32 });
     }
@@ -384,11 +451,14 @@ async function main(): Promise<void> {
         ].join('  '),
       );
     }
-    console.log(JSON.stringify({ bench: 'intake-e2e', run, seconds: o.seconds, clients: o.clients, rounds: rows }));
+    console.log(
+      JSON.stringify({ bench: 'intake-e2e', run, seconds: o.seconds, clients: o.clients, layout: o.layout, relay: o.relay, rounds: rows }),
+    );
   } finally {
     agent.destroy();
     await db.end().catch(() => undefined);
     await connection?.close().catch(() => undefined);
+    if (splitApi) await stopSystem(splitApi);
     await stopSystem(child);
     await rm(dataDir, { recursive: true, force: true });
   }

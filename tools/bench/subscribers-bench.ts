@@ -39,7 +39,12 @@ import { freePort } from './free-port';
  *
  * The events: this process records a contact attempt on an open case (the service, as the API's mutation does)
  * every `--interval-ms`; the entry's commit time is taken when the call returns, its arrival when the subscriber's
- * `next` runs. Both read the same wall clock. Figures: p50/p95/p99/max over all (event, subscriber) pairs.
+ * `next` runs. Both read the same wall clock. Figures: p50/p95/p99/max over all (event, subscriber) pairs, and the
+ * CPU seconds each side used over the events (API processes, client processes, this driver, the whole machine).
+ *
+ * `--api-dist <dir>` runs the API processes from another build (e.g. main's, built into a folder of its own with
+ * `tsc -p tsconfig.build.json`), for interleaved before/after runs; `--profile <dir>` writes and summarises V8 CPU
+ * profiles of the API and client processes over the events.
  */
 
 const now = () => performance.timeOrigin + performance.now();
@@ -54,18 +59,27 @@ interface Options {
   intervalMs: number;
   apis: number;
   clientProcs: number;
-  /** A folder for V8 CPU profiles of the API processes (`--cpu-prof`), summarised at the end. */
+  /** A folder for V8 CPU profiles of the API and client processes (`--cpu-prof`), summarised at the end. */
   profileDir?: string;
+  /**
+   * The build the API processes run (`<dir>/src/api-main.js`), for a baseline: e.g. another commit's `dist`
+   * built with `tsc -p tsconfig.build.json`. This checkout's `dist` by default; the clients are always this one's.
+   */
+  apiDist?: string;
 }
 
 const USAGE =
-  'usage: subscribers-bench [--subscribers 10000] [--events 10] [--interval-ms 1000] [--apis 2] [--client-procs 2] [--profile <dir>]';
+  'usage: subscribers-bench [--subscribers 10000] [--events 10] [--interval-ms 1000] [--apis 2] [--client-procs 2] [--profile <dir>] [--api-dist <dist dir>]';
 
 function parseArgs(argv: string[]): Options {
   const o: Options = { subscribers: 10_000, events: 10, intervalMs: 1000, apis: 2, clientProcs: 2 };
   for (let i = 0; i < argv.length; i += 2) {
     if (argv[i] === '--profile') {
       o.profileDir = path.resolve(argv[i + 1] ?? 'subscribers-profile');
+      continue;
+    }
+    if (argv[i] === '--api-dist') {
+      o.apiDist = path.resolve(argv[i + 1] ?? 'dist');
       continue;
     }
     const n = Number(argv[i + 1]);
@@ -97,6 +111,29 @@ function openFileLimit(): string {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** CPU seconds (user + system) a process has used so far, from /proc (Linux; NaN elsewhere or once it is gone). */
+function cpuSeconds(pid: number | undefined): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100; // utime + stime, in USER_HZ (100 on Linux)
+  } catch {
+    return NaN;
+  }
+}
+
+/** CPU seconds of the whole machine (every process, all CPUs) and the idle share, from /proc/stat. */
+function machineCpu(): { busy: number; idle: number } {
+  try {
+    const [, ...t] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/);
+    const n = t.map(Number);
+    const idle = (n[3] ?? 0) + (n[4] ?? 0);
+    return { busy: (n.reduce((a, b) => a + b, 0) - idle) / 100, idle: idle / 100 };
+  } catch {
+    return { busy: NaN, idle: NaN };
+  }
+}
 
 async function waitForApi(url: string, child: ChildProcess): Promise<void> {
   const end = Date.now() + 120_000;
@@ -147,6 +184,7 @@ async function main(o: Options): Promise<void> {
   let eventsFrom = 0;
   let eventsTo = 0;
   const clientProcs: ChildProcess[] = [];
+  const clientExits: number[] = [];
   let env: TestWorkflowEnvironment | undefined;
   let orm: Orm | undefined;
   let pg: Awaited<ReturnType<typeof startEmbeddedPostgres>> | undefined;
@@ -155,7 +193,15 @@ async function main(o: Options): Promise<void> {
   let cleaned: Promise<void> | undefined;
   const cleanup = () =>
     (cleaned ??= (async () => {
-      for (const c of clientProcs) c.kill();
+      // Asked to exit (a profile is written at a normal exit), then killed if they have not.
+      for (const c of clientProcs) if (c.connected) c.send({ exit: true });
+      await Promise.all(
+        clientProcs.map((c) =>
+          c.exitCode === null && c.signalCode === null
+            ? Promise.race([new Promise((r) => c.once('exit', r)), sleep(10_000).then(() => c.kill())])
+            : undefined,
+        ),
+      );
       for (const a of apis) a.kill('SIGTERM');
       await Promise.all(apis.map((a) => (a.exitCode === null ? new Promise((r) => a.once('exit', r)) : undefined)));
       process.removeListener('exit', killAll);
@@ -188,7 +234,7 @@ async function main(o: Options): Promise<void> {
     for (let k = 0; k < o.apis; k++) {
       const port = await freePort();
       const profile = o.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`, `--cpu-prof-name=api-${k}.cpuprofile`] : [];
-      const child = spawn(process.execPath, [...profile, path.join(repo, 'dist', 'src', 'api-main.js')], {
+      const child = spawn(process.execPath, [...profile, path.join(o.apiDist ?? path.join(repo, 'dist'), 'src', 'api-main.js')], {
         env: {
           ...process.env,
           NODE_ENV: 'production',
@@ -233,8 +279,13 @@ async function main(o: Options): Promise<void> {
     const receipts: Array<Promise<Array<[string, number, number]>>> = [];
     await Promise.all(
       assignments.map(async (list, k) => {
-        const child = fork(__filename, ['--clients'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+        const profile = o.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`, `--cpu-prof-name=clients-${k}.cpuprofile`] : [];
+        const child = fork(__filename, ['--clients'], {
+          stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+          execArgv: [...process.execArgv, ...profile],
+        });
         clientProcs.push(child);
+        child.once('exit', () => (clientExits[k] = Date.now()));
         receipts.push(
           new Promise((resolve) =>
             child.on('message', (m: { receipts?: Array<[string, number, number]> }) => m.receipts && resolve(m.receipts)),
@@ -268,6 +319,13 @@ async function main(o: Options): Promise<void> {
         [o.events],
       );
     const committed = new Map<string, number>();
+    const cpuAt = () => ({
+      apis: apis.map((a) => cpuSeconds(a.pid)),
+      clients: clientProcs.map((c) => cpuSeconds(c.pid)),
+      driver: process.cpuUsage(),
+      machine: machineCpu(),
+    });
+    const cpuFrom = cpuAt();
     eventsFrom = Date.now();
     for (const c of cases) {
       const ctx = executionContext({ em: orm.em.fork(), log, actor: actor as never });
@@ -279,6 +337,18 @@ async function main(o: Options): Promise<void> {
     clientProcs.forEach((child, k) => child.send({ collect: assignments[k]!.length * cases.length }));
     const all = (await Promise.all(receipts)).flat();
     eventsTo = Date.now();
+    const cpuTo = cpuAt();
+    const round2 = (x: number) => Math.round(x * 100) / 100;
+    const driverCpu = process.cpuUsage(cpuFrom.driver);
+    /** CPU seconds each side used from the first commit to the last arrival (the subscribing excluded). */
+    const cpu = {
+      windowS: round2((eventsTo - eventsFrom) / 1000),
+      apiS: cpuTo.apis.map((v, k) => round2(v - cpuFrom.apis[k]!)),
+      clientS: cpuTo.clients.map((v, k) => round2(v - cpuFrom.clients[k]!)),
+      driverS: round2((driverCpu.user + driverCpu.system) / 1e6),
+      machineBusyS: round2(cpuTo.machine.busy - cpuFrom.machine.busy),
+      machineIdleS: round2(cpuTo.machine.idle - cpuFrom.machine.idle),
+    };
 
     // Latency per (event, subscriber), overall and per API process.
     const delays: number[] = [];
@@ -311,11 +381,20 @@ async function main(o: Options): Promise<void> {
       maxMs: pct(delays, 100),
       perApi: perApi.map((xs, k) => ({ api: k, delivered: xs.length, p50Ms: pct(xs, 50), p99Ms: pct(xs, 99), maxMs: pct(xs, 100) })),
       perEventLastArrivalMs: [...perEventMax.values()].map((v) => Math.round(v)),
+      cpu,
+      apiBuild: o.apiDist ?? path.join(repo, 'dist'),
       openFileLimit: openFileLimit(),
     };
     console.log(
       `commit → arrival, ${o.subscribers} subscribers on ${o.apis} API processes, ${cases.length} events: ` +
         `p50 ${result.p50Ms} ms, p95 ${result.p95Ms} ms, p99 ${result.p99Ms} ms, max ${result.maxMs} ms (${delays.length}/${expected} delivered)`,
+    );
+    const sum = (xs: number[]) => round2(xs.reduce((a, b) => a + b, 0));
+    console.log(
+      `CPU over the events (${cpu.windowS} s): API processes ${sum(cpu.apiS)} s (${cpu.apiS.join(' + ')}), ` +
+        `client processes ${sum(cpu.clientS)} s (${cpu.clientS.join(' + ')}), driver ${cpu.driverS} s; ` +
+        `machine busy ${cpu.machineBusyS} s, idle ${cpu.machineIdleS} s (all processes, all CPUs); ` +
+        `API CPU per delivery ${Math.round((sum(cpu.apiS) / Math.max(1, delays.length)) * 1e6)} µs`,
     );
     console.log(JSON.stringify(result));
     if (delays.length !== expected) process.exitCode = 1;
@@ -326,7 +405,10 @@ async function main(o: Options): Promise<void> {
   if (o.profileDir)
     summariseProfiles(
       o.profileDir,
-      Object.fromEntries(apiExits.map((exit, k) => [`api-${k}.`, { fromEndMs: exit - eventsFrom, toEndMs: Math.max(0, exit - eventsTo) }])),
+      Object.fromEntries([
+        ...apiExits.map((exit, k) => [`api-${k}.`, { fromEndMs: exit - eventsFrom, toEndMs: Math.max(0, exit - eventsTo) }]),
+        ...clientExits.map((exit, k) => [`clients-${k}.`, { fromEndMs: exit - eventsFrom, toEndMs: Math.max(0, exit - eventsTo) }]),
+      ]),
     );
 }
 
@@ -334,7 +416,12 @@ async function main(o: Options): Promise<void> {
 function clients(): void {
   const receipts: Array<[string, number, number]> = [];
   const list: Client[] = [];
-  process.on('message', async (m: { subscribe?: Array<[string, string, number]>; collect?: number }) => {
+  process.on('message', async (m: { subscribe?: Array<[string, string, number]>; collect?: number; exit?: boolean }) => {
+    if (m.exit) {
+      // A normal exit, so that `--cpu-prof` writes this process's profile.
+      await Promise.race([Promise.all(list.map((c) => c.dispose())), sleep(3_000)]);
+      process.exit(0);
+    }
     if (m.collect !== undefined) {
       // Until every expected entry has arrived, or a minute: a lost delivery shows as delivered < expected.
       const end = Date.now() + 60_000;

@@ -88,14 +88,13 @@ export class ClosureService {
 }
 
 async function latestReport(em: EntityManager, caseId: string): Promise<{ seq: number; actorUserId: string | null } | undefined> {
-  const rows = await em
-    .getConnection()
-    .execute<Array<{ seq: number; actor_user_id: string | null }>>(
-      `select seq, actor_user_id from case_event where case_id = ? and type = 'CLOSING_REPORT_SUBMITTED' order by seq desc limit 1`,
-      [caseId],
-      'all',
-      em.getTransactionContext(),
-    );
+  const rows = await em.getConnection().execute<Array<{ seq: number; actor_user_id: string | null }>>(
+    // The one reading of "the latest report" (migrations/sql/140_case_latest_closing_report.sql).
+    `select seq, actor_user_id from case_latest_closing_report(?)`,
+    [caseId],
+    'all',
+    em.getTransactionContext(),
+  );
   const row = rows[0];
   return row ? { seq: Number(row.seq), actorUserId: row.actor_user_id } : undefined;
 }
