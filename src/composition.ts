@@ -100,7 +100,7 @@ export async function startCoreWorker(
   opts: {
     orm: Orm;
     temporalAddress: string;
-    config: Pick<Config, 'temporal'> & Partial<Pick<Config, 'observability'>>;
+    config: Pick<Config, 'temporal'> & Partial<Pick<Config, 'observability' | 'worker'>>;
     log: Logger;
     lifecycle: Lifecycle;
     bundle: Awaited<ReturnType<typeof bundleFor>>;
@@ -120,6 +120,7 @@ export async function startCoreWorker(
     }),
     log: opts.log,
     shutdownGraceMs: opts.config.observability?.shutdownGraceMs,
+    maxCachedWorkflows: opts.config.worker?.maxCachedWorkflows,
     tracing: tracingWorkerOptions(opts.tracing),
   });
   opts.lifecycle.onStop('workflow worker', worker.shutdown);

@@ -110,6 +110,11 @@ const schema = z.object({
   OUTBOX_RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   OUTBOX_RELAY_OWN_CONNECTION: z.enum(['true', 'false']).default('true'),
   OUTBOX_RELAY_ENABLED: z.enum(['true', 'false']).default('true'),
+  // Tuning (local practice, `npm run bench:storm`): unset keeps the Temporal SDK's default, sized from the heap limit.
+  WORKER_MAX_CACHED_WORKFLOWS: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.coerce.number().int().min(0).max(10_000_000).optional(),
+  ),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -185,6 +190,12 @@ export interface Config {
    * deliver, README "Production layout"); `npm start` (one process) always delivers.
    */
   outboxRelay: { concurrency: number; batchSize: number; ownConnection: boolean; enabled: boolean };
+  /**
+   * The workflow worker: how many workflows its sticky cache holds (`WORKER_MAX_CACHED_WORKFLOWS`; unset: the SDK's
+   * default, from the heap limit). A workflow evicted from the cache is replayed from its history when its timer
+   * fires. Tuning, local practice (BENCHMARKS.md, "The deadline storm").
+   */
+  worker: { maxCachedWorkflows?: number };
 }
 
 /** Which process is starting: the all-in-one `npm start`, or one of the production processes. */
@@ -262,6 +273,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, role: Role =
       ownConnection: e.OUTBOX_RELAY_OWN_CONNECTION === 'true',
       enabled: role === 'all-in-one' || e.OUTBOX_RELAY_ENABLED === 'true',
     },
+    worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS },
   };
 }
 

@@ -153,6 +153,29 @@ async function record(): Promise<void> {
     );
   const webhookQueue: string[] = ['1', '2'];
   await worker.runUntil(async () => {
+    // The lifecycle after LOCAL_ESCALATION_PATCH: both clocks missed, each escalation a local activity (a marker in
+    // the history, no activity task), then accepted and resolved. First, so it is saved before anything else runs.
+    const localStart = await env.currentTimeMs();
+    const atLocal = (ms: number) => new Date(localStart + ms).toISOString();
+    const local = await env.client.workflow.start(caseLifecycle, {
+      taskQueue,
+      workflowId: 'case-late-local',
+      args: [
+        {
+          caseId: '00000000-0000-4000-8000-000000000006',
+          caseNumber: '110102-2026-000006',
+          sameDayContactDue: atLocal(DAY / 2),
+          acceptanceDue: atLocal(5 * DAY),
+        },
+      ],
+    });
+    await env.sleep(6 * DAY);
+    await local.signal(caseStepSignal, { deliveryId: 1, step: 'ACCEPTED', resolutionDue: atLocal(90 * DAY) });
+    await env.sleep(DAY);
+    await local.signal(caseStepSignal, { deliveryId: 2, step: 'RESOLVED' });
+    await local.result();
+    await save('case-lifecycle-escalated-local', 'case-late-local');
+
     // The daily report (日通报): a scheduled run (no day: the day of its own clock) makes each agency's report; a
     // backfill of a holiday makes none.
     await env.client.workflow.execute(dailyReport, { taskQueue, workflowId: 'daily-report-scheduled', args: [{}] });

@@ -70,6 +70,8 @@ export async function startWorker(opts: {
   shutdownGraceMs?: number;
   /** Tracing's interceptors and workflow-span sink (src/observability/tracing.ts), when it is on. */
   tracing?: Pick<WorkerOptions, 'interceptors' | 'sinks'>;
+  /** Workflows held in the sticky cache (WORKER_MAX_CACHED_WORKFLOWS); unset: the SDK's default, from the heap limit. */
+  maxCachedWorkflows?: number;
 }): Promise<WorkerHandle> {
   const connection = await NativeConnection.connect({ address: opts.address });
   const worker = await Worker.create({
@@ -79,6 +81,7 @@ export async function startWorker(opts: {
     workflowBundle: opts.bundle,
     activities: opts.activities ?? {},
     ...(opts.shutdownGraceMs !== undefined ? { shutdownGraceTime: opts.shutdownGraceMs } : {}),
+    ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
     ...opts.tracing,
   });
   const running = worker.run().finally(() => connection.close());

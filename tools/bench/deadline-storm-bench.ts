@@ -64,9 +64,11 @@ interface Options {
   timeoutSeconds: number;
   /** A folder for V8 CPU profiles of the worker (`--cpu-prof`: its main thread and its workflow thread). */
   profileDir?: string;
+  /** The worker's sticky cache size (`WORKER_MAX_CACHED_WORKFLOWS`); unset: the environment's, else the SDK's default. */
+  maxCached?: number;
 }
 
-const USAGE = `usage: deadline-storm-bench [--cases 10000] [--time-skipping] [--concurrency 32] [--lead <s>] [--timeout 600] [--profile <dir>]`;
+const USAGE = `usage: deadline-storm-bench [--cases 10000] [--time-skipping] [--concurrency 32] [--lead <s>] [--timeout 600] [--profile <dir>] [--max-cached <n>]`;
 
 function parseArgs(argv: string[]): Options {
   const o: Options = { cases: 10_000, timeSkipping: false, concurrency: 32, timeoutSeconds: 600 };
@@ -102,6 +104,9 @@ function parseArgs(argv: string[]): Options {
         break;
       case '--timeout':
         o.timeoutSeconds = int(flag, value, 10);
+        break;
+      case '--max-cached':
+        o.maxCached = int(flag, value, 0);
         break;
       default:
         fail(`unknown argument ${flag}`);
@@ -491,6 +496,7 @@ async function runDriver(o: Options): Promise<void> {
         LOG_LEVEL: 'error',
         LOG_FORMAT: 'json',
         NODE_ENV: 'production',
+        ...(o.maxCached !== undefined ? { WORKER_MAX_CACHED_WORKFLOWS: String(o.maxCached) } : {}),
       },
       o.profileDir,
     );
@@ -515,7 +521,11 @@ async function runDriver(o: Options): Promise<void> {
     await worker.ask({ type: 'reset-peak' }, 'ok');
     const hwmReset = resetPeakRss(pid);
     const waiting = procMemory(pid);
-    console.log(`all timers set: worker caches ${before.cachedWorkflows} workflows, RSS ${mib(waiting.rss)} MiB`);
+    const maxCached = process.env.WORKER_MAX_CACHED_WORKFLOWS ?? (o.maxCached === undefined ? undefined : String(o.maxCached));
+    console.log(
+      `all timers set: worker caches ${before.cachedWorkflows} workflows (WORKER_MAX_CACHED_WORKFLOWS ${maxCached ?? 'unset: the SDK default'}), ` +
+        `RSS ${mib(waiting.rss)} MiB`,
+    );
 
     const cpuBefore = cpuByCommand(process.pid, pid);
     let dueWall: number;
@@ -592,6 +602,10 @@ async function runDriver(o: Options): Promise<void> {
       workerPeakHeapTotalMiB: Number(mib(mem.peakHeapTotal)),
       workerPeakExternalMiB: Number(mib(mem.peakExternal)),
       cachedWorkflowsBeforeDue: before.cachedWorkflows,
+      maxCachedWorkflows: maxCached === undefined ? 'sdk-default' : Number(maxCached),
+      /** RSS the worker gained from idle to every timer set, per workflow it then cached (a caseLifecycle waiting on its timer). */
+      rssPerCachedWorkflowKiB:
+        before.cachedWorkflows && idle.rss && waiting.rss ? Math.round((waiting.rss - idle.rss) / 1024 / before.cachedWorkflows) : null,
       pollDetectedAfterDueMs: doneWall - dueWall,
       /** CPU seconds each process spent from the due instant until the last escalation was seen (the storm's profile). */
       stormCpuSeconds: stormCpu,

@@ -1,0 +1,141 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import { Context } from '@temporalio/activity';
+import { Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { systemClock } from '../src/core/execution-context';
+import { caseWorkflowId } from '../src/cases/case-workflow';
+import { createLoaders } from '../src/db/loaders';
+import { OutboxRelay } from '../src/outbox/outbox-relay';
+import type { EscalationInput } from '../src/processes/process-step.contract';
+import { createCaseActivities } from '../src/worker/case-activities';
+import { LOCAL_ESCALATION_PATCH } from '../workflows';
+import { createTestDatabase, type TestDatabase } from './support/database';
+import { loadTestCity } from './support/fixtures';
+import { testLog } from './support/logger';
+import { startTimeSkippingServer, workflowBundle } from './support/temporal';
+import { createServices, type TestContext as RequestContext } from './support/test-services';
+
+type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
+const eventsOf = (history: { events?: HistoryEvent[] | null }) => history.events ?? [];
+const scheduledActivities = (events: HistoryEvent[]) =>
+  events.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter((n): n is string => !!n);
+/** The patch markers (`core_patch`) and local-activity markers (`core_local_activity`) of a history. */
+const markers = (events: HistoryEvent[]) => events.map((e) => e.markerRecordedEventAttributes?.markerName).filter((n): n is string => !!n);
+const patchIds = (events: HistoryEvent[]) =>
+  events
+    .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
+    .map((e) => Buffer.from(e.markerRecordedEventAttributes!.details!['patch-data']!.payloads![0]!.data!).toString())
+    .map((json) => (JSON.parse(json) as { id: string }).id);
+
+/**
+ * The lifecycle records an escalation with a local activity (behind LOCAL_ESCALATION_PATCH): one workflow task on
+ * the server per missed deadline instead of two and an activity task. The activity writes once however often it
+ * runs; histories recorded before the patch replay with their activity task.
+ */
+describe('escalations recorded by a local activity', () => {
+  let db: TestDatabase;
+  let city: Awaited<ReturnType<typeof loadTestCity>>;
+  let env: TestWorkflowEnvironment;
+  const taskQueue = 'escalation-local-activity-test';
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    city = await loadTestCity(db.orm.em.fork());
+    env = await startTimeSkippingServer();
+  });
+  afterAll(async () => {
+    await env?.teardown();
+    await db?.drop();
+  });
+
+  function ctx(): RequestContext {
+    const em = db.orm.em.fork();
+    const services = createServices({ orm: db.orm, temporal: Connection.lazy({ address: '127.0.0.1:1' }) });
+    const actor = {
+      userId: city.cityDirector.id,
+      agencyId: city.cityHrss.id,
+      agencyKind: 'HRSS_INSPECTION' as const,
+      roles: city.cityDirector.roles,
+    };
+    return { requestId: randomUUID(), log: testLog, em, services, loaders: createLoaders(em), actor, clock: systemClock };
+  }
+  const escalations = async (caseId: string) =>
+    db.orm.em
+      .fork()
+      .getConnection()
+      .execute<Array<{ kind: string }>>(
+        `select payload->>'kind' as kind from case_event where case_id = ? and type = 'ESCALATED' order by seq`,
+        [caseId],
+      );
+
+  it('writes each escalation once when the local activity fails after writing and is retried', async () => {
+    const real = createCaseActivities({
+      orm: db.orm,
+      log: testLog,
+      services: createServices({ orm: db.orm, temporal: Connection.lazy({ address: '127.0.0.1:1' }) }),
+    });
+    const runs: Array<{ kind: string; attempt: number; isLocal: boolean; recorded: boolean }> = [];
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: await workflowBundle(),
+      activities: {
+        ...real,
+        // The first attempt of each escalation writes, then fails as if the worker lost the answer: the retry must
+        // find the entry and write nothing.
+        recordEscalation: async (input: EscalationInput) => {
+          const { attempt, isLocal } = Context.current().info;
+          const { recorded } = await real.recordEscalation(input);
+          runs.push({ kind: input.kind, attempt, isLocal, recorded });
+          if (attempt === 1) throw new Error('lost after writing (test)');
+          return { recorded };
+        },
+      },
+    });
+    await worker.runUntil(async () => {
+      const { case: c } = await ctx().services.intake.intake(ctx(), {
+        channel: 'WALK_IN',
+        contactPhone: '13700000091',
+        description: '工地拖欠工资',
+        regionCode: '110102003',
+      });
+      expect(await new OutboxRelay(db.orm, env.client, taskQueue, testLog).drain()).toBe(1);
+      const handle = env.client.workflow.getHandle(caseWorkflowId(c.id));
+      // Past both clocks (same-day contact, then the 5 working days of acceptance): both missed, each escalated.
+      await env.sleep(Math.max(1, c.acceptanceDue.getTime() - (await env.currentTimeMs()) + 60_000));
+      expect((await escalations(c.id)).map((r) => r.kind)).toEqual(['SAME_DAY_CONTACT_MISSED', 'ACCEPTANCE_OVERDUE']);
+      expect(runs).toEqual([
+        { kind: 'SAME_DAY_CONTACT_MISSED', attempt: 1, isLocal: true, recorded: true },
+        { kind: 'SAME_DAY_CONTACT_MISSED', attempt: 2, isLocal: true, recorded: false },
+        { kind: 'ACCEPTANCE_OVERDUE', attempt: 1, isLocal: true, recorded: true },
+        { kind: 'ACCEPTANCE_OVERDUE', attempt: 2, isLocal: true, recorded: false },
+      ]);
+      // On the server: no activity task for an escalation, a local-activity marker for each, the patch marked once.
+      const events = eventsOf(await handle.fetchHistory());
+      expect(scheduledActivities(events)).not.toContain('recordEscalation');
+      expect(markers(events).filter((m) => m === 'core_local_activity')).toHaveLength(2);
+      expect(patchIds(events).filter((id) => id === LOCAL_ESCALATION_PATCH)).toHaveLength(1);
+      await handle.terminate('test over');
+    });
+  });
+
+  it('replays a history recorded before the patch (an activity task per escalation) and one recorded after it', async () => {
+    const load = (file: string) =>
+      temporal.api.history.v1.History.fromObject(JSON.parse(readFileSync(path.join(__dirname, 'histories', file), 'utf8')));
+    const before = load('case-lifecycle-escalated.json');
+    expect(scheduledActivities(eventsOf(before))).toContain('recordEscalation');
+    expect(patchIds(eventsOf(before))).not.toContain(LOCAL_ESCALATION_PATCH);
+    const after = load('case-lifecycle-escalated-local.json');
+    expect(scheduledActivities(eventsOf(after))).not.toContain('recordEscalation');
+    expect(patchIds(eventsOf(after))).toContain(LOCAL_ESCALATION_PATCH);
+    for (const [name, history] of [
+      ['before', before],
+      ['after', after],
+    ] as const)
+      await expect(Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, name)).resolves.toBeUndefined();
+  });
+});
