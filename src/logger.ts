@@ -27,26 +27,5 @@ export function createLogger(config: Pick<Config, 'log'>, destination?: NodeJS.W
       }),
     );
   }
-  if (destination) return pino(options, destination);
-  // JSON lines are gathered up to 4 KiB per write (the API's line per request was a write system call each, about
-  // 4 % of the dashboard list's CPU under load), and whatever waits is written at least every 500 ms, so a quiet
-  // process's last lines are never held longer than that (and on exit, as above).
-  const stream = pino.destination({ sync: false, minLength: 4096 });
-  // Only when something was written since the last tick (sonic-boom's flush of nothing writes an empty string).
-  let pending = false;
-  const write = stream.write.bind(stream);
-  stream.write = (data: string) => {
-    pending = true;
-    return write(data);
-  };
-  setInterval(() => {
-    if (!pending) return;
-    pending = false;
-    try {
-      stream.flush();
-    } catch {
-      // Not ready yet, or ending: the next tick or the exit handler writes it.
-    }
-  }, 500).unref();
-  return pino(options, stream);
+  return destination ? pino(options, destination) : pino(options, pino.destination({ sync: false }));
 }
