@@ -7,6 +7,7 @@ import {
   ParentClosePolicy,
   patched,
   proxyActivities,
+  isCancellation,
   proxyLocalActivities,
   setHandler,
   sleep,
@@ -110,11 +111,15 @@ const { recordEscalation } = proxyActivities<ProcessActivities>({
  * completes that task with the result recorded as a marker, so an escalation is one workflow task on the server
  * instead of two plus an activity task (the deadline storm: BENCHMARKS.md). It is a short, idempotent database
  * write (the activity finds an entry already written and stops), so a retry, or a replay after a worker died
- * between writing and completing the task, writes nothing twice. Retries are the activity's own, as before.
+ * between writing and completing the task, writes nothing twice. Its retries are bounded (5 s in all): a worker
+ * waits for its local activities before it shuts down, and one retrying against a database that is gone (Ctrl-C
+ * stops PostgreSQL with `npm start`) held the shutdown for ever; past the bound the escalation goes to the
+ * activity task, whose retries the server holds (see the clock below).
  */
 const { recordEscalation: recordEscalationLocally } = proxyLocalActivities<ProcessActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
+  startToCloseTimeout: '2 seconds',
+  scheduleToCloseTimeout: '5 seconds',
+  retry: { initialInterval: '500 milliseconds', maximumInterval: '2 seconds' },
 });
 
 /** The patch that moved the escalation to a local activity: histories recorded before it replay the activity task. */
@@ -239,8 +244,17 @@ export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase:
       if (due() !== target) continue; // extended or moved meanwhile: wait for the new deadline
       if (!expired) continue; // woken by a move of another deadline: this one still stands
       // A history without the patch's marker (a workflow started before it) escalates through the activity task.
-      const record = patched(LOCAL_ESCALATION_PATCH) ? recordEscalationLocally : recordEscalation;
-      await record({ caseId: input.caseId, kind: name, deadline: target, escalateTo });
+      const escalation = { caseId: input.caseId, kind: name, deadline: target, escalateTo };
+      if (patched(LOCAL_ESCALATION_PATCH)) {
+        try {
+          await recordEscalationLocally(escalation);
+        } catch (err) {
+          if (isCancellation(err)) throw err;
+          await recordEscalation(escalation); // the local attempts ran out: the server's retries from here
+        }
+      } else {
+        await recordEscalation(escalation);
+      }
       escalations.push(name);
       return;
     }
