@@ -96,9 +96,19 @@ export async function interruptAndCheckNothingIsLeft(started: Started): Promise<
   expect(names).toMatch(/temporal.* server start-dev/);
 
   const exited = new Promise<string>((resolve) => started.child.once('exit', (code, signal) => resolve(signal ?? String(code))));
+  // 'exit' may come before the last output is read (the logger writes its buffered lines as the process exits):
+  // the lines are complete once both pipes have closed (10 s at most, so a pipe held open fails below, not here).
+  const piped = (stream: NodeJS.ReadableStream | null) =>
+    new Promise<void>((resolve) => {
+      if (!stream) return resolve();
+      stream.once('close', () => resolve());
+      setTimeout(resolve, 10_000).unref();
+    });
+  const outputRead = Promise.all([piped(started.child.stdout), piped(started.child.stderr)]);
   process.kill(-started.child.pid!, 'SIGINT'); // Ctrl-C
   // npm re-raises the signal its script ended on; our process itself exits 0 after a clean shutdown.
   expect(await exited).toBe(started.child.spawnfile === 'npm' ? 'SIGINT' : '0');
+  await outputRead;
   expect(started.lines.some((l) => l.includes('"msg":"stopped PostgreSQL"'))).toBe(true);
   expect(started.lines.some((l) => l.includes('"msg":"stopped Temporal dev server"'))).toBe(true);
   // Postgres and Temporal stop in the background of our shutdown; give the kernel a moment to reap them.
