@@ -1,11 +1,8 @@
-import { systemClock } from '../src/core/execution-context';
-import { randomUUID } from 'node:crypto';
 import { Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { TestContext as RequestContext } from './support/test-services';
-import { createLoaders } from '../src/db/loaders';
-import { createServices } from './support/test-services';
+import { createServices, requestAs } from './support/test-services';
 import { caseWorkflowId } from '../src/cases/case-workflow';
 import { OutboxRelay } from '../src/outbox/outbox-relay';
 import { createCaseActivities } from '../src/worker/case-activities';
@@ -58,15 +55,8 @@ describe('case lifecycle workflow and the workflow outbox', () => {
 
   /** A request context as the API builds it; `outboxNudge` does nothing, as if the API died right after commit. */
   function ctx(): RequestContext {
-    const em = db.orm.em.fork();
     const services = createServices({ orm: db.orm, temporal: Connection.lazy({ address: '127.0.0.1:1' }) });
-    const actor = {
-      userId: city.cityDirector.id,
-      agencyId: city.cityHrss.id,
-      agencyKind: 'HRSS_INSPECTION' as const,
-      roles: city.cityDirector.roles,
-    };
-    return { requestId: randomUUID(), log: testLog, em, services, loaders: createLoaders(em), actor, clock: systemClock };
+    return requestAs(db.orm, services, city.cityDirector, city.cityHrss);
   }
   const relay = () => new OutboxRelay(db.orm, env.client, taskQueue, testLog);
 

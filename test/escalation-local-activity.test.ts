@@ -1,14 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { randomUUID } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { systemClock } from '../src/core/execution-context';
 import { caseWorkflowId } from '../src/cases/case-workflow';
-import { createLoaders } from '../src/db/loaders';
 import { OutboxRelay } from '../src/outbox/outbox-relay';
 import type { EscalationInput } from '../src/processes/process-step.contract';
 import { createCaseActivities } from '../src/worker/case-activities';
@@ -17,7 +14,7 @@ import { createTestDatabase, type TestDatabase } from './support/database';
 import { loadTestCity } from './support/fixtures';
 import { testLog } from './support/logger';
 import { startTimeSkippingServer, workflowBundle } from './support/temporal';
-import { createServices, type TestContext as RequestContext } from './support/test-services';
+import { createServices, requestAs, type TestContext as RequestContext } from './support/test-services';
 
 type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 const eventsOf = (history: { events?: HistoryEvent[] | null }) => history.events ?? [];
@@ -53,15 +50,8 @@ describe('escalations recorded by a local activity', () => {
   });
 
   function ctx(): RequestContext {
-    const em = db.orm.em.fork();
     const services = createServices({ orm: db.orm, temporal: Connection.lazy({ address: '127.0.0.1:1' }) });
-    const actor = {
-      userId: city.cityDirector.id,
-      agencyId: city.cityHrss.id,
-      agencyKind: 'HRSS_INSPECTION' as const,
-      roles: city.cityDirector.roles,
-    };
-    return { requestId: randomUUID(), log: testLog, em, services, loaders: createLoaders(em), actor, clock: systemClock };
+    return requestAs(db.orm, services, city.cityDirector, city.cityHrss);
   }
   const escalations = async (caseId: string) =>
     db.orm.em

@@ -42,6 +42,24 @@ describe('one migrator at a time', () => {
     return { log: createLogger({ log: { level: 'info', format: 'json' } }, sink), lines };
   }
 
+  /** `n` processes opening the database at once, each with a recording log; the ORMs that opened are closed after. */
+  async function openAtOnce(url: string, n: number) {
+    const processes = Array.from({ length: n }, () => recordingLog());
+    const opened = await Promise.allSettled(processes.map(({ log }) => openDatabase({ url, log })));
+    for (const o of opened) if (o.status === 'fulfilled') orms.push(o.value);
+    return { processes, opened };
+  }
+
+  /** The migrator's own record: every migration once. */
+  async function expectEachMigrationRecordedOnce(url: string): Promise<void> {
+    const recorded = await query<{ name: string; n: string }>(
+      url,
+      'select name, count(*)::text as n from mikro_orm_migrations group by name order by name',
+    );
+    expect(recorded.map((r) => r.name)).toEqual(migrationNames);
+    expect(recorded.filter((r) => r.n !== '1')).toEqual([]);
+  }
+
   const query = async <T>(url: string, sql: string, params: unknown[] = []): Promise<T[]> => {
     const c = new Client({ connectionString: url });
     await c.connect();
@@ -67,18 +85,10 @@ describe('one migrator at a time', () => {
 
   it('several processes opening one fresh database at once all start; each migration and each source is applied once', async () => {
     const url = await freshDatabase();
-    const processes = Array.from({ length: 4 }, () => recordingLog());
-    const opened = await Promise.allSettled(processes.map(({ log }) => openDatabase({ url, log })));
-    for (const o of opened) if (o.status === 'fulfilled') orms.push(o.value);
+    const { processes, opened } = await openAtOnce(url, 4);
     expect(opened.filter((o) => o.status === 'rejected').map((o) => String((o as PromiseRejectedResult).reason))).toEqual([]);
 
-    // The migrator's own record: every migration once.
-    const recorded = await query<{ name: string; n: string }>(
-      url,
-      'select name, count(*)::text as n from mikro_orm_migrations group by name order by name',
-    );
-    expect(recorded.map((r) => r.name)).toEqual(migrationNames);
-    expect(recorded.filter((r) => r.n !== '1')).toEqual([]);
+    await expectEachMigrationRecordedOnce(url);
 
     // What the processes say they applied: between them, each migration and each source exactly once.
     const said = (key: 'migrations' | 'sources') => processes.flatMap(({ lines }) => lines.flatMap((l) => l[key] ?? []));
@@ -126,17 +136,10 @@ describe('one migrator at a time', () => {
       child.stderr.on('data', (d: Buffer) => (out += d.toString()));
       child.on('exit', (code) => resolve({ code, out }));
     });
-    const processes = Array.from({ length: 2 }, () => recordingLog());
-    const opened = await Promise.allSettled(processes.map(({ log }) => openDatabase({ url, log })));
-    for (const o of opened) if (o.status === 'fulfilled') orms.push(o.value);
+    const { opened } = await openAtOnce(url, 2);
     const { code, out } = await job;
     expect({ code, out: code === 0 ? '' : out }).toEqual({ code: 0, out: '' });
     expect(opened.filter((o) => o.status === 'rejected').map((o) => String((o as PromiseRejectedResult).reason))).toEqual([]);
-    const recorded = await query<{ name: string; n: string }>(
-      url,
-      'select name, count(*)::text as n from mikro_orm_migrations group by name order by name',
-    );
-    expect(recorded.map((r) => r.name)).toEqual(migrationNames);
-    expect(recorded.filter((r) => r.n !== '1')).toEqual([]);
+    await expectEachMigrationRecordedOnce(url);
   });
 });

@@ -1,11 +1,8 @@
-import { systemClock } from '../src/core/execution-context';
-import { randomUUID } from 'node:crypto';
 import { Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { TestContext as RequestContext } from './support/test-services';
-import { createLoaders } from '../src/db/loaders';
-import { createServices } from './support/test-services';
+import { createServices, requestAs } from './support/test-services';
 import { caseWorkflowId } from '../src/cases/case-workflow';
 import { OutboxRelay } from '../src/outbox/outbox-relay';
 import { createCaseActivities } from '../src/worker/case-activities';
@@ -54,15 +51,8 @@ describe('outbox relay: workflows start with their search attributes', () => {
   });
 
   function ctx(): RequestContext {
-    const em = db.orm.em.fork();
     const services = createServices({ orm: db.orm, temporal: Connection.lazy({ address: '127.0.0.1:1' }) });
-    const actor = {
-      userId: city.cityDirector.id,
-      agencyId: city.cityHrss.id,
-      agencyKind: 'HRSS_INSPECTION' as const,
-      roles: city.cityDirector.roles,
-    };
-    return { requestId: randomUUID(), log: testLog, em, services, loaders: createLoaders(em), actor, clock: systemClock };
+    return requestAs(db.orm, services, city.cityDirector, city.cityHrss);
   }
 
   async function intake(phone: string) {

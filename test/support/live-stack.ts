@@ -1,12 +1,9 @@
-import { systemClock } from '../../src/core/execution-context';
-import { randomUUID } from 'node:crypto';
 import { Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { Agency, User } from '../../src/agencies/agency.entity';
 import type { TestContext as RequestContext } from './test-services';
-import { createLoaders } from '../../src/db/loaders';
-import { createServices, type TestServices as Services } from './test-services';
+import { createServices, requestAs, type TestServices as Services } from './test-services';
 import { OutboxRelay } from '../../src/outbox/outbox-relay';
 import { createCaseActivities } from '../../src/worker/case-activities';
 import { searchAttributesRegistered } from '../../src/worker/search-attributes-registered';
@@ -82,18 +79,7 @@ export async function startLiveStack(taskQueue: string, opts: { searchAttributes
     api,
     relay,
     services,
-    as(user, agency) {
-      const em = db.orm.em.fork();
-      return {
-        requestId: randomUUID(),
-        log: testLog,
-        em,
-        services,
-        loaders: createLoaders(em),
-        actor: { userId: user.id, agencyId: agency.id, agencyKind: agency.kind, roles: user.roles },
-        clock: systemClock,
-      };
-    },
+    as: (user, agency) => requestAs(db.orm, services, user, agency),
     async settle() {
       while ((await relay.drain()) > 0);
     },

@@ -1,10 +1,16 @@
+import { randomUUID } from 'node:crypto';
 import type { UpdateDefinition } from '@temporalio/common';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import type { Agency, User } from '../../src/agencies/agency.entity';
+import { createLoaders } from '../../src/db/loaders';
+import { systemClock } from '../../src/core/execution-context';
 import type { RequestContext } from '../../src/api/context';
 import { createServices as createAppServices, type ServiceDeps, type Services } from '../../src/app/services';
 import type { ExecutionContext } from '../../src/core/execution-context';
 import type { CaseProcess } from '../../src/processes/process.entity';
 import { processServiceOf } from '../../src/processes/process-module';
 import { processModules } from '../../src/processes/registry';
+import { testLog } from './logger';
 import { jointMediationModule } from '../../src/processes/joint-mediation/mediation.module';
 import { policeReferralModule } from '../../src/processes/police-referral/referral.module';
 import { threeWayDispatchModule } from '../../src/processes/three-way-dispatch/dispatch.module';
@@ -69,4 +75,18 @@ export const testIntakeRules = { repeatComplaintWindowDays: 30, collectiveCompla
 /** The app's services over the registry's processes (unless told otherwise), for a test. */
 export function createServices(deps: Omit<ServiceDeps, 'processModules'> & Partial<Pick<ServiceDeps, 'processModules'>>): TestServices {
   return testServices(createAppServices({ processModules, intakeRules: testIntakeRules, ...deps }));
+}
+
+/** A request of `user` of `agency` as the API would make it for that user's token, over `services`. */
+export function requestAs(orm: MikroORM, services: TestServices, user: User, agency: Agency): TestContext {
+  const em = orm.em.fork();
+  return {
+    requestId: randomUUID(),
+    log: testLog,
+    em,
+    services,
+    loaders: createLoaders(em),
+    actor: { userId: user.id, agencyId: agency.id, agencyKind: agency.kind, roles: user.roles },
+    clock: systemClock,
+  };
 }
