@@ -225,10 +225,9 @@ function withPageSizes(
   document: DocumentNode,
   paged: ReadonlySet<string>,
   variables: Readonly<Record<string, unknown>> | undefined,
-): { document: DocumentNode; fromVariables: boolean; sizes: string } {
+): { document: DocumentNode; fromVariables: boolean } {
   const defaults = variableDefaultSizes(document);
   let fromVariables = false;
-  const sizes: number[] = [];
   const sized = visit(document, {
     Field(node) {
       if (!paged.has(node.name.value)) return undefined;
@@ -240,7 +239,6 @@ function withPageSizes(
         fromVariables = true;
         const name = first.value.name.value;
         size = variables && Object.hasOwn(variables, name) ? sizeOf(variables[name]) : (defaults.get(name) ?? size);
-        sizes.push(size);
       } else if (first) size = MAX_PAGE;
       const sizeArg = {
         kind: Kind.ARGUMENT,
@@ -250,7 +248,7 @@ function withPageSizes(
       return { ...node, arguments: [sizeArg, ...args.filter((a) => a !== first)] };
     },
   });
-  return { document: sized, fromVariables, sizes: sizes.join(',') };
+  return { document: sized, fromVariables };
 }
 
 /**
@@ -410,27 +408,24 @@ export class DocumentLimits {
       ]);
     }
     armorCheck(this.schema, document, this.shapeRules[tier]);
-    const { fromVariables: costFromVariables, sizes } = this.checkCost(document, tier, variables);
+    const costFromVariables = this.checkCost(document, tier, variables);
     if (text.length <= 20_000) {
+      const pageVariables = costFromVariables ? pageVariablesOf(document, this.paged) : undefined;
       this.accepted.set(
         key,
-        costFromVariables
-          ? { document, costFromVariables, costAccepted: new Set([sizes]), pageVariables: pageVariablesOf(document, this.paged) }
+        pageVariables
+          ? { document, costFromVariables, costAccepted: new Set([pageSizesKey(pageVariables, variables)]), pageVariables }
           : { document, costFromVariables },
       );
     }
     return document;
   }
 
-  /** graphql-armor's cost of the document with its real page sizes; whether those came from variables, and which. */
-  private checkCost(
-    document: DocumentNode,
-    tier: CallerTier,
-    variables: Readonly<Record<string, unknown>> | undefined,
-  ): { fromVariables: boolean; sizes: string } {
+  /** graphql-armor's cost of the document with its real page sizes; whether those came from variables. */
+  private checkCost(document: DocumentNode, tier: CallerTier, variables: Readonly<Record<string, unknown>> | undefined): boolean {
     const sized = withPageSizes(document, this.paged, variables);
     armorCheck(this.schema, sized.document, this.costRules[tier]);
-    return { fromVariables: sized.fromVariables, sizes: sized.sizes };
+    return sized.fromVariables;
   }
 }
 
