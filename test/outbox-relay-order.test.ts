@@ -185,6 +185,31 @@ describe('outbox relay: workflows in parallel, each in its order', () => {
     }
   });
 
+  it('a stop waits for the batch in hand only so long, and leaves its rows pending for the next relay', async () => {
+    await sql(`select outbox_append('START', 'caseLifecycle', 'stuck-1', null, '[]'::jsonb)`);
+    // A Temporal call that does not answer (a server already gone, its client retrying).
+    let answer!: () => void;
+    let called!: () => void;
+    const calledOnce = new Promise<void>((r) => (called = r));
+    const client = {
+      workflow: {
+        start: () => {
+          called();
+          return new Promise<void>((r) => (answer = r));
+        },
+      },
+    } as unknown as Client;
+    const relay = new OutboxRelay(db.orm, client, 'q', quiet, { stopWaitMs: 200, ownConnection: true });
+    const drained = relay.drain();
+    await calledOnce;
+    const stopped = await Promise.race([relay.stop().then(() => 'stopped'), new Promise((r) => setTimeout(() => r('waiting'), 3_000))]);
+    expect(stopped).toBe('stopped');
+    const [left] = await sql<{ n: string }>(`select count(*) as n from workflow_outbox where delivered_at is null`);
+    expect(Number(left!.n)).toBe(1);
+    answer(); // let the abandoned batch finish so the test leaves nothing behind
+    await drained;
+  });
+
   describe('against a real Temporal server', () => {
     let temporal: TestWorkflowEnvironment;
     beforeAll(async () => {

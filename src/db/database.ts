@@ -40,6 +40,8 @@ export async function openDatabase(opts: { url: string; log: Logger; migrate?: b
  */
 export async function migrateDatabase(orm: Orm, opts: { url: string; log: Logger }): Promise<{ migrations: string[]; sources: string[] }> {
   const lock = new Client({ connectionString: opts.url, application_name: 'anxin migrate lock' });
+  // PostgreSQL ending the session (a shutdown) releases the lock; the migrations fail on their own connection.
+  lock.on('error', (err) => opts.log.warn({ err }, 'migration lock connection lost'));
   await lock.connect();
   try {
     const [tried] = (

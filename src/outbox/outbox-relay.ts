@@ -42,9 +42,15 @@ export interface OutboxRelayOptions {
    * default asked of the client's own connection (src/worker/search-attributes-registered.ts).
    */
   searchAttributesRegistered?: (namespace: string) => Promise<boolean>;
+  /**
+   * How long `stop` waits for the batch in hand (5 s). Past it the batch is left: its transaction rolls back with the
+   * process and its rows stay pending for the next relay (at-least-once). A Temporal server or database already gone
+   * (Ctrl-C stops them with `npm start`) otherwise held the shutdown while the client retried.
+   */
+  stopWaitMs: number;
 }
 
-export const defaultOutboxRelayOptions: OutboxRelayOptions = { batchSize: 500, concurrency: 32, ownConnection: false };
+export const defaultOutboxRelayOptions: OutboxRelayOptions = { batchSize: 500, concurrency: 32, ownConnection: false, stopWaitMs: 5_000 };
 
 /**
  * The options of a workflow start, built in this one place (a start and a signal-with-start alike): what every
@@ -165,6 +171,10 @@ export class OutboxRelay {
     this.pool ??= this.openPool();
     const client: PoolClient = await this.pool.connect();
     let broken: Error | undefined;
+    // The pool listens for errors only on idle connections; this one is held across the batch's Temporal calls, and
+    // PostgreSQL ending it then (a shutdown, Ctrl-C under npm start) is an 'error' event that would end the process.
+    const onError = (err: Error) => (broken = err);
+    client.on('error', onError);
     try {
       await client.query('begin');
       const result = await fn(async <R>(sql: string, params: unknown[]) => {
@@ -181,6 +191,7 @@ export class OutboxRelay {
       await client.query('rollback').catch((e: unknown) => (broken = e as Error));
       throw err;
     } finally {
+      client.off('error', onError);
       client.release(broken);
     }
   }
@@ -319,10 +330,20 @@ export class OutboxRelay {
     const t = this.timer;
     this.timer = undefined;
     if (t) clearTimeout(t);
-    await this.draining?.catch(() => undefined);
+    const inHand = this.draining?.then(
+      () => true,
+      () => true,
+    );
+    let timer: NodeJS.Timeout | undefined;
+    const finished =
+      !inHand || (await Promise.race([inHand, new Promise<false>((r) => (timer = setTimeout(() => r(false), this.opts.stopWaitMs)))]));
+    clearTimeout(timer);
+    if (!finished) this.log.warn({ waitedMs: this.opts.stopWaitMs }, 'outbox relay stopped with a batch in hand; its rows stay pending');
     const pool = this.pool;
     this.pool = undefined;
-    await pool?.end().catch(() => undefined);
+    // A pool ends once its connection is back; a batch left in hand still holds it, and goes with the process.
+    const ended = pool?.end().catch(() => undefined);
+    if (finished) await ended;
   }
 }
 
