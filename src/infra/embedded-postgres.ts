@@ -98,7 +98,9 @@ export async function startEmbeddedPostgres(opts: {
     path.join(bin, 'postgres'),
     // TCP on loopback only and no Unix socket, so several clusters (tests, a second checkout) never collide.
     ['-D', clusterDir, '-p', String(opts.port), '-c', 'listen_addresses=127.0.0.1', '-c', 'unix_socket_directories='],
-    { ...ids, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } },
+    // A process group of its own: Ctrl-C in a terminal signals the whole foreground group, and a database shut down
+    // at once fails what the API and worker are still finishing; we stop it last, after they have drained.
+    { ...ids, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } },
   );
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   // If this process dies without stopping us, do not leave the database running.
