@@ -64,7 +64,9 @@ export async function startTemporalDevServer(opts: {
     await Promise.race([
       waitUntilServing(address, opts.namespace),
       exited.then((code) => {
-        throw new Error(`the Temporal dev server exited (code ${code}) before it was ready on ${address}:\n${output.join('').slice(-2000)}`);
+        throw new Error(
+          `the Temporal dev server exited (code ${code}) before it was ready on ${address}:\n${output.join('').slice(-2000)}`,
+        );
       }),
     ]);
   } catch (err) {
@@ -124,7 +126,8 @@ function relayServerOutput(child: ChildProcess, log: Logger): { tail: string[]; 
     output.push(text);
     if (output.length > 50) output.shift();
     for (const line of text.split('\n').filter(Boolean)) {
-      if (!relayed.stopping && /"level":"(ERROR|error)"/.test(line)) log.warn({ temporalServer: line }, 'Temporal dev server reported an error');
+      if (!relayed.stopping && /"level":"(ERROR|error)"/.test(line))
+        log.warn({ temporalServer: line }, 'Temporal dev server reported an error');
       else log.debug({ temporalServer: line }, 'Temporal dev server');
     }
   };

@@ -116,7 +116,10 @@ export async function interruptAndCheckNothingIsLeft(started: Started): Promise<
   const signalled = started.lines.findIndex((l) => l.includes('SIGINT: shutting down'));
   const shutdown = signalled < 0 ? started.lines : started.lines.slice(signalled);
   expect(shutdown).toEqual(
-    expect.arrayContaining([expect.stringContaining('"msg":"stopped PostgreSQL"'), expect.stringContaining('"msg":"stopped Temporal dev server"')]),
+    expect.arrayContaining([
+      expect.stringContaining('"msg":"stopped PostgreSQL"'),
+      expect.stringContaining('"msg":"stopped Temporal dev server"'),
+    ]),
   );
   // Postgres and Temporal stop in the background of our shutdown; give the kernel a moment to reap them.
   for (let i = 0; i < 50 && tree.some(isAlive); i++) await new Promise((r) => setTimeout(r, 100));
