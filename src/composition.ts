@@ -12,7 +12,8 @@ import { WebhookTargetPolicy } from './webhooks/webhook-targets';
 import { ensureDailyReportSchedule } from './reports/daily-report-schedule';
 import { createCaseActivities } from './worker/case-activities';
 import { bundleWorkflows, startWorker, type WorkerHandle } from './worker/worker';
-import { inSpan, tracingClientInterceptors, tracingWorkerOptions, WORKFLOW_TRACING_MODULE, type Tracing } from './observability/tracing';
+import { recordTraceparentOnTransactions } from './observability/transaction-trace';
+import { tracingClientInterceptors, tracingWorkerOptions, WORKFLOW_TRACING_MODULE, type Tracing } from './observability/tracing';
 import { searchAttributesRegistered } from './worker/search-attributes-registered';
 
 /**
@@ -45,6 +46,8 @@ export function createCore(opts: {
   const connection = Connection.lazy({ address: opts.temporalAddress });
   opts.lifecycle.onStop('Temporal client', () => connection.close());
   const interceptors = tracingClientInterceptors(opts.tracing);
+  // Traced, each transaction records its span's traceparent, which the outbox rows it writes keep for their delivery.
+  if (opts.tracing) recordTraceparentOnTransactions(opts.orm);
   const workflowClient = new Client({ connection, namespace: opts.config.temporal.namespace, ...(interceptors ? { interceptors } : {}) });
   // Asked once per namespace and shared: the relay starts workflows with their search attributes where they are
   // registered, and the activities read them for the workflows' refreshes.
@@ -63,14 +66,11 @@ export function createCore(opts: {
     orm: opts.orm,
     temporal: connection,
     workflowClient,
-    // The process that commits delivers at once; every relay also polls for anything left behind.
-    // Traced, the pass is a span of the request that committed (the relay is wrapped here, not changed).
+    // The process that commits delivers at once; every relay also polls for anything left behind. Traced, each
+    // delivery continues the trace its row was written in, whichever relay delivers it (the row keeps its traceparent).
     outboxNudge: !(opts.config.outboxRelay?.enabled ?? true)
       ? () => undefined // this process leaves delivery to the other processes' relays (OUTBOX_RELAY_ENABLED=false)
-      : opts.tracing
-        ? () =>
-            void inSpan('outbox.relay.deliver', () => relay.drain(), { resultAttribute: 'anxin.outbox.delivered' }).catch(() => undefined)
-        : () => void relay.drain().catch(() => undefined),
+      : () => void relay.drain().catch(() => undefined),
     webhookTargets: new WebhookTargetPolicy(opts.config.webhooks.allowedNetworks),
     maxActiveWebhookEndpoints: opts.config.webhooks.maxActiveEndpoints,
     caseStatusLimits: opts.config.caseStatusLimits,

@@ -179,4 +179,110 @@ describe('traces', () => {
     // The root of the trace is the GraphQL operation (the request sent no traceparent).
     expect(trace.find((s) => s.name === 'mutation Intake')!.parentSpanId || undefined).toBeUndefined();
   });
+
+  it('continues the trace when another process’s relay delivers the row, later and outside any request', async () => {
+    // The production layout: an API that leaves delivery to the workers (OUTBOX_RELAY_ENABLED=false). Its intake
+    // commits the outbox row; the worker's relay, polling outside any span, delivers it. The row's traceparent,
+    // recorded by the intake's transaction, joins the delivery to the request.
+    const apiLifecycle = new Lifecycle(testLog);
+    const apiCore = createCore({
+      orm: db.orm,
+      temporalAddress: temporal.address,
+      config: {
+        temporal: { namespace: 'default', taskQueue, devServerPort: 0, uiPort: 0 },
+        webhooks: { allowedNetworks: ['127.0.0.1/32'], maxActiveEndpoints: 5 },
+        cases: { repeatComplaintWindowDays: 30, collectiveComplaintWindowDays: 30 },
+        outboxRelay: { enabled: false, concurrency: 32, batchSize: 500, ownConnection: false },
+      },
+      log: testLog,
+      lifecycle: apiLifecycle,
+      tracing,
+    });
+    const splitApi = await startApiServer({
+      host: '127.0.0.1',
+      port: 0,
+      orm: db.orm,
+      services: apiCore.services,
+      tokens: testTokens,
+      rateLimitPerMinute: 1_000_000,
+      anonymousRateLimitPerMinute: 1_000_000,
+      log: testLog,
+      tracing: true,
+    });
+    apiLifecycle.onStop('GraphQL API', splitApi.stop);
+    try {
+      const hotline = testTokens.issue({
+        userId: city.hotline.id,
+        agencyId: city.integrator.id,
+        agencyKind: city.integrator.kind,
+        roles: city.hotline.roles,
+      });
+      const res = await fetch(splitApi.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${hotline}` },
+        body: JSON.stringify({
+          query: 'mutation IntakeElsewhere($i: IntakeComplaintInput!) { intakeComplaint(input: $i) { case { id } } }',
+          variables: {
+            i: {
+              channel: 'HOTLINE_12345',
+              channelRef: 'T-2',
+              contactPhone: '13800000002',
+              description: '拖欠工资',
+              regionCode: '110102003',
+            },
+          },
+        }),
+      });
+      const intake = (await res.json()) as { data?: { intakeComplaint: { case: { id: string } } }; errors?: unknown };
+      expect(intake.errors).toBeUndefined();
+      const workflowId = `case-${intake.data!.intakeComplaint.case.id}`;
+      // Nothing nudged a relay: the row waits, with the request's trace on it.
+      const [row] = await db.orm.em
+        .fork()
+        .getConnection()
+        .execute<Array<{ traceparent: string | null; delivered_at: Date | null }>>(
+          `select traceparent, delivered_at from workflow_outbox where workflow_id = ? and action = 'START'`,
+          [workflowId],
+        );
+      expect(row!.delivered_at).toBeNull();
+      expect(row!.traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-0[01]$/);
+
+      // The other process's relay, from its poll: no span is active here.
+      expect(await core.relay.drain()).toBeGreaterThanOrEqual(1);
+
+      const end = Date.now() + 60_000;
+      let trace: ReceivedSpan[] = [];
+      for (;;) {
+        await tracing.flush();
+        const operation = spans.find((s) => s.name === 'mutation IntakeElsewhere');
+        trace = operation ? spans.filter((s) => s.traceId === operation.traceId) : [];
+        if (trace.some((s) => s.name === 'StartWorkflow:caseLifecycle')) break;
+        if (Date.now() > end)
+          throw new Error(`the delivery is not in the request's trace: ${JSON.stringify(spans.map((s) => [s.name, s.traceId]))}`);
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      const byId = new Map(trace.map((s) => [s.spanId, s]));
+      const parentName = (name: string) => byId.get(trace.find((s) => s.name === name)!.parentSpanId ?? '')?.name;
+      expect(parentName('StartWorkflow:caseLifecycle')).toBe('outbox.relay.deliver');
+      // The delivery's parent is a span inside the request's trace (the request's transaction's span).
+      expect(trace.find((s) => s.name === 'outbox.relay.deliver')!.traceId).toBe(
+        trace.find((s) => s.name === 'mutation IntakeElsewhere')!.traceId,
+      );
+      // Every row the intake wrote (the lifecycle start, the webhook delivery's wake-up) carries its trace, and each
+      // delivery is a span of it.
+      const written = await db.orm.em
+        .fork()
+        .getConnection()
+        .execute<Array<{ n: number }>>(`select count(*)::int as n from workflow_outbox where traceparent = ?`, [row!.traceparent]);
+      expect(written[0]!.n).toBeGreaterThanOrEqual(2);
+      for (let i = 0; i < 100 && trace.filter((s) => s.name === 'outbox.relay.deliver').length < written[0]!.n; i++) {
+        await tracing.flush();
+        await new Promise((r) => setTimeout(r, 100));
+        trace = spans.filter((s) => s.traceId === trace[0]!.traceId);
+      }
+      expect(trace.filter((s) => s.name === 'outbox.relay.deliver')).toHaveLength(written[0]!.n);
+    } finally {
+      await apiLifecycle.stopAll();
+    }
+  });
 });

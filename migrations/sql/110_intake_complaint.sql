@@ -46,6 +46,11 @@ declare
   v_moved jsonb := '{}'::jsonb;
   v_payload jsonb;
 begin
+  -- The caller's trace, when tracing is on: the outbox rows this statement writes keep it (workflow_outbox.traceparent's
+  -- default reads the setting) and their delivery continues it. Local to this statement's transaction.
+  if request->>'traceparent' ~ '^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$' then
+    perform set_config('anxin.traceparent', request->>'traceparent', true);
+  end if;
   -- Identical requests racing each other queue here, in one order (no deadlock), and the later one then
   -- sees what the first committed: each statement below reads a fresh snapshot.
   foreach v_lock in array (

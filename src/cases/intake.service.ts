@@ -13,6 +13,7 @@ import { acceptanceDeadline, sameDayContactDeadline } from './deadlines';
 import { caseLifecycleInput, caseWorkflowId } from './case-workflow';
 import { authorizeIntake, canSeeCase } from '../auth/access';
 import { intakeBounds } from '../rules/input-bounds';
+import { currentTraceparent } from '../observability/transaction-trace';
 
 export interface IntakeInput {
   channel: Channel;
@@ -167,6 +168,8 @@ export class IntakeService {
         : {}),
       sameDayContactDue,
       acceptanceDue,
+      // Tracing on: the request's trace, which the outbox rows keep (one statement, no transaction to tell it to).
+      ...traceOf(),
       repeatSince: new Date(receivedAt.getTime() - this.rules.repeatComplaintWindowDays * 86_400_000),
       collectiveSince: collectiveDays == null ? null : new Date(receivedAt.getTime() - collectiveDays * 86_400_000),
       channelAcceptanceDue: channelClocks?.acceptance ? addWorkingDays(receivedAt, channelClocks.acceptance.workingDays) : null,
@@ -269,7 +272,15 @@ function checkViolationPeriod(
 }
 
 /** What `intake_complaint(request)` reads: the complaint as given, plus what only the service can work out. */
+/** `{ traceparent }` of the active span, when tracing is on and a span is active; else nothing. */
+function traceOf(): { traceparent?: string } {
+  const traceparent = currentTraceparent();
+  return traceparent ? { traceparent } : {};
+}
+
 interface IntakeRequest {
+  /** The W3C traceparent of the request (tracing on): intake_complaint records it for the outbox rows. */
+  traceparent?: string;
   id: string;
   channel: Channel;
   channelRef: string | null;

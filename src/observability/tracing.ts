@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
+import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace, type Span } from '@opentelemetry/api';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { Resource } from '@opentelemetry/resources';
 import { BatchSpanProcessor, type SpanProcessor } from '@opentelemetry/sdk-trace-base';
@@ -125,8 +125,12 @@ export function graphqlTracingPlugin<C extends object>(): ApolloServerPlugin<C> 
 }
 
 /** Runs `fn` in a span of its own (a child of whatever span is active: the request that nudged the relay). */
-export function inSpan<T>(name: string, fn: () => Promise<T>, opts: { resultAttribute?: string } = {}): Promise<T> {
-  return trace.getTracer(TRACER).startActiveSpan(name, async (span) => {
+export function inSpan<T>(
+  name: string,
+  fn: () => Promise<T>,
+  opts: { resultAttribute?: string; attributes?: Record<string, string> } = {},
+): Promise<T> {
+  return trace.getTracer(TRACER).startActiveSpan(name, { attributes: opts.attributes ?? {} }, async (span) => {
     try {
       const result = await fn();
       if (opts.resultAttribute && typeof result === 'number') span.setAttribute(opts.resultAttribute, result);
@@ -138,4 +142,19 @@ export function inSpan<T>(name: string, fn: () => Promise<T>, opts: { resultAttr
       span.end();
     }
   });
+}
+
+/**
+ * Runs `fn` in a span that continues the trace a W3C `traceparent` names (one stored with an outbox row): the span
+ * is that trace's child wherever and whenever it runs. Without a traceparent, `fn` runs as it is.
+ */
+export function inSpanContinuing<T>(
+  traceparent: string | null | undefined,
+  name: string,
+  fn: () => Promise<T>,
+  attributes: Record<string, string> = {},
+): Promise<T> {
+  if (!traceparent) return fn();
+  const parent = propagation.extract(ROOT_CONTEXT, { traceparent });
+  return context.with(parent, () => inSpan(name, fn, { attributes }));
 }

@@ -3,6 +3,7 @@ import { Pool, type PoolClient } from 'pg';
 import type { Orm } from '../db/database';
 import { caseSearchAttributePairs, type CaseSearchFacts } from '../domain/search-attributes';
 import type { Logger } from '../logger';
+import { inSpanContinuing } from '../observability/tracing';
 import { searchAttributesRegistered } from '../worker/search-attributes-registered';
 
 interface OutboxRow {
@@ -17,6 +18,8 @@ interface OutboxRow {
   region_code: string | null;
   owning_agency_id: string | null;
   case_status: string | null;
+  /** The W3C traceparent of the transaction that wrote the row (tracing on), continued by its delivery. */
+  traceparent: string | null;
 }
 
 /**
@@ -225,7 +228,7 @@ export class OutboxRelay {
       // One relay reads and delivers at a time (see the class comment for why this keeps each workflow's order).
       await exec(`select pg_advisory_xact_lock(hashtext('anxin:workflow-outbox'))`, []);
       const rows = await exec<OutboxRow>(
-        `select o.id, o.action, o.workflow_type, o.workflow_id, o.signal_name, o.args,
+        `select o.id, o.action, o.workflow_type, o.workflow_id, o.signal_name, o.args, o.traceparent,
                 c.number as case_number, c.region_code, c.owning_agency_id, c.status as case_status
            from workflow_outbox o
            left join lateral (
@@ -251,7 +254,10 @@ export class OutboxRelay {
       await forEachLimited([...byWorkflow.values()], this.opts.concurrency, async (list) => {
         for (const row of list) {
           try {
-            await this.deliver(row);
+            await inSpanContinuing(row.traceparent, 'outbox.relay.deliver', () => this.deliver(row), {
+              'anxin.outbox.id': row.id,
+              'anxin.outbox.action': row.action,
+            });
           } catch (err) {
             // The rest of this workflow's rows wait behind the failed one, for the next batch.
             failed.push({ row, err });
