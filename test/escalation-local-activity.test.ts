@@ -5,11 +5,11 @@ import { Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import { caseWorkflowId } from '../src/cases/case-workflow';
+import { caseLifecycleInput, caseWorkflowId } from '../src/cases/case-workflow';
 import { OutboxRelay } from '../src/outbox/outbox-relay';
 import type { EscalationInput } from '../src/processes/process-step.contract';
 import { createCaseActivities } from '../src/worker/case-activities';
-import { LOCAL_ESCALATION_PATCH } from '../workflows';
+import { caseLifecycle, LOCAL_ESCALATION_PATCH, SKIP_DONE_CLOCK_PATCH } from '../workflows';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { loadTestCity } from './support/fixtures';
 import { testLog } from './support/logger';
@@ -109,6 +109,44 @@ describe('escalations recorded by a local activity', () => {
       expect(scheduledActivities(events)).not.toContain('recordEscalation');
       expect(markers(events).filter((m) => m === 'core_local_activity')).toHaveLength(2);
       expect(patchIds(events).filter((id) => id === LOCAL_ESCALATION_PATCH)).toHaveLength(1);
+      await handle.terminate('test over');
+    });
+  });
+
+  it('sets no same-day-contact timer for a case whose complainant was reached at intake (SKIP_DONE_CLOCK_PATCH)', async () => {
+    const real = createCaseActivities({
+      orm: db.orm,
+      log: testLog,
+      services: createServices({ orm: db.orm, temporal: Connection.lazy({ address: '127.0.0.1:1' }) }),
+    });
+    const worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue: `${taskQueue}-contacted`,
+      workflowBundle: await workflowBundle(),
+      activities: real,
+    });
+    await worker.runUntil(async () => {
+      const { case: c } = await ctx().services.intake.intake(ctx(), {
+        channel: 'WALK_IN',
+        contactPhone: '13700000092',
+        description: '工地拖欠工资',
+        regionCode: '110102003',
+      });
+      // The relay's start, as for a case whose first contact is on record (caseLifecycleInput: contacted).
+      const handle = await env.client.workflow.start(caseLifecycle, {
+        taskQueue: `${taskQueue}-contacted`,
+        workflowId: `${caseWorkflowId(c.id)}-contacted`,
+        args: [{ ...caseLifecycleInput(c), contacted: true }],
+      });
+      await env.sleep(Math.max(1, c.acceptanceDue.getTime() - (await env.currentTimeMs()) + 60_000));
+      // (The server's clock may already be past the deadline, moved on by the test before: the timer then fires at once.)
+      for (let i = 0; i < 100 && (await escalations(c.id)).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+      // Only the acceptance clock ran: one timer, one escalation; the same-day-contact clock was skipped, once marked.
+      expect((await escalations(c.id)).map((r) => r.kind)).toEqual(['ACCEPTANCE_OVERDUE']);
+      const events = eventsOf(await handle.fetchHistory());
+      const timers = events.filter((e) => e.timerStartedEventAttributes);
+      expect(timers).toHaveLength(1);
+      expect(patchIds(events).filter((id) => id === SKIP_DONE_CLOCK_PATCH)).toHaveLength(1);
       await handle.terminate('test over');
     });
   });

@@ -176,6 +176,30 @@ async function record(): Promise<void> {
     await local.result();
     await save('case-lifecycle-escalated-local', 'case-late-local');
 
+    // The lifecycle after SKIP_DONE_CLOCK_PATCH: the complainant reached at intake, so no same-day-contact timer; the
+    // acceptance clock missed and escalated, then accepted and resolved.
+    const contactedStart = await env.currentTimeMs();
+    const atContacted = (ms: number) => new Date(contactedStart + ms).toISOString();
+    const contacted = await env.client.workflow.start(caseLifecycle, {
+      taskQueue,
+      workflowId: 'case-contacted',
+      args: [
+        {
+          caseId: '00000000-0000-4000-8000-000000000007',
+          caseNumber: '110102-2026-000007',
+          sameDayContactDue: atContacted(DAY / 2),
+          acceptanceDue: atContacted(5 * DAY),
+          contacted: true,
+        },
+      ],
+    });
+    await env.sleep(6 * DAY);
+    await contacted.signal(caseStepSignal, { deliveryId: 1, step: 'ACCEPTED', resolutionDue: atContacted(90 * DAY) });
+    await env.sleep(DAY);
+    await contacted.signal(caseStepSignal, { deliveryId: 2, step: 'RESOLVED' });
+    await contacted.result();
+    await save('case-lifecycle-contacted-no-contact-timer', 'case-contacted');
+
     // The daily report (日通报): a scheduled run (no day: the day of its own clock) makes each agency's report; a
     // backfill of a holiday makes none.
     await env.client.workflow.execute(dailyReport, { taskQueue, workflowId: 'daily-report-scheduled', args: [{}] });

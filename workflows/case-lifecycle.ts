@@ -125,6 +125,9 @@ const { recordEscalation: recordEscalationLocally } = proxyLocalActivities<Proce
 /** The patch that moved the escalation to a local activity: histories recorded before it replay the activity task. */
 export const LOCAL_ESCALATION_PATCH = 'escalation-local-activity';
 
+/** The patch after which a clock already done at its start (same-day contact of a case contacted at intake) sets no timer. */
+export const SKIP_DONE_CLOCK_PATCH = 'clock-skips-done-step';
+
 export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase: Phase; escalations: string[] }> {
   const seen = new Set<number>();
   const steps = new Set<CaseStep>();
@@ -234,6 +237,9 @@ export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase:
    * earlier one, which the old timer would have let pass).
    */
   async function clock(name: string, due: () => string, escalateTo: string, done: () => boolean): Promise<void> {
+    // A clock whose step is already done (a complainant reached at intake) sets no timer: at its deadline, every case of
+    // that day would wake at the same 24:00 for nothing. Histories from before the patch replay their timer.
+    if (done() && patched(SKIP_DONE_CLOCK_PATCH)) return;
     for (;;) {
       const target = due();
       let expired = false;
