@@ -24,6 +24,7 @@ function boot(): void {
     const api = await startApiServer({
       host: config.api.host,
       port: config.api.port,
+      graphqlJit: config.api.graphqlJit,
       orm,
       services,
       log,

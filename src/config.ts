@@ -110,6 +110,8 @@ const schema = z.object({
   OUTBOX_RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(10_000).default(500),
   OUTBOX_RELAY_OWN_CONNECTION: z.enum(['true', 'false']).default('true'),
   OUTBOX_RELAY_ENABLED: z.enum(['true', 'false']).default('true'),
+  // Queries through graphql-jit (src/api/compiled-executor.ts); `off` runs everything through graphql-js.
+  GRAPHQL_JIT: z.enum(['on', 'off']).default('on'),
   // Tuning (local practice, `npm run bench:storm`): unset keeps the Temporal SDK's default, sized from the heap limit.
   WORKER_MAX_CACHED_WORKFLOWS: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
@@ -122,7 +124,8 @@ export type Env = z.infer<typeof schema>;
 export interface Config {
   env: Env['NODE_ENV'];
   log: { level: Env['LOG_LEVEL']; format: 'json' | 'pretty' };
-  api: { host: string; port: number };
+  /** `graphqlJit` (`GRAPHQL_JIT`, default on): queries run compiled by graphql-jit. */
+  api: { host: string; port: number; graphqlJit: boolean };
   dataDir: string;
   database: { url?: string; embeddedPort: number };
   temporal: {
@@ -231,7 +234,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, role: Role =
   return {
     env: e.NODE_ENV,
     log: { level: e.LOG_LEVEL, format: e.LOG_FORMAT ?? (e.NODE_ENV === 'production' ? 'json' : 'pretty') },
-    api: { host: e.HOST, port: e.PORT },
+    api: { host: e.HOST, port: e.PORT, graphqlJit: e.GRAPHQL_JIT === 'on' },
     dataDir: path.resolve(e.DATA_DIR),
     database: { url: e.DATABASE_URL, embeddedPort: e.EMBEDDED_PG_PORT },
     temporal: {

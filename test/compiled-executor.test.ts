@@ -9,7 +9,8 @@ import {
   type GraphQLResolveInfo,
   type OperationDefinitionNode,
 } from 'graphql';
-import { CompiledExecutor, graphqlJitFromEnvironment, Lru } from '../src/api/compiled-executor';
+import { CompiledExecutor, Lru } from '../src/api/compiled-executor';
+import { ConfigError, loadConfig } from '../src/config';
 import { notFound } from '../src/domain/errors';
 import { startTestApi, type TestApi } from './support/api';
 import { createTestDatabase, type TestDatabase } from './support/database';
@@ -154,10 +155,12 @@ describe('the compiled executor (graphql-jit behind Apollo’s gateway interface
     expect(lru.size).toBe(2);
   });
 
-  it('is on unless GRAPHQL_JIT says off', () => {
-    expect(graphqlJitFromEnvironment({})).toBe(true);
-    expect(graphqlJitFromEnvironment({ GRAPHQL_JIT: 'on' })).toBe(true);
-    for (const off of ['off', 'false', '0', 'OFF']) expect(graphqlJitFromEnvironment({ GRAPHQL_JIT: off })).toBe(false);
+  it('is on unless GRAPHQL_JIT says off, and a value that is neither is a configuration error naming it', () => {
+    expect(loadConfig({}).api.graphqlJit).toBe(true);
+    expect(loadConfig({ GRAPHQL_JIT: 'on' }).api.graphqlJit).toBe(true);
+    expect(loadConfig({ GRAPHQL_JIT: 'off' }).api.graphqlJit).toBe(false);
+    expect(() => loadConfig({ GRAPHQL_JIT: 'maybe' })).toThrow(ConfigError);
+    expect(() => loadConfig({ GRAPHQL_JIT: 'maybe' })).toThrow(/GRAPHQL_JIT/);
   });
 });
 
@@ -172,18 +175,13 @@ describe('the API with the compiled executor and without it', () => {
     db = await createTestDatabase();
     city = await loadTestCity(db.orm.em.fork());
     const gateway = jest.spyOn(CompiledExecutor.prototype, 'gateway');
-    const was = process.env.GRAPHQL_JIT;
     try {
-      delete process.env.GRAPHQL_JIT;
       jit = await startTestApi({ orm: db.orm, temporalAddress: '127.0.0.1:1' });
       expect(gateway).toHaveBeenCalledTimes(1);
       executor = gateway.mock.contexts[0] as CompiledExecutor;
-      process.env.GRAPHQL_JIT = 'off';
-      plain = await startTestApi({ orm: db.orm, temporalAddress: '127.0.0.1:1' });
+      plain = await startTestApi({ orm: db.orm, temporalAddress: '127.0.0.1:1', graphqlJit: false });
       expect(gateway).toHaveBeenCalledTimes(1);
     } finally {
-      if (was === undefined) delete process.env.GRAPHQL_JIT;
-      else process.env.GRAPHQL_JIT = was;
       gateway.mockRestore();
     }
     // A few cases to list (no Temporal here: the outbox keeps the starts).

@@ -4,7 +4,7 @@ import { ConfigError, loadConfig } from '../src/config';
 describe('configuration', () => {
   it('starts on documented defaults with an empty environment', () => {
     const c = loadConfig({});
-    expect(c.api).toEqual({ host: '127.0.0.1', port: 4000 });
+    expect(c.api).toEqual({ host: '127.0.0.1', port: 4000, graphqlJit: true });
     expect(c.dataDir).toBe(path.resolve('.data'));
     expect(c.database).toEqual({ url: undefined, embeddedPort: 5433 });
     expect(c.temporal).toMatchObject({ address: undefined, namespace: 'default', devServerPort: 7233, uiPort: 8233, taskQueue: 'anxin' });

@@ -141,9 +141,3 @@ function asGraphQLJsError(e: GraphQLError): GraphQLError {
   if (e.locations) (copy as { locations?: GraphQLError['locations'] }).locations = e.locations;
   return copy;
 }
-
-/** `GRAPHQL_JIT`: on unless set to off/false/0. */
-export function graphqlJitFromEnvironment(env: NodeJS.ProcessEnv = process.env): boolean {
-  const v = env.GRAPHQL_JIT?.trim().toLowerCase();
-  return !(v === 'off' || v === 'false' || v === '0' || v === 'no');
-}

@@ -37,7 +37,7 @@ import { feedLagSeconds } from '../events/feed-lag';
 import { graphqlMetricsPlugin, Metrics } from '../observability/metrics';
 import { opsRouter, Probes } from '../observability/probes';
 import { graphqlSpanMiddleware, graphqlTracingPlugin } from '../observability/tracing';
-import { CompiledExecutor, graphqlJitFromEnvironment } from './compiled-executor';
+import { CompiledExecutor } from './compiled-executor';
 
 /** A demo persona offered on the dashboard's sign-in page under `npm start` (development only). */
 export interface ApiServer {
@@ -139,7 +139,7 @@ export async function startApiServer(opts: {
   shutdownGraceMs?: number;
   /** Spans for GraphQL requests (tracing is on: src/observability/tracing.ts). */
   tracing?: boolean;
-  /** Queries through graphql-jit (src/api/compiled-executor.ts); default: `GRAPHQL_JIT`, on unless `off`. */
+  /** Queries through graphql-jit (src/api/compiled-executor.ts); default on (the entry points pass `GRAPHQL_JIT`). */
   graphqlJit?: boolean;
 }): Promise<ApiServer> {
   const app = express();
@@ -197,7 +197,7 @@ export async function startApiServer(opts: {
   // Queries run compiled by graphql-jit, given to Apollo as its gateway's executor (Apollo Server 4 and 5 take no
   // executor option: the gateway interface is the supported place). Parsing, validation, plugins and error
   // formatting are Apollo's either way.
-  const executor = (opts.graphqlJit ?? graphqlJitFromEnvironment()) ? new CompiledExecutor(schema) : undefined;
+  const executor = (opts.graphqlJit ?? true) ? new CompiledExecutor(schema) : undefined;
   const apollo = new ApolloServer<RequestContext>({
     ...(executor ? { gateway: executor.gateway() } : { schema }),
     introspection: !opts.production,

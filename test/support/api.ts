@@ -57,6 +57,8 @@ export async function startTestApi(opts: {
   anonymousRateLimitPerMinute?: number;
   caseStatusLimits?: CaseStatusLimits;
   processModules?: ReadonlyArray<AnyProcessModule>;
+  /** Queries through graphql-jit (default on, as `GRAPHQL_JIT` unset). */
+  graphqlJit?: boolean;
 }): Promise<TestApi> {
   const temporal = Connection.lazy({ address: opts.temporalAddress });
   const services = createServices({
@@ -83,6 +85,7 @@ export async function startTestApi(opts: {
     rateLimitPerMinute: opts.rateLimitPerMinute ?? 1_000_000,
     anonymousRateLimitPerMinute: opts.anonymousRateLimitPerMinute ?? opts.rateLimitPerMinute ?? 1_000_000,
     log: testLog,
+    ...(opts.graphqlJit === undefined ? {} : { graphqlJit: opts.graphqlJit }),
   });
   const tokenFor = (user: User, agency: Agency) =>
     testTokens.issue({ userId: user.id, agencyId: agency.id, agencyKind: agency.kind, roles: user.roles });
