@@ -121,6 +121,7 @@ export async function startCoreWorker(
     log: opts.log,
     shutdownGraceMs: opts.config.observability?.shutdownGraceMs,
     maxCachedWorkflows: opts.config.worker?.maxCachedWorkflows,
+    stickyTimeoutSeconds: opts.config.worker?.stickyTimeoutSeconds,
     tracing: tracingWorkerOptions(opts.tracing),
   });
   opts.lifecycle.onStop('workflow worker', worker.shutdown);

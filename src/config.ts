@@ -117,6 +117,12 @@ const schema = z.object({
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
     z.coerce.number().int().min(0).max(10_000_000).optional(),
   ),
+  // Tuning (local practice, `npm run bench:storm`): how long a workflow task waits on the worker's sticky queue before
+  // the server hands it to any worker (which evicts and replays the workflow). The SDK's default is 10 s.
+  WORKER_STICKY_TIMEOUT_SECONDS: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.coerce.number().int().min(1).max(3600).optional(),
+  ),
 });
 
 export type Env = z.infer<typeof schema>;
@@ -198,7 +204,7 @@ export interface Config {
    * default, from the heap limit). A workflow evicted from the cache is replayed from its history when its timer
    * fires. Tuning, local practice (BENCHMARKS.md, "The deadline storm").
    */
-  worker: { maxCachedWorkflows?: number };
+  worker: { maxCachedWorkflows?: number; stickyTimeoutSeconds?: number };
 }
 
 /** Which process is starting: the all-in-one `npm start`, or one of the production processes. */
@@ -276,7 +282,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env, role: Role =
       ownConnection: e.OUTBOX_RELAY_OWN_CONNECTION === 'true',
       enabled: role === 'all-in-one' || e.OUTBOX_RELAY_ENABLED === 'true',
     },
-    worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS },
+    worker: { maxCachedWorkflows: e.WORKER_MAX_CACHED_WORKFLOWS, stickyTimeoutSeconds: e.WORKER_STICKY_TIMEOUT_SECONDS },
   };
 }
 

@@ -48,6 +48,16 @@ describe('configuration', () => {
       expect(() => loadConfig({ CALLBACK_SAMPLE_RATE: bad })).toThrow(/CALLBACK_SAMPLE_RATE/);
   });
 
+  it('leaves the worker’s cache and sticky timeout to the SDK unless told, and refuses values out of range', () => {
+    expect(loadConfig({}).worker).toEqual({ maxCachedWorkflows: undefined, stickyTimeoutSeconds: undefined });
+    expect(loadConfig({ WORKER_MAX_CACHED_WORKFLOWS: '10000', WORKER_STICKY_TIMEOUT_SECONDS: '60' }).worker).toEqual({
+      maxCachedWorkflows: 10_000,
+      stickyTimeoutSeconds: 60,
+    });
+    for (const bad of ['0', '-5', 'soon', '1.5', '7200'])
+      expect(() => loadConfig({ WORKER_STICKY_TIMEOUT_SECONDS: bad })).toThrow(/WORKER_STICKY_TIMEOUT_SECONDS/);
+  });
+
   it('caps the active webhook endpoints of an integrator at 5 unless told otherwise', () => {
     expect(loadConfig({}).webhooks.maxActiveEndpoints).toBe(5);
     expect(loadConfig({ WEBHOOK_MAX_ACTIVE_ENDPOINTS: '20' }).webhooks.maxActiveEndpoints).toBe(20);

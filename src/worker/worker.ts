@@ -72,6 +72,8 @@ export async function startWorker(opts: {
   tracing?: Pick<WorkerOptions, 'interceptors' | 'sinks'>;
   /** Workflows held in the sticky cache (WORKER_MAX_CACHED_WORKFLOWS); unset: the SDK's default, from the heap limit. */
   maxCachedWorkflows?: number;
+  /** Seconds a task waits on the sticky queue before any worker may take it (WORKER_STICKY_TIMEOUT_SECONDS; SDK: 10). */
+  stickyTimeoutSeconds?: number;
 }): Promise<WorkerHandle> {
   const connection = await NativeConnection.connect({ address: opts.address });
   const worker = await Worker.create({
@@ -82,6 +84,7 @@ export async function startWorker(opts: {
     activities: opts.activities ?? {},
     ...(opts.shutdownGraceMs !== undefined ? { shutdownGraceTime: opts.shutdownGraceMs } : {}),
     ...(opts.maxCachedWorkflows !== undefined ? { maxCachedWorkflows: opts.maxCachedWorkflows } : {}),
+    ...(opts.stickyTimeoutSeconds !== undefined ? { stickyQueueScheduleToStartTimeout: `${opts.stickyTimeoutSeconds}s` } : {}),
     ...opts.tracing,
   });
   const running = worker.run().finally(() => connection.close());
