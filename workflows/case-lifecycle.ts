@@ -112,8 +112,8 @@ const { recordEscalation } = proxyActivities<ProcessActivities>({
  * instead of two plus an activity task (the deadline storm: BENCHMARKS.md). It is a short, idempotent database
  * write (the activity finds an entry already written and stops), so a retry, or a replay after a worker died
  * between writing and completing the task, writes nothing twice. Its retries are bounded (5 s in all): a worker
- * waits for its local activities before it shuts down, and one retrying against a database that is gone (Ctrl-C
- * stops PostgreSQL with `npm start`) held the shutdown for ever; past the bound the escalation goes to the
+ * waits for its local activities before it shuts down, and one retrying against a database that is gone (an
+ * outage during the shutdown) would hold it for ever; past the bound the escalation goes to the
  * activity task, whose retries the server holds (see the clock below).
  */
 const { recordEscalation: recordEscalationLocally } = proxyLocalActivities<ProcessActivities>({

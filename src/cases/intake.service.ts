@@ -271,13 +271,13 @@ function checkViolationPeriod(
   return { violationStartedOn: started, violationEndedOn: ended };
 }
 
-/** What `intake_complaint(request)` reads: the complaint as given, plus what only the service can work out. */
 /** `{ traceparent }` of the active span, when tracing is on and a span is active; else nothing. */
 function traceOf(): { traceparent?: string } {
   const traceparent = currentTraceparent();
   return traceparent ? { traceparent } : {};
 }
 
+/** What `intake_complaint(request)` reads: the complaint as given, plus what only the service can work out. */
 interface IntakeRequest {
   /** The W3C traceparent of the request (tracing on): intake_complaint records it for the outbox rows. */
   traceparent?: string;

@@ -56,7 +56,6 @@ export async function startTemporalDevServer(opts: {
   const onExit = () => child.kill('SIGTERM');
   process.once('exit', onExit);
   const relayed = relayServerOutput(child, opts.log);
-  const output = relayed.tail;
   writeFileSync(pidFile, `${child.pid}\n`);
 
   const address = `127.0.0.1:${opts.port}`;
@@ -65,7 +64,7 @@ export async function startTemporalDevServer(opts: {
       waitUntilServing(address, opts.namespace),
       exited.then((code) => {
         throw new Error(
-          `the Temporal dev server exited (code ${code}) before it was ready on ${address}:\n${output.join('').slice(-2000)}`,
+          `the Temporal dev server exited (code ${code}) before it was ready on ${address}:\n${relayed.tail.join('').slice(-2000)}`,
         );
       }),
     ]);
@@ -136,7 +135,7 @@ function relayServerOutput(child: ChildProcess, log: Logger): { tail: string[]; 
   return relayed;
 }
 
-/** Polls the frontend's gRPC health service until it serves and the namespace exists (60 s at most). */
+/** Polls the frontend until it answers for the namespace (`DescribeNamespace`; 60 s at most). */
 async function waitUntilServing(address: string, namespace: string): Promise<void> {
   const deadline = Date.now() + 60_000;
   let last: unknown;

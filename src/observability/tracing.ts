@@ -124,17 +124,11 @@ export function graphqlTracingPlugin<C extends object>(): ApolloServerPlugin<C> 
   };
 }
 
-/** Runs `fn` in a span of its own (a child of whatever span is active: the request that nudged the relay). */
-export function inSpan<T>(
-  name: string,
-  fn: () => Promise<T>,
-  opts: { resultAttribute?: string; attributes?: Record<string, string> } = {},
-): Promise<T> {
-  return trace.getTracer(TRACER).startActiveSpan(name, { attributes: opts.attributes ?? {} }, async (span) => {
+/** Runs `fn` in a span of its own, a child of whatever span is active; a failure marks the span failed. */
+function inSpan<T>(name: string, fn: () => Promise<T>, attributes: Record<string, string>): Promise<T> {
+  return trace.getTracer(TRACER).startActiveSpan(name, { attributes }, async (span) => {
     try {
-      const result = await fn();
-      if (opts.resultAttribute && typeof result === 'number') span.setAttribute(opts.resultAttribute, result);
-      return result;
+      return await fn();
     } catch (err) {
       span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
       throw err;
@@ -156,5 +150,5 @@ export function inSpanContinuing<T>(
 ): Promise<T> {
   if (!traceparent) return fn();
   const parent = propagation.extract(ROOT_CONTEXT, { traceparent });
-  return context.with(parent, () => inSpan(name, fn, { attributes }));
+  return context.with(parent, () => inSpan(name, fn, attributes));
 }

@@ -17,7 +17,7 @@ export class TransactionTraceSubscriber implements EventSubscriber {
   }
 }
 
-/** The active span's `traceparent` header value, if a span is active and sampled into a trace. */
+/** The active span's W3C `traceparent` header value, if a span is active (tracing on). */
 export function currentTraceparent(): string | undefined {
   if (!trace.getSpan(context.active())) return undefined;
   const carrier: Record<string, string> = {};

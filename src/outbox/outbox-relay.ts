@@ -48,7 +48,7 @@ export interface OutboxRelayOptions {
   /**
    * How long `stop` waits for the batch in hand (5 s). Past it the batch is left: its transaction rolls back with the
    * process and its rows stay pending for the next relay (at-least-once). A Temporal server or database already gone
-   * (Ctrl-C stops them with `npm start`) otherwise held the shutdown while the client retried.
+   * (an outage, or servers stopped before this process) otherwise holds the shutdown while the client retries.
    */
   stopWaitMs: number;
 }
