@@ -53,6 +53,17 @@ describe('escalations recorded by a local activity', () => {
     const services = createServices({ orm: db.orm, temporal: Connection.lazy({ address: '127.0.0.1:1' }) });
     return requestAs(db.orm, services, city.cityDirector, city.cityHrss);
   }
+  /** The worker's activities against the test database (no Temporal behind the services: the tests start workflows). */
+  const realActivities = () =>
+    createCaseActivities({
+      orm: db.orm,
+      log: testLog,
+      services: createServices({ orm: db.orm, temporal: Connection.lazy({ address: '127.0.0.1:1' }) }),
+    });
+  /** A walk-in complaint taken in (not yet contacted): its clocks are the rule's, from now. */
+  const walkIn = async (contactPhone: string) =>
+    (await ctx().services.intake.intake(ctx(), { channel: 'WALK_IN', contactPhone, description: '工地拖欠工资', regionCode: '110102003' }))
+      .case;
   const escalations = async (caseId: string) =>
     db.orm.em
       .fork()
@@ -63,11 +74,7 @@ describe('escalations recorded by a local activity', () => {
       );
 
   it('writes each escalation once when the local activity fails after writing and is retried', async () => {
-    const real = createCaseActivities({
-      orm: db.orm,
-      log: testLog,
-      services: createServices({ orm: db.orm, temporal: Connection.lazy({ address: '127.0.0.1:1' }) }),
-    });
+    const real = realActivities();
     const runs: Array<{ kind: string; attempt: number; isLocal: boolean; recorded: boolean }> = [];
     const worker = await Worker.create({
       connection: env.nativeConnection,
@@ -87,12 +94,7 @@ describe('escalations recorded by a local activity', () => {
       },
     });
     await worker.runUntil(async () => {
-      const { case: c } = await ctx().services.intake.intake(ctx(), {
-        channel: 'WALK_IN',
-        contactPhone: '13700000091',
-        description: '工地拖欠工资',
-        regionCode: '110102003',
-      });
+      const c = await walkIn('13700000091');
       expect(await new OutboxRelay(db.orm, env.client, taskQueue, testLog).drain()).toBe(1);
       const handle = env.client.workflow.getHandle(caseWorkflowId(c.id));
       // Past both clocks (same-day contact, then the 5 working days of acceptance): both missed, each escalated.
@@ -114,11 +116,7 @@ describe('escalations recorded by a local activity', () => {
   });
 
   it('sets no same-day-contact timer for a case whose complainant was reached at intake (SKIP_DONE_CLOCK_PATCH)', async () => {
-    const real = createCaseActivities({
-      orm: db.orm,
-      log: testLog,
-      services: createServices({ orm: db.orm, temporal: Connection.lazy({ address: '127.0.0.1:1' }) }),
-    });
+    const real = realActivities();
     const worker = await Worker.create({
       connection: env.nativeConnection,
       taskQueue: `${taskQueue}-contacted`,
@@ -126,12 +124,7 @@ describe('escalations recorded by a local activity', () => {
       activities: real,
     });
     await worker.runUntil(async () => {
-      const { case: c } = await ctx().services.intake.intake(ctx(), {
-        channel: 'WALK_IN',
-        contactPhone: '13700000092',
-        description: '工地拖欠工资',
-        regionCode: '110102003',
-      });
+      const c = await walkIn('13700000092');
       // The relay's start, as for a case whose first contact is on record (caseLifecycleInput: contacted).
       const handle = await env.client.workflow.start(caseLifecycle, {
         taskQueue: `${taskQueue}-contacted`,

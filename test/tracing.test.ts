@@ -124,13 +124,33 @@ describe('traces', () => {
     return (await res.json()) as { data?: Record<string, { case?: { id: string } }>; errors?: unknown };
   };
 
-  it('puts the GraphQL operation, the relay delivery, the workflow start and the workflows’ own spans in one trace', async () => {
-    const hotline = testTokens.issue({
+  const hotlineToken = () =>
+    testTokens.issue({
       userId: city.hotline.id,
       agencyId: city.integrator.id,
       agencyKind: city.integrator.kind,
       roles: city.hotline.roles,
     });
+
+  /** The spans of the trace whose root is the GraphQL `operation`, once `complete` finds them all in (60 s at most). */
+  async function traceOf(operation: string, complete: (names: string[]) => boolean): Promise<ReceivedSpan[]> {
+    const end = Date.now() + 60_000;
+    for (;;) {
+      await tracing.flush();
+      const root = spans.find((s) => s.name === operation);
+      const trace = root ? spans.filter((s) => s.traceId === root.traceId) : [];
+      if (complete(trace.map((s) => s.name))) return trace;
+      if (Date.now() > end) throw new Error(`spans not in one trace in time: ${JSON.stringify(spans.map((s) => [s.name, s.traceId]))}`);
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+
+  /** The name of the parent of the span called `name` in `trace`. */
+  const parentName = (trace: ReceivedSpan[], name: string) =>
+    trace.find((s) => s.spanId === trace.find((t) => t.name === name)!.parentSpanId)?.name;
+
+  it('puts the GraphQL operation, the relay delivery, the workflow start and the workflows’ own spans in one trace', async () => {
+    const hotline = hotlineToken();
     // A webhook endpoint for the hotline channel: each entry of the new case also starts a delivery workflow, whose
     // activities end at once (the case's lifecycle workflow runs for weeks: its own span ends only then).
     const registered = await gql(
@@ -153,28 +173,17 @@ describe('traces', () => {
     );
     expect(intake.errors).toBeUndefined();
 
-    const end = Date.now() + 60_000;
-    let trace: ReceivedSpan[] = [];
-    for (;;) {
-      await tracing.flush();
-      const operation = spans.find((s) => s.name === 'mutation Intake');
-      trace = operation ? spans.filter((s) => s.traceId === operation.traceId) : [];
-      const names = trace.map((s) => s.name);
-      if (
+    const trace = await traceOf(
+      'mutation Intake',
+      (names) =>
         names.includes('outbox.relay.deliver') &&
         names.includes('StartWorkflow:caseLifecycle') &&
         names.some((n) => n.startsWith('StartActivity:')) &&
-        names.some((n) => n.startsWith('RunActivity:'))
-      )
-        break;
-      if (Date.now() > end) throw new Error(`spans not in one trace in time: ${JSON.stringify(spans.map((s) => [s.name, s.traceId]))}`);
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    const byId = new Map(trace.map((s) => [s.spanId, s]));
-    const parentName = (name: string) => byId.get(trace.find((s) => s.name === name)!.parentSpanId ?? '')?.name;
-    // The relay's pass is a child of the request that nudged it; the workflow start a child of the pass.
-    expect(parentName('outbox.relay.deliver')).toBe('mutation Intake');
-    expect(parentName('StartWorkflow:caseLifecycle')).toBe('outbox.relay.deliver');
+        names.some((n) => n.startsWith('RunActivity:')),
+    );
+    // The delivery is a child of the request whose statement wrote the row; the workflow start a child of the delivery.
+    expect(parentName(trace, 'outbox.relay.deliver')).toBe('mutation Intake');
+    expect(parentName(trace, 'StartWorkflow:caseLifecycle')).toBe('outbox.relay.deliver');
     expect(trace.every((s) => s.service === 'anxin-test')).toBe(true);
     // The root of the trace is the GraphQL operation (the request sent no traceparent).
     expect(trace.find((s) => s.name === 'mutation Intake')!.parentSpanId || undefined).toBeUndefined();
@@ -211,12 +220,7 @@ describe('traces', () => {
     });
     apiLifecycle.onStop('GraphQL API', splitApi.stop);
     try {
-      const hotline = testTokens.issue({
-        userId: city.hotline.id,
-        agencyId: city.integrator.id,
-        agencyKind: city.integrator.kind,
-        roles: city.hotline.roles,
-      });
+      const hotline = hotlineToken();
       const res = await fetch(splitApi.url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${hotline}` },
@@ -250,24 +254,6 @@ describe('traces', () => {
       // The other process's relay, from its poll: no span is active here.
       expect(await core.relay.drain()).toBeGreaterThanOrEqual(1);
 
-      const end = Date.now() + 60_000;
-      let trace: ReceivedSpan[] = [];
-      for (;;) {
-        await tracing.flush();
-        const operation = spans.find((s) => s.name === 'mutation IntakeElsewhere');
-        trace = operation ? spans.filter((s) => s.traceId === operation.traceId) : [];
-        if (trace.some((s) => s.name === 'StartWorkflow:caseLifecycle')) break;
-        if (Date.now() > end)
-          throw new Error(`the delivery is not in the request's trace: ${JSON.stringify(spans.map((s) => [s.name, s.traceId]))}`);
-        await new Promise((r) => setTimeout(r, 250));
-      }
-      const byId = new Map(trace.map((s) => [s.spanId, s]));
-      const parentName = (name: string) => byId.get(trace.find((s) => s.name === name)!.parentSpanId ?? '')?.name;
-      expect(parentName('StartWorkflow:caseLifecycle')).toBe('outbox.relay.deliver');
-      // The delivery's parent is a span inside the request's trace (the request's transaction's span).
-      expect(trace.find((s) => s.name === 'outbox.relay.deliver')!.traceId).toBe(
-        trace.find((s) => s.name === 'mutation IntakeElsewhere')!.traceId,
-      );
       // Every row the intake wrote (the lifecycle start, the webhook delivery's wake-up) carries its trace, and each
       // delivery is a span of it.
       const written = await db.orm.em
@@ -275,11 +261,14 @@ describe('traces', () => {
         .getConnection()
         .execute<Array<{ n: number }>>(`select count(*)::int as n from workflow_outbox where traceparent = ?`, [row!.traceparent]);
       expect(written[0]!.n).toBeGreaterThanOrEqual(2);
-      for (let i = 0; i < 100 && trace.filter((s) => s.name === 'outbox.relay.deliver').length < written[0]!.n; i++) {
-        await tracing.flush();
-        await new Promise((r) => setTimeout(r, 100));
-        trace = spans.filter((s) => s.traceId === trace[0]!.traceId);
-      }
+      const deliveries = (names: string[]) => names.filter((n) => n === 'outbox.relay.deliver').length;
+      const trace = await traceOf(
+        'mutation IntakeElsewhere',
+        (names) => names.includes('StartWorkflow:caseLifecycle') && deliveries(names) >= written[0]!.n,
+      );
+      expect(parentName(trace, 'StartWorkflow:caseLifecycle')).toBe('outbox.relay.deliver');
+      // The delivery's parent is the request's span, in another process's trace context than the relay's own.
+      expect(parentName(trace, 'outbox.relay.deliver')).toBe('mutation IntakeElsewhere');
       expect(trace.filter((s) => s.name === 'outbox.relay.deliver')).toHaveLength(written[0]!.n);
     } finally {
       await apiLifecycle.stopAll();
