@@ -111,6 +111,12 @@ describe('escalations recorded by a local activity', () => {
       expect(scheduledActivities(events)).not.toContain('recordEscalation');
       expect(markers(events).filter((m) => m === 'core_local_activity')).toHaveLength(2);
       expect(patchIds(events).filter((id) => id === LOCAL_ESCALATION_PATCH)).toHaveLength(1);
+      // Marked in the first workflow task: the escalations' tasks carry no patch marker and no upsert of its version.
+      const firstFired = events.findIndex((e) => e.timerFiredEventAttributes);
+      expect(firstFired).toBeGreaterThan(0);
+      expect(patchIds(events.slice(0, firstFired))).toContain(LOCAL_ESCALATION_PATCH);
+      expect(markers(events.slice(firstFired))).not.toContain('core_patch');
+      expect(events.slice(firstFired).filter((e) => e.upsertWorkflowSearchAttributesEventAttributes)).toEqual([]);
       await handle.terminate('test over');
     });
   });

@@ -174,7 +174,10 @@ async function record(): Promise<void> {
     await env.sleep(DAY);
     await local.signal(caseStepSignal, { deliveryId: 2, step: 'RESOLVED' });
     await local.result();
+    // The file without the suffix was recorded when the patch was asked only at the escalation (its marker there); the
+    // suffixed one since it is also asked in the first task. Both must replay: re-record the first only deliberately.
     await save('case-lifecycle-escalated-local', 'case-late-local');
+    await save('case-lifecycle-escalated-local-marked-at-start', 'case-late-local');
 
     // The lifecycle after SKIP_DONE_CLOCK_PATCH: the complainant reached at intake, so no same-day-contact timer; the
     // acceptance clock missed and escalated, then accepted and resolved.

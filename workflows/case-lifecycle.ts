@@ -146,6 +146,11 @@ export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase:
 
   const ended = () => steps.has('REJECTED') || steps.has('TRANSFERRED') || steps.has('RESOLVED') || steps.has('CLOSED');
   const decided = () => steps.has('ACCEPTED') || ended();
+  // Asked in the first task as well as at the escalation: a new workflow's first task then carries the patch's marker
+  // and its TemporalChangeVersion upsert, and the escalation's task — thousands at one instant in a deadline storm —
+  // neither. The answer here decides nothing: a history recorded with the marker at its escalation replays (false
+  // here, no command; true at the escalation, where its marker is).
+  patched(LOCAL_ESCALATION_PATCH);
 
   // Registered before anything waits: a step that arrives early is kept, not dropped.
   setHandler(caseStepSignal, (s) => {
