@@ -8,6 +8,8 @@ import { WorkflowIdReusePolicy, type Client } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { caseLifecycleInput, caseWorkflowId } from '../../src/cases/case-workflow';
+import { SEARCH_ATTRIBUTE_KEYS } from '../../src/domain/search-attributes';
+import { workflowStartOptions } from '../../src/outbox/outbox-relay';
 import { acceptanceDeadline, sameDayContactDeadline } from '../../src/cases/deadlines';
 import { bundleFor, createCore, startCoreWorker } from '../../src/composition';
 import { loadConfig } from '../../src/config';
@@ -66,12 +68,14 @@ interface Options {
   profileDir?: string;
   /** The worker's sticky cache size (`WORKER_MAX_CACHED_WORKFLOWS`); unset: the environment's, else the SDK's default. */
   maxCached?: number;
+  /** Count the worker's cache evictions by reason, from the SDK core's debug log (`--evictions`). */
+  evictions: boolean;
 }
 
-const USAGE = `usage: deadline-storm-bench [--cases 10000] [--time-skipping] [--concurrency 32] [--lead <s>] [--timeout 600] [--profile <dir>] [--max-cached <n>]`;
+const USAGE = `usage: deadline-storm-bench [--cases 10000] [--time-skipping] [--concurrency 32] [--lead <s>] [--timeout 600] [--profile <dir>] [--max-cached <n>] [--evictions]`;
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { cases: 10_000, timeSkipping: false, concurrency: 32, timeoutSeconds: 600 };
+  const o: Options = { cases: 10_000, timeSkipping: false, concurrency: 32, timeoutSeconds: 600, evictions: false };
   const fail = (msg: string): never => {
     console.error(`${msg}\n${USAGE}`);
     process.exit(2);
@@ -89,6 +93,10 @@ function parseArgs(argv: string[]): Options {
     }
     if (flag === '--time-skipping') {
       o.timeSkipping = true;
+      continue;
+    }
+    if (flag === '--evictions') {
+      o.evictions = true;
       continue;
     }
     const value = argv[++i];
@@ -122,6 +130,8 @@ interface StatusReport {
   cachedWorkflows: number;
   inFlightActivations: number;
   inFlightActivities: number;
+  /** Evictions from the sticky cache by the reason the SDK core logged (with `--evictions`). */
+  evictions?: Record<string, number>;
 }
 interface MemoryReport {
   rss: number;
@@ -138,7 +148,8 @@ async function runWorker(): Promise<void> {
   // The worker's configuration comes from its environment, as `npm run worker`'s does.
   const config = loadConfig(process.env, 'worker');
   const log = createLogger(config);
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const evictions = process.env.STORM_COUNT_EVICTIONS === '1' ? new Map<string, number>() : undefined;
+  Runtime.install(evictions ? evictionCountingRuntime(evictions) : { logger: new DefaultLogger('WARN') });
   const lifecycle = new Lifecycle(log);
   const orm = await openDatabase({ url: config.database.url!, log, migrate: false });
   const core = createCore({ orm, temporalAddress: config.temporal.address!, config, log, lifecycle });
@@ -174,7 +185,8 @@ async function runWorker(): Promise<void> {
   process.on('disconnect', () => void stop());
   process.on('message', (m: ToWorker) => {
     if (m.type === 'stop') void stop();
-    if (m.type === 'status') send({ type: 'status', ...worker.status() });
+    if (m.type === 'status')
+      send({ type: 'status', ...worker.status(), ...(evictions ? { evictions: Object.fromEntries(evictions) } : {}) });
     if (m.type === 'reset-peak') {
       Object.assign(peak, { rss: 0, heapUsed: 0, heapTotal: 0, external: 0 });
       send({ type: 'ok' });
@@ -197,6 +209,33 @@ async function runWorker(): Promise<void> {
     process.exit(1);
   });
   send({ type: 'ready' });
+}
+
+/**
+ * The SDK core logs each eviction from the worker's sticky cache at debug level with its reason ("Eviction
+ * requested", `reason`, `message`): forwarded to a logger that only counts them (and prints warnings and errors).
+ * The reason's first words name it; its run id would make every eviction a reason of its own.
+ */
+function evictionCountingRuntime(counts: Map<string, number>): Parameters<typeof Runtime.install>[0] {
+  const warn = new DefaultLogger('WARN');
+  const count = (message: string, meta?: Record<string, unknown>) => {
+    if (message !== 'Eviction requested') return;
+    const reason = `${String(meta?.reason ?? '?')}: ${String(meta?.message ?? '')}`.replace(/[0-9a-f-]{36}/g, '<id>').slice(0, 160);
+    counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  };
+  return {
+    logger: {
+      log: (level, message, meta) => (level === 'WARN' || level === 'ERROR' ? warn.log(level, message, meta) : count(message, meta)),
+      trace: count,
+      debug: count,
+      info: count,
+      warn: (message, meta) => warn.warn(message, meta),
+      error: (message, meta) => warn.error(message, meta),
+    },
+    telemetryOptions: {
+      logging: { filter: 'temporalio_sdk_core::worker::workflow=debug,temporalio_sdk_core=warn,warn', forward: {} },
+    },
+  };
 }
 
 class WorkerProcess {
@@ -368,20 +407,39 @@ async function seedCases(orm: Orm, n: number, receivedAt: Date, offsetMs: number
   return { ids: rows.map((r) => r.id), due: values.due };
 }
 
-async function startWorkflows(orm: Orm, client: Client, taskQueue: string, ids: string[], concurrency: number): Promise<number> {
+async function startWorkflows(
+  orm: Orm,
+  client: Client,
+  taskQueue: string,
+  ids: string[],
+  concurrency: number,
+  /** The time-skipping test server has no search attributes: the workflows start without them there. */
+  withSearchAttributes: boolean,
+): Promise<number> {
   const t0 = Date.now();
-  const facts = await orm.em
-    .getConnection()
-    .execute<
-      Array<{ id: string; number: string; status: string; same_day_contact_due: Date; acceptance_due: Date; first_contact_at: Date }>
-    >(`select id, number, status, same_day_contact_due, acceptance_due, first_contact_at from wage_case where number like 'STORM-%'`);
+  const facts = await orm.em.getConnection().execute<
+    Array<{
+      id: string;
+      number: string;
+      status: string;
+      region_code: string;
+      owning_agency_id: string;
+      same_day_contact_due: Date;
+      acceptance_due: Date;
+      first_contact_at: Date;
+    }>
+  >(
+    `select id, number, status, region_code, owning_agency_id, same_day_contact_due, acceptance_due, first_contact_at
+         from wage_case where number like 'STORM-%'`,
+  );
   const byId = new Map(facts.map((f) => [f.id, f]));
   let started = 0;
   const progress = setInterval(() => console.log(`  started ${started}/${ids.length} workflows`), 10_000);
   try {
     await pool(ids, concurrency, async (id) => {
       const f = byId.get(id)!;
-      // What the outbox relay sends for a case's lifecycle: the same id, input and task queue.
+      // What the outbox relay sends for a case's lifecycle: the same id, input, task queue and search attributes
+      // (without them the workflow's first task would read them through an activity, as it does for old starts).
       const input = caseLifecycleInput({
         id: f.id,
         number: f.number,
@@ -390,16 +448,60 @@ async function startWorkflows(orm: Orm, client: Client, taskQueue: string, ids: 
         acceptanceDue: new Date(f.acceptance_due),
         firstContactAt: new Date(f.first_contact_at),
       });
+      const facts = { caseNumber: f.number, region: f.region_code, owningAgency: f.owning_agency_id, caseStatus: f.status };
+      const row = { workflow_id: caseWorkflowId(id), workflow_type: 'caseLifecycle', args: [input] };
       await client.workflow.start('caseLifecycle', {
-        taskQueue,
-        workflowId: caseWorkflowId(id),
-        args: [input],
+        ...workflowStartOptions(row, taskQueue, withSearchAttributes ? facts : null),
         workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
       });
       started++;
     });
   } finally {
     clearInterval(progress);
+  }
+  return Date.now() - t0;
+}
+
+/**
+ * Waits until every workflow's first task has completed (its timer is set). The worker going quiet for a second does
+ * not say so: after the start burst it went idle with 512 of 2,000 first tasks still on the server, which then came
+ * in late, some inside the storm (the "cached before due" the earlier figures reported was that, not evictions:
+ * `--evictions` counted none). With room for every workflow in the sticky cache the worker's cache count says it;
+ * otherwise the server is asked about each workflow (no pending workflow task, more than its first events).
+ */
+async function firstTasksDone(client: Client, worker: WorkerProcess, ids: string[], o: Options): Promise<number> {
+  const t0 = Date.now();
+  const limit = Number(process.env.WORKER_MAX_CACHED_WORKFLOWS ?? o.maxCached ?? 0);
+  let shown = 0;
+  const quiet = async () => {
+    for (let n = 0; n < 5;) {
+      const st = await worker.ask({ type: 'status' }, 'status');
+      n = st.inFlightActivations === 0 ? n + 1 : 0;
+      await sleep(200);
+    }
+  };
+  if (limit >= ids.length) {
+    for (;;) {
+      const st = await worker.ask({ type: 'status' }, 'status');
+      if (st.cachedWorkflows >= ids.length && st.inFlightActivations === 0) return Date.now() - t0;
+      if (Date.now() - shown > 10_000) {
+        shown = Date.now();
+        console.log(`  first tasks done: ${st.cachedWorkflows}/${ids.length}`);
+      }
+      await sleep(500);
+    }
+  }
+  await quiet();
+  for (let pending = ids; pending.length;) {
+    const still: string[] = [];
+    await pool(pending, 32, async (id) => {
+      const d = await client.workflow.getHandle(caseWorkflowId(id)).describe();
+      const raw = d.raw;
+      if (raw.pendingWorkflowTask || Number(raw.workflowExecutionInfo?.historyLength ?? 0) <= 3) still.push(id);
+    });
+    if (still.length) console.log(`  first tasks pending: ${still.length}/${ids.length}`);
+    pending = still;
+    if (pending.length) await sleep(2000);
   }
   return Date.now() - t0;
 }
@@ -468,6 +570,8 @@ async function runDriver(o: Options): Promise<void> {
           executable: cli ? { type: 'existing-path', path: cli.path } : { type: 'cached-download', downloadDir: toolsDir },
           ip: '127.0.0.1',
           log: { format: 'json', level: 'error' },
+          // Registered as `npm start` registers them: the relay starts lifecycles with them, the workflows upsert them.
+          searchAttributes: [...SEARCH_ATTRIBUTE_KEYS],
         },
       });
     }
@@ -497,6 +601,7 @@ async function runDriver(o: Options): Promise<void> {
         LOG_FORMAT: 'json',
         NODE_ENV: 'production',
         ...(o.maxCached !== undefined ? { WORKER_MAX_CACHED_WORKFLOWS: String(o.maxCached) } : {}),
+        ...(o.evictions ? { STORM_COUNT_EVICTIONS: '1' } : {}),
       },
       o.profileDir,
     );
@@ -504,14 +609,10 @@ async function runDriver(o: Options): Promise<void> {
     const idle = procMemory(pid);
     console.log(`worker pid ${pid} ready, RSS ${mib(idle.rss)} MiB`);
 
-    const startMs = await startWorkflows(orm, env.client, taskQueue, ids, o.concurrency);
+    const startMs = await startWorkflows(orm, env.client, taskQueue, ids, o.concurrency, !o.timeSkipping);
     console.log(`${ids.length} workflows started in ${secs(startMs)} s (${((ids.length / startMs) * 1000).toFixed(0)}/s)`);
-    // Every workflow's first task (its timer) done: nothing in flight for a second.
-    for (let quiet = 0; quiet < 5;) {
-      const st = await worker.ask({ type: 'status' }, 'status');
-      quiet = st.inFlightActivations === 0 ? quiet + 1 : 0;
-      await sleep(200);
-    }
+    const firstTasksMs = await firstTasksDone(env.client, worker, ids, o);
+    console.log(`every workflow's first task done (its timer set) ${secs(firstTasksMs)} s after the last start`);
     const before = await worker.ask({ type: 'status' }, 'status');
     const early = await escalationCounts(orm);
     if (early.recorded > 0)
@@ -526,6 +627,7 @@ async function runDriver(o: Options): Promise<void> {
       `all timers set: worker caches ${before.cachedWorkflows} workflows (WORKER_MAX_CACHED_WORKFLOWS ${maxCached ?? 'unset: the SDK default'}), ` +
         `RSS ${mib(waiting.rss)} MiB`,
     );
+    if (before.evictions) console.log(`  evictions so far, by reason: ${JSON.stringify(before.evictions)}`);
 
     const cpuBefore = cpuByCommand(process.pid, pid);
     let dueWall: number;
@@ -540,7 +642,14 @@ async function runDriver(o: Options): Promise<void> {
       const wait = dueWall - Date.now();
       if (wait < 0) console.warn(`  warning: starting the workflows ran ${secs(-wait)} s past the due instant (raise --lead)`);
       else console.log(`waiting ${secs(wait)} s for the due instant`);
-      await sleep(Math.max(0, wait));
+      // The worker's cache while we wait: workflows whose first task reaches the worker late show up here.
+      for (let seen = before.cachedWorkflows; Date.now() < dueWall - 5000;) {
+        await sleep(Math.min(5000, dueWall - 5000 - Date.now()));
+        const st = await worker.ask({ type: 'status' }, 'status');
+        if (st.cachedWorkflows !== seen)
+          console.log(`  ${secs(dueWall - Date.now())} s before due: worker caches ${(seen = st.cachedWorkflows)}`);
+      }
+      await sleep(Math.max(0, dueWall - Date.now()));
     }
 
     // Until every case has its escalation (or the timeout), sampling the worker's memory as it goes.
@@ -563,6 +672,7 @@ async function runDriver(o: Options): Promise<void> {
     await sleep(2000); // anything recorded twice would show up now
     counts = await escalationCounts(orm);
     const mem = await worker.ask({ type: 'memory' }, 'memory');
+    const after = await worker.ask({ type: 'status' }, 'status');
     const proc = procMemory(pid);
     peakProcRss = Math.max(peakProcRss, proc.rss ?? 0);
 
@@ -601,7 +711,9 @@ async function runDriver(o: Options): Promise<void> {
       workerPeakHeapUsedMiB: Number(mib(mem.peakHeapUsed)),
       workerPeakHeapTotalMiB: Number(mib(mem.peakHeapTotal)),
       workerPeakExternalMiB: Number(mib(mem.peakExternal)),
+      firstTasksDoneAfterStartsSeconds: Number(secs(firstTasksMs)),
       cachedWorkflowsBeforeDue: before.cachedWorkflows,
+      ...(after.evictions ? { evictionsBeforeDue: before.evictions, evictionsInAll: after.evictions } : {}),
       maxCachedWorkflows: maxCached === undefined ? 'sdk-default' : Number(maxCached),
       /** RSS the worker gained from idle to every timer set, per workflow it then cached (a caseLifecycle waiting on its timer). */
       rssPerCachedWorkflowKiB:
