@@ -151,29 +151,36 @@ async function record(): Promise<void> {
       path.join(dir, `${name}.json`),
       `${JSON.stringify(await env.client.workflow.getHandle(workflowId).fetchHistory(), null, 1)}\n`,
     );
+  /**
+   * A lifecycle whose clocks run out (each escalated), then accepted six days in and resolved a day later; its times
+   * from the server's clock now. Answers that clock's offsets, for recordings that follow it.
+   */
+  const recordMissedThenResolved = async (
+    workflowId: string,
+    facts: { caseId: string; caseNumber: string; contacted?: boolean },
+  ): Promise<(ms: number) => string> => {
+    const start = await env.currentTimeMs();
+    const at = (ms: number) => new Date(start + ms).toISOString();
+    const handle = await env.client.workflow.start(caseLifecycle, {
+      taskQueue,
+      workflowId,
+      args: [{ ...facts, sameDayContactDue: at(DAY / 2), acceptanceDue: at(5 * DAY) }],
+    });
+    await env.sleep(6 * DAY);
+    await handle.signal(caseStepSignal, { deliveryId: 1, step: 'ACCEPTED', resolutionDue: at(90 * DAY) });
+    await env.sleep(DAY);
+    await handle.signal(caseStepSignal, { deliveryId: 2, step: 'RESOLVED' });
+    await handle.result();
+    return at;
+  };
   const webhookQueue: string[] = ['1', '2'];
   await worker.runUntil(async () => {
     // The lifecycle after LOCAL_ESCALATION_PATCH: both clocks missed, each escalation a local activity (a marker in
     // the history, no activity task), then accepted and resolved. First, so it is saved before anything else runs.
-    const localStart = await env.currentTimeMs();
-    const atLocal = (ms: number) => new Date(localStart + ms).toISOString();
-    const local = await env.client.workflow.start(caseLifecycle, {
-      taskQueue,
-      workflowId: 'case-late-local',
-      args: [
-        {
-          caseId: '00000000-0000-4000-8000-000000000006',
-          caseNumber: '110102-2026-000006',
-          sameDayContactDue: atLocal(DAY / 2),
-          acceptanceDue: atLocal(5 * DAY),
-        },
-      ],
+    await recordMissedThenResolved('case-late-local', {
+      caseId: '00000000-0000-4000-8000-000000000006',
+      caseNumber: '110102-2026-000006',
     });
-    await env.sleep(6 * DAY);
-    await local.signal(caseStepSignal, { deliveryId: 1, step: 'ACCEPTED', resolutionDue: atLocal(90 * DAY) });
-    await env.sleep(DAY);
-    await local.signal(caseStepSignal, { deliveryId: 2, step: 'RESOLVED' });
-    await local.result();
     // The file without the suffix was recorded when the patch was asked only at the escalation (its marker there); the
     // suffixed one since it is also asked in the first task. Both must replay: re-record the first only deliberately.
     await save('case-lifecycle-escalated-local', 'case-late-local');
@@ -181,26 +188,11 @@ async function record(): Promise<void> {
 
     // The lifecycle after SKIP_DONE_CLOCK_PATCH: the complainant reached at intake, so no same-day-contact timer; the
     // acceptance clock missed and escalated, then accepted and resolved.
-    const contactedStart = await env.currentTimeMs();
-    const atContacted = (ms: number) => new Date(contactedStart + ms).toISOString();
-    const contacted = await env.client.workflow.start(caseLifecycle, {
-      taskQueue,
-      workflowId: 'case-contacted',
-      args: [
-        {
-          caseId: '00000000-0000-4000-8000-000000000007',
-          caseNumber: '110102-2026-000007',
-          sameDayContactDue: atContacted(DAY / 2),
-          acceptanceDue: atContacted(5 * DAY),
-          contacted: true,
-        },
-      ],
+    await recordMissedThenResolved('case-contacted', {
+      caseId: '00000000-0000-4000-8000-000000000007',
+      caseNumber: '110102-2026-000007',
+      contacted: true,
     });
-    await env.sleep(6 * DAY);
-    await contacted.signal(caseStepSignal, { deliveryId: 1, step: 'ACCEPTED', resolutionDue: atContacted(90 * DAY) });
-    await env.sleep(DAY);
-    await contacted.signal(caseStepSignal, { deliveryId: 2, step: 'RESOLVED' });
-    await contacted.result();
     await save('case-lifecycle-contacted-no-contact-timer', 'case-contacted');
 
     // The daily report (日通报): a scheduled run (no day: the day of its own clock) makes each agency's report; a
@@ -440,25 +432,10 @@ async function record(): Promise<void> {
     await save('case-lifecycle-processes', 'case-with-processes');
 
     // Times from the server's clock now: the recordings above have moved it on by weeks.
-    const lateStart = await env.currentTimeMs();
-    const atLate = (ms: number) => new Date(lateStart + ms).toISOString();
-    const late = await env.client.workflow.start(caseLifecycle, {
-      taskQueue,
-      workflowId: 'case-late',
-      args: [
-        {
-          caseId: '00000000-0000-4000-8000-000000000001',
-          caseNumber: '110102-2026-000003',
-          sameDayContactDue: atLate(DAY / 2),
-          acceptanceDue: atLate(5 * DAY),
-        },
-      ],
+    const atLate = await recordMissedThenResolved('case-late', {
+      caseId: '00000000-0000-4000-8000-000000000001',
+      caseNumber: '110102-2026-000003',
     });
-    await env.sleep(6 * DAY);
-    await late.signal(caseStepSignal, { deliveryId: 1, step: 'ACCEPTED', resolutionDue: atLate(90 * DAY) });
-    await env.sleep(DAY);
-    await late.signal(caseStepSignal, { deliveryId: 2, step: 'RESOLVED' });
-    await late.result();
     await save('case-lifecycle-escalated', 'case-late');
 
     const onTime = await env.client.workflow.start(caseLifecycle, {

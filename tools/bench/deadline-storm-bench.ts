@@ -66,7 +66,7 @@ interface Options {
   timeoutSeconds: number;
   /** A folder for V8 CPU profiles of the worker (`--cpu-prof`: its main thread and its workflow thread). */
   profileDir?: string;
-  /** The worker's sticky cache size (`WORKER_MAX_CACHED_WORKFLOWS`); unset: the environment's, else the SDK's default. */
+  /** The worker's sticky cache size (`--max-cached`, else `WORKER_MAX_CACHED_WORKFLOWS`); unset: the SDK's default. */
   maxCached?: number;
   /** Count the worker's cache evictions by reason, from the SDK core's debug log (`--evictions`). */
   evictions: boolean;
@@ -120,6 +120,9 @@ function parseArgs(argv: string[]): Options {
         fail(`unknown argument ${flag}`);
     }
   }
+  // The flag wins over the environment, as it does in the worker's environment below.
+  const fromEnv = process.env.WORKER_MAX_CACHED_WORKFLOWS;
+  if (o.maxCached === undefined && fromEnv) o.maxCached = int('WORKER_MAX_CACHED_WORKFLOWS', fromEnv, 0);
   return o;
 }
 
@@ -469,18 +472,10 @@ async function startWorkflows(
  * `--evictions` counted none). With room for every workflow in the sticky cache the worker's cache count says it;
  * otherwise the server is asked about each workflow (no pending workflow task, more than its first events).
  */
-async function firstTasksDone(client: Client, worker: WorkerProcess, ids: string[], o: Options): Promise<number> {
+async function firstTasksDone(client: Client, worker: WorkerProcess, ids: string[], maxCached: number | undefined): Promise<number> {
   const t0 = Date.now();
-  const limit = Number(process.env.WORKER_MAX_CACHED_WORKFLOWS ?? o.maxCached ?? 0);
   let shown = 0;
-  const quiet = async () => {
-    for (let n = 0; n < 5;) {
-      const st = await worker.ask({ type: 'status' }, 'status');
-      n = st.inFlightActivations === 0 ? n + 1 : 0;
-      await sleep(200);
-    }
-  };
-  if (limit >= ids.length) {
+  if ((maxCached ?? 0) >= ids.length) {
     for (;;) {
       const st = await worker.ask({ type: 'status' }, 'status');
       if (st.cachedWorkflows >= ids.length && st.inFlightActivations === 0) return Date.now() - t0;
@@ -491,7 +486,6 @@ async function firstTasksDone(client: Client, worker: WorkerProcess, ids: string
       await sleep(500);
     }
   }
-  await quiet();
   for (let pending = ids; pending.length;) {
     const still: string[] = [];
     await pool(pending, 32, async (id) => {
@@ -611,7 +605,7 @@ async function runDriver(o: Options): Promise<void> {
 
     const startMs = await startWorkflows(orm, env.client, taskQueue, ids, o.concurrency, !o.timeSkipping);
     console.log(`${ids.length} workflows started in ${secs(startMs)} s (${((ids.length / startMs) * 1000).toFixed(0)}/s)`);
-    const firstTasksMs = await firstTasksDone(env.client, worker, ids, o);
+    const firstTasksMs = await firstTasksDone(env.client, worker, ids, o.maxCached);
     console.log(`every workflow's first task done (its timer set) ${secs(firstTasksMs)} s after the last start`);
     const before = await worker.ask({ type: 'status' }, 'status');
     const early = await escalationCounts(orm);
@@ -622,9 +616,8 @@ async function runDriver(o: Options): Promise<void> {
     await worker.ask({ type: 'reset-peak' }, 'ok');
     const hwmReset = resetPeakRss(pid);
     const waiting = procMemory(pid);
-    const maxCached = process.env.WORKER_MAX_CACHED_WORKFLOWS ?? (o.maxCached === undefined ? undefined : String(o.maxCached));
     console.log(
-      `all timers set: worker caches ${before.cachedWorkflows} workflows (WORKER_MAX_CACHED_WORKFLOWS ${maxCached ?? 'unset: the SDK default'}), ` +
+      `all timers set: worker caches ${before.cachedWorkflows} workflows (WORKER_MAX_CACHED_WORKFLOWS ${o.maxCached ?? 'unset: the SDK default'}), ` +
         `RSS ${mib(waiting.rss)} MiB`,
     );
     if (before.evictions) console.log(`  evictions so far, by reason: ${JSON.stringify(before.evictions)}`);
@@ -714,7 +707,7 @@ async function runDriver(o: Options): Promise<void> {
       firstTasksDoneAfterStartsSeconds: Number(secs(firstTasksMs)),
       cachedWorkflowsBeforeDue: before.cachedWorkflows,
       ...(after.evictions ? { evictionsBeforeDue: before.evictions, evictionsInAll: after.evictions } : {}),
-      maxCachedWorkflows: maxCached === undefined ? 'sdk-default' : Number(maxCached),
+      maxCachedWorkflows: o.maxCached ?? 'sdk-default',
       /** RSS the worker gained from idle to every timer set, per workflow it then cached (a caseLifecycle waiting on its timer). */
       rssPerCachedWorkflowKiB:
         before.cachedWorkflows && idle.rss && waiting.rss ? Math.round((waiting.rss - idle.rss) / 1024 / before.cachedWorkflows) : null,
