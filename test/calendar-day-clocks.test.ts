@@ -202,6 +202,6 @@ describe('calendar-day clocks counted as the Civil Code counts them', () => {
     await skipTo(end.toMillis() - MINUTE);
     expect((await s.h.fileOf(c.id)).map((e) => e.type)).not.toContain('MEDIATION_ENDED');
     await skipTo(end.toMillis() + MINUTE);
-    expect((await s.h.env.client.workflow.getHandle(mediation.workflowId).result()).status).toBe('NO_AGREEMENT');
+    expect((await s.h.finished(mediation.workflowId)).status).toBe('NO_AGREEMENT');
   });
 });

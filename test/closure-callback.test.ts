@@ -134,7 +134,7 @@ describe('closure and callback', () => {
     const after = await s.h.fileOf(c.id);
     expect(after.find((e) => e.type === 'CALLBACK_RECORDED')!.payload).toMatchObject({ reached: true, onTime: false });
     expect(after.at(-1)).toMatchObject({ type: 'NOTICE', payload: { milestone: 'CALLBACK_DONE' } });
-    const result = await s.h.env.client.workflow.getHandle(cb.workflowId).result();
+    const result = await s.h.finished(cb.workflowId);
     expect(result).toMatchObject({ status: 'DONE', attempts: 2, escalations: ['CALLBACK_OVERDUE'] });
 
     // The public lookup shows the latest notice; the integrator that sent the case sees it.

@@ -115,7 +115,7 @@ describe('order to pay', () => {
     });
     expect(complied).toMatchObject({ status: 'COMPLIED', outcome: 'COMPLIED' });
     expect(complied.endedAt).toBeTruthy();
-    expect(await s.h.env.client.workflow.getHandle(order.workflowId).result()).toMatchObject({ status: 'COMPLIED' });
+    expect(await s.h.finished(order.workflowId)).toMatchObject({ status: 'COMPLIED' });
     await s.h.env.sleep(5 * DAY);
     expect(await missedEscalations(c.id)).toHaveLength(0);
     expect((await s.h.fileOf(c.id)).filter((e) => e.type === 'ORDER_TO_PAY_COMPLIED')).toHaveLength(1);
@@ -134,7 +134,7 @@ describe('order to pay', () => {
       source: 'GENERAL_CONTRACTOR',
     });
     await s.h.relay.drain();
-    expect(await s.h.env.client.workflow.getHandle(order.workflowId).result()).toMatchObject({ status: 'COMPLIED' });
+    expect(await s.h.finished(order.workflowId)).toMatchObject({ status: 'COMPLIED' });
     expect(await processRow(order.id)).toMatchObject({ status: 'COMPLIED', outcome: 'COMPLIED' });
     expect(await missedEscalations(c.id)).toHaveLength(0);
   });

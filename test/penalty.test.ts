@@ -130,7 +130,7 @@ describe('administrative penalty', () => {
     ]);
 
     await penalties().serveDecision(await as(s.city.inspector), { processId: p.id, method: '直接送达' });
-    const result = await s.h.env.client.workflow.getHandle(p.workflowId).result();
+    const result = await s.h.finished(p.workflowId);
     expect(result).toMatchObject({ status: 'SERVED', decision: 'IMPOSE', overdue: ['PENALTY_DECISION_SERVICE_OVERDUE'] });
     expect(await processRow(p.id)).toMatchObject({ status: 'SERVED', outcome: 'IMPOSED' });
     const types = (await s.h.fileOf(c.id)).map((e) => e.type);

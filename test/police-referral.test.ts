@@ -101,7 +101,7 @@ describe('police referral', () => {
       grounds: '申请检察院立案监督',
     });
 
-    const result = await s.h.env.client.workflow.getHandle(referral.workflowId).result();
+    const result = await s.h.finished(referral.workflowId);
     expect(result.status).toBe('SUPERVISION_REQUESTED');
     expect(await escalationsOf(c.id)).toEqual([]); // every step in time
     const row = await s.db.orm.em.fork().findOneOrFail(CaseProcess, { id: referral.id });
@@ -144,7 +144,7 @@ describe('police referral', () => {
     // Filed, late: the employer enters the blacklist path; the criminal case is tracked to its outcome.
     await s.h.step(s.city.policeOfficer, referral.id, 'decideReferral', { decision: 'FILED' });
     await s.h.step(s.city.policeOfficer, referral.id, 'recordCriminalOutcome', { outcome: '判处有期徒刑一年，并处罚金' });
-    expect((await s.h.env.client.workflow.getHandle(referral.workflowId).result()).status).toBe('CONCLUDED');
+    expect((await s.h.finished(referral.workflowId)).status).toBe('CONCLUDED');
     const types = (await s.h.fileOf(c.id)).map((e) => e.type);
     expect(types).toEqual(expect.arrayContaining(['REFERRAL_DECIDED', 'BLACKLIST_PATH_OPENED', 'CRIMINAL_OUTCOME_RECORDED']));
     expect(types.indexOf('BLACKLIST_PATH_OPENED')).toBe(types.indexOf('REFERRAL_DECIDED') + 1);
@@ -183,7 +183,7 @@ describe('police referral', () => {
       procuratorateAgencyId: s.city.procuratorate.id,
       grounds: '申请立案监督',
     });
-    expect((await s.h.env.client.workflow.getHandle(referral.workflowId).result()).status).toBe('SUPERVISION_REQUESTED');
+    expect((await s.h.finished(referral.workflowId)).status).toBe('SUPERVISION_REQUESTED');
   });
 
   it('a reconsideration not decided in 3 days escalates to the procuratorate, and supervision may then be asked at once', async () => {
@@ -208,7 +208,7 @@ describe('police referral', () => {
       procuratorateAgencyId: s.city.procuratorate.id,
       grounds: '复议逾期未决定，申请立案监督',
     });
-    expect((await s.h.env.client.workflow.getHandle(referral.workflowId).result()).status).toBe('SUPERVISION_REQUESTED');
+    expect((await s.h.finished(referral.workflowId)).status).toBe('SUPERVISION_REQUESTED');
   });
 
   it('a decision taken just in time whose recording is still in flight when the clock runs out is not escalated', async () => {

@@ -104,7 +104,7 @@ describe('payments of process steps, per worker', () => {
       { owedWorkerId: li, amountFen: 200_000 },
     ]);
     await s.h.relay.drain();
-    await s.h.env.client.workflow.getHandle(caseWorkflowId(c.id)).result();
+    await s.h.finished(caseWorkflowId(c.id));
     expect(await caseRow(c.id)).toMatchObject({ status: 'RESOLVED', amountRecoveredFen: 500_000 });
     expect(await allocationsOf(c.id)).toEqual(
       expect.arrayContaining([
@@ -121,7 +121,7 @@ describe('payments of process steps, per worker', () => {
         { owedWorkerId: li, amountFen: 200_000 },
       ],
     });
-    expect((await s.h.env.client.workflow.getHandle(dispatch.workflowId).result()).ended).toBe('WAGES_PAID');
+    expect((await s.h.finished(dispatch.workflowId)).ended).toBe('WAGES_PAID');
     expect(await s.db.orm.em.fork().findOneOrFail(CaseProcess, { id: dispatch.id })).toMatchObject({ outcome: 'WAGES_PAID' });
   });
 
@@ -185,7 +185,7 @@ describe('payments of process steps, per worker', () => {
     expect((await caseRow(c.id)).amountRecoveredFen).toBe(300_000);
 
     await pay(2, [{ owedWorkerId: li, amountFen: 200_000 }]);
-    const result = await s.h.env.client.workflow.getHandle(mediation.workflowId).result();
+    const result = await s.h.finished(mediation.workflowId);
     expect(result.status).toBe('COMPLETED');
     expect(await caseRow(c.id)).toMatchObject({ status: 'RESOLVED', amountRecoveredFen: 500_000 });
     expect(await allocationsOf(c.id)).toEqual(

@@ -89,8 +89,8 @@ describe('three-way dispatch', () => {
 
     // Paid in full: the case resolves, its lifecycle ends and tells the dispatch, which ends.
     await s.h.relay.drain();
-    await s.h.env.client.workflow.getHandle(caseWorkflowId(c.id)).result();
-    const final = await handle.result();
+    await s.h.finished(caseWorkflowId(c.id));
+    const final = await s.h.finished(handle.workflowId);
     expect(final.ended).toBe('WAGES_PAID');
     const row = await s.db.orm.em.fork().findOneOrFail(CaseProcess, { id: dispatch.id });
     expect(row).toMatchObject({ status: 'ENDED', outcome: 'WAGES_PAID' });

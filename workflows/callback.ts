@@ -53,7 +53,7 @@ export const reviewCallbackUpdate = defineUpdate<
 export const callbackStateQuery = defineQuery<CallbackState>('callbackState');
 
 export async function callback(input: CallbackInput): Promise<CallbackState> {
-  const steps = new StepWriter({ caseId: input.caseId, processId: input.processId });
+  const steps = new StepWriter({ caseId: input.caseId, processId: input.processId }, { opensWith: true });
   tagWithCase(input.caseId);
   // The complainant's notice belongs to the case, not to the process: every agency that sees the case sees it.
   const notices = new StepWriter({ caseId: input.caseId });
@@ -166,7 +166,7 @@ export async function callback(input: CallbackInput): Promise<CallbackState> {
     },
   );
 
-  await steps.write({
+  await steps.open({
     stepKey: `${input.processId}:scheduled`,
     event: { type: 'CALLBACK_SCHEDULED', payload: { callbackDue: input.callbackDue } },
     effects: [{ kind: 'process', status: 'WAITING', dueAt: input.callbackDue, waitingOn: 'INSPECTION' }],

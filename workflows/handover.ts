@@ -36,7 +36,7 @@ export const acceptHandoverUpdate = defineUpdate<{ status: HandoverStatus }, [{ 
 export const returnHandoverUpdate = defineUpdate<{ status: HandoverStatus }, [{ actor: StepActor; reason: string }]>('returnHandover');
 
 export async function handover(input: HandoverInput): Promise<{ status: HandoverStatus | 'CASE_ENDED' }> {
-  const steps = new StepWriter({ caseId: input.caseId, processId: input.processId });
+  const steps = new StepWriter({ caseId: input.caseId, processId: input.processId }, { opensWith: true });
   tagWithCase(input.caseId);
   const deadlines = new Deadlines();
   let status: HandoverStatus = 'WAITING';
@@ -112,7 +112,7 @@ export async function handover(input: HandoverInput): Promise<{ status: Handover
     },
   );
 
-  await steps.write({
+  await steps.open({
     stepKey: `${input.processId}:sent`,
     event: { type: 'HANDOVER_SENT', payload: { toAgencyId: input.toAgencyId, answerDue: input.answerDue } },
     effects: [{ kind: 'process', status: 'WAITING', dueAt: input.answerDue, waitingOn: 'RECEIVER' }],
@@ -173,7 +173,7 @@ export const acknowledgeExternalReferralUpdate = defineUpdate<
 >('acknowledgeExternalReferral');
 
 export async function externalReferral(input: ExternalReferralInput): Promise<{ status: ExternalReferralStatus }> {
-  const steps = new StepWriter({ caseId: input.caseId, processId: input.processId });
+  const steps = new StepWriter({ caseId: input.caseId, processId: input.processId }, { opensWith: true });
   tagWithCase(input.caseId);
   const deadlines = new Deadlines();
   let status: ExternalReferralStatus = 'WAITING';
@@ -202,7 +202,7 @@ export async function externalReferral(input: ExternalReferralInput): Promise<{ 
       },
     },
   );
-  await steps.write({
+  await steps.open({
     stepKey: `${input.processId}:sent`,
     event: { type: 'EXTERNAL_REFERRAL_SENT', payload: { receiverAgencyId: input.receiverAgencyId, acknowledgeDue: input.acknowledgeDue } },
     effects: [{ kind: 'process', status: 'WAITING', dueAt: input.acknowledgeDue, waitingOn: 'RECEIVER' }],

@@ -88,7 +88,7 @@ export const mediationStateQuery = defineQuery<MediationState>('mediationState')
 const HRSS_STAFF = MEDIATION_STAFF;
 
 export async function jointMediation(input: JointMediationInput): Promise<MediationState> {
-  const steps = new StepWriter({ caseId: input.caseId, processId: input.processId });
+  const steps = new StepWriter({ caseId: input.caseId, processId: input.processId }, { opensWith: true });
   tagWithCase(input.caseId);
   const deadlines = new Deadlines();
   const agreementDue = new Date(input.agreementDueAt ?? Date.now() + msToNumber(input.agreementWindow)).toISOString();
@@ -298,7 +298,7 @@ export async function jointMediation(input: JointMediationInput): Promise<Mediat
     status = 'BREACHED';
   }
 
-  await steps.write({
+  await steps.open({
     stepKey: `${input.processId}:convened`,
     event: { type: 'MEDIATION_INVITATIONS_SENT', payload: { invitees: input.invitees.map((i) => i.partyId), agreementDue } },
     effects: [{ kind: 'process', status: 'CONVENED', dueAt: agreementDue, waitingOn: 'PARTIES' }],

@@ -59,7 +59,7 @@ export const orderAdditionalCompensationUpdate = defineUpdate<OrderToPayState, [
 export const orderToPayStateQuery = defineQuery<OrderToPayState>('orderToPayState');
 
 export async function orderToPay(input: OrderToPayInput): Promise<OrderToPayState> {
-  const steps = new StepWriter({ caseId: input.caseId, processId: input.processId });
+  const steps = new StepWriter({ caseId: input.caseId, processId: input.processId }, { opensWith: true });
   tagWithCase(input.caseId);
   const deadlines = new Deadlines();
   const deadline = new Date(endOfBeijingDay(input.dueOn)).toISOString();
@@ -159,7 +159,7 @@ export async function orderToPay(input: OrderToPayInput): Promise<OrderToPayStat
     },
   );
 
-  await steps.write({
+  await steps.open({
     stepKey: `${input.processId}:issued`,
     event: { type: 'ORDER_TO_PAY_CLOCK_STARTED', payload: { dueOn: input.dueOn, deadline, source: orderToPayRules.deadline.source } },
     effects: [{ kind: 'process', status: 'ISSUED', dueAt: deadline, waitingOn: 'EMPLOYER' }],

@@ -109,7 +109,7 @@ function requireFutureInstant(dueAt: string | undefined, field: string): void {
 const POLICE_OFFICERS = POLICE_DECIDERS;
 
 export async function policeReferral(input: PoliceReferralInput): Promise<ReferralState> {
-  const steps = new StepWriter({ caseId: input.caseId, processId: input.processId });
+  const steps = new StepWriter({ caseId: input.caseId, processId: input.processId }, { opensWith: true });
   tagWithCase(input.caseId);
   const deadlines = new Deadlines();
   let status: ReferralStatus = 'AWAITING_APPROVAL';
@@ -370,7 +370,7 @@ export async function policeReferral(input: PoliceReferralInput): Promise<Referr
     'REFERRAL_APPROVAL_OVERDUE',
     'PARENT_AGENCY',
   );
-  await steps.write({
+  await steps.open({
     stepKey: `${input.processId}:opened`,
     event: { type: 'REFERRAL_SUBMITTED_FOR_APPROVAL', payload: { approvalDue: first.kind === 'process' ? first.dueAt : null } },
     effects: [{ kind: 'process', status: 'AWAITING_APPROVAL' }, first],

@@ -63,35 +63,68 @@ export function stepKey(processId: string, name: string): string {
 }
 
 /**
+ * The patch that makes a process's opening entry the first it writes. An update that reaches a workflow with its start
+ * (the first workflow task carries both) runs as soon as its handler is set, before the workflow's own code reaches
+ * its opening write: its step was written first, and the opening's status then overwrote the step's (a referral
+ * approved at once read AWAITING_APPROVAL in the database). Histories recorded before it replay as they ran.
+ */
+export const OPENING_FIRST_PATCH = 'process-opening-first';
+
+/**
  * Writes process steps one at a time, in the order the workflow took them: an escalation and an
  * acknowledgement that cross never land in the wrong order. A refusal from the database side (the case no longer
  * allows the step) comes back as the ApplicationFailure with the API's code, so an update fails with it.
+ *
+ * A process's writer (`opensWith: true`) holds every write until the workflow has issued its opening entry (`open`):
+ * steps taken before it wait for it, then go in the order they were taken.
  */
 export class StepWriter {
   private chain: Promise<unknown> = Promise.resolve();
+  private release?: (opened: Promise<unknown>) => void;
 
-  constructor(private readonly base: { caseId: string; processId?: string }) {}
+  constructor(
+    private readonly base: { caseId: string; processId?: string },
+    options: { opensWith?: boolean } = {},
+  ) {
+    if (options.opensWith && patched(OPENING_FIRST_PATCH)) this.chain = new Promise((resolve) => (this.release = resolve));
+  }
+
+  /** The process's opening entry: written before any step that reached the workflow with its start. */
+  open(step: Omit<ProcessStepInput, 'caseId' | 'processId' | 'at'> & { at?: string }): Promise<void> {
+    const release = this.release;
+    if (!release) return this.write(step);
+    this.release = undefined;
+    const run = Promise.resolve().then(() => this.record(this.input(step)));
+    release(run.catch(() => undefined));
+    return run;
+  }
 
   write(step: Omit<ProcessStepInput, 'caseId' | 'processId' | 'at'> & { at?: string }): Promise<void> {
+    const input = this.input(step); // now: an update's name is known only inside its handler's synchronous part
+    const run = this.chain.then(() => this.record(input));
+    this.chain = run.catch(() => undefined);
+    return run;
+  }
+
+  private input(step: Omit<ProcessStepInput, 'caseId' | 'processId' | 'at'> & { at?: string }): ProcessStepInput {
     const update = currentUpdateInfo();
-    const input: ProcessStepInput = {
+    return {
       ...this.base,
       at: step.at ?? new Date().toISOString(),
       operation: `workflow:${update ? update.name : workflowInfo().workflowType}`,
       ...step,
     };
-    const run = this.chain.then(async () => {
-      let written: Awaited<ReturnType<ProcessActivities['recordProcessStep']>>;
-      try {
-        written = await recordProcessStep(input);
-      } catch (err) {
-        if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) throw err.cause;
-        throw err;
-      }
-      await caseFactsMayHaveChanged(input, written.facts);
-    });
-    this.chain = run.catch(() => undefined);
-    return run;
+  }
+
+  private async record(input: ProcessStepInput): Promise<void> {
+    let written: Awaited<ReturnType<ProcessActivities['recordProcessStep']>>;
+    try {
+      written = await recordProcessStep(input);
+    } catch (err) {
+      if (err instanceof ActivityFailure && err.cause instanceof ApplicationFailure) throw err.cause;
+      throw err;
+    }
+    await caseFactsMayHaveChanged(input, written.facts);
   }
 }
 

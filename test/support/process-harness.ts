@@ -1,6 +1,6 @@
 import { systemClock } from '../../src/core/execution-context';
 import { randomUUID } from 'node:crypto';
-import { Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { Actor } from '../../src/api/context';
@@ -32,6 +32,13 @@ export interface ProcessHarness {
   /** The case file, oldest first. */
   fileOf(caseId: string): Promise<Array<{ type: string; payload: Record<string, unknown>; actor_agency_id: string | null }>>;
   holdStep(eventType: string): () => void;
+  /**
+   * A workflow's result, awaited without letting the server skip time. The time-skipping client's `result()` unlocks
+   * skipping while it waits, and the server may jump to the next timer of any workflow (a case's 60-working-day
+   * resolution clock) before it locks again: an escalation then lands while the test reads the case file. For a
+   * workflow that ends without time passing.
+   */
+  finished(workflowId: string): ReturnType<WorkflowHandle['result']>;
   stop(): Promise<void>;
 }
 
@@ -46,6 +53,7 @@ export async function startProcessHarness(db: TestDatabase, taskQueue: string): 
     outboxNudge: nudge,
   });
   const activities = createCaseActivities({ orm: db.orm, log: testLog, services });
+  const plainClient = new Client({ connection: env.connection, namespace: env.namespace });
   const holds = new Map<string, Promise<void>>();
   const worker = await Worker.create({
     connection: env.nativeConnection,
@@ -74,6 +82,7 @@ export async function startProcessHarness(db: TestDatabase, taskQueue: string): 
     step(user, processId, update, args = {}) {
       return services.processes.step(harness.as(user), { processId, update, args });
     },
+    finished: (workflowId) => plainClient.workflow.getHandle(workflowId).result(),
     fileOf: (caseId) =>
       db.orm.em
         .fork()
