@@ -217,6 +217,11 @@ describe('one writer per fact', () => {
         },
       ]);
       expect(await query('select version from wage_case where id = ?', [id])).toEqual([{ version: version + 1 }]);
+      // Two runs at once (a retry while the first still holds the row): the case row's lock lets one write.
+      const again = { ...input, kind: 'RESOLUTION_OVERDUE' };
+      const runs = await Promise.all([activities.recordEscalation(again), activities.recordEscalation(again)]);
+      expect(runs.map((r) => r.recorded).sort()).toEqual([false, true]);
+      expect(await query('select version from wage_case where id = ?', [id])).toEqual([{ version: version + 2 }]);
     });
 
     it('a webhook replay asks the outbox for the same delivery workflow, signal and input as the trigger does', async () => {

@@ -1,8 +1,5 @@
-import { LockMode } from '@mikro-orm/core';
 import { Context } from '@temporalio/activity';
 import type { Services } from '../app/services';
-import { appendCaseEvent, snapshot } from '../cases/case-file';
-import { Case } from '../cases/case.entity';
 import type { Orm } from '../db/database';
 import type { Logger } from '../logger';
 import { applyProcessStep } from '../processes/process-step';
@@ -53,37 +50,24 @@ export function createCaseActivities(deps: {
     },
 
     /**
-     * Writes the escalation into the case file once (a retry finds it there and stops), through the case-file
-     * appender like every other change: the case row locked, its version bumped, the entry at that version.
+     * Writes the escalation into the case file once (a retry finds it there and stops), like every other change: the
+     * case row locked, its version bumped, the entry at that version. One statement, `record_escalation()`
+     * (migrations/sql/150_record_escalation.sql): in a deadline storm every escalation is one round trip.
      */
     async recordEscalation(input: EscalationInput): Promise<{ recorded: boolean }> {
-      const em = deps.orm.em.fork();
-      return em.transactional(async (tem) => {
-        const c = await tem.findOne(Case, { id: input.caseId }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-        if (!c) throw new Error(`case ${input.caseId} not found`);
-        const already = await tem
-          .getConnection()
-          .execute(
-            `select 1 from case_event where case_id = ? and type = 'ESCALATED' and payload->>'kind' = ?`,
-            [input.caseId, input.kind],
-            'all',
-            tem.getTransactionContext(),
-          );
-        if (already.length > 0) return { recorded: false };
-        const before = snapshot(c);
-        c.updatedAt = new Date();
-        await tem.flush(); // bumps the case version: the entry below takes it as its sequence number
-        tem.persist(
-          appendCaseEvent(tem, c, 'ESCALATED', {
-            operation: 'workflow:caseLifecycle',
-            before,
-            payload: { kind: input.kind, deadline: input.deadline, escalateTo: input.escalateTo },
-          }),
-        );
-        await tem.flush();
-        deps.log.warn({ caseNumber: c.number, kind: input.kind, escalateTo: input.escalateTo }, 'deadline missed: escalated');
-        return { recorded: true };
-      });
+      const rows = await deps.orm.em
+        .getConnection()
+        .execute<Array<{ number: string | null }>>('select record_escalation(?, ?, ?, ?, ?) as number', [
+          input.caseId,
+          input.kind,
+          input.deadline,
+          input.escalateTo,
+          'workflow:caseLifecycle',
+        ]);
+      const number = rows[0]?.number ?? null;
+      if (number === null) return { recorded: false };
+      deps.log.warn({ caseNumber: number, kind: input.kind, escalateTo: input.escalateTo }, 'deadline missed: escalated');
+      return { recorded: true };
     },
 
     /** The case's number, region, owner and status for the calling workflow's search attributes; null where unregistered. */
