@@ -12,21 +12,16 @@ import { createCaseActivities } from '../src/worker/case-activities';
 import { caseLifecycle, LOCAL_ESCALATION_PATCH, SKIP_DONE_CLOCK_PATCH } from '../workflows';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { loadTestCity } from './support/fixtures';
+import { patchIds, type HistoryEvent } from './support/history';
 import { testLog } from './support/logger';
 import { startTimeSkippingServer, workflowBundle } from './support/temporal';
 import { createServices, requestAs, type TestContext as RequestContext } from './support/test-services';
 
-type HistoryEvent = temporal.api.history.v1.IHistoryEvent;
 const eventsOf = (history: { events?: HistoryEvent[] | null }) => history.events ?? [];
 const scheduledActivities = (events: HistoryEvent[]) =>
   events.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter((n): n is string => !!n);
 /** The patch markers (`core_patch`) and local-activity markers (`core_local_activity`) of a history. */
 const markers = (events: HistoryEvent[]) => events.map((e) => e.markerRecordedEventAttributes?.markerName).filter((n): n is string => !!n);
-const patchIds = (events: HistoryEvent[]) =>
-  events
-    .filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_patch')
-    .map((e) => Buffer.from(e.markerRecordedEventAttributes!.details!['patch-data']!.payloads![0]!.data!).toString())
-    .map((json) => (JSON.parse(json) as { id: string }).id);
 
 /**
  * The lifecycle records an escalation with a local activity (behind LOCAL_ESCALATION_PATCH): one workflow task on

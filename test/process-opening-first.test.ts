@@ -9,6 +9,7 @@ import { confirmAttendanceUpdate } from '../workflows/joint-mediation';
 import { recordOrderCompliedUpdate } from '../workflows/order-to-pay';
 import { approveReferralUpdate } from '../workflows/police-referral';
 import { OPENING_FIRST_PATCH } from '../workflows/process-kit';
+import { patchIdOf } from './support/history';
 import { startTimeSkippingServer, workflowBundle } from './support/temporal';
 
 const EventType = temporal.api.enums.v1.EventType;
@@ -174,10 +175,7 @@ describe('a process writes its opening entry before a step that came with its st
       return (await handle.fetchHistory()).events ?? [];
     });
     const firstCompleted = events.findIndex((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED);
-    const patches = events
-      .map((e, i) => ({ i, m: e.markerRecordedEventAttributes }))
-      .filter(({ m }) => m?.markerName === 'core_patch')
-      .filter(({ m }) => Buffer.from(m!.details!['patch-data']!.payloads![0]!.data!).toString().includes(OPENING_FIRST_PATCH));
+    const patches = events.map((e, i) => ({ i, id: patchIdOf(e) })).filter(({ id }) => id === OPENING_FIRST_PATCH);
     expect(patches).toHaveLength(1);
     expect(patches[0]!.i).toBeGreaterThan(firstCompleted);
     expect(events.slice(firstCompleted + 1, patches[0]!.i).some((e) => e.eventType === EventType.EVENT_TYPE_WORKFLOW_TASK_STARTED)).toBe(

@@ -70,6 +70,9 @@ export function stepKey(processId: string, name: string): string {
  */
 export const OPENING_FIRST_PATCH = 'process-opening-first';
 
+/** A step as a workflow writes it: the writer adds the case, the process and (unless given) the instant. */
+type StepCall = Omit<ProcessStepInput, 'caseId' | 'processId' | 'at'> & { at?: string };
+
 /**
  * Writes process steps one at a time, in the order the workflow took them: an escalation and an
  * acknowledgement that cross never land in the wrong order. A refusal from the database side (the case no longer
@@ -90,7 +93,7 @@ export class StepWriter {
   }
 
   /** The process's opening entry: written before any step that reached the workflow with its start. */
-  open(step: Omit<ProcessStepInput, 'caseId' | 'processId' | 'at'> & { at?: string }): Promise<void> {
+  open(step: StepCall): Promise<void> {
     const release = this.release;
     if (!release) return this.write(step);
     this.release = undefined;
@@ -99,14 +102,14 @@ export class StepWriter {
     return run;
   }
 
-  write(step: Omit<ProcessStepInput, 'caseId' | 'processId' | 'at'> & { at?: string }): Promise<void> {
+  write(step: StepCall): Promise<void> {
     const input = this.input(step); // now: an update's name is known only inside its handler's synchronous part
     const run = this.chain.then(() => this.record(input));
     this.chain = run.catch(() => undefined);
     return run;
   }
 
-  private input(step: Omit<ProcessStepInput, 'caseId' | 'processId' | 'at'> & { at?: string }): ProcessStepInput {
+  private input(step: StepCall): ProcessStepInput {
     const update = currentUpdateInfo();
     return {
       ...this.base,
