@@ -6,7 +6,6 @@ import { temporal } from '@temporalio/proto';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import { caseLifecycleInput, caseWorkflowId } from '../src/cases/case-workflow';
-import { OutboxRelay } from '../src/outbox/outbox-relay';
 import type { EscalationInput } from '../src/processes/process-step.contract';
 import { createCaseActivities } from '../src/worker/case-activities';
 import { caseLifecycle, LOCAL_ESCALATION_PATCH, SKIP_DONE_CLOCK_PATCH } from '../workflows';
@@ -90,10 +89,23 @@ describe('escalations recorded by a local activity', () => {
     });
     await worker.runUntil(async () => {
       const c = await walkIn('13700000091');
-      expect(await new OutboxRelay(db.orm, env.client, taskQueue, testLog).drain()).toBe(1);
-      const handle = env.client.workflow.getHandle(caseWorkflowId(c.id));
-      // Past both clocks (same-day contact, then the 5 working days of acceptance): both missed, each escalated.
-      await env.sleep(Math.max(1, c.acceptanceDue.getTime() - (await env.currentTimeMs()) + 60_000));
+      // Both deadlines minutes away (closer than DEADLINE_GROUP_MIN_LEAD_MS), so each clock keeps a timer of the case's
+      // own and the case escalates itself (a deadline days away is held by its instant's group: deadline-groups.test.ts).
+      const now = await env.currentTimeMs();
+      const handle = await env.client.workflow.start(caseLifecycle, {
+        taskQueue,
+        workflowId: caseWorkflowId(c.id),
+        args: [
+          {
+            ...caseLifecycleInput(c),
+            sameDayContactDue: new Date(now + 2 * 60_000).toISOString(),
+            acceptanceDue: new Date(now + 4 * 60_000).toISOString(),
+          },
+        ],
+      });
+      // Past both clocks: both missed, each escalated.
+      await env.sleep(5 * 60_000);
+      for (let i = 0; i < 100 && (await escalations(c.id)).length < 2; i++) await new Promise((r) => setTimeout(r, 100));
       expect((await escalations(c.id)).map((r) => r.kind)).toEqual(['SAME_DAY_CONTACT_MISSED', 'ACCEPTANCE_OVERDUE']);
       expect(runs).toEqual([
         { kind: 'SAME_DAY_CONTACT_MISSED', attempt: 1, isLocal: true, recorded: true },
@@ -133,13 +145,13 @@ describe('escalations recorded by a local activity', () => {
         args: [{ ...caseLifecycleInput(c), contacted: true }],
       });
       await env.sleep(Math.max(1, c.acceptanceDue.getTime() - (await env.currentTimeMs()) + 60_000));
-      // (The server's clock may already be past the deadline, moved on by the test before: the timer then fires at once.)
       for (let i = 0; i < 100 && (await escalations(c.id)).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
-      // Only the acceptance clock ran: one timer, one escalation; the same-day-contact clock was skipped, once marked.
+      // Only the acceptance clock ran (joined to its instant's group, which escalated): one join, no timer, one
+      // escalation; the same-day-contact clock was skipped — no join, no timer — and the skip marked once.
       expect((await escalations(c.id)).map((r) => r.kind)).toEqual(['ACCEPTANCE_OVERDUE']);
       const events = eventsOf(await handle.fetchHistory());
-      const timers = events.filter((e) => e.timerStartedEventAttributes);
-      expect(timers).toHaveLength(1);
+      expect(events.filter((e) => e.timerStartedEventAttributes)).toEqual([]);
+      expect(markers(events).filter((m) => m === 'core_local_activity')).toHaveLength(1);
       expect(patchIds(events).filter((id) => id === SKIP_DONE_CLOCK_PATCH)).toHaveLength(1);
       await handle.terminate('test over');
     });

@@ -35,6 +35,7 @@ import {
 } from '../workflows/joint-mediation';
 import { callback, recordCallbackUpdate, reviewCallbackUpdate } from '../workflows/callback';
 import { dailyReport } from '../workflows/daily-report';
+import { deadlineGroup } from '../workflows/deadline-group';
 import { orderAdditionalCompensationUpdate, orderToPay, recordOrderCompliedUpdate } from '../workflows/order-to-pay';
 import {
   decidePenaltyUpdate,
@@ -131,6 +132,9 @@ async function record(): Promise<void> {
       recordProcessStep: async () => ({ recorded: true }),
       // Search attributes are not registered on the time-skipping server: the workflows leave them unset.
       caseSearchFacts: async () => null,
+      // Deadline groups: a join starts nothing here (the recordings of groups run their own), a sweep escalates two.
+      joinDeadlineGroup: async () => undefined,
+      escalateDueClocks: async () => ({ escalated: 2 }),
       // Webhook stand-ins: deliveries 1 and 2 waiting; 2 is refused for good (parked); 3 arrives with a signal.
       nextWebhookDelivery: async () => (webhookQueue.length ? { id: webhookQueue[0]! } : null),
       sendWebhook: async ({ deliveryId }: { deliveryId: string }) => {
@@ -201,6 +205,47 @@ async function record(): Promise<void> {
     await save('daily-report-scheduled', 'daily-report-scheduled');
     await env.client.workflow.execute(dailyReport, { taskQueue, workflowId: 'daily-report-holiday', args: [{ day: '2026-10-01' }] });
     await save('daily-report-holiday', 'daily-report-holiday');
+
+    // The lifecycle under DEADLINE_GROUPS_PATCH: each clock joins its instant's group (a local-activity marker, no
+    // timer of its own); accepted on day 1 (the resolution clock joins its group), extended (it joins the extended
+    // instant's), resolved on day 2. (The recordings above ran before the patch; re-recorded now, they would take
+    // this shape too: keep their files, RECORD_ONLY.)
+    const groupedStart = await env.currentTimeMs();
+    const groupedAt = (ms: number) => new Date(groupedStart + ms).toISOString();
+    const grouped = await env.client.workflow.start(caseLifecycle, {
+      taskQueue,
+      workflowId: 'case-grouped',
+      args: [
+        {
+          caseId: '00000000-0000-4000-8000-000000000008',
+          caseNumber: '110102-2026-000008',
+          sameDayContactDue: groupedAt(DAY / 2),
+          acceptanceDue: groupedAt(5 * DAY),
+        },
+      ],
+    });
+    await env.sleep(DAY);
+    await grouped.signal(caseStepSignal, { deliveryId: 1, step: 'ACCEPTED', resolutionDue: groupedAt(90 * DAY) });
+    await grouped.executeUpdate(approveExtensionUpdate, {
+      args: [
+        {
+          actor: { userId: 'u2', agencyId: 'a0000000-0000-4000-8000-000000000001', roles: ['DIRECTOR'] },
+          extendedDue: groupedAt(120 * DAY),
+          reason: '涉案人数多，需延期调查',
+        },
+      ],
+    });
+    await env.sleep(DAY);
+    await grouped.signal(caseStepSignal, { deliveryId: 2, step: 'RESOLVED' });
+    await grouped.result();
+    await save('case-lifecycle-grouped', 'case-grouped');
+    // A deadline group: sleeps to its instant, then escalates its cases in one activity.
+    await env.client.workflow.execute(deadlineGroup, {
+      taskQueue,
+      workflowId: 'deadline-group-swept',
+      args: [{ due: new Date((await env.currentTimeMs()) + 3 * DAY).toISOString() }],
+    });
+    await save('deadline-group-swept', 'deadline-group-swept');
 
     const now = await env.currentTimeMs();
 
@@ -668,6 +713,7 @@ describe('workflow replay', () => {
       'callback',
       'case-lifecycle',
       'daily-report',
+      'deadline-group',
       'external-referral',
       'handover',
       'joint-mediation',

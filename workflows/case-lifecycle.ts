@@ -28,8 +28,10 @@ import {
 } from './process-kit';
 
 /**
- * One per case (workflow id `case-<case id>`, so a retried start never makes a second). It holds the case's
- * clocks — same-day contact, acceptance, resolution with its one extension — and escalates each one missed. It
+ * One per case (workflow id `case-<case id>`, so a retried start never makes a second). It sets the case's
+ * clocks — same-day contact, acceptance, resolution with its one extension — each in the deadline group of its
+ * instant (workflows/deadline-group.ts), which escalates every case of that instant still open at it; a deadline
+ * minutes away keeps a timer of the case's own, which escalates through a local activity. It
  * starts the cross-agency processes (dispatch, referral, mediation) as child workflows and tells them when the
  * case ends. The deadlines are computed by the API from the rule table and the working-day calendar and arrive
  * as instants; the workflow only waits. The database stays the record: every step lands in the case file.
@@ -74,6 +76,10 @@ export interface CaseLifecycleState {
   contacted: boolean;
   extended: boolean;
   openDeadlines: Array<{ name: 'sameDayContact' | 'acceptance' | 'resolution'; due: string; waitingOn: string }>;
+  /**
+   * The escalations this workflow's own timers recorded. A clock held by a deadline group is escalated by the group,
+   * into the case file only: the case file is where every escalation is read.
+   */
   escalations: string[];
   processes: Array<{ workflowType: string; workflowId: string }>;
 }
@@ -122,6 +128,30 @@ const { recordEscalation: recordEscalationLocally } = proxyLocalActivities<Proce
   retry: { initialInterval: '500 milliseconds', maximumInterval: '2 seconds' },
 });
 
+/**
+ * Joins the deadline group of an instant (workflows/deadline-group.ts): a local activity, so joining adds a marker to
+ * the workflow task that set the clock and no task of its own. The worker answers from memory after the first case
+ * of an instant. Bounded: past the bound the clock keeps a timer of its own instead.
+ */
+const { joinDeadlineGroup } = proxyLocalActivities<ProcessActivities>({
+  startToCloseTimeout: '10 seconds',
+  scheduleToCloseTimeout: '30 seconds',
+  retry: { initialInterval: '500 milliseconds', maximumInterval: '5 seconds' },
+});
+
+/**
+ * The patch after which a clock is held by the deadline group of its instant, not by a timer of the case's own:
+ * histories recorded before it replay their timers. Asked once, in the first workflow task.
+ */
+export const DEADLINE_GROUPS_PATCH = 'lifecycle-deadline-groups';
+
+/**
+ * A deadline closer than this when its clock is set keeps a timer of the case's own (a complaint taken in at 23:58
+ * has its same-day contact clock two minutes away): a group is joined only while its sweep is surely still ahead,
+ * with room for the join's own bounded retries (30 s).
+ */
+export const DEADLINE_GROUP_MIN_LEAD_MS = 5 * 60_000;
+
 /** The patch that moved the escalation to a local activity: histories recorded before it replay the activity task. */
 export const LOCAL_ESCALATION_PATCH = 'escalation-local-activity';
 
@@ -151,6 +181,7 @@ export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase:
   // neither. The answer here decides nothing: a history recorded with the marker at its escalation replays (false
   // here, no command; true at the escalation, where its marker is).
   patched(LOCAL_ESCALATION_PATCH);
+  const grouped = patched(DEADLINE_GROUPS_PATCH);
 
   // Registered before anything waits: a step that arrives early is kept, not dropped.
   setHandler(caseStepSignal, (s) => {
@@ -247,6 +278,22 @@ export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase:
     if (done() && patched(SKIP_DONE_CLOCK_PATCH)) return;
     for (;;) {
       const target = due();
+      if (grouped && Date.parse(target) - Date.now() > DEADLINE_GROUP_MIN_LEAD_MS) {
+        // The group of the instant holds the clock and escalates from the case's row: this workflow only waits for the
+        // step, or for the deadline to move (an extension, the calendar), and then joins the new instant's group.
+        let joined = true;
+        try {
+          await joinDeadlineGroup({ due: target });
+        } catch (err) {
+          if (isCancellation(err)) throw err;
+          joined = false; // the server did not answer in time: a timer of the case's own, below
+        }
+        if (joined) {
+          await condition(() => done() || due() !== target);
+          if (done()) return;
+          continue;
+        }
+      }
       let expired = false;
       moved = false;
       void sleep(Math.max(1, Date.parse(target) - Date.now())).then(() => (expired = true));
@@ -272,13 +319,22 @@ export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase:
   }
 
   // Same-day contact always falls due before acceptance, so the clocks run one after the other.
-  await clock(
-    'SAME_DAY_CONTACT_MISSED',
-    () => input.sameDayContactDue,
-    'SUPERVISOR',
-    () => steps.has('CONTACT_REACHED') || decided(),
-  );
-  await clock('ACCEPTANCE_OVERDUE', () => acceptanceDue, 'SUPERVISOR', decided);
+  const sameDayContact = () =>
+    clock(
+      'SAME_DAY_CONTACT_MISSED',
+      () => input.sameDayContactDue,
+      'SUPERVISOR',
+      () => steps.has('CONTACT_REACHED') || decided(),
+    );
+  const acceptance = () => clock('ACCEPTANCE_OVERDUE', () => acceptanceDue, 'SUPERVISOR', decided);
+  if (grouped) {
+    // Held by groups, a clock returns only when its step is taken: the two run side by side, so an unreached
+    // complainant does not keep the acceptance clock from being set.
+    await Promise.all([sameDayContact(), acceptance()]);
+  } else {
+    await sameDayContact(); // same-day contact always falls due before acceptance
+    await acceptance();
+  }
   await condition(decided);
 
   if (steps.has('ACCEPTED') && !ended()) {

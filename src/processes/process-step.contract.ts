@@ -86,6 +86,14 @@ export interface ProcessActivities {
   /** A missed deadline of the case lifecycle, written into the case file once. */
   recordEscalation(input: EscalationInput): Promise<{ recorded: boolean }>;
   /**
+   * Every lifecycle clock of every case that runs out at `due` and is still open on the case's row, escalated into
+   * its case file once (escalate_due_clocks, in batches): what a deadline group (workflows/deadline-group.ts) does
+   * when its one timer fires. Answers how many it escalated.
+   */
+  escalateDueClocks(input: { due: string }): Promise<{ escalated: number }>;
+  /** Makes sure the deadline group of the instant `due` runs (starts it unless it is already running). */
+  joinDeadlineGroup(input: { due: string }): Promise<void>;
+  /**
    * The case's facts for the calling workflow's search attributes, or null when the namespace does not have them
    * registered (the time-skipping test server, a cluster not yet set up) or the case is not found.
    */

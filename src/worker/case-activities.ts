@@ -1,4 +1,6 @@
 import { Context } from '@temporalio/activity';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/client';
+import { deadlineGroup, deadlineGroupId } from '../../workflows/deadline-group';
 import type { Services } from '../app/services';
 import type { Orm } from '../db/database';
 import type { Logger } from '../logger';
@@ -20,7 +22,10 @@ export function createCaseActivities(deps: {
   services: Services;
   /** Whether a namespace has Anxin's search attributes (src/worker/search-attributes-registered.ts); none: never. */
   searchAttributesRegistered?: (namespace: string) => Promise<boolean>;
+  /** Cases per escalate_due_clocks call (default DUE_CLOCK_BATCH); a test sets it small to sweep in several batches. */
+  dueClockBatch?: number;
 }) {
+  const dueClockBatch = deps.dueClockBatch ?? DUE_CLOCK_BATCH;
   /** The case's number, region, owner and status, where the calling activity's namespace has the search attributes. */
   async function searchFacts(caseId: string): Promise<CaseSearchFacts | null> {
     const registered = deps.searchAttributesRegistered;
@@ -35,6 +40,9 @@ export function createCaseActivities(deps: {
     const c = rows[0];
     return c ? { caseNumber: c.number, region: c.region_code, owningAgency: c.owning_agency_id, caseStatus: c.status } : null;
   }
+
+  /** The deadline groups this worker has started, by workflow id, with their instants (joinDeadlineGroup). */
+  const groupsStarted = new Map<string, number>();
 
   const activities = {
     ...createWebhookActivities(deps),
@@ -70,12 +78,73 @@ export function createCaseActivities(deps: {
       return { recorded: true };
     },
 
+    /**
+     * The clocks of every case due at `due`, escalated in batches (`dueClockBatch`) (each one statement and one
+     * transaction, escalate_due_clocks in migrations/sql/160_escalate_due_clocks.sql). A retry after a worker died
+     * mid-sweep finds the written entries and goes on with the rest.
+     */
+    async escalateDueClocks(input: { due: string }): Promise<{ escalated: number }> {
+      let escalated = 0;
+      for (;;) {
+        const rows = await deps.orm.em
+          .getConnection()
+          .execute<Array<{ case_number: string; kind: string; escalate_to: string; escalated: boolean }>>(
+            'select case_number, kind, escalate_to, escalated from escalate_due_clocks(?, ?, ?)',
+            [input.due, dueClockBatch, 'workflow:deadlineGroup'],
+          );
+        for (const r of rows) {
+          if (!r.escalated) continue;
+          escalated++;
+          deps.log.warn({ caseNumber: r.case_number, kind: r.kind, escalateTo: r.escalate_to }, 'deadline missed: escalated');
+        }
+        heartbeat(escalated);
+        if (rows.length < dueClockBatch) return { escalated };
+      }
+    },
+
+    /**
+     * Starts the deadline group of `due` unless it runs. Called by every case that has a clock at that instant —
+     * thousands at once on a busy day — so the worker remembers the instants whose group it has started and asks
+     * the server once per instant, not once per case. A group is started long before its instant (the lifecycle
+     * keeps a timer of its own for a deadline closer than DEADLINE_GROUP_MIN_LEAD_MS), so a remembered group has not
+     * yet run its sweep, and the sweep reads the case's row, committed before its workflow existed.
+     */
+    async joinDeadlineGroup(input: { due: string }): Promise<void> {
+      const ctx = Context.current();
+      const workflowId = deadlineGroupId(ctx.info.taskQueue, input.due);
+      if (groupsStarted.has(workflowId)) return;
+      try {
+        await ctx.client.workflow.start(deadlineGroup, {
+          workflowId,
+          taskQueue: ctx.info.taskQueue,
+          args: [{ due: new Date(input.due).toISOString() }],
+        });
+      } catch (err) {
+        if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      }
+      const now = Date.now();
+      for (const [id, due] of groupsStarted) if (due < now) groupsStarted.delete(id); // run out: nobody joins them now
+      groupsStarted.set(workflowId, Date.parse(input.due));
+    },
+
     /** The case's number, region, owner and status for the calling workflow's search attributes; null where unregistered. */
     caseSearchFacts(input: { caseId: string }): Promise<CaseSearchFacts | null> {
       return searchFacts(input.caseId);
     },
   };
   return activities satisfies ProcessActivities;
+}
+
+/** Cases per escalate_due_clocks call: one transaction each, a few seconds at most. */
+const DUE_CLOCK_BATCH = 2_000;
+
+/** Reports progress where an activity runs (the sweep's heartbeat); a direct call from a test has no context. */
+function heartbeat(details: unknown): void {
+  try {
+    Context.current().heartbeat(details);
+  } catch {
+    // not in an activity
+  }
 }
 
 export type CaseActivities = ReturnType<typeof createCaseActivities>;

@@ -4,10 +4,12 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { WorkflowIdReusePolicy, type Client } from '@temporalio/client';
+import { Client, WorkflowIdReusePolicy } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { caseLifecycleInput, caseWorkflowId } from '../../src/cases/case-workflow';
+import { DEADLINE_GROUP_MIN_LEAD_MS } from '../../workflows/case-lifecycle';
+import { deadlineGroupId } from '../../workflows/deadline-group';
 import { SEARCH_ATTRIBUTE_KEYS } from '../../src/domain/search-attributes';
 import { workflowStartOptions } from '../../src/outbox/outbox-relay';
 import { acceptanceDeadline, sameDayContactDeadline } from '../../src/cases/deadlines';
@@ -576,8 +578,10 @@ async function runDriver(o: Options): Promise<void> {
     const serverNow = o.timeSkipping ? await env.currentTimeMs() : Date.now();
     const receivedAt = new Date(serverNow);
     const ruleDue = acceptanceDeadline(receivedAt, CHANNEL);
-    // Long enough to start every workflow before the due instant at ~30 starts/s (the dev server on a busy 2-CPU machine).
-    const leadMs = (o.leadSeconds ?? Math.ceil(o.cases / 30) + 30) * 1000;
+    // Long enough to start every workflow before the due instant at ~30 starts/s (the dev server on a busy 2-CPU machine),
+    // plus the lifecycle's DEADLINE_GROUP_MIN_LEAD_MS: a clock closer than that keeps a timer of the case's own, as a
+    // complaint taken in minutes before 24:00 does; a clock set earlier joins its instant's deadline group.
+    const leadMs = (o.leadSeconds ?? Math.ceil(o.cases / 30) + 30 + DEADLINE_GROUP_MIN_LEAD_MS / 1000) * 1000;
     const offsetMs = o.timeSkipping ? 0 : ruleDue.getTime() - (Date.now() + leadMs);
     const { ids, due } = await seedCases(orm, o.cases, receivedAt, offsetMs);
     console.log(
@@ -622,7 +626,7 @@ async function runDriver(o: Options): Promise<void> {
     );
     if (before.evictions) console.log(`  evictions so far, by reason: ${JSON.stringify(before.evictions)}`);
 
-    const cpuBefore = cpuByCommand(process.pid, pid);
+    let cpuBefore = cpuByCommand(process.pid, pid);
     let dueWall: number;
     if (o.timeSkipping) {
       const skip = due.getTime() - (await env.currentTimeMs()) + 1;
@@ -643,6 +647,7 @@ async function runDriver(o: Options): Promise<void> {
           console.log(`  ${secs(dueWall - Date.now())} s before due: worker caches ${(seen = st.cachedWorkflows)}`);
       }
       await sleep(Math.max(0, dueWall - Date.now()));
+      cpuBefore = cpuByCommand(process.pid, pid); // from the instant: not the minutes of waiting for it
     }
 
     // Until every case has its escalation (or the timeout), sampling the worker's memory as it goes.
@@ -683,6 +688,17 @@ async function runDriver(o: Options): Promise<void> {
                  from wage_case c left join case_event e on e.case_id = c.id and e.type = 'ESCALATED'
                 where c.number like 'STORM-%' group by c.id) per_case`,
     );
+    // Who held the clocks: the instant's deadline group (its answer: how many it escalated), the rest the cases' timers.
+    const groupHandle = new Client({ connection: env.connection, namespace: env.namespace }).workflow.getHandle(
+      deadlineGroupId(taskQueue, due.toISOString()),
+    );
+    const group = await groupHandle.describe().then(
+      async (d) => ({
+        status: d.status.name,
+        escalated: d.status.name === 'COMPLETED' ? ((await groupHandle.result()) as { escalated: number }).escalated : null,
+      }),
+      () => null,
+    );
     const lastMs = counts.lastAt ? counts.lastAt.getTime() - dueWall : NaN;
     const firstMs = counts.firstAt ? counts.firstAt.getTime() - dueWall : NaN;
     const ok = Number(check!.once) === o.cases && Number(check!.twice) === 0 && Number(check!.other ?? 0) === 0;
@@ -712,6 +728,8 @@ async function runDriver(o: Options): Promise<void> {
       rssPerCachedWorkflowKiB:
         before.cachedWorkflows && idle.rss && waiting.rss ? Math.round((waiting.rss - idle.rss) / 1024 / before.cachedWorkflows) : null,
       pollDetectedAfterDueMs: doneWall - dueWall,
+      /** The deadline group of the instant: its status and how many it escalated (null: no case joined it). */
+      deadlineGroup: group,
       /** CPU seconds each process spent from the due instant until the last escalation was seen (the storm's profile). */
       stormCpuSeconds: stormCpu,
       ok,
@@ -723,6 +741,14 @@ async function runDriver(o: Options): Promise<void> {
         `${result.escalationsPerSecond}/s; ${result.casesEscalatedOnce}/${o.cases} cases escalated exactly once, ` +
         `${result.casesEscalatedTwice} twice, ${result.casesMissing} missing, ${result.otherEscalations} other escalations; ` +
         `worker peak RSS ${result.workerPeakRssMiB} MiB, peak heapUsed ${result.workerPeakHeapUsedMiB} MiB (main thread)`,
+    );
+    console.log(
+      `  every escalation seen in the case files ${secs(doneWall - dueWall)} s after the due instant (polled each 250 ms; an entry's ` +
+        `time is its transaction's start, so a batch of the group shares one); ` +
+        (group
+          ? `the instant's deadline group ${group.status}, ${group.escalated ?? '?'} escalated by it, ` +
+            `${group.escalated === null ? '?' : counts.recorded - group.escalated} by the cases' own timers`
+          : 'no deadline group: every clock kept a timer of its case (a lead under the group margin)'),
     );
     console.log(
       `CPU seconds from the due instant to the last escalation, by process: ${Object.entries(stormCpu)

@@ -1,0 +1,57 @@
+-- The lifecycle clocks of every case due at one instant, escalated together: the deadline group of that instant
+-- (workflows/deadline-group.ts) calls this when its one timer fires, instead of each case's workflow waking on a
+-- timer of its own (the deadline storm: BENCHMARKS.md). The database decides which clocks ran out, from the case's
+-- own row at the instant: the same three clocks and the same "done" tests as the lifecycle workflow (case-lifecycle.ts):
+--   SAME_DAY_CONTACT_MISSED  same_day_contact_due = p_due, still RECEIVED and nobody reached  → SUPERVISOR
+--   ACCEPTANCE_OVERDUE       acceptance_due = p_due, still RECEIVED (not accepted, rejected or transferred) → SUPERVISOR
+--   RESOLUTION_OVERDUE       the extended resolution deadline, else the first, = p_due, still ACCEPTED or IN_PROGRESS → DIRECTOR
+-- Each candidate is locked and tested again on its locked row (a case accepted while the sweep ran is not
+-- escalated), then written by record_escalation (version bump, entry through case_file_append, once per kind).
+-- At most p_limit candidates per call, so a storm of 100,000 is many short transactions, not one long one; answers
+-- one row per candidate looked at, `escalated` false where the locked row no longer qualified. A call that answers
+-- fewer than p_limit rows found the last of them.
+create or replace function escalate_due_clocks(p_due timestamptz, p_limit int, p_operation text)
+returns table(case_id uuid, case_number text, kind text, escalate_to text, escalated boolean)
+language plpgsql as $$
+declare
+  r record;
+  c wage_case;
+  v_number text;
+  v_open boolean;
+  v_deadline text := iso_instant(p_due);
+begin
+  for r in
+    select k.id, k.kind, k.escalate_to from (
+      select w.id, 'SAME_DAY_CONTACT_MISSED' as kind, 'SUPERVISOR' as escalate_to from wage_case w
+       where w.same_day_contact_due = p_due and w.status = 'RECEIVED' and w.first_contact_at is null
+      union all
+      select w.id, 'ACCEPTANCE_OVERDUE', 'SUPERVISOR' from wage_case w
+       where w.acceptance_due = p_due and w.status = 'RECEIVED'
+      union all
+      select w.id, 'RESOLUTION_OVERDUE', 'DIRECTOR' from wage_case w
+       where coalesce(w.resolution_extended_due, w.resolution_due) = p_due and w.status in ('ACCEPTED', 'IN_PROGRESS')
+    ) k
+    where not exists (select 1 from case_event e
+                       where e.case_id = k.id and e.type = 'ESCALATED' and e.payload->>'kind' = k.kind)
+    order by k.id, k.kind
+    limit p_limit
+  loop
+    select * into c from wage_case w where w.id = r.id for update;
+    v_number := null;
+    -- (an assignment, not IF's condition: PL/pgSQL ends that at the first THEN, the CASE's own)
+    v_open := case r.kind
+      when 'SAME_DAY_CONTACT_MISSED' then c.same_day_contact_due = p_due and c.status = 'RECEIVED' and c.first_contact_at is null
+      when 'ACCEPTANCE_OVERDUE' then c.acceptance_due = p_due and c.status = 'RECEIVED'
+      else coalesce(c.resolution_extended_due, c.resolution_due) = p_due and c.status in ('ACCEPTED', 'IN_PROGRESS')
+    end;
+    if v_open then
+      v_number := record_escalation(r.id, r.kind, v_deadline, r.escalate_to, p_operation);
+    end if;
+    case_id := r.id;
+    case_number := coalesce(v_number, c.number);
+    kind := r.kind;
+    escalate_to := r.escalate_to;
+    escalated := v_number is not null;
+    return next;
+  end loop;
+end $$;

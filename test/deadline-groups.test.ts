@@ -1,0 +1,205 @@
+import { Client, Connection } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { caseLifecycleInput, caseWorkflowId } from '../src/cases/case-workflow';
+import { OutboxRelay } from '../src/outbox/outbox-relay';
+import { createCaseActivities } from '../src/worker/case-activities';
+import { caseLifecycle, DEADLINE_GROUP_MIN_LEAD_MS, DEADLINE_GROUPS_PATCH } from '../workflows';
+import { deadlineGroupId } from '../workflows/deadline-group';
+import { createTestDatabase, type TestDatabase } from './support/database';
+import { loadTestCity } from './support/fixtures';
+import { patchIds, type HistoryEvent } from './support/history';
+import { testLog } from './support/logger';
+import { startTimeSkippingServer, workflowBundle } from './support/temporal';
+import { createServices, requestAs, type TestContext as RequestContext } from './support/test-services';
+
+const eventsOf = (history: { events?: HistoryEvent[] | null }) => history.events ?? [];
+const timersOf = (events: HistoryEvent[]) => events.filter((e) => e.timerStartedEventAttributes);
+const localActivityMarkers = (events: HistoryEvent[]) =>
+  events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+
+/**
+ * The lifecycle's clocks held by deadline groups (workflows/deadline-group.ts): every case whose clock runs out at one
+ * instant joins that instant's group, whose one timer escalates them all from the case rows — the deadline storm
+ * without a workflow task per case. What a case's own timer guaranteed still holds: each missed clock escalated once,
+ * none escalated that was settled in time, a deadline that moves is followed.
+ */
+describe('deadline groups', () => {
+  let db: TestDatabase;
+  let city: Awaited<ReturnType<typeof loadTestCity>>;
+  let env: TestWorkflowEnvironment;
+  let worker: Worker;
+  let running: Promise<void>;
+  const taskQueue = 'deadline-groups-test';
+
+  // A fresh server per test: the database's deadlines are counted from the wall clock, so the skipped days start now.
+  // A fresh database too: a sweep escalates every case of its instant, and the tests' cases share instants.
+  beforeEach(async () => {
+    db = await createTestDatabase();
+    city = await loadTestCity(db.orm.em.fork());
+    env = await startTimeSkippingServer();
+    worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: await workflowBundle(),
+      activities: activities(),
+    });
+    running = worker.run();
+  });
+  afterEach(async () => {
+    worker.shutdown();
+    await running;
+    await env.teardown();
+    await db.drop();
+  });
+
+  const activities = (opts: { dueClockBatch?: number } = {}) =>
+    createCaseActivities({
+      orm: db.orm,
+      log: testLog,
+      services: createServices({ orm: db.orm, temporal: Connection.lazy({ address: '127.0.0.1:1' }) }),
+      ...opts,
+    });
+  function ctx(): RequestContext {
+    const services = createServices({ orm: db.orm, temporal: Connection.lazy({ address: '127.0.0.1:1' }) });
+    return requestAs(db.orm, services, city.cityDirector, city.cityHrss);
+  }
+  const relay = () => new OutboxRelay(db.orm, env.client, taskQueue, testLog);
+  /** A walk-in complaint; on a registered project (its employer known, so it can be accepted) when `onProject`. */
+  const walkIn = async (contactPhone: string, onProject = false) =>
+    (
+      await ctx().services.intake.intake(ctx(), {
+        channel: 'WALK_IN',
+        contactPhone,
+        description: '工地拖欠工资',
+        ...(onProject ? { projectCode: 'XC-2026-001' } : { regionCode: '110102003' }),
+      })
+    ).case;
+  const escalations = async (caseId: string) =>
+    (
+      await db.orm.em
+        .fork()
+        .getConnection()
+        .execute<Array<{ kind: string; deadline: string; op: string }>>(
+          `select payload->>'kind' as kind, payload->>'deadline' as deadline, operation as op
+             from case_event where case_id = ? and type = 'ESCALATED' order by seq`,
+          [caseId],
+        )
+    ).map((r) => r.kind);
+  const untilPast = async (due: Date) => {
+    await env.sleep(Math.max(1, due.getTime() - (await env.currentTimeMs()) + 60_000));
+  };
+  /**
+   * A group's answer, through a plain client: the time-skipping client's `result()` lets the server's clock run while
+   * it waits, on to the next group's instant (test/support/process-harness.ts `finished`).
+   */
+  const groupResult = (due: Date) =>
+    new Client({ connection: env.connection }).workflow.getHandle(deadlineGroupId(taskQueue, due.toISOString())).result() as Promise<{
+      escalated: number;
+    }>;
+
+  it('escalates every case due at one instant from one timer, once each, and none the database shows settled', async () => {
+    const missed = await walkIn('13700000301');
+    const alsoMissed = await walkIn('13700000302');
+    const reached = await walkIn('13700000303');
+    const acceptedUntold = await walkIn('13700000304', true);
+    const cases = [missed, alsoMissed, reached, acceptedUntold];
+    // Taken in on the same day: the same two instants (24:00 today, 24:00 of the 5th working day).
+    for (const c of cases) {
+      expect(c.sameDayContactDue).toEqual(missed.sameDayContactDue);
+      expect(c.acceptanceDue).toEqual(missed.acceptanceDue);
+    }
+    await ctx().services.cases.recordContact(ctx(), { caseId: reached.id, kind: 'CALL', outcome: 'REACHED' });
+    expect(await relay().drain()).toBe(5); // four starts, one contact signal
+    // Accepted in the database, and its workflow never told (the relay is not run again): the case row decides.
+    await ctx().services.cases.acceptCase(ctx(), { caseId: acceptedUntold.id });
+
+    // (A complaint taken in within minutes of 24:00 keeps a same-day timer of its own: the group's part is then skipped.)
+    const sameDayGrouped = missed.sameDayContactDue.getTime() - (await env.currentTimeMs()) > DEADLINE_GROUP_MIN_LEAD_MS + 60_000;
+    await untilPast(missed.acceptanceDue);
+    if (sameDayGrouped) expect(await groupResult(missed.sameDayContactDue)).toEqual({ escalated: 2 });
+    expect(await groupResult(missed.acceptanceDue)).toEqual({ escalated: 3 });
+
+    expect(await escalations(missed.id)).toEqual(['SAME_DAY_CONTACT_MISSED', 'ACCEPTANCE_OVERDUE']);
+    expect(await escalations(alsoMissed.id)).toEqual(['SAME_DAY_CONTACT_MISSED', 'ACCEPTANCE_OVERDUE']);
+    expect(await escalations(reached.id)).toEqual(['ACCEPTANCE_OVERDUE']);
+    expect(await escalations(acceptedUntold.id)).toEqual([]);
+    const entry = (
+      await db.orm.em
+        .fork()
+        .getConnection()
+        .execute<Array<{ payload: Record<string, string>; operation: string }>>(
+          `select payload, operation from case_event where case_id = ? and type = 'ESCALATED' order by seq desc limit 1`,
+          [missed.id],
+        )
+    )[0]!;
+    expect(entry).toEqual({
+      payload: { kind: 'ACCEPTANCE_OVERDUE', deadline: missed.acceptanceDue.toISOString(), escalateTo: 'SUPERVISOR' },
+      operation: 'workflow:deadlineGroup',
+    });
+
+    // The cases' own workflows set no timer and took no task at the instants: the group's marker of each join only.
+    for (const c of [missed, alsoMissed]) {
+      const events = eventsOf(await env.client.workflow.getHandle(caseWorkflowId(c.id)).fetchHistory());
+      expect(patchIds(events)).toContain(DEADLINE_GROUPS_PATCH);
+      expect(timersOf(events)).toHaveLength(sameDayGrouped ? 0 : 1);
+      expect(localActivityMarkers(events)).toHaveLength(sameDayGrouped ? 2 : 1);
+      expect(events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'recordEscalation')).toEqual([]);
+    }
+
+    // A second sweep of the same instant (a retried activity, a second group) writes nothing more.
+    expect(await activities().escalateDueClocks({ due: missed.acceptanceDue.toISOString() })).toEqual({ escalated: 0 });
+    expect(await escalations(missed.id)).toEqual(['SAME_DAY_CONTACT_MISSED', 'ACCEPTANCE_OVERDUE']);
+  });
+
+  it('sweeps in batches, and two sweeps of one instant at once write each escalation once', async () => {
+    const cases = [];
+    for (let i = 0; i < 7; i++) cases.push(await walkIn(`1370000031${i}`));
+    const due = cases[0]!.acceptanceDue.toISOString();
+    // No workflows: the sweeps alone, three cases per statement, two at once.
+    const [a, b] = await Promise.all([
+      activities({ dueClockBatch: 3 }).escalateDueClocks({ due }),
+      activities({ dueClockBatch: 3 }).escalateDueClocks({ due }),
+    ]);
+    expect(a.escalated + b.escalated).toBe(7);
+    for (const c of cases) expect(await escalations(c.id)).toEqual(['ACCEPTANCE_OVERDUE']);
+  });
+
+  it('follows a deadline the calendar moves: the old instant escalates nothing, the new one does', async () => {
+    const c = await walkIn('13700000321');
+    await ctx().services.cases.recordContact(ctx(), { caseId: c.id, kind: 'CALL', outcome: 'REACHED' });
+    expect(await relay().drain()).toBe(2);
+    // The holiday calendar moved the acceptance deadline a day later: the row first, then the workflow told.
+    const movedDue = new Date(c.acceptanceDue.getTime() + 86_400_000);
+    await db.orm.em.fork().getConnection().execute('update wage_case set acceptance_due = ? where id = ?', [movedDue, c.id]);
+    await env.client.workflow
+      .getHandle(caseWorkflowId(c.id))
+      .signal('deadlinesMoved', { deliveryId: 9_001, acceptanceDue: movedDue.toISOString() });
+
+    await untilPast(c.acceptanceDue);
+    expect(await groupResult(c.acceptanceDue)).toEqual({ escalated: 0 });
+    expect(await escalations(c.id)).toEqual([]);
+    await untilPast(movedDue);
+    expect(await groupResult(movedDue)).toEqual({ escalated: 1 });
+    expect(await escalations(c.id)).toEqual(['ACCEPTANCE_OVERDUE']);
+  });
+
+  it('keeps a timer of the case’s own for a deadline minutes away, escalated by the case itself', async () => {
+    const c = await walkIn('13700000331');
+    const now = await env.currentTimeMs();
+    const handle = await env.client.workflow.start(caseLifecycle, {
+      taskQueue,
+      workflowId: caseWorkflowId(c.id),
+      // Same-day contact two minutes away (a complaint taken in at 23:58); acceptance days away, as the rule has it.
+      args: [{ ...caseLifecycleInput(c), sameDayContactDue: new Date(now + 120_000).toISOString() }],
+    });
+    await env.sleep(180_000);
+    for (let i = 0; i < 100 && (await escalations(c.id)).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    expect(await escalations(c.id)).toEqual(['SAME_DAY_CONTACT_MISSED']);
+    const events = eventsOf(await handle.fetchHistory());
+    expect(timersOf(events)).toHaveLength(1); // the near one; the acceptance clock joined its group
+    // One join (acceptance), one escalation recorded by the case's own local activity.
+    expect(localActivityMarkers(events)).toHaveLength(2);
+    await handle.terminate('test over');
+  });
+});
