@@ -318,7 +318,6 @@ export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase:
     }
   }
 
-  // Same-day contact always falls due before acceptance, so the clocks run one after the other.
   const sameDayContact = () =>
     clock(
       'SAME_DAY_CONTACT_MISSED',

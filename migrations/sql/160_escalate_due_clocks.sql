@@ -9,8 +9,13 @@
 -- escalated), then written by record_escalation (version bump, entry through case_file_append, once per kind).
 -- At most p_limit candidates per call, so a storm of 100,000 is many short transactions, not one long one; answers
 -- one row per candidate looked at, `escalated` false where the locked row no longer qualified. A call that answers
--- fewer than p_limit rows found the last of them.
-create or replace function escalate_due_clocks(p_due timestamptz, p_limit int, p_operation text)
+-- fewer than p_limit rows found the last of them. The next call starts after the last (case, kind) answered
+-- (p_after_case, p_after_kind; null for the first): without that cursor every batch looked again at all the cases
+-- the batches before it had escalated, and a storm of 100,000 cost PostgreSQL 0.56 ms per escalation against 0.35 at
+-- 10,000.
+drop function if exists escalate_due_clocks(timestamptz, int, text);
+create or replace function escalate_due_clocks(p_due timestamptz, p_limit int, p_operation text,
+                                               p_after_case uuid default null, p_after_kind text default null)
 returns table(case_id uuid, case_number text, kind text, escalate_to text, escalated boolean)
 language plpgsql as $$
 declare
@@ -31,7 +36,8 @@ begin
       select w.id, 'RESOLUTION_OVERDUE', 'DIRECTOR' from wage_case w
        where coalesce(w.resolution_extended_due, w.resolution_due) = p_due and w.status in ('ACCEPTED', 'IN_PROGRESS')
     ) k
-    where not exists (select 1 from case_event e
+    where (p_after_case is null or (k.id, k.kind) > (p_after_case, p_after_kind))
+      and not exists (select 1 from case_event e
                        where e.case_id = k.id and e.type = 'ESCALATED' and e.payload->>'kind' = k.kind)
     order by k.id, k.kind
     limit p_limit

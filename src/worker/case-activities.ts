@@ -79,19 +79,24 @@ export function createCaseActivities(deps: {
     },
 
     /**
-     * The clocks of every case due at `due`, escalated in batches (`dueClockBatch`) (each one statement and one
+     * The clocks of every case due at `due`, escalated in batches of `dueClockBatch` (each one statement and one
      * transaction, escalate_due_clocks in migrations/sql/160_escalate_due_clocks.sql). A retry after a worker died
      * mid-sweep finds the written entries and goes on with the rest.
      */
     async escalateDueClocks(input: { due: string }): Promise<{ escalated: number }> {
       let escalated = 0;
+      let after: { caseId: string; kind: string } | null = null; // the last candidate answered: the next batch starts past it
       for (;;) {
-        const rows = await deps.orm.em
-          .getConnection()
-          .execute<Array<{ case_number: string; kind: string; escalate_to: string; escalated: boolean }>>(
-            'select case_number, kind, escalate_to, escalated from escalate_due_clocks(?, ?, ?)',
-            [input.due, dueClockBatch, 'workflow:deadlineGroup'],
-          );
+        const rows: Array<{ case_id: string; case_number: string; kind: string; escalate_to: string; escalated: boolean }> =
+          await deps.orm.em
+            .getConnection()
+            .execute('select case_id, case_number, kind, escalate_to, escalated from escalate_due_clocks(?, ?, ?, ?::uuid, ?)', [
+              input.due,
+              dueClockBatch,
+              'workflow:deadlineGroup',
+              after?.caseId ?? null,
+              after?.kind ?? null,
+            ]);
         for (const r of rows) {
           if (!r.escalated) continue;
           escalated++;
@@ -99,6 +104,8 @@ export function createCaseActivities(deps: {
         }
         heartbeat(escalated);
         if (rows.length < dueClockBatch) return { escalated };
+        const last = rows[rows.length - 1]!;
+        after = { caseId: last.case_id, kind: last.kind };
       }
     },
 
