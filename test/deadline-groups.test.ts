@@ -96,6 +96,7 @@ describe('deadline groups', () => {
   const groupResult = (due: Date) =>
     new Client({ connection: env.connection }).workflow.getHandle(deadlineGroupId(taskQueue, due.toISOString())).result() as Promise<{
       escalated: number;
+      failed: number;
     }>;
 
   it('escalates every case due at one instant from one timer, once each, and none the database shows settled', async () => {
@@ -117,8 +118,8 @@ describe('deadline groups', () => {
     // (A complaint taken in within minutes of 24:00 keeps a same-day timer of its own: the group's part is then skipped.)
     const sameDayGrouped = missed.sameDayContactDue.getTime() - (await env.currentTimeMs()) > DEADLINE_GROUP_MIN_LEAD_MS + 60_000;
     await untilPast(missed.acceptanceDue);
-    if (sameDayGrouped) expect(await groupResult(missed.sameDayContactDue)).toEqual({ escalated: 2 });
-    expect(await groupResult(missed.acceptanceDue)).toEqual({ escalated: 3 });
+    if (sameDayGrouped) expect(await groupResult(missed.sameDayContactDue)).toEqual({ escalated: 2, failed: 0 });
+    expect(await groupResult(missed.acceptanceDue)).toEqual({ escalated: 3, failed: 0 });
 
     expect(await escalations(missed.id)).toEqual(['SAME_DAY_CONTACT_MISSED', 'ACCEPTANCE_OVERDUE']);
     expect(await escalations(alsoMissed.id)).toEqual(['SAME_DAY_CONTACT_MISSED', 'ACCEPTANCE_OVERDUE']);
@@ -148,7 +149,7 @@ describe('deadline groups', () => {
     }
 
     // A second sweep of the same instant (a retried activity, a second group) writes nothing more.
-    expect(await activities().escalateDueClocks({ due: missed.acceptanceDue.toISOString() })).toEqual({ escalated: 0 });
+    expect(await activities().escalateDueClocks({ due: missed.acceptanceDue.toISOString() })).toEqual({ escalated: 0, failed: 0 });
     expect(await escalations(missed.id)).toEqual(['SAME_DAY_CONTACT_MISSED', 'ACCEPTANCE_OVERDUE']);
   });
 
@@ -165,6 +166,54 @@ describe('deadline groups', () => {
     for (const c of cases) expect(await escalations(c.id)).toEqual(['ACCEPTANCE_OVERDUE']);
   });
 
+  it('passes over a case whose entry cannot be written, and escalates every case after it', async () => {
+    const cases = [];
+    for (let i = 0; i < 5; i++) cases.push(await walkIn(`1370000034${i}`));
+    const due = cases[0]!.acceptanceDue.toISOString();
+    // The middle case (in the sweep's order, by id) cannot take an ESCALATED entry: a trigger of this test refuses it.
+    const sorted = [...cases].sort((x, y) => (x.id < y.id ? -1 : 1));
+    const poisoned = sorted[2]!;
+    const sql = db.orm.em.fork().getConnection();
+    await sql.execute(`create function refuse_escalation_test() returns trigger language plpgsql as $$
+      begin
+        if new.type = 'ESCALATED' and new.case_id = '${poisoned.id}' then raise exception 'refused by the test'; end if;
+        return new;
+      end $$`);
+    await sql.execute(
+      `create trigger refuse_escalation_test before insert on case_event for each row execute function refuse_escalation_test()`,
+    );
+    // Batches of 2: the failing case's batch is rolled back and run again case by case; the sweep goes on past it.
+    expect(await activities({ dueClockBatch: 2 }).escalateDueClocks({ due })).toEqual({ escalated: 4, failed: 1 });
+    for (const c of sorted) expect(await escalations(c.id)).toEqual(c.id === poisoned.id ? [] : ['ACCEPTANCE_OVERDUE']);
+    // Once the fault is gone, the next sweep writes the one it passed over.
+    await sql.execute('drop trigger refuse_escalation_test on case_event');
+    expect(await activities({ dueClockBatch: 2 }).escalateDueClocks({ due })).toEqual({ escalated: 1, failed: 0 });
+    expect(await escalations(poisoned.id)).toEqual(['ACCEPTANCE_OVERDUE']);
+  });
+
+  it('escalates an extended resolution deadline that is missed, even after its first instant was escalated', async () => {
+    // The race the per-case timer used to wait out: an extension approved just before the instant, written just
+    // after the group swept it. The first deadline's escalation stands (nothing was on record at it); the extended
+    // deadline is a deadline of its own, escalated once if it is missed too.
+    const c = await walkIn('13700000351', true);
+    const accepted = await ctx().services.cases.acceptCase(ctx(), { caseId: c.id });
+    const first = accepted.resolutionDue!;
+    expect(await activities().escalateDueClocks({ due: first.toISOString() })).toEqual({ escalated: 1, failed: 0 });
+    const extended = new Date(first.getTime() + 30 * 86_400_000);
+    await db.orm.em.fork().getConnection().execute('update wage_case set resolution_extended_due = ? where id = ?', [extended, c.id]);
+    expect(await activities().escalateDueClocks({ due: first.toISOString() })).toEqual({ escalated: 0, failed: 0 });
+    expect(await activities().escalateDueClocks({ due: extended.toISOString() })).toEqual({ escalated: 1, failed: 0 });
+    expect(await activities().escalateDueClocks({ due: extended.toISOString() })).toEqual({ escalated: 0, failed: 0 });
+    const deadlines = await db.orm.em
+      .fork()
+      .getConnection()
+      .execute<Array<{ deadline: string }>>(
+        `select payload->>'deadline' as deadline from case_event where case_id = ? and type = 'ESCALATED' order by seq`,
+        [c.id],
+      );
+    expect(deadlines.map((d) => d.deadline)).toEqual([first.toISOString(), extended.toISOString()]);
+  });
+
   it('follows a deadline the calendar moves: the old instant escalates nothing, the new one does', async () => {
     const c = await walkIn('13700000321');
     await ctx().services.cases.recordContact(ctx(), { caseId: c.id, kind: 'CALL', outcome: 'REACHED' });
@@ -177,10 +226,10 @@ describe('deadline groups', () => {
       .signal('deadlinesMoved', { deliveryId: 9_001, acceptanceDue: movedDue.toISOString() });
 
     await untilPast(c.acceptanceDue);
-    expect(await groupResult(c.acceptanceDue)).toEqual({ escalated: 0 });
+    expect(await groupResult(c.acceptanceDue)).toEqual({ escalated: 0, failed: 0 });
     expect(await escalations(c.id)).toEqual([]);
     await untilPast(movedDue);
-    expect(await groupResult(movedDue)).toEqual({ escalated: 1 });
+    expect(await groupResult(movedDue)).toEqual({ escalated: 1, failed: 0 });
     expect(await escalations(c.id)).toEqual(['ACCEPTANCE_OVERDUE']);
   });
 

@@ -134,7 +134,7 @@ async function record(): Promise<void> {
       caseSearchFacts: async () => null,
       // Deadline groups: a join starts nothing here (the recordings of groups run their own), a sweep escalates two.
       joinDeadlineGroup: async () => undefined,
-      escalateDueClocks: async () => ({ escalated: 2 }),
+      escalateDueClocks: async () => ({ escalated: 2, failed: 0 }),
       // Webhook stand-ins: deliveries 1 and 2 waiting; 2 is refused for good (parked); 3 arrives with a signal.
       nextWebhookDelivery: async () => (webhookQueue.length ? { id: webhookQueue[0]! } : null),
       sendWebhook: async ({ deliveryId }: { deliveryId: string }) => {

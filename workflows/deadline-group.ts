@@ -31,7 +31,7 @@ const { escalateDueClocks } = proxyActivities<ProcessActivities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
-export async function deadlineGroup(input: DeadlineGroupInput): Promise<{ escalated: number }> {
+export async function deadlineGroup(input: DeadlineGroupInput): Promise<{ escalated: number; failed: number }> {
   await sleep(Math.max(1, Date.parse(input.due) - Date.now()));
   return await escalateDueClocks({ due: input.due });
 }

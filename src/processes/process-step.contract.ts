@@ -88,9 +88,9 @@ export interface ProcessActivities {
   /**
    * Every lifecycle clock of every case that runs out at `due` and is still open on the case's row, escalated into
    * its case file once (escalate_due_clocks, in batches): what a deadline group (workflows/deadline-group.ts) does
-   * when its one timer fires. Answers how many it escalated.
+   * when its one timer fires. Answers how many it escalated, and how many it could not write (each logged).
    */
-  escalateDueClocks(input: { due: string }): Promise<{ escalated: number }>;
+  escalateDueClocks(input: { due: string }): Promise<{ escalated: number; failed: number }>;
   /** Makes sure the deadline group of the instant `due` runs (starts it unless it is already running). */
   joinDeadlineGroup(input: { due: string }): Promise<void>;
   /**

@@ -81,29 +81,52 @@ export function createCaseActivities(deps: {
     /**
      * The clocks of every case due at `due`, escalated in batches of `dueClockBatch` (each one statement and one
      * transaction, escalate_due_clocks in migrations/sql/160_escalate_due_clocks.sql). A retry after a worker died
-     * mid-sweep finds the written entries and goes on with the rest.
+     * mid-sweep finds the written entries and goes on with the rest. `failed`: the cases whose entry could not be
+     * written (each logged as an error), which the sweep passed over.
      */
-    async escalateDueClocks(input: { due: string }): Promise<{ escalated: number }> {
+    async escalateDueClocks(input: { due: string }): Promise<{ escalated: number; failed: number }> {
       let escalated = 0;
+      let failed = 0;
       let after: { caseId: string; kind: string } | null = null; // the last candidate answered: the next batch starts past it
+      const sweep = (isolate: boolean) =>
+        deps.orm.em
+          .getConnection()
+          .execute<
+            Array<{ case_id: string; case_number: string; kind: string; escalate_to: string; escalated: boolean; error: string | null }>
+          >('select case_id, case_number, kind, escalate_to, escalated, error from escalate_due_clocks(?, ?, ?, ?::uuid, ?, ?)', [
+            input.due,
+            dueClockBatch,
+            'workflow:deadlineGroup',
+            after?.caseId ?? null,
+            after?.kind ?? null,
+            isolate,
+          ]);
       for (;;) {
-        const rows: Array<{ case_id: string; case_number: string; kind: string; escalate_to: string; escalated: boolean }> =
-          await deps.orm.em
-            .getConnection()
-            .execute('select case_id, case_number, kind, escalate_to, escalated from escalate_due_clocks(?, ?, ?, ?::uuid, ?)', [
-              input.due,
-              dueClockBatch,
-              'workflow:deadlineGroup',
-              after?.caseId ?? null,
-              after?.kind ?? null,
-            ]);
+        let rows: Awaited<ReturnType<typeof sweep>>;
+        try {
+          rows = await sweep(false);
+        } catch (err) {
+          // The batch rolled back: one case's write raised, or the database went away. The batch again, each case on
+          // its own, so one case that cannot be written does not hold back every case after it (a second failure
+          // here is the database's: the activity fails and Temporal retries it).
+          deps.log.error({ err, due: input.due }, 'deadline sweep: a batch failed; its cases again, one at a time');
+          rows = await sweep(true);
+        }
         for (const r of rows) {
+          if (r.error !== null) {
+            failed++;
+            deps.log.error(
+              { caseNumber: r.case_number, kind: r.kind, error: r.error },
+              'deadline missed: the escalation could not be written',
+            );
+            continue;
+          }
           if (!r.escalated) continue;
           escalated++;
           deps.log.warn({ caseNumber: r.case_number, kind: r.kind, escalateTo: r.escalate_to }, 'deadline missed: escalated');
         }
         heartbeat(escalated);
-        if (rows.length < dueClockBatch) return { escalated };
+        if (rows.length < dueClockBatch) return { escalated, failed };
         const last = rows[rows.length - 1]!;
         after = { caseId: last.case_id, kind: last.kind };
       }
