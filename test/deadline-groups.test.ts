@@ -8,15 +8,13 @@ import { caseLifecycle, DEADLINE_GROUP_MIN_LEAD_MS, DEADLINE_GROUPS_PATCH } from
 import { deadlineGroupId } from '../workflows/deadline-group';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { loadTestCity } from './support/fixtures';
-import { patchIds, type HistoryEvent } from './support/history';
+import { eventsOf, markerNames, patchIds, type HistoryEvent } from './support/history';
 import { testLog } from './support/logger';
 import { startTimeSkippingServer, workflowBundle } from './support/temporal';
 import { createServices, requestAs, type TestContext as RequestContext } from './support/test-services';
 
-const eventsOf = (history: { events?: HistoryEvent[] | null }) => history.events ?? [];
 const timersOf = (events: HistoryEvent[]) => events.filter((e) => e.timerStartedEventAttributes);
-const localActivityMarkers = (events: HistoryEvent[]) =>
-  events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+const localActivityMarkers = (events: HistoryEvent[]) => markerNames(events).filter((m) => m === 'core_local_activity');
 
 /**
  * The lifecycle's clocks held by deadline groups (workflows/deadline-group.ts): every case whose clock runs out at one

@@ -11,16 +11,13 @@ import { createCaseActivities } from '../src/worker/case-activities';
 import { caseLifecycle, LOCAL_ESCALATION_PATCH, SKIP_DONE_CLOCK_PATCH } from '../workflows';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { loadTestCity } from './support/fixtures';
-import { patchIds, type HistoryEvent } from './support/history';
+import { eventsOf, markerNames, patchIds, type HistoryEvent } from './support/history';
 import { testLog } from './support/logger';
 import { startTimeSkippingServer, workflowBundle } from './support/temporal';
 import { createServices, requestAs, type TestContext as RequestContext } from './support/test-services';
 
-const eventsOf = (history: { events?: HistoryEvent[] | null }) => history.events ?? [];
 const scheduledActivities = (events: HistoryEvent[]) =>
   events.map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name).filter((n): n is string => !!n);
-/** The patch markers (`core_patch`) and local-activity markers (`core_local_activity`) of a history. */
-const markers = (events: HistoryEvent[]) => events.map((e) => e.markerRecordedEventAttributes?.markerName).filter((n): n is string => !!n);
 
 /**
  * The lifecycle records an escalation with a local activity (behind LOCAL_ESCALATION_PATCH): one workflow task on
@@ -116,13 +113,13 @@ describe('escalations recorded by a local activity', () => {
       // On the server: no activity task for an escalation, a local-activity marker for each, the patch marked once.
       const events = eventsOf(await handle.fetchHistory());
       expect(scheduledActivities(events)).not.toContain('recordEscalation');
-      expect(markers(events).filter((m) => m === 'core_local_activity')).toHaveLength(2);
+      expect(markerNames(events).filter((m) => m === 'core_local_activity')).toHaveLength(2);
       expect(patchIds(events).filter((id) => id === LOCAL_ESCALATION_PATCH)).toHaveLength(1);
       // Marked in the first workflow task: the escalations' tasks carry no patch marker and no upsert of its version.
       const firstFired = events.findIndex((e) => e.timerFiredEventAttributes);
       expect(firstFired).toBeGreaterThan(0);
       expect(patchIds(events.slice(0, firstFired))).toContain(LOCAL_ESCALATION_PATCH);
-      expect(markers(events.slice(firstFired))).not.toContain('core_patch');
+      expect(markerNames(events.slice(firstFired))).not.toContain('core_patch');
       expect(events.slice(firstFired).filter((e) => e.upsertWorkflowSearchAttributesEventAttributes)).toEqual([]);
       await handle.terminate('test over');
     });
@@ -151,7 +148,7 @@ describe('escalations recorded by a local activity', () => {
       expect((await escalations(c.id)).map((r) => r.kind)).toEqual(['ACCEPTANCE_OVERDUE']);
       const events = eventsOf(await handle.fetchHistory());
       expect(events.filter((e) => e.timerStartedEventAttributes)).toEqual([]);
-      expect(markers(events).filter((m) => m === 'core_local_activity')).toHaveLength(1);
+      expect(markerNames(events).filter((m) => m === 'core_local_activity')).toHaveLength(1);
       expect(patchIds(events).filter((id) => id === SKIP_DONE_CLOCK_PATCH)).toHaveLength(1);
       await handle.terminate('test over');
     });

@@ -272,27 +272,29 @@ export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase:
    * calendar (deadlinesMoved) wakes the clock at once, which then waits for the new deadline (a later one, or an
    * earlier one, which the old timer would have let pass).
    */
+  /** Joins the group of the instant; false when the server did not answer in time (the clock keeps a timer of its own). */
+  async function joinedGroup(due: string): Promise<boolean> {
+    try {
+      await joinDeadlineGroup({ due });
+      return true;
+    } catch (err) {
+      if (isCancellation(err)) throw err;
+      return false;
+    }
+  }
+
   async function clock(name: string, due: () => string, escalateTo: string, done: () => boolean): Promise<void> {
     // A clock whose step is already done (a complainant reached at intake) sets no timer: at its deadline, every case of
     // that day would wake at the same 24:00 for nothing. Histories from before the patch replay their timer.
     if (done() && patched(SKIP_DONE_CLOCK_PATCH)) return;
     for (;;) {
       const target = due();
-      if (grouped && Date.parse(target) - Date.now() > DEADLINE_GROUP_MIN_LEAD_MS) {
+      if (grouped && Date.parse(target) - Date.now() > DEADLINE_GROUP_MIN_LEAD_MS && (await joinedGroup(target))) {
         // The group of the instant holds the clock and escalates from the case's row: this workflow only waits for the
         // step, or for the deadline to move (an extension, the calendar), and then joins the new instant's group.
-        let joined = true;
-        try {
-          await joinDeadlineGroup({ due: target });
-        } catch (err) {
-          if (isCancellation(err)) throw err;
-          joined = false; // the server did not answer in time: a timer of the case's own, below
-        }
-        if (joined) {
-          await condition(() => done() || due() !== target);
-          if (done()) return;
-          continue;
-        }
+        await condition(() => done() || due() !== target);
+        if (done()) return;
+        continue;
       }
       let expired = false;
       moved = false;

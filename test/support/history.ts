@@ -11,3 +11,10 @@ export function patchIdOf(e: HistoryEvent): string | undefined {
 
 /** The patch ids marked in a history, in order. */
 export const patchIds = (events: HistoryEvent[]): string[] => events.map(patchIdOf).filter((id): id is string => !!id);
+
+/** A fetched history's events (none when it has none). */
+export const eventsOf = (history: { events?: HistoryEvent[] | null }): HistoryEvent[] => history.events ?? [];
+
+/** The marker names of a history, in order: `core_patch` for a patch, `core_local_activity` for a local activity. */
+export const markerNames = (events: HistoryEvent[]): string[] =>
+  events.map((e) => e.markerRecordedEventAttributes?.markerName).filter((n): n is string => !!n);

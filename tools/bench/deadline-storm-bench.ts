@@ -25,7 +25,7 @@ import { caseDeadlineRules } from '../../src/rules/case-deadlines';
 import { locateTestServer } from '../setup/temporal-test-server';
 import { loadDemoCity } from '../demo/demo-city';
 import { summariseProfiles } from './cpu-profile';
-import { freePort } from './free-port';
+import { freePort } from '../../src/infra/free-port';
 
 /**
  * `npm run bench:storm [-- --cases 10000] [-- --time-skipping]`: the deadline storm. N open cases (RECEIVED, the

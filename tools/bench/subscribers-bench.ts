@@ -19,7 +19,7 @@ import { processModules } from '../../src/processes/registry';
 import { MAX_SUBSCRIPTIONS_PER_PRINCIPAL } from '../../src/api/websocket-server';
 import { loadDemoCity } from '../demo/demo-city';
 import { summariseProfiles } from './cpu-profile';
-import { freePort } from './free-port';
+import { freePort } from '../../src/infra/free-port';
 
 /**
  * `npm run bench:subscribers [-- --subscribers 10000 --events 10 --interval-ms 1000 --apis 2]`: commit of a
