@@ -642,8 +642,11 @@ describe('cases: zero-threshold intake and the case mutations', () => {
         // The API process's background work (the tally compactor's turn, the feed horizon) may land in between.
         return requestStatements(statements).length;
       };
-      const ten = await measure(10);
-      const hundred = await measure(100);
+      // The fewer of two runs each: a background statement the filter does not know (it cost one CI run: 6 against 2)
+      // lands in one run, not in both; an N+1 would show in both.
+      const fewest = async (first: number) => Math.min(await measure(first), await measure(first));
+      const ten = await fewest(10);
+      const hundred = await fewest(100);
       expect(ten).toBe(hundred);
       expect(ten).toBeLessThanOrEqual(8);
     });
