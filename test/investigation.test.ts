@@ -1,6 +1,7 @@
 import type { User } from '../src/agencies/agency.entity';
 import { addEmployer } from './support/fixtures';
 import { useProcessHarness } from './support/process-harness';
+import { statementsOf } from './support/background-statements';
 
 const HOUR = 3_600_000;
 
@@ -119,14 +120,10 @@ describe('investigation on the record', () => {
     const cases = [await accepted(), await accepted(), await accepted()];
     for (const c of cases) await inv().recordEvidence(s.h.as(s.city.inspector), evidence(c.id, [s.city.inspector, s.city.inspector2]));
     const ctx = s.h.as(s.city.inspector);
-    const connection = ctx.em.getConnection();
-    const execute = jest.spyOn(connection, 'execute');
-    try {
-      const all = await Promise.all(cases.map((c) => inv().investigationOf(ctx, { id: c.id, leadInspectorId: null })));
-      expect(all.map((i) => i!.evidence.length)).toEqual([1, 1, 1]);
-      expect(execute).toHaveBeenCalledTimes(3);
-    } finally {
-      execute.mockRestore();
-    }
+    const { result: all, statements } = await statementsOf(ctx.em.getConnection(), () =>
+      Promise.all(cases.map((c) => inv().investigationOf(ctx, { id: c.id, leadInspectorId: null }))),
+    );
+    expect(all.map((i) => i!.evidence.length)).toEqual([1, 1, 1]);
+    expect(statements).toHaveLength(3);
   });
 });
