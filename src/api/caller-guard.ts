@@ -1,6 +1,6 @@
 import { GraphQLError, type DocumentNode, type GraphQLSchema } from 'graphql';
-import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
-import { memoryRateLimiters, type RateLimiters } from '../infra/rate-limiters';
+import type { RateLimiterRes } from 'rate-limiter-flexible';
+import { memoryRateLimiters, type RateLimiter, type RateLimiters } from '../infra/rate-limiters';
 import { Tokens, TokenError } from '../auth/tokens';
 import type { Actor } from './context';
 import { DocumentLimits, type CallerTier, type OperationRule } from './document-limits';
@@ -13,11 +13,11 @@ import { rateLimitedHttp } from './errors';
  * One principal has one budget whichever transport it uses: a user by id, an anonymous caller by address.
  */
 export class CallerGuard {
-  private readonly signedInLimiter: RateLimiterAbstract;
-  private readonly anonymousLimiter: RateLimiterAbstract;
+  private readonly signedInLimiter: RateLimiter;
+  private readonly anonymousLimiter: RateLimiter;
   /** Per second, twice the minute's mean rate (at least 10): a minute's budget cannot be spent in one burst. */
-  private readonly signedInBurst: RateLimiterAbstract;
-  private readonly anonymousBurst: RateLimiterAbstract;
+  private readonly signedInBurst: RateLimiter;
+  private readonly anonymousBurst: RateLimiter;
   readonly documents: DocumentLimits;
   /** Tokens whose signature verified, with who they name (oldest dropped past VERIFIED_TOKENS). */
   private readonly verified = new Map<string, Actor>();

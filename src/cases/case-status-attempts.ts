@@ -1,5 +1,5 @@
-import type { RateLimiterAbstract, RateLimiterRes } from 'rate-limiter-flexible';
-import { memoryRateLimiters, type RateLimiters } from '../infra/rate-limiters';
+import type { RateLimiterRes } from 'rate-limiter-flexible';
+import { memoryRateLimiters, type RateLimiter, type RateLimiters } from '../infra/rate-limiters';
 import { rateLimited } from '../domain/errors';
 
 /**
@@ -26,8 +26,8 @@ export const DEFAULT_CASE_STATUS_LIMITS: CaseStatusLimits = { perNumberPerDay: 2
  * until the day's window moves on (the hotline still answers them); that is the price of not leaking the phone.
  */
 export class CaseStatusAttempts {
-  private readonly byNumber: RateLimiterAbstract;
-  private readonly byCaller: RateLimiterAbstract;
+  private readonly byNumber: RateLimiter;
+  private readonly byCaller: RateLimiter;
 
   /** `limiters`: where the counts are kept (PostgreSQL in the services, shared by every API process; default memory). */
   constructor(limits: CaseStatusLimits = DEFAULT_CASE_STATUS_LIMITS, limiters: RateLimiters = memoryRateLimiters) {
@@ -43,7 +43,7 @@ export class CaseStatusAttempts {
   }
 }
 
-async function consume(limiter: RateLimiterAbstract, key: string): Promise<void> {
+async function consume(limiter: RateLimiter, key: string): Promise<void> {
   try {
     await limiter.consume(key);
   } catch (res) {
