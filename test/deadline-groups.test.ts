@@ -1,13 +1,16 @@
 import { Client, Connection } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
+import { LockMode } from '@mikro-orm/core';
+import { Case } from '../src/cases/case.entity';
+import { appendCaseEvent, snapshot } from '../src/cases/case-file';
 import { caseLifecycleInput, caseWorkflowId } from '../src/cases/case-workflow';
 import { OutboxRelay } from '../src/outbox/outbox-relay';
 import { createCaseActivities } from '../src/worker/case-activities';
 import { caseLifecycle, DEADLINE_GROUP_MIN_LEAD_MS, DEADLINE_GROUPS_PATCH } from '../workflows';
 import { deadlineGroupId } from '../workflows/deadline-group';
 import { createTestDatabase, type TestDatabase } from './support/database';
-import { loadTestCity } from './support/fixtures';
+import { addProject, loadTestCity } from './support/fixtures';
 import { eventsOf, markerNames, patchIds, type HistoryEvent } from './support/history';
 import { testLog } from './support/logger';
 import { startTimeSkippingServer, workflowBundle } from './support/temporal';
@@ -63,16 +66,20 @@ describe('deadline groups', () => {
     return requestAs(db.orm, services, city.cityDirector, city.cityHrss);
   }
   const relay = () => new OutboxRelay(db.orm, env.client, taskQueue, testLog);
-  /** A walk-in complaint; on a registered project (its employer known, so it can be accepted) when `onProject`. */
-  const walkIn = async (contactPhone: string, onProject = false) =>
+  /**
+   * A walk-in complaint; on a registered project (its employer known, so it can be accepted) when `onProject`: the
+   * city's project, or the code of one of its own (a matter of its own: complaints about one project join one case).
+   */
+  const walkIn = async (contactPhone: string, onProject: boolean | string = false) =>
     (
       await ctx().services.intake.intake(ctx(), {
         channel: 'WALK_IN',
         contactPhone,
         description: '工地拖欠工资',
-        ...(onProject ? { projectCode: 'XC-2026-001' } : { regionCode: '110102003' }),
+        ...(onProject ? { projectCode: onProject === true ? 'XC-2026-001' : onProject } : { regionCode: '110102003' }),
       })
     ).case;
+  const ownProject = async () => (await addProject(db.orm.em.fork(), city.project)).code;
   const escalations = async (caseId: string) =>
     (
       await db.orm.em
@@ -162,6 +169,53 @@ describe('deadline groups', () => {
     ]);
     expect(a.escalated + b.escalated).toBe(7);
     for (const c of cases) expect(await escalations(c.id)).toEqual(['ACCEPTANCE_OVERDUE']);
+  });
+
+  it('judges a clock on the case as it stood at the instant: a step taken after it, before the sweep, does not hide the miss', async () => {
+    const acceptedLate = await walkIn('13700000321', true);
+    const reachedLate = await walkIn('13700000322');
+    const acceptedInTime = await walkIn('13700000323', await ownProject());
+    await ctx().services.cases.acceptCase(ctx(), { caseId: acceptedInTime.id });
+    // Their clocks run out a moment from now (as if taken in days ago); the sweep comes after the late steps.
+    const due = new Date(Date.now() + 300);
+    const sql = db.orm.em.fork().getConnection();
+    await sql.execute('update wage_case set acceptance_due = ? where id in (?, ?)', [due, acceptedLate.id, acceptedInTime.id]);
+    await sql.execute('update wage_case set same_day_contact_due = ? where id = ?', [due, reachedLate.id]);
+    await new Promise((r) => setTimeout(r, due.getTime() - Date.now() + 50));
+    await ctx().services.cases.acceptCase(ctx(), { caseId: acceptedLate.id });
+    await ctx().services.cases.recordContact(ctx(), { caseId: reachedLate.id, kind: 'CALL', outcome: 'REACHED' });
+
+    expect(await activities().escalateDueClocks({ due: due.toISOString() })).toEqual({ escalated: 2, failed: 0 });
+    expect(await escalations(acceptedLate.id)).toEqual(['ACCEPTANCE_OVERDUE']);
+    expect(await escalations(reachedLate.id)).toEqual(['SAME_DAY_CONTACT_MISSED']);
+    expect(await escalations(acceptedInTime.id)).toEqual([]);
+    // The late steps stand in the file, before the escalation that records what was missed.
+    const file = await sql.execute<Array<{ type: string }>>(`select type from case_event where case_id = ? order by seq`, [
+      acceptedLate.id,
+    ]);
+    expect(file.map((e) => e.type).slice(-2)).toEqual(['ACCEPTED', 'ESCALATED']);
+  });
+
+  it('escalates a resolution deadline whose extension was written after it ran out', async () => {
+    const c = await walkIn('13700000324', true);
+    await ctx().services.cases.acceptCase(ctx(), { caseId: c.id });
+    const due = new Date(Date.now() + 300);
+    await db.orm.em.fork().getConnection().execute('update wage_case set resolution_due = ? where id = ?', [due, c.id]);
+    await new Promise((r) => setTimeout(r, due.getTime() - Date.now() + 50));
+    // Approved after the instant, written as the lifecycle's step writes it (src/processes/process-step.ts): the
+    // deadline it would have moved had already run out.
+    const extended = await db.orm.em.fork().transactional(async (em) => {
+      const row = await em.findOneOrFail(Case, c.id, { lockMode: LockMode.PESSIMISTIC_WRITE });
+      const before = snapshot(row);
+      row.resolutionExtendedDue = new Date(due.getTime() + 30 * 86_400_000);
+      row.updatedAt = new Date();
+      await em.flush();
+      em.persist(appendCaseEvent(em, row, 'RESOLUTION_EXTENDED', { before, payload: { reason: '需调取银行流水' } }));
+      return row;
+    });
+    expect(extended.resolutionExtendedDue!.getTime()).toBeGreaterThan(due.getTime());
+    expect(await activities().escalateDueClocks({ due: due.toISOString() })).toEqual({ escalated: 1, failed: 0 });
+    expect(await escalations(c.id)).toEqual(['RESOLUTION_OVERDUE']);
   });
 
   it('passes over a case whose entry cannot be written, and escalates every case after it', async () => {

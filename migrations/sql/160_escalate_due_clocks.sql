@@ -5,8 +5,12 @@
 --   SAME_DAY_CONTACT_MISSED  same_day_contact_due = p_due, still RECEIVED and nobody reached  → SUPERVISOR
 --   ACCEPTANCE_OVERDUE       acceptance_due = p_due, still RECEIVED (not accepted, rejected or transferred) → SUPERVISOR
 --   RESOLUTION_OVERDUE       the extended resolution deadline, else the first, = p_due, still ACCEPTED or IN_PROGRESS → DIRECTOR
--- Each candidate is locked and tested again on its locked row (a case accepted while the sweep ran is not
--- escalated), then written by record_escalation (version bump, entry through case_file_append, once per kind).
+-- Whether a clock ran out is judged as the case stood at the instant, read from its case file: a case accepted
+-- (or reached, resolved, extended) a second after the instant, before the sweep came to it, still missed its
+-- deadline, and one settled a second before it did not. A candidate is a case due at the instant that is open now or
+-- changed since (updated_at after it); each is locked, its state at the instant rebuilt (the current tracked state
+-- with the `before` of every entry after the instant laid over it, newest first), tested, and written by
+-- record_escalation (version bump, entry through case_file_append, once per kind and deadline).
 -- At most p_limit candidates per call, so a storm of 100,000 is many short transactions, not one long one; answers
 -- one row per candidate looked at, `escalated` false where the locked row no longer qualified. A call that answers
 -- fewer than p_limit rows found the last of them. The next call starts after the last (case, kind) answered
@@ -22,25 +26,34 @@ drop function if exists escalate_due_clocks(timestamptz, int, text);
 drop function if exists escalate_due_clocks(timestamptz, int, text, uuid, text);
 drop function if exists escalate_due_clocks(timestamptz, int, text, uuid, text, boolean);
 
--- One candidate: the case row locked, the clock tested again on it, the entry written once (record_escalation).
--- Answers the case number when it wrote, null when the locked row no longer qualifies or the entry was there.
+-- One candidate: the case row locked, the clock tested on the case as it stood at p_due, the entry written once
+-- (record_escalation). Answers the case number when it wrote, null when the clock was settled by the instant (or
+-- is not due then) or the entry was there.
 create or replace function escalate_due_clock(p_case uuid, p_kind text, p_escalate_to text, p_due timestamptz, p_operation text)
 returns text language plpgsql as $$
 declare
   c wage_case;
+  v_then jsonb;
+  v_before jsonb;
   v_open boolean;
 begin
   select * into c from wage_case w where w.id = p_case for update;
   if not found then
     return null;
   end if;
+  -- The tracked state at p_due: each entry after it holds, in `before`, what it changed from.
+  v_then := case_tracked_state(c);
+  for v_before in select e.before from case_event e where e.case_id = p_case and e.at > p_due and e.before is not null order by e.seq desc loop
+    v_then := v_then || v_before;
+  end loop;
   -- (an assignment, not IF's condition: PL/pgSQL ends that at the first THEN, the CASE's own)
   v_open := case p_kind
-    when 'SAME_DAY_CONTACT_MISSED' then c.same_day_contact_due = p_due and c.status = 'RECEIVED' and c.first_contact_at is null
-    when 'ACCEPTANCE_OVERDUE' then c.acceptance_due = p_due and c.status = 'RECEIVED'
-    else coalesce(c.resolution_extended_due, c.resolution_due) = p_due and c.status in ('ACCEPTED', 'IN_PROGRESS')
+    when 'SAME_DAY_CONTACT_MISSED' then c.same_day_contact_due = p_due and v_then->>'status' = 'RECEIVED' and v_then->>'firstContactAt' is null
+    when 'ACCEPTANCE_OVERDUE' then c.acceptance_due = p_due and v_then->>'status' = 'RECEIVED'
+    else coalesce(v_then->>'resolutionExtendedDue', v_then->>'resolutionDue') = iso_instant(p_due)
+         and v_then->>'status' in ('ACCEPTED', 'IN_PROGRESS')
   end;
-  if not v_open then
+  if not coalesce(v_open, false) then
     return null;
   end if;
   return record_escalation(p_case, p_kind, iso_instant(p_due), p_escalate_to, p_operation);
@@ -58,14 +71,18 @@ declare
 begin
   for r in
     select k.id, k.kind, k.escalate_to from (
+      -- Open now, or changed since the instant (escalate_due_clock decides on the state at the instant).
       select w.id, 'SAME_DAY_CONTACT_MISSED' as kind, 'SUPERVISOR' as escalate_to from wage_case w
-       where w.same_day_contact_due = p_due and w.status = 'RECEIVED' and w.first_contact_at is null
+       where w.same_day_contact_due = p_due and ((w.status = 'RECEIVED' and w.first_contact_at is null) or w.updated_at > p_due)
       union all
       select w.id, 'ACCEPTANCE_OVERDUE', 'SUPERVISOR' from wage_case w
-       where w.acceptance_due = p_due and w.status = 'RECEIVED'
+       where w.acceptance_due = p_due and (w.status = 'RECEIVED' or w.updated_at > p_due)
       union all
+      -- Due at the instant by its first deadline or its extended one (an extension written after the instant does
+      -- not move a deadline that had run out).
       select w.id, 'RESOLUTION_OVERDUE', 'DIRECTOR' from wage_case w
-       where coalesce(w.resolution_extended_due, w.resolution_due) = p_due and w.status in ('ACCEPTED', 'IN_PROGRESS')
+       where (w.resolution_due = p_due or w.resolution_extended_due = p_due)
+         and (w.status in ('ACCEPTED', 'IN_PROGRESS') or w.updated_at > p_due)
     ) k
     where (p_after_case is null or (k.id, k.kind) > (p_after_case, p_after_kind))
       and not exists (select 1 from case_event e
