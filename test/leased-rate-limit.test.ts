@@ -1,6 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { RateLimiterMemory, RateLimiterPostgres, RateLimiterRes } from 'rate-limiter-flexible';
-import { LeasedRateLimiter, leaseSize, postgresRateLimiters } from '../src/infra/rate-limiters';
+import { LeasedRateLimiter, leaseSize, postgresCounter, postgresRateLimiters } from '../src/infra/rate-limiters';
 import { createTestDatabase, type TestDatabase } from './support/database';
 
 /**
@@ -16,16 +16,7 @@ describe('a shared rate limit spent in leases', () => {
 
   /** A process's counter in the shared table, counting how often it asks the database. */
   const processCounter = (points: number, duration: number, keyPrefix: string) => {
-    const store = new RateLimiterPostgres({
-      storeClient: (db.orm.em as EntityManager).getConnection().getKnex(),
-      storeType: 'knex',
-      tableName: 'rate_limit',
-      tableCreated: true,
-      points,
-      duration,
-      keyPrefix,
-      inMemoryBlockOnConsumed: points + 1,
-    });
+    const store = postgresCounter(db.orm, { points, duration, keyPrefix });
     const asked = { n: 0 };
     const counted = { consume: (key: string, n: number) => (asked.n++, store.consume(key, n)) };
     return { limiter: new LeasedRateLimiter(counted, points, leaseSize(points)), asked };
@@ -61,7 +52,7 @@ describe('a shared rate limit spent in leases', () => {
     // The shared count holds what was leased: past the budget, and nothing more was admitted than it allowed.
     const [row] = await (db.orm.em as EntityManager)
       .getConnection()
-      .execute<Array<{ points: number }>>(`select points from rate_limit where key = ?`, ['two-processes:user-1']);
+      .execute<Array<{ points: number }>>(`select points from rate_limit where key = ?`, ['two-processes:200/60s:user-1']);
     expect(row!.points).toBeGreaterThan(200);
     // Another principal has a budget of its own.
     await expect(a.limiter.consume('user-2')).resolves.toBeInstanceOf(RateLimiterRes);

@@ -290,8 +290,9 @@ export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase:
     for (;;) {
       const target = due();
       if (grouped && Date.parse(target) - Date.now() > DEADLINE_GROUP_MIN_LEAD_MS && (await joinedGroup(target))) {
-        // The group of the instant holds the clock and escalates from the case's row: this workflow only waits for the
-        // step, or for the deadline to move (an extension, the calendar), and then joins the new instant's group.
+        // The group of the instant holds the clock and escalates from the case as it stood at the instant: this
+        // workflow only waits for the step, or for the deadline to move (an extension, the calendar), and then joins
+        // the new instant's group.
         await condition(() => done() || due() !== target);
         if (done()) return;
         continue;

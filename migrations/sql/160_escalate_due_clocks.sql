@@ -1,7 +1,7 @@
 -- The lifecycle clocks of every case due at one instant, escalated together: the deadline group of that instant
 -- (workflows/deadline-group.ts) calls this when its one timer fires, instead of each case's workflow waking on a
 -- timer of its own (the deadline storm: BENCHMARKS.md). The database decides which clocks ran out, from the case's
--- own row at the instant: the same three clocks and the same "done" tests as the lifecycle workflow (case-lifecycle.ts):
+-- state at the instant (its case file): the same three clocks and the same "done" tests as the lifecycle workflow (case-lifecycle.ts):
 --   SAME_DAY_CONTACT_MISSED  same_day_contact_due = p_due, still RECEIVED and nobody reached  → SUPERVISOR
 --   ACCEPTANCE_OVERDUE       acceptance_due = p_due, still RECEIVED (not accepted, rejected or transferred) → SUPERVISOR
 --   RESOLUTION_OVERDUE       the extended resolution deadline, else the first, = p_due, still ACCEPTED or IN_PROGRESS → DIRECTOR
@@ -12,7 +12,7 @@
 -- with the `before` of every entry after the instant laid over it, newest first), tested, and written by
 -- record_escalation (version bump, entry through case_file_append, once per kind and deadline).
 -- At most p_limit candidates per call, so a storm of 100,000 is many short transactions, not one long one; answers
--- one row per candidate looked at, `escalated` false where the locked row no longer qualified. A call that answers
+-- one row per candidate looked at, `escalated` false where the clock was settled by the instant or is on record. A call that answers
 -- fewer than p_limit rows found the last of them. The next call starts after the last (case, kind) answered
 -- (p_after_case, p_after_kind; null for the first): without that cursor every batch looked again at all the cases
 -- the batches before it had escalated, and a storm of 100,000 cost PostgreSQL 0.56 ms per escalation against 0.35 at

@@ -39,22 +39,26 @@ export const memoryRateLimiters: RateLimiters = (spec) => new RateLimiterMemory(
  *   so the upsert is one per lease, not one per request.
  */
 export function postgresRateLimiters(orm: Orm): RateLimiters {
-  const knex = (orm.em as EntityManager).getConnection().getKnex();
   return (spec) => {
+    const store = postgresCounter(orm, spec);
     const size = leaseSize(spec.points);
-    const store = new RateLimiterPostgres({
-      storeClient: knex,
-      storeType: 'knex',
-      tableName: 'rate_limit',
-      tableCreated: true,
-      points: spec.points,
-      duration: spec.duration,
-      keyPrefix: `${spec.keyPrefix}:${spec.points}/${spec.duration}s`,
-      inMemoryBlockOnConsumed: spec.points + 1,
-      insuranceLimiter: new RateLimiterMemory(spec),
-    });
     return size > 1 ? new LeasedRateLimiter(store, spec.points, size) : store;
   };
+}
+
+/** One budget's shared counter in PostgreSQL, as `postgresRateLimiters` describes it, before any lease. */
+export function postgresCounter(orm: Orm, spec: LimiterSpec): RateLimiterPostgres {
+  return new RateLimiterPostgres({
+    storeClient: (orm.em as EntityManager).getConnection().getKnex(),
+    storeType: 'knex',
+    tableName: 'rate_limit',
+    tableCreated: true,
+    points: spec.points,
+    duration: spec.duration,
+    keyPrefix: `${spec.keyPrefix}:${spec.points}/${spec.duration}s`,
+    inMemoryBlockOnConsumed: spec.points + 1,
+    insuranceLimiter: new RateLimiterMemory(spec),
+  });
 }
 
 /**
@@ -100,8 +104,11 @@ export class LeasedRateLimiter implements RateLimiter {
         if (lease.spent) throw new RateLimiterRes(0, lease.until - now, this.points, false);
       }
       // One lease in flight per key: the requests that arrive meanwhile share what it brings.
-      const pending = this.leasing.get(key) ?? this.lease(key).finally(() => this.leasing.delete(key));
-      this.leasing.set(key, pending);
+      let pending = this.leasing.get(key);
+      if (!pending) {
+        pending = this.lease(key).finally(() => this.leasing.delete(key));
+        this.leasing.set(key, pending);
+      }
       await pending;
     }
   }

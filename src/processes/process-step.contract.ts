@@ -86,7 +86,7 @@ export interface ProcessActivities {
   /** A missed deadline of the case lifecycle, written into the case file once. */
   recordEscalation(input: EscalationInput): Promise<{ recorded: boolean }>;
   /**
-   * Every lifecycle clock of every case that runs out at `due` and is still open on the case's row, escalated into
+   * Every lifecycle clock of every case that runs out at `due` and was still open at that instant, escalated into
    * its case file once (escalate_due_clocks, in batches): what a deadline group (workflows/deadline-group.ts) does
    * when its one timer fires. Answers how many it escalated, and how many it could not write (each logged).
    */
