@@ -326,6 +326,17 @@ describe('access matrix: every operation × every role of every agency kind, in 
       included: (d) => ((d.case as { owedWorkers: unknown[] } | null)?.owedWorkers.length ?? 0) > 0,
     });
   });
+  // Complainant.personId: it links a person's complaints across cases, so only labour inspection (who records
+  // identities by it) gets it; every other agency that sees the case gets null, out of scope NOT_FOUND.
+  row('case', 'its complainants’ person ids (Complainant.personId)', HRSS_XC_ALL, async () => {
+    await inCaseReady();
+    return () => ({
+      doc: 'query($id: ID!) { case(id: $id) { complainants { personId } } }',
+      vars: { id: inCase.id },
+      included: (d) =>
+        ((d.case as { complainants: Array<{ personId: string | null }> } | null)?.complainants ?? []).some((c) => !!c.personId),
+    });
+  });
   // Case.availableActions: the steps a client may offer. Labour inspection that sees the case gets some (the clerk
   // the contact, caseworkers more); every other agency that sees the case gets none, and out of scope it is NOT_FOUND.
   row('case', 'the steps the caller may take on it (Case.availableActions)', HRSS_XC_ALL, async () => {
@@ -569,6 +580,14 @@ describe('access matrix: every operation × every role of every agency kind, in 
       doc: 'query($c: ID!) { leadCandidates(caseId: $c) { id name agencyId roles } }',
       vars: { c: c.id },
       included: (d) => JSON.stringify(d).includes(city.inspector.id),
+    });
+  });
+  row('investigatorCandidates', 'a Xicheng case (the owning agency’s caseworkers only)', XC_CASEWORKERS, async () => {
+    const c = await xichengCase();
+    return () => ({
+      doc: 'query($c: ID!) { investigatorCandidates(caseId: $c) { id name agencyId } }',
+      vars: { c: c.id },
+      included: (d) => JSON.stringify(d).includes(city.inspector2.id),
     });
   });
   caseMutation(

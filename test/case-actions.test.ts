@@ -1,4 +1,4 @@
-import { availableCaseActions, CASE_ACTION_KINDS } from '../src/policy/case-actions';
+import { availableCaseActions, CASE_ACTION_KINDS, extendable } from '../src/policy/case-actions';
 
 /**
  * Case.availableActions (the steps a client offers) follows the rules the services apply: labour inspection only,
@@ -9,14 +9,53 @@ describe('the steps a caller may take on a case', () => {
   const ownRegion = { inRegionOfActor: true, heldByGrant: false };
   const received = { status: 'RECEIVED', owningAgency: 'xc', ...ownRegion };
   const inProgress = { status: 'IN_PROGRESS', owningAgency: 'xc', ...ownRegion };
+  /** What any caseworker of the owning agency may do on a case in handling beyond the case's first steps. */
+  const IN_HANDLING_BY_CASEWORKER = [
+    'ROSTER',
+    'VIOLATION_PERIOD',
+    'INVESTIGATE',
+    'HAND_OVER',
+    'REFER_OUTSIDE',
+    'MEDIATE',
+    'MEDIATION_SESSION',
+    'POLICE_REFERRAL',
+  ];
+  /** The same for a supervisor (or director), who also names the investigating team. */
+  const IN_HANDLING_BY_SUPERVISOR = [
+    'ROSTER',
+    'VIOLATION_PERIOD',
+    'INVESTIGATION_TEAM',
+    'INVESTIGATE',
+    'HAND_OVER',
+    'REFER_OUTSIDE',
+    'MEDIATE',
+    'MEDIATION_SESSION',
+    'POLICE_REFERRAL',
+  ];
 
   it('a clerk records the contact, and decides nothing', () => {
     expect(availableCaseActions(hrss(['INTAKE_CLERK']), received)).toEqual(['CONTACT']);
   });
 
   it('an inspector accepts or rejects a received case and dispatches it; pays only once it is accepted', () => {
-    expect(availableCaseActions(hrss(['INSPECTOR']), received)).toEqual(['CONTACT', 'ACCEPT', 'REJECT', 'DISPATCH']);
-    expect(availableCaseActions(hrss(['INSPECTOR']), inProgress)).toEqual(['CONTACT', 'PAYMENT', 'DISPATCH', 'PENALTY']);
+    expect(availableCaseActions(hrss(['INSPECTOR']), received)).toEqual([
+      'CONTACT',
+      'ACCEPT',
+      'REJECT',
+      'DISPATCH',
+      'ROSTER',
+      'VIOLATION_PERIOD',
+      'TRANSFER',
+      'HAND_OVER',
+      'REFER_OUTSIDE',
+    ]);
+    expect(availableCaseActions(hrss(['INSPECTOR']), inProgress)).toEqual([
+      'CONTACT',
+      'PAYMENT',
+      'DISPATCH',
+      'PENALTY',
+      ...IN_HANDLING_BY_CASEWORKER,
+    ]);
   });
 
   it('a supervisor also assigns the lead; a closed case takes none of these steps', () => {
@@ -27,6 +66,7 @@ describe('the steps a caller may take on a case', () => {
       'DISPATCH',
       'ORDER_TO_PAY',
       'PENALTY',
+      ...IN_HANDLING_BY_SUPERVISOR,
     ]);
     expect(availableCaseActions(hrss(['SUPERVISOR']), { status: 'CLOSED', owningAgency: 'xc', ...ownRegion })).toEqual([]);
   });
@@ -50,6 +90,7 @@ describe('the steps a caller may take on a case', () => {
       'DISPATCH',
       'ORDER_TO_PAY',
       'PENALTY',
+      ...IN_HANDLING_BY_SUPERVISOR,
     ]);
   });
 
@@ -91,6 +132,53 @@ describe('the steps a caller may take on a case', () => {
     expect(availableCaseActions(hrss(['SUPERVISOR']), { ...inProgress, status: 'RESOLVED' })).not.toContain('PENALTY');
   });
 
+  it('延期: a supervisor or director of the owning agency, once, before the resolution clock runs out', () => {
+    const extendableCase = { ...inProgress, extendable: true };
+    expect(availableCaseActions(hrss(['SUPERVISOR']), extendableCase)).toContain('EXTEND');
+    expect(availableCaseActions(hrss(['DIRECTOR']), extendableCase)).toContain('EXTEND');
+    expect(availableCaseActions(hrss(['INSPECTOR']), extendableCase)).not.toContain('EXTEND');
+    expect(availableCaseActions(hrss(['DIRECTOR'], 'city'), extendableCase)).not.toContain('EXTEND');
+    // Already extended, or run out (extendable false), or not in handling.
+    expect(availableCaseActions(hrss(['SUPERVISOR']), inProgress)).not.toContain('EXTEND');
+    expect(availableCaseActions(hrss(['SUPERVISOR']), { ...extendableCase, status: 'RESOLVED' })).not.toContain('EXTEND');
+    const due = new Date('2026-12-10T16:00:00Z');
+    expect(extendable({ resolutionDue: due, resolutionExtendedDue: null }, new Date('2026-12-10T15:59:59Z'))).toBe(true);
+    expect(extendable({ resolutionDue: due, resolutionExtendedDue: null }, new Date('2026-12-10T16:00:01Z'))).toBe(false);
+    expect(
+      extendable({ resolutionDue: due, resolutionExtendedDue: new Date('2027-01-20T16:00:00Z') }, new Date('2026-12-01T00:00:00Z')),
+    ).toBe(false);
+    expect(extendable({ resolutionDue: null, resolutionExtendedDue: null }, new Date('2026-12-01T00:00:00Z'))).toBe(false);
+  });
+
+  it('the roster and the violation period by any caseworker that may change the case; a transfer only before handling', () => {
+    expect(availableCaseActions(hrss(['INTAKE_CLERK']), inProgress)).not.toContain('ROSTER');
+    // The city's director, who may change a case of its district, keeps its roster; the resolved case's roster too.
+    expect(availableCaseActions(hrss(['DIRECTOR'], 'city'), inProgress)).toEqual(expect.arrayContaining(['ROSTER', 'VIOLATION_PERIOD']));
+    expect(availableCaseActions(hrss(['INSPECTOR']), { ...inProgress, status: 'RESOLVED' })).toContain('ROSTER');
+    expect(availableCaseActions(hrss(['INSPECTOR']), { ...inProgress, status: 'RESOLVED' })).not.toContain('VIOLATION_PERIOD');
+    expect(availableCaseActions(hrss(['INSPECTOR']), { ...inProgress, status: 'ACCEPTED' })).toContain('TRANSFER');
+    expect(availableCaseActions(hrss(['INSPECTOR']), inProgress)).not.toContain('TRANSFER');
+  });
+
+  it('the investigation and the processes only by the owning agency; a mediation session also by its mediators', () => {
+    for (const kind of [
+      'INVESTIGATE',
+      'INVESTIGATION_TEAM',
+      'HAND_OVER',
+      'REFER_OUTSIDE',
+      'MEDIATE',
+      'POLICE_REFERRAL',
+      'MEDIATION_SESSION',
+    ])
+      expect(availableCaseActions(hrss(['DIRECTOR'], 'city'), inProgress)).not.toContain(kind);
+    expect(availableCaseActions(hrss(['INSPECTOR']), inProgress)).not.toContain('INVESTIGATION_TEAM');
+    expect(availableCaseActions(hrss(['MEDIATOR']), inProgress)).toEqual(['MEDIATION_SESSION']);
+    // A mediation or a referral starts on a case in handling; a handover or a referral outside on any open case.
+    expect(availableCaseActions(hrss(['INSPECTOR']), received)).not.toContain('MEDIATE');
+    expect(availableCaseActions(hrss(['INSPECTOR']), received)).not.toContain('POLICE_REFERRAL');
+    expect(availableCaseActions(hrss(['INSPECTOR']), received)).toEqual(expect.arrayContaining(['HAND_OVER', 'REFER_OUTSIDE']));
+  });
+
   it('names every kind in the enum', () => {
     expect([...CASE_ACTION_KINDS].sort()).toEqual([
       'ACCEPT',
@@ -98,10 +186,21 @@ describe('the steps a caller may take on a case', () => {
       'ASSIGN_LEAD',
       'CONTACT',
       'DISPATCH',
+      'EXTEND',
+      'HAND_OVER',
+      'INVESTIGATE',
+      'INVESTIGATION_TEAM',
+      'MEDIATE',
+      'MEDIATION_SESSION',
       'ORDER_TO_PAY',
       'PAYMENT',
       'PENALTY',
+      'POLICE_REFERRAL',
+      'REFER_OUTSIDE',
       'REJECT',
+      'ROSTER',
+      'TRANSFER',
+      'VIOLATION_PERIOD',
     ]);
   });
 });

@@ -1,4 +1,4 @@
-import { Ctx, Field, FieldResolver, ObjectType, Resolver, Root } from 'type-graphql';
+import { Ctx, Field, FieldResolver, ID, ObjectType, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../api/context';
 import { mask, seesPersonalData } from '../policy/personal-data';
 import { ComplainantType } from './case.types';
@@ -20,6 +20,19 @@ export class PersonType {
 
 @Resolver(() => ComplainantType)
 export class ComplainantResolver {
+  /**
+   * The person's id links their complaints across cases (one phone, one person), so it goes only to those who see
+   * personal data whole: labour inspection, who records identities (recordComplainantIdentity names the person).
+   */
+  @FieldResolver(() => ID, {
+    nullable: true,
+    description:
+      'The complainant’s person id, as recordComplainantIdentity and addOwedWorker name it; labour inspection only (null for other agencies: it links complaints across cases)',
+  })
+  personId(@Root() c: ComplainantType, @Ctx() ctx: RequestContext): string | null {
+    return seesPersonalData(ctx.actor) ? c.personId : null;
+  }
+
   @FieldResolver(() => PersonType, {
     description:
       'Who the complainant is on this case: what labour inspection established here, else what a complaint here said, and the mobile number',

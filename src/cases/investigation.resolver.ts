@@ -1,6 +1,6 @@
-import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import { Arg, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { RequestContext } from '../api/context';
-import { toUserType, type UserType } from '../agencies/agency.resolver';
+import { toUserType, UserType } from '../agencies/agency.resolver';
 import { CaseType, toCaseType } from './case.types';
 import type { InvestigationService } from './investigation.service';
 import { InvestigationType, RecordEvidenceInput, RecordInquiryInput, SetInvestigationTeamInput } from './investigation.types';
@@ -28,6 +28,17 @@ export class InvestigationResolver {
         found.evidence.map(async ({ collectedBy, recordedBy: _by, ...e }) => ({ ...e, collectedBy: await users(collectedBy) })),
       ),
     };
+  }
+
+  @Query(() => [UserType], {
+    description:
+      '调查人员: the owning agency’s inspectors, supervisors and directors a caseworker of it may name on the case’s team, at an inquiry, on evidence or on a police referral’s team; FORBIDDEN for any other agency',
+  })
+  async investigatorCandidates(
+    @Ctx() ctx: RequestContext,
+    @Arg('caseId', () => ID, { description: 'The case (案件) being investigated' }) caseId: string,
+  ): Promise<UserType[]> {
+    return (await this.investigations.candidates(ctx, caseId)).map(toUserType);
   }
 
   @Mutation(() => CaseType, { description: '调查组: name the inspectors investigating the case with its lead' })

@@ -86,6 +86,16 @@ export class InvestigationService {
     });
   }
 
+  /**
+   * Who may be named on the case's team, at an inquiry, on evidence or on a referral team: the owning agency's
+   * law-enforcement staff (INVESTIGATORS), listed to a caseworker of that agency (the one who names them).
+   */
+  async candidates(ctx: ExecutionContext, caseId: string): Promise<User[]> {
+    const c = await this.cases.byId(ctx, caseId);
+    this.owner(ctx, c, INVESTIGATION_RECORDERS, 'name its investigators');
+    return ctx.em.find(User, { agency: c.owningAgency, roles: { $overlap: [...INVESTIGATORS] } }, { orderBy: { name: 'asc', id: 'asc' } });
+  }
+
   /** 询问笔录: who was asked, when and where, by which inspectors (two at least), and where the record is filed. */
   recordInquiry(
     ctx: ExecutionContext,

@@ -12,6 +12,8 @@ import type { Claims } from '../session';
 import { ProcessTasks, rosterOf } from './steps';
 import { StepCard, StepForm, useStep } from './StepForm';
 import { ClosingForms, StartForms } from './CaseSteps';
+import { IdentityForm, InvestigationForms, RosterForms, ViolationPeriodForm } from './RecordForms';
+import { HandlingForms, MediationSessionForm } from './HandlingForms';
 
 const CasePageDoc = graphql(`
   query CasePage($id: ID!) {
@@ -61,6 +63,7 @@ const CasePageDoc = graphql(`
       }
       complainants {
         channel
+        personId
         person {
           name
           mobile
@@ -79,6 +82,12 @@ const CasePageDoc = graphql(`
         paidOn
         payer
         source
+      }
+      investigation {
+        team {
+          id
+          name
+        }
       }
       owedWorkers {
         id
@@ -347,6 +356,11 @@ function Actions({ c, onDone }: { c: CaseData; onDone(): void }) {
         {actions.includes('DISPATCH') && <DispatchForm c={c} onDone={onDone} />}
         <ClosingForms c={c} onDone={onDone} />
         <StartForms c={c} onDone={onDone} />
+        <HandlingForms c={c} onDone={onDone} />
+        <IdentityForm c={c} onDone={onDone} />
+        <RosterForms c={c} onDone={onDone} />
+        <ViolationPeriodForm c={c} onDone={onDone} />
+        <InvestigationForms c={c} onDone={onDone} />
       </Row>
     </Card>
   );
@@ -562,6 +576,9 @@ function Processes({ c, claims, onDone }: { c: CaseData; claims: Claims; onDone(
               ]}
             />
           )}
+          <Row gutter={[24, 24]} style={{ marginTop: 8 }}>
+            <MediationSessionForm c={c} p={p} onDone={onDone} />
+          </Row>
         </Card>
       ))}
     </Card>

@@ -90,6 +90,7 @@ export interface RosterLine {
  * - `date`: a Beijing day, sent as `YYYY-MM-DD`; `datetime`: an instant, sent as ISO UTC;
  * - `enum`: a select of a schema enum's values, labelled from its descriptions (`enum`);
  * - `choice`: a radio group of the given `options` (e.g. approve / refuse);
+ * - `multi`: a select of several of the given `options` (e.g. inspectors present), sent as their values;
  * - `check`: a checkbox (a boolean);
  * - `allocations`: a table of the case's roster (`roster`), an amount in yuan per worker, sent as
  *   `[{ owedWorkerId, amount }]` for the workers given an amount (a refusal naming `allocations.1.amount` lands on
@@ -99,7 +100,7 @@ export interface RosterLine {
 export interface Field {
   name: FieldName;
   label: string;
-  kind: 'text' | 'textarea' | 'yuan' | 'integer' | 'date' | 'datetime' | 'enum' | 'choice' | 'check' | 'allocations' | 'list';
+  kind: 'text' | 'textarea' | 'yuan' | 'integer' | 'date' | 'datetime' | 'enum' | 'multi' | 'choice' | 'check' | 'allocations' | 'list';
   enum?: EnumName;
   options?: Array<{ value: string | number | boolean; label: string }>;
   roster?: readonly RosterLine[];
@@ -217,7 +218,23 @@ function control(f: Field, testId: string | undefined): React.ReactNode {
     case 'datetime':
       return <DatePicker showTime style={{ width: '100%' }} data-testid={testId} />;
     case 'enum':
-      return <Select options={f.options ?? (f.enum ? enumOptions(f.enum) : [])} data-testid={testId} />;
+      return (
+        <Select
+          options={f.options ?? (f.enum ? enumOptions(f.enum) : [])}
+          showSearch={{ optionFilterProp: 'label' }}
+          data-testid={testId}
+        />
+      );
+    case 'multi':
+      return (
+        <Select
+          mode="multiple"
+          options={f.options ?? []}
+          showSearch={{ optionFilterProp: 'label' }}
+          placeholder={f.placeholder}
+          data-testid={testId}
+        />
+      );
     case 'choice':
       return <Radio.Group options={(f.options ?? []).map((o) => ({ value: o.value, label: o.label }))} data-testid={testId} />;
     default:
