@@ -288,11 +288,14 @@ describe('deadline groups', () => {
   it('keeps a timer of the case’s own for a deadline minutes away, escalated by the case itself', async () => {
     const c = await walkIn('13700000331');
     const now = await env.currentTimeMs();
+    // Same-day contact two minutes away (a complaint taken in at 23:58); acceptance days away, as the rule has it. The
+    // case's row says the same: the case's own escalation is judged on its file at the deadline.
+    const sameDayContactDue = new Date(now + 120_000);
+    await db.orm.em.fork().getConnection().execute('update wage_case set same_day_contact_due = ? where id = ?', [sameDayContactDue, c.id]);
     const handle = await env.client.workflow.start(caseLifecycle, {
       taskQueue,
       workflowId: caseWorkflowId(c.id),
-      // Same-day contact two minutes away (a complaint taken in at 23:58); acceptance days away, as the rule has it.
-      args: [{ ...caseLifecycleInput(c), sameDayContactDue: new Date(now + 120_000).toISOString() }],
+      args: [{ ...caseLifecycleInput(c), sameDayContactDue: sameDayContactDue.toISOString() }],
     });
     await env.sleep(180_000);
     for (let i = 0; i < 100 && (await escalations(c.id)).length === 0; i++) await new Promise((r) => setTimeout(r, 100));

@@ -89,15 +89,22 @@ describe('escalations recorded by a local activity', () => {
       // Both deadlines minutes away (closer than DEADLINE_GROUP_MIN_LEAD_MS), so each clock keeps a timer of the case's
       // own and the case escalates itself (a deadline days away is held by its instant's group: deadline-groups.test.ts).
       const now = await env.currentTimeMs();
+      const sameDayContactDue = new Date(now + 2 * 60_000);
+      const acceptanceDue = new Date(now + 4 * 60_000);
+      // The case's own row says the same: the escalation is judged on the case file at the deadline.
+      await db.orm.em
+        .fork()
+        .getConnection()
+        .execute('update wage_case set same_day_contact_due = ?, acceptance_due = ? where id = ?', [
+          sameDayContactDue,
+          acceptanceDue,
+          c.id,
+        ]);
       const handle = await env.client.workflow.start(caseLifecycle, {
         taskQueue,
         workflowId: caseWorkflowId(c.id),
         args: [
-          {
-            ...caseLifecycleInput(c),
-            sameDayContactDue: new Date(now + 2 * 60_000).toISOString(),
-            acceptanceDue: new Date(now + 4 * 60_000).toISOString(),
-          },
+          { ...caseLifecycleInput(c), sameDayContactDue: sameDayContactDue.toISOString(), acceptanceDue: acceptanceDue.toISOString() },
         ],
       });
       // Past both clocks: both missed, each escalated.

@@ -199,9 +199,12 @@ describe('one writer per fact', () => {
       const { id } = await intake();
       const activities = createCaseActivities({ orm: db.orm, log: testLog, services: {} as Services });
       const [{ version }] = (await query<{ version: number }>('select version from wage_case where id = ?', [id])) as [{ version: number }];
-      const input = { caseId: id, kind: 'ACCEPTANCE_OVERDUE', deadline: '2026-03-09T15:59:59.999Z', escalateTo: 'SUPERVISOR' };
-      expect(await activities.recordEscalation(input)).toEqual({ recorded: true });
-      expect(await activities.recordEscalation(input)).toEqual({ recorded: false });
+      // Both clocks run out now, after the intake (the escalation is judged on the case as it stood at its deadline).
+      const deadline = new Date();
+      await query('update wage_case set acceptance_due = ?, same_day_contact_due = ? where id = ?', [deadline, deadline, id]);
+      const input = { caseId: id, kind: 'ACCEPTANCE_OVERDUE', deadline: deadline.toISOString(), escalateTo: 'SUPERVISOR' };
+      expect(await activities.recordEscalation(input)).toEqual({ recorded: true, escalated: true });
+      expect(await activities.recordEscalation(input)).toEqual({ recorded: false, escalated: true });
       const entries = await query('select seq, type, operation, payload, before, after from case_event where case_id = ? and type = ?', [
         id,
         'ESCALATED',
@@ -218,7 +221,7 @@ describe('one writer per fact', () => {
       ]);
       expect(await query('select version from wage_case where id = ?', [id])).toEqual([{ version: version + 1 }]);
       // Two runs at once (a retry while the first still holds the row): the case row's lock lets one write.
-      const again = { ...input, kind: 'RESOLUTION_OVERDUE' };
+      const again = { ...input, kind: 'SAME_DAY_CONTACT_MISSED' };
       const runs = await Promise.all([activities.recordEscalation(again), activities.recordEscalation(again)]);
       expect(runs.map((r) => r.recorded).sort()).toEqual([false, true]);
       expect(await query('select version from wage_case where id = ?', [id])).toEqual([{ version: version + 2 }]);

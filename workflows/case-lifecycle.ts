@@ -155,6 +155,12 @@ export const DEADLINE_GROUP_MIN_LEAD_MS = 5 * 60_000;
 /** The patch that moved the escalation to a local activity: histories recorded before it replay the activity task. */
 export const LOCAL_ESCALATION_PATCH = 'escalation-local-activity';
 
+/**
+ * The patch after which a step heard of only at or after its clock's deadline has the case file judge the clock
+ * (escalate_clock_at): before it, such a step ended the clock with no escalation even when taken late.
+ */
+export const LATE_STEP_AS_OF_PATCH = 'clock-late-step-as-of';
+
 /** The patch after which a clock already done at its start (same-day contact of a case contacted at intake) sets no timer. */
 export const SKIP_DONE_CLOCK_PATCH = 'clock-skips-done-step';
 
@@ -286,7 +292,12 @@ export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase:
   async function clock(name: string, due: () => string, escalateTo: string, done: () => boolean): Promise<void> {
     // A clock whose step is already done (a complainant reached at intake) sets no timer: at its deadline, every case of
     // that day would wake at the same 24:00 for nothing. Histories from before the patch replay their timer.
-    if (done() && patched(SKIP_DONE_CLOCK_PATCH)) return;
+    if (done() && patched(SKIP_DONE_CLOCK_PATCH)) {
+      // Done, but heard of only at or after the deadline (the start and the step's signal in one task, a worker down
+      // since intake): the case file says whether it was done in time.
+      if (Date.now() >= Date.parse(due()) && patched(LATE_STEP_AS_OF_PATCH)) await escalate(name, due(), escalateTo);
+      return;
+    }
     for (;;) {
       const target = due();
       if (grouped && Date.parse(target) - Date.now() > DEADLINE_GROUP_MIN_LEAD_MS && (await joinedGroup(target))) {
@@ -301,24 +312,40 @@ export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase:
       moved = false;
       void sleep(Math.max(1, Date.parse(target) - Date.now())).then(() => (expired = true));
       await condition(() => done() || moved || (expired && !extending)); // an extension being recorded is let finish
-      if (done()) return;
+      if (done()) {
+        // The step was heard of only at or after the deadline (a worker down at the instant gets the timer and the
+        // signal together): the case file says whether it was taken in time. Histories from before the patch returned.
+        if (due() === target && Date.now() >= Date.parse(target) && patched(LATE_STEP_AS_OF_PATCH))
+          await escalate(name, target, escalateTo);
+        return;
+      }
       if (due() !== target) continue; // extended or moved meanwhile: wait for the new deadline
       if (!expired) continue; // woken by a move of another deadline: this one still stands
-      // A history without the patch's marker (a workflow started before it) escalates through the activity task.
-      const escalation = { caseId: input.caseId, kind: name, deadline: target, escalateTo };
-      if (patched(LOCAL_ESCALATION_PATCH)) {
-        try {
-          await recordEscalationLocally(escalation);
-        } catch (err) {
-          if (isCancellation(err)) throw err;
-          await recordEscalation(escalation); // the local attempts ran out: the server's retries from here
-        }
-      } else {
-        await recordEscalation(escalation);
-      }
-      escalations.push(name);
+      await escalate(name, target, escalateTo);
       return;
     }
+  }
+
+  /**
+   * Escalates a clock whose own timer ran out, as the case stood at the deadline (the activity asks the case file;
+   * it answers `escalated` false when the step was taken by then). A history without the local-escalation patch's
+   * marker (a workflow started before it) escalates through the activity task.
+   */
+  async function escalate(name: string, target: string, escalateTo: string): Promise<void> {
+    const escalation = { caseId: input.caseId, kind: name, deadline: target, escalateTo };
+    let result: { escalated?: boolean };
+    if (patched(LOCAL_ESCALATION_PATCH)) {
+      try {
+        result = await recordEscalationLocally(escalation);
+      } catch (err) {
+        if (isCancellation(err)) throw err;
+        result = await recordEscalation(escalation); // the local attempts ran out: the server's retries from here
+      }
+    } else {
+      result = await recordEscalation(escalation);
+    }
+    // Absent in a result recorded before the activity judged the instant: it escalated then.
+    if (result.escalated ?? true) escalations.push(name);
   }
 
   const sameDayContact = () =>

@@ -111,3 +111,19 @@ begin
     return next;
   end loop;
 end $$;
+
+-- One clock of one case, by the same rule: the lifecycle's own timer (a deadline under 5 minutes away when its clock
+-- was set, or a history from before the deadline groups) calls this when the timer fires, and when the step's signal
+-- reaches the workflow only after the deadline (a worker down at the instant gets both at once). The case file
+-- decides, not the order in which the workflow heard of them: a step taken before the instant whose signal came late
+-- escalates nothing; one taken after it still leaves the clock missed. `escalated`: the entry is on record (written
+-- now or before, by a retry's first attempt or by the sweep); false when the clock was settled by the instant.
+create or replace function escalate_clock_at(p_case uuid, p_kind text, p_escalate_to text, p_due timestamptz, p_operation text)
+returns table(case_number text, escalated boolean) language plpgsql as $$
+begin
+  case_number := escalate_due_clock(p_case, p_kind, p_escalate_to, p_due, p_operation);
+  escalated := case_number is not null or exists (
+    select 1 from case_event e where e.case_id = p_case and e.type = 'ESCALATED' and e.payload->>'kind' = p_kind
+                                  and e.payload->>'deadline' = iso_instant(p_due));
+  return next;
+end $$;

@@ -83,8 +83,13 @@ export interface ProcessActivities {
    * it, for the workflow's search attributes, where the namespace has them (else absent).
    */
   recordProcessStep(input: ProcessStepInput): Promise<{ recorded: boolean; facts?: CaseSearchFacts }>;
-  /** A missed deadline of the case lifecycle, written into the case file once. */
-  recordEscalation(input: EscalationInput): Promise<{ recorded: boolean }>;
+  /**
+   * A lifecycle clock's own timer ran out (or its step was heard of only after the deadline): escalates it into the
+   * case file once if the clock was still open as the case stood at the deadline (escalate_clock_at). `recorded`:
+   * written by this call; `escalated`: on record now (this call or an earlier attempt), false when the case file
+   * shows the step taken by the instant. Histories recorded before `escalated` existed read it as absent.
+   */
+  recordEscalation(input: EscalationInput): Promise<{ recorded: boolean; escalated?: boolean }>;
   /**
    * Every lifecycle clock of every case that runs out at `due` and was still open at that instant, escalated into
    * its case file once (escalate_due_clocks, in batches): what a deadline group (workflows/deadline-group.ts) does

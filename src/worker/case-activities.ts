@@ -58,24 +58,25 @@ export function createCaseActivities(deps: {
     },
 
     /**
-     * Writes the escalation into the case file once (a retry finds it there and stops), like every other change: the
-     * case row locked, its version bumped, the entry at that version. One statement, `record_escalation()`
-     * (migrations/sql/150_record_escalation.sql): in a deadline storm every escalation is one round trip.
+     * Escalates a lifecycle clock whose own timer ran out into the case file once (a retry finds it there and stops),
+     * judged as the case stood at the deadline, like the deadline groups' sweep: one statement,
+     * `escalate_clock_at()` (migrations/sql/160_escalate_due_clocks.sql), which locks the case row, rebuilds its
+     * state at the instant from its file and writes through `record_escalation()` (version bump, entry at that
+     * version). A step committed before the deadline whose signal reached the workflow after its timer escalates
+     * nothing.
      */
-    async recordEscalation(input: EscalationInput): Promise<{ recorded: boolean }> {
+    async recordEscalation(input: EscalationInput): Promise<{ recorded: boolean; escalated: boolean }> {
       const rows = await deps.orm.em
         .getConnection()
-        .execute<Array<{ number: string | null }>>('select record_escalation(?, ?, ?, ?, ?) as number', [
-          input.caseId,
-          input.kind,
-          input.deadline,
-          input.escalateTo,
-          'workflow:caseLifecycle',
-        ]);
-      const number = rows[0]?.number ?? null;
-      if (number === null) return { recorded: false };
+        .execute<Array<{ case_number: string | null; escalated: boolean }>>(
+          'select case_number, escalated from escalate_clock_at(?, ?, ?, ?::timestamptz, ?)',
+          [input.caseId, input.kind, input.escalateTo, input.deadline, 'workflow:caseLifecycle'],
+        );
+      const number = rows[0]?.case_number ?? null;
+      const escalated = !!rows[0]?.escalated;
+      if (number === null) return { recorded: false, escalated };
       deps.log.warn({ caseNumber: number, kind: input.kind, escalateTo: input.escalateTo }, 'deadline missed: escalated');
-      return { recorded: true };
+      return { recorded: true, escalated: true };
     },
 
     /**
