@@ -88,15 +88,29 @@ describe('the case page offers every step a persona may take', () => {
     throw new Error(`case ${caseId}: ${JSON.stringify(await fileOf(caseId))}`);
   }
 
-  /** Picks options (one, or several of a multiple select) of the select with this test id, by their labels. */
+  /**
+   * Picks options (one, or several of a multiple select) of the select with this test id, by their labels, and waits
+   * until the select shows each; a pick the page lost (a click while the list was still opening) is made again.
+   */
   async function pick(page: Page, card: Locator, testId: string, ...labels: string[]): Promise<void> {
-    await card.getByTestId(testId).click();
+    const select = card.getByTestId(testId);
     for (const text of labels) {
-      // Filter first: the list renders only the options in view.
-      await page.keyboard.type(text);
-      await page.locator('.ant-select-item-option:visible').filter({ hasText: text }).first().click();
+      for (let attempt = 1; ; attempt++) {
+        await select.click();
+        await page.locator('.ant-select-dropdown:visible').first().waitFor();
+        // Filter first: the list renders only the options in view (what an earlier attempt typed is replaced).
+        await page.keyboard.press('Control+A');
+        await page.keyboard.type(text);
+        await page.locator('.ant-select-item-option:visible').filter({ hasText: text }).first().click();
+        await page.keyboard.press('Escape');
+        try {
+          await select.getByText(text).first().waitFor({ timeout: 3000 });
+          break;
+        } catch (err) {
+          if (attempt === 3) throw err;
+        }
+      }
     }
-    await page.keyboard.press('Escape');
   }
 
   /** Types a Beijing day into a form's date field (antd names the input `<form>_<field>`) and commits it. */
