@@ -1,6 +1,5 @@
 import { lazy, Suspense, useCallback, useEffect, useMemo, useState } from 'react';
-import { Badge, Button, Card, DatePicker, Input, Select, Space, Switch, Table, Tag, Typography } from 'antd';
-import dayjs from 'dayjs';
+import { Badge, Button, Card, Input, Select, Space, Switch, Table, Tag, Typography } from 'antd';
 import { Link, useSearchParams } from 'react-router';
 import { useQuery } from 'urql';
 import { graphql } from '../gql';
@@ -11,6 +10,7 @@ import { useCaseEvents } from '../live';
 import type { Claims } from '../session';
 
 const IntakeForm = lazy(() => import('./IntakeForm').then((m) => ({ default: m.IntakeForm })));
+const ReceivedRange = lazy(() => import('./ReceivedRange').then((m) => ({ default: m.ReceivedRange })));
 
 const CaseBoardQueryDoc = graphql(`
   query CaseBoard($first: Int, $after: String, $filter: CaseFilter) {
@@ -250,11 +250,9 @@ export function CaseBoard({ claims }: { claims: Claims }) {
           </span>
         )}
         <span data-testid="board-received">
-          <DatePicker.RangePicker
-            placeholder={['接收起始日', '接收截止日']}
-            value={from && to ? [dayjs(from), dayjs(to)] : null}
-            onChange={(v) => setFilter({ from: v?.[0]?.format('YYYY-MM-DD') ?? undefined, to: v?.[1]?.format('YYYY-MM-DD') ?? undefined })}
-          />
+          <Suspense fallback={<Input disabled placeholder="接收日期" style={{ width: 240 }} />}>
+            <ReceivedRange from={from} to={to} onChange={(f, t) => setFilter({ from: f, to: t })} />
+          </Suspense>
         </span>
         <Input.Search
           placeholder="描述、用人单位或投诉人"
