@@ -20,18 +20,8 @@ describe('the steps a caller may take on a case', () => {
     'MEDIATION_SESSION',
     'POLICE_REFERRAL',
   ];
-  /** The same for a supervisor (or director), who also names the investigating team. */
-  const IN_HANDLING_BY_SUPERVISOR = [
-    'ROSTER',
-    'VIOLATION_PERIOD',
-    'INVESTIGATION_TEAM',
-    'INVESTIGATE',
-    'HAND_OVER',
-    'REFER_OUTSIDE',
-    'MEDIATE',
-    'MEDIATION_SESSION',
-    'POLICE_REFERRAL',
-  ];
+  /** The same for a supervisor (or director), who also names the investigating team (before recording in it). */
+  const IN_HANDLING_BY_SUPERVISOR = IN_HANDLING_BY_CASEWORKER.flatMap((k) => (k === 'INVESTIGATE' ? ['INVESTIGATION_TEAM', k] : [k]));
 
   it('a clerk records the contact, and decides nothing', () => {
     expect(availableCaseActions(hrss(['INTAKE_CLERK']), received)).toEqual(['CONTACT']);

@@ -6,7 +6,7 @@ import { createCaseActivities } from '../src/worker/case-activities';
 import { caseLifecycle, caseLifecycleStateQuery, caseStepSignal, LATE_STEP_AS_OF_PATCH } from '../workflows';
 import { createTestDatabase, type TestDatabase } from './support/database';
 import { addProject, loadTestCity } from './support/fixtures';
-import { eventsOf, patchIds } from './support/history';
+import { eventsOf, patchIds, type HistoryEvent } from './support/history';
 import { testLog } from './support/logger';
 import { startTimeSkippingServer, workflowBundle } from './support/temporal';
 import { createServices, requestAs, type TestContext as RequestContext } from './support/test-services';
@@ -70,6 +70,25 @@ describe('a clock on its own timer is judged on the case file at its deadline', 
       maxCachedWorkflows: 0,
     });
 
+  /** The workflow's history once `ready` holds of it (a task completes a moment after its activity wrote), or after 15 s. */
+  const historyWhen = async (
+    handle: { fetchHistory(): Promise<Parameters<typeof eventsOf>[0]> },
+    ready: (events: HistoryEvent[]) => boolean,
+  ) => {
+    let events = eventsOf(await handle.fetchHistory());
+    for (let i = 0; i < 150 && !ready(events); i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      events = eventsOf(await handle.fetchHistory());
+    }
+    return events;
+  };
+  /** The case's escalations once there are any, or after 10 s. */
+  const escalationsOnceWritten = async (caseId: string) => {
+    for (let i = 0; i < 100 && (await escalations(caseId)).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
+    return escalations(caseId);
+  };
+  const hasLateStepPatch = (events: HistoryEvent[]) => patchIds(events).includes(LATE_STEP_AS_OF_PATCH);
+
   it('the activity writes only a clock still open as the case stood at the deadline, and says so', async () => {
     const inTime = await walkIn('13700000411');
     const late = await walkIn('13700000412');
@@ -104,10 +123,7 @@ describe('a clock on its own timer is judged on the case file at its deadline', 
     });
     // A worker sets the clock, then is gone past the deadline.
     const first = await worker();
-    await first.runUntil(async () => {
-      for (let i = 0; i < 100 && !eventsOf(await handle.fetchHistory()).some((e) => e.timerStartedEventAttributes); i++)
-        await new Promise((r) => setTimeout(r, 50));
-    });
+    await first.runUntil(() => historyWhen(handle, (events) => events.some((e) => e.timerStartedEventAttributes)));
     expect(Date.now()).toBeLessThan(acceptanceDue.getTime()); // gone before the timer fired
     while (Date.now() <= acceptanceDue.getTime() + 200) await new Promise((r) => setTimeout(r, 100));
     // Accepted after the deadline; the relay's signal reaches the workflow before any worker is back.
@@ -116,13 +132,8 @@ describe('a clock on its own timer is judged on the case file at its deadline', 
     // The next worker gets the fired timer and the signal in one task: the step is done, but late.
     const second = await worker();
     await second.runUntil(async () => {
-      for (let i = 0; i < 100 && (await escalations(c.id)).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
-      expect(await escalations(c.id)).toEqual(['ACCEPTANCE_OVERDUE']);
-      let events = eventsOf(await handle.fetchHistory());
-      for (let i = 0; i < 100 && !patchIds(events).includes(LATE_STEP_AS_OF_PATCH); i++) {
-        await new Promise((r) => setTimeout(r, 100));
-        events = eventsOf(await handle.fetchHistory());
-      }
+      expect(await escalationsOnceWritten(c.id)).toEqual(['ACCEPTANCE_OVERDUE']);
+      const events = await historyWhen(handle, hasLateStepPatch);
       // Heard of together: one task after the start holds the fired timer and the signal, and the patch's marker.
       expect(patchIds(events)).toContain(LATE_STEP_AS_OF_PATCH);
       expect((await handle.query(caseLifecycleStateQuery)).escalations).toEqual(['ACCEPTANCE_OVERDUE']);
@@ -144,15 +155,9 @@ describe('a clock on its own timer is judged on the case file at its deadline', 
     await handle.signal(caseStepSignal, { deliveryId: 1, step: 'ACCEPTED' });
     const w = await worker();
     await w.runUntil(async () => {
-      for (let i = 0; i < 100 && (await escalations(c.id)).length === 0; i++) await new Promise((r) => setTimeout(r, 100));
-      expect(await escalations(c.id)).toEqual(['ACCEPTANCE_OVERDUE']);
-      // No timer: the clock was done when set, and judged on the file at once (the task that did it completes after
-      // the entry is written).
-      let events = eventsOf(await handle.fetchHistory());
-      for (let i = 0; i < 100 && !patchIds(events).includes(LATE_STEP_AS_OF_PATCH); i++) {
-        await new Promise((r) => setTimeout(r, 100));
-        events = eventsOf(await handle.fetchHistory());
-      }
+      expect(await escalationsOnceWritten(c.id)).toEqual(['ACCEPTANCE_OVERDUE']);
+      // No timer: the clock was done when set, and judged on the file at once.
+      const events = await historyWhen(handle, hasLateStepPatch);
       expect(events.filter((e) => e.timerStartedEventAttributes)).toEqual([]);
       expect(patchIds(events)).toContain(LATE_STEP_AS_OF_PATCH);
       await handle.terminate('test over');
@@ -187,10 +192,9 @@ describe('a clock on its own timer is judged on the case file at its deadline', 
         ],
       });
       // Both timers fired and each asked the case file (a local activity each): nothing escalated, and the workflow knows it.
-      const asked = async () =>
-        eventsOf(await handle.fetchHistory()).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity').length;
-      for (let i = 0; i < 150 && (await asked()) < 2; i++) await new Promise((r) => setTimeout(r, 100));
-      expect(await asked()).toBe(2);
+      const asked = (events: HistoryEvent[]) =>
+        events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity').length;
+      expect(asked(await historyWhen(handle, (events) => asked(events) >= 2))).toBe(2);
       expect((await handle.query(caseLifecycleStateQuery)).escalations).toEqual([]);
       expect(await escalations(c.id)).toEqual([]);
       await handle.terminate('test over');

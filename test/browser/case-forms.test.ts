@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 import { startLiveStack, type LiveStack } from '../support/live-stack';
-import { browserContext, launchChromium, screenshot } from '../support/browser';
+import { browserContext, casePage, launchChromium, screenshot } from '../support/browser';
 import { addProject } from '../support/fixtures';
 
 type City = LiveStack['city'];
@@ -64,11 +64,7 @@ describe('the case page offers every step a persona may take', () => {
   async function open([user, agency]: Persona, caseId: string): Promise<Page> {
     const context = await browserContext(browser, base, stack.api.tokenFor(user, agency));
     contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (err) => process.stderr.write(`[browser] ${err.message}\n`));
-    await page.goto(`/cases/${caseId}`);
-    await page.getByTestId('case-number').waitFor();
-    return page;
+    return casePage(context, caseId);
   }
 
   async function fileOf(caseId: string): Promise<CaseFile> {

@@ -1,6 +1,6 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startLiveStack, type LiveStack } from '../support/live-stack';
-import { browserContext, launchChromium, screenshot } from '../support/browser';
+import { browserContext, casePage, launchChromium, screenshot } from '../support/browser';
 import { addProject } from '../support/fixtures';
 import { processServiceOf } from '../../src/processes/process-module';
 import { handoverModule } from '../../src/processes/handover/handover.module';
@@ -42,12 +42,7 @@ describe('case step forms in a browser', () => {
   async function open([user, agency]: Persona, caseId: string): Promise<Page> {
     const context = await browserContext(browser, base, stack.api.tokenFor(user, agency));
     contexts.push(context);
-    const page = await context.newPage();
-    page.on('pageerror', (err) => process.stderr.write(`[browser] ${err.message}\n`));
-    page.on('console', (m) => m.type() === 'error' && process.stderr.write(`[browser console] ${m.text()}\n`));
-    await page.goto(`/cases/${caseId}`);
-    await page.getByTestId('case-number').waitFor();
-    return page;
+    return casePage(context, caseId);
   }
 
   /** A GraphQL call as the persona that must succeed. */

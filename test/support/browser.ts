@@ -20,6 +20,16 @@ export async function browserContext(browser: Browser, baseURL: string, token?: 
   return context;
 }
 
+/** A page of `context` on the case's page, once its number shows; the page's script errors go to the test's output. */
+export async function casePage(context: BrowserContext, caseId: string): Promise<Page> {
+  const page = await context.newPage();
+  page.on('pageerror', (err) => process.stderr.write(`[browser] ${err.message}\n`));
+  page.on('console', (m) => m.type() === 'error' && process.stderr.write(`[browser console] ${m.text()}\n`));
+  await page.goto(`/cases/${caseId}`);
+  await page.getByTestId('case-number').waitFor();
+  return page;
+}
+
 /** Screenshots for review, in the git-ignored .screenshots/ folder. */
 export const SCREENSHOTS = path.resolve(__dirname, '..', '..', '.screenshots');
 

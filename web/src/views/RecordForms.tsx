@@ -89,6 +89,13 @@ export function useInspectorOptions(c: CaseData, wanted: boolean) {
   return (result.data?.investigatorCandidates ?? []).map((u) => ({ value: u.id, label: u.name }));
 }
 
+/** The case's complainants as select options, by person id (which only labour inspection is given). */
+function complainantOptions(c: CaseData) {
+  return c.complainants
+    .filter((p) => p.personId)
+    .map((p) => ({ value: p.personId!, label: `${p.person.name ?? '（未留姓名）'} ${p.person.mobile ?? ''}` }));
+}
+
 /**
  * 欠薪人员名册: add a worker owed wages, correct a line, remove one entered by mistake (`ROSTER`). The file records
  * which line and fields changed, never a worker's name, ID or phone.
@@ -96,9 +103,7 @@ export function useInspectorOptions(c: CaseData, wanted: boolean) {
 export function RosterForms({ c, onDone }: { c: CaseData; onDone(): void }) {
   if (!c.availableActions.includes('ROSTER')) return null;
   const lines = c.owedWorkers.map((w) => ({ value: w.id, label: `${w.name ?? '（未留姓名）'} · ${yuan(w.amountOwed)}` }));
-  const complainants = c.complainants
-    .filter((p) => p.personId)
-    .map((p) => ({ value: p.personId!, label: `${p.person.name ?? '（未留姓名）'} ${p.person.mobile ?? ''}` }));
+  const complainants = complainantOptions(c);
   return (
     <>
       <StepForm
@@ -187,9 +192,7 @@ export function RosterForms({ c, onDone }: { c: CaseData; onDone(): void }) {
 
 /** 核实投诉人身份: labour inspection records who a complainant is, after checking it (`CONTACT`). */
 export function IdentityForm({ c, onDone }: { c: CaseData; onDone(): void }) {
-  const people = c.complainants
-    .filter((p) => p.personId)
-    .map((p) => ({ value: p.personId!, label: `${p.person.name ?? '（未留姓名）'} ${p.person.mobile ?? ''}` }));
+  const people = complainantOptions(c);
   if (!c.availableActions.includes('CONTACT') || people.length === 0) return null;
   return (
     <StepForm
