@@ -5,6 +5,10 @@ import { expectBoundedStatements, isBackgroundStatement, requestStatements } fro
 import { Case } from '../src/cases/case.entity';
 import { snapshot } from '../src/cases/case-file';
 import { OVERDUE_SQL, overdueDeadlines } from '../src/cases/overdue';
+import { CASE_FIELD_READS } from '../src/cases/case.types';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { buildSchema, getNamedType, isLeafType, isNonNullType, isObjectType, type GraphQLField, type GraphQLObjectType } from 'graphql';
 
 type Fixtures = Awaited<ReturnType<typeof loadTestCity>>;
 
@@ -674,6 +678,64 @@ describe('cases: zero-threshold intake and the case mutations', () => {
       expect(second.edges.map((e: { node: { number: string } }) => e.node.number)).not.toContain(first.edges[19].node.number);
       const none = (await ok(q, { f: { channels: ['GRID_PATROL'], text: '没有这样的案件描述' } })).cases;
       expect(none).toEqual({ totalCount: 0, edges: [], pageInfo: { hasNextPage: false, endCursor: null } });
+    });
+
+    it('reads only the columns of the case fields a document asks for, and answers each field as from whole rows', async () => {
+      const list = (selection: string) => `{ cases(orderBy: RECEIVED_AT_ASC, first: 200) { edges { node { ${selection} } } } }`;
+      // The oldest 200 cases of this file (rejected, transferred, resolved, extended …), with what no test above gave
+      // them: violation periods (one long past its limitation), an outcome, a body transferred to, a lead.
+      const ids = (await ok(list('id'))).cases.edges.map((e: { node: { id: string } }) => e.node.id);
+      expect(ids.length).toBeGreaterThan(100);
+      const exec = (sql: string, params: unknown[]) => db.orm.em.fork().getConnection().execute(sql, params);
+      await exec(`update wage_case set violation_started_on = '2025-01-01', violation_ended_on = '2025-06-30' where id in (?, ?)`, [
+        ids[3],
+        ids[9],
+      ]);
+      await exec(`update wage_case set violation_started_on = '2019-01-01', violation_ended_on = '2019-03-31' where id = ?`, [ids[5]]);
+      await exec(`update wage_case set violation_started_on = '2026-01-01' where id = ?`, [ids[7]]);
+      await exec(`update wage_case set outcome_note = '证据不足', transferred_to = '劳动人事争议仲裁委员会' where id = ?`, [ids[11]]);
+      await exec(`update wage_case set lead_inspector_id = ? where id in (?, ?)`, [city.inspector.id, ids[2], ids[12]]);
+
+      // Each field of Case as a selection: itself, or its scalar fields one level down.
+      const caseType = buildSchema(readFileSync(path.join(__dirname, '../schema/schema.graphql'), 'utf8')).getType(
+        'Case',
+      ) as GraphQLObjectType;
+      const selection = (field: GraphQLField<unknown, unknown>): string => {
+        const type = getNamedType(field.type);
+        if (!isObjectType(type)) return field.name;
+        const leaves = Object.values(type.getFields()).filter(
+          (f) => isLeafType(getNamedType(f.type)) && f.args.every((a) => !isNonNullType(a.type)),
+        );
+        return `${field.name} { __typename ${leaves.map((f) => f.name).join(' ')} }`;
+      };
+      for (const name of CASE_FIELD_READS.keys())
+        if (name !== '__typename') expect([name, caseType.getFields()[name]]).toEqual([name, expect.anything()]);
+
+      // The page's statement (the one that reads wage_case in order), and the nodes of a page read with a selection.
+      const read = async (sel: string) => {
+        statements.length = 0;
+        const nodes = (await ok(list(sel))).cases.edges.map((e: { node: Record<string, unknown> }) => e.node);
+        const page = statements.filter(
+          (sql) => sql.includes('from wage_case c') && sql.includes('order by') && !isBackgroundStatement(sql),
+        );
+        expect(page).toHaveLength(1);
+        return { nodes, sql: page[0]! };
+      };
+      const known = Object.values(caseType.getFields()).filter((f) => CASE_FIELD_READS.has(f.name));
+      expect(known.length).toBeGreaterThan(25);
+      for (const field of known) {
+        const sel = selection(field);
+        const lean = await read(sel);
+        // A field whose reads are not in the table (availableActions) makes the page read whole rows: the reference.
+        const whole = await read(`${sel} availableActions`);
+        expect([field.name, whole.sql]).toEqual([field.name, expect.stringContaining('c.created_at')]);
+        expect([field.name, lean.sql]).toEqual([field.name, expect.not.stringContaining('c.created_at')]);
+        expect(lean.nodes).toEqual(whole.nodes.map(({ availableActions: _, ...rest }: Record<string, unknown>) => rest));
+      }
+      // What the dashboard's list asks for reads what it shows, not the case's description or its violation period.
+      const board = await read('number status receivedAt employer { name } region { name }');
+      expect(board.sql).toContain('c.employer_id');
+      for (const column of ['c.description', 'c.violation_started_on', 'c.acceptance_due']) expect(board.sql).not.toContain(column);
     });
 
     it('answers a complainant’s public status lookup with status and next step only, and nothing for a wrong phone', async () => {

@@ -126,13 +126,20 @@ export class CaseList {
     include?: ReadonlyArray<CaseRelation>;
     /** Count the list in the same statement too (`count()` then answers without a query). */
     withCount?: boolean;
+    /**
+     * The case properties the caller will read (`CASE_FIELD_READS`), when it knows them: only their columns are read,
+     * with the key and time the pages are ordered by and the keys of the relations included. Unset: whole rows.
+     */
+    properties?: ReadonlyArray<keyof CaseRecord>;
   }): Promise<{ nodes: CaseRecord[]; hasNextPage: boolean; endCursor: string | null; related: RelatedRows }> {
     const desc = opts.order === 'RECEIVED_AT_DESC';
     const dir = desc ? 'desc' : 'asc';
     const cursor = opts.after ? decodeCursor(opts.after, ['instant', 'uuid']) : null;
     const include = [...new Set(opts.include ?? [])];
+    const meta = this.em.getMetadata().get(Case.name);
+    const columns = caseColumns(meta, opts.properties, include);
     const statement = (scope: CaseScope) => {
-      const [query, values] = this.pageQuery(scope, opts.first, dir, cursor);
+      const [query, values] = this.pageQuery(scope, opts.first, dir, cursor, columns);
       const counting = opts.withCount && !this.counted ? this.countQuery(scope) : null;
       const joined = include.length || counting ? this.withRelations(query, include, counting, dir) : null;
       return { sql: joined?.sql ?? query, params: counting ? [...values, ...counting.params] : values, counting, joined };
@@ -164,23 +171,21 @@ export class CaseList {
     }
     // Read-only rows: mapped to properties and types without making managed entities of them.
     const driver = this.em.getDriver();
-    const metadata = this.em.getMetadata();
-    const meta = metadata.get(Case.name);
     const related = emptyRelated();
     // With the count, an empty page is one row of the count alone (the page's columns null).
     const found = joined ? rows.filter((r) => r.id != null) : rows;
     const nodes = found.slice(0, opts.first).map((r) => {
       if (!joined) return driver.mapResult(r, meta) as CaseRecord;
-      for (const { name, meta: relMeta, columns, key } of joined.relations) {
+      for (const { name, meta: relMeta, columns: relColumns, key } of joined.relations) {
         const id = r[key];
         const byKey = related[name] as Map<string, unknown>;
         if (id == null || byKey.has(String(id))) continue;
         const own: Record<string, unknown> = {};
-        for (const [column, field] of columns) own[field] = r[column];
+        for (const [column, field] of relColumns) own[field] = r[column];
         byKey.set(String(id), driver.mapResult(own, relMeta));
       }
       const own: Record<string, unknown> = {};
-      for (const column in r) if (!column.includes('.')) own[column] = r[column];
+      for (const column of columns) own[column] = r[column];
       return driver.mapResult(own, meta) as CaseRecord;
     });
     const last = nodes.at(-1);
@@ -212,7 +217,7 @@ export class CaseList {
   }
 
   /** One page's statement over a scope: the rows after the cursor, one more than the page (whether more follow). */
-  private pageQuery(scope: CaseScope, first: number, dir: 'asc' | 'desc', cursor: string[] | null): [string, unknown[]] {
+  private pageQuery(scope: CaseScope, first: number, dir: 'asc' | 'desc', cursor: string[] | null, columns: string[]): [string, unknown[]] {
     const { sql, params } = this.where(scope);
     if (cursor) {
       const [receivedAt, id] = cursor;
@@ -222,17 +227,18 @@ export class CaseList {
     const order = `order by c.received_at ${dir}, c.id ${dir}`;
     const regions = this.regionsInScope(scope);
     const statuses = this.filter.statuses;
+    const select = columns.map((c) => `c.${c}`).join(', ');
     // By region and status, a page is the newest rows of each (region, status) pair, merged: one short walk of
     // the (region, status, received_at) index per pair, however many cases the pairs hold. One walk over all
     // cases in time order would pass every case of other districts and statuses first.
     return regions && statuses?.length
       ? [
-          `select c.* from (${regions.sql}) rg cross join unnest(array[?]::text[]) st(status)
-             cross join lateral (select c.* from wage_case c where c.region_code = rg.code and c.status = st.status and ${sql.join(' and ')} ${order} limit ?) c
+          `select ${select} from (${regions.sql}) rg cross join unnest(array[?]::text[]) st(status)
+             cross join lateral (select ${select} from wage_case c where c.region_code = rg.code and c.status = st.status and ${sql.join(' and ')} ${order} limit ?) c
             ${order} limit ?`,
           [...regions.params, statuses, ...params, first + 1, first + 1],
         ]
-      : [`select c.* from wage_case c where ${sql.join(' and ')} ${order} limit ?`, [...params, first + 1]];
+      : [`select ${select} from wage_case c where ${sql.join(' and ')} ${order} limit ?`, [...params, first + 1]];
   }
 
   /**
@@ -313,12 +319,31 @@ export class CaseList {
 
 const TALLY_FILTERS: ReadonlySet<string> = new Set<keyof CaseFilterInput>(['statuses', 'regionCode']);
 
+/**
+ * The case columns a page reads: those of the properties asked for, the key and time its order and cursor use, and
+ * the keys of the relations read with it; every column the entity maps when the properties are not known.
+ */
+function caseColumns(meta: EntityMetadata, properties: ReadonlyArray<keyof CaseRecord> | undefined, include: CaseRelation[]): string[] {
+  if (!properties) return columnsOf(meta);
+  const columns = new Set(['id', 'received_at', ...include.map((r) => RELATIONS[r].column)]);
+  for (const p of properties) for (const c of meta.properties[p as string]!.fieldNames) columns.add(c);
+  return [...columns];
+}
+
 function emptyRelated(): RelatedRows {
   return { employer: new Map(), project: new Map(), leadInspector: new Map(), region: new Map(), owningAgency: new Map() };
 }
 
-/** The columns an entity maps (its scalar properties and the keys it holds of others). */
+const mapped = new WeakMap<EntityMetadata, string[]>();
+
+/** The columns an entity maps (its scalar properties and the keys it holds of others); worked out once per entity. */
 function columnsOf(meta: EntityMetadata): string[] {
+  let columns = mapped.get(meta);
+  if (!columns) mapped.set(meta, (columns = mappedColumns(meta)));
+  return columns;
+}
+
+function mappedColumns(meta: EntityMetadata): string[] {
   return meta.props
     .filter(
       (p) =>

@@ -22,6 +22,7 @@ import { answerFor } from './intake.service';
 import {
   AcceptCaseInput,
   AssignLeadInput,
+  CASE_FIELD_READS,
   CaseConnection,
   CaseEventType,
   CaseFilter,
@@ -40,6 +41,7 @@ import {
   TransferCaseInput,
   toCaseEventType,
   toCaseType,
+  toListedCaseType,
   toContactType,
   toPaymentType,
 } from './case.types';
@@ -110,14 +112,24 @@ export class CaseResolver {
     const asked = info ? selectedFields(info, ['edges', 'node']) : new Set<string>();
     const include = CASE_RELATIONS.filter((r) => asked.has(r));
     const withCount = !!info && selectedFields(info, []).has('totalCount');
-    const page = await list.page({ first: pageSize(first), after, order: orderBy ?? 'RECEIVED_AT_DESC', include, withCount });
+    // Only the columns the document's fields read, when every field it asks of a case is one whose reads are known.
+    const reads = [...asked].map((field) => CASE_FIELD_READS.get(field));
+    const properties = info && reads.every((r) => r !== undefined) ? [...new Set(reads.flat())] : undefined;
+    const page = await list.page({
+      first: pageSize(first),
+      after,
+      order: orderBy ?? 'RECEIVED_AT_DESC',
+      include,
+      withCount,
+      ...(properties ? { properties } : {}),
+    });
     primeLoaders(ctx, page.related);
     const connection = new CaseConnection();
     // Instances of CaseType: the field resolvers' @Root() then takes each as it is (type-graphql copies a plain object
     // into a new instance for every field resolver it runs).
     connection.edges = page.nodes.map((c) => ({
       cursor: encodeCursor([c.receivedAt.toISOString(), c.id]),
-      node: Object.assign(new CaseType(), toCaseType(c)),
+      node: properties ? toListedCaseType(c, asked) : Object.assign(new CaseType(), toCaseType(c)),
     }));
     connection.pageInfo = forwardPageInfo(
       connection.edges.map((e) => e.cursor),

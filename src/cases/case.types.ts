@@ -303,6 +303,64 @@ export class CaseType {
  */
 
 export function toCaseType(c: CaseRecord): CaseType {
+  return { ...storedFieldsOf(c), deadlines: deadlinesOf(c), limitation: limitationOf(c) };
+}
+
+/**
+ * A case on a list page read for some fields only (`CASE_FIELD_READS`): its stored fields, and of the derived ones
+ * only those the document asks for (`asked`), since the columns the others derive from were not read.
+ */
+export function toListedCaseType(c: CaseRecord, asked: ReadonlySet<string>): CaseType {
+  const node = Object.assign(new CaseType(), storedFieldsOf(c));
+  if (asked.has('deadlines')) node.deadlines = deadlinesOf(c);
+  if (asked.has('limitation')) node.limitation = limitationOf(c);
+  return node;
+}
+
+/**
+ * The stored properties each field of Case reads (its own value, or what its field resolver needs of the case), for
+ * the case list, which reads only the columns its document asks for (src/cases/case-list.ts). A field not listed
+ * (another module's field resolver, a field added later) makes the list read whole rows: a missing entry costs
+ * speed, never an answer. `test/cases.test.ts` checks every entry against the case read whole.
+ */
+export const CASE_FIELD_READS: ReadonlyMap<string, ReadonlyArray<keyof CaseRecord>> = new Map<string, ReadonlyArray<keyof CaseRecord>>([
+  ['__typename', []],
+  ['id', ['id']],
+  ['number', ['number']],
+  ['channel', ['channel']],
+  ['channelRef', ['channelRef']],
+  ['receivedAt', ['receivedAt']],
+  ['status', ['status']],
+  ['sector', ['sector']],
+  ['workersAffected', ['workersAffected']],
+  ['amountClaimed', ['amountClaimedFen']],
+  ['amountRecovered', ['amountRecoveredFen']],
+  ['employerNameGiven', ['employerNameGiven']],
+  ['description', ['description']],
+  ['firstContactAt', ['firstContactAt']],
+  ['acceptedAt', ['acceptedAt']],
+  ['resolvedAt', ['resolvedAt']],
+  ['closedAt', ['closedAt']],
+  ['outcomeNote', ['outcomeNote']],
+  ['transferredTo', ['transferredTo']],
+  // deadlinesOf: the four dues, the first contact (which ends the first) and the status (what is overdue).
+  ['deadlines', ['status', 'sameDayContactDue', 'firstContactAt', 'acceptanceDue', 'resolutionDue', 'resolutionExtendedDue']],
+  ['limitation', ['violationStartedOn', 'violationEndedOn', 'receivedAt']],
+  ['version', ['version']],
+  // The field resolvers of src/cases/case.resolver.ts: the key each loads by.
+  ['region', ['region']],
+  ['owningAgency', ['owningAgency']],
+  ['employer', ['employer']],
+  ['project', ['project']],
+  ['leadInspector', ['leadInspector']],
+  ['complainants', ['id']],
+  ['events', ['id']],
+  ['payments', ['id']],
+  ['contacts', ['id']],
+]);
+
+/** A case's stored fields as the API shows them (what `toCaseType` adds is derived from several of them). */
+function storedFieldsOf(c: CaseRecord): Omit<CaseType, 'deadlines' | 'limitation'> {
   return {
     id: c.id,
     number: c.number,
@@ -322,8 +380,6 @@ export function toCaseType(c: CaseRecord): CaseType {
     closedAt: c.closedAt ?? null,
     outcomeNote: c.outcomeNote ?? null,
     transferredTo: c.transferredTo ?? null,
-    deadlines: deadlinesOf(c),
-    limitation: limitationOf(c),
     version: c.version,
     regionCode: c.region,
     owningAgencyId: c.owningAgency,
