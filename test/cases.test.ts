@@ -6,6 +6,11 @@ import { Case } from '../src/cases/case.entity';
 import { snapshot } from '../src/cases/case-file';
 import { OVERDUE_SQL, overdueDeadlines } from '../src/cases/overdue';
 import { CASE_FIELD_READS } from '../src/cases/case.types';
+import type { FieldReads } from '../src/api/field-reads';
+import { AGENCY_FIELD_READS, USER_FIELD_READS } from '../src/agencies/agency.resolver';
+import { EMPLOYER_FIELD_READS } from '../src/employers/employer.resolver';
+import { PROJECT_FIELD_READS } from '../src/projects/project.resolver';
+import { REGION_FIELD_READS } from '../src/regions/region.resolver';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { buildSchema, getNamedType, isLeafType, isNonNullType, isObjectType, type GraphQLField, type GraphQLObjectType } from 'graphql';
@@ -681,7 +686,8 @@ describe('cases: zero-threshold intake and the case mutations', () => {
     });
 
     it('reads only the columns of the case fields a document asks for, and answers each field as from whole rows', async () => {
-      const list = (selection: string) => `{ cases(orderBy: RECEIVED_AT_ASC, first: 200) { edges { node { ${selection} } } } }`;
+      const list = (selection: string, first = 200) =>
+        `{ cases(orderBy: RECEIVED_AT_ASC, first: ${first}) { edges { node { ${selection} } } } }`;
       // The oldest 200 cases of this file (rejected, transferred, resolved, extended …), with what no test above gave
       // them: violation periods (one long past its limitation), an outcome, a body transferred to, a lead.
       const ids = (await ok(list('id'))).cases.edges.map((e: { node: { id: string } }) => e.node.id);
@@ -712,9 +718,9 @@ describe('cases: zero-threshold intake and the case mutations', () => {
         if (name !== '__typename') expect([name, caseType.getFields()[name]]).toEqual([name, expect.anything()]);
 
       // The page's statement (the one that reads wage_case in order), and the nodes of a page read with a selection.
-      const read = async (sel: string) => {
+      const read = async (sel: string, first = 200) => {
         statements.length = 0;
-        const nodes = (await ok(list(sel))).cases.edges.map((e: { node: Record<string, unknown> }) => e.node);
+        const nodes = (await ok(list(sel, first))).cases.edges.map((e: { node: Record<string, unknown> }) => e.node);
         const page = statements.filter(
           (sql) => sql.includes('from wage_case c') && sql.includes('order by') && !isBackgroundStatement(sql),
         );
@@ -736,6 +742,57 @@ describe('cases: zero-threshold intake and the case mutations', () => {
       const board = await read('number status receivedAt employer { name } region { name }');
       expect(board.sql).toContain('c.employer_id');
       for (const column of ['c.description', 'c.violation_started_on', 'c.acceptance_due']) expect(board.sql).not.toContain(column);
+
+      // Each field of each relation, read alone with the page, against the same case read alone (its relations
+      // through the request's loaders, whole rows), and reading only the relation's key and that field's columns.
+      const relations: Array<[string, FieldReads<any>, string]> = [
+        ['employer', EMPLOYER_FIELD_READS, 'Employer'],
+        ['project', PROJECT_FIELD_READS, 'Project'],
+        ['leadInspector', USER_FIELD_READS, 'User'],
+        ['region', REGION_FIELD_READS, 'Region'],
+        ['owningAgency', AGENCY_FIELD_READS, 'Agency'],
+      ];
+      const fields = caseType.getFields();
+      const wholeRelations = relations
+        .map(
+          ([r]) =>
+            `${r} { ${Object.values((getNamedType(fields[r]!.type) as GraphQLObjectType).getFields())
+              .map(selection)
+              .join(' ')} }`,
+        )
+        .join(' ');
+      const alone = new Map<string, Record<string, Record<string, unknown> | null>>();
+      for (const n of (await ok(list('number'))).cases.edges.map((e: { node: { number: string } }) => e.node.number))
+        alone.set(n, (await ok(`query($n: String) { case(number: $n) { ${wholeRelations} } }`, { n })).case);
+      const metadata = db.orm.getMetadata();
+      let compared = 0;
+      for (const [relation, reads, entity] of relations) {
+        const type = getNamedType(fields[relation]!.type) as GraphQLObjectType;
+        const meta = metadata.get(entity);
+        for (const sub of Object.values(type.getFields())) {
+          if (!reads.has(sub.name)) continue;
+          // (100 cases: a page of 200 projects with their subcontractors is over the document cost limit.)
+          const { nodes, sql } = await read(`number ${relation} { ${selection(sub)} }`, 100);
+          const columns = new Set([...sql.matchAll(/ as "r_[a-z]+\.([a-z_]+)"/g)].map((m) => m[1]));
+          const expected = new Set([meta.primaryKeys[0]!, ...reads.get(sub.name)!].flatMap((p) => meta.properties[p]!.fieldNames));
+          expect([relation, sub.name, [...columns].sort()]).toEqual([relation, sub.name, [...expected].sort()]);
+          for (const node of nodes as Array<{ number: string } & Record<string, Record<string, unknown> | null>>) {
+            const whole = alone.get(node.number)![relation];
+            const value = node[relation];
+            expect([node.number, relation, value]).toEqual([node.number, relation, whole ? { [sub.name]: whole[sub.name] } : null]);
+            if (whole) compared++;
+          }
+        }
+      }
+      expect(compared).toBeGreaterThan(500);
+
+      // A page's partial employers are not given to the request's loaders: the same employer loaded elsewhere in the
+      // document (a project's general contractor) comes whole.
+      const both = await ok(`{ a: cases(orderBy: RECEIVED_AT_ASC, first: 200) { edges { node { employer { name } } } }
+        b: cases(orderBy: RECEIVED_AT_ASC, first: 200) { edges { node { number project { generalContractor { id uscc name blacklistStatus registeredAt } } } } } }`);
+      const contractors = both.b.edges.filter((e: { node: { project: unknown } }) => e.node.project);
+      expect(contractors.length).toBeGreaterThan(10);
+      for (const e of contractors) expect(e.node.project.generalContractor.uscc).toMatch(/^[0-9A-Z]{18}$/);
     });
 
     it('answers a complainant’s public status lookup with status and next step only, and nothing for a wrong phone', async () => {

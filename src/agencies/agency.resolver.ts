@@ -3,6 +3,7 @@ import type { RequestContext } from '../api/context';
 import { AgencyKindEnum, SectorEnum, UserRoleEnum } from '../api/enums';
 import { DivisionCodeScalar } from '../api/scalars';
 import { Agency, type AgencyKind, type User } from './agency.entity';
+import type { FieldReads } from '../api/field-reads';
 import { signedIn } from '../policy/signed-in';
 
 @ObjectType('Agency', { description: '参与单位: an agency taking part in the work' })
@@ -40,6 +41,26 @@ export class UserType {
   @Field(() => [UserRoleEnum], { description: "The user's roles in their agency" })
   roles!: string[];
 }
+
+/** What each field of Agency reads (`FieldReads`): a case list reads only those columns of its owning agencies. */
+export const AGENCY_FIELD_READS: FieldReads<Agency> = new Map<string, Array<keyof Agency & string>>([
+  ['__typename', []],
+  ['id', ['id']],
+  ['kind', ['kind']],
+  ['name', ['name']],
+  ['regionCode', ['region']],
+  ['parentId', ['parent']],
+  ['sector', ['sector']],
+]);
+
+/** What each field of User reads (`FieldReads`): a case list reads only those columns of its lead inspectors. */
+export const USER_FIELD_READS: FieldReads<User> = new Map<string, Array<keyof User & string>>([
+  ['__typename', []],
+  ['id', ['id']],
+  ['name', ['name']],
+  ['agencyId', ['agency']],
+  ['roles', ['roles']],
+]);
 
 export function toAgencyType(a: Agency): AgencyType {
   return { id: a.id, kind: a.kind, name: a.name, regionCode: a.region, parentId: a.parent ?? null, sector: a.sector ?? null };

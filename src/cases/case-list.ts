@@ -57,6 +57,13 @@ const RELATIONS: { [R in CaseRelation]: { entity: new () => CaseRelations[R]; co
 export type RelatedRows = { [R in CaseRelation]: Map<string, CaseRelations[R]> };
 
 /**
+ * The properties of each relation the caller will read (its `FieldReads`), where it knows them: only their columns
+ * are read, with the key, and the rows are partial (`RelatedRows` then holds them, and `partial` names them), not
+ * rows a loader may be primed with. A relation not named here is read whole.
+ */
+export type RelationProperties = { [R in CaseRelation]?: ReadonlyArray<string> };
+
+/**
  * The dashboard's case list: filters become one WHERE clause; pages are keyset pages over (received_at, id),
  * so page N costs what page 1 costs and rows inserted meanwhile do not shift the pages.
  */
@@ -131,7 +138,16 @@ export class CaseList {
      * with the key and time the pages are ordered by and the keys of the relations included. Unset: whole rows.
      */
     properties?: ReadonlyArray<keyof CaseRecord>;
-  }): Promise<{ nodes: CaseRecord[]; hasNextPage: boolean; endCursor: string | null; related: RelatedRows }> {
+    /** Of the relations included, those read for some properties only (see `RelationProperties`). */
+    relationProperties?: RelationProperties;
+  }): Promise<{
+    nodes: CaseRecord[];
+    hasNextPage: boolean;
+    endCursor: string | null;
+    related: RelatedRows;
+    /** The relations whose rows in `related` are partial (read for `relationProperties`). */
+    partial: ReadonlySet<CaseRelation>;
+  }> {
     const desc = opts.order === 'RECEIVED_AT_DESC';
     const dir = desc ? 'desc' : 'asc';
     const cursor = opts.after ? decodeCursor(opts.after, ['instant', 'uuid']) : null;
@@ -141,7 +157,7 @@ export class CaseList {
     const statement = (scope: CaseScope) => {
       const [query, values] = this.pageQuery(scope, opts.first, dir, cursor, columns);
       const counting = opts.withCount && !this.counted ? this.countQuery(scope) : null;
-      const joined = include.length || counting ? this.withRelations(query, include, counting, dir) : null;
+      const joined = include.length || counting ? this.withRelations(query, include, counting, dir, opts.relationProperties ?? {}) : null;
       return { sql: joined?.sql ?? query, params: counting ? [...values, ...counting.params] : values, counting, joined };
     };
     let read: ReturnType<typeof statement> | undefined;
@@ -194,6 +210,7 @@ export class CaseList {
       hasNextPage: found.length > opts.first,
       endCursor: last ? encodeCursor([last.receivedAt.toISOString(), last.id]) : null,
       related,
+      partial: new Set(include.filter((r) => opts.relationProperties?.[r])),
     };
   }
 
@@ -252,6 +269,7 @@ export class CaseList {
     include: CaseRelation[],
     counting: { sql: string } | null,
     dir: 'asc' | 'desc',
+    properties: RelationProperties,
   ): { sql: string; relations: Array<{ name: CaseRelation; meta: EntityMetadata; columns: Array<[string, string]>; key: string }> } {
     const metadata = this.em.getMetadata();
     const selected: string[] = ['pg.*'];
@@ -259,9 +277,11 @@ export class CaseList {
     const relations = include.map((name) => {
       const { entity, column, alias } = RELATIONS[name];
       const meta = metadata.get(entity.name);
-      const columns = columnsOf(meta).map((c): [string, string] => [`${alias}.${c}`, c]);
-      for (const [as, c] of columns) selected.push(`${alias}.${c} as "${as}"`);
       const pk = meta.primaryKeys[0]!;
+      const asked = properties[name];
+      const read = asked ? [...new Set([pk, ...asked].flatMap((p) => meta.properties[p]!.fieldNames))] : columnsOf(meta);
+      const columns = read.map((c): [string, string] => [`${alias}.${c}`, c]);
+      for (const [as, c] of columns) selected.push(`${alias}.${c} as "${as}"`);
       // A lookup by key per case (`limit 1` keeps each a nested index probe: a page is a few dozen rows, and a hash
       // join would read whole tables when the planner over-estimates the page).
       joins.push(`left join lateral (select * from ${meta.tableName} t where t.${pk} = pg.${column} limit 1) ${alias} on true`);

@@ -9,12 +9,13 @@ import { CaseOrderEnum } from '../api/enums';
 import { notFound, requireExactlyOne } from '../domain/errors';
 import { encodeCursor } from '../db/cursor';
 import { forwardPageInfo, pageSize } from '../api/pagination';
+import { propertiesRead, type FieldReads } from '../api/field-reads';
 import { MobileScalar } from '../api/scalars';
-import { AgencyType, UserType, toAgencyType, toUserType } from '../agencies/agency.resolver';
-import { EmployerType, toEmployerType } from '../employers/employer.resolver';
-import { ProjectType, toProjectType } from '../projects/project.resolver';
-import { RegionType, toRegionType } from '../regions/region.resolver';
-import type { CaseOrder, CaseRelation, RelatedRows } from './case-list';
+import { AGENCY_FIELD_READS, AgencyType, USER_FIELD_READS, UserType, toAgencyType, toUserType } from '../agencies/agency.resolver';
+import { EMPLOYER_FIELD_READS, EmployerType, toEmployerType } from '../employers/employer.resolver';
+import { PROJECT_FIELD_READS, ProjectType, toProjectType } from '../projects/project.resolver';
+import { REGION_FIELD_READS, RegionType, toRegionType } from '../regions/region.resolver';
+import type { CaseOrder, CaseRelation, CaseRelations, RelatedRows, RelationProperties } from './case-list';
 import { entryPayloadFor } from '../events/case-entry-view';
 import { visibleEntries } from '../processes/process-visibility';
 import { CaseComplainant, type CaseStatus } from './case.entity';
@@ -112,24 +113,32 @@ export class CaseResolver {
     const asked = info ? selectedFields(info, ['edges', 'node']) : new Set<string>();
     const include = CASE_RELATIONS.filter((r) => asked.has(r));
     const withCount = !!info && selectedFields(info, []).has('totalCount');
-    // Only the columns the document's fields read, when every field it asks of a case is one whose reads are known.
-    const reads = [...asked].map((field) => CASE_FIELD_READS.get(field));
-    const properties = info && reads.every((r) => r !== undefined) ? [...new Set(reads.flat())] : undefined;
+    // Only the columns the document's fields read, of the cases and of each relation, where every field it asks of
+    // them is one whose reads are known (`FieldReads`); otherwise whole rows.
+    const properties = info ? propertiesRead(CASE_FIELD_READS, asked) : undefined;
+    const relationProperties: RelationProperties = {};
+    for (const r of include) {
+      const read = info ? propertiesRead<string>(RELATION_FIELD_READS[r], selectedFields(info, ['edges', 'node', r])) : undefined;
+      if (read) relationProperties[r] = read;
+    }
     const page = await list.page({
       first: pageSize(first),
       after,
       order: orderBy ?? 'RECEIVED_AT_DESC',
       include,
       withCount,
+      relationProperties,
       ...(properties ? { properties } : {}),
     });
-    primeLoaders(ctx, page.related);
+    // Whole rows prime the request's loaders; partial ones stay with this page's cases (`listedRow`).
+    primeLoaders(ctx, page.related, page.partial);
+    const listed = page.partial.size ? { rows: page.related, partial: page.partial } : undefined;
     const connection = new CaseConnection();
     // Instances of CaseType: the field resolvers' @Root() then takes each as it is (type-graphql copies a plain object
     // into a new instance for every field resolver it runs).
     connection.edges = page.nodes.map((c) => ({
       cursor: encodeCursor([c.receivedAt.toISOString(), c.id]),
-      node: properties ? toListedCaseType(c, asked) : Object.assign(new CaseType(), toCaseType(c)),
+      node: Object.assign(properties ? toListedCaseType(c, asked) : Object.assign(new CaseType(), toCaseType(c)), { listed }),
     }));
     connection.pageInfo = forwardPageInfo(
       connection.edges.map((e) => e.cursor),
@@ -258,29 +267,31 @@ export class CaseResolver {
 
   @FieldResolver(() => RegionType, { description: 'The division (行政区划) the case belongs to' })
   async region(@Root() c: CaseType, @Ctx() ctx: RequestContext): Promise<RegionType> {
-    return toRegionType((await ctx.loaders.region.load(c.regionCode))!);
+    return toRegionType((listedRow(c, 'region', c.regionCode) ?? (await ctx.loaders.region.load(c.regionCode)))!);
   }
 
   @FieldResolver(() => AgencyType, { description: 'The inspection agency that owns the case (首问负责)' })
   async owningAgency(@Root() c: CaseType, @Ctx() ctx: RequestContext): Promise<AgencyType> {
-    return toAgencyType((await ctx.loaders.agency.load(c.owningAgencyId))!);
+    return toAgencyType((listedRow(c, 'owningAgency', c.owningAgencyId) ?? (await ctx.loaders.agency.load(c.owningAgencyId)))!);
   }
 
   @FieldResolver(() => EmployerType, { description: 'The employer complained about (用人单位), once identified', nullable: true })
   async employer(@Root() c: CaseType, @Ctx() ctx: RequestContext): Promise<EmployerType | null> {
-    const e = c.employerId ? await ctx.loaders.employer.load(c.employerId) : null;
+    const e = c.employerId ? (listedRow(c, 'employer', c.employerId) ?? (await ctx.loaders.employer.load(c.employerId))) : null;
     return e ? toEmployerType(e) : null;
   }
 
   @FieldResolver(() => ProjectType, { description: 'The project (工程项目) the wages were earned on, once identified', nullable: true })
   async project(@Root() c: CaseType, @Ctx() ctx: RequestContext): Promise<ProjectType | null> {
-    const p = c.projectId ? await ctx.loaders.project.load(c.projectId) : null;
+    const p = c.projectId ? (listedRow(c, 'project', c.projectId) ?? (await ctx.loaders.project.load(c.projectId))) : null;
     return p ? toProjectType(p) : null;
   }
 
   @FieldResolver(() => UserType, { nullable: true, description: '主办人: the lead inspector' })
   async leadInspector(@Root() c: CaseType, @Ctx() ctx: RequestContext): Promise<UserType | null> {
-    const u = c.leadInspectorId ? await ctx.loaders.user.load(c.leadInspectorId) : null;
+    const u = c.leadInspectorId
+      ? (listedRow(c, 'leadInspector', c.leadInspectorId) ?? (await ctx.loaders.user.load(c.leadInspectorId)))
+      : null;
     return u ? toUserType(u) : null;
   }
 
@@ -339,13 +350,30 @@ function selectedFields(info: GraphQLResolveInfo, path: readonly string[]): Set<
   return names;
 }
 
-/** The rows read with a page, given to the request's loaders: the field resolvers then find them without a query. */
-function primeLoaders(ctx: RequestContext, related: RelatedRows): void {
-  for (const [id, e] of related.employer) ctx.loaders.employer.prime(id, e);
-  for (const [id, p] of related.project) ctx.loaders.project.prime(id, p);
-  for (const [id, u] of related.leadInspector) ctx.loaders.user.prime(id, u);
-  for (const [code, r] of related.region) ctx.loaders.region.prime(code, r);
-  for (const [id, a] of related.owningAgency) ctx.loaders.agency.prime(id, a);
+/** What each relation's fields read, by the relation's field name on Case. */
+const RELATION_FIELD_READS: { [R in CaseRelation]: FieldReads<CaseRelations[R]> } = {
+  employer: EMPLOYER_FIELD_READS,
+  project: PROJECT_FIELD_READS,
+  leadInspector: USER_FIELD_READS,
+  region: REGION_FIELD_READS,
+  owningAgency: AGENCY_FIELD_READS,
+};
+
+/**
+ * The whole rows read with a page, given to the request's loaders: the field resolvers then find them without a
+ * query. Partial rows are not: another field of the same request loading the same employer must get all of it.
+ */
+function primeLoaders(ctx: RequestContext, related: RelatedRows, partial: ReadonlySet<CaseRelation>): void {
+  if (!partial.has('employer')) for (const [id, e] of related.employer) ctx.loaders.employer.prime(id, e);
+  if (!partial.has('project')) for (const [id, p] of related.project) ctx.loaders.project.prime(id, p);
+  if (!partial.has('leadInspector')) for (const [id, u] of related.leadInspector) ctx.loaders.user.prime(id, u);
+  if (!partial.has('region')) for (const [code, r] of related.region) ctx.loaders.region.prime(code, r);
+  if (!partial.has('owningAgency')) for (const [id, a] of related.owningAgency) ctx.loaders.agency.prime(id, a);
+}
+
+/** A relation's partial row that the case's list page read for the fields asked of it, if it did. */
+function listedRow<R extends CaseRelation>(c: CaseType, relation: R, key: string): CaseRelations[R] | undefined {
+  return c.listed?.partial.has(relation) ? c.listed.rows[relation].get(key) : undefined;
 }
 
 /**

@@ -14,9 +14,11 @@ import {
   PaymentSourceEnum,
 } from '../api/enums';
 import { PageInfo } from '../api/pagination';
+import type { FieldReads } from '../api/field-reads';
 import { DivisionCodeScalar, LocalDateScalar, MobileScalar, MoneyScalar, ResidentIdScalar } from '../api/scalars';
 import { UsccScalar } from '../api/scalars/uscc.scalar';
 import type { Channel } from '../rules/case-deadlines';
+import type { CaseRelation, RelatedRows } from './case-list';
 import type {
   CaseEvent,
   CaseRecord,
@@ -295,6 +297,12 @@ export class CaseType {
   employerId!: string | null;
   projectId!: string | null;
   leadInspectorId!: string | null;
+
+  /**
+   * On a list page: the relations the page read for some of their fields only, for its field resolvers (never given
+   * to the request's loaders, src/cases/case.resolver.ts `listedRow`).
+   */
+  listed?: { rows: RelatedRows; partial: ReadonlySet<CaseRelation> };
 }
 
 /**
@@ -323,7 +331,7 @@ export function toListedCaseType(c: CaseRecord, asked: ReadonlySet<string>): Cas
  * (another module's field resolver, a field added later) makes the list read whole rows: a missing entry costs
  * speed, never an answer. `test/cases.test.ts` checks every entry against the case read whole.
  */
-export const CASE_FIELD_READS: ReadonlyMap<string, ReadonlyArray<keyof CaseRecord>> = new Map<string, ReadonlyArray<keyof CaseRecord>>([
+export const CASE_FIELD_READS: FieldReads<CaseRecord> = new Map<string, Array<keyof CaseRecord & string>>([
   ['__typename', []],
   ['id', ['id']],
   ['number', ['number']],

@@ -10,6 +10,7 @@ import { DivisionCodeScalar } from '../api/scalars';
 import { UsccScalar } from '../api/scalars/uscc.scalar';
 import type { Sector } from '../agencies/agency.entity';
 import type { CreditGrade, Employer } from './employer.entity';
+import type { FieldReads } from '../api/field-reads';
 
 @ObjectType('Employer', { description: '用人单位: an employer' })
 export class EmployerType {
@@ -88,6 +89,20 @@ export class RegisterEmployerInput {
   @Field(() => CreditGradeEnum, { description: 'Its compliance credit grade (诚信等级), when graded', nullable: true })
   creditGrade?: CreditGrade | null;
 }
+
+/** What each field of Employer reads (`FieldReads`): a case list reads only those columns of its employers. */
+export const EMPLOYER_FIELD_READS: FieldReads<Employer> = new Map<string, Array<keyof Employer & string>>([
+  ['__typename', []],
+  ['id', ['id']],
+  ['uscc', ['uscc']],
+  ['name', ['name']],
+  ['legalRepresentative', ['legalRepresentative']],
+  ['industry', ['industry']],
+  ['regionCode', ['region']],
+  ['creditGrade', ['creditGrade']],
+  ['blacklistStatus', ['blacklistStatus']],
+  ['registeredAt', ['createdAt']],
+]);
 
 export function toEmployerType(e: Employer): EmployerType {
   return {

@@ -12,6 +12,7 @@ import { EmployerType, toEmployerType } from '../employers/employer.resolver';
 import { RegionType, toRegionType } from '../regions/region.resolver';
 import { mask, seesPersonalData } from '../policy/personal-data';
 import type { Project, ProjectStatus, TeamRole } from './project.entity';
+import type { FieldReads } from '../api/field-reads';
 
 @ObjectType('TeamMember', { description: '五员: one of the five-member project team' })
 export class TeamMemberType {
@@ -79,6 +80,26 @@ export class ProjectType {
   version!: number;
 }
 
+/** What each field of Project reads (`FieldReads`): a case list reads only those columns of its projects. */
+export const PROJECT_FIELD_READS: FieldReads<Project> = new Map<string, Array<keyof Project & string>>([
+  ['__typename', []],
+  ['id', ['id']],
+  ['code', ['code']],
+  ['name', ['name']],
+  ['team', ['team']],
+  ['wageAccountBalance', ['wageAccountBalanceFen']],
+  ['wageDeposit', ['wageDepositFen']],
+  ['workerCount', ['workerCount']],
+  ['status', ['status']],
+  ['version', ['version']],
+  // The field resolvers below: the keys they load by.
+  ['region', ['region']],
+  ['constructionUnit', ['constructionUnit']],
+  ['generalContractor', ['generalContractor']],
+  ['labourSubcontractors', ['labourSubcontractors']],
+  ['regulator', ['regulator']],
+]);
+
 export function toProjectType(p: Project): ProjectType {
   return {
     id: p.id,
@@ -89,7 +110,8 @@ export function toProjectType(p: Project): ProjectType {
     generalContractorId: p.generalContractor ?? null,
     labourSubcontractorIds: p.labourSubcontractors,
     regulatorId: p.regulator ?? null,
-    team: p.team.map((m) => ({ role: m.role, name: m.name, mobile: m.mobile ?? null, userId: m.userId ?? null })),
+    // Absent when a list read only the columns of other fields (`PROJECT_FIELD_READS`).
+    team: (p.team ?? []).map((m) => ({ role: m.role, name: m.name, mobile: m.mobile ?? null, userId: m.userId ?? null })),
     wageAccountBalance: p.wageAccountBalanceFen ?? null,
     wageDeposit: p.wageDepositFen ?? null,
     workerCount: p.workerCount ?? null,
