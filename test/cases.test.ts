@@ -762,7 +762,7 @@ describe('cases: zero-threshold intake and the case mutations', () => {
         )
         .join(' ');
       const alone = new Map<string, Record<string, Record<string, unknown> | null>>();
-      for (const n of (await ok(list('number'))).cases.edges.map((e: { node: { number: string } }) => e.node.number))
+      for (const n of (await ok(list('number', 100))).cases.edges.map((e: { node: { number: string } }) => e.node.number))
         alone.set(n, (await ok(`query($n: String) { case(number: $n) { ${wholeRelations} } }`, { n })).case);
       const metadata = db.orm.getMetadata();
       let compared = 0;
