@@ -62,6 +62,7 @@ async function main(): Promise<void> {
   const log = pino({ level: 'error' });
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const [port, uiPort] = await freePorts(2);
+  let stopWorker = async (): Promise<void> => undefined;
   const server = await startTemporalDevServer({
     dataDir,
     toolsDir: path.join(repo, '.tools'),
@@ -80,6 +81,11 @@ async function main(): Promise<void> {
       workflowsPath: require.resolve('./start-cost-workflows'),
     });
     const running = worker.run();
+    // Whatever happens below, the worker is shut down before the server is stopped.
+    stopWorker = async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running.catch(() => undefined);
+    };
     const plain = new Client({ connection: await Connection.connect({ address: server.address }) });
     const eager = new Client({ connection: native });
     const variants = {
@@ -136,11 +142,11 @@ async function main(): Promise<void> {
           `server CPU ${rs.map((r) => r.serverCpuMsPerWorkflow).join(' / ')} ms per workflow`,
       );
     }
-    worker.shutdown();
-    await running;
+    await stopWorker();
     await native.close();
     await plain.connection.close();
   } finally {
+    await stopWorker();
     await server.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
