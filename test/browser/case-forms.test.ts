@@ -1,10 +1,7 @@
-import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
-import { startLiveStack, type LiveStack } from '../support/live-stack';
-import { browserContext, casePage, launchChromium, screenshot } from '../support/browser';
+import type { Locator, Page } from 'playwright-core';
+import { screenshot } from '../support/browser';
+import { caseBrowserSuite, eventually } from '../support/case-browser';
 import { addProject } from '../support/fixtures';
-
-type City = LiveStack['city'];
-type Persona = [City['inspector'], City['xichengHrss']];
 
 interface CaseFile {
   status: string;
@@ -38,51 +35,19 @@ const FILE = `query($id: ID!) { case(id: $id) {
  * inspection started, and a transfer. What each wrote is read back through the API. Screenshots 22-… in .screenshots/.
  */
 describe('the case page offers every step a persona may take', () => {
-  let stack: LiveStack;
-  let browser: Browser;
-  let base: string;
-  let city: City;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    [stack, browser] = await Promise.all([startLiveStack('browser-case-forms'), launchChromium()]);
-    await stack.startWorker();
-    base = new URL(stack.api.url).origin;
-    city = stack.city;
-  }, 120_000);
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await stack?.stop();
-  });
-
-  const inspector = (): Persona => [city.inspector, city.xichengHrss];
-  const supervisor = (): Persona => [city.supervisor, city.xichengHrss];
-  const director = (): Persona => [city.director, city.xichengHrss];
-
-  async function open([user, agency]: Persona, caseId: string): Promise<Page> {
-    const context = await browserContext(browser, base, stack.api.tokenFor(user, agency));
-    contexts.push(context);
-    return casePage(context, caseId);
-  }
+  const suite = caseBrowserSuite('browser-case-forms');
+  const { inspector, supervisor, director, open } = suite;
 
   async function fileOf(caseId: string): Promise<CaseFile> {
     const [user, agency] = director();
-    const r = await stack.api.gql<{ case: CaseFile }>(FILE, { id: caseId }, stack.api.as(user, agency));
+    const r = await suite.stack.api.gql<{ case: CaseFile }>(FILE, { id: caseId }, suite.stack.api.as(user, agency));
     if (r.errors) throw new Error(JSON.stringify(r.errors));
     return r.data!.case;
   }
 
   /** Waits until the API's view of the case passes `check` (a workflow's step lands a moment after the answer). */
-  async function until(caseId: string, check: (c: CaseFile) => boolean): Promise<CaseFile> {
-    for (let i = 0; i < 150; i++) {
-      const c = await fileOf(caseId);
-      if (check(c)) return c;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error(`case ${caseId}: ${JSON.stringify(await fileOf(caseId))}`);
-  }
+  const until = (caseId: string, check: (c: CaseFile) => boolean): Promise<CaseFile> =>
+    eventually(() => fileOf(caseId), check, `case ${caseId}`);
 
   /**
    * Picks options (one, or several of a multiple select) of the select with this test id, by their labels, and waits
@@ -129,21 +94,21 @@ describe('the case page offers every step a persona may take', () => {
 
   /** A complaint sent in by 12345 with the complainant's name, accepted by the inspector. */
   async function acceptedCase(description: string, accept = true, workersAffected = 4): Promise<string> {
-    const intake = stack.as(city.hotline, city.integrator);
+    const intake = suite.stack.as(suite.city.hotline, suite.city.integrator);
     const { case: c } = await intake.services.intake.intake(intake, {
       channel: 'HOTLINE_12345',
       contactPhone: `136${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`,
       complainantName: '刘工人',
       description,
-      projectCode: (await addProject(stack.db.orm.em.fork(), city.project)).code,
+      projectCode: (await addProject(suite.stack.db.orm.em.fork(), suite.city.project)).code,
       amountClaimedFen: 4_000_000,
       workersAffected,
     });
     if (accept) {
-      const hrss = stack.as(city.inspector, city.xichengHrss);
+      const hrss = suite.stack.as(suite.city.inspector, suite.city.xichengHrss);
       await hrss.services.cases.acceptCase(hrss, { caseId: c.id });
     }
-    await stack.settle();
+    await suite.stack.settle();
     return c.id;
   }
 
@@ -218,10 +183,10 @@ describe('the case page offers every step a persona may take', () => {
     const caseId = await acceptedCase('装修公司拖欠 4 名工人工资');
     const boss = await open(supervisor(), caseId);
     const team = boss.getByTestId('investigation-team');
-    await pick(boss, team, 'investigation-team-inspectorIds', city.inspector.name, city.inspector2.name);
+    await pick(boss, team, 'investigation-team-inspectorIds', suite.city.inspector.name, suite.city.inspector2.name);
     await submitted(team);
     const withTeam = await until(caseId, (c) => (c.investigation?.team.length ?? 0) === 2);
-    expect(withTeam.investigation!.team.map((u) => u.id).sort()).toEqual([city.inspector.id, city.inspector2.id].sort());
+    expect(withTeam.investigation!.team.map((u) => u.id).sort()).toEqual([suite.city.inspector.id, suite.city.inspector2.id].sort());
 
     const extension = boss.getByTestId('extension');
     await extension.getByTestId('extension-reason').fill('涉及人数多、需调取银行流水，情况复杂');
@@ -238,13 +203,13 @@ describe('the case page offers every step a persona may take', () => {
     await inquiry.getByTestId('inquiry-personAsked').fill('张老板');
     await inquiry.getByTestId('inquiry-capacity').fill('用人单位负责人');
     await inquiry.getByTestId('inquiry-place').fill('西城区劳动保障监察大队询问室');
-    await pick(page, inquiry, 'inquiry-inspectorIds', city.inspector.name);
+    await pick(page, inquiry, 'inquiry-inspectorIds', suite.city.inspector.name);
     await inquiry.getByTestId('inquiry-fileRef').fill('西人社询〔2026〕7号');
     await submitted(inquiry);
     await inquiry.getByTestId('form-error').waitFor();
     expect(await inquiry.getByTestId('form-error').textContent()).toMatch(/at least 2 inspectors/);
     await screenshot(page, '23-case-page-inquiry-refused');
-    await pick(page, inquiry, 'inquiry-inspectorIds', city.inspector2.name);
+    await pick(page, inquiry, 'inquiry-inspectorIds', suite.city.inspector2.name);
     await submitted(inquiry);
     const asked = await until(caseId, (c) => (c.investigation?.inquiries.length ?? 0) === 1);
     expect(asked.investigation!.inquiries[0]).toMatchObject({ fileRef: '西人社询〔2026〕7号' });
@@ -252,7 +217,7 @@ describe('the case page offers every step a persona may take', () => {
 
     const evidence = page.getByTestId('evidence');
     await evidence.getByTestId('evidence-description').fill('2026 年 8—9 月工资表复印件');
-    await pick(page, evidence, 'evidence-collectedBy', city.inspector.name, city.inspector2.name);
+    await pick(page, evidence, 'evidence-collectedBy', suite.city.inspector.name, suite.city.inspector2.name);
     await evidence.getByTestId('evidence-fileRef').fill('证据-01');
     await submitted(evidence);
     const collected = await until(caseId, (c) => (c.investigation?.evidence.length ?? 0) === 1);
@@ -269,11 +234,11 @@ describe('the case page offers every step a persona may take', () => {
     await convene.getByTestId('mediation-start-parties-add').click();
     await pick(page, convene, 'mediation-start-parties-1-role', '劳务分包单位');
     await convene.getByTestId('mediation-start-parties-1-name').fill('某劳务公司');
-    await pick(page, convene, 'mediation-start-agencyIds', city.union.name);
+    await pick(page, convene, 'mediation-start-agencyIds', suite.city.union.name);
     await submitted(convene);
     const convened = await until(caseId, (c) => c.processes.some((p) => p.kind === 'MEDIATION' && p.status === 'CONVENED'));
     const mediation = convened.processes.find((p) => p.kind === 'MEDIATION')!;
-    expect(mediation.parties.map((p) => p.name)).toEqual(expect.arrayContaining(['某劳务公司', city.union.name]));
+    expect(mediation.parties.map((p) => p.name)).toEqual(expect.arrayContaining(['某劳务公司', suite.city.union.name]));
 
     const session = page.getByTestId('mediation-session');
     await session.waitFor({ timeout: 20_000 });
@@ -283,8 +248,8 @@ describe('the case page offers every step a persona may take', () => {
     await until(caseId, (c) => c.events.some((e) => e.type === 'MEDIATION_SESSION_RECORDED'));
 
     const referral = page.getByTestId('referral-propose');
-    await pick(page, referral, 'referral-propose-team', city.inspector.name, city.inspector2.name);
-    await pick(page, referral, 'referral-propose-policeAgencyId', city.police.name);
+    await pick(page, referral, 'referral-propose-team', suite.city.inspector.name, suite.city.inspector2.name);
+    await pick(page, referral, 'referral-propose-policeAgencyId', suite.city.police.name);
     await day(page, 'proposePoliceReferral_orderToPayIssuedOn', '2026-10-01');
     await day(page, 'proposePoliceReferral_orderToPayDueOn', '2026-10-15');
     await referral.getByTestId('referral-propose-grounds').fill('经责令支付逾期仍不支付，涉嫌拒不支付劳动报酬罪');
@@ -293,13 +258,13 @@ describe('the case page offers every step a persona may take', () => {
     await page.getByTestId('referral-propose').waitFor({ state: 'detached', timeout: 20_000 });
 
     const outside = page.getByTestId('refer-outside');
-    await pick(page, outside, 'refer-outside-receiverAgencyId', city.justice.name);
+    await pick(page, outside, 'refer-outside-receiverAgencyId', suite.city.justice.name);
     await outside.getByTestId('refer-outside-grounds').fill('工人申请法律援助');
     await submitted(outside);
     await until(caseId, (c) => c.processes.some((p) => p.kind === 'EXTERNAL_REFERRAL'));
 
     const handover = page.getByTestId('handover-start');
-    await pick(page, handover, 'handover-start-toAgencyId', city.cityHrss.name);
+    await pick(page, handover, 'handover-start-toAgencyId', suite.city.cityHrss.name);
     await handover.getByTestId('handover-start-reason').fill('涉及多区，提级由市总队办理');
     await submitted(handover);
     await until(caseId, (c) => c.processes.some((p) => p.kind === 'HANDOVER'));
@@ -308,7 +273,7 @@ describe('the case page offers every step a persona may take', () => {
 
   it('a case for another body is transferred (告知移交) before handling; a clerk is offered none of the caseworkers’ forms', async () => {
     const caseId = await acceptedCase('个体户拖欠保姆工资，属劳动争议', false);
-    const clerk = await open([city.clerk, city.xichengHrss], caseId);
+    const clerk = await open([suite.city.clerk, suite.city.xichengHrss], caseId);
     await clerk.getByTestId('case-actions').waitFor();
     for (const id of ['transfer', 'roster-add', 'violation-period', 'handover-start', 'refer-outside'])
       expect(await clerk.getByTestId(id).count()).toBe(0);

@@ -1,12 +1,8 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { startLiveStack, type LiveStack } from '../support/live-stack';
-import { browserContext, casePage, launchChromium, screenshot } from '../support/browser';
+import { screenshot } from '../support/browser';
+import { caseBrowserSuite, eventually, type Persona } from '../support/case-browser';
 import { addProject } from '../support/fixtures';
 import { processServiceOf } from '../../src/processes/process-module';
 import { handoverModule } from '../../src/processes/handover/handover.module';
-
-type City = LiveStack['city'];
-type Persona = [City['inspector'], City['xichengHrss']];
 
 /**
  * The case page's step forms (issue 15), each described for the one generic step form, driven by real personas in
@@ -19,57 +15,30 @@ type Persona = [City['inspector'], City['xichengHrss']];
  * 11-… in .screenshots/.
  */
 describe('case step forms in a browser', () => {
-  let stack: LiveStack;
-  let browser: Browser;
-  let base: string;
-  let city: City;
-  const contexts: BrowserContext[] = [];
-
-  beforeAll(async () => {
-    [stack, browser] = await Promise.all([startLiveStack('browser-case-steps'), launchChromium()]);
-    await stack.startWorker();
-    base = new URL(stack.api.url).origin;
-    city = stack.city;
-  }, 120_000);
-
-  afterAll(async () => {
-    for (const c of contexts) await c.close().catch(() => undefined);
-    await browser?.close();
-    await stack?.stop();
-  });
-
-  /** A browser signed in as the persona, on the case's page. */
-  async function open([user, agency]: Persona, caseId: string): Promise<Page> {
-    const context = await browserContext(browser, base, stack.api.tokenFor(user, agency));
-    contexts.push(context);
-    return casePage(context, caseId);
-  }
+  const suite = caseBrowserSuite('browser-case-steps');
+  const { inspector, supervisor, director, open } = suite;
 
   /** A GraphQL call as the persona that must succeed. */
   async function api<T = Record<string, unknown>>([user, agency]: Persona, query: string, variables: Record<string, unknown>): Promise<T> {
-    const r = await stack.api.gql(query, variables, stack.api.as(user, agency));
+    const r = await suite.stack.api.gql(query, variables, suite.stack.api.as(user, agency));
     if (r.errors) throw new Error(JSON.stringify(r.errors));
     return r.data as T;
   }
 
-  const inspector = (): Persona => [city.inspector, city.xichengHrss];
-  const supervisor = (): Persona => [city.supervisor, city.xichengHrss];
-  const director = (): Persona => [city.director, city.xichengHrss];
-
   /** A complaint sent in by 12345 and accepted by the inspector. */
   async function acceptedCase(description: string, workers: number, claimedFen: number): Promise<string> {
-    const intake = stack.as(city.hotline, city.integrator);
+    const intake = suite.stack.as(suite.city.hotline, suite.city.integrator);
     const { case: c } = await intake.services.intake.intake(intake, {
       channel: 'HOTLINE_12345',
       contactPhone: `137${String(Math.floor(Math.random() * 1e8)).padStart(8, '0')}`,
       description,
-      projectCode: (await addProject(stack.db.orm.em.fork(), city.project)).code,
+      projectCode: (await addProject(suite.stack.db.orm.em.fork(), suite.city.project)).code,
       amountClaimedFen: claimedFen,
       workersAffected: workers,
     });
-    const hrss = stack.as(city.inspector, city.xichengHrss);
+    const hrss = suite.stack.as(suite.city.inspector, suite.city.xichengHrss);
     await hrss.services.cases.acceptCase(hrss, { caseId: c.id });
-    await stack.settle();
+    await suite.stack.settle();
     return c.id;
   }
 
@@ -89,13 +58,8 @@ describe('case step forms in a browser', () => {
   }
 
   /** Waits until the API says `check` of the case (a workflow's step lands in the database a moment later). */
-  async function until(caseId: string, check: (c: Awaited<ReturnType<typeof processes>>) => boolean): Promise<void> {
-    for (let i = 0; i < 100; i++) {
-      if (check(await processes(caseId))) return;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-    throw new Error(`case ${caseId}: ${JSON.stringify(await processes(caseId))}`);
-  }
+  const until = (caseId: string, check: (c: Awaited<ReturnType<typeof processes>>) => boolean) =>
+    eventually(() => processes(caseId), check, `case ${caseId}`, 100);
 
   const today = () => new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 10);
 
@@ -185,7 +149,7 @@ describe('case step forms in a browser', () => {
     await api(inspector(), 'mutation($input: ConveneMediationInput!) { conveneMediation(input: $input) { id } }', {
       input: { caseId, parties: [{ role: 'WORKER_REPRESENTATIVE', name: '工人代表' }], agencyIds: [] },
     });
-    await stack.settle();
+    await suite.stack.settle();
 
     const page = await open(inspector(), caseId);
     const agreement = page.getByTestId('mediation-agreement');
@@ -215,16 +179,16 @@ describe('case step forms in a browser', () => {
 
   it('a referral approved, sent, reconsideration and supervision asked; a handover returned; an external referral acknowledged', async () => {
     const caseId = await acceptedCase('工地拖欠 49 名工人工资', 49, 63_713_000);
-    const hrss = stack.as(city.inspector, city.xichengHrss);
+    const hrss = suite.stack.as(suite.city.inspector, suite.city.xichengHrss);
     const referral = await hrss.services.processes.proposePoliceReferral(hrss, {
       caseId,
-      team: [city.inspector.id, city.inspector2.id],
-      policeAgencyId: city.police.id,
+      team: [suite.city.inspector.id, suite.city.inspector2.id],
+      policeAgencyId: suite.city.police.id,
       orderToPayIssuedOn: '2026-10-01',
       orderToPayDueOn: '2026-10-15',
       grounds: '逾期未支付',
     });
-    await stack.settle();
+    await suite.stack.settle();
 
     // The director approves; the inspector sends it.
     const boss = await open(director(), caseId);
@@ -237,7 +201,7 @@ describe('case step forms in a browser', () => {
 
     // The police decline; the inspector asks them to reconsider.
     await api(
-      [city.policeOfficer, city.police],
+      [suite.city.policeOfficer, suite.city.police],
       'mutation($input: DecidePoliceReferralInput!) { decidePoliceReferral(input: $input) { id } }',
       {
         input: { processId: referral.id, decision: 'DECLINED', reasons: '证据不足' },
@@ -252,7 +216,7 @@ describe('case step forms in a browser', () => {
     await screenshot(page, '18-case-page-reconsideration');
     // The police uphold the decline; the inspector asks the procuratorate to supervise.
     await api(
-      [city.policeOfficer, city.police],
+      [suite.city.policeOfficer, suite.city.police],
       'mutation($input: DecideReconsiderationInput!) { decideReconsideration(input: $input) { id } }',
       { input: { processId: referral.id, decision: 'UPHELD', reasons: '维持原决定' } },
     );
@@ -264,14 +228,14 @@ describe('case step forms in a browser', () => {
     await until(caseId, (c) => c.processes.some((p) => p.id === referral.id && p.status === 'SUPERVISION_REQUESTED'));
 
     // Handed over to the city, which returns it with the reason.
-    const owner = stack.as(city.inspector, city.xichengHrss);
+    const owner = suite.stack.as(suite.city.inspector, suite.city.xichengHrss);
     await processServiceOf(owner.services, handoverModule).handOver(owner, {
       caseId,
-      toAgencyId: city.cityHrss.id,
+      toAgencyId: suite.city.cityHrss.id,
       reason: '提级由市总队办理',
     });
-    await stack.settle();
-    const cityPage = await open([city.cityDirector, city.cityHrss], caseId);
+    await suite.stack.settle();
+    const cityPage = await open([suite.city.cityDirector, suite.city.cityHrss], caseId);
     await cityPage.getByTestId('handover-reason').fill('属区级管辖，退回西城区办理');
     await cityPage.getByTestId('handover-return').click();
     await cityPage.getByTestId('handover-return').waitFor({ state: 'detached', timeout: 20_000 });
@@ -280,10 +244,10 @@ describe('case step forms in a browser', () => {
     // Another case referred to the court, which acknowledges it with its own file number.
     const other = await acceptedCase('劳务公司与工人对工资数额有争议', 3, 3_000_000);
     await api(inspector(), 'mutation($input: ReferCaseOutsideInspectionInput!) { referCaseOutsideInspection(input: $input) { id } }', {
-      input: { caseId: other, receiverAgencyId: city.court.id, grounds: '工资数额争议，属劳动争议' },
+      input: { caseId: other, receiverAgencyId: suite.city.court.id, grounds: '工资数额争议，属劳动争议' },
     });
-    await stack.settle();
-    const court = await open([city.courtOfficer, city.court], other);
+    await suite.stack.settle();
+    const court = await open([suite.city.courtOfficer, suite.city.court], other);
     const ack = court.getByTestId('acknowledge-referral');
     await ack.waitFor({ timeout: 20_000 });
     await ack.getByTestId('acknowledge-referral-note').fill('已立案，指定法官审理');
