@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
@@ -8,6 +7,7 @@ import { Client, Connection } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { freePorts } from '../../src/infra/free-port';
 import { startTemporalDevServer } from '../../src/infra/temporal-dev-server';
+import { cpuSeconds } from './process-cpu';
 
 /**
  * `npm run bench:start-cost [-- --starts 1000 --rounds 2 --in-flight 32]`: what one new workflow costs the Temporal
@@ -41,15 +41,6 @@ function parseArgs(argv: string[]): Options {
     else throw new Error('usage: start-cost-bench [--starts 1000] [--rounds 2] [--in-flight 32]');
   }
   return o;
-}
-
-const CLOCK_TICKS = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
-
-/** CPU seconds (user + system) of one process so far, from /proc/<pid>/stat. */
-function cpuSeconds(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
 }
 
 const sleepMs = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
