@@ -136,10 +136,11 @@ export class CaseResolver {
     const connection = new CaseConnection();
     // Instances of CaseType: the field resolvers' @Root() then takes each as it is (type-graphql copies a plain object
     // into a new instance for every field resolver it runs).
-    connection.edges = page.nodes.map((c) => ({
-      cursor: encodeCursor([c.receivedAt.toISOString(), c.id]),
-      node: Object.assign(properties ? toListedCaseType(c, asked) : Object.assign(new CaseType(), toCaseType(c)), { listed }),
-    }));
+    connection.edges = page.nodes.map((c) => {
+      const node = properties ? toListedCaseType(c, asked) : Object.assign(new CaseType(), toCaseType(c));
+      node.listed = listed;
+      return { cursor: encodeCursor([c.receivedAt.toISOString(), c.id]), node };
+    });
     connection.pageInfo = forwardPageInfo(
       connection.edges.map((e) => e.cursor),
       page.hasNextPage,
