@@ -68,6 +68,28 @@ describe('a case’s search attributes follow a change made outside a workflow s
     expect(await refreshRows(c.id)).toEqual([{ signal_name: 'caseFactsChanged', delivered: true }]);
   });
 
+  it('a lifecycle ended by the step that moved the case’s status (wages paid) ends with that status in AnxinCaseStatus', async () => {
+    const c = await acceptedCase();
+    await director().services.cases.assignLead(director(), { caseId: c.id, inspectorId: stack.city.inspector.id });
+    await stack.settle();
+    expect(await statusTag(c.id, 'IN_PROGRESS')).toBe('IN_PROGRESS');
+    const paid = await hrss().services.cases.recordPayment(hrss(), {
+      caseId: c.id,
+      amountFen: 1_200_000,
+      workersPaid: 3,
+      paidOn: new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10),
+      payer: '北京城建某工程有限公司',
+      source: 'GENERAL_CONTRACTOR',
+    });
+    expect(paid.status).toBe('RESOLVED');
+    await stack.settle();
+    const lifecycle = stack.temporal.client.workflow.getHandle(caseWorkflowId(c.id));
+    await expect(lifecycle.result()).resolves.toMatchObject({ phase: 'ENDED' });
+    // Read once the workflow has completed: nothing can change it after, so the first answer is the last.
+    const attrs = (await lifecycle.describe()).typedSearchAttributes.getAll();
+    expect(attrs.find((p) => p.key.name === 'AnxinCaseStatus')?.value).toBe('RESOLVED');
+  });
+
   it('a change that moves no tagged fact, or that tells the lifecycle a step anyway, queues no refresh', async () => {
     const c = await acceptedCase();
     // The first lead moves the case IN_PROGRESS (one row); another lead, a contact move nothing the workflows tag.

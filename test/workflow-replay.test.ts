@@ -53,6 +53,7 @@ import {
 } from '../workflows/handover';
 import { ApplicationFailure } from '@temporalio/common';
 import { caseSearchAttributePairs } from '../src/domain/search-attributes';
+import { TAGS_SETTLE_PATCH } from '../workflows/process-kit';
 import { bundledWorkflowExports, startDevServer, startTimeSkippingServer, workflowBundle } from './support/temporal';
 
 /** Every workflow type the worker's bundle exports (core workflows and the registry's processes). */
@@ -118,8 +119,68 @@ async function recordStartedTagged(): Promise<void> {
   await env.teardown();
 }
 
+/**
+ * A case lifecycle that the wages paid end while its read of the case's search attributes is still running: it lets
+ * the read finish, and the one the RESOLVED signal asked for, before it completes (patch TAGS_SETTLE_PATCH, whose
+ * marker the recording must hold). On a dev server with the attributes registered.
+ */
+async function recordTagsSettled(): Promise<void> {
+  if (recordOnly && !recordOnly.includes('case-lifecycle-tags-settled')) return;
+  const env = await startDevServer({ searchAttributes: true });
+  const taskQueue = 'record-tags-settled';
+  const facts = { caseNumber: '110102-2026-000010', region: '110102003', owningAgency: 'a0000000-0000-4000-8000-000000000001' };
+  let caseStatus = 'ACCEPTED';
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities: {
+      recordEscalation: async () => ({ recorded: true }),
+      recordProcessStep: async () => ({ recorded: true }),
+      joinDeadlineGroup: async () => undefined, // the group holds the clocks: no timer of the case's own
+      // Slow enough that the RESOLVED signal arrives while a read is running.
+      caseSearchFacts: async () => {
+        const status = caseStatus;
+        await new Promise((r) => setTimeout(r, 500));
+        return { ...facts, caseStatus: status };
+      },
+    },
+  });
+  await worker.runUntil(async () => {
+    const start = Date.now();
+    const handle = await env.client.workflow.start(caseLifecycle, {
+      taskQueue,
+      workflowId: 'case-tags-settled',
+      args: [
+        {
+          caseId: '00000000-0000-4000-8000-000000000010',
+          caseNumber: facts.caseNumber,
+          contacted: true,
+          sameDayContactDue: new Date(start + DAY / 2).toISOString(),
+          acceptanceDue: new Date(start + 5 * DAY).toISOString(),
+        },
+      ],
+      typedSearchAttributes: caseSearchAttributePairs('caseLifecycle', { ...facts, caseStatus: 'RECEIVED' }),
+    });
+    await handle.signal(caseStepSignal, { deliveryId: 1, step: 'ACCEPTED', resolutionDue: new Date(start + 90 * DAY).toISOString() });
+    await handle.query(caseLifecycleStateQuery);
+    caseStatus = 'RESOLVED';
+    await handle.signal(caseStepSignal, { deliveryId: 2, step: 'RESOLVED' });
+    await handle.result();
+    const history = await handle.fetchHistory();
+    const patches = (history.events ?? [])
+      .flatMap((e) => e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads ?? [])
+      .map((p) => (JSON.parse(Buffer.from(p.data!).toString()) as { id: string }).id);
+    if (!patches.includes(TAGS_SETTLE_PATCH))
+      throw new Error(`the recording ended without waiting for its tags (no ${TAGS_SETTLE_PATCH} marker): record it again`);
+    writeFileSync(path.join(dir, 'case-lifecycle-tags-settled.json'), `${JSON.stringify(history, null, 1)}\n`);
+  });
+  await env.teardown();
+}
+
 async function record(): Promise<void> {
   await recordStartedTagged();
+  await recordTagsSettled();
   const env: TestWorkflowEnvironment = await startTimeSkippingServer();
   const taskQueue = 'record';
   const worker = await Worker.create({
@@ -445,37 +506,6 @@ async function record(): Promise<void> {
     await mediation.result();
     await save('joint-mediation-instalments', 'mediation-instalments');
 
-    // The lifecycle as a parent: it starts a dispatch as its child, grants the extension, and ends it with the case.
-    const parentStart = await env.currentTimeMs();
-    const fromParent = (ms: number) => new Date(parentStart + ms).toISOString();
-    const parent = await env.client.workflow.start(caseLifecycle, {
-      taskQueue,
-      workflowId: 'case-with-processes',
-      args: [
-        {
-          caseId: caseId(5),
-          caseNumber: '110102-2026-000105',
-          sameDayContactDue: fromParent(DAY / 2),
-          acceptanceDue: fromParent(5 * DAY),
-          contacted: true,
-          resolutionDue: fromParent(90 * DAY),
-        },
-      ],
-    });
-    await parent.signal(startProcessSignal, {
-      deliveryId: 10,
-      workflowType: 'threeWayDispatch',
-      workflowId: 'dispatch-child',
-      input: { caseId: caseId(5), caseNumber: '110102-2026-000105', processId: 'd2', recipients },
-    });
-    await parent.executeUpdate(approveExtensionUpdate, {
-      args: [{ actor: actor('u7', hrss, ['SUPERVISOR']), extendedDue: fromParent(130 * DAY), reason: '调取证据' }],
-    });
-    await parent.signal(caseStepSignal, { deliveryId: 11, step: 'RESOLVED' });
-    await parent.result();
-    await env.client.workflow.getHandle('dispatch-child').result();
-    await save('case-lifecycle-processes', 'case-with-processes');
-
     // Times from the server's clock now: the recordings above have moved it on by weeks.
     const atLate = await recordMissedThenResolved('case-late', {
       caseId: '00000000-0000-4000-8000-000000000001',
@@ -693,6 +723,40 @@ async function record(): Promise<void> {
     });
     await calendar.result();
     await save('police-referral-calendar-days', 'referral-calendar-days');
+
+    // The lifecycle as a parent: it starts a dispatch as its child, grants the extension, and ends it with the case.
+    // Recorded last because the child outlives it: the dispatch completes after the lifecycle, and the time-skipping
+    // server (1.38) then fails to tell the completed parent and keeps time skipping locked for good, so no env.sleep
+    // after it would return.
+    const parentStart = await env.currentTimeMs();
+    const fromParent = (ms: number) => new Date(parentStart + ms).toISOString();
+    const parent = await env.client.workflow.start(caseLifecycle, {
+      taskQueue,
+      workflowId: 'case-with-processes',
+      args: [
+        {
+          caseId: caseId(5),
+          caseNumber: '110102-2026-000105',
+          sameDayContactDue: fromParent(DAY / 2),
+          acceptanceDue: fromParent(5 * DAY),
+          contacted: true,
+          resolutionDue: fromParent(90 * DAY),
+        },
+      ],
+    });
+    await parent.signal(startProcessSignal, {
+      deliveryId: 10,
+      workflowType: 'threeWayDispatch',
+      workflowId: 'dispatch-child',
+      input: { caseId: caseId(5), caseNumber: '110102-2026-000105', processId: 'd2', recipients },
+    });
+    await parent.executeUpdate(approveExtensionUpdate, {
+      args: [{ actor: actor('u7', hrss, ['SUPERVISOR']), extendedDue: fromParent(130 * DAY), reason: '调取证据' }],
+    });
+    await parent.signal(caseStepSignal, { deliveryId: 11, step: 'RESOLVED' });
+    await parent.result();
+    await env.client.workflow.getHandle('dispatch-child').result();
+    await save('case-lifecycle-processes', 'case-with-processes');
   });
   await env.teardown();
 }

@@ -1,7 +1,17 @@
 import { allHandlersFinished, condition, defineQuery, defineUpdate, setHandler } from '@temporalio/workflow';
 import { CALLBACK_REVIEWERS, CALLBACK_STAFF } from '../src/policy/roles';
 import { noticePayload } from '../src/rules/complainant-notices';
-import { deadlineOperation, Deadlines, refuse, requireMember, StepWriter, stepKey, type StepActor, tagWithCase } from './process-kit';
+import {
+  caseTagsSettled,
+  deadlineOperation,
+  Deadlines,
+  refuse,
+  requireMember,
+  StepWriter,
+  stepKey,
+  type StepActor,
+  tagWithCase,
+} from './process-kit';
 
 /**
  * 回访 / 回头看: after a case is closed, labour inspection calls the complainant back and asks whether the wages
@@ -185,5 +195,6 @@ export async function callback(input: CallbackInput): Promise<CallbackState> {
 
   await condition(() => status === 'DONE');
   await condition(() => deadlines.idle && allHandlersFinished());
+  await caseTagsSettled();
   return { status, attempts, escalations };
 }

@@ -17,6 +17,7 @@ import {
 import type { ProcessActivities } from '../src/processes/process-step.contract';
 import { EXTENSION_APPROVERS, hasRole } from '../src/policy/roles';
 import {
+  caseTagsSettled,
   caseEndedSignal,
   caseFactsChangedSignal,
   refreshCaseTags,
@@ -388,5 +389,6 @@ export async function caseLifecycle(input: CaseLifecycleInput): Promise<{ phase:
       // The child has already finished: nothing to tell it.
     }
   }
+  await caseTagsSettled(); // the status the case ended in is the one its tags show
   return { phase: 'ENDED', escalations };
 }

@@ -1,6 +1,7 @@
 import { allHandlersFinished, condition, defineUpdate, setHandler } from '@temporalio/workflow';
 import { EXTERNAL_REFERRAL_ACKNOWLEDGERS, HANDOVER_ANSWERERS } from '../src/policy/roles';
 import {
+  caseTagsSettled,
   caseEndedSignal,
   deadlineOperation,
   Deadlines,
@@ -141,12 +142,16 @@ export async function handover(input: HandoverInput): Promise<{ status: Handover
 
   await condition(() => status !== 'WAITING' || caseEnded !== undefined);
   await condition(() => deadlines.idle && allHandlersFinished());
-  if (status !== 'WAITING') return { status };
+  if (status !== 'WAITING') {
+    await caseTagsSettled();
+    return { status };
+  }
   await steps.write({
     stepKey: `${input.processId}:case-ended`,
     event: { type: 'HANDOVER_ENDED', payload: { reason: caseEnded } },
     effects: [{ kind: 'process', status: 'ENDED', end: { outcome: 'CASE_ENDED' } }],
   });
+  await caseTagsSettled();
   return { status: 'CASE_ENDED' };
 }
 
@@ -230,5 +235,6 @@ export async function externalReferral(input: ExternalReferralInput): Promise<{ 
   });
   await condition(() => status !== 'WAITING');
   await condition(() => deadlines.idle && allHandlersFinished());
+  await caseTagsSettled();
   return { status };
 }

@@ -2,6 +2,7 @@ import type { Duration } from '@temporalio/common';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { allHandlersFinished, condition, defineQuery, defineUpdate, setHandler } from '@temporalio/workflow';
 import {
+  caseTagsSettled,
   beijingToday,
   caseEndedSignal,
   deadlineOperation,
@@ -334,5 +335,6 @@ export async function jointMediation(input: JointMediationInput): Promise<Mediat
     });
     status = 'CLOSED_WITH_CASE';
   }
+  await caseTagsSettled();
   return state();
 }

@@ -1,5 +1,6 @@
 import { allHandlersFinished, condition, defineQuery, defineUpdate, setHandler } from '@temporalio/workflow';
 import {
+  caseTagsSettled,
   beijingToday,
   caseEndedSignal,
   deadlineOperation,
@@ -209,5 +210,6 @@ export async function orderToPay(input: OrderToPayInput): Promise<OrderToPayStat
     });
     if (reached === 'ISSUED') status = 'CLOSED_WITH_CASE';
   }
+  await caseTagsSettled();
   return state();
 }

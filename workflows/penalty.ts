@@ -1,6 +1,7 @@
 import { allHandlersFinished, ApplicationFailure, condition, defineQuery, defineUpdate, patched, setHandler } from '@temporalio/workflow';
 import type { ProcessEffect } from '../src/processes/process-step.contract';
 import {
+  caseTagsSettled,
   caseEndedSignal,
   deadlineOperation,
   Deadlines,
@@ -451,5 +452,6 @@ export async function penalty(input: PenaltyInput): Promise<PenaltyState> {
     });
     status = 'CLOSED_WITH_CASE';
   }
+  await caseTagsSettled();
   return state();
 }

@@ -3,6 +3,7 @@ import { msToNumber } from '@temporalio/common/lib/time';
 import { allHandlersFinished, condition, defineQuery, defineUpdate, setHandler } from '@temporalio/workflow';
 import type { ProcessEffect } from '../src/processes/process-step.contract';
 import {
+  caseTagsSettled,
   caseEndedSignal,
   deadlineOperation,
   Deadlines,
@@ -387,5 +388,6 @@ export async function policeReferral(input: PoliceReferralInput): Promise<Referr
     });
     status = 'CLOSED_WITH_CASE';
   }
+  await caseTagsSettled();
   return state();
 }

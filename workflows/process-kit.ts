@@ -238,6 +238,27 @@ export function refreshCaseTags(): void {
 }
 
 /**
+ * The patch after which a workflow lets its last tag read finish before it ends: histories recorded before it ended
+ * with the read in flight, and replay so.
+ */
+export const TAGS_SETTLE_PATCH = 'case-tags-settle-before-end';
+
+/**
+ * Waits until no read of the case's search attributes is in flight or asked for; every workflow that tags itself
+ * calls it just before it returns. The step that ends a workflow (a case resolved, a process closed) is often the
+ * one that moved the case's status: a workflow that completed with its read still running kept the status from
+ * before (AnxinCaseStatus IN_PROGRESS on a lifecycle that ended RESOLVED), and its activity was left pending on a
+ * completed workflow, which on the time-skipping test server (1.38) also holds time skipping locked for good.
+ * Asks the patch only when there is something to wait for, so most endings carry no marker.
+ */
+export async function caseTagsSettled(): Promise<void> {
+  const t = tagger;
+  if (!t || !(t.busy || t.dirty) || !patched(TAGS_SETTLE_PATCH)) return;
+  // A read that answers null stops the tagger (tagger is cleared): nothing more will be read.
+  await condition(() => tagger !== t || (!t.busy && !t.dirty));
+}
+
+/**
  * After a step: the tags follow the case as the step left it (`facts`, from the step's own activity), and a change of
  * owner is told to the case's lifecycle (`case-<case id>`) before the step returns — a process often ends with its
  * last step, and what is left running when a workflow completes (a signal to another workflow) is dropped with it.

@@ -1,5 +1,6 @@
 import { allHandlersFinished, condition, defineQuery, defineUpdate, setHandler } from '@temporalio/workflow';
 import {
+  caseTagsSettled,
   caseEndedSignal,
   deadlineOperation,
   Deadlines,
@@ -265,5 +266,6 @@ export async function threeWayDispatch(input: ThreeWayDispatchInput): Promise<Di
     event: { type: 'DISPATCH_ENDED', payload: { reason: ended } },
     effects: [{ kind: 'process', status: 'ENDED', end: { outcome: ended! } }],
   });
+  await caseTagsSettled();
   return snapshot();
 }
