@@ -22,6 +22,13 @@ import { startTimeSkippingServer, workflowBundle } from './temporal';
  * hold one kind of step in flight (a workflow "still being set up").
  */
 export interface ProcessHarness {
+  /**
+   * The time-skipping server. It (1.38) keeps time skipping locked for good once a workflow completes while an
+   * activity of its own is still running, or a child it abandoned completes after it: its report to the completed
+   * workflow fails before the lock is let go. `env.sleep` then waits in real time and the test hangs until jest's
+   * timeout. Workflows therefore end only after their own activities (`caseTagsSettled`); a test skips no time after a
+   * child has outlived its parent.
+   */
   env: TestWorkflowEnvironment;
   services: Services;
   relay: OutboxRelay;
