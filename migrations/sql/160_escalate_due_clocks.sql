@@ -41,11 +41,15 @@ begin
   if not found then
     return null;
   end if;
-  -- The tracked state at p_due: each entry after it holds, in `before`, what it changed from.
+  -- The tracked state at p_due: each entry after it holds, in `before`, what it changed from. A case unchanged since
+  -- the instant (updated_at moves with every change, as escalate_due_clocks' choice of candidates assumes) is as it
+  -- stood then, and its file is not read: one query less for nearly every case of a storm.
   v_then := case_tracked_state(c);
-  for v_before in select e.before from case_event e where e.case_id = p_case and e.at > p_due and e.before is not null order by e.seq desc loop
-    v_then := v_then || v_before;
-  end loop;
+  if c.updated_at > p_due then
+    for v_before in select e.before from case_event e where e.case_id = p_case and e.at > p_due and e.before is not null order by e.seq desc loop
+      v_then := v_then || v_before;
+    end loop;
+  end if;
   -- (an assignment, not IF's condition: PL/pgSQL ends that at the first THEN, the CASE's own)
   v_open := case p_kind
     when 'SAME_DAY_CONTACT_MISSED' then c.same_day_contact_due = p_due and v_then->>'status' = 'RECEIVED' and v_then->>'firstContactAt' is null
